@@ -1,0 +1,40 @@
+package dev.flint.dsl;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Marks a model class for the Flint compiler. The class extends {@code dev.flint.nn.Module}, is not
+ * final or private, and has exactly one {@link Forward} method; the processor writes
+ * {@code Compiled<Name> extends <Name>} beside it with straight-line forward and backward code.
+ *
+ * <pre>{@code
+ * @Model
+ * public class Mlp extends Module {
+ *   @Layer Linear fc1 = new Linear(784, 128);
+ *   @Layer Linear fc2 = new Linear(128, 10);
+ *
+ *   @Forward
+ *   public Tensor forward(Tensor x) {
+ *     Tensor h = F.relu(fc1.forward(x));
+ *     return fc2.forward(h);
+ *   }
+ * }
+ *
+ * Mlp model = new CompiledMlp();
+ * }</pre>
+ */
+@Documented
+@Retention(RetentionPolicy.CLASS)
+@Target(ElementType.TYPE)
+public @interface Model {
+  /**
+   * The input shape of one sample, without the batch dimension (for example {@code {784}} or
+   * {@code {1, 28, 28}}), used to check shapes at compile time. Empty means: infer the feature
+   * width from the first layer that consumes the input.
+   */
+  int[] input() default {};
+}

@@ -1,0 +1,49 @@
+package dev.flint.autograd;
+
+import dev.flint.tensor.Tensor;
+
+/**
+ * One step of the backward graph: the function that produced a non-leaf tensor ({@code grad_fn} in
+ * PyTorch). Eager ops record an {@code OpNode} per op; a compiled model records one node for its
+ * whole forward pass whose {@link #backward} is the generated backward code.
+ */
+public abstract class Node {
+  private boolean released;
+
+  /** The tensors this node's output was computed from, in argument order (entries may be null). */
+  public abstract Tensor[] inputs();
+
+  /**
+   * The gradients of the inputs given {@code grad}, the gradient of this node's output; an entry
+   * may be null where an input needs none. Called with grad mode off.
+   */
+  protected abstract Tensor[] backward(Tensor grad);
+
+  /** A short name for messages and printing, such as {@code MulBackward}. */
+  public abstract String name();
+
+  /** Drops the values saved for backward; a later {@link #apply} fails with a clear message. */
+  public void release() {
+    released = true;
+    releaseSaved();
+  }
+
+  /** Frees whatever this node saved for backward. */
+  protected void releaseSaved() {}
+
+  /** Runs {@link #backward}, refusing when the saved values were already freed. */
+  public final Tensor[] apply(Tensor grad) {
+    if (released) {
+      throw new IllegalStateException(
+          "Trying to backward through the graph a second time (" + name() + "): the values saved for "
+              + "backward were freed after the first backward(). Call backward(gradient, true) "
+              + "(retain the graph) the first time if you need to backward twice.");
+    }
+    return backward(grad);
+  }
+
+  @Override
+  public String toString() {
+    return "<" + name() + ">";
+  }
+}
