@@ -9,11 +9,12 @@ import java.util.Arrays;
  * such as {@code transpose} share the storage. Ops that need gradients record a {@link Node}.
  */
 public final class Tensor {
-  private final Storage storage;
-  private final int[] shape;
-  private final int[] strides;
-  private final int offset;
-  private final Device device;
+  // Not final: setData swaps them, as PyTorch's `param.data = ...` does (see Module.to).
+  private Storage storage;
+  private int[] shape;
+  private int[] strides;
+  private int offset;
+  private Device device;
 
   private boolean requiresGrad;
   private Tensor grad;
@@ -420,6 +421,19 @@ public final class Tensor {
   @Override
   public Tensor clone() {
     return copyData(); // TODO(#2): record the copy so gradients flow through it.
+  }
+
+  /**
+   * Makes this tensor view {@code source}'s data (storage, shape, dtype) while keeping its identity,
+   * its gradient flag and its place as a parameter, as {@code tensor.data = source} in PyTorch.
+   * Used by {@code Module.to(DType)} and {@code loadStateDict} so optimizers keep valid references.
+   */
+  public void setData(Tensor source) {
+    this.storage = source.storage;
+    this.shape = source.shape.clone();
+    this.strides = source.strides.clone();
+    this.offset = source.offset;
+    this.device = source.device;
   }
 
   // ---------------------------------------------------------------- autograd state
