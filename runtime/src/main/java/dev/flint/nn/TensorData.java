@@ -1,0 +1,38 @@
+package dev.flint.nn;
+
+import dev.flint.tensor.DType;
+import dev.flint.tensor.Layouts;
+import dev.flint.tensor.Storage;
+import dev.flint.tensor.Tensor;
+import java.util.Arrays;
+
+/**
+ * In-place data operations on module state, outside autograd: copying a checkpoint's values into a
+ * parameter ({@code param.copy_(value)} under no-grad) and converting a tensor's dtype.
+ */
+final class TensorData {
+  private TensorData() {}
+
+  /** Writes {@code src}'s elements into {@code dst}'s storage (same shape), converting the dtype. */
+  static void copyInto(Tensor src, Tensor dst) {
+    if (!Arrays.equals(src.shapeRef(), dst.shapeRef())) {
+      throw new IllegalArgumentException(
+          "copy: shapes " + Arrays.toString(src.shapeRef()) + " and " + Arrays.toString(dst.shapeRef()) + " differ");
+    }
+    Storage out = dst.storage();
+    if (dst.dtype().isFloatingPoint() || src.dtype().isFloatingPoint()) {
+      double[] values = src.toDoubleArray();
+      Layouts.forEachIndex(dst.shapeRef(), dst.stridesRef(), dst.offset(), (i, at) -> out.setDouble(at, values[i]));
+    } else {
+      long[] values = src.toLongArray();
+      Layouts.forEachIndex(dst.shapeRef(), dst.stridesRef(), dst.offset(), (i, at) -> out.setLong(at, values[i]));
+    }
+  }
+
+  /** A new contiguous tensor with {@code t}'s values converted to {@code dtype}, detached from the graph. */
+  static Tensor converted(Tensor t, DType dtype) {
+    Tensor out = Tensor.empty(dtype, t.shapeRef());
+    copyInto(t, out);
+    return out;
+  }
+}
