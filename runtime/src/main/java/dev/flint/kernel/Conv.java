@@ -1,0 +1,374 @@
+package dev.flint.kernel;
+
+import dev.flint.tensor.DType;
+import dev.flint.tensor.Tensor;
+import java.util.Arrays;
+
+/**
+ * 2-D convolution kernels (cross-correlation, as {@code torch.nn.functional.conv2d}) by im2col: each
+ * sample's receptive fields are unrolled into a {@code [C·kH·kW, Ho·Wo]} matrix, so the convolution
+ * and both its gradients become matrix products. FLOAT32 and FLOAT64; inputs of any layout.
+ *
+ * <p>Shapes: input {@code x: [N, C, H, W]}, weight {@code w: [O, C, kH, kW]}, output
+ * {@code [N, O, Ho, Wo]} with {@code Ho = (H + 2·padH − kH) / strideH + 1} (floor), likewise Wo.
+ */
+public final class Conv {
+  private Conv() {}
+
+  /** The output size of a convolution or pooling window along one dimension (floor mode). */
+  public static int outputSize(int in, int kernel, int stride, int padding) {
+    return (in + 2 * padding - kernel) / stride + 1;
+  }
+
+  /** {@code y[n, o] = Σ_c w[o, c] ⋆ x[n, c]}: the convolution without bias. */
+  public static Tensor conv2d(Tensor x, Tensor w, int strideH, int strideW, int padH, int padW) {
+    checkDtypes("conv2d", x, w);
+    Geometry g = new Geometry(x.shapeRef(), w.shapeRef(), strideH, strideW, padH, padW);
+    x = x.contiguous();
+    w = w.contiguous();
+    Tensor out = Tensor.empty(x.dtype(), g.n, g.o, g.ho, g.wo);
+    if (x.dtype() == DType.FLOAT32) {
+      float[] xs = x.storage().floats();
+      float[] ws = w.storage().floats();
+      float[] ys = out.storage().floats();
+      float[] cols = new float[g.k * g.p];
+      for (int n = 0; n < g.n; n++) {
+        im2col(xs, x.offset() + n * g.c * g.h * g.w, g, cols);
+        gemm(ws, w.offset(), cols, ys, n * g.o * g.p, g.o, g.k, g.p);
+      }
+    } else {
+      double[] xs = x.storage().doubles();
+      double[] ws = w.storage().doubles();
+      double[] ys = out.storage().doubles();
+      double[] cols = new double[g.k * g.p];
+      for (int n = 0; n < g.n; n++) {
+        im2col(xs, x.offset() + n * g.c * g.h * g.w, g, cols);
+        gemm(ws, w.offset(), cols, ys, n * g.o * g.p, g.o, g.k, g.p);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The gradient with respect to the input of {@link #conv2d}: {@code col2im(wᵀ · gy[n])} for each
+   * sample, where {@code gy: [N, O, Ho, Wo]} and the input had spatial size {@code inH × inW}.
+   */
+  public static Tensor conv2dInputGrad(Tensor gy, Tensor w, int inH, int inW,
+      int strideH, int strideW, int padH, int padW) {
+    checkDtypes("conv2d backward", gy, w);
+    int[] ws = w.shapeRef();
+    int[] gs = gy.shapeRef();
+    Geometry g = new Geometry(new int[] {gs[0], ws[1], inH, inW}, ws, strideH, strideW, padH, padW);
+    g.checkOutput(gs);
+    gy = gy.contiguous();
+    w = w.contiguous();
+    Tensor dx = Tensor.empty(gy.dtype(), g.n, g.c, g.h, g.w);
+    if (gy.dtype() == DType.FLOAT32) {
+      float[] gya = gy.storage().floats();
+      float[] wa = w.storage().floats();
+      float[] dxa = dx.storage().floats();
+      float[] cols = new float[g.k * g.p];
+      for (int n = 0; n < g.n; n++) {
+        Arrays.fill(cols, 0);
+        gemmTransposedA(wa, w.offset(), gya, gy.offset() + n * g.o * g.p, cols, g.o, g.k, g.p);
+        col2im(cols, g, dxa, n * g.c * g.h * g.w);
+      }
+    } else {
+      double[] gya = gy.storage().doubles();
+      double[] wa = w.storage().doubles();
+      double[] dxa = dx.storage().doubles();
+      double[] cols = new double[g.k * g.p];
+      for (int n = 0; n < g.n; n++) {
+        Arrays.fill(cols, 0);
+        gemmTransposedA(wa, w.offset(), gya, gy.offset() + n * g.o * g.p, cols, g.o, g.k, g.p);
+        col2im(cols, g, dxa, n * g.c * g.h * g.w);
+      }
+    }
+    return dx;
+  }
+
+  /**
+   * The gradient with respect to the weight of {@link #conv2d}: {@code Σ_n gy[n] · im2col(x[n])ᵀ},
+   * shaped {@code [O, C, kH, kW]}.
+   */
+  public static Tensor conv2dWeightGrad(Tensor gy, Tensor x, int kH, int kW,
+      int strideH, int strideW, int padH, int padW) {
+    checkDtypes("conv2d backward", gy, x);
+    int[] xs = x.shapeRef();
+    int[] gs = gy.shapeRef();
+    Geometry g = new Geometry(xs, new int[] {gs[1], xs[1], kH, kW}, strideH, strideW, padH, padW);
+    g.checkOutput(gs);
+    gy = gy.contiguous();
+    x = x.contiguous();
+    Tensor dw = Tensor.empty(gy.dtype(), g.o, g.c, kH, kW);
+    if (gy.dtype() == DType.FLOAT32) {
+      float[] gya = gy.storage().floats();
+      float[] xa = x.storage().floats();
+      float[] dwa = dw.storage().floats();
+      float[] cols = new float[g.k * g.p];
+      for (int n = 0; n < g.n; n++) {
+        im2col(xa, x.offset() + n * g.c * g.h * g.w, g, cols);
+        gemmTransposedB(gya, gy.offset() + n * g.o * g.p, cols, dwa, g.o, g.k, g.p);
+      }
+    } else {
+      double[] gya = gy.storage().doubles();
+      double[] xa = x.storage().doubles();
+      double[] dwa = dw.storage().doubles();
+      double[] cols = new double[g.k * g.p];
+      for (int n = 0; n < g.n; n++) {
+        im2col(xa, x.offset() + n * g.c * g.h * g.w, g, cols);
+        gemmTransposedB(gya, gy.offset() + n * g.o * g.p, cols, dwa, g.o, g.k, g.p);
+      }
+    }
+    return dw;
+  }
+
+  /** Fails unless both tensors are FLOAT32 or both are FLOAT64. */
+  static void checkDtypes(String op, Tensor a, Tensor b) {
+    if (!a.dtype().isFloatingPoint() || a.dtype() != b.dtype()) {
+      throw new IllegalArgumentException(op + ": expected FLOAT32 or FLOAT64 tensors of one dtype, but got "
+          + a.dtype() + " and " + b.dtype() + "; convert with to(DType.FLOAT32)");
+    }
+  }
+
+  /** The sizes of one convolution, checked once. */
+  static final class Geometry {
+    final int n, c, h, w, o, kh, kw, sh, sw, ph, pw, ho, wo, k, p;
+
+    Geometry(int[] x, int[] weight, int sh, int sw, int ph, int pw) {
+      if (x.length != 4 || weight.length != 4) {
+        throw new IllegalArgumentException("conv2d: expected input [N, C, H, W] and weight [O, C, kH, kW], but got "
+            + Arrays.toString(x) + " and " + Arrays.toString(weight));
+      }
+      if (x[1] != weight[1]) {
+        throw new IllegalArgumentException("conv2d: weight " + Arrays.toString(weight) + " expects input with "
+            + weight[1] + " channels, but got " + x[1] + " channels (input shape " + Arrays.toString(x) + ")");
+      }
+      if (sh < 1 || sw < 1 || ph < 0 || pw < 0) {
+        throw new IllegalArgumentException("conv2d: stride must be >= 1 and padding >= 0, but got stride ("
+            + sh + ", " + sw + ") and padding (" + ph + ", " + pw + ")");
+      }
+      this.n = x[0];
+      this.c = x[1];
+      this.h = x[2];
+      this.w = x[3];
+      this.o = weight[0];
+      this.kh = weight[2];
+      this.kw = weight[3];
+      this.sh = sh;
+      this.sw = sw;
+      this.ph = ph;
+      this.pw = pw;
+      if (h + 2 * ph < kh || w + 2 * pw < kw) {
+        throw new IllegalArgumentException("conv2d: kernel size (" + kh + ", " + kw + ") is larger than the padded "
+            + "input (" + (h + 2 * ph) + ", " + (w + 2 * pw) + ")");
+      }
+      this.ho = outputSize(h, kh, sh, ph);
+      this.wo = outputSize(w, kw, sw, pw);
+      this.k = c * kh * kw;
+      this.p = ho * wo;
+    }
+
+    void checkOutput(int[] gy) {
+      if (gy.length != 4 || gy[0] != n || gy[1] != o || gy[2] != ho || gy[3] != wo) {
+        throw new IllegalArgumentException("conv2d backward: expected a gradient of shape "
+            + Arrays.toString(new int[] {n, o, ho, wo}) + ", but got " + Arrays.toString(gy));
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- im2col / col2im
+
+  /** Unrolls one sample {@code x[c, h, w]} (at {@code off}) into {@code cols[(c·kH + i)·kW + j, oh·Wo + ow]}. */
+  static void im2col(float[] x, int off, Geometry g, float[] cols) {
+    for (int c = 0; c < g.c; c++) {
+      for (int i = 0; i < g.kh; i++) {
+        for (int j = 0; j < g.kw; j++) {
+          int row = ((c * g.kh + i) * g.kw + j) * g.p;
+          for (int oh = 0; oh < g.ho; oh++) {
+            int ih = oh * g.sh - g.ph + i;
+            int at = row + oh * g.wo;
+            if (ih < 0 || ih >= g.h) {
+              Arrays.fill(cols, at, at + g.wo, 0f);
+              continue;
+            }
+            int base = off + (c * g.h + ih) * g.w;
+            for (int ow = 0; ow < g.wo; ow++) {
+              int iw = ow * g.sw - g.pw + j;
+              cols[at + ow] = iw >= 0 && iw < g.w ? x[base + iw] : 0f;
+            }
+          }
+        }
+      }
+    }
+  }
+
+  static void im2col(double[] x, int off, Geometry g, double[] cols) {
+    for (int c = 0; c < g.c; c++) {
+      for (int i = 0; i < g.kh; i++) {
+        for (int j = 0; j < g.kw; j++) {
+          int row = ((c * g.kh + i) * g.kw + j) * g.p;
+          for (int oh = 0; oh < g.ho; oh++) {
+            int ih = oh * g.sh - g.ph + i;
+            int at = row + oh * g.wo;
+            if (ih < 0 || ih >= g.h) {
+              Arrays.fill(cols, at, at + g.wo, 0);
+              continue;
+            }
+            int base = off + (c * g.h + ih) * g.w;
+            for (int ow = 0; ow < g.wo; ow++) {
+              int iw = ow * g.sw - g.pw + j;
+              cols[at + ow] = iw >= 0 && iw < g.w ? x[base + iw] : 0;
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** The adjoint of {@link #im2col}: adds each column entry back to the input pixel it came from. */
+  static void col2im(float[] cols, Geometry g, float[] dx, int off) {
+    for (int c = 0; c < g.c; c++) {
+      for (int i = 0; i < g.kh; i++) {
+        for (int j = 0; j < g.kw; j++) {
+          int row = ((c * g.kh + i) * g.kw + j) * g.p;
+          for (int oh = 0; oh < g.ho; oh++) {
+            int ih = oh * g.sh - g.ph + i;
+            if (ih < 0 || ih >= g.h) {
+              continue;
+            }
+            int at = row + oh * g.wo;
+            int base = off + (c * g.h + ih) * g.w;
+            for (int ow = 0; ow < g.wo; ow++) {
+              int iw = ow * g.sw - g.pw + j;
+              if (iw >= 0 && iw < g.w) {
+                dx[base + iw] += cols[at + ow];
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  static void col2im(double[] cols, Geometry g, double[] dx, int off) {
+    for (int c = 0; c < g.c; c++) {
+      for (int i = 0; i < g.kh; i++) {
+        for (int j = 0; j < g.kw; j++) {
+          int row = ((c * g.kh + i) * g.kw + j) * g.p;
+          for (int oh = 0; oh < g.ho; oh++) {
+            int ih = oh * g.sh - g.ph + i;
+            if (ih < 0 || ih >= g.h) {
+              continue;
+            }
+            int at = row + oh * g.wo;
+            int base = off + (c * g.h + ih) * g.w;
+            for (int ow = 0; ow < g.wo; ow++) {
+              int iw = ow * g.sw - g.pw + j;
+              if (iw >= 0 && iw < g.w) {
+                dx[base + iw] += cols[at + ow];
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- matrix products (row-major)
+
+  /** {@code c[cOff + M×N] = a[aOff + M×K] · b[K×N]}; the inner loop runs along rows so the JIT vectorizes it. */
+  static void gemm(float[] a, int aOff, float[] b, float[] c, int cOff, int m, int k, int n) {
+    for (int i = 0; i < m; i++) {
+      int ci = cOff + i * n;
+      for (int kk = 0; kk < k; kk++) {
+        float av = a[aOff + i * k + kk];
+        if (av == 0f) {
+          continue;
+        }
+        int bk = kk * n;
+        for (int j = 0; j < n; j++) {
+          c[ci + j] += av * b[bk + j];
+        }
+      }
+    }
+  }
+
+  static void gemm(double[] a, int aOff, double[] b, double[] c, int cOff, int m, int k, int n) {
+    for (int i = 0; i < m; i++) {
+      int ci = cOff + i * n;
+      for (int kk = 0; kk < k; kk++) {
+        double av = a[aOff + i * k + kk];
+        if (av == 0) {
+          continue;
+        }
+        int bk = kk * n;
+        for (int j = 0; j < n; j++) {
+          c[ci + j] += av * b[bk + j];
+        }
+      }
+    }
+  }
+
+  /** {@code c[K×N] += a[aOff + M×K]ᵀ · b[bOff + M×N]}. */
+  static void gemmTransposedA(float[] a, int aOff, float[] b, int bOff, float[] c, int m, int k, int n) {
+    for (int i = 0; i < m; i++) {
+      int bi = bOff + i * n;
+      for (int kk = 0; kk < k; kk++) {
+        float av = a[aOff + i * k + kk];
+        if (av == 0f) {
+          continue;
+        }
+        int ck = kk * n;
+        for (int j = 0; j < n; j++) {
+          c[ck + j] += av * b[bi + j];
+        }
+      }
+    }
+  }
+
+  static void gemmTransposedA(double[] a, int aOff, double[] b, int bOff, double[] c, int m, int k, int n) {
+    for (int i = 0; i < m; i++) {
+      int bi = bOff + i * n;
+      for (int kk = 0; kk < k; kk++) {
+        double av = a[aOff + i * k + kk];
+        if (av == 0) {
+          continue;
+        }
+        int ck = kk * n;
+        for (int j = 0; j < n; j++) {
+          c[ck + j] += av * b[bi + j];
+        }
+      }
+    }
+  }
+
+  /** {@code c[M×K] += a[aOff + M×N] · b[K×N]ᵀ}: dot products of rows. */
+  static void gemmTransposedB(float[] a, int aOff, float[] b, float[] c, int m, int k, int n) {
+    for (int i = 0; i < m; i++) {
+      int ai = aOff + i * n;
+      for (int kk = 0; kk < k; kk++) {
+        int bk = kk * n;
+        float s = 0f;
+        for (int j = 0; j < n; j++) {
+          s += a[ai + j] * b[bk + j];
+        }
+        c[i * k + kk] += s;
+      }
+    }
+  }
+
+  static void gemmTransposedB(double[] a, int aOff, double[] b, double[] c, int m, int k, int n) {
+    for (int i = 0; i < m; i++) {
+      int ai = aOff + i * n;
+      for (int kk = 0; kk < k; kk++) {
+        int bk = kk * n;
+        double s = 0;
+        for (int j = 0; j < n; j++) {
+          s += a[ai + j] * b[bk + j];
+        }
+        c[i * k + kk] += s;
+      }
+    }
+  }
+}

@@ -1,0 +1,152 @@
+package dev.flint.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flint.tensor.DType;
+import dev.flint.tensor.Generator;
+import dev.flint.tensor.Tensor;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class ConvTest {
+  static Tensor random(Generator g, int... shape) {
+    double[] v = new double[Tensor.empty(DType.FLOAT64, shape).numel()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = g.nextGaussian();
+    }
+    return Tensor.of(v, shape);
+  }
+
+  /** The textbook definition, one output element at a time. */
+  static double[] naiveConv(Tensor x, Tensor w, int sh, int sw, int ph, int pw) {
+    int n = x.size(0), c = x.size(1), h = x.size(2), wd = x.size(3);
+    int o = w.size(0), kh = w.size(2), kw = w.size(3);
+    int ho = (h + 2 * ph - kh) / sh + 1, wo = (wd + 2 * pw - kw) / sw + 1;
+    double[] out = new double[n * o * ho * wo];
+    int at = 0;
+    for (int b = 0; b < n; b++) {
+      for (int oc = 0; oc < o; oc++) {
+        for (int i = 0; i < ho; i++) {
+          for (int j = 0; j < wo; j++) {
+            double s = 0;
+            for (int ic = 0; ic < c; ic++) {
+              for (int a = 0; a < kh; a++) {
+                for (int d = 0; d < kw; d++) {
+                  int y = i * sh - ph + a, z = j * sw - pw + d;
+                  if (y >= 0 && y < h && z >= 0 && z < wd) {
+                    s += x.get(b, ic, y, z) * w.get(oc, ic, a, d);
+                  }
+                }
+              }
+            }
+            out[at++] = s;
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  @ParameterizedTest
+  @CsvSource({"1,1,0,0", "2,2,1,1", "2,1,0,1", "3,2,2,1"})
+  void matchesTheDirectDefinition(int sh, int sw, int ph, int pw) {
+    Generator g = new Generator(7);
+    Tensor x = random(g, 2, 3, 7, 6);
+    Tensor w = random(g, 4, 3, 3, 2);
+    Tensor y = Conv.conv2d(x, w, sh, sw, ph, pw);
+    double[] expected = naiveConv(x, w, sh, sw, ph, pw);
+    assertArrayEquals(expected, y.toDoubleArray(), 1e-12);
+    assertEquals((7 + 2 * ph - 3) / sh + 1, y.size(2));
+    assertEquals((6 + 2 * pw - 2) / sw + 1, y.size(3));
+    Tensor y32 = Conv.conv2d(Conv32.f32(x), Conv32.f32(w), sh, sw, ph, pw);
+    assertEquals(DType.FLOAT32, y32.dtype());
+    assertArrayEquals(expected, y32.toDoubleArray(), 1e-4);
+  }
+
+  @Test
+  void handComputedExample() {
+    // 1 channel 3x3 input, 2x2 kernel of ones: each output is the sum of a 2x2 block.
+    Tensor x = Tensor.of(new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9}, 1, 1, 3, 3);
+    Tensor w = Tensor.of(new float[] {1, 1, 1, 1}, 1, 1, 2, 2);
+    assertArrayEquals(new float[] {12, 16, 24, 28}, Conv.conv2d(x, w, 1, 1, 0, 0).toFloatArray());
+    // Padding 1, stride 2: corners see one real pixel each... plus their neighbours.
+    assertArrayEquals(new float[] {1, 5, 11, 28}, Conv.conv2d(x, w, 2, 2, 1, 1).toFloatArray());
+  }
+
+  /** Central differences of sum(conv2d(x, w) * r) along each input element vs the backward kernels. */
+  @ParameterizedTest
+  @CsvSource({"1,1,0,0", "2,2,1,1", "2,1,1,0"})
+  void gradientsMatchFiniteDifferences(int sh, int sw, int ph, int pw) {
+    Generator g = new Generator(11);
+    Tensor x = random(g, 2, 2, 5, 4);
+    Tensor w = random(g, 3, 2, 2, 3);
+    Tensor y = Conv.conv2d(x, w, sh, sw, ph, pw);
+    Tensor r = random(g, y.shape());
+    Tensor dx = Conv.conv2dInputGrad(r, w, 5, 4, sh, sw, ph, pw);
+    Tensor dw = Conv.conv2dWeightGrad(r, x, 2, 3, sh, sw, ph, pw);
+    assertArrayEquals(x.shape(), dx.shape());
+    assertArrayEquals(w.shape(), dw.shape());
+    double eps = 1e-6;
+    for (int i = 0; i < x.numel(); i++) {
+      double fd = (objective(x, w, r, i, eps, true, sh, sw, ph, pw) - objective(x, w, r, i, -eps, true, sh, sw, ph, pw))
+          / (2 * eps);
+      assertEquals(fd, dx.toDoubleArray()[i], 1e-7, "dx[" + i + "]");
+    }
+    for (int i = 0; i < w.numel(); i++) {
+      double fd = (objective(x, w, r, i, eps, false, sh, sw, ph, pw) - objective(x, w, r, i, -eps, false, sh, sw, ph, pw))
+          / (2 * eps);
+      assertEquals(fd, dw.toDoubleArray()[i], 1e-7, "dw[" + i + "]");
+    }
+  }
+
+  private static double objective(Tensor x, Tensor w, Tensor r, int i, double delta, boolean onX,
+      int sh, int sw, int ph, int pw) {
+    Tensor xx = x.copyData();
+    Tensor ww = w.copyData();
+    Tensor t = onX ? xx : ww;
+    t.storage().setDouble(i, t.storage().getDouble(i) + delta);
+    double[] y = Conv.conv2d(xx, ww, sh, sw, ph, pw).toDoubleArray();
+    double[] rv = r.toDoubleArray();
+    double s = 0;
+    for (int k = 0; k < y.length; k++) {
+      s += y[k] * rv[k];
+    }
+    return s;
+  }
+
+  @Test
+  void stridedViewsAreRead() {
+    Generator g = new Generator(3);
+    Tensor x = random(g, 1, 2, 4, 4);
+    Tensor w = random(g, 1, 2, 2, 2);
+    // A transposed view (same elements, other layout) must give the transposed result's conv.
+    Tensor xt = Tensor.view(x.storage(), 0, new int[] {1, 2, 4, 4}, new int[] {32, 16, 1, 4});
+    Tensor copy = xt.copyData();
+    assertArrayEquals(Conv.conv2d(copy, w, 1, 1, 0, 0).toDoubleArray(), Conv.conv2d(xt, w, 1, 1, 0, 0).toDoubleArray());
+  }
+
+  @Test
+  void wrongChannelsNamesBothShapes() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Conv.conv2d(Tensor.zeros(1, 3, 5, 5), Tensor.zeros(2, 4, 3, 3), 1, 1, 0, 0));
+    assertTrue(e.getMessage().contains("4 channels") && e.getMessage().contains("got 3"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> Conv.conv2d(Tensor.zeros(1, 3, 2, 2), Tensor.zeros(2, 3, 3, 3), 1, 1, 0, 0));
+    assertTrue(e.getMessage().contains("larger than the padded input"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> Conv.conv2d(Tensor.zeros(DType.INT64, 1, 3, 2, 2), Tensor.zeros(2, 3, 1, 1), 1, 1, 0, 0));
+    assertTrue(e.getMessage().contains("INT64"), e.getMessage());
+  }
+
+  /** FLOAT32 copies for the float path. */
+  static final class Conv32 {
+    static Tensor f32(Tensor t) {
+      float[] f = t.toFloatArray();
+      return Tensor.of(f, t.shape());
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package dev.flint.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+class ErfTest {
+  @Test
+  void matchesTabulatedValues() {
+    // Values from Abramowitz & Stegun table 7.1 and CPython's math.erf.
+    double[][] table = {
+        {0, 0},
+        {0.1, 0.1124629160182849},
+        {0.5, 0.5204998778130465},
+        {1, 0.8427007929497149},
+        {1.5, 0.9661051464753108},
+        {2, 0.9953222650189527},
+        {2.5, 0.9995930479825550},
+        {2.999, 0.9999777698314002},
+        {3, 0.9999779095030014},
+        {4, 0.9999999845827421},
+        {5.5, 0.9999999999999927},
+        {7, 1},
+    };
+    for (double[] row : table) {
+      assertEquals(row[1], Erf.erf(row[0]), 1e-15, "erf(" + row[0] + ")");
+      assertEquals(-row[1], Erf.erf(-row[0]), 1e-15, "erf(-" + row[0] + ")");
+    }
+    assertEquals(1e-10 * 1.1283791670955126, Erf.erf(1e-10), 1e-26);
+    assertEquals(Double.NaN, Erf.erf(Double.NaN));
+  }
+
+  @Test
+  void derivativeIsTheGaussian() {
+    for (double x = -4; x <= 4; x += 0.37) {
+      double fd = (Erf.erf(x + 1e-5) - Erf.erf(x - 1e-5)) / 2e-5;
+      assertEquals(2 / Math.sqrt(Math.PI) * Math.exp(-x * x), fd, 1e-9, "x=" + x);
+    }
+  }
+}
