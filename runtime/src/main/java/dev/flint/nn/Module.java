@@ -1,12 +1,14 @@
 package dev.flint.nn;
 
 import dev.flint.dsl.Layer;
+import dev.flint.io.SafeTensors;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.Device;
 import dev.flint.tensor.Tensor;
 import java.lang.reflect.Field;
 import java.lang.reflect.InaccessibleObjectException;
 import java.lang.reflect.Modifier;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -402,6 +404,25 @@ public abstract class Module {
     for (Tensor p : parameters()) {
       p.setGrad(null);
     }
+  }
+
+  // ---------------------------------------------------------------- files
+
+  /**
+   * Saves {@link #stateDict()} to a safetensors file that PyTorch's {@code safetensors.torch.load_file}
+   * reads; atomic (a temporary file, then a rename), so an interrupted save keeps the old file.
+   */
+  public void save(Path path) {
+    SafeTensors.save(stateDict(), path);
+  }
+
+  /**
+   * Loads a safetensors file written by {@link #save} (or by PyTorch) into this module in place, strictly
+   * as {@link #loadStateDict(Map)}; returns this.
+   */
+  public Module load(Path path) {
+    loadStateDict(SafeTensors.load(path));
+    return this;
   }
 
   // ---------------------------------------------------------------- printing

@@ -13,11 +13,15 @@ import dev.flint.dsl.Layer;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.Device;
 import dev.flint.tensor.Tensor;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ModuleTest {
   /** A leaf with a weight [out, in], an optional bias, and an integer buffer. */
@@ -181,6 +185,32 @@ class ModuleTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> net.loadStateDict(state, false));
     assertTrue(e.getMessage().contains("size mismatch for fc1.bias"), e.getMessage());
     assertFalse(e.getMessage().contains("Unexpected"), e.getMessage());
+  }
+
+  @Test
+  void saveAndLoadRoundTripThroughSafetensors(@TempDir Path dir) throws Exception {
+    Net net = new Net();
+    net.fc1.weight.storage().setDouble(3, -7.25);
+    net.bn.count.storage().setLong(0, 5);
+    Path file = dir.resolve("net.safetensors");
+    net.save(file);
+    Net other = new Net();
+    Tensor weight = other.fc1.weight;
+    assertSame(other, other.load(file));
+    assertSame(weight, other.fc1.weight);
+    for (Map.Entry<String, Tensor> e : net.stateDict().entrySet()) {
+      assertArrayEquals(e.getValue().toDoubleArray(), other.stateDict().get(e.getKey()).toDoubleArray(), e.getKey());
+    }
+    assertEquals(5, other.bn.count.getLong());
+    // Saving again replaces the file atomically; no temporary files are left behind.
+    net.save(file);
+    try (var files = Files.list(dir)) {
+      assertEquals(List.of(file), files.collect(Collectors.toList()));
+    }
+    // Another model's file is refused with its keys listed.
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new Leaf(2, 3).load(file));
+    assertTrue(e.getMessage().contains("Unexpected key(s) in state_dict: \"fc1.weight\""), e.getMessage());
+    assertTrue(e.getMessage().contains("Missing key(s) in state_dict: \"weight\", \"bias\""), e.getMessage());
   }
 
   @Test
