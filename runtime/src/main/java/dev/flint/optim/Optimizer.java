@@ -113,8 +113,23 @@ public abstract class Optimizer {
 
   /** Clears every parameter's gradient (sets it to null), as PyTorch's {@code zero_grad()}. */
   public void zeroGrad() {
+    zeroGrad(true);
+  }
+
+  /**
+   * Clears every parameter's gradient: to null when {@code setToNone} (PyTorch's default), else by
+   * filling the existing gradient tensors with zeros in place (so their storage can be reused).
+   */
+  public void zeroGrad(boolean setToNone) {
     for (Tensor p : params) {
-      p.setGrad(null);
+      Tensor g = p.grad();
+      if (setToNone || g == null) {
+        p.setGrad(null);
+      } else if (g.isContiguous()) {
+        g.storage().fill(g.offset(), g.offset() + g.numel(), 0);
+      } else {
+        p.setGrad(Tensor.zeros(g.dtype(), g.shape()));
+      }
     }
   }
 

@@ -38,6 +38,16 @@ class OptimizerTest {
   }
 
   @Test
+  void zeroGradInPlaceKeepsTheGradientTensors() {
+    Tensor a = Steps.param();
+    Tensor g = Tensor.of(GRADS[0].clone(), 2, 2);
+    a.setGrad(g);
+    new SGD(Steps.list(a), 0.1).zeroGrad(false);
+    assertTrue(a.grad() == g, "the same gradient tensor");
+    assertArrayEquals(new double[4], g.toDoubleArray());
+  }
+
+  @Test
   void parametersWithoutGradientAreSkippedAndKeepTheirOwnStepCount() {
     Tensor a = Steps.param();
     Tensor b = Steps.param();
