@@ -27,8 +27,12 @@ final class Json {
   static final class ParseException extends Exception {
     private static final long serialVersionUID = 1L;
 
-    ParseException(String message) {
+    /** The repeated key when the error is a key repeated in the outermost object, else null. */
+    final String duplicateTopLevelKey;
+
+    ParseException(String message, String duplicateTopLevelKey) {
       super(message);
+      this.duplicateTopLevelKey = duplicateTopLevelKey;
     }
   }
 
@@ -87,7 +91,7 @@ final class Json {
       Object v = value();
       if (map.containsKey(key)) {
         pos = keyAt;
-        throw error("duplicate key \"" + key + "\"");
+        throw new ParseException("duplicate key \"" + key + "\" at character " + pos, depth == 1 ? key : null);
       }
       map.put(key, v);
       skipWhitespace();
@@ -270,7 +274,7 @@ final class Json {
   }
 
   private ParseException error(String what) {
-    return new ParseException(what + " at character " + pos);
+    return new ParseException(what + " at character " + pos, null);
   }
 
   // ---------------------------------------------------------------- writing

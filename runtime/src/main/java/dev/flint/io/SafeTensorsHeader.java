@@ -90,11 +90,11 @@ final class SafeTensorsHeader {
     try {
       json = Json.parse(text);
     } catch (Json.ParseException e) {
-      String message = e.getMessage();
-      if (message.startsWith("duplicate key")) {
-        throw new SafeTensorsException(where + ": invalid header: duplicate tensor name: " + message);
+      if (e.duplicateTopLevelKey != null) {
+        throw new SafeTensorsException(where + ": the header names tensor '" + e.duplicateTopLevelKey
+            + "' twice (duplicate tensor names are ambiguous)");
       }
-      throw new SafeTensorsException(where + ": the header is not valid JSON: " + message);
+      throw new SafeTensorsException(where + ": the header is not valid JSON: " + e.getMessage());
     }
     if (!(json instanceof Map)) {
       throw new SafeTensorsException(where + ": the header must be a JSON object, but it is " + describe(json));

@@ -295,7 +295,9 @@ class SafeTensorsTest {
   void refusesDuplicateNames() throws IOException {
     Path file = writeRaw("{\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]},"
         + "\"w\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[4,8]}}", new byte[8]);
-    assertMessage(file, "duplicate tensor name: duplicate key \"w\"");
+    assertMessage(file, "the header names tensor 'w' twice");
+    Path nested = writeRaw("{\"w\":{\"dtype\":\"F32\",\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,4]}}", new byte[4]);
+    assertMessage(nested, "the header is not valid JSON: duplicate key \"dtype\"");
   }
 
   @Test
