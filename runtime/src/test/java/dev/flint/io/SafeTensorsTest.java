@@ -118,6 +118,29 @@ class SafeTensorsTest {
     assertArrayEquals(expected, Files.readAllBytes(file));
   }
 
+  /**
+   * The Rust crate's serialization test vector (huggingface/safetensors, safetensors/src/tensor.rs,
+   * test_serialization): "attn.0", F32 of shape [1, 2, 3] holding 0..5; its 64-byte header needs no
+   * padding. The bytes are copied from that test.
+   */
+  @Test
+  void writesTheRustCratesTestVector() throws IOException {
+    int[] expected = {
+      64, 0, 0, 0, 0, 0, 0, 0, 123, 34, 97, 116, 116, 110, 46, 48, 34, 58, 123, 34, 100,
+      116, 121, 112, 101, 34, 58, 34, 70, 51, 50, 34, 44, 34, 115, 104, 97, 112, 101, 34,
+      58, 91, 49, 44, 50, 44, 51, 93, 44, 34, 100, 97, 116, 97, 95, 111, 102, 102, 115,
+      101, 116, 115, 34, 58, 91, 48, 44, 50, 52, 93, 125, 125, 0, 0, 0, 0, 0, 0, 128, 63,
+      0, 0, 0, 64, 0, 0, 64, 64, 0, 0, 128, 64, 0, 0, 160, 64
+    };
+    Path file = dir.resolve("attn.safetensors");
+    SafeTensors.save(Map.of("attn.0", Tensor.of(new float[] {0, 1, 2, 3, 4, 5}, 1, 2, 3)), file);
+    byte[] actual = Files.readAllBytes(file);
+    assertEquals(expected.length, actual.length);
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals((byte) expected[i], actual[i], "byte " + i);
+    }
+  }
+
   @Test
   void readsTheCommittedReferenceFixture() throws IOException {
     // runtime/src/test/resources/safetensors/reference_i32.safetensors holds the same bytes as
