@@ -1,0 +1,93 @@
+package dev.flint.examples.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+class LossCurveTest {
+  @TempDir Path dir;
+
+  /** Parses an SVG file as namespaced XML, as a browser would. */
+  static Document parse(Path file) throws Exception {
+    DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+    f.setNamespaceAware(true);
+    return f.newDocumentBuilder().parse(file.toFile());
+  }
+
+  @Test
+  void writesTwoPolylinesWithOnePointPerEpoch() throws Exception {
+    LossCurve curve = new LossCurve("demo <&> loss");
+    curve.add(1.0, 1.2);
+    curve.add(0.5, 0.7);
+    curve.add(0.25, 0.4);
+    Path svg = dir.resolve("sub/loss.svg");
+    curve.writeSvg(svg);
+
+    Document doc = parse(svg);
+    Element root = doc.getDocumentElement();
+    assertEquals("svg", root.getLocalName());
+    assertEquals("http://www.w3.org/2000/svg", root.getNamespaceURI());
+    NodeList lines = doc.getElementsByTagNameNS("http://www.w3.org/2000/svg", "polyline");
+    assertEquals(2, lines.getLength());
+    for (int i = 0; i < 2; i++) {
+      String[] points = ((Element) lines.item(i)).getAttribute("points").split(" ");
+      assertEquals(3, points.length);
+    }
+    String text = Files.readString(svg);
+    assertTrue(text.contains("demo &lt;&amp;&gt; loss"), "title escaped");
+    assertTrue(text.contains(">train<") && text.contains(">valid<"), "legend");
+    assertTrue(text.contains(">epoch<") && text.contains(">loss<"), "axis labels");
+  }
+
+  @Test
+  void pointsFallAsTheLossFallsAndStayInsideThePlot() throws Exception {
+    LossCurve curve = new LossCurve("t");
+    curve.add(3, 2.5);
+    curve.add(1, 1.5);
+    Document doc = parse(write(curve));
+    Element train = (Element) doc.getElementsByTagNameNS("*", "polyline").item(0);
+    String[] pts = train.getAttribute("points").split(" ");
+    double x0 = Double.parseDouble(pts[0].split(",")[0]);
+    double y0 = Double.parseDouble(pts[0].split(",")[1]);
+    double x1 = Double.parseDouble(pts[1].split(",")[0]);
+    double y1 = Double.parseDouble(pts[1].split(",")[1]);
+    assertTrue(x1 > x0, "epochs go right");
+    assertTrue(y1 > y0, "a lower loss is drawn lower (larger SVG y)");
+    for (double v : new double[] {x0, x1}) {
+      assertTrue(v >= 0 && v <= 640);
+    }
+    for (double v : new double[] {y0, y1}) {
+      assertTrue(v >= 0 && v <= 400);
+    }
+  }
+
+  @Test
+  void singleEpochAndFlatCurveStillDraw() throws Exception {
+    LossCurve curve = new LossCurve("flat");
+    curve.add(0.5, 0.5);
+    assertEquals(2, parse(write(curve)).getElementsByTagNameNS("*", "polyline").getLength());
+  }
+
+  @Test
+  void refusesNonFiniteLossAndEmptyCurve() {
+    LossCurve curve = new LossCurve("t");
+    assertThrows(IllegalStateException.class, curve::toSvg);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> curve.add(Double.NaN, 1));
+    assertTrue(e.getMessage().contains("epoch 1") && e.getMessage().contains("NaN"), e.getMessage());
+  }
+
+  private Path write(LossCurve curve) {
+    Path p = dir.resolve("c.svg");
+    curve.writeSvg(p);
+    return p;
+  }
+}
