@@ -9,6 +9,7 @@ import dev.flint.tensor.Tensor;
  */
 public abstract class Node {
   private boolean released;
+  private Tensor retained;
 
   /** The tensors this node's output was computed from, in argument order (entries may be null). */
   public abstract Tensor[] inputs();
@@ -26,6 +27,21 @@ public abstract class Node {
   public void release() {
     released = true;
     releaseSaved();
+  }
+
+  /** Whether {@link #release()} has run. */
+  public boolean isReleased() {
+    return released;
+  }
+
+  /** Asks backward to store the gradient of this node's output in {@code output.grad()} ({@code retain_grad}). */
+  public void retainGradOf(Tensor output) {
+    this.retained = output;
+  }
+
+  /** The output whose gradient backward keeps, or null. */
+  public Tensor retainedOutput() {
+    return retained;
   }
 
   /** Frees whatever this node saved for backward. */

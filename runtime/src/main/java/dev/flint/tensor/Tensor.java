@@ -1,7 +1,15 @@
 package dev.flint.tensor;
 
+import dev.flint.autograd.Engine;
+import dev.flint.autograd.GradMode;
 import dev.flint.autograd.Node;
+import dev.flint.autograd.OpNode;
+import dev.flint.kernel.Kernels;
+import dev.flint.ops.Attrs;
+import dev.flint.ops.Op;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * An n-dimensional array with a dtype, a device and, optionally, a gradient: Flint's
@@ -383,44 +391,13 @@ public final class Tensor {
 
   /** A contiguous copy with its own storage, detached from the graph. */
   public Tensor copyData() {
-    Tensor out = empty(dtype(), shape);
-    copyInto(this, out);
-    return out;
-  }
-
-  /** Copies the elements of {@code src} into {@code dst} (same shape), converting dtypes. */
-  static void copyInto(Tensor src, Tensor dst) {
-    if (!Arrays.equals(src.shape, dst.shape)) {
-      throw new IllegalArgumentException(
-          "copy: shapes " + Arrays.toString(src.shape) + " and " + Arrays.toString(dst.shape) + " differ");
-    }
-    if (src.dtype() == dst.dtype() && src.isContiguous() && dst.isContiguous()) {
-      System.arraycopy(arrayOf(src.storage), src.offset, arrayOf(dst.storage), dst.offset, src.numel());
-      return;
-    }
-    int[] dstAt = new int[src.numel()];
-    Layouts.forEachIndex(dst.shape, dst.strides, dst.offset, (i, at) -> dstAt[i] = at);
-    if (src.dtype().isFloatingPoint() || dst.dtype().isFloatingPoint()) {
-      Layouts.forEachIndex(src.shape, src.strides, src.offset, (i, at) -> dst.storage.setDouble(dstAt[i], src.storage.getDouble(at)));
-    } else {
-      Layouts.forEachIndex(src.shape, src.strides, src.offset, (i, at) -> dst.storage.setLong(dstAt[i], src.storage.getLong(at)));
-    }
-  }
-
-  private static Object arrayOf(Storage s) {
-    switch (s.dtype()) {
-      case FLOAT32: return s.floats();
-      case FLOAT64: return s.doubles();
-      case INT64: return s.longs();
-      case INT32: return s.ints();
-      default: return s.bools();
-    }
+    return Kernels.clone(this);
   }
 
   /** A contiguous copy with its own storage that stays in the autograd graph ({@code torch.clone}). */
   @Override
   public Tensor clone() {
-    return copyData(); // TODO(#2): record the copy so gradients flow through it.
+    return OpNode.run(Op.CLONE, Attrs.NONE, this);
   }
 
   /**
@@ -435,6 +412,781 @@ public final class Tensor {
     this.offset = source.offset;
     this.device = source.device;
   }
+
+  // ---------------------------------------------------------------- random creation
+
+  /** FLOAT32 values uniform in {@code [0, 1)} from the default generator, as {@code torch.rand}. */
+  public static Tensor rand(int... shape) {
+    return rand(Generator.defaultGenerator(), shape);
+  }
+
+  /** FLOAT32 values uniform in {@code [0, 1)} from {@code gen}. */
+  public static Tensor rand(Generator gen, int... shape) {
+    Tensor t = empty(DType.FLOAT32, shape);
+    float[] d = t.storage.floats();
+    for (int i = 0; i < d.length; i++) {
+      d[i] = (float) gen.nextDouble();
+    }
+    return t;
+  }
+
+  /** FLOAT32 standard normal values from the default generator, as {@code torch.randn}. */
+  public static Tensor randn(int... shape) {
+    return randn(Generator.defaultGenerator(), shape);
+  }
+
+  /** FLOAT32 standard normal values from {@code gen}. */
+  public static Tensor randn(Generator gen, int... shape) {
+    Tensor t = empty(DType.FLOAT32, shape);
+    float[] d = t.storage.floats();
+    for (int i = 0; i < d.length; i++) {
+      d[i] = (float) gen.nextGaussian();
+    }
+    return t;
+  }
+
+  /** INT64 values uniform in {@code [low, high)} from the default generator, as {@code torch.randint}. */
+  public static Tensor randint(long low, long high, int... shape) {
+    return randint(Generator.defaultGenerator(), low, high, shape);
+  }
+
+  /** INT64 values uniform in {@code [low, high)} from {@code gen}. */
+  public static Tensor randint(Generator gen, long low, long high, int... shape) {
+    if (high <= low) {
+      throw new IllegalArgumentException("randint: expected low < high, but got low=" + low + " and high=" + high);
+    }
+    Tensor t = empty(DType.INT64, shape);
+    long[] d = t.storage.longs();
+    for (int i = 0; i < d.length; i++) {
+      d[i] = low + gen.nextLong(high - low);
+    }
+    return t;
+  }
+
+  // ---------------------------------------------------------------- elementwise math
+
+  private static Tensor run(Op op, Attrs attrs, Tensor... in) {
+    return OpNode.run(op, attrs, in);
+  }
+
+  /** A 0-d tensor holding {@code v} in the dtype a Python scalar would take next to this tensor. */
+  private Tensor scalarLike(double v) {
+    return scalar(v, DTypes.scalarResult(dtype(), v));
+  }
+
+  /** {@code this + other}, broadcast, with PyTorch's type promotion. */
+  public Tensor add(Tensor other) {
+    return run(Op.ADD, Attrs.NONE, this, other);
+  }
+
+  /** {@code this + s}; a float tensor keeps its dtype. */
+  public Tensor add(double s) {
+    return run(Op.ADD_SCALAR, Attrs.of(Attrs.VALUE, s), this);
+  }
+
+  public Tensor sub(Tensor other) {
+    return run(Op.SUB, Attrs.NONE, this, other);
+  }
+
+  public Tensor sub(double s) {
+    return run(Op.ADD_SCALAR, Attrs.of(Attrs.VALUE, -s), this);
+  }
+
+  /** {@code s - this} ({@code torch.rsub}). */
+  public Tensor rsub(double s) {
+    return neg().add(s);
+  }
+
+  public Tensor mul(Tensor other) {
+    return run(Op.MUL, Attrs.NONE, this, other);
+  }
+
+  public Tensor mul(double s) {
+    return run(Op.MUL_SCALAR, Attrs.of(Attrs.VALUE, s), this);
+  }
+
+  /** True division {@code this / other}, broadcast; integer tensors give FLOAT32. */
+  public Tensor div(Tensor other) {
+    return run(Op.DIV, Attrs.NONE, this, other);
+  }
+
+  public Tensor div(double s) {
+    return div(scalarLike(s));
+  }
+
+  public Tensor neg() {
+    return run(Op.NEG, Attrs.NONE, this);
+  }
+
+  /** {@code this ^ p} elementwise. */
+  public Tensor pow(double p) {
+    return run(Op.POW_SCALAR, Attrs.of(Attrs.VALUE, p), this);
+  }
+
+  public Tensor exp() {
+    return run(Op.EXP, Attrs.NONE, this);
+  }
+
+  /** The natural logarithm. */
+  public Tensor log() {
+    return run(Op.LOG, Attrs.NONE, this);
+  }
+
+  public Tensor sqrt() {
+    return run(Op.SQRT, Attrs.NONE, this);
+  }
+
+  public Tensor abs() {
+    return run(Op.ABS, Attrs.NONE, this);
+  }
+
+  /** -1, 0 or 1 by sign ({@code torch.sign}); its gradient is zero. */
+  public Tensor sign() {
+    return run(Op.SIGN, Attrs.NONE, this);
+  }
+
+  /** Elementwise {@code min(max(x, min), max)}. */
+  public Tensor clamp(double min, double max) {
+    if (min > max) {
+      throw new IllegalArgumentException("clamp: min (" + min + ") must not be greater than max (" + max + ")");
+    }
+    return run(Op.CLAMP, Attrs.of(Attrs.MIN, min, Attrs.MAX, max), this);
+  }
+
+  /** Elementwise {@code max(x, min)} ({@code clamp(min=...)}). */
+  public Tensor clampMin(double min) {
+    return clamp(min, Double.POSITIVE_INFINITY);
+  }
+
+  /** Elementwise {@code min(x, max)} ({@code clamp(max=...)}). */
+  public Tensor clampMax(double max) {
+    return clamp(Double.NEGATIVE_INFINITY, max);
+  }
+
+  public Tensor relu() {
+    return run(Op.RELU, Attrs.NONE, this);
+  }
+
+  public Tensor sigmoid() {
+    return run(Op.SIGMOID, Attrs.NONE, this);
+  }
+
+  public Tensor tanh() {
+    return run(Op.TANH, Attrs.NONE, this);
+  }
+
+  // ---------------------------------------------------------------- comparisons (BOOL results)
+
+  public Tensor gt(Tensor other) {
+    return run(Op.GT, Attrs.NONE, this, other);
+  }
+
+  public Tensor gt(double s) {
+    return gt(scalarLike(s));
+  }
+
+  public Tensor lt(Tensor other) {
+    return run(Op.LT, Attrs.NONE, this, other);
+  }
+
+  public Tensor lt(double s) {
+    return lt(scalarLike(s));
+  }
+
+  public Tensor ge(Tensor other) {
+    return run(Op.GE, Attrs.NONE, this, other);
+  }
+
+  public Tensor ge(double s) {
+    return ge(scalarLike(s));
+  }
+
+  public Tensor le(Tensor other) {
+    return run(Op.LE, Attrs.NONE, this, other);
+  }
+
+  public Tensor le(double s) {
+    return le(scalarLike(s));
+  }
+
+  public Tensor eq(Tensor other) {
+    return run(Op.EQ, Attrs.NONE, this, other);
+  }
+
+  public Tensor eq(double s) {
+    return eq(scalarLike(s));
+  }
+
+  public Tensor ne(Tensor other) {
+    return run(Op.NE, Attrs.NONE, this, other);
+  }
+
+  public Tensor ne(double s) {
+    return ne(scalarLike(s));
+  }
+
+  /** {@code condition ? a : b} elementwise, all broadcast ({@code torch.where}). */
+  public static Tensor where(Tensor condition, Tensor a, Tensor b) {
+    return run(Op.WHERE, Attrs.NONE, condition, a, b);
+  }
+
+  /** {@code condition ? a : b} with a scalar for b. */
+  public static Tensor where(Tensor condition, Tensor a, double b) {
+    return where(condition, a, a.scalarLike(b));
+  }
+
+  // ---------------------------------------------------------------- matmul
+
+  /**
+   * Matrix product with {@code torch.matmul}'s rules: 1-D @ 1-D is a dot product (0-d), a 1-D
+   * operand is treated as a row (left) or column (right) vector and that dim is removed afterwards,
+   * and batch dims broadcast. Both operands must have the same dtype.
+   */
+  public Tensor matmul(Tensor other) {
+    int ra = dim();
+    int rb = other.dim();
+    String types = dtype().shortName() + Arrays.toString(shape) + " @ " + other.dtype().shortName()
+        + Arrays.toString(other.shape);
+    if (ra == 0 || rb == 0) {
+      throw new IllegalArgumentException("matmul: " + types + ": both arguments need at least 1 dimension");
+    }
+    if (dtype() != other.dtype()) {
+      DType wider = DType.promote(dtype(), other.dtype());
+      throw new IllegalArgumentException("matmul: expected both operands to have the same dtype, but got "
+          + dtype().shortName() + " and " + other.dtype().shortName() + ": convert one with .to(DType." + wider.name() + ")");
+    }
+    int k = shape[ra - 1];
+    int kb = rb == 1 ? other.shape[0] : other.shape[rb - 2];
+    if (k != kb) {
+      throw new dev.flint.ops.ShapeError("matmul: " + types + ": inner dimensions " + k + " != " + kb);
+    }
+    Tensor a = ra == 1 ? unsqueeze(0) : this;
+    Tensor b = rb == 1 ? other.unsqueeze(1) : other;
+    Tensor out = run(Op.MATMUL, Attrs.NONE, a, b);
+    if (rb == 1) {
+      out = out.squeeze(-1);
+    }
+    if (ra == 1) {
+      out = out.squeeze(rb == 1 ? -1 : -2);
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- reductions
+
+  private int[] allDims() {
+    int[] dims = new int[shape.length];
+    for (int d = 0; d < dims.length; d++) {
+      dims[d] = d;
+    }
+    return dims;
+  }
+
+  private int[] normalizeDims(int[] dims, String op) {
+    int[] out = new int[dims.length];
+    for (int i = 0; i < dims.length; i++) {
+      out[i] = Layouts.normalizeDim(dims[i], shape.length, op);
+    }
+    return out;
+  }
+
+  /** The sum of all elements, 0-d (integer sums are INT64). */
+  public Tensor sum() {
+    return sum(allDims(), false);
+  }
+
+  public Tensor sum(int dim) {
+    return sum(new int[] {dim}, false);
+  }
+
+  public Tensor sum(int dim, boolean keepDim) {
+    return sum(new int[] {dim}, keepDim);
+  }
+
+  /** The sum over {@code dims}, keeping them as size 1 when {@code keepDim}. */
+  public Tensor sum(int[] dims, boolean keepDim) {
+    int[] d = shape.length == 0 ? new int[0] : normalizeDims(dims, "sum");
+    return run(Op.SUM, Attrs.of(Attrs.DIMS, d, Attrs.KEEP_DIM, keepDim), this);
+  }
+
+  /** The mean of all elements, 0-d. */
+  public Tensor mean() {
+    return mean(allDims(), false);
+  }
+
+  public Tensor mean(int dim) {
+    return mean(new int[] {dim}, false);
+  }
+
+  public Tensor mean(int dim, boolean keepDim) {
+    return mean(new int[] {dim}, keepDim);
+  }
+
+  /** The mean over {@code dims}; floating-point tensors only, as PyTorch. */
+  public Tensor mean(int[] dims, boolean keepDim) {
+    if (!dtype().isFloatingPoint()) {
+      throw new IllegalArgumentException("mean: could not infer output dtype: input dtype must be floating point, "
+          + "but got " + dtype().shortName() + ": convert first with .to(DType.FLOAT32)");
+    }
+    int[] d = shape.length == 0 ? new int[0] : normalizeDims(dims, "mean");
+    long count = 1;
+    for (int x : d) {
+      count *= shape[x];
+    }
+    return sum(d, keepDim).div(count);
+  }
+
+  /** The variance over all elements, unbiased (divides by n - 1), as {@code torch.var}. */
+  public Tensor var() {
+    return var(allDims(), true, false);
+  }
+
+  /** The variance over all elements; {@code unbiased} divides by n - 1, else by n. */
+  public Tensor var(boolean unbiased) {
+    return var(allDims(), unbiased, false);
+  }
+
+  public Tensor var(int dim) {
+    return var(new int[] {dim}, true, false);
+  }
+
+  public Tensor var(int dim, boolean unbiased, boolean keepDim) {
+    return var(new int[] {dim}, unbiased, keepDim);
+  }
+
+  /** The variance over {@code dims}. */
+  public Tensor var(int[] dims, boolean unbiased, boolean keepDim) {
+    int[] d = shape.length == 0 ? new int[0] : normalizeDims(dims, "var");
+    long n = 1;
+    for (int x : d) {
+      n *= shape[x];
+    }
+    Tensor centered = sub(mean(d, true));
+    return centered.mul(centered).sum(d, keepDim).div(Math.max(0, unbiased ? n - 1 : n));
+  }
+
+  /** The standard deviation over all elements, unbiased. */
+  public Tensor std() {
+    return var().sqrt();
+  }
+
+  public Tensor std(boolean unbiased) {
+    return var(unbiased).sqrt();
+  }
+
+  public Tensor std(int dim) {
+    return var(dim).sqrt();
+  }
+
+  public Tensor std(int dim, boolean unbiased, boolean keepDim) {
+    return var(dim, unbiased, keepDim).sqrt();
+  }
+
+  /** Values and INT64 indices of a max/min along a dim ({@code torch.return_types.max}). */
+  public record ValuesIndices(Tensor values, Tensor indices) {}
+
+  private Tensor flatForReduce(String op) {
+    if (numel() == 0) {
+      throw new IllegalArgumentException(op + "(): expected a non-empty tensor, but got shape " + Arrays.toString(shape)
+          + "; use " + op + "(dim) to reduce a dimension of nonzero size");
+    }
+    return reshape(-1);
+  }
+
+  /** The largest element, 0-d. */
+  public Tensor max() {
+    return flatForReduce("max").max(0).values();
+  }
+
+  /** The smallest element, 0-d. */
+  public Tensor min() {
+    return flatForReduce("min").min(0).values();
+  }
+
+  /** The maxima along {@code dim} and where they are (the first on ties); the gradient flows to those places. */
+  public ValuesIndices max(int dim) {
+    return max(dim, false);
+  }
+
+  public ValuesIndices max(int dim, boolean keepDim) {
+    Attrs a = Attrs.of(Attrs.DIM, Layouts.normalizeDim(dim, shape.length, "max"), Attrs.KEEP_DIM, keepDim);
+    return new ValuesIndices(run(Op.MAX, a, this), run(Op.ARGMAX, a, this));
+  }
+
+  public ValuesIndices min(int dim) {
+    return min(dim, false);
+  }
+
+  public ValuesIndices min(int dim, boolean keepDim) {
+    Attrs a = Attrs.of(Attrs.DIM, Layouts.normalizeDim(dim, shape.length, "min"), Attrs.KEEP_DIM, keepDim);
+    return new ValuesIndices(run(Op.MIN, a, this), run(Op.ARGMIN, a, this));
+  }
+
+  /** The flat INT64 index of the largest element, 0-d. */
+  public Tensor argmax() {
+    return flatForReduce("argmax").argmax(0);
+  }
+
+  /** INT64 indices of the maxima along {@code dim}. */
+  public Tensor argmax(int dim) {
+    return argmax(dim, false);
+  }
+
+  public Tensor argmax(int dim, boolean keepDim) {
+    return run(Op.ARGMAX, Attrs.of(Attrs.DIM, Layouts.normalizeDim(dim, shape.length, "argmax"), Attrs.KEEP_DIM, keepDim), this);
+  }
+
+  public Tensor argmin() {
+    return flatForReduce("argmin").argmin(0);
+  }
+
+  public Tensor argmin(int dim) {
+    return argmin(dim, false);
+  }
+
+  public Tensor argmin(int dim, boolean keepDim) {
+    return run(Op.ARGMIN, Attrs.of(Attrs.DIM, Layouts.normalizeDim(dim, shape.length, "argmin"), Attrs.KEEP_DIM, keepDim), this);
+  }
+
+  /** {@code exp(x) / sum(exp(x))} along {@code dim}, computed stably. */
+  public Tensor softmax(int dim) {
+    return run(Op.SOFTMAX, Attrs.of(Attrs.DIM, Layouts.normalizeDim(dim, shape.length, "softmax")), this);
+  }
+
+  /** {@code log(softmax(x))} along {@code dim}, computed stably. */
+  public Tensor logSoftmax(int dim) {
+    return run(Op.LOG_SOFTMAX, Attrs.of(Attrs.DIM, Layouts.normalizeDim(dim, shape.length, "logSoftmax")), this);
+  }
+
+  // ---------------------------------------------------------------- shape and views
+
+  /** A view with {@code dim0} and {@code dim1} swapped. */
+  public Tensor transpose(int dim0, int dim1) {
+    int[] perm = allDims();
+    if (shape.length == 0) {
+      Layouts.normalizeDim(dim0, 0, "transpose");
+      Layouts.normalizeDim(dim1, 0, "transpose");
+      return permute();
+    }
+    int a = Layouts.normalizeDim(dim0, shape.length, "transpose");
+    int b = Layouts.normalizeDim(dim1, shape.length, "transpose");
+    perm[a] = b;
+    perm[b] = a;
+    return permute(perm);
+  }
+
+  /** The transpose of a tensor with at most 2 dims ({@code torch.t}). */
+  public Tensor t() {
+    if (shape.length > 2) {
+      throw new IllegalArgumentException("t() expects a tensor with <= 2 dimensions, but this one has shape "
+          + Arrays.toString(shape) + ": use transpose(dim0, dim1) or permute");
+    }
+    return shape.length < 2 ? this : transpose(0, 1);
+  }
+
+  /** A view with the dims reordered: dim {@code i} of the result is dim {@code dims[i]} of this. */
+  public Tensor permute(int... dims) {
+    return run(Op.PERMUTE, Attrs.of(Attrs.PERM, shape.length == dims.length ? normalizeDims(dims, "permute") : dims), this);
+  }
+
+  /** The same elements with a new shape (one size may be -1): a view when possible, else a copy. */
+  public Tensor reshape(int... newShape) {
+    return run(Op.RESHAPE, Attrs.of(Attrs.SHAPE, newShape), this);
+  }
+
+  /** A view with a new shape (one size may be -1); fails when the strides cannot express it. */
+  public Tensor view(int... newShape) {
+    if (Kernels.viewOrNull(this, newShape) == null) {
+      throw new IllegalStateException("view size is not compatible with input tensor's size and stride (at least one "
+          + "dimension spans across two contiguous subspaces): shape " + Arrays.toString(shape) + ", strides "
+          + Arrays.toString(strides) + ", requested " + Arrays.toString(newShape)
+          + ". Use .reshape(...) instead (or call .contiguous() first).");
+    }
+    return reshape(newShape);
+  }
+
+  /** All dims flattened into one. */
+  public Tensor flatten() {
+    return flatten(0, -1);
+  }
+
+  /** Dims {@code start} to the last flattened into one, as {@code torch.flatten(x, start)}. */
+  public Tensor flatten(int start) {
+    return flatten(start, -1);
+  }
+
+  /** Dims {@code start..end} (inclusive) flattened into one. */
+  public Tensor flatten(int start, int end) {
+    if (shape.length == 0) {
+      return reshape(1);
+    }
+    int s = Layouts.normalizeDim(start, shape.length, "flatten");
+    int e = Layouts.normalizeDim(end, shape.length, "flatten");
+    if (s > e) {
+      throw new IllegalArgumentException("flatten: start dim (" + start + ") must not come after end dim (" + end + ")");
+    }
+    int[] out = new int[shape.length - (e - s)];
+    int j = 0;
+    for (int d = 0; d < shape.length; d++) {
+      if (d <= s || d > e) {
+        out[j++] = shape[d];
+      } else {
+        out[j - 1] *= shape[d];
+      }
+    }
+    return reshape(out);
+  }
+
+  /** A view without the dims of size 1. */
+  public Tensor squeeze() {
+    int n = 0;
+    for (int s : shape) {
+      n += s == 1 ? 0 : 1;
+    }
+    int[] out = new int[n];
+    int j = 0;
+    for (int s : shape) {
+      if (s != 1) {
+        out[j++] = s;
+      }
+    }
+    return n == shape.length ? this : reshape(out);
+  }
+
+  /** A view without dim {@code dim} if its size is 1; otherwise this tensor unchanged, as PyTorch. */
+  public Tensor squeeze(int dim) {
+    if (shape.length == 0) {
+      Layouts.normalizeDim(dim, 0, "squeeze");
+      return this;
+    }
+    int d = Layouts.normalizeDim(dim, shape.length, "squeeze");
+    if (shape[d] != 1) {
+      return this;
+    }
+    int[] out = new int[shape.length - 1];
+    for (int i = 0, j = 0; i < shape.length; i++) {
+      if (i != d) {
+        out[j++] = shape[i];
+      }
+    }
+    return reshape(out);
+  }
+
+  /** A view with a dim of size 1 inserted at {@code dim} (in {@code [-rank-1, rank]}). */
+  public Tensor unsqueeze(int dim) {
+    int d = Layouts.normalizeDim(dim, shape.length + 1, "unsqueeze");
+    int[] out = new int[shape.length + 1];
+    for (int i = 0, j = 0; i < out.length; i++) {
+      out[i] = i == d ? 1 : shape[j++];
+    }
+    return reshape(out);
+  }
+
+  /** A broadcast view with {@code sizes} (-1 keeps a size); no data is copied. */
+  public Tensor expand(int... sizes) {
+    return run(Op.EXPAND, Attrs.of(Attrs.SHAPE, sizes), this);
+  }
+
+  /** A broadcast view with {@code other}'s shape. */
+  public Tensor expandAs(Tensor other) {
+    return expand(other.shape);
+  }
+
+  /** A view of {@code length} entries of {@code dim} from {@code start}. */
+  public Tensor narrow(int dim, int start, int length) {
+    int d = Layouts.normalizeDim(dim, shape.length, "narrow");
+    int st = start < 0 && shape.length > 0 ? start + shape[d] : start;
+    return run(Op.NARROW, Attrs.of(Attrs.DIM, d, Attrs.START, st, Attrs.LENGTH, length), this);
+  }
+
+  /** A view of entry {@code index} of {@code dim}, with that dim removed ({@code x[:, index]} for dim 1). */
+  public Tensor select(int dim, int index) {
+    if (shape.length == 0) {
+      throw new IllegalArgumentException("select() cannot be applied to a 0-dim tensor");
+    }
+    int d = Layouts.normalizeDim(dim, shape.length, "select");
+    int i = index < 0 ? index + shape[d] : index;
+    if (i < 0 || i >= shape[d]) {
+      throw new IndexOutOfBoundsException("select: index " + index + " is out of range for dimension " + d
+          + " of shape " + Arrays.toString(shape));
+    }
+    return narrow(d, i, 1).squeeze(d);
+  }
+
+  /** Concatenates tensors of the same rank along {@code dim} ({@code torch.cat}). */
+  public static Tensor cat(int dim, Tensor... tensors) {
+    if (tensors.length == 0) {
+      throw new IllegalArgumentException("cat: expected a non-empty list of tensors");
+    }
+    int d = Layouts.normalizeDim(dim, tensors[0].dim(), "cat");
+    return run(Op.CAT, Attrs.of(Attrs.DIM, d), tensors);
+  }
+
+  /** Concatenates along {@code dim}. */
+  public static Tensor cat(int dim, List<Tensor> tensors) {
+    return cat(dim, tensors.toArray(new Tensor[0]));
+  }
+
+  /** Stacks tensors of one shape along a new dim {@code dim} ({@code torch.stack}). */
+  public static Tensor stack(int dim, Tensor... tensors) {
+    if (tensors.length == 0) {
+      throw new IllegalArgumentException("stack: expected a non-empty list of tensors");
+    }
+    for (int i = 1; i < tensors.length; i++) {
+      if (!Arrays.equals(tensors[i].shape, tensors[0].shape)) {
+        throw new dev.flint.ops.ShapeError("stack: expects each tensor to be equal size, but got "
+            + Arrays.toString(tensors[0].shape) + " at entry 0 and " + Arrays.toString(tensors[i].shape) + " at entry " + i);
+      }
+    }
+    int d = Layouts.normalizeDim(dim, tensors[0].dim() + 1, "stack");
+    Tensor[] parts = new Tensor[tensors.length];
+    for (int i = 0; i < parts.length; i++) {
+      parts[i] = tensors[i].unsqueeze(d);
+    }
+    return cat(d, parts);
+  }
+
+  /** Stacks along a new dim {@code dim}. */
+  public static Tensor stack(int dim, List<Tensor> tensors) {
+    return stack(dim, tensors.toArray(new Tensor[0]));
+  }
+
+  /** Views of {@code splitSize} entries of {@code dim} each (the last may be smaller), as {@code torch.split}. */
+  public List<Tensor> split(int splitSize, int dim) {
+    int d = Layouts.normalizeDim(dim, shape.length, "split");
+    if (splitSize <= 0 && shape[d] > 0) {
+      throw new IllegalArgumentException("split: split size must be positive, but got " + splitSize);
+    }
+    List<Tensor> parts = new ArrayList<>();
+    for (int start = 0; start < shape[d]; start += splitSize) {
+      parts.add(narrow(d, start, Math.min(splitSize, shape[d] - start)));
+    }
+    if (parts.isEmpty()) {
+      parts.add(this);
+    }
+    return parts;
+  }
+
+  /** Views of the given sizes along {@code dim}, which must add up to its size. */
+  public List<Tensor> split(int[] sizes, int dim) {
+    int d = Layouts.normalizeDim(dim, shape.length, "split");
+    long total = 0;
+    for (int s : sizes) {
+      total += s;
+    }
+    if (total != shape[d]) {
+      throw new IllegalArgumentException("split: sizes " + Arrays.toString(sizes) + " add up to " + total
+          + ", but dimension " + d + " of shape " + Arrays.toString(shape) + " has size " + shape[d]);
+    }
+    List<Tensor> parts = new ArrayList<>();
+    int start = 0;
+    for (int s : sizes) {
+      parts.add(narrow(d, start, s));
+      start += s;
+    }
+    return parts;
+  }
+
+  /** At most {@code chunks} views of equal size along {@code dim} (the last may be smaller), as {@code torch.chunk}. */
+  public List<Tensor> chunk(int chunks, int dim) {
+    if (chunks <= 0) {
+      throw new IllegalArgumentException("chunk: the number of chunks must be positive, but got " + chunks);
+    }
+    int d = Layouts.normalizeDim(dim, shape.length, "chunk");
+    return split(Math.max(1, (shape[d] + chunks - 1) / chunks), d);
+  }
+
+  // ---------------------------------------------------------------- indexing
+
+  /** {@code out[i][j] = x[i][index[i][j]]} for dim 1, and so on ({@code torch.gather}); index is INT64. */
+  public Tensor gather(int dim, Tensor index) {
+    return run(Op.GATHER, Attrs.of(Attrs.DIM, Layouts.normalizeDim(dim, shape.length, "gather")), this, index);
+  }
+
+  /** The entries of {@code dim} at the positions of the 1-D INT64 {@code index} ({@code torch.index_select}). */
+  public Tensor indexSelect(int dim, Tensor index) {
+    return run(Op.INDEX_SELECT, Attrs.of(Attrs.DIM, Layouts.normalizeDim(dim, shape.length, "indexSelect")), this, index);
+  }
+
+  // ---------------------------------------------------------------- dtype and device
+
+  /** This tensor converted to {@code dtype} (this tensor itself when it already has it); differentiable. */
+  public Tensor to(DType dtype) {
+    if (dtype == dtype()) {
+      return this;
+    }
+    return run(Op.CAST, Attrs.of(Attrs.DTYPE, dtype.name()), this);
+  }
+
+  /**
+   * This tensor on {@code device}. Flint computes on the CPU; moving to a CUDA device fails with a
+   * message saying whether a GPU is present and what is available.
+   */
+  public Tensor to(Device target) {
+    if (target.isCpu()) {
+      return this;
+    }
+    int count = Device.cudaDeviceCount();
+    if (count == 0) {
+      throw new IllegalStateException(target + " is not available: no NVIDIA driver/GPU found on this machine; "
+          + "available devices: [cpu]");
+    }
+    throw new UnsupportedOperationException(target + " is not available to Flint: this machine has " + count
+        + " NVIDIA GPU(s), but Flint has no CUDA backend yet and computes on the CPU; available devices: [cpu]");
+  }
+
+  // ---------------------------------------------------------------- in place (no autograd)
+
+  private void checkInPlace(String op) {
+    if (!GradMode.isEnabled()) {
+      return;
+    }
+    if (requiresGrad && gradFn == null) {
+      throw new IllegalStateException("a leaf tensor that requires grad is being used in an in-place operation ("
+          + op + "): wrap the update in try (var s = Autograd.noGrad()) { ... }, as optimizers do");
+    }
+    if (gradFn != null) {
+      throw new IllegalStateException("in-place " + op + " on a tensor computed by " + gradFn.name()
+          + " would invalidate the values saved for backward: compute a new tensor instead, or detach() first");
+    }
+  }
+
+  /** Sets every element to 0 in place; returns this ({@code zero_}). */
+  public Tensor zero() {
+    return fill(0);
+  }
+
+  /** Sets every element to {@code value} in place; returns this ({@code fill_}). */
+  public Tensor fill(double value) {
+    checkInPlace("fill");
+    Kernels.copy(scalar(value, dtype()), this);
+    return this;
+  }
+
+  /** Copies {@code src}'s values (broadcast, converted) into this tensor in place; returns this ({@code copy_}). */
+  public Tensor copyFrom(Tensor src) {
+    checkInPlace("copyFrom");
+    Kernels.copy(src, this);
+    return this;
+  }
+
+  // ---------------------------------------------------------------- backward
+
+  /** Computes the gradients of this one-element tensor with respect to the leaves that require grad. */
+  public void backward() {
+    Engine.backward(this, null, false);
+  }
+
+  /** Backpropagates {@code gradient} (this tensor's shape) into the leaves' {@code grad()}. */
+  public void backward(Tensor gradient) {
+    Engine.backward(this, gradient, false);
+  }
+
+  /** As {@link #backward(Tensor)}; {@code retainGraph} keeps the saved values for another backward. */
+  public void backward(Tensor gradient, boolean retainGraph) {
+    Engine.backward(this, gradient, retainGraph);
+  }
+
 
   // ---------------------------------------------------------------- autograd state
 
@@ -491,6 +1243,9 @@ public final class Tensor {
   /** Asks backward to keep this non-leaf tensor's gradient in {@link #grad()}. */
   public Tensor retainGrad() {
     retainsGrad = true;
+    if (gradFn != null) {
+      gradFn.retainGradOf(this);
+    }
     return this;
   }
 

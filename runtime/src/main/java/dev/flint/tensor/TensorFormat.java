@@ -1,14 +1,162 @@
 package dev.flint.tensor;
 
-/** Prints tensors as PyTorch does: nested brackets, aligned values, elided when large. */
+import java.util.Locale;
+
+/**
+ * Prints tensors as PyTorch does: {@code tensor([[1., 2.],\n        [3., 4.]])} with nested
+ * brackets, values aligned to one width, floats as {@code 1.} when all are whole, else with 4
+ * decimals or in scientific notation when magnitudes are far apart, {@code ...} eliding the middle
+ * of each dim when there are more than 1000 elements, and the dtype (when not FLOAT32/INT64/BOOL),
+ * {@code requires_grad} or {@code grad_fn} after the values.
+ */
 final class TensorFormat {
+  private static final int THRESHOLD = 1000;
+  private static final int EDGE = 3;
+  private static final int LINE_WIDTH = 80;
+
   private TensorFormat() {}
 
   static String format(Tensor t) {
-    // TODO(#2): PyTorch-style alignment and elision.
+    double[] values = t.toDoubleArray();
+    int[] shape = t.shape();
+    boolean summarize = values.length > THRESHOLD;
+    Formatter f = new Formatter(t.dtype(), values, shape, summarize);
     StringBuilder sb = new StringBuilder("tensor(");
-    sb.append(java.util.Arrays.toString(t.toDoubleArray()));
-    sb.append(", shape=").append(java.util.Arrays.toString(t.shape())).append(", dtype=").append(t.dtype()).append(')');
-    return sb.toString();
+    if (values.length == 0) {
+      sb.append("[]");
+    } else {
+      block(sb, f, values, shape, 0, 0, "tensor(".length(), summarize);
+    }
+    if (values.length == 0 && shape.length != 1) {
+      sb.append(", size=(");
+      for (int d = 0; d < shape.length; d++) {
+        sb.append(d == 0 ? "" : ", ").append(shape[d]);
+      }
+      sb.append(shape.length == 1 ? ",)" : ")");
+    }
+    DType dt = t.dtype();
+    if (dt != DType.FLOAT32 && dt != DType.INT64 && dt != DType.BOOL) {
+      sb.append(", dtype=").append(dt.name());
+    }
+    if (t.gradFn() != null) {
+      sb.append(", grad_fn=<").append(t.gradFn().name()).append('>');
+    } else if (t.requiresGrad()) {
+      sb.append(", requires_grad=True");
+    }
+    return sb.append(')').toString();
+  }
+
+  /** Appends the sub-tensor of dim {@code d} starting at flat position {@code base}. */
+  private static void block(StringBuilder sb, Formatter f, double[] v, int[] shape, int d, int base, int indent,
+      boolean summarize) {
+    if (shape.length == 0) {
+      sb.append(f.format(v[0]).trim());
+      return;
+    }
+    int size = shape[d];
+    int stride = 1;
+    for (int k = d + 1; k < shape.length; k++) {
+      stride *= shape[k];
+    }
+    boolean elide = summarize && size > 2 * EDGE;
+    sb.append('[');
+    if (d == shape.length - 1) {
+      java.util.List<String> items = new java.util.ArrayList<>();
+      for (int i = 0; i < size; i++) {
+        if (elide && i == EDGE) {
+          items.add(" ...");   // PyTorch's elision token: joined as "2.,  ..., 1997."
+          i = size - EDGE - 1;
+          continue;
+        }
+        items.add(f.format(v[base + i]));
+      }
+      int per = Math.max(1, (LINE_WIDTH - indent - d) / (f.width + 2));
+      for (int i = 0; i < items.size(); i++) {
+        if (i > 0) {
+          sb.append(i % per == 0 ? ",\n" + " ".repeat(indent + d + 1) : ", ");
+        }
+        sb.append(items.get(i));
+      }
+    } else {
+      String sep = "," + "\n".repeat(shape.length - d - 1) + " ".repeat(indent + d + 1);
+      for (int i = 0; i < size; i++) {
+        if (elide && i == EDGE) {
+          sb.append("...").append(sep);
+          i = size - EDGE - 1;
+          continue;
+        }
+        block(sb, f, v, shape, d + 1, base + i * stride, indent, summarize);
+        if (i < size - 1) {
+          sb.append(sep);
+        }
+      }
+    }
+    sb.append(']');
+  }
+
+  /** Chooses one number format and width for all printed values, as PyTorch's {@code _Formatter}. */
+  private static final class Formatter {
+    private final DType dtype;
+    private final boolean intMode;
+    private final boolean sciMode;
+    private int width;
+
+    Formatter(DType dtype, double[] values, int[] shape, boolean summarize) {
+      this.dtype = dtype;
+      boolean allWhole = true;
+      double maxAbs = 0;
+      double minAbs = Double.POSITIVE_INFINITY;
+      for (double x : values) {
+        if (!Double.isFinite(x)) {
+          continue;
+        }
+        allWhole &= x == Math.rint(x);
+        double a = Math.abs(x);
+        if (a != 0) {
+          maxAbs = Math.max(maxAbs, a);
+          minAbs = Math.min(minAbs, a);
+        }
+      }
+      intMode = allWhole;
+      boolean anyNonzero = maxAbs > 0;
+      if (!dtype.isFloatingPoint() || !anyNonzero) {
+        sciMode = false;
+      } else if (intMode) {
+        sciMode = maxAbs > 1e8;
+      } else {
+        sciMode = maxAbs / minAbs > 1000 || maxAbs > 1e8 || minAbs < 1e-4;
+      }
+      width = 0;
+      for (double x : values) {
+        width = Math.max(width, raw(x).length());
+      }
+    }
+
+    private String raw(double x) {
+      if (dtype == DType.BOOL) {
+        return x != 0 ? "True" : "False";
+      }
+      if (!dtype.isFloatingPoint()) {
+        return Long.toString((long) x);
+      }
+      if (Double.isNaN(x)) {
+        return "nan";
+      }
+      if (Double.isInfinite(x)) {
+        return x > 0 ? "inf" : "-inf";
+      }
+      if (sciMode) {
+        return String.format(Locale.ROOT, "%.4e", x);
+      }
+      if (intMode) {
+        return String.format(Locale.ROOT, "%.0f", x) + ".";
+      }
+      return String.format(Locale.ROOT, "%.4f", x);
+    }
+
+    String format(double x) {
+      String s = raw(x);
+      return " ".repeat(Math.max(0, width - s.length())) + s;
+    }
   }
 }

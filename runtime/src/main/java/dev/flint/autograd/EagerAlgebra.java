@@ -1,0 +1,118 @@
+package dev.flint.autograd;
+
+import dev.flint.ops.Algebra;
+import dev.flint.ops.Attrs;
+import dev.flint.ops.Op;
+import dev.flint.tensor.Tensor;
+import java.util.List;
+
+/** The op algebra on tensors: derivative rules run here during eager backward, each method one op row. */
+public final class EagerAlgebra implements Algebra<Tensor> {
+  public static final EagerAlgebra INSTANCE = new EagerAlgebra();
+
+  private EagerAlgebra() {}
+
+  private static Tensor run(Op op, Attrs attrs, Tensor... in) {
+    return OpNode.run(op, attrs, in);
+  }
+
+  @Override public Tensor add(Tensor a, Tensor b) { return run(Op.ADD, Attrs.NONE, a, b); }
+  @Override public Tensor sub(Tensor a, Tensor b) { return run(Op.SUB, Attrs.NONE, a, b); }
+  @Override public Tensor mul(Tensor a, Tensor b) { return run(Op.MUL, Attrs.NONE, a, b); }
+  @Override public Tensor div(Tensor a, Tensor b) { return run(Op.DIV, Attrs.NONE, a, b); }
+  @Override public Tensor neg(Tensor x) { return run(Op.NEG, Attrs.NONE, x); }
+  @Override public Tensor addScalar(Tensor x, double s) { return run(Op.ADD_SCALAR, Attrs.of(Attrs.VALUE, s), x); }
+  @Override public Tensor mulScalar(Tensor x, double s) { return run(Op.MUL_SCALAR, Attrs.of(Attrs.VALUE, s), x); }
+  @Override public Tensor powScalar(Tensor x, double p) { return run(Op.POW_SCALAR, Attrs.of(Attrs.VALUE, p), x); }
+  @Override public Tensor exp(Tensor x) { return run(Op.EXP, Attrs.NONE, x); }
+  @Override public Tensor log(Tensor x) { return run(Op.LOG, Attrs.NONE, x); }
+  @Override public Tensor sqrt(Tensor x) { return run(Op.SQRT, Attrs.NONE, x); }
+  @Override public Tensor abs(Tensor x) { return run(Op.ABS, Attrs.NONE, x); }
+  @Override public Tensor sign(Tensor x) { return run(Op.SIGN, Attrs.NONE, x); }
+  @Override public Tensor relu(Tensor x) { return run(Op.RELU, Attrs.NONE, x); }
+  @Override public Tensor sigmoid(Tensor x) { return run(Op.SIGMOID, Attrs.NONE, x); }
+  @Override public Tensor tanh(Tensor x) { return run(Op.TANH, Attrs.NONE, x); }
+  @Override public Tensor gt(Tensor a, Tensor b) { return run(Op.GT, Attrs.NONE, a, b); }
+  @Override public Tensor eq(Tensor a, Tensor b) { return run(Op.EQ, Attrs.NONE, a, b); }
+  @Override public Tensor where(Tensor c, Tensor a, Tensor b) { return run(Op.WHERE, Attrs.NONE, c, a, b); }
+
+  @Override
+  public Tensor clamp(Tensor x, double min, double max) {
+    return run(Op.CLAMP, Attrs.of(Attrs.MIN, min, Attrs.MAX, max), x);
+  }
+
+  @Override public Tensor matmul(Tensor a, Tensor b) { return run(Op.MATMUL, Attrs.NONE, a, b); }
+
+  @Override
+  public Tensor sum(Tensor x, int[] dims, boolean keepDim) {
+    return run(Op.SUM, Attrs.of(Attrs.DIMS, dims, Attrs.KEEP_DIM, keepDim), x);
+  }
+
+  @Override public Tensor sumTo(Tensor x, Tensor like) { return run(Op.SUM_TO, Attrs.of(Attrs.SHAPE, like.shape()), x); }
+  @Override public Tensor expand(Tensor x, int[] shape) { return run(Op.EXPAND, Attrs.of(Attrs.SHAPE, shape), x); }
+  @Override public Tensor reshape(Tensor x, int[] shape) { return run(Op.RESHAPE, Attrs.of(Attrs.SHAPE, shape), x); }
+  @Override public Tensor permute(Tensor x, int[] perm) { return run(Op.PERMUTE, Attrs.of(Attrs.PERM, perm), x); }
+
+  @Override
+  public Tensor narrow(Tensor x, int dim, int start, int length) {
+    return run(Op.NARROW, Attrs.of(Attrs.DIM, dim, Attrs.START, start, Attrs.LENGTH, length), x);
+  }
+
+  @Override
+  public Tensor pad(Tensor x, int dim, int before, int after) {
+    return run(Op.PAD, Attrs.of(Attrs.DIM, dim, Attrs.BEFORE, before, Attrs.AFTER, after), x);
+  }
+
+  @Override
+  public Tensor cat(List<Tensor> xs, int dim) {
+    return run(Op.CAT, Attrs.of(Attrs.DIM, dim), xs.toArray(new Tensor[0]));
+  }
+
+  @Override
+  public Tensor max(Tensor x, int dim, boolean keepDim) {
+    return run(Op.MAX, Attrs.of(Attrs.DIM, dim, Attrs.KEEP_DIM, keepDim), x);
+  }
+
+  @Override
+  public Tensor min(Tensor x, int dim, boolean keepDim) {
+    return run(Op.MIN, Attrs.of(Attrs.DIM, dim, Attrs.KEEP_DIM, keepDim), x);
+  }
+
+  @Override
+  public Tensor argmax(Tensor x, int dim, boolean keepDim) {
+    return run(Op.ARGMAX, Attrs.of(Attrs.DIM, dim, Attrs.KEEP_DIM, keepDim), x);
+  }
+
+  @Override
+  public Tensor argmin(Tensor x, int dim, boolean keepDim) {
+    return run(Op.ARGMIN, Attrs.of(Attrs.DIM, dim, Attrs.KEEP_DIM, keepDim), x);
+  }
+
+  @Override public Tensor softmax(Tensor x, int dim) { return run(Op.SOFTMAX, Attrs.of(Attrs.DIM, dim), x); }
+  @Override public Tensor logSoftmax(Tensor x, int dim) { return run(Op.LOG_SOFTMAX, Attrs.of(Attrs.DIM, dim), x); }
+
+  @Override
+  public Tensor cast(Tensor x, Tensor like) {
+    return x.dtype() == like.dtype() ? x : run(Op.CAST, Attrs.of(Attrs.DTYPE, like.dtype().name()), x);
+  }
+
+  @Override
+  public Tensor indexSelect(Tensor x, int dim, Tensor index) {
+    return run(Op.INDEX_SELECT, Attrs.of(Attrs.DIM, dim), x, index);
+  }
+
+  @Override
+  public Tensor indexAdd(Tensor src, int dim, Tensor index, int[] shape) {
+    return run(Op.INDEX_ADD, Attrs.of(Attrs.DIM, dim, Attrs.SHAPE, shape), src, index);
+  }
+
+  @Override
+  public Tensor gather(Tensor x, int dim, Tensor index) {
+    return run(Op.GATHER, Attrs.of(Attrs.DIM, dim), x, index);
+  }
+
+  @Override
+  public Tensor scatterAdd(Tensor src, int dim, Tensor index, int[] shape) {
+    return run(Op.SCATTER_ADD, Attrs.of(Attrs.DIM, dim, Attrs.SHAPE, shape), src, index);
+  }
+}

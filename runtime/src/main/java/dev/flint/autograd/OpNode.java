@@ -1,0 +1,99 @@
+package dev.flint.autograd;
+
+import dev.flint.kernel.Kernels;
+import dev.flint.ops.Attrs;
+import dev.flint.ops.Call;
+import dev.flint.ops.Op;
+import dev.flint.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The backward node of one eager op: the op table row and its call (inputs, output, attributes).
+ * Backward runs the row's derivative rule with {@link EagerAlgebra}. See Note [Saved values]: the
+ * inputs and the output are what the rules may read; {@link #release()} drops them after backward.
+ */
+public final class OpNode extends Node {
+  private final Op op;
+  private final Attrs attrs;
+  private final int[][] inShapes;
+  private final int[] outShape;
+  private final boolean[] needsGrad;
+  private Tensor[] inputs;
+  private Tensor output;
+
+  private OpNode(Op op, Attrs attrs, Tensor[] inputs, Tensor output) {
+    this.op = op;
+    this.attrs = attrs;
+    this.inputs = inputs.clone();
+    this.output = output;
+    this.inShapes = new int[inputs.length][];
+    this.needsGrad = new boolean[inputs.length];
+    for (int i = 0; i < inputs.length; i++) {
+      inShapes[i] = inputs[i].shape();
+      needsGrad[i] = inputs[i].requiresGrad();
+    }
+    this.outShape = output.shape();
+  }
+
+  /**
+   * Runs {@code op}'s kernel on {@code in} and, when grad mode is on, the op is differentiable and some
+   * input requires grad, records an {@code OpNode} as the output's {@code gradFn}.
+   */
+  public static Tensor run(Op op, Attrs attrs, Tensor... in) {
+    Tensor out = Kernels.forward(op, attrs, in);
+    if (!op.differentiable() || !GradMode.isEnabled() || !out.dtype().isFloatingPoint()) {
+      return out;
+    }
+    boolean needed = false;
+    for (Tensor t : in) {
+      needed |= t.requiresGrad();
+    }
+    if (!needed) {
+      return out;
+    }
+    for (Tensor t : in) {
+      if (t == out) {   // a kernel returned its input (sumTo to the same shape): give the node its own tensor
+        out = Tensor.view(out.storage(), out.offset(), out.shape(), out.strides());
+        break;
+      }
+    }
+    out.setGradFn(new OpNode(op, attrs, in, out));
+    return out;
+  }
+
+  public Op op() {
+    return op;
+  }
+
+  public Attrs attrs() {
+    return attrs;
+  }
+
+  @Override
+  public Tensor[] inputs() {
+    return inputs;
+  }
+
+  @Override
+  protected Tensor[] backward(Tensor grad) {
+    List<int[]> shapes = new ArrayList<>(Arrays.asList(inShapes));
+    Call<Tensor> call = new Call<>(op, Arrays.asList(inputs), output, shapes, outShape, attrs, needsGrad);
+    List<Tensor> grads = op.backward(EagerAlgebra.INSTANCE, grad, call);
+    return grads.toArray(new Tensor[0]);
+  }
+
+  @Override
+  public String name() {
+    return op.backwardName();
+  }
+
+  // Note [Saved values]: eager nodes keep their inputs and output until backward has run, because any
+  // rule may read them; the processor instead saves only what its traced backward graph reads.
+  @Override
+  protected void releaseSaved() {
+    inputs = new Tensor[inputs.length];
+    output = null;
+  }
+}

@@ -1,0 +1,144 @@
+package dev.flint.kernel;
+
+import dev.flint.ops.Shapes;
+import dev.flint.tensor.DType;
+import dev.flint.tensor.Storage;
+import dev.flint.tensor.Tensor;
+import java.util.Arrays;
+import java.util.List;
+
+/** Copying kernels: strided copy with dtype conversion, accumulation, cast, clone, cat and pad. */
+final class Copy {
+  private Copy() {}
+
+  /** Copies {@code src} (broadcast to {@code dst}'s shape) into {@code dst}, converting the dtype. */
+  static void copy(Tensor src, Tensor dst) {
+    int[] shape = dst.shapeRef();
+    checkBroadcastable("copy", src, shape);
+    int[][] strides = {dst.stridesRef(), Strided.broadcastStrides(src, shape)};
+    int[] base = {dst.offset(), src.offset()};
+    int[] inner = new int[2];
+    Storage d = dst.storage();
+    Storage s = src.storage();
+    if (src.dtype() == dst.dtype()) {
+      Object da = array(d);
+      Object sa = array(s);
+      boolean f32 = src.dtype() == DType.FLOAT32;
+      Strided.forEachRow(shape, strides, base, inner, (off, n) -> {
+        if (inner[0] == 1 && inner[1] == 1) {
+          System.arraycopy(sa, off[1], da, off[0], n);
+        } else if (f32) {
+          float[] dd = (float[]) da;
+          float[] sd = (float[]) sa;
+          for (int i = 0; i < n; i++) {
+            dd[off[0] + i * inner[0]] = sd[off[1] + i * inner[1]];
+          }
+        } else {
+          boolean exact = !src.dtype().isFloatingPoint();
+          for (int i = 0; i < n; i++) {
+            if (exact) {
+              d.setLong(off[0] + i * inner[0], s.getLong(off[1] + i * inner[1]));
+            } else {
+              d.setDouble(off[0] + i * inner[0], s.getDouble(off[1] + i * inner[1]));
+            }
+          }
+        }
+      });
+      return;
+    }
+    boolean exact = !src.dtype().isFloatingPoint() && !dst.dtype().isFloatingPoint();
+    Strided.forEachRow(shape, strides, base, inner, (off, n) -> {
+      for (int i = 0; i < n; i++) {
+        if (exact) {
+          d.setLong(off[0] + i * inner[0], s.getLong(off[1] + i * inner[1]));
+        } else {
+          d.setDouble(off[0] + i * inner[0], s.getDouble(off[1] + i * inner[1]));
+        }
+      }
+    });
+  }
+
+  /** {@code dst += src} with {@code src} broadcast to {@code dst}'s shape. */
+  static void accumulate(Tensor src, Tensor dst) {
+    int[] shape = dst.shapeRef();
+    checkBroadcastable("accumulate", src, shape);
+    int[][] strides = {dst.stridesRef(), Strided.broadcastStrides(src, shape)};
+    int[] base = {dst.offset(), src.offset()};
+    int[] inner = new int[2];
+    Storage d = dst.storage();
+    Storage s = src.storage();
+    if (src.dtype() == DType.FLOAT32 && dst.dtype() == DType.FLOAT32) {
+      float[] dd = d.floats();
+      float[] sd = s.floats();
+      Strided.forEachRow(shape, strides, base, inner, (off, n) -> {
+        for (int i = 0; i < n; i++) {
+          dd[off[0] + i * inner[0]] += sd[off[1] + i * inner[1]];
+        }
+      });
+      return;
+    }
+    boolean exact = !dst.dtype().isFloatingPoint() && !src.dtype().isFloatingPoint();
+    Strided.forEachRow(shape, strides, base, inner, (off, n) -> {
+      for (int i = 0; i < n; i++) {
+        int at = off[0] + i * inner[0];
+        if (exact) {
+          d.setLong(at, d.getLong(at) + s.getLong(off[1] + i * inner[1]));
+        } else {
+          d.setDouble(at, d.getDouble(at) + s.getDouble(off[1] + i * inner[1]));
+        }
+      }
+    });
+  }
+
+  private static void checkBroadcastable(String op, Tensor src, int[] shape) {
+    int[] b = Shapes.broadcast(op, src.shapeRef(), shape);
+    if (!Arrays.equals(b, shape)) {
+      throw new IllegalArgumentException(op + ": source shape " + Shapes.str(src.shapeRef())
+          + " does not broadcast to destination shape " + Shapes.str(shape));
+    }
+  }
+
+  static Object array(Storage s) {
+    switch (s.dtype()) {
+      case FLOAT32: return s.floats();
+      case FLOAT64: return s.doubles();
+      case INT64: return s.longs();
+      case INT32: return s.ints();
+      default: return s.bools();
+    }
+  }
+
+  /** A new contiguous tensor of {@code dtype} holding {@code x}'s values. */
+  static Tensor cast(Tensor x, DType dtype) {
+    Tensor out = Tensor.empty(dtype, x.shapeRef());
+    copy(x, out);
+    return out;
+  }
+
+  /** Concatenation along {@code dim}; the result promotes the inputs' dtypes. */
+  static Tensor cat(List<Tensor> xs, int dim) {
+    List<int[]> shapes = new java.util.ArrayList<>();
+    for (Tensor x : xs) {
+      shapes.add(x.shapeRef());
+    }
+    int[] shape = Shapes.cat("cat", shapes, dev.flint.ops.Attrs.of(dev.flint.ops.Attrs.DIM, dim));
+    int d = Shapes.dim("cat", dim, shape.length);
+    Tensor out = Tensor.empty(dev.flint.tensor.DTypes.promote(xs.toArray(new Tensor[0])), shape);
+    int start = 0;
+    for (Tensor x : xs) {
+      int len = x.shapeRef()[d];
+      copy(x, Views.narrow(out, d, start, len));
+      start += len;
+    }
+    return out;
+  }
+
+  /** {@code x} with {@code before} and {@code after} zeros along {@code dim}. */
+  static Tensor pad(Tensor x, int dim, int before, int after) {
+    int[] shape = x.shape();
+    shape[dim] += before + after;
+    Tensor out = Tensor.empty(x.dtype(), shape);
+    copy(x, Views.narrow(out, dim, before, x.shapeRef()[dim]));
+    return out;
+  }
+}

@@ -1,0 +1,240 @@
+package dev.flint.kernel;
+
+import dev.flint.ops.Shapes;
+import dev.flint.tensor.DType;
+import dev.flint.tensor.DTypes;
+import dev.flint.tensor.Storage;
+import dev.flint.tensor.Tensor;
+import java.util.Arrays;
+
+/**
+ * Elementwise kernels with broadcasting: binary arithmetic and comparisons, unary math, scalar ops,
+ * clamp and where. FLOAT32/FLOAT64 operands of the output's dtype take typed loops per row; mixed
+ * or integer dtypes take a generic path (exact long arithmetic for integer results).
+ */
+final class Elementwise {
+  private Elementwise() {}
+
+  /** The output: {@code out} after checking it fits, or a new contiguous tensor. */
+  static Tensor prepare(Tensor out, DType dtype, int[] shape, String op) {
+    if (out == null) {
+      return Tensor.empty(dtype, shape);
+    }
+    if (out.dtype() != dtype || !Arrays.equals(out.shapeRef(), shape) || !out.isContiguous()) {
+      throw new IllegalArgumentException(op + ": the out tensor must be a contiguous " + dtype.shortName()
+          + Shapes.str(shape) + ", but got " + (out.isContiguous() ? "a contiguous " : "a non-contiguous ")
+          + out.dtype().shortName() + Shapes.str(out.shapeRef()));
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- binary
+
+  static Tensor binary(Binary op, String name, Tensor a, Tensor b, Tensor out) {
+    int[] shape = Shapes.broadcast(name, a.shapeRef(), b.shapeRef());
+    DType compute = DTypes.promote(a, b);
+    DType outType = op.isComparison() ? DType.BOOL : op == Binary.DIV ? DTypes.toFloat(compute) : compute;
+    if (op == Binary.DIV) {
+      compute = outType;
+    }
+    Tensor o = prepare(out, outType, shape, name);
+    int[][] strides = {o.stridesRef(), Strided.broadcastStrides(a, shape), Strided.broadcastStrides(b, shape)};
+    int[] base = {o.offset(), a.offset(), b.offset()};
+    int[] inner = new int[3];
+    Storage os = o.storage();
+    Storage as = a.storage();
+    Storage bs = b.storage();
+    boolean typed = a.dtype() == outType && b.dtype() == outType;
+    if (typed && outType == DType.FLOAT32) {
+      float[] od = os.floats();
+      float[] ad = as.floats();
+      float[] bd = bs.floats();
+      Strided.forEachRow(shape, strides, base, inner, (off, n) ->
+          rowF32(op, ad, off[1], inner[1], bd, off[2], inner[2], od, off[0], n));
+    } else if (typed && outType == DType.FLOAT64) {
+      double[] od = os.doubles();
+      double[] ad = as.doubles();
+      double[] bd = bs.doubles();
+      Strided.forEachRow(shape, strides, base, inner, (off, n) ->
+          rowF64(op, ad, off[1], inner[1], bd, off[2], inner[2], od, off[0], n));
+    } else if (!compute.isFloatingPoint()) {
+      Strided.forEachRow(shape, strides, base, inner, (off, n) -> {
+        for (int i = 0; i < n; i++) {
+          os.setLong(off[0] + i, op.applyLong(as.getLong(off[1] + i * inner[1]), bs.getLong(off[2] + i * inner[2])));
+        }
+      });
+    } else {
+      boolean f32 = compute == DType.FLOAT32;
+      Strided.forEachRow(shape, strides, base, inner, (off, n) -> {
+        for (int i = 0; i < n; i++) {
+          double x = as.getDouble(off[1] + i * inner[1]);
+          double y = bs.getDouble(off[2] + i * inner[2]);
+          // compare in the compute dtype: f32 0.1 > f64 0.1 must see the same rounded values PyTorch does
+          os.setDouble(off[0] + i, f32 ? op.apply((float) x, (float) y) : op.apply(x, y));
+        }
+      });
+    }
+    return o;
+  }
+
+  private static void rowF32(Binary op, float[] a, int ai, int sa, float[] b, int bi, int sb, float[] o, int oi, int n) {
+    if (sa == 1 && sb == 1) {
+      switch (op) {
+        case ADD: for (int i = 0; i < n; i++) { o[oi + i] = a[ai + i] + b[bi + i]; } return;
+        case SUB: for (int i = 0; i < n; i++) { o[oi + i] = a[ai + i] - b[bi + i]; } return;
+        case MUL: for (int i = 0; i < n; i++) { o[oi + i] = a[ai + i] * b[bi + i]; } return;
+        case DIV: for (int i = 0; i < n; i++) { o[oi + i] = a[ai + i] / b[bi + i]; } return;
+        default: break;
+      }
+    } else if (sa == 1 && sb == 0) {
+      float s = b[bi];
+      switch (op) {
+        case ADD: for (int i = 0; i < n; i++) { o[oi + i] = a[ai + i] + s; } return;
+        case SUB: for (int i = 0; i < n; i++) { o[oi + i] = a[ai + i] - s; } return;
+        case MUL: for (int i = 0; i < n; i++) { o[oi + i] = a[ai + i] * s; } return;
+        case DIV: for (int i = 0; i < n; i++) { o[oi + i] = a[ai + i] / s; } return;
+        default: break;
+      }
+    } else if (sa == 0 && sb == 1) {
+      float s = a[ai];
+      switch (op) {
+        case ADD: for (int i = 0; i < n; i++) { o[oi + i] = s + b[bi + i]; } return;
+        case SUB: for (int i = 0; i < n; i++) { o[oi + i] = s - b[bi + i]; } return;
+        case MUL: for (int i = 0; i < n; i++) { o[oi + i] = s * b[bi + i]; } return;
+        case DIV: for (int i = 0; i < n; i++) { o[oi + i] = s / b[bi + i]; } return;
+        default: break;
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      o[oi + i] = (float) op.apply(a[ai + i * sa], b[bi + i * sb]);
+    }
+  }
+
+  private static void rowF64(Binary op, double[] a, int ai, int sa, double[] b, int bi, int sb, double[] o, int oi, int n) {
+    if (sa == 1 && sb == 1) {
+      switch (op) {
+        case ADD: for (int i = 0; i < n; i++) { o[oi + i] = a[ai + i] + b[bi + i]; } return;
+        case SUB: for (int i = 0; i < n; i++) { o[oi + i] = a[ai + i] - b[bi + i]; } return;
+        case MUL: for (int i = 0; i < n; i++) { o[oi + i] = a[ai + i] * b[bi + i]; } return;
+        case DIV: for (int i = 0; i < n; i++) { o[oi + i] = a[ai + i] / b[bi + i]; } return;
+        default: break;
+      }
+    } else if (sa == 1 && sb == 0) {
+      double s = b[bi];
+      switch (op) {
+        case ADD: for (int i = 0; i < n; i++) { o[oi + i] = a[ai + i] + s; } return;
+        case SUB: for (int i = 0; i < n; i++) { o[oi + i] = a[ai + i] - s; } return;
+        case MUL: for (int i = 0; i < n; i++) { o[oi + i] = a[ai + i] * s; } return;
+        case DIV: for (int i = 0; i < n; i++) { o[oi + i] = a[ai + i] / s; } return;
+        default: break;
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      o[oi + i] = op.apply(a[ai + i * sa], b[bi + i * sb]);
+    }
+  }
+
+  // ---------------------------------------------------------------- unary
+
+  /** {@code op(x; p, q)} into a new or given tensor of dtype {@code outType}. */
+  static Tensor unary(Unary op, String name, Tensor x, double p, double q, DType outType, Tensor out) {
+    int[] shape = x.shapeRef();
+    Tensor o = prepare(out, outType, shape, name);
+    int[][] strides = {o.stridesRef(), x.stridesRef()};
+    int[] base = {o.offset(), x.offset()};
+    int[] inner = new int[2];
+    Storage os = o.storage();
+    Storage xs = x.storage();
+    if (x.dtype() == outType && outType == DType.FLOAT32) {
+      float[] od = os.floats();
+      float[] xd = xs.floats();
+      float fp = (float) p;
+      float fq = (float) q;
+      Strided.forEachRow(shape, strides, base, inner, (off, n) -> rowF32(op, xd, off[1], inner[1], od, off[0], n, fp, fq, p, q));
+    } else if (x.dtype() == outType && outType == DType.FLOAT64) {
+      double[] od = os.doubles();
+      double[] xd = xs.doubles();
+      Strided.forEachRow(shape, strides, base, inner, (off, n) -> rowF64(op, xd, off[1], inner[1], od, off[0], n, p, q));
+    } else if (!outType.isFloatingPoint() && !x.dtype().isFloatingPoint()) {
+      Strided.forEachRow(shape, strides, base, inner, (off, n) -> {
+        for (int i = 0; i < n; i++) {
+          os.setLong(off[0] + i, op.applyLong(xs.getLong(off[1] + i * inner[1]), p, q));
+        }
+      });
+    } else {
+      Strided.forEachRow(shape, strides, base, inner, (off, n) -> {
+        for (int i = 0; i < n; i++) {
+          os.setDouble(off[0] + i, op.apply(xs.getDouble(off[1] + i * inner[1]), p, q));
+        }
+      });
+    }
+    return o;
+  }
+
+  private static void rowF32(Unary op, float[] x, int xi, int sx, float[] o, int oi, int n, float fp, float fq, double p, double q) {
+    if (sx == 1) {
+      switch (op) {
+        case NEG: for (int i = 0; i < n; i++) { o[oi + i] = -x[xi + i]; } return;
+        case ABS: for (int i = 0; i < n; i++) { o[oi + i] = Math.abs(x[xi + i]); } return;
+        case RELU: for (int i = 0; i < n; i++) { float v = x[xi + i]; o[oi + i] = v > 0 ? v : v == v ? 0 : v; } return;
+        case ADD_SCALAR: for (int i = 0; i < n; i++) { o[oi + i] = x[xi + i] + fp; } return;
+        case MUL_SCALAR: for (int i = 0; i < n; i++) { o[oi + i] = x[xi + i] * fp; } return;
+        case CLAMP: for (int i = 0; i < n; i++) { float v = x[xi + i]; o[oi + i] = v < fp ? fp : v > fq ? fq : v; } return;
+        case EXP: for (int i = 0; i < n; i++) { o[oi + i] = (float) Math.exp(x[xi + i]); } return;
+        case TANH: for (int i = 0; i < n; i++) { o[oi + i] = (float) Math.tanh(x[xi + i]); } return;
+        default: break;
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      o[oi + i] = (float) op.apply(x[xi + i * sx], p, q);
+    }
+  }
+
+  private static void rowF64(Unary op, double[] x, int xi, int sx, double[] o, int oi, int n, double p, double q) {
+    if (sx == 1) {
+      switch (op) {
+        case NEG: for (int i = 0; i < n; i++) { o[oi + i] = -x[xi + i]; } return;
+        case ABS: for (int i = 0; i < n; i++) { o[oi + i] = Math.abs(x[xi + i]); } return;
+        case RELU: for (int i = 0; i < n; i++) { double v = x[xi + i]; o[oi + i] = v > 0 ? v : v == v ? 0 : v; } return;
+        case ADD_SCALAR: for (int i = 0; i < n; i++) { o[oi + i] = x[xi + i] + p; } return;
+        case MUL_SCALAR: for (int i = 0; i < n; i++) { o[oi + i] = x[xi + i] * p; } return;
+        case CLAMP: for (int i = 0; i < n; i++) { double v = x[xi + i]; o[oi + i] = v < p ? p : v > q ? q : v; } return;
+        default: break;
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      o[oi + i] = op.apply(x[xi + i * sx], p, q);
+    }
+  }
+
+  // ---------------------------------------------------------------- where
+
+  /** {@code cond ? a : b} elementwise with broadcasting of all three; the result promotes a and b. */
+  static Tensor where(Tensor cond, Tensor a, Tensor b, Tensor out) {
+    int[] shape = Shapes.broadcast("where", java.util.List.of(cond.shapeRef(), a.shapeRef(), b.shapeRef()), null);
+    DType outType = DTypes.promote(a, b);
+    Tensor o = prepare(out, outType, shape, "where");
+    int[][] strides = {o.stridesRef(), Strided.broadcastStrides(cond, shape), Strided.broadcastStrides(a, shape),
+        Strided.broadcastStrides(b, shape)};
+    int[] base = {o.offset(), cond.offset(), a.offset(), b.offset()};
+    int[] inner = new int[4];
+    Storage os = o.storage();
+    Storage cs = cond.storage();
+    Storage as = a.storage();
+    Storage bs = b.storage();
+    boolean exact = !outType.isFloatingPoint();
+    Strided.forEachRow(shape, strides, base, inner, (off, n) -> {
+      for (int i = 0; i < n; i++) {
+        boolean c = cs.getDouble(off[1] + i * inner[1]) != 0;
+        Storage src = c ? as : bs;
+        int at = c ? off[2] + i * inner[2] : off[3] + i * inner[3];
+        if (exact) {
+          os.setLong(off[0] + i, src.getLong(at));
+        } else {
+          os.setDouble(off[0] + i, src.getDouble(at));
+        }
+      }
+    });
+    return o;
+  }
+}

@@ -1,0 +1,131 @@
+package dev.flint.kernel;
+
+import dev.flint.ops.Attrs;
+import dev.flint.ops.Shapes;
+import dev.flint.tensor.Layouts;
+import dev.flint.tensor.Storage;
+import dev.flint.tensor.Tensor;
+import java.util.List;
+
+/** Index kernels: index_select and its adjoint index_add, gather and its adjoint scatter_add. */
+final class Indexing {
+  private Indexing() {}
+
+  private static int checkedIndex(String op, long i, int size, int dim) {
+    if (i < -size || i >= size) {
+      throw new IndexOutOfBoundsException(op + ": index " + i + " is out of bounds for dimension " + dim
+          + " with size " + size);
+    }
+    return (int) (i < 0 ? i + size : i);
+  }
+
+  private static void checkIndexType(String op, Tensor index) {
+    if (index.dtype().isFloatingPoint() || index.dtype() == dev.flint.tensor.DType.BOOL) {
+      throw new IllegalArgumentException(op + ": expected an INT64 or INT32 index, but got "
+          + index.dtype().shortName() + ": convert it with .to(DType.INT64)");
+    }
+  }
+
+  /** The slices of {@code x} along {@code dim} at the positions of the 1-D {@code index}. */
+  static Tensor indexSelect(Tensor x, int dim, Tensor index) {
+    checkIndexType("indexSelect", index);
+    int[] shape = Shapes.indexSelect("indexSelect", List.of(x.shapeRef(), index.shapeRef()), Attrs.of(Attrs.DIM, dim));
+    Tensor out = Tensor.empty(x.dtype(), shape);
+    if (x.dim() == 0) {
+      Copy.copy(x, out);
+      return out;
+    }
+    int d = Shapes.dim("indexSelect", dim, x.dim());
+    long[] idx = index.toLongArray();
+    for (int i = 0; i < idx.length; i++) {
+      int at = checkedIndex("indexSelect", idx[i], x.shapeRef()[d], d);
+      Copy.copy(Views.narrow(x, d, at, 1), Views.narrow(out, d, i, 1));
+    }
+    return out;
+  }
+
+  /** Zeros of {@code shape} with the slices of {@code src} added at the positions of {@code index} along {@code dim}. */
+  static Tensor indexAdd(Tensor src, int dim, Tensor index, int[] shape) {
+    checkIndexType("indexAdd", index);
+    Shapes.indexAdd("indexAdd", List.of(src.shapeRef(), index.shapeRef()), Attrs.of(Attrs.DIM, dim, Attrs.SHAPE, shape));
+    Tensor out = Tensor.empty(src.dtype(), shape);
+    if (shape.length == 0) {
+      Copy.accumulate(src, out);
+      return out;
+    }
+    int d = Shapes.dim("indexAdd", dim, shape.length);
+    long[] idx = index.toLongArray();
+    for (int i = 0; i < idx.length; i++) {
+      int at = checkedIndex("indexAdd", idx[i], shape[d], d);
+      Copy.accumulate(Views.narrow(src, d, i, 1), Views.narrow(out, d, at, 1));
+    }
+    return out;
+  }
+
+  /** {@code out[...i...] = x[...index[...i...]...]} along {@code dim}, shaped like {@code index}. */
+  static Tensor gather(Tensor x, int dim, Tensor index) {
+    checkIndexType("gather", index);
+    int[] shape = Shapes.gather("gather", List.of(x.shapeRef(), index.shapeRef()), Attrs.of(Attrs.DIM, dim));
+    Tensor out = Tensor.empty(x.dtype(), shape);
+    int d = Shapes.dim("gather", dim, Math.max(x.dim(), 1));
+    int size = x.dim() == 0 ? 1 : x.shapeRef()[d];
+    int step = x.dim() == 0 ? 0 : x.stridesRef()[d];
+    int[] xStrides = x.strides();
+    if (x.dim() > 0) {
+      xStrides[d] = 0;
+    }
+    int[] xAt = positions(shape, xStrides, x.offset());
+    Storage xs = x.storage();
+    Storage os = out.storage();
+    Storage is = index.storage();
+    boolean exact = !x.dtype().isFloatingPoint();
+    Layouts.forEachIndex(shape, index.stridesRef(), index.offset(), (i, at) -> {
+      int k = checkedIndex("gather", is.getLong(at), size, d);
+      int from = xAt[i] + k * step;
+      if (exact) {
+        os.setLong(i, xs.getLong(from));
+      } else {
+        os.setDouble(i, xs.getDouble(from));
+      }
+    });
+    return out;
+  }
+
+  /** Zeros of {@code shape} with {@code src} added at {@code index} along {@code dim}: the adjoint of gather. */
+  static Tensor scatterAdd(Tensor src, int dim, Tensor index, int[] shape) {
+    checkIndexType("scatterAdd", index);
+    Shapes.scatterAdd("scatterAdd", List.of(src.shapeRef(), index.shapeRef()), Attrs.of(Attrs.DIM, dim, Attrs.SHAPE, shape));
+    Tensor out = Tensor.empty(src.dtype(), shape);
+    int d = Shapes.dim("scatterAdd", dim, Math.max(shape.length, 1));
+    int size = shape.length == 0 ? 1 : shape[d];
+    int[] oStrides = out.strides();
+    int step = shape.length == 0 ? 0 : oStrides[d];
+    if (shape.length > 0) {
+      oStrides[d] = 0;
+    }
+    int[] idxShape = index.shapeRef();
+    int[] oAt = positions(idxShape, oStrides, 0);
+    int[] srcAt = positions(idxShape, src.stridesRef(), src.offset());
+    Storage ss = src.storage();
+    Storage os = out.storage();
+    Storage is = index.storage();
+    boolean exact = !src.dtype().isFloatingPoint();
+    Layouts.forEachIndex(idxShape, index.stridesRef(), index.offset(), (i, at) -> {
+      int k = checkedIndex("scatterAdd", is.getLong(at), size, d);
+      int to = oAt[i] + k * step;
+      if (exact) {
+        os.setLong(to, os.getLong(to) + ss.getLong(srcAt[i]));
+      } else {
+        os.setDouble(to, os.getDouble(to) + ss.getDouble(srcAt[i]));
+      }
+    });
+    return out;
+  }
+
+  /** The storage index of each element (row-major order) of a view with this shape and these strides. */
+  private static int[] positions(int[] shape, int[] strides, int offset) {
+    int[] at = new int[Layouts.numel(shape)];
+    Layouts.forEachIndex(shape, strides, offset, (i, s) -> at[i] = s);
+    return at;
+  }
+}

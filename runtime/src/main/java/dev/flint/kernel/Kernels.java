@@ -1,0 +1,317 @@
+package dev.flint.kernel;
+
+import dev.flint.ops.Attrs;
+import dev.flint.ops.Op;
+import dev.flint.tensor.DType;
+import dev.flint.tensor.DTypes;
+import dev.flint.tensor.Tensor;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The forward kernel of every op row, as static methods named after the ops: eager {@code Tensor}
+ * methods and the processor's generated code both call these. They do no autograd. Methods taking
+ * an {@code out} tensor write into it (contiguous, of the result's shape and dtype) so compiled code
+ * can reuse buffers. Dims must be non-negative here; {@code Tensor} normalizes user dims.
+ */
+public final class Kernels {
+  private Kernels() {}
+
+  /** Runs {@code op}'s kernel: the one dispatch from the op table to the methods below. */
+  public static Tensor forward(Op op, Attrs at, Tensor... in) {
+    switch (op) {
+      case ADD: return add(in[0], in[1]);
+      case SUB: return sub(in[0], in[1]);
+      case MUL: return mul(in[0], in[1]);
+      case DIV: return div(in[0], in[1]);
+      case NEG: return neg(in[0]);
+      case ADD_SCALAR: return addScalar(in[0], at.real(Attrs.VALUE));
+      case MUL_SCALAR: return mulScalar(in[0], at.real(Attrs.VALUE));
+      case POW_SCALAR: return powScalar(in[0], at.real(Attrs.VALUE));
+      case EXP: return exp(in[0]);
+      case LOG: return log(in[0]);
+      case SQRT: return sqrt(in[0]);
+      case ABS: return abs(in[0]);
+      case SIGN: return sign(in[0]);
+      case RELU: return relu(in[0]);
+      case SIGMOID: return sigmoid(in[0]);
+      case TANH: return tanh(in[0]);
+      case GT: return gt(in[0], in[1]);
+      case LT: return lt(in[0], in[1]);
+      case GE: return ge(in[0], in[1]);
+      case LE: return le(in[0], in[1]);
+      case EQ: return eq(in[0], in[1]);
+      case NE: return ne(in[0], in[1]);
+      case WHERE: return where(in[0], in[1], in[2]);
+      case CLAMP: return clamp(in[0], at.real(Attrs.MIN), at.real(Attrs.MAX));
+      case MATMUL: return matmul(in[0], in[1]);
+      case SUM: return sum(in[0], at.ints(Attrs.DIMS), at.bool(Attrs.KEEP_DIM));
+      case SUM_TO: return sumTo(in[0], at.ints(Attrs.SHAPE));
+      case EXPAND: return expand(in[0], at.ints(Attrs.SHAPE));
+      case RESHAPE: return reshape(in[0], at.ints(Attrs.SHAPE));
+      case PERMUTE: return permute(in[0], at.ints(Attrs.PERM));
+      case NARROW: return narrow(in[0], at.integer(Attrs.DIM), at.integer(Attrs.START), at.integer(Attrs.LENGTH));
+      case PAD: return pad(in[0], at.integer(Attrs.DIM), at.integer(Attrs.BEFORE), at.integer(Attrs.AFTER));
+      case CAT: return cat(Arrays.asList(in), at.integer(Attrs.DIM));
+      case MAX: return max(in[0], at.integer(Attrs.DIM), at.bool(Attrs.KEEP_DIM));
+      case MIN: return min(in[0], at.integer(Attrs.DIM), at.bool(Attrs.KEEP_DIM));
+      case ARGMAX: return argmax(in[0], at.integer(Attrs.DIM), at.bool(Attrs.KEEP_DIM));
+      case ARGMIN: return argmin(in[0], at.integer(Attrs.DIM), at.bool(Attrs.KEEP_DIM));
+      case SOFTMAX: return softmax(in[0], at.integer(Attrs.DIM));
+      case LOG_SOFTMAX: return logSoftmax(in[0], at.integer(Attrs.DIM));
+      case CAST: return cast(in[0], DType.valueOf(at.text(Attrs.DTYPE)));
+      case CLONE: return clone(in[0]);
+      case INDEX_SELECT: return indexSelect(in[0], at.integer(Attrs.DIM), in[1]);
+      case INDEX_ADD: return indexAdd(in[0], at.integer(Attrs.DIM), in[1], at.ints(Attrs.SHAPE));
+      case GATHER: return gather(in[0], at.integer(Attrs.DIM), in[1]);
+      case SCATTER_ADD: return scatterAdd(in[0], at.integer(Attrs.DIM), in[1], at.ints(Attrs.SHAPE));
+      default: throw new IllegalArgumentException("no kernel for op " + op);
+    }
+  }
+
+  // ---------------------------------------------------------------- binary, broadcast
+
+  public static Tensor add(Tensor a, Tensor b) {
+    return Elementwise.binary(Binary.ADD, "add", a, b, null);
+  }
+
+  /** {@code out = a + b}; returns {@code out}. */
+  public static Tensor add(Tensor a, Tensor b, Tensor out) {
+    return Elementwise.binary(Binary.ADD, "add", a, b, out);
+  }
+
+  public static Tensor sub(Tensor a, Tensor b) {
+    return Elementwise.binary(Binary.SUB, "sub", a, b, null);
+  }
+
+  public static Tensor sub(Tensor a, Tensor b, Tensor out) {
+    return Elementwise.binary(Binary.SUB, "sub", a, b, out);
+  }
+
+  public static Tensor mul(Tensor a, Tensor b) {
+    return Elementwise.binary(Binary.MUL, "mul", a, b, null);
+  }
+
+  public static Tensor mul(Tensor a, Tensor b, Tensor out) {
+    return Elementwise.binary(Binary.MUL, "mul", a, b, out);
+  }
+
+  /** True division: integer operands give FLOAT32. */
+  public static Tensor div(Tensor a, Tensor b) {
+    return Elementwise.binary(Binary.DIV, "div", a, b, null);
+  }
+
+  public static Tensor div(Tensor a, Tensor b, Tensor out) {
+    return Elementwise.binary(Binary.DIV, "div", a, b, out);
+  }
+
+  public static Tensor gt(Tensor a, Tensor b) {
+    return Elementwise.binary(Binary.GT, "gt", a, b, null);
+  }
+
+  public static Tensor lt(Tensor a, Tensor b) {
+    return Elementwise.binary(Binary.LT, "lt", a, b, null);
+  }
+
+  public static Tensor ge(Tensor a, Tensor b) {
+    return Elementwise.binary(Binary.GE, "ge", a, b, null);
+  }
+
+  public static Tensor le(Tensor a, Tensor b) {
+    return Elementwise.binary(Binary.LE, "le", a, b, null);
+  }
+
+  public static Tensor eq(Tensor a, Tensor b) {
+    return Elementwise.binary(Binary.EQ, "eq", a, b, null);
+  }
+
+  public static Tensor ne(Tensor a, Tensor b) {
+    return Elementwise.binary(Binary.NE, "ne", a, b, null);
+  }
+
+  /** {@code cond ? a : b}, all three broadcast; the result promotes a and b. */
+  public static Tensor where(Tensor cond, Tensor a, Tensor b) {
+    return Elementwise.where(cond, a, b, null);
+  }
+
+  // ---------------------------------------------------------------- unary
+
+  public static Tensor neg(Tensor x) {
+    return Elementwise.unary(Unary.NEG, "neg", x, 0, 0, x.dtype(), null);
+  }
+
+  public static Tensor addScalar(Tensor x, double s) {
+    return Elementwise.unary(Unary.ADD_SCALAR, "addScalar", x, s, 0, DTypes.scalarResult(x.dtype(), s), null);
+  }
+
+  public static Tensor mulScalar(Tensor x, double s) {
+    return Elementwise.unary(Unary.MUL_SCALAR, "mulScalar", x, s, 0, DTypes.scalarResult(x.dtype(), s), null);
+  }
+
+  public static Tensor powScalar(Tensor x, double p) {
+    DType t = p < 0 ? DTypes.toFloat(x.dtype()) : DTypes.scalarResult(x.dtype(), p);
+    return Elementwise.unary(Unary.POW_SCALAR, "powScalar", x, p, 0, t, null);
+  }
+
+  public static Tensor exp(Tensor x) {
+    return Elementwise.unary(Unary.EXP, "exp", x, 0, 0, DTypes.toFloat(x.dtype()), null);
+  }
+
+  public static Tensor log(Tensor x) {
+    return Elementwise.unary(Unary.LOG, "log", x, 0, 0, DTypes.toFloat(x.dtype()), null);
+  }
+
+  public static Tensor sqrt(Tensor x) {
+    return Elementwise.unary(Unary.SQRT, "sqrt", x, 0, 0, DTypes.toFloat(x.dtype()), null);
+  }
+
+  public static Tensor abs(Tensor x) {
+    return Elementwise.unary(Unary.ABS, "abs", x, 0, 0, x.dtype(), null);
+  }
+
+  public static Tensor sign(Tensor x) {
+    return Elementwise.unary(Unary.SIGN, "sign", x, 0, 0, x.dtype(), null);
+  }
+
+  public static Tensor relu(Tensor x) {
+    return Elementwise.unary(Unary.RELU, "relu", x, 0, 0, x.dtype(), null);
+  }
+
+  /** {@code out = relu(x)}; returns {@code out}. */
+  public static Tensor relu(Tensor x, Tensor out) {
+    return Elementwise.unary(Unary.RELU, "relu", x, 0, 0, x.dtype(), out);
+  }
+
+  public static Tensor sigmoid(Tensor x) {
+    return Elementwise.unary(Unary.SIGMOID, "sigmoid", x, 0, 0, DTypes.toFloat(x.dtype()), null);
+  }
+
+  public static Tensor tanh(Tensor x) {
+    return Elementwise.unary(Unary.TANH, "tanh", x, 0, 0, DTypes.toFloat(x.dtype()), null);
+  }
+
+  /** {@code min(max(x, min), max)}; pass infinities for a one-sided clamp. */
+  public static Tensor clamp(Tensor x, double min, double max) {
+    DType t = x.dtype();
+    if (!t.isFloatingPoint() && ((Double.isFinite(min) && min != Math.rint(min)) || (Double.isFinite(max) && max != Math.rint(max)))) {
+      t = DType.FLOAT32;
+    }
+    return Elementwise.unary(Unary.CLAMP, "clamp", x, min, max, t, null);
+  }
+
+  // ---------------------------------------------------------------- matmul, reductions
+
+  /** Batched matrix product of operands with at least 2 dims and the same dtype. */
+  public static Tensor matmul(Tensor a, Tensor b) {
+    return MatMul.matmul(a, b, null);
+  }
+
+  /** {@code out = a @ b}; returns {@code out}. */
+  public static Tensor matmul(Tensor a, Tensor b, Tensor out) {
+    return MatMul.matmul(a, b, out);
+  }
+
+  /** Sum over {@code dims}; integer and bool sums are INT64. */
+  public static Tensor sum(Tensor x, int[] dims, boolean keepDim) {
+    return Reduce.sum(x, dims, keepDim);
+  }
+
+  /** Sums {@code x} down to {@code shape} (which broadcasts to x's shape); x itself when equal. */
+  public static Tensor sumTo(Tensor x, int[] shape) {
+    return Reduce.sumTo(x, shape);
+  }
+
+  public static Tensor max(Tensor x, int dim, boolean keepDim) {
+    return Reduce.extreme(x, dim, keepDim, true, false);
+  }
+
+  public static Tensor min(Tensor x, int dim, boolean keepDim) {
+    return Reduce.extreme(x, dim, keepDim, false, false);
+  }
+
+  public static Tensor argmax(Tensor x, int dim, boolean keepDim) {
+    return Reduce.extreme(x, dim, keepDim, true, true);
+  }
+
+  public static Tensor argmin(Tensor x, int dim, boolean keepDim) {
+    return Reduce.extreme(x, dim, keepDim, false, true);
+  }
+
+  public static Tensor softmax(Tensor x, int dim) {
+    return Softmax.softmax(x, dim, false);
+  }
+
+  public static Tensor logSoftmax(Tensor x, int dim) {
+    return Softmax.softmax(x, dim, true);
+  }
+
+  // ---------------------------------------------------------------- views and copies
+
+  public static Tensor expand(Tensor x, int[] shape) {
+    return Views.expand(x, shape);
+  }
+
+  /** A view when the strides allow it, else a contiguous copy; one size may be -1. */
+  public static Tensor reshape(Tensor x, int[] shape) {
+    return Views.reshape(x, shape);
+  }
+
+  /** A view with {@code shape}, or null when the strides cannot express it (see {@code Tensor.view}). */
+  public static Tensor viewOrNull(Tensor x, int[] shape) {
+    return Views.viewOrNull(x, shape, "view");
+  }
+
+  public static Tensor permute(Tensor x, int[] perm) {
+    return Views.permute(x, perm);
+  }
+
+  public static Tensor narrow(Tensor x, int dim, int start, int length) {
+    return Views.narrow(x, dim, start, length);
+  }
+
+  public static Tensor pad(Tensor x, int dim, int before, int after) {
+    return Copy.pad(x, dim, before, after);
+  }
+
+  public static Tensor cat(List<Tensor> xs, int dim) {
+    return Copy.cat(xs, dim);
+  }
+
+  /** A new contiguous tensor of {@code dtype}; always a copy. */
+  public static Tensor cast(Tensor x, DType dtype) {
+    return Copy.cast(x, dtype);
+  }
+
+  /** A new contiguous copy. */
+  public static Tensor clone(Tensor x) {
+    return Copy.cast(x, x.dtype());
+  }
+
+  /** Copies {@code src} (broadcast) into {@code dst}, converting dtypes. */
+  public static void copy(Tensor src, Tensor dst) {
+    Copy.copy(src, dst);
+  }
+
+  /** {@code dst += src} in place ({@code src} broadcast). */
+  public static void accumulate(Tensor src, Tensor dst) {
+    Copy.accumulate(src, dst);
+  }
+
+  // ---------------------------------------------------------------- indexing
+
+  public static Tensor indexSelect(Tensor x, int dim, Tensor index) {
+    return Indexing.indexSelect(x, dim, index);
+  }
+
+  public static Tensor indexAdd(Tensor src, int dim, Tensor index, int[] shape) {
+    return Indexing.indexAdd(src, dim, index, shape);
+  }
+
+  public static Tensor gather(Tensor x, int dim, Tensor index) {
+    return Indexing.gather(x, dim, index);
+  }
+
+  public static Tensor scatterAdd(Tensor src, int dim, Tensor index, int[] shape) {
+    return Indexing.scatterAdd(src, dim, index, shape);
+  }
+}

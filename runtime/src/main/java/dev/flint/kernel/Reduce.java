@@ -1,0 +1,163 @@
+package dev.flint.kernel;
+
+import dev.flint.ops.Shapes;
+import dev.flint.tensor.DType;
+import dev.flint.tensor.Layouts;
+import dev.flint.tensor.Storage;
+import dev.flint.tensor.Tensor;
+import java.util.Arrays;
+
+/** Reductions: sum over dims, sum down to a shape, and max/min with their indices along a dim. */
+final class Reduce {
+  private Reduce() {}
+
+  /** Sum over {@code dims} (all dims when empty... only when listed); integer sums are INT64, as PyTorch. */
+  static Tensor sum(Tensor x, int[] dims, boolean keepDim) {
+    int[] shape = x.shapeRef();
+    boolean[] reduced = Shapes.reducedDims("sum", shape.length, dims);
+    int[] kept = Shapes.reduce(shape, reduced, true);
+    DType outType = x.dtype().isFloatingPoint() ? x.dtype() : DType.INT64;
+    Tensor o = Tensor.empty(outType, kept);
+    int[] ostr = o.strides();
+    for (int d = 0; d < shape.length; d++) {
+      if (reduced[d]) {
+        ostr[d] = 0;
+      }
+    }
+    int[][] strides = {ostr, x.stridesRef()};
+    int[] base = {0, x.offset()};
+    int[] inner = new int[2];
+    Storage os = o.storage();
+    Storage xs = x.storage();
+    if (x.dtype() == DType.FLOAT32) {
+      float[] od = os.floats();
+      float[] xd = xs.floats();
+      Strided.forEachRow(shape, strides, base, inner, (off, n) -> {
+        int xi = off[1];
+        int sx = inner[1];
+        if (inner[0] == 0) {
+          double acc = 0;   // a double accumulator keeps long f32 sums accurate
+          for (int i = 0; i < n; i++) {
+            acc += xd[xi + i * sx];
+          }
+          od[off[0]] += (float) acc;
+        } else {
+          int oi = off[0];
+          for (int i = 0; i < n; i++) {
+            od[oi + i] += xd[xi + i * sx];
+          }
+        }
+      });
+    } else if (x.dtype() == DType.FLOAT64) {
+      double[] od = os.doubles();
+      double[] xd = xs.doubles();
+      Strided.forEachRow(shape, strides, base, inner, (off, n) -> {
+        int xi = off[1];
+        int sx = inner[1];
+        if (inner[0] == 0) {
+          double acc = 0;
+          for (int i = 0; i < n; i++) {
+            acc += xd[xi + i * sx];
+          }
+          od[off[0]] += acc;
+        } else {
+          int oi = off[0];
+          for (int i = 0; i < n; i++) {
+            od[oi + i] += xd[xi + i * sx];
+          }
+        }
+      });
+    } else {
+      long[] od = os.longs();
+      Strided.forEachRow(shape, strides, base, inner, (off, n) -> {
+        for (int i = 0; i < n; i++) {
+          od[off[0] + i * inner[0]] += xs.getLong(off[1] + i * inner[1]);
+        }
+      });
+    }
+    if (keepDim) {
+      return o;
+    }
+    int[] out = Shapes.reduce(shape, reduced, false);
+    return Tensor.view(o.storage(), 0, out, Layouts.contiguousStrides(out));
+  }
+
+  /** Sums {@code x} down to {@code target}, a shape that broadcasts to it; {@code x} itself when equal. */
+  static Tensor sumTo(Tensor x, int[] target) {
+    int[] shape = x.shapeRef();
+    Shapes.sumTo("sumTo", java.util.List.of(shape), dev.flint.ops.Attrs.of(dev.flint.ops.Attrs.SHAPE, target));
+    if (Arrays.equals(shape, target)) {
+      return x;
+    }
+    int lead = shape.length - target.length;
+    int[] dims = new int[shape.length];
+    int n = 0;
+    for (int d = 0; d < shape.length; d++) {
+      if (d < lead || (target[d - lead] == 1 && shape[d] != 1)) {
+        dims[n++] = d;
+      }
+    }
+    Tensor s = sum(x, Arrays.copyOf(dims, n), true);
+    return Tensor.view(s.storage(), s.offset(), target.clone(), Layouts.contiguousStrides(target));
+  }
+
+  /**
+   * The max (or min) along {@code dim}: its values, or with {@code indices} its INT64 positions (the
+   * first one on ties). NaN counts as the extreme, as in PyTorch.
+   */
+  static Tensor extreme(Tensor x, int dim, boolean keepDim, boolean max, boolean indices) {
+    int[] shape = x.shapeRef();
+    DType outType = indices ? DType.INT64 : x.dtype();
+    if (shape.length == 0) {
+      Tensor o = Tensor.empty(outType);
+      if (!indices) {
+        Copy.copy(x, o);
+      }
+      return o;
+    }
+    int d = Shapes.dim(max ? "max" : "min", dim, shape.length);
+    int len = shape[d];
+    if (len == 0) {
+      throw new IllegalArgumentException((indices ? "arg" : "") + (max ? "max" : "min")
+          + ": cannot reduce over dimension " + d + " of shape " + Shapes.str(shape) + " because it has size 0");
+    }
+    int step = x.stridesRef()[d];
+    int[] outer = remove(shape, d);
+    int[] outerStrides = remove(x.stridesRef(), d);
+    Tensor o = Tensor.empty(outType, outer);
+    Storage xs = x.storage();
+    Storage os = o.storage();
+    boolean exact = !x.dtype().isFloatingPoint();
+    Layouts.forEachIndex(outer, outerStrides, x.offset(), (i, at) -> {
+      int best = 0;
+      double bv = xs.getDouble(at);
+      for (int k = 1; k < len && bv == bv; k++) {
+        double v = xs.getDouble(at + k * step);
+        if (v != v || (max ? v > bv : v < bv)) {
+          best = k;
+          bv = v;
+        }
+      }
+      if (indices) {
+        os.setLong(i, best);
+      } else if (exact) {
+        os.setLong(i, xs.getLong(at + best * step));
+      } else {
+        os.setDouble(i, bv);
+      }
+    });
+    if (!keepDim) {
+      return o;
+    }
+    int[] kept = shape.clone();
+    kept[d] = 1;
+    return Tensor.view(o.storage(), 0, kept, Layouts.contiguousStrides(kept));
+  }
+
+  static int[] remove(int[] a, int d) {
+    int[] out = new int[a.length - 1];
+    System.arraycopy(a, 0, out, 0, d);
+    System.arraycopy(a, d + 1, out, d, a.length - d - 1);
+    return out;
+  }
+}

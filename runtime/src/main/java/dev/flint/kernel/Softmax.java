@@ -1,0 +1,98 @@
+package dev.flint.kernel;
+
+import dev.flint.ops.Shapes;
+import dev.flint.tensor.DType;
+import dev.flint.tensor.DTypes;
+import dev.flint.tensor.Layouts;
+import dev.flint.tensor.Storage;
+import dev.flint.tensor.Tensor;
+
+/**
+ * Softmax and log-softmax along a dim, computed stably: the slice's maximum is subtracted before
+ * exponentiating, and sums accumulate in double.
+ */
+final class Softmax {
+  private Softmax() {}
+
+  static Tensor softmax(Tensor x, int dim, boolean log) {
+    int[] shape = x.shapeRef();
+    DType outType = DTypes.toFloat(x.dtype());
+    Tensor o = Tensor.empty(outType, shape);
+    if (x.numel() == 0) {
+      return o;
+    }
+    if (shape.length == 0) {
+      o.storage().setDouble(0, log ? 0 : 1);
+      return o;
+    }
+    int d = Shapes.dim(log ? "logSoftmax" : "softmax", dim, shape.length);
+    int len = shape[d];
+    int xStep = x.stridesRef()[d];
+    int oStep = o.stridesRef()[d];
+    int[] outer = Reduce.remove(shape, d);
+    int[] xOuter = Reduce.remove(x.stridesRef(), d);
+    int[] oOuter = Reduce.remove(o.stridesRef(), d);
+    int[] oAt = new int[Layouts.numel(outer)];
+    Layouts.forEachIndex(outer, oOuter, 0, (i, at) -> oAt[i] = at);
+    Storage xs = x.storage();
+    Storage os = o.storage();
+    if (x.dtype() == DType.FLOAT32 && xStep == 1) {
+      float[] xd = xs.floats();
+      float[] od = os.floats();
+      Layouts.forEachIndex(outer, xOuter, x.offset(), (i, at) -> rowF32(xd, at, od, oAt[i], oStep, len, log));
+      return o;
+    }
+    double[] row = new double[len];
+    Layouts.forEachIndex(outer, xOuter, x.offset(), (i, at) -> {
+      for (int k = 0; k < len; k++) {
+        row[k] = xs.getDouble(at + k * xStep);
+      }
+      softmaxRow(row, len, log);
+      for (int k = 0; k < len; k++) {
+        os.setDouble(oAt[i] + k * oStep, row[k]);
+      }
+    });
+    return o;
+  }
+
+  private static void rowF32(float[] x, int xi, float[] o, int oi, int oStep, int len, boolean log) {
+    float max = Float.NEGATIVE_INFINITY;
+    for (int k = 0; k < len; k++) {
+      float v = x[xi + k];
+      max = v > max || v != v ? v : max;
+    }
+    double sum = 0;
+    for (int k = 0; k < len; k++) {
+      sum += Math.exp(x[xi + k] - max);
+    }
+    if (log) {
+      double lse = max + Math.log(sum);
+      for (int k = 0; k < len; k++) {
+        o[oi + k * oStep] = (float) (x[xi + k] - lse);
+      }
+    } else {
+      double inv = 1 / sum;
+      for (int k = 0; k < len; k++) {
+        o[oi + k * oStep] = (float) (Math.exp(x[xi + k] - max) * inv);
+      }
+    }
+  }
+
+  private static void softmaxRow(double[] row, int len, boolean log) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (int k = 0; k < len; k++) {
+      max = row[k] > max || row[k] != row[k] ? row[k] : max;
+    }
+    if (max == Double.NEGATIVE_INFINITY) {
+      max = 0;   // an all -inf row: exp(-inf - 0) = 0, giving NaN like PyTorch rather than -inf - -inf
+    }
+    double sum = 0;
+    for (int k = 0; k < len; k++) {
+      sum += Math.exp(row[k] - max);
+    }
+    double lse = max + Math.log(sum);
+    for (int k = 0; k < len; k++) {
+      row[k] = log ? row[k] - lse : Math.exp(row[k] - lse);
+    }
+  }
+}

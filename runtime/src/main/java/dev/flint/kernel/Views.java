@@ -1,0 +1,85 @@
+package dev.flint.kernel;
+
+import dev.flint.ops.Attrs;
+import dev.flint.ops.Shapes;
+import dev.flint.tensor.Tensor;
+import java.util.List;
+
+/** View kernels: results share the input's storage (reshape copies only when strides cannot express it). */
+final class Views {
+  private Views() {}
+
+  static Tensor permute(Tensor x, int[] perm) {
+    int[] shape = Shapes.permute("permute", List.of(x.shapeRef()), Attrs.of(Attrs.PERM, perm));
+    int[] st = x.stridesRef();
+    int[] strides = new int[perm.length];
+    for (int i = 0; i < perm.length; i++) {
+      strides[i] = st[Shapes.dim("permute", perm[i], perm.length)];
+    }
+    return Tensor.view(x.storage(), x.offset(), shape, strides);
+  }
+
+  static Tensor expand(Tensor x, int[] target) {
+    int[] shape = Shapes.expand("expand", List.of(x.shapeRef()), Attrs.of(Attrs.SHAPE, target));
+    int[] strides = Strided.broadcastStrides(x, shape);
+    return Tensor.view(x.storage(), x.offset(), shape, strides);
+  }
+
+  static Tensor narrow(Tensor x, int dim, int start, int length) {
+    int[] shape = Shapes.narrow("narrow", List.of(x.shapeRef()),
+        Attrs.of(Attrs.DIM, dim, Attrs.START, start, Attrs.LENGTH, length));
+    int d = Shapes.dim("narrow", dim, shape.length);
+    int[] strides = x.strides();
+    return Tensor.view(x.storage(), x.offset() + (length == 0 ? 0 : start * strides[d]), shape, strides);
+  }
+
+  /** A view with {@code shape} (one -1 inferred) when the strides allow one, else a contiguous copy. */
+  static Tensor reshape(Tensor x, int[] shape) {
+    Tensor v = viewOrNull(x, shape, "reshape");
+    if (v != null) {
+      return v;
+    }
+    Tensor c = Tensor.empty(x.dtype(), x.shapeRef());
+    Copy.copy(x, c);
+    return Tensor.view(c.storage(), 0, Shapes.inferSize("reshape", shape, x.numel()),
+        dev.flint.tensor.Layouts.contiguousStrides(Shapes.inferSize("reshape", shape, x.numel())));
+  }
+
+  /** A view with {@code shape}, or null when {@code x}'s strides cannot express it without a copy. */
+  static Tensor viewOrNull(Tensor x, int[] shape, String op) {
+    int[] target = Shapes.inferSize(op, shape, x.numel());
+    int[] strides = computeStrides(x.shapeRef(), x.stridesRef(), target);
+    return strides == null ? null : Tensor.view(x.storage(), x.offset(), target, strides);
+  }
+
+  /** PyTorch's {@code computeStride}: strides that view {@code old} as {@code target}, or null. */
+  static int[] computeStrides(int[] old, int[] oldStrides, int[] target) {
+    if (old.length == 0 || Shapes.numel(old) == 0) {
+      return dev.flint.tensor.Layouts.contiguousStrides(target);
+    }
+    int[] strides = new int[target.length];
+    int viewD = target.length - 1;
+    long chunkBase = oldStrides[old.length - 1];
+    long tensorNumel = 1;
+    long viewNumel = 1;
+    for (int d = old.length - 1; d >= 0; d--) {
+      tensorNumel *= old[d];
+      if (d == 0 || (old[d - 1] != 1 && oldStrides[d - 1] != tensorNumel * chunkBase)) {
+        while (viewD >= 0 && (viewNumel < tensorNumel || target[viewD] == 1)) {
+          strides[viewD] = (int) (viewNumel * chunkBase);
+          viewNumel *= target[viewD];
+          viewD--;
+        }
+        if (viewNumel != tensorNumel) {
+          return null;
+        }
+        if (d > 0) {
+          chunkBase = oldStrides[d - 1];
+          tensorNumel = 1;
+          viewNumel = 1;
+        }
+      }
+    }
+    return viewD == -1 ? strides : null;
+  }
+}

@@ -1,0 +1,104 @@
+package dev.flint.ops;
+
+import java.util.List;
+
+/**
+ * The op set as an interface, so derivative rules can be run on tensors (eager autograd) or traced
+ * into IR (the processor). Every method is itself a row of {@link Op}, named by the row in camel case
+ * ({@code addScalar} is {@code ADD_SCALAR}); {@code OpTableTest} checks this. Methods need only values,
+ * shapes and attributes, never data. Dims are normalized ({@code 0 <= dim < rank}).
+ */
+public interface Algebra<T> {
+  T add(T a, T b);
+
+  T sub(T a, T b);
+
+  T mul(T a, T b);
+
+  T div(T a, T b);
+
+  T neg(T x);
+
+  T addScalar(T x, double s);
+
+  T mulScalar(T x, double s);
+
+  T powScalar(T x, double p);
+
+  T exp(T x);
+
+  T log(T x);
+
+  T sqrt(T x);
+
+  T abs(T x);
+
+  /** -1, 0 or 1 by the sign of each element. */
+  T sign(T x);
+
+  T relu(T x);
+
+  T sigmoid(T x);
+
+  T tanh(T x);
+
+  /** BOOL {@code a > b}, broadcast. */
+  T gt(T a, T b);
+
+  /** BOOL {@code a == b}, broadcast. */
+  T eq(T a, T b);
+
+  /** {@code cond ? a : b} elementwise, broadcast. */
+  T where(T cond, T a, T b);
+
+  T clamp(T x, double min, double max);
+
+  /** Batched matrix product of operands with at least 2 dims. */
+  T matmul(T a, T b);
+
+  T sum(T x, int[] dims, boolean keepDim);
+
+  /** Sums {@code x} down to {@code like}'s shape: undoes broadcasting. */
+  T sumTo(T x, T like);
+
+  /** Broadcasts {@code x} to {@code shape}. */
+  T expand(T x, int[] shape);
+
+  T reshape(T x, int[] shape);
+
+  T permute(T x, int[] perm);
+
+  T narrow(T x, int dim, int start, int length);
+
+  /** {@code x} with {@code before} and {@code after} zeros added along {@code dim}. */
+  T pad(T x, int dim, int before, int after);
+
+  T cat(List<T> xs, int dim);
+
+  /** The values of the maximum along {@code dim}. */
+  T max(T x, int dim, boolean keepDim);
+
+  T min(T x, int dim, boolean keepDim);
+
+  /** INT64 indices of the first maximum along {@code dim}. */
+  T argmax(T x, int dim, boolean keepDim);
+
+  T argmin(T x, int dim, boolean keepDim);
+
+  T softmax(T x, int dim);
+
+  T logSoftmax(T x, int dim);
+
+  /** {@code x} converted to {@code like}'s dtype. */
+  T cast(T x, T like);
+
+  T indexSelect(T x, int dim, T index);
+
+  /** Zeros of {@code shape} with {@code src}'s slices added at the positions of a 1-D {@code index} along {@code dim}. */
+  T indexAdd(T src, int dim, T index, int[] shape);
+
+  T gather(T x, int dim, T index);
+
+  /** Zeros of {@code shape} with {@code src} added at {@code index} along {@code dim} ({@code scatter_add}). */
+  T scatterAdd(T src, int dim, T index, int[] shape);
+}

@@ -1,0 +1,363 @@
+package dev.flint.ops;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The primitive ops. Each row gives its arity (-1: any number of inputs), its result dtype rule, its
+ * shape rule, and its derivative rule: the input gradients given {@code g = dL/dout}, written against
+ * {@link Algebra} so that eager autograd and the processor share them (see STYLE.md section 2). A row's
+ * forward is its kernel, {@code Kernels.<name>()}. A rule returns null for an input that gets no
+ * gradient (indices, conditions).
+ */
+public enum Op {
+  /** {@code a + b}, broadcast. */
+  ADD(2, ResultType.PROMOTE, Shapes::broadcast, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      return List.of(a.sumTo(g, c.in(0)), a.sumTo(g, c.in(1)));
+    }
+  },
+  /** {@code a - b}, broadcast. */
+  SUB(2, ResultType.PROMOTE, Shapes::broadcast, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      return List.of(a.sumTo(g, c.in(0)), a.sumTo(a.neg(g), c.in(1)));
+    }
+  },
+  /** {@code a * b}, broadcast. */
+  MUL(2, ResultType.PROMOTE, Shapes::broadcast, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      return List.of(a.sumTo(a.mul(g, c.in(1)), c.in(0)),    // sumTo undoes broadcasting
+      a.sumTo(a.mul(g, c.in(0)), c.in(1)));
+    }
+  },
+  /** {@code a / b}, broadcast; true division (integers give FLOAT32). */
+  DIV(2, ResultType.PROMOTE_FLOAT, Shapes::broadcast, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      return List.of(a.sumTo(a.div(g, c.in(1)), c.in(0)),
+      a.sumTo(a.neg(a.mul(g, a.div(c.out(), c.in(1)))), c.in(1)));   // d(a/b)/db = -(a/b)/b
+    }
+  },
+  /** {@code -x}. */
+  NEG(1, ResultType.SAME, Shapes::same, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      return List.of(a.neg(g));
+    }
+  },
+  /** {@code x + value}. */
+  ADD_SCALAR(1, ResultType.SCALAR, Shapes::same, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      return List.of(g);
+    }
+  },
+  /** {@code x * value}. */
+  MUL_SCALAR(1, ResultType.SCALAR, Shapes::same, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      return List.of(a.mulScalar(g, c.attrs().real(Attrs.VALUE)));
+    }
+  },
+  /** {@code x ^ value}. */
+  POW_SCALAR(1, ResultType.SCALAR, Shapes::same, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      double p = c.attrs().real(Attrs.VALUE);
+      return List.of(a.mul(g, a.mulScalar(a.powScalar(c.in(0), p - 1), p)));
+    }
+  },
+  /** {@code e^x}. */
+  EXP(1, ResultType.FLOAT, Shapes::same, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      return List.of(a.mul(g, c.out()));
+    }
+  },
+  /** Natural logarithm. */
+  LOG(1, ResultType.FLOAT, Shapes::same, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      return List.of(a.div(g, c.in(0)));
+    }
+  },
+  /** Square root. */
+  SQRT(1, ResultType.FLOAT, Shapes::same, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      return List.of(a.div(g, a.mulScalar(c.out(), 2)));
+    }
+  },
+  /** {@code |x|}; the gradient at 0 is 0, as PyTorch's. */
+  ABS(1, ResultType.SAME, Shapes::same, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      return List.of(a.mul(g, a.sign(c.in(0))));
+    }
+  },
+  /** -1, 0 or 1; not differentiable (zero gradient). */
+  SIGN(1, ResultType.SAME, Shapes::same, false),
+  /** {@code max(x, 0)}, fused. */
+  RELU(1, ResultType.SAME, Shapes::same, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      return List.of(a.mul(g, a.sign(c.out())));   // out >= 0, so sign(out) is the 0/1 mask
+    }
+  },
+  /** {@code 1 / (1 + e^-x)}, fused; backward from the output. */
+  SIGMOID(1, ResultType.FLOAT, Shapes::same, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      return List.of(a.mul(g, a.mul(c.out(), a.addScalar(a.neg(c.out()), 1))));
+    }
+  },
+  /** Hyperbolic tangent, fused; backward from the output. */
+  TANH(1, ResultType.FLOAT, Shapes::same, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      return List.of(a.mul(g, a.addScalar(a.neg(a.mul(c.out(), c.out())), 1)));
+    }
+  },
+  /** BOOL {@code a &gt; b}, broadcast; not differentiable. */
+  GT(2, ResultType.BOOL, Shapes::broadcast, false),
+  /** BOOL {@code a &lt; b}, broadcast; not differentiable. */
+  LT(2, ResultType.BOOL, Shapes::broadcast, false),
+  /** BOOL {@code a &gt;= b}, broadcast; not differentiable. */
+  GE(2, ResultType.BOOL, Shapes::broadcast, false),
+  /** BOOL {@code a &lt;= b}, broadcast; not differentiable. */
+  LE(2, ResultType.BOOL, Shapes::broadcast, false),
+  /** BOOL {@code a == b}, broadcast; not differentiable. */
+  EQ(2, ResultType.BOOL, Shapes::broadcast, false),
+  /** BOOL {@code a != b}, broadcast; not differentiable. */
+  NE(2, ResultType.BOOL, Shapes::broadcast, false),
+  /** {@code cond ? a : b} (inputs cond, a, b), broadcast; the result type promotes a and b. */
+  WHERE(3, ResultType.PROMOTE, Shapes::broadcast, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      return Arrays.asList(null, a.sumTo(a.mul(g, c.in(0)), c.in(1)),
+      a.sumTo(a.sub(g, a.mul(g, c.in(0))), c.in(2)));
+    }
+  },
+  /** {@code min(max(x, min), max)}; attrs min, max. */
+  CLAMP(1, ResultType.SAME, Shapes::same, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      return List.of(a.mul(g, a.eq(c.out(), c.in(0))));   // gradient passes where x was not clipped
+    }
+  },
+  /** Batched matrix product {@code [..., n, k] @ [..., k, m] -> [..., n, m]} with broadcast batch dims. */
+  MATMUL(2, ResultType.PROMOTE, Shapes::matmul, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      T bt = a.permute(c.in(1), Shapes.swapLastTwo(c.inShape(1).length));
+      T at = a.permute(c.in(0), Shapes.swapLastTwo(c.inShape(0).length));
+      return Arrays.asList(c.needsGrad(0) ? a.sumTo(a.matmul(g, bt), c.in(0)) : null,
+          c.needsGrad(1) ? a.sumTo(a.matmul(at, g), c.in(1)) : null);
+    }
+  },
+  /** Sum over the {@code dims} attribute, with {@code keepDim}. */
+  SUM(1, ResultType.ACCUMULATE, Shapes::sum, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      int[] kept = Shapes.keepDims(c.inShape(0), c.attrs().ints(Attrs.DIMS));
+      return List.of(a.expand(a.reshape(g, kept), c.inShape(0)));
+    }
+  },
+  /** Sum down to the {@code shape} attribute, which broadcasts to the input: the adjoint of EXPAND. */
+  SUM_TO(1, ResultType.SAME, Shapes::sumTo, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      return List.of(a.expand(g, c.inShape(0)));
+    }
+  },
+  /** A broadcast view with the {@code shape} attribute (-1 keeps a size). */
+  EXPAND(1, ResultType.SAME, Shapes::expand, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      return List.of(a.sumTo(g, c.in(0)));
+    }
+  },
+  /** The same elements in the {@code shape} attribute (a view when the strides allow). */
+  RESHAPE(1, ResultType.SAME, Shapes::reshape, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      return List.of(a.reshape(g, c.inShape(0)));
+    }
+  },
+  /** A view with dims reordered by the {@code perm} attribute. */
+  PERMUTE(1, ResultType.SAME, Shapes::permute, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      return List.of(a.permute(g, Shapes.inversePermutation(c.attrs().ints(Attrs.PERM))));
+    }
+  },
+  /** A view of {@code [start, start + length)} along {@code dim}. */
+  NARROW(1, ResultType.SAME, Shapes::narrow, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      int d = c.dim();
+      int start = c.attrs().integer(Attrs.START);
+      return List.of(a.pad(g, d, start, c.inShape(0)[d] - start - c.attrs().integer(Attrs.LENGTH)));
+    }
+  },
+  /** Zeros added before and after along {@code dim}. */
+  PAD(1, ResultType.SAME, Shapes::pad, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      return List.of(a.narrow(g, c.dim(), c.attrs().integer(Attrs.BEFORE), c.inShape(0)[c.dim()]));
+    }
+  },
+  /** Concatenation along {@code dim} (any number of inputs). */
+  CAT(-1, ResultType.PROMOTE, Shapes::cat, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      return Derivatives.cat(a, g, c);
+    }
+  },
+  /** Maximum values along {@code dim}; the gradient goes to the first maximum, as PyTorch's max(dim). */
+  MAX(1, ResultType.SAME, Shapes::reduceDim, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      return List.of(Derivatives.toIndex(a, g, c, a.argmax(c.in(0), c.dim(), true)));
+    }
+  },
+  /** Minimum values along {@code dim}; the gradient goes to the first minimum. */
+  MIN(1, ResultType.SAME, Shapes::reduceDim, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      return List.of(Derivatives.toIndex(a, g, c, a.argmin(c.in(0), c.dim(), true)));
+    }
+  },
+  /** INT64 index of the first maximum along {@code dim}. */
+  ARGMAX(1, ResultType.INT64, Shapes::reduceDim, false),
+  /** INT64 index of the first minimum along {@code dim}. */
+  ARGMIN(1, ResultType.INT64, Shapes::reduceDim, false),
+  /** {@code exp(x) / sum(exp(x))} along {@code dim}, fused and stable; backward from the output. */
+  SOFTMAX(1, ResultType.FLOAT, Shapes::sameWithDim, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      return List.of(a.mul(c.out(), a.sub(g, a.sum(a.mul(g, c.out()), new int[] {c.dim()}, true))));
+    }
+  },
+  /** {@code x - log(sum(exp(x)))} along {@code dim}, fused and stable. */
+  LOG_SOFTMAX(1, ResultType.FLOAT, Shapes::sameWithDim, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      return List.of(a.sub(g, a.mul(a.exp(c.out()), a.sum(g, new int[] {c.dim()}, true))));
+    }
+  },
+  /** Conversion to the dtype named by the {@code dtype} attribute. */
+  CAST(1, ResultType.ATTR, Shapes::same, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      return List.of(a.cast(g, c.in(0)));
+    }
+  },
+  /** A contiguous copy. */
+  CLONE(1, ResultType.SAME, Shapes::same, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      return List.of(g);
+    }
+  },
+  /** Slices of input 0 at the positions of the 1-D INT64 index (input 1) along {@code dim}. */
+  INDEX_SELECT(2, ResultType.SAME, Shapes::indexSelect, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      return Arrays.asList(a.indexAdd(g, c.dim(), c.in(1), c.inShape(0)), null);
+    }
+  },
+  /** Zeros of the {@code shape} attribute with the slices of input 0 added at the 1-D index (input 1): the adjoint of INDEX_SELECT. */
+  INDEX_ADD(2, ResultType.SAME, Shapes::indexAdd, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      return Arrays.asList(a.indexSelect(g, c.dim(), c.in(1)), null);
+    }
+  },
+  /** {@code out[i][j] = x[i][index[i][j]]} for dim 1 ({@code torch.gather}). */
+  GATHER(2, ResultType.SAME, Shapes::gather, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      return Arrays.asList(a.scatterAdd(g, c.dim(), c.in(1), c.inShape(0)), null);
+    }
+  },
+  /** Zeros of the {@code shape} attribute with input 0 added at the index (input 1): the adjoint of GATHER. */
+  SCATTER_ADD(2, ResultType.SAME, Shapes::scatterAdd, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      return Arrays.asList(a.gather(g, c.dim(), c.in(1)), null);
+    }
+  };
+
+  private final int arity;
+  private final ResultType resultType;
+  private final ShapeRule shapeRule;
+  private final boolean differentiable;
+
+  Op(int arity, ResultType resultType, ShapeRule shapeRule, boolean differentiable) {
+    this.arity = arity;
+    this.resultType = resultType;
+    this.shapeRule = shapeRule;
+    this.differentiable = differentiable;
+  }
+
+  /**
+   * The input gradients (one per input, null where none) given {@code g}, the gradient of the output.
+   * Non-differentiable rows answer all nulls.
+   */
+  public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+    List<T> none = new ArrayList<>();
+    for (int i = 0; i < c.arity(); i++) {
+      none.add(null);
+    }
+    return none;
+  }
+
+  /** The number of tensor inputs, or -1 for a variable number (CAT). */
+  public int arity() {
+    return arity;
+  }
+
+  public ResultType resultType() {
+    return resultType;
+  }
+
+  /** Whether gradients flow through this op to its (floating-point) inputs. */
+  public boolean differentiable() {
+    return differentiable;
+  }
+
+  /** The output shape for these input shapes, or a {@link ShapeError} naming this op. */
+  public int[] inferShape(List<int[]> in, Attrs attrs) {
+    if (arity >= 0 && in.size() != arity) {
+      throw new ShapeError(opName() + ": expected " + arity + " inputs, but got " + in.size());
+    }
+    return shapeRule.infer(opName(), in, attrs);
+  }
+
+  /** The kernel's and the Algebra method's name: {@code LOG_SOFTMAX} is {@code logSoftmax}. */
+  public String opName() {
+    StringBuilder sb = new StringBuilder();
+    boolean upper = false;
+    for (char ch : name().toLowerCase(Locale.ROOT).toCharArray()) {
+      if (ch == '_') {
+        upper = true;
+      } else {
+        sb.append(upper ? Character.toUpperCase(ch) : ch);
+        upper = false;
+      }
+    }
+    return sb.toString();
+  }
+
+  /** The name of this op's backward node, as PyTorch's {@code grad_fn}: {@code MulBackward}. */
+  public String backwardName() {
+    String n = opName();
+    return Character.toUpperCase(n.charAt(0)) + n.substring(1) + "Backward";
+  }
+}

@@ -1,0 +1,103 @@
+package dev.flint.ops;
+
+import dev.flint.tensor.DType;
+import dev.flint.tensor.Tensor;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * One sample per op row: inputs, attributes and the hand-computed output. Domain-aware: log and sqrt
+ * get positive inputs, abs/relu/clamp stay away from their kinks, max/min have distinct values, so
+ * finite differences are valid.
+ */
+final class OpSamples {
+  private OpSamples() {}
+
+  /** A sample call: inputs, attrs, expected output values (row-major) and shape. */
+  record Sample(Tensor[] inputs, Attrs attrs, double[] expected, int[] shape) {}
+
+  static final Map<Op, Sample> ALL = new EnumMap<>(Op.class);
+
+  private static Tensor f(double[] data, int... shape) {
+    return Tensor.of(data, shape.length == 0 ? new int[] {data.length} : shape);
+  }
+
+  private static Tensor idx(long... data) {
+    return Tensor.of(data);
+  }
+
+  private static void put(Op op, Attrs attrs, double[] expected, int[] shape, Tensor... in) {
+    ALL.put(op, new Sample(in, attrs, expected, shape));
+  }
+
+  private static double[] d(double... v) {
+    return v;
+  }
+
+  private static int[] s(int... v) {
+    return v;
+  }
+
+  private static final double LN2 = Math.log(2);
+  private static final double LN3 = Math.log(3);
+
+  static {
+    Tensor a23 = f(d(1, 2, 3, 4, 5, 6), 2, 3);
+    put(Op.ADD, Attrs.NONE, d(11, 22, 33, 14, 25, 36), s(2, 3), a23, f(d(10, 20, 30)));
+    put(Op.SUB, Attrs.NONE, d(0, 1, 2, 2, 3, 4), s(2, 3), a23, f(d(1, 2), 2, 1));
+    put(Op.MUL, Attrs.NONE, d(2, 4, 6, 12, 15, 18), s(2, 3), a23, f(d(2, 3), 2, 1));
+    put(Op.DIV, Attrs.NONE, d(0.5, 0.5, 0.375, 2, 1.25, 0.75), s(2, 3), a23, f(d(2, 4, 8)));
+    put(Op.NEG, Attrs.NONE, d(-1, 2), s(2), f(d(1, -2)));
+    put(Op.ADD_SCALAR, Attrs.of(Attrs.VALUE, 2.5), d(3.5, 0.5), s(2), f(d(1, -2)));
+    put(Op.MUL_SCALAR, Attrs.of(Attrs.VALUE, -3.0), d(-3, 6), s(2), f(d(1, -2)));
+    put(Op.POW_SCALAR, Attrs.of(Attrs.VALUE, 3.0), d(-3.375, 8), s(2), f(d(-1.5, 2)));
+    put(Op.EXP, Attrs.NONE, d(1, Math.E), s(2), f(d(0, 1)));
+    put(Op.LOG, Attrs.NONE, d(0, 1), s(2), f(d(1, Math.E)));
+    put(Op.SQRT, Attrs.NONE, d(2, 3), s(2), f(d(4, 9)));
+    put(Op.ABS, Attrs.NONE, d(1.5, 2), s(2), f(d(-1.5, 2)));
+    put(Op.SIGN, Attrs.NONE, d(-1, 0, 1), s(3), f(d(-1.5, 0, 2)));
+    put(Op.RELU, Attrs.NONE, d(0, 2), s(2), f(d(-1.5, 2)));
+    put(Op.SIGMOID, Attrs.NONE, d(0.5, 0.75), s(2), f(d(0, LN3)));
+    put(Op.TANH, Attrs.NONE, d(0, 0.6), s(2), f(d(0, LN2)));
+    Tensor c123 = f(d(1, 2, 3));
+    Tensor two = f(d(2));
+    put(Op.GT, Attrs.NONE, d(0, 0, 1), s(3), c123, two);
+    put(Op.LT, Attrs.NONE, d(1, 0, 0), s(3), c123, two);
+    put(Op.GE, Attrs.NONE, d(0, 1, 1), s(3), c123, two);
+    put(Op.LE, Attrs.NONE, d(1, 1, 0), s(3), c123, two);
+    put(Op.EQ, Attrs.NONE, d(0, 1, 0), s(3), c123, two);
+    put(Op.NE, Attrs.NONE, d(1, 0, 1), s(3), c123, two);
+    put(Op.WHERE, Attrs.NONE, d(1, 10, 3, 1, 20, 3), s(2, 3),
+        Tensor.of(new boolean[] {true, false, true}), c123, f(d(10, 20), 2, 1));
+    put(Op.CLAMP, Attrs.of(Attrs.MIN, -1.0, Attrs.MAX, 1.0), d(-1, 0.5, 1), s(3), f(d(-2, 0.5, 3)));
+    put(Op.MATMUL, Attrs.NONE, d(21, 24, 27, 47, 54, 61), s(2, 3), f(d(1, 2, 3, 4), 2, 2), f(d(5, 6, 7, 8, 9, 10), 2, 3));
+    put(Op.SUM, Attrs.of(Attrs.DIMS, new int[] {1}, Attrs.KEEP_DIM, false), d(6, 15), s(2), a23);
+    put(Op.SUM_TO, Attrs.of(Attrs.SHAPE, new int[] {1, 3}), d(5, 7, 9), s(1, 3), a23);
+    put(Op.EXPAND, Attrs.of(Attrs.SHAPE, new int[] {2, 3}), d(1, 1, 1, 2, 2, 2), s(2, 3), f(d(1, 2), 2, 1));
+    put(Op.RESHAPE, Attrs.of(Attrs.SHAPE, new int[] {3, 2}), d(1, 2, 3, 4, 5, 6), s(3, 2), a23);
+    put(Op.PERMUTE, Attrs.of(Attrs.PERM, new int[] {1, 0}), d(1, 4, 2, 5, 3, 6), s(3, 2), a23);
+    put(Op.NARROW, Attrs.of(Attrs.DIM, 1, Attrs.START, 1, Attrs.LENGTH, 2), d(2, 3, 5, 6), s(2, 2), a23);
+    put(Op.PAD, Attrs.of(Attrs.DIM, 1, Attrs.BEFORE, 1, Attrs.AFTER, 2), d(0, 1, 2, 0, 0, 0, 3, 4, 0, 0), s(2, 5),
+        f(d(1, 2, 3, 4), 2, 2));
+    put(Op.CAT, Attrs.of(Attrs.DIM, 1), d(1, 3, 4, 2, 5, 6), s(2, 3), f(d(1, 2), 2, 1), f(d(3, 4, 5, 6), 2, 2));
+    Tensor m = f(d(1, 5, 3, 4, 2, 6), 2, 3);
+    Attrs dim1 = Attrs.of(Attrs.DIM, 1, Attrs.KEEP_DIM, false);
+    put(Op.MAX, dim1, d(5, 6), s(2), m);
+    put(Op.MIN, dim1, d(1, 2), s(2), m);
+    put(Op.ARGMAX, dim1, d(1, 2), s(2), m);
+    put(Op.ARGMIN, dim1, d(0, 1), s(2), m);
+    Tensor logits = f(d(0, LN3, LN2, 0), 2, 2);
+    put(Op.SOFTMAX, Attrs.of(Attrs.DIM, 1), d(0.25, 0.75, 2.0 / 3, 1.0 / 3), s(2, 2), logits);
+    put(Op.LOG_SOFTMAX, Attrs.of(Attrs.DIM, 1), d(Math.log(0.25), Math.log(0.75), Math.log(2.0 / 3), Math.log(1.0 / 3)),
+        s(2, 2), logits);
+    put(Op.CAST, Attrs.of(Attrs.DTYPE, DType.FLOAT64.name()), d(1.5, 2), s(2), f(d(1.5, 2)));
+    put(Op.CLONE, Attrs.NONE, d(1, 2), s(2), f(d(1, 2)));
+    Tensor rows = f(d(1, 2, 3, 4, 5, 6), 3, 2);
+    put(Op.INDEX_SELECT, Attrs.of(Attrs.DIM, 0), d(5, 6, 1, 2, 5, 6), s(3, 2), rows, idx(2, 0, 2));
+    put(Op.INDEX_ADD, Attrs.of(Attrs.DIM, 0, Attrs.SHAPE, new int[] {3, 2}), d(3, 4, 0, 0, 6, 8), s(3, 2), rows, idx(2, 0, 2));
+    Tensor index = Tensor.of(new long[] {2, 0, 1, 1}, 2, 2);
+    put(Op.GATHER, Attrs.of(Attrs.DIM, 1), d(3, 1, 5, 5), s(2, 2), a23, index);
+    put(Op.SCATTER_ADD, Attrs.of(Attrs.DIM, 1, Attrs.SHAPE, new int[] {2, 3}), d(2, 0, 1, 0, 7, 0), s(2, 3),
+        f(d(1, 2, 3, 4), 2, 2), index);
+  }
+}
