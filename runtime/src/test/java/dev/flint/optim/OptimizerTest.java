@@ -188,11 +188,13 @@ class OptimizerTest {
       }
       long tid = Thread.currentThread().getId();
       long before = bean.getThreadAllocatedBytes(tid);
-      for (int i = 0; i < 1000; i++) {
+      int steps = 4000;
+      for (int i = 0; i < steps; i++) {
         opt.step();
       }
       long allocated = bean.getThreadAllocatedBytes(tid) - before;
-      assertTrue(allocated < 4096, opt.name() + " allocated " + allocated + " bytes in 1000 warm steps");
+      // One object per step would be >= 16 bytes a step; a few KB of JIT noise is tolerated.
+      assertTrue(allocated < 4 * steps, opt.name() + " allocated " + allocated + " bytes in " + steps + " warm steps");
     }
   }
 }

@@ -1,0 +1,75 @@
+package dev.flint.nn;
+
+import dev.flint.tensor.Tensor;
+import java.util.Arrays;
+
+/**
+ * The base of the losses: a function of a prediction and a target, reduced by a {@link Reduction}.
+ * Losses are compositions of differentiable tensor ops, so {@code loss.backward()} reaches the
+ * model through them.
+ */
+public abstract class Loss {
+  private final Reduction reduction;
+
+  protected Loss(Reduction reduction) {
+    if (reduction == null) {
+      throw new IllegalArgumentException(getClass().getSimpleName() + ": reduction is null");
+    }
+    this.reduction = reduction;
+  }
+
+  /** The loss of {@code input} against {@code target}. */
+  public abstract Tensor forward(Tensor input, Tensor target);
+
+  public Reduction reduction() {
+    return reduction;
+  }
+
+  /** The loss's name for messages. */
+  protected String name() {
+    return getClass().getSimpleName();
+  }
+
+  /** Fails unless {@code input} and {@code target} are float tensors of one shape and dtype. */
+  protected void checkSameShapeFloat(Tensor input, Tensor target) {
+    if (!Arrays.equals(input.shapeRef(), target.shapeRef())) {
+      throw new IllegalArgumentException(
+          name() + ": input shape " + Arrays.toString(input.shapeRef()) + " and target shape "
+              + Arrays.toString(target.shapeRef()) + " differ; they must match element for element"
+              + " (reshape one of them, e.g. target.view(" + joined(input.shapeRef()) + "))");
+    }
+    checkFloat("input", input);
+    if (target.dtype() != input.dtype()) {
+      throw new IllegalArgumentException(
+          name() + ": input is " + input.dtype().shortName() + " but target is " + target.dtype().shortName()
+              + "; convert the target with target.to(DType." + input.dtype() + ")");
+    }
+  }
+
+  /** Fails unless {@code t} has a floating-point dtype. */
+  protected void checkFloat(String what, Tensor t) {
+    if (!t.dtype().isFloatingPoint()) {
+      throw new IllegalArgumentException(
+          name() + ": " + what + " must be FLOAT32 or FLOAT64, but is " + t.dtype().shortName()
+              + " " + Arrays.toString(t.shapeRef()) + "; convert it with to(DType.FLOAT32)");
+    }
+  }
+
+  private static String joined(int[] shape) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < shape.length; i++) {
+      b.append(i == 0 ? "" : ", ").append(shape[i]);
+    }
+    return b.toString();
+  }
+
+  /** The multi-index {@code [i, j, ...]} of row-major position {@code flat} in {@code shape}. */
+  protected static String index(int flat, int[] shape) {
+    int[] idx = new int[shape.length];
+    for (int d = shape.length - 1; d >= 0; d--) {
+      idx[d] = flat % Math.max(shape[d], 1);
+      flat /= Math.max(shape[d], 1);
+    }
+    return Arrays.toString(idx);
+  }
+}
