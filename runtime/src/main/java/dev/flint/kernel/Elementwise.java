@@ -176,10 +176,10 @@ final class Elementwise {
       switch (op) {
         case NEG: for (int i = 0; i < n; i++) { o[oi + i] = -x[xi + i]; } return;
         case ABS: for (int i = 0; i < n; i++) { o[oi + i] = Math.abs(x[xi + i]); } return;
-        case RELU: for (int i = 0; i < n; i++) { float v = x[xi + i]; o[oi + i] = v > 0 ? v : v == v ? 0 : v; } return;
+        case RELU: for (int i = 0; i < n; i++) { o[oi + i] = Math.max(x[xi + i], 0f); } return;   // branch-free; NaN stays NaN
         case ADD_SCALAR: for (int i = 0; i < n; i++) { o[oi + i] = x[xi + i] + fp; } return;
         case MUL_SCALAR: for (int i = 0; i < n; i++) { o[oi + i] = x[xi + i] * fp; } return;
-        case CLAMP: for (int i = 0; i < n; i++) { float v = x[xi + i]; o[oi + i] = v < fp ? fp : v > fq ? fq : v; } return;
+        case CLAMP: for (int i = 0; i < n; i++) { o[oi + i] = Math.min(Math.max(x[xi + i], fp), fq); } return;
         case EXP: for (int i = 0; i < n; i++) { o[oi + i] = (float) Math.exp(x[xi + i]); } return;
         case TANH: for (int i = 0; i < n; i++) { o[oi + i] = (float) Math.tanh(x[xi + i]); } return;
         default: break;
@@ -195,10 +195,10 @@ final class Elementwise {
       switch (op) {
         case NEG: for (int i = 0; i < n; i++) { o[oi + i] = -x[xi + i]; } return;
         case ABS: for (int i = 0; i < n; i++) { o[oi + i] = Math.abs(x[xi + i]); } return;
-        case RELU: for (int i = 0; i < n; i++) { double v = x[xi + i]; o[oi + i] = v > 0 ? v : v == v ? 0 : v; } return;
+        case RELU: for (int i = 0; i < n; i++) { o[oi + i] = Math.max(x[xi + i], 0.0); } return;
         case ADD_SCALAR: for (int i = 0; i < n; i++) { o[oi + i] = x[xi + i] + p; } return;
         case MUL_SCALAR: for (int i = 0; i < n; i++) { o[oi + i] = x[xi + i] * p; } return;
-        case CLAMP: for (int i = 0; i < n; i++) { double v = x[xi + i]; o[oi + i] = v < p ? p : v > q ? q : v; } return;
+        case CLAMP: for (int i = 0; i < n; i++) { o[oi + i] = Math.min(Math.max(x[xi + i], p), q); } return;
         default: break;
       }
     }
