@@ -115,4 +115,47 @@ public final class EagerAlgebra implements Algebra<Tensor> {
   public Tensor scatterAdd(Tensor src, int dim, Tensor index, int[] shape) {
     return run(Op.SCATTER_ADD, Attrs.of(Attrs.DIM, dim, Attrs.SHAPE, shape), src, index);
   }
+
+  @Override
+  public Tensor conv2d(Tensor x, Tensor w, int[] stride, int[] padding) {
+    return run(Op.CONV2D, Attrs.of(Attrs.STRIDE, stride, Attrs.PADDING, padding), x, w);
+  }
+
+  @Override
+  public Tensor conv2dInputGrad(Tensor g, Tensor w, int[] inShape, int[] stride, int[] padding) {
+    return run(Op.CONV2D_INPUT_GRAD, Attrs.of(Attrs.SHAPE, inShape, Attrs.STRIDE, stride, Attrs.PADDING, padding), g, w);
+  }
+
+  @Override
+  public Tensor conv2dWeightGrad(Tensor g, Tensor x, int[] weightShape, int[] stride, int[] padding) {
+    return run(Op.CONV2D_WEIGHT_GRAD, Attrs.of(Attrs.SHAPE, weightShape, Attrs.STRIDE, stride, Attrs.PADDING, padding),
+        g, x);
+  }
+
+  @Override
+  public Tensor maxPool2d(Tensor x, int[] kernel, int[] stride, int[] padding) {
+    return run(Op.MAX_POOL2D, Attrs.of(Attrs.KERNEL, kernel, Attrs.STRIDE, stride, Attrs.PADDING, padding), x);
+  }
+
+  @Override
+  public Tensor maxPool2dBackward(Tensor g, Tensor x, int[] kernel, int[] stride, int[] padding) {
+    return run(Op.MAX_POOL2D_BACKWARD, Attrs.of(Attrs.KERNEL, kernel, Attrs.STRIDE, stride, Attrs.PADDING, padding),
+        g, x);
+  }
+
+  @Override
+  public Tensor avgPool2d(Tensor x, int[] kernel, int[] stride, int[] padding) {
+    return run(Op.AVG_POOL2D, Attrs.of(Attrs.KERNEL, kernel, Attrs.STRIDE, stride, Attrs.PADDING, padding), x);
+  }
+
+  @Override
+  public Tensor avgPool2dBackward(Tensor g, int[] inShape, int[] kernel, int[] stride, int[] padding) {
+    return run(Op.AVG_POOL2D_BACKWARD,
+        Attrs.of(Attrs.SHAPE, inShape, Attrs.KERNEL, kernel, Attrs.STRIDE, stride, Attrs.PADDING, padding), g);
+  }
+
+  @Override
+  public Tensor erf(Tensor x) {
+    return run(Op.ERF, Attrs.NONE, x);
+  }
 }

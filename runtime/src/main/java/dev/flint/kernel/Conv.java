@@ -51,15 +51,13 @@ public final class Conv {
 
   /**
    * The gradient with respect to the input of {@link #conv2d}: {@code col2im(wᵀ · gy[n])} for each
-   * sample, where {@code gy: [N, O, Ho, Wo]} and the input had spatial size {@code inH × inW}.
+   * sample, where {@code gy: [N, O, Ho, Wo]} and the input had shape {@code inShape}.
    */
-  public static Tensor conv2dInputGrad(Tensor gy, Tensor w, int inH, int inW,
+  public static Tensor conv2dInputGrad(Tensor gy, Tensor w, int[] inShape,
       int strideH, int strideW, int padH, int padW) {
     checkDtypes("conv2d backward", gy, w);
-    int[] ws = w.shapeRef();
-    int[] gs = gy.shapeRef();
-    Geometry g = new Geometry(new int[] {gs[0], ws[1], inH, inW}, ws, strideH, strideW, padH, padW);
-    g.checkOutput(gs);
+    Geometry g = new Geometry(inShape, w.shapeRef(), strideH, strideW, padH, padW);
+    g.checkOutput(gy.shapeRef());
     gy = gy.contiguous();
     w = w.contiguous();
     Tensor dx = Tensor.empty(gy.dtype(), g.n, g.c, g.h, g.w);
@@ -89,18 +87,16 @@ public final class Conv {
 
   /**
    * The gradient with respect to the weight of {@link #conv2d}: {@code Σ_n gy[n] · im2col(x[n])ᵀ},
-   * shaped {@code [O, C, kH, kW]}.
+   * shaped {@code weightShape = [O, C, kH, kW]}.
    */
-  public static Tensor conv2dWeightGrad(Tensor gy, Tensor x, int kH, int kW,
+  public static Tensor conv2dWeightGrad(Tensor gy, Tensor x, int[] weightShape,
       int strideH, int strideW, int padH, int padW) {
     checkDtypes("conv2d backward", gy, x);
-    int[] xs = x.shapeRef();
-    int[] gs = gy.shapeRef();
-    Geometry g = new Geometry(xs, new int[] {gs[1], xs[1], kH, kW}, strideH, strideW, padH, padW);
-    g.checkOutput(gs);
+    Geometry g = new Geometry(x.shapeRef(), weightShape, strideH, strideW, padH, padW);
+    g.checkOutput(gy.shapeRef());
     gy = gy.contiguous();
     x = x.contiguous();
-    Tensor dw = Tensor.empty(gy.dtype(), g.o, g.c, kH, kW);
+    Tensor dw = Tensor.empty(gy.dtype(), g.o, g.c, g.kh, g.kw);
     if (gy.dtype() == DType.FLOAT32) {
       float[] gya = gy.storage().floats();
       float[] xa = x.storage().floats();

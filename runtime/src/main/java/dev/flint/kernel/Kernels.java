@@ -65,6 +65,18 @@ public final class Kernels {
       case INDEX_ADD: return indexAdd(in[0], at.integer(Attrs.DIM), in[1], at.ints(Attrs.SHAPE));
       case GATHER: return gather(in[0], at.integer(Attrs.DIM), in[1]);
       case SCATTER_ADD: return scatterAdd(in[0], at.integer(Attrs.DIM), in[1], at.ints(Attrs.SHAPE));
+      case CONV2D: return conv2d(in[0], in[1], at.ints(Attrs.STRIDE), at.ints(Attrs.PADDING));
+      case CONV2D_INPUT_GRAD:
+        return conv2dInputGrad(in[0], in[1], at.ints(Attrs.SHAPE), at.ints(Attrs.STRIDE), at.ints(Attrs.PADDING));
+      case CONV2D_WEIGHT_GRAD:
+        return conv2dWeightGrad(in[0], in[1], at.ints(Attrs.SHAPE), at.ints(Attrs.STRIDE), at.ints(Attrs.PADDING));
+      case MAX_POOL2D: return maxPool2d(in[0], at.ints(Attrs.KERNEL), at.ints(Attrs.STRIDE), at.ints(Attrs.PADDING));
+      case MAX_POOL2D_BACKWARD:
+        return maxPool2dBackward(in[0], in[1], at.ints(Attrs.KERNEL), at.ints(Attrs.STRIDE), at.ints(Attrs.PADDING));
+      case AVG_POOL2D: return avgPool2d(in[0], at.ints(Attrs.KERNEL), at.ints(Attrs.STRIDE), at.ints(Attrs.PADDING));
+      case AVG_POOL2D_BACKWARD: return avgPool2dBackward(in[0], at.ints(Attrs.SHAPE), at.ints(Attrs.KERNEL),
+          at.ints(Attrs.STRIDE), at.ints(Attrs.PADDING));
+      case ERF: return erf(in[0]);
       default: throw new IllegalArgumentException("no kernel for op " + op);
     }
   }
@@ -313,5 +325,39 @@ public final class Kernels {
 
   public static Tensor scatterAdd(Tensor src, int dim, Tensor index, int[] shape) {
     return Indexing.scatterAdd(src, dim, index, shape);
+  }
+
+  // ---------------------------------------------------------------- convolution and pooling (Conv, Pool), erf
+
+  public static Tensor conv2d(Tensor x, Tensor w, int[] stride, int[] padding) {
+    return Conv.conv2d(x, w, stride[0], stride[1], padding[0], padding[1]);
+  }
+
+  public static Tensor conv2dInputGrad(Tensor g, Tensor w, int[] inShape, int[] stride, int[] padding) {
+    return Conv.conv2dInputGrad(g, w, inShape, stride[0], stride[1], padding[0], padding[1]);
+  }
+
+  public static Tensor conv2dWeightGrad(Tensor g, Tensor x, int[] weightShape, int[] stride, int[] padding) {
+    return Conv.conv2dWeightGrad(g, x, weightShape, stride[0], stride[1], padding[0], padding[1]);
+  }
+
+  public static Tensor maxPool2d(Tensor x, int[] kernel, int[] stride, int[] padding) {
+    return Pool.maxPool2d(x, kernel[0], kernel[1], stride[0], stride[1], padding[0], padding[1]);
+  }
+
+  public static Tensor maxPool2dBackward(Tensor g, Tensor x, int[] kernel, int[] stride, int[] padding) {
+    return Pool.maxPool2dBackward(g, x, kernel[0], kernel[1], stride[0], stride[1], padding[0], padding[1]);
+  }
+
+  public static Tensor avgPool2d(Tensor x, int[] kernel, int[] stride, int[] padding) {
+    return Pool.avgPool2d(x, kernel[0], kernel[1], stride[0], stride[1], padding[0], padding[1]);
+  }
+
+  public static Tensor avgPool2dBackward(Tensor g, int[] inShape, int[] kernel, int[] stride, int[] padding) {
+    return Pool.avgPool2dBackward(g, inShape, kernel[0], kernel[1], stride[0], stride[1], padding[0], padding[1]);
+  }
+
+  public static Tensor erf(Tensor x) {
+    return Erf.erf(x);
   }
 }

@@ -101,4 +101,27 @@ public interface Algebra<T> {
 
   /** Zeros of {@code shape} with {@code src} added at {@code index} along {@code dim} ({@code scatter_add}). */
   T scatterAdd(T src, int dim, T index, int[] shape);
+
+  /** 2-D cross-correlation of {@code x [N, C, H, W]} with {@code w [O, C, kH, kW]}; stride and padding are (h, w). */
+  T conv2d(T x, T w, int[] stride, int[] padding);
+
+  /** The gradient of {@link #conv2d} with respect to its input of shape {@code inShape}, given the output gradient. */
+  T conv2dInputGrad(T g, T w, int[] inShape, int[] stride, int[] padding);
+
+  /** The gradient of {@link #conv2d} with respect to its weight of shape {@code weightShape}, given the output gradient. */
+  T conv2dWeightGrad(T g, T x, int[] weightShape, int[] stride, int[] padding);
+
+  /** The maximum of each window; kernel, stride and padding are (h, w). */
+  T maxPool2d(T x, int[] kernel, int[] stride, int[] padding);
+
+  /** The gradient of {@link #maxPool2d} with respect to {@code x}, given the output gradient. */
+  T maxPool2dBackward(T g, T x, int[] kernel, int[] stride, int[] padding);
+
+  /** The mean of each window (zero padding counts). */
+  T avgPool2d(T x, int[] kernel, int[] stride, int[] padding);
+
+  /** The gradient of {@link #avgPool2d} with respect to its input of shape {@code inShape}. */
+  T avgPool2dBackward(T g, int[] inShape, int[] kernel, int[] stride, int[] padding);
+
+  T erf(T x);
 }

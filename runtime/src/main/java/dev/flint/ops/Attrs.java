@@ -23,6 +23,9 @@ public final class Attrs {
   public static final String BEFORE = "before";
   public static final String AFTER = "after";
   public static final String DTYPE = "dtype";
+  public static final String KERNEL = "kernel";
+  public static final String STRIDE = "stride";
+  public static final String PADDING = "padding";
 
   /** No attributes. */
   public static final Attrs NONE = new Attrs(Collections.emptyMap());

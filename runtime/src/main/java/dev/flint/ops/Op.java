@@ -292,6 +292,70 @@ public enum Op {
     public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
       return Arrays.asList(a.gather(g, c.dim(), c.in(1)), null);
     }
+  },
+  /** 2-D cross-correlation of x {@code [N, C, H, W]} with w {@code [O, C, kH, kW]}, no bias; attrs stride, padding. */
+  CONV2D(2, ResultType.PROMOTE, ConvShapes::conv2d, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      int[] s = c.attrs().ints(Attrs.STRIDE);
+      int[] p = c.attrs().ints(Attrs.PADDING);
+      return Arrays.asList(c.needsGrad(0) ? a.conv2dInputGrad(g, c.in(1), c.inShape(0), s, p) : null,
+          c.needsGrad(1) ? a.conv2dWeightGrad(g, c.in(0), c.inShape(1), s, p) : null);
+    }
+  },
+  /** CONV2D's input gradient from (g, w), shaped by the {@code shape} attribute; bilinear, so its rule is CONV2D's. */
+  CONV2D_INPUT_GRAD(2, ResultType.PROMOTE, ConvShapes::fromShapeAttr, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      int[] s = c.attrs().ints(Attrs.STRIDE);
+      int[] p = c.attrs().ints(Attrs.PADDING);
+      return Arrays.asList(a.conv2d(g, c.in(1), s, p), a.conv2dWeightGrad(c.in(0), g, c.inShape(1), s, p));
+    }
+  },
+  /** CONV2D's weight gradient from (g, x), shaped by the {@code shape} attribute. */
+  CONV2D_WEIGHT_GRAD(2, ResultType.PROMOTE, ConvShapes::fromShapeAttr, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      int[] s = c.attrs().ints(Attrs.STRIDE);
+      int[] p = c.attrs().ints(Attrs.PADDING);
+      return Arrays.asList(a.conv2d(c.in(1), g, s, p), a.conv2dInputGrad(c.in(0), g, c.inShape(1), s, p));
+    }
+  },
+  /** The maximum of each window of x {@code [N, C, H, W]}; attrs kernel, stride, padding. */
+  MAX_POOL2D(1, ResultType.SAME, ConvShapes::pool2d, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      Attrs at = c.attrs();
+      return List.of(a.maxPool2dBackward(g, c.in(0), at.ints(Attrs.KERNEL), at.ints(Attrs.STRIDE),
+          at.ints(Attrs.PADDING)));
+    }
+  },
+  /** MAX_POOL2D's input gradient from (g, x): g routed to each window's first maximum; not differentiated. */
+  MAX_POOL2D_BACKWARD(2, ResultType.SAME, ConvShapes::secondInput, false),
+  /** The mean of each window of x (zero padding counts); attrs kernel, stride, padding. */
+  AVG_POOL2D(1, ResultType.SAME, ConvShapes::pool2d, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      Attrs at = c.attrs();
+      return List.of(a.avgPool2dBackward(g, c.inShape(0), at.ints(Attrs.KERNEL), at.ints(Attrs.STRIDE),
+          at.ints(Attrs.PADDING)));
+    }
+  },
+  /** AVG_POOL2D's input gradient, shaped by the {@code shape} attribute; linear, its adjoint is AVG_POOL2D. */
+  AVG_POOL2D_BACKWARD(1, ResultType.SAME, ConvShapes::fromShapeAttr, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      Attrs at = c.attrs();
+      return List.of(a.avgPool2d(g, at.ints(Attrs.KERNEL), at.ints(Attrs.STRIDE), at.ints(Attrs.PADDING)));
+    }
+  },
+  /** The error function; d erf(x)/dx = 2/√π · e^(−x²). */
+  ERF(1, ResultType.FLOAT, Shapes::same, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      T x = c.in(0);
+      return List.of(a.mul(g, a.mulScalar(a.exp(a.neg(a.mul(x, x))), 2 / Math.sqrt(Math.PI))));
+    }
   };
 
   private final int arity;

@@ -99,5 +99,30 @@ final class OpSamples {
     put(Op.GATHER, Attrs.of(Attrs.DIM, 1), d(3, 1, 5, 5), s(2, 2), a23, index);
     put(Op.SCATTER_ADD, Attrs.of(Attrs.DIM, 1, Attrs.SHAPE, new int[] {2, 3}), d(2, 0, 1, 0, 7, 0), s(2, 3),
         f(d(1, 2, 3, 4), 2, 2), index);
+    Tensor img = f(d(1, 2, 3, 4, 5, 6, 7, 8, 9), 1, 1, 3, 3);
+    int[] one = {1, 1};
+    int[] zero = {0, 0};
+    // Stride 2, padding 1, a 2x2 kernel of ones: each output sums the real pixels of its window.
+    put(Op.CONV2D, Attrs.of(Attrs.STRIDE, new int[] {2, 2}, Attrs.PADDING, one), d(1, 5, 11, 28), s(1, 1, 2, 2),
+        img, f(d(1, 1, 1, 1), 1, 1, 2, 2));
+    // dx[a, b] = Σ g[i, j]·w[a − i, b − j] with w = [[1, 0], [0, 2]].
+    put(Op.CONV2D_INPUT_GRAD, Attrs.of(Attrs.SHAPE, new int[] {1, 1, 3, 3}, Attrs.STRIDE, one, Attrs.PADDING, zero),
+        d(1, 2, 0, 3, 6, 4, 0, 6, 8), s(1, 1, 3, 3), f(d(1, 2, 3, 4), 1, 1, 2, 2), f(d(1, 0, 0, 2), 1, 1, 2, 2));
+    // dw[p, q] = Σ g[i, j]·x[i + p, j + q] with g = [[1, 0], [0, 1]].
+    put(Op.CONV2D_WEIGHT_GRAD, Attrs.of(Attrs.SHAPE, new int[] {1, 1, 2, 2}, Attrs.STRIDE, one, Attrs.PADDING, zero),
+        d(6, 8, 12, 14), s(1, 1, 2, 2), f(d(1, 0, 0, 1), 1, 1, 2, 2), img);
+    Tensor distinct = f(d(1, 5, 3, 4, 2, 9, 8, 6, 7), 1, 1, 3, 3);
+    Attrs window2 = Attrs.of(Attrs.KERNEL, new int[] {2, 2}, Attrs.STRIDE, one, Attrs.PADDING, zero);
+    put(Op.MAX_POOL2D, window2, d(5, 9, 8, 9), s(1, 1, 2, 2), distinct);
+    put(Op.MAX_POOL2D_BACKWARD, window2, d(0, 1, 0, 0, 0, 6, 3, 0, 0), s(1, 1, 3, 3),
+        f(d(1, 2, 3, 4), 1, 1, 2, 2), distinct);
+    // Kernel 2, stride 2, padding (0, 1) on [1, 1, 2, 4]: padding counts in each mean of 4.
+    int[] k2 = {2, 2};
+    int[] pad01 = {0, 1};
+    put(Op.AVG_POOL2D, Attrs.of(Attrs.KERNEL, k2, Attrs.STRIDE, k2, Attrs.PADDING, pad01), d(1.5, 4.5, 3),
+        s(1, 1, 1, 3), f(d(1, 2, 3, 4, 5, 6, 7, 8), 1, 1, 2, 4));
+    put(Op.AVG_POOL2D_BACKWARD, Attrs.of(Attrs.SHAPE, new int[] {1, 1, 2, 4}, Attrs.KERNEL, k2, Attrs.STRIDE, k2,
+        Attrs.PADDING, pad01), d(1, 2, 2, 3, 1, 2, 2, 3), s(1, 1, 2, 4), f(d(4, 8, 12), 1, 1, 1, 3));
+    put(Op.ERF, Attrs.NONE, d(0, 0.5204998778130465, -0.9953222650189527), s(3), f(d(0, 0.5, -2)));
   }
 }
