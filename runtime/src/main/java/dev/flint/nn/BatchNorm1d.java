@@ -1,0 +1,26 @@
+package dev.flint.nn;
+
+import dev.flint.tensor.Tensor;
+import java.util.Arrays;
+
+/**
+ * Batch normalization of {@code [N, C]} or {@code [N, C, L]} inputs per channel C ({@code torch.nn.BatchNorm1d}); see
+ * {@link BatchNorm} for the math. Defaults: eps 1e-5, momentum 0.1, weight 1, bias 0.
+ */
+public class BatchNorm1d extends BatchNorm {
+  public BatchNorm1d(int numFeatures) {
+    this(numFeatures, 1e-5, 0.1);
+  }
+
+  public BatchNorm1d(int numFeatures, double eps, double momentum) {
+    super(numFeatures, eps, momentum);
+  }
+
+  @Override
+  protected void checkRank(Tensor input) {
+    if (input.dim() != 2 && input.dim() != 3) {
+      throw new IllegalArgumentException(
+          "BatchNorm1d: expected 2D or 3D input ([N, C] or [N, C, L]), but got shape " + Arrays.toString(input.shapeRef()));
+    }
+  }
+}

@@ -1,0 +1,26 @@
+package dev.flint.nn;
+
+import dev.flint.tensor.Tensor;
+import java.util.Arrays;
+
+/**
+ * Batch normalization of {@code [N, C, H, W]} inputs per channel C ({@code torch.nn.BatchNorm2d}); see
+ * {@link BatchNorm} for the math. Defaults: eps 1e-5, momentum 0.1, weight 1, bias 0.
+ */
+public class BatchNorm2d extends BatchNorm {
+  public BatchNorm2d(int numFeatures) {
+    this(numFeatures, 1e-5, 0.1);
+  }
+
+  public BatchNorm2d(int numFeatures, double eps, double momentum) {
+    super(numFeatures, eps, momentum);
+  }
+
+  @Override
+  protected void checkRank(Tensor input) {
+    if (input.dim() != 4) {
+      throw new IllegalArgumentException(
+          "BatchNorm2d: expected 4D input ([N, C, H, W]), but got shape " + Arrays.toString(input.shapeRef()));
+    }
+  }
+}
