@@ -14,6 +14,14 @@ public final class Autograd {
     return new Scope(GradMode.set(true));
   }
 
+  /**
+   * A scope in which every op and backward node checks its results for NaN and the first to produce
+   * one fails naming itself ({@code torch.autograd.detect_anomaly()}); see {@link AnomalyMode}.
+   */
+  public static AnomalyMode.Scope detectAnomaly() {
+    return new AnomalyMode.Scope(AnomalyMode.set(true));
+  }
+
   /** Restores the previous grad mode when closed. */
   public static final class Scope implements AutoCloseable {
     private final boolean previous;

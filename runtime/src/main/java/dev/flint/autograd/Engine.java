@@ -63,6 +63,9 @@ public final class Engine {
       }
       Tensor[] inputs = node.inputs().clone();
       Tensor[] inGrads = node.apply(g);
+      if (AnomalyMode.isEnabled()) {
+        AnomalyMode.checkBackward(node, inGrads);
+      }
       for (int i = 0; i < inputs.length; i++) {
         Tensor t = inputs[i];
         if (t == null || !t.requiresGrad() || i >= inGrads.length || inGrads[i] == null) {

@@ -43,6 +43,9 @@ public final class OpNode extends Node {
    */
   public static Tensor run(Op op, Attrs attrs, Tensor... in) {
     Tensor out = Kernels.forward(op, attrs, in);
+    if (AnomalyMode.isEnabled() && GradMode.isEnabled()) { // backward's own ops run with grad mode off
+      AnomalyMode.checkForward(op, in, out);
+    }
     if (!op.differentiable() || !GradMode.isEnabled() || !out.dtype().isFloatingPoint()) {
       return out;
     }
