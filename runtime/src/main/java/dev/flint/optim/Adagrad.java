@@ -24,6 +24,11 @@ public final class Adagrad extends Optimizer {
   private double initialAccumulatorValue;
   private double eps = 1e-10;
 
+  /** With PyTorch's default learning rate, 0.01. */
+  public Adagrad(Iterable<Tensor> params) {
+    this(params, 1e-2);
+  }
+
   public Adagrad(Iterable<Tensor> params, double lr) {
     super(params, lr);
   }

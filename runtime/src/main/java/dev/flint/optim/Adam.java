@@ -25,6 +25,11 @@ public class Adam extends Optimizer {
   private double weightDecay;
   private boolean amsgrad;
 
+  /** With PyTorch's default learning rate, 0.001. */
+  public Adam(Iterable<Tensor> params) {
+    this(params, 1e-3);
+  }
+
   public Adam(Iterable<Tensor> params, double lr) {
     this(params, lr, false, 0);
   }

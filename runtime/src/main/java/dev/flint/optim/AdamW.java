@@ -8,6 +8,11 @@ import dev.flint.tensor.Tensor;
  * {@link Adam} except weight decay 0.01.
  */
 public final class AdamW extends Adam {
+  /** With PyTorch's default learning rate, 0.001. */
+  public AdamW(Iterable<Tensor> params) {
+    this(params, 1e-3);
+  }
+
   public AdamW(Iterable<Tensor> params, double lr) {
     super(params, lr, true, 0.01);
   }

@@ -24,6 +24,11 @@ public final class RMSprop extends Optimizer {
   private double momentum;
   private boolean centered;
 
+  /** With PyTorch's default learning rate, 0.01. */
+  public RMSprop(Iterable<Tensor> params) {
+    this(params, 1e-2);
+  }
+
   public RMSprop(Iterable<Tensor> params, double lr) {
     super(params, lr);
   }

@@ -23,6 +23,11 @@ public final class SGD extends Optimizer {
   private double weightDecay;
   private boolean nesterov;
 
+  /** With PyTorch's default learning rate, 0.001. */
+  public SGD(Iterable<Tensor> params) {
+    this(params, 1e-3);
+  }
+
   public SGD(Iterable<Tensor> params, double lr) {
     super(params, lr);
   }

@@ -27,6 +27,15 @@ class OptimizerTest {
       ps -> new Adagrad(ps, 0.1).lrDecay(0.1).initialAccumulatorValue(0.1));
 
   @Test
+  void defaultLearningRatesArePyTorchs() {
+    assertEquals(1e-3, new SGD(Steps.list(Steps.param())).lr());
+    assertEquals(1e-3, new Adam(Steps.list(Steps.param())).lr());
+    assertEquals(1e-3, new AdamW(Steps.list(Steps.param())).lr());
+    assertEquals(1e-2, new RMSprop(Steps.list(Steps.param())).lr());
+    assertEquals(1e-2, new Adagrad(Steps.list(Steps.param())).lr());
+  }
+
+  @Test
   void zeroGradSetsGradientsToNull() {
     Tensor a = Steps.param();
     Tensor b = Steps.param();
