@@ -1,0 +1,48 @@
+package dev.flint.benchmarks.gemm;
+
+/**
+ * The candidate single-precision GEMM entry point: {@link VectorGemm} when the JVM was started with
+ * {@code --add-modules jdk.incubator.vector}, else a plain-Java blocked loop (the runtime's current
+ * i-k-j form), so callers never touch the incubator module directly (as Lucene does).
+ */
+public final class Gemms {
+  /** True when {@code jdk.incubator.vector} is in the boot layer and {@link VectorGemm} can load. */
+  public static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+
+  private Gemms() {}
+
+  /** Which implementation {@link #gemm} uses: "vector-api (N lanes)" or "plain-java". */
+  public static String implementation() {
+    return VECTOR ? "vector-api (" + VectorGemm.lanes() + " lanes)" : "plain-java";
+  }
+
+  /** {@code C += A·B} on rows {@code [i0, i1)}; layouts as in {@link VectorGemm#gemm}. */
+  public static void gemm(float[] a, int ao, int lda, float[] b, int bo, int ldb, float[] c, int co, int ldc,
+      int k, int m, int i0, int i1) {
+    if (VECTOR) {
+      VectorGemm.gemm(a, ao, lda, b, bo, ldb, c, co, ldc, k, m, i0, i1);
+    } else {
+      plain(a, ao, lda, b, bo, ldb, c, co, ldc, k, m, i0, i1);
+    }
+  }
+
+  /** The fallback: blocked i-k-j, whose inner j loop is an axpy the JIT vectorizes. */
+  static void plain(float[] a, int ao, int lda, float[] b, int bo, int ldb, float[] c, int co, int ldc,
+      int k, int m, int i0, int i1) {
+    final int kb = 256;
+    for (int p0 = 0; p0 < k; p0 += kb) {
+      int p1 = Math.min(k, p0 + kb);
+      for (int i = i0; i < i1; i++) {
+        int ci = co + i * ldc;
+        int ai = ao + i * lda;
+        for (int p = p0; p < p1; p++) {
+          float av = a[ai + p];
+          int bi = bo + p * ldb;
+          for (int j = 0; j < m; j++) {
+            c[ci + j] += av * b[bi + j];
+          }
+        }
+      }
+    }
+  }
+}
