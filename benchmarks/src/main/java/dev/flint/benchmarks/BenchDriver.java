@@ -19,7 +19,7 @@ import java.util.Set;
  *       dev.flint.benchmarks.BenchDriver --threads 1 --budget 1.5 [--only gemm,mlp_train_small]
  * </pre>
  * Options: {@code --threads N} (Flint.setNumThreads; default 2, as the Python script),
- * {@code --budget S} (seconds of timed blocks per workload, default 2.5), {@code --warmup S}
+ * {@code --impl eager,compiled} (model workloads; default both), {@code --budget S} (seconds of timed blocks per workload, default 2.5), {@code --warmup S}
  * (default 2.0: the JIT needs longer than Python), {@code --only a,b}, {@code --gemm-sizes},
  * {@code --out FILE} (append rows), {@code --wait-quiet S} (wait for other processes to go idle
  * before each workload, default 300; 0: don't), {@code --retries N} (re-measure contaminated rows).
@@ -47,12 +47,23 @@ public final class BenchDriver {
         Gemms.implementation(), CpuLoad.available() ? "/proc/stat" : "unavailable");
     try (Reporter rep = new Reporter(o.threads, System.out, o.out)) {
       KernelWorkloads kernels = new KernelWorkloads(rep, timer, o.budget);
+      ModelWorkloads models = new ModelWorkloads(rep, timer, o.budget);
       for (String w : o.only) {
         switch (w) {
           case "gemm": kernels.gemm(o.gemmSizes, true); break;
           case "autograd_overhead": kernels.autogradOverhead(); break;
           default:
-            rep.skip(w, "flint-eager", "workload " + w + " is not implemented in this build of the driver");
+            for (String impl : o.impls) {
+              try {
+                if (w.startsWith("mlp_infer")) {
+                  models.infer(w, impl);
+                } else {
+                  models.train(w, impl);
+                }
+              } catch (RuntimeException e) {
+                rep.skip(w, impl, e.getMessage() == null ? e.toString() : e.getMessage());
+              }
+            }
         }
       }
     }
@@ -61,13 +72,14 @@ public final class BenchDriver {
   /** The parsed command line. */
   static final class Options {
     static final String USAGE = "usage: BenchDriver [--threads N] [--budget S] [--warmup S] [--only "
-        + String.join(",", ALL) + "] [--gemm-sizes 256,512,1024,2048] [--out FILE] [--wait-quiet S] [--retries N]";
+        + String.join(",", ALL) + "] [--gemm-sizes 256,512,1024,2048] [--impl eager,compiled] [--out FILE] [--wait-quiet S] [--retries N]";
 
     int threads = 2;
     double budget = 2.5;
     double warmup = 2.0;
     List<String> only = ALL;
     List<Integer> gemmSizes = List.of(256, 512, 1024, 2048);
+    List<String> impls = List.of(Models.EAGER, Models.COMPILED);
     Path out;
     double waitQuiet = 300;
     int retries = 2;
@@ -92,6 +104,7 @@ public final class BenchDriver {
           case "--out": o.out = Path.of(v); break;
           case "--gemm-sizes": o.gemmSizes = sizes(v); break;
           case "--only": o.only = workloads(v); break;
+          case "--impl": o.impls = impls(v); break;
           default: throw new IllegalArgumentException("unknown option " + name);
         }
       }
@@ -113,6 +126,18 @@ public final class BenchDriver {
       List<String> ordered = new ArrayList<>(ALL);
       ordered.retainAll(picked);
       return ordered;
+    }
+
+    private static List<String> impls(String v) {
+      List<String> out = new ArrayList<>();
+      for (String s : v.split(",")) {
+        String impl = s.startsWith("flint-") ? s : "flint-" + s;
+        if (!impl.equals(Models.EAGER) && !impl.equals(Models.COMPILED)) {
+          throw new IllegalArgumentException("--impl: unknown implementation '" + s + "'; expected eager and/or compiled");
+        }
+        out.add(impl);
+      }
+      return out;
     }
 
     private static List<Integer> sizes(String v) {

@@ -11,6 +11,13 @@ public final class Gemms {
 
   private Gemms() {}
 
+  /** Gets the fast kernel compiled before it is timed (see {@link VectorGemm#warmUp}). */
+  public static void warmUp() {
+    if (VECTOR) {
+      VectorGemm.warmUp();
+    }
+  }
+
   /** Which implementation {@link #gemm} uses: "vector-api (N lanes)" or "plain-java". */
   public static String implementation() {
     return VECTOR ? "vector-api (" + VectorGemm.lanes() + " lanes)" : "plain-java";

@@ -30,6 +30,21 @@ public final class VectorGemm {
 
   private VectorGemm() {}
 
+  /**
+   * Runs the kernels on tiny products until C2 has compiled them. Until then every vector op is a
+   * boxed object and a 256³ product takes seconds instead of a fraction of a millisecond; tiny
+   * calls reach the compile thresholds in about 100 ms instead of about 10 s of real work.
+   */
+  public static void warmUp() {
+    int n = MR + 1;
+    float[] a = new float[n * 2];
+    float[] b = new float[2 * NR];
+    float[] c = new float[n * NR];
+    for (int i = 0; i < 30_000; i++) {
+      gemm(a, 0, 2, b, 0, NR, c, 0, NR, 2, NR, 0, n);
+    }
+  }
+
   /** The vector width in floats this JVM uses (16 with AVX-512, 8 with AVX2). */
   public static int lanes() {
     return L;
