@@ -40,12 +40,15 @@ final class Ticks {
     return new Ticks(min, max, step);
   }
 
-  /** Integer ticks from {@code lo} to {@code hi} at a nice step giving at most about {@code target} ticks. */
+  /**
+   * Integer ticks for {@code lo..hi} at a nice step giving at most about {@code target} ticks: with
+   * step 1 the axis runs from {@code lo}, otherwise from 0 at multiples of the step (0, 10, 20, ...).
+   */
   static Ticks integers(int lo, int hi, int target) {
-    double step = Math.max(1, niceStep((double) (hi - lo) / Math.max(1, target - 1)));
-    step = Math.ceil(step);
-    double max = lo + Math.ceil((hi - lo) / step) * step;
-    return new Ticks(lo, max, step);
+    double step = Math.ceil(Math.max(1, niceStep((double) (hi - lo) / Math.max(1, target - 1))));
+    double min = step == 1 ? lo : Math.floor(lo / step) * step;
+    double max = Math.ceil(hi / step) * step;
+    return new Ticks(min, Math.max(max, min + step), step);
   }
 
   /** The smallest of 1, 2, 5 times a power of ten that is at least {@code raw}. */
