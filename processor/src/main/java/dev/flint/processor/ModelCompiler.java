@@ -1,0 +1,102 @@
+package dev.flint.processor;
+
+import com.palantir.javapoet.JavaFile;
+import dev.flint.processor.check.WellFormed;
+import dev.flint.processor.diag.Diagnostics;
+import dev.flint.processor.emit.ClassEmitter;
+import dev.flint.processor.emit.CompiledMode;
+import dev.flint.processor.emit.SummaryWriter;
+import dev.flint.processor.grad.Differentiate;
+import dev.flint.processor.ir.Graph;
+import dev.flint.processor.ir.Leaf;
+import dev.flint.processor.ir.Symbolic;
+import dev.flint.processor.ir.Value;
+import dev.flint.processor.lower.Lowering;
+import dev.flint.processor.opt.DeadCode;
+import dev.flint.processor.opt.SavedValues;
+import dev.flint.processor.parse.ModelSource;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The pipeline for one model, without javac: lower (per mode, twice: Note [Symbolic sizes]) → check →
+ * differentiate → optimize → emit. Stops after the first stage that reports an error.
+ */
+public final class ModelCompiler {
+
+  /** The generated source file and the summary text. */
+  public record Output(JavaFile file, String summary) {}
+
+  /** Compiles {@code model}; returns null when it reported errors. */
+  public Output compile(ModelSource model, Diagnostics diags) {
+    CompiledMode training = mode(model, true, "Training", diags);
+    if (training == null) {
+      return null;
+    }
+    Diagnostics evalDiags = new Diagnostics();
+    CompiledMode eval = mode(model, false, "Eval", evalDiags);
+    evalDiags.entries().forEach(diags::add);
+    if (eval == null) {
+      return null;
+    }
+    List<CompiledMode> modes = render(training).equals(render(eval))
+        ? List.of(new CompiledMode("", training.forward(), training.forwardTwin(), training.backward(),
+            training.backwardTwin(), training.saved()))
+        : List.of(training, eval);
+    String summary = SummaryWriter.write(model, training);
+    return new Output(new ClassEmitter(model, modes, summary).emit(), summary);
+  }
+
+  /** The forward and backward passes of one mode, or null after an error. */
+  CompiledMode mode(ModelSource model, boolean training, String suffix, Diagnostics diags) {
+    Graph first = new Lowering(model, training, Symbolic.FIRST, diags).lower();
+    if (first == null) {
+      return null;
+    }
+    Graph second = new Lowering(model, training, Symbolic.SECOND, new Diagnostics()).lower();
+    if (second == null) {
+      throw new IllegalStateException("the model lowers with batch size " + Symbolic.FIRST + " but not " + Symbolic.SECOND);
+    }
+    first = new DeadCode().run(first);
+    second = new DeadCode().run(second);
+    Differentiate.Backward b1 = optimize(new Differentiate().run(first));
+    Differentiate.Backward b2 = optimize(new Differentiate().run(second));
+    check(first, b1);
+    Set<Value> held = new HashSet<>(b1.leafGrads().keySet());
+    List<Value> saved = SavedValues.of(first, b1.nodes(), held);
+    return new CompiledMode(suffix, first, second, b1, b2, saved);
+  }
+
+  private static Differentiate.Backward optimize(Differentiate.Backward b) {
+    List<Value> roots = new ArrayList<>();
+    b.leafGrads().values().stream().filter(v -> v != null).forEach(roots::add);
+    Graph g = new Graph(List.of(), b.nodes(), List.of(), null);
+    return b.withNodes(new DeadCode(roots).run(g).nodes());
+  }
+
+  /** Internal consistency: both graphs well formed (see {@link WellFormed}); a violation is a processor bug. */
+  private static void check(Graph forward, Differentiate.Backward backward) {
+    List<String> problems = new ArrayList<>(WellFormed.problems(forward, Set.of()));
+    Set<Value> outer = new HashSet<>();
+    forward.leaves().forEach(l -> outer.add(l.value()));
+    forward.nodes().forEach(n -> outer.add(n.out()));
+    outer.add(backward.seed());
+    problems.addAll(WellFormed.problems(new Graph(List.of(), backward.nodes(), List.of(), null), outer));
+    if (!problems.isEmpty()) {
+      throw new IllegalStateException("ill-formed IR: " + String.join("; ", problems));
+    }
+  }
+
+  /** A canonical text of a mode's graphs, to see whether training and evaluation compile alike. */
+  private static String render(CompiledMode m) {
+    StringBuilder sb = new StringBuilder();
+    for (Leaf l : m.forward().leaves()) {
+      sb.append(l).append('\n');
+    }
+    m.forward().nodes().forEach(n -> sb.append(n).append('\n'));
+    m.forward().effects().forEach(e -> sb.append(e.format()).append(e.args()).append('\n'));
+    return sb.append(m.forward().output()).toString();
+  }
+}

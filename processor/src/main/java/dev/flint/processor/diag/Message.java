@@ -1,0 +1,64 @@
+package dev.flint.processor.diag;
+
+/**
+ * The catalog of everything the processor can say. Each row has a kebab-case id, shown in brackets at
+ * the start of the message so users and tests can recognize it, and a format for its arguments.
+ */
+public enum Message {
+  // The model class.
+  NOT_A_MODULE("not-a-module", "@Model class %s must extend dev.flint.nn.Module (it extends %s)"),
+  MODEL_FINAL("model-final", "@Model class %s must not be final: the processor writes Compiled%s extends %s"),
+  MODEL_PRIVATE("model-private", "@Model class %s must not be private: Compiled%s in package %s extends it"),
+  MODEL_INNER("model-inner", "@Model class %s must be a top-level or static nested class, not an inner class"),
+  NO_CONSTRUCTOR("no-constructor", "@Model class %s has no non-private constructor for Compiled%s to call"),
+  LAYER_PRIVATE("layer-private", "@Layer field %s must not be private: generated code reads it directly (make it package-private)"),
+  LAYER_STATIC("layer-static", "@Layer field %s must not be static: each model instance owns its layers"),
+  LAYER_NOT_MODULE("layer-not-module", "@Layer field %s has type %s, which is not a dev.flint.nn.Module"),
+  NO_FORWARD("no-forward", "@Model class %s has no @Forward method; add one: @Forward public Tensor forward(Tensor x) { ... }"),
+  SEVERAL_FORWARDS("several-forwards", "@Model class %s has %d @Forward methods (%s); exactly one is allowed"),
+  FORWARD_SIGNATURE("forward-signature", "@Forward method must be a non-static, non-final, non-private `Tensor forward(Tensor x)`, but found %s"),
+  RUNTIME_MISSING("runtime-missing", "%s is not on the classpath: add the flint-runtime dependency"),
+  TREES_UNAVAILABLE("trees-unavailable", "this compiler does not offer javac's Trees API, so %s cannot be compiled; use javac (JDK 17+)"),
+
+  // The @Forward body.
+  UNSUPPORTED_STATEMENT("unsupported-statement", "%s is not supported in @Forward; supported statements: Tensor local variables, reassignment, return, and if (isTraining()) { ... } else { ... }"),
+  UNSUPPORTED_EXPRESSION("unsupported-expression", "%s is not supported in @Forward; supported expressions: Tensor variables, calls to @Layer fields' forward, F functions, Tensor methods, Tensor.cat/stack, numeric literals and constant fields"),
+  UNSUPPORTED_CALL("unsupported-call", "%s is not supported in @Forward; supported: %s"),
+  UNSUPPORTED_LAYER("unsupported-layer", "@Layer %s has type %s, which the processor cannot compile; supported layers: %s"),
+  UNKNOWN_LAYER_INIT("unknown-layer-init", "@Layer %s is not initialized with `new %s(...)` in its declaration or a constructor; the processor needs to see how it is built"),
+  NESTED_MODEL_INVALID("nested-model-invalid", "@Layer %s is the @Model %s, which has errors of its own; fix those first"),
+  NON_CONSTANT_ARG("non-constant-arg", "argument `%s` of %s is not a compile-time constant, so shapes through %s are checked at run time instead"),
+  INPUT_SHAPE_NEEDED("input-shape-needed", "%s needs the input's shape, which the processor cannot infer here; give the shape of one sample as @Model(input = {...})"),
+  NO_RETURN("no-return", "@Forward method must end with `return <tensor>;`"),
+  UNASSIGNED("unassigned", "variable %s is used before it holds a tensor"),
+
+  // Shapes and dtypes.
+  SHAPE_MISMATCH("shape-mismatch", "%s expects %s, but %s has shape %s%s"),
+  MATMUL_MISMATCH("matmul-mismatch", "matmul: %s @ %s: inner dimensions %s != %s"),
+  BROADCAST_MISMATCH("broadcast-mismatch", "%s: shapes %s and %s cannot be broadcast (%s vs %s)"),
+  CAT_MISMATCH("cat-mismatch", "%s along dim %d: %s and %s differ in dim %d (%s vs %s)"),
+  DIM_OUT_OF_RANGE("dim-out-of-range", "%s: dim %d is out of range for %s, which has %d dims (expected %d..%d)"),
+  RESHAPE_MISMATCH("reshape-mismatch", "%s: cannot reshape %s (%s elements per sample) into %s"),
+  SHAPE_ERROR("shape-error", "%s: %s"),
+  DTYPE_MISMATCH("dtype-mismatch", "%s expects %s, but %s is %s%s"),
+
+  INTERNAL("internal", "internal error in the Flint processor while compiling %s: %s. Please report it; the eager model still works");
+
+  private final String id;
+  private final String format;
+
+  Message(String id, String format) {
+    this.id = id;
+    this.format = format;
+  }
+
+  /** The kebab-case id, such as {@code shape-mismatch}. */
+  public String id() {
+    return id;
+  }
+
+  /** The full text: {@code [id] } followed by the formatted arguments. */
+  public String format(Object... args) {
+    return "[" + id + "] " + String.format(format, args);
+  }
+}

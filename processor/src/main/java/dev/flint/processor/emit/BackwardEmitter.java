@@ -1,0 +1,195 @@
+package dev.flint.processor.emit;
+
+import com.palantir.javapoet.ArrayTypeName;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import dev.flint.processor.ir.Leaf;
+import dev.flint.processor.ir.Node;
+import dev.flint.processor.ir.SourceRef;
+import dev.flint.processor.ir.Symbolic;
+import dev.flint.processor.ir.Value;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Writes the autograd node of a compiled forward pass: a nested class whose {@code backward} is the
+ * chain rule written out, node by node, as the op table's derivative rules produced it. Gradients
+ * are named {@code d<Name>} after the forward value they belong to. The steps needed only for the
+ * input's gradient run only when the input requires one.
+ */
+final class BackwardEmitter {
+  static final ClassName NODE = ClassName.get("dev.flint.autograd", "Node");
+  private static final TypeName TENSORS = ArrayTypeName.of(ForwardEmitter.TENSOR);
+
+  private final CompiledMode mode;
+  private final ForwardEmitter forward;
+  private final Names names = new Names("g", Symbolic.BATCH);
+  private final KernelCalls calls = new KernelCalls();
+  private final Map<Integer, String> fields = new HashMap<>();
+
+  BackwardEmitter(CompiledMode mode, ForwardEmitter forward) {
+    this.mode = mode;
+    this.forward = forward;
+  }
+
+  /** Whether the backward pass of {@code mode} needs the batch size. */
+  static boolean usesBatch(CompiledMode mode) {
+    KernelCalls probe = new KernelCalls();
+    for (Node n : mode.backward().nodes()) {
+      probe.call(n, mode.twin(n, true), v -> CodeBlock.of("v"));
+    }
+    return probe.usesBatch();
+  }
+
+  TypeSpec emit(String className, String nodeName) {
+    List<Leaf> inputs = forward.gradInputs();
+    names.declare(mode.backward().seed(), "dOut");
+    TypeSpec.Builder type = TypeSpec.classBuilder(className)
+        .addModifiers(Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+        .superclass(NODE)
+        .addJavadoc("The backward pass of {@code $L}: the chain rule written out, from {@code dOut} = dL/d(output).\n",
+            mode.suffix().isEmpty() ? "forward" : "forward" + mode.suffix());
+    MethodSpec.Builder ctor = MethodSpec.constructorBuilder();
+    for (Leaf l : inputs) {
+      String name = field(l.value(), l.role() == Leaf.Role.INPUT ? forward.names().get(l.value()) : l.value().hint());
+      type.addField(ForwardEmitter.TENSOR, name, Modifier.PRIVATE, Modifier.FINAL);
+      ctor.addParameter(ForwardEmitter.TENSOR, name).addStatement("this.$N = $N", name, name);
+    }
+    List<String> savedFields = new ArrayList<>();
+    for (Value v : mode.saved()) {
+      String name = field(v, forward.names().get(v));
+      savedFields.add(name);
+      type.addField(FieldSpec.builder(ForwardEmitter.TENSOR, name, Modifier.PRIVATE).build());
+      ctor.addParameter(ForwardEmitter.TENSOR, name).addStatement("this.$N = $N", name, name);
+    }
+    boolean batch = usesBatch(mode);
+    if (batch) {
+      type.addField(int.class, Symbolic.BATCH, Modifier.PRIVATE, Modifier.FINAL);
+      ctor.addParameter(int.class, Symbolic.BATCH).addStatement("this.$L = $L", Symbolic.BATCH, Symbolic.BATCH);
+    }
+    type.addMethod(ctor.build());
+
+    List<CodeBlock> inputCodes = new ArrayList<>();
+    inputs.forEach(l -> inputCodes.add(CodeBlock.of("$N", fields.get(l.value().id()))));
+    type.addMethod(MethodSpec.methodBuilder("inputs").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+        .returns(TENSORS).addStatement("return new $T[] {$L}", ForwardEmitter.TENSOR, CodeBlock.join(inputCodes, ", "))
+        .build());
+    type.addMethod(MethodSpec.methodBuilder("backward").addAnnotation(Override.class).addModifiers(Modifier.PROTECTED)
+        .returns(TENSORS).addParameter(ForwardEmitter.TENSOR, "dOut").addCode(body(inputs)).build());
+    MethodSpec.Builder release = MethodSpec.methodBuilder("releaseSaved").addAnnotation(Override.class)
+        .addModifiers(Modifier.PROTECTED);
+    savedFields.forEach(f -> release.addStatement("$N = null", f));
+    type.addMethod(release.build());
+    type.addMethod(MethodSpec.methodBuilder("name").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+        .returns(String.class).addStatement("return $S", nodeName).build());
+    return type.build();
+  }
+
+  private String field(Value v, String suggestion) {
+    String name = names.reserve(suggestion, "field" + v.id());
+    fields.put(v.id(), name);
+    return name;
+  }
+
+  private CodeBlock body(List<Leaf> inputs) {
+    Map<Integer, Value> gradOf = new HashMap<>();
+    mode.backward().grads().forEach((v, g) -> gradOf.putIfAbsent(g.id(), v));
+    Leaf input = inputs.stream().filter(l -> l.role() == Leaf.Role.INPUT).findFirst().orElse(null);
+    Value inputGrad = input == null ? null : mode.backward().leafGrads().get(input.value());
+    Set<Value> forParams = neededFor(paramGrads());
+    List<Node> always = new ArrayList<>();
+    List<Node> onlyInput = new ArrayList<>();
+    for (Node n : mode.backward().nodes()) {
+      (forParams.contains(n.out()) ? always : onlyInput).add(n);
+    }
+    CodeBlock.Builder b = CodeBlock.builder();
+    int line = write(always, b, gradOf, -1, null);
+    boolean split = inputGrad != null && onlyInput.stream().anyMatch(n -> n.out().equals(inputGrad));
+    if (!split) {
+      write(onlyInput, b, gradOf, line, null);
+    } else {
+      String dx = names.declare(inputGrad, "d" + Names.capitalize(forward.names().get(input.value())));
+      b.add("\n");
+      b.addStatement("$T $N = null", ForwardEmitter.TENSOR, dx);
+      b.beginControlFlow("if ($N.requiresGrad())", fields.get(input.value().id()));
+      write(onlyInput, b, gradOf, line, inputGrad);
+      b.endControlFlow();
+    }
+    List<CodeBlock> grads = new ArrayList<>();
+    for (Leaf l : inputs) {
+      Value g = mode.backward().leafGrads().get(l.value());
+      grads.add(g == null ? CodeBlock.of("null") : code(g));
+    }
+    b.add("\n").addStatement("return new $T[] {$L}", ForwardEmitter.TENSOR, CodeBlock.join(grads, ", "));
+    return b.build();
+  }
+
+  private int write(List<Node> nodes, CodeBlock.Builder b, Map<Integer, Value> gradOf, int line, Value assignedOutside) {
+    for (Node n : nodes) {
+      SourceRef where = n.where();
+      if (where.line() != line && where.line() > 0) {
+        b.add("\n// $L  $L\n", where.location(), where.lineText());
+        line = where.line();
+      }
+      CodeBlock call = calls.call(n, mode.twin(n, true), this::code);
+      if (n.out().equals(assignedOutside)) {
+        b.add("$N = $L; // $L\n", names.get(n.out()), call, n.out().type().display());
+        continue;
+      }
+      Value of = gradOf.get(n.out().id());
+      String hint = of == null ? "t" : "d" + Names.capitalize(forwardName(of));
+      b.add("$T $N = $L; // $L\n", ForwardEmitter.TENSOR, names.declare(n.out(), hint), call, n.out().type().display());
+    }
+    return line;
+  }
+
+  private String forwardName(Value v) {
+    if (forward.names().has(v)) {
+      return forward.names().get(v);
+    }
+    return v.hint();
+  }
+
+  private List<Value> paramGrads() {
+    List<Value> out = new ArrayList<>();
+    mode.backward().leafGrads().forEach((leaf, g) -> {
+      Leaf l = mode.forward().leafOf(leaf);
+      if (l.role() == Leaf.Role.PARAM && g != null) {
+        out.add(g);
+      }
+    });
+    return out;
+  }
+
+  /** The backward values that {@code roots} depend on. */
+  private Set<Value> neededFor(List<Value> roots) {
+    Set<Value> needed = new HashSet<>(roots);
+    List<Node> nodes = mode.backward().nodes();
+    for (int i = nodes.size() - 1; i >= 0; i--) {
+      if (needed.contains(nodes.get(i).out())) {
+        needed.addAll(nodes.get(i).inputs());
+      }
+    }
+    return needed;
+  }
+
+  private CodeBlock code(Value v) {
+    if (names.has(v)) {
+      return CodeBlock.of("$N", names.get(v));
+    }
+    String field = fields.get(v.id());
+    if (field != null) {
+      return CodeBlock.of("$N", field);
+    }
+    throw new IllegalStateException("backward code reads " + v + ", which is neither saved nor computed");
+  }
+}

@@ -1,0 +1,179 @@
+package dev.flint.processor.emit;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.MethodSpec;
+import dev.flint.processor.ir.Effect;
+import dev.flint.processor.ir.Leaf;
+import dev.flint.processor.ir.Node;
+import dev.flint.processor.ir.SourceRef;
+import dev.flint.processor.ir.Symbolic;
+import dev.flint.processor.ir.Value;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import javax.lang.model.element.Modifier;
+
+/**
+ * Writes a forward method: an input check, then one kernel call per node in definition order, each
+ * block headed by the user's source line and each statement followed by its shape; then, when
+ * gradients are needed, one autograd node holding the saved values.
+ */
+final class ForwardEmitter {
+  static final ClassName TENSOR = ClassName.get("dev.flint.tensor", "Tensor");
+  static final ClassName GRAD_MODE = ClassName.get("dev.flint.autograd", "GradMode");
+
+  private final CompiledMode mode;
+  private final String parameter;
+  private final String compiledName;
+  private final Names names;
+  private final KernelCalls calls = new KernelCalls();
+
+  ForwardEmitter(CompiledMode mode, String parameter, String compiledName) {
+    this.mode = mode;
+    this.parameter = parameter;
+    this.compiledName = compiledName;
+    this.names = new Names("t", Symbolic.BATCH);
+  }
+
+  /** The names given to forward values, which the backward node's fields reuse. */
+  Names names() {
+    return names;
+  }
+
+  MethodSpec emit(String methodName, boolean isOverride, String backwardClass) {
+    Leaf input = mode.forward().leaves().stream().filter(l -> l.role() == Leaf.Role.INPUT).findFirst().orElse(null);
+    if (input != null) {
+      names.declare(input.value(), parameter);
+    }
+    CodeBlock.Builder body = CodeBlock.builder();
+    List<Object> items = new ArrayList<>();
+    mode.forward().leaves().stream().filter(l -> l.role() == Leaf.Role.COMPUTED).forEach(items::add);
+    items.addAll(mode.forward().nodes());
+    items.sort(Comparator.comparingInt(ForwardEmitter::idOf));
+    List<Effect> effects = new ArrayList<>(mode.forward().effects());
+    effects.sort(Comparator.comparingInt(Effect::after));
+    int line = -1;
+    for (Object item : items) {
+      line = flushEffects(effects, idOf(item), body, line);
+      SourceRef where = item instanceof Node n ? n.where() : null;
+      if (where != null && where.line() != line && where.line() > 0) {
+        body.add("\n// $L  $L\n", where.location(), where.lineText());
+        line = where.line();
+      }
+      if (item instanceof Node n) {
+        Value v = n.out();
+        CodeBlock call = calls.call(n, mode.twin(n, false), this::code);
+        body.add("$T $N = $L; // $L\n", TENSOR, names.declare(v), call, v.type().display());
+      } else {
+        Leaf l = (Leaf) item;
+        List<CodeBlock> args = new ArrayList<>();
+        l.args().forEach(a -> args.add(code(a)));
+        body.add("$T $N = $L; // $L\n", TENSOR, names.declare(l.value()), KernelCalls.template(l.access(), args),
+            l.value().type().display());
+      }
+    }
+    flushEffects(effects, Integer.MAX_VALUE, body, line);
+    Value out = mode.forward().output();
+    body.add("\n");
+    List<Leaf> inputs = gradInputs();
+    if (!inputs.isEmpty()) {
+      List<CodeBlock> leafCodes = new ArrayList<>();
+      inputs.forEach(l -> leafCodes.add(code(l.value())));
+      List<CodeBlock> ctorArgs = new ArrayList<>(leafCodes);
+      mode.saved().forEach(v -> ctorArgs.add(code(v)));
+      if (BackwardEmitter.usesBatch(mode)) {
+        calls.useBatch();
+        ctorArgs.add(CodeBlock.of("$L", Symbolic.BATCH));
+      }
+      body.beginControlFlow("if ($T.isEnabled() && anyRequiresGrad($L))", GRAD_MODE, CodeBlock.join(leafCodes, ", "));
+      body.add("// One autograd node for the whole pass: its backward is the generated $N.backward.\n", backwardClass);
+      body.addStatement("$N.setGradFn(new $N($L))", code(out).toString(), backwardClass, CodeBlock.join(ctorArgs, ", "));
+      body.endControlFlow();
+    }
+    body.addStatement("return $L", code(out));
+
+    CodeBlock.Builder full = CodeBlock.builder();
+    full.add(inputCheck(input));
+    if (calls.usesBatch()) {
+      full.addStatement("int $L = $N.size(0)", Symbolic.BATCH, parameter);
+    }
+    full.add(body.build());
+    MethodSpec.Builder m = MethodSpec.methodBuilder(methodName)
+        .addModifiers(isOverride ? Modifier.PUBLIC : Modifier.PRIVATE)
+        .returns(TENSOR)
+        .addParameter(TENSOR, parameter)
+        .addCode(full.build());
+    if (isOverride) {
+      m.addAnnotation(Override.class);
+    } else {
+      m.addJavadoc("The forward pass in $L mode.\n", mode.suffix().equals("Training") ? "training" : "evaluation");
+    }
+    return m.build();
+  }
+
+  private int flushEffects(List<Effect> effects, int beforeId, CodeBlock.Builder body, int line) {
+    while (!effects.isEmpty() && effects.get(0).after() <= beforeId) {
+      Effect e = effects.remove(0);
+      if (e.where().line() != line && e.where().line() > 0) {
+        body.add("\n// $L  $L\n", e.where().location(), e.where().lineText());
+        line = e.where().line();
+      }
+      List<CodeBlock> args = new ArrayList<>();
+      e.args().forEach(a -> args.add(code(a)));
+      body.add(KernelCalls.template(e.format(), args)).add("\n");
+      if (e.format().contains(Symbolic.BATCH)) {
+        calls.useBatch();
+      }
+    }
+    return line;
+  }
+
+  /** The leaves that the autograd node takes as inputs: the model input (if floating) and the parameters. */
+  List<Leaf> gradInputs() {
+    List<Leaf> out = new ArrayList<>();
+    for (Leaf l : mode.forward().leaves()) {
+      if (mode.backward().leafGrads().containsKey(l.value())) {
+        out.add(l);
+      }
+    }
+    return out;
+  }
+
+  /** How forward code reads {@code v}: a local's name, or the field access of a parameter or buffer. */
+  CodeBlock code(Value v) {
+    if (names.has(v)) {
+      return CodeBlock.of("$N", names.get(v));
+    }
+    Leaf l = mode.forward().leafOf(v);
+    if (l != null && (l.role() == Leaf.Role.PARAM || l.role() == Leaf.Role.BUFFER)) {
+      return KernelCalls.template(l.access(), List.of());
+    }
+    throw new IllegalStateException("forward code reads " + v + " before defining it");
+  }
+
+  private CodeBlock inputCheck(Leaf input) {
+    if (input == null) {
+      return CodeBlock.of("");
+    }
+    int[] shape = input.value().type().shape();
+    List<String> conditions = new ArrayList<>();
+    conditions.add(parameter + ".dim() != " + shape.length);
+    for (int i = 0; i < shape.length; i++) {
+      if (Symbolic.size(shape[i]).matches("\\d+")) {
+        conditions.add(parameter + ".size(" + i + ") != " + shape[i]);
+      }
+    }
+    return CodeBlock.builder()
+        .beginControlFlow("if ($L)", String.join(" || ", conditions))
+        .addStatement("throw new $T($S + $T.toString($N.shape()))", IllegalArgumentException.class,
+            compiledName + " expects input of shape " + Symbolic.shape(shape) + ", but got ", Arrays.class, parameter)
+        .endControlFlow()
+        .build();
+  }
+
+  private static int idOf(Object item) {
+    return item instanceof Node n ? n.out().id() : ((Leaf) item).value().id();
+  }
+}

@@ -1,0 +1,57 @@
+package dev.flint.processor.emit;
+
+import com.palantir.javapoet.NameAllocator;
+import dev.flint.processor.ir.Value;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Java names for IR values in one scope, over JavaPoet's {@link NameAllocator}: user variables keep
+ * their names, temporaries are numbered ({@code t1, t2}), and nothing shadows a name taken earlier.
+ */
+final class Names {
+  private final NameAllocator allocator = new NameAllocator();
+  private final Map<Integer, String> byValue = new HashMap<>();
+  private final String tempPrefix;
+  private int temps;
+
+  Names(String tempPrefix, String... reserved) {
+    this.tempPrefix = tempPrefix;
+    for (String r : reserved) {
+      allocator.newName(r, "reserved:" + r);
+    }
+  }
+
+  /** Gives {@code v} a name from {@code hint} (a temporary when the hint is {@code t}); returns it. */
+  String declare(Value v, String hint) {
+    String suggestion = hint == null || hint.equals("t") ? tempPrefix + (++temps) : hint;
+    String name = allocator.newName(suggestion, v.id());
+    byValue.put(v.id(), name);
+    return name;
+  }
+
+  String declare(Value v) {
+    return declare(v, v.hint());
+  }
+
+  boolean has(Value v) {
+    return byValue.containsKey(v.id());
+  }
+
+  String get(Value v) {
+    String name = byValue.get(v.id());
+    if (name == null) {
+      throw new IllegalStateException("no name for " + v);
+    }
+    return name;
+  }
+
+  /** A name for something that is not a value (a field, a helper), unique in this scope. */
+  String reserve(String suggestion, Object tag) {
+    return allocator.newName(suggestion, tag);
+  }
+
+  static String capitalize(String s) {
+    return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+  }
+}

@@ -1,0 +1,104 @@
+package dev.flint.processor.emit;
+
+import dev.flint.processor.ir.Extern;
+import dev.flint.processor.ir.Graph;
+import dev.flint.processor.ir.Leaf;
+import dev.flint.processor.ir.Node;
+import dev.flint.processor.ir.Symbolic;
+import dev.flint.processor.ir.Value;
+import dev.flint.processor.parse.ModelSource;
+import java.util.List;
+
+/**
+ * The model summary, computed at compile time from the training-mode graphs: each layer's output shape,
+ * the parameter count, FLOPs per sample for the forward and backward passes, and the bytes of
+ * activations the backward pass keeps per sample (at 4 bytes per element, FLOAT32).
+ */
+public final class SummaryWriter {
+  private SummaryWriter() {}
+
+  public static String write(ModelSource model, CompiledMode training) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(model.compiledName()).append(" (compiled from ").append(model.qualifiedName()).append(")\n");
+    Graph g = training.forward();
+    g.leaves().stream().filter(l -> l.role() == Leaf.Role.INPUT).findFirst()
+        .ifPresent(l -> sb.append(String.format("  %-28s %s%n", "input", Symbolic.shape(l.value().type().shape()))));
+    for (Node n : g.nodes()) {
+      if (!n.out().origin().isEmpty()) {
+        sb.append(String.format("  %-28s %s%n", n.out().origin(), Symbolic.shape(n.out().type().shape())));
+      }
+    }
+    sb.append(String.format("  %-28s %s%n", "output", Symbolic.shape(g.output().type().shape())));
+    long params = 0;
+    for (Leaf l : g.leaves()) {
+      if (l.role() == Leaf.Role.PARAM) {
+        params += numel(l.value().type().shape());
+      }
+    }
+    sb.append("parameters: ").append(params).append('\n');
+    sb.append("FLOPs per sample: forward ").append(flops(g.nodes()))
+        .append(", backward ").append(flops(training.backward().nodes())).append('\n');
+    long saved = 0;
+    for (Value v : training.saved()) {
+      saved += perSample(v.type().shape());
+    }
+    sb.append("saved activations per sample: ").append(saved * 4).append(" bytes (FLOAT32)\n");
+    return sb.toString();
+  }
+
+  /** Floating-point operations per sample: 2mnk for products, one per output element otherwise. */
+  static long flops(List<Node> nodes) {
+    long total = 0;
+    for (Node n : nodes) {
+      int[] out = n.out().type().shape();
+      long perSample = perSample(out);
+      if (n.op() == dev.flint.ops.Op.MATMUL) {
+        int[] a = n.inputs().get(0).type().shape();
+        total += 2 * perSample * a[a.length - 1];
+      } else if (n.extern() != null && n.extern().name().startsWith("CONV2D")) {
+        boolean forward = n.extern() == Extern.CONV2D;
+        int[] gy = forward ? out : n.inputs().get(0).type().shape();
+        total += 2 * perSample(gy) * kernelVolume(n);   // one multiply-add per output element and kernel tap
+      } else if (n.op() == null || !isView(n.op())) {
+        total += Math.max(perSample, perSample(n.inputs().get(0).type().shape()));
+      }
+    }
+    return total;
+  }
+
+  /** C·k·k: the taps of one output element of a convolution or its gradients. */
+  private static long kernelVolume(Node n) {
+    if (n.extern() == Extern.CONV2D_WEIGHT_GRAD) {
+      int k = n.attrs().integer(Extern.KERNEL);
+      return (long) n.inputs().get(1).type().shape()[1] * k * k;
+    }
+    int[] w = n.inputs().get(1).type().shape();
+    return (long) w[1] * w[2] * w[3];
+  }
+
+  private static boolean isView(dev.flint.ops.Op op) {
+    return switch (op) {
+      case RESHAPE, PERMUTE, EXPAND, NARROW -> true;
+      default -> false;
+    };
+  }
+
+  /** Elements per sample: the batch dim (if any) divided out. */
+  static long perSample(int[] shape) {
+    long n = numel(shape);
+    for (int d : shape) {
+      if (d != 0 && d % Symbolic.FIRST == 0) {
+        return n / Symbolic.FIRST;
+      }
+    }
+    return n;
+  }
+
+  private static long numel(int[] shape) {
+    long n = 1;
+    for (int d : shape) {
+      n *= d;
+    }
+    return n;
+  }
+}

@@ -1,0 +1,2 @@
+/** Emission: the generated {@code Compiled<Model>} class, written with JavaPoet, and the model summary. */
+package dev.flint.processor.emit;

@@ -1,0 +1,153 @@
+package dev.flint.processor.grad;
+
+import dev.flint.ops.Algebra;
+import dev.flint.ops.Attrs;
+import dev.flint.ops.Op;
+import dev.flint.processor.ir.Extern;
+import dev.flint.processor.ir.GraphBuilder;
+import dev.flint.processor.ir.SourceRef;
+import dev.flint.processor.ir.TensorType;
+import dev.flint.processor.ir.Value;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The op set over IR values: each method appends one node of its row to a graph, so that running an
+ * op's derivative rule with this algebra writes the rule's math into the backward graph. Identities
+ * (a sumTo, reshape or expand to the same shape, a permutation that changes nothing) append nothing,
+ * which keeps the generated backward code as short as the math.
+ */
+public final class GraphAlgebra implements Algebra<Value> {
+  private final GraphBuilder graph;
+  private SourceRef where = SourceRef.none();
+
+  public GraphAlgebra(GraphBuilder graph) {
+    this.graph = graph;
+  }
+
+  /** Attributes the nodes appended next to {@code source}: the forward node being differentiated. */
+  void at(SourceRef source) {
+    this.where = source;
+  }
+
+  GraphBuilder graph() {
+    return graph;
+  }
+
+  private Value op(Op op, List<Value> in, Attrs attrs) {
+    return graph.op(op, in, attrs, "t", "", where);
+  }
+
+  private Value op(Op op, Value x, Object... attrs) {
+    return op(op, List.of(x), attrs.length == 0 ? Attrs.NONE : Attrs.of(attrs));
+  }
+
+  Value extern(Extern e, List<Value> in, Attrs attrs) {
+    return graph.extern(e, in, attrs, "t", "", where);
+  }
+
+  @Override public Value add(Value a, Value b) { return op(Op.ADD, List.of(a, b), Attrs.NONE); }
+  @Override public Value sub(Value a, Value b) { return op(Op.SUB, List.of(a, b), Attrs.NONE); }
+  @Override public Value mul(Value a, Value b) { return op(Op.MUL, List.of(a, b), Attrs.NONE); }
+  @Override public Value div(Value a, Value b) { return op(Op.DIV, List.of(a, b), Attrs.NONE); }
+  @Override public Value neg(Value x) { return op(Op.NEG, x); }
+  @Override public Value addScalar(Value x, double s) { return s == 0 ? x : op(Op.ADD_SCALAR, x, Attrs.VALUE, s); }
+  @Override public Value mulScalar(Value x, double s) { return s == 1 ? x : op(Op.MUL_SCALAR, x, Attrs.VALUE, s); }
+  @Override public Value powScalar(Value x, double p) { return p == 1 ? x : op(Op.POW_SCALAR, x, Attrs.VALUE, p); }
+  @Override public Value exp(Value x) { return op(Op.EXP, x); }
+  @Override public Value log(Value x) { return op(Op.LOG, x); }
+  @Override public Value sqrt(Value x) { return op(Op.SQRT, x); }
+  @Override public Value abs(Value x) { return op(Op.ABS, x); }
+  @Override public Value sign(Value x) { return op(Op.SIGN, x); }
+  @Override public Value relu(Value x) { return op(Op.RELU, x); }
+  @Override public Value sigmoid(Value x) { return op(Op.SIGMOID, x); }
+  @Override public Value tanh(Value x) { return op(Op.TANH, x); }
+  @Override public Value gt(Value a, Value b) { return op(Op.GT, List.of(a, b), Attrs.NONE); }
+  @Override public Value eq(Value a, Value b) { return op(Op.EQ, List.of(a, b), Attrs.NONE); }
+  @Override public Value where(Value c, Value a, Value b) { return op(Op.WHERE, List.of(c, a, b), Attrs.NONE); }
+  @Override public Value clamp(Value x, double min, double max) { return op(Op.CLAMP, x, Attrs.MIN, min, Attrs.MAX, max); }
+  @Override public Value matmul(Value a, Value b) { return op(Op.MATMUL, List.of(a, b), Attrs.NONE); }
+
+  @Override
+  public Value sum(Value x, int[] dims, boolean keepDim) {
+    return op(Op.SUM, x, Attrs.DIMS, dims, Attrs.KEEP_DIM, keepDim);
+  }
+
+  @Override
+  public Value sumTo(Value x, Value like) {
+    int[] target = like.type().shape();
+    return Arrays.equals(x.type().shape(), target) ? x : op(Op.SUM_TO, x, Attrs.SHAPE, target);
+  }
+
+  @Override
+  public Value expand(Value x, int[] shape) {
+    return Arrays.equals(x.type().shape(), shape) ? x : op(Op.EXPAND, x, Attrs.SHAPE, shape);
+  }
+
+  @Override
+  public Value reshape(Value x, int[] shape) {
+    return Arrays.equals(x.type().shape(), shape) ? x : op(Op.RESHAPE, x, Attrs.SHAPE, shape);
+  }
+
+  @Override
+  public Value permute(Value x, int[] perm) {
+    for (int i = 0; i < perm.length; i++) {
+      if (perm[i] != i) {
+        return op(Op.PERMUTE, x, Attrs.PERM, perm);
+      }
+    }
+    return x;
+  }
+
+  @Override
+  public Value narrow(Value x, int dim, int start, int length) {
+    return op(Op.NARROW, x, Attrs.DIM, dim, Attrs.START, start, Attrs.LENGTH, length);
+  }
+
+  @Override
+  public Value pad(Value x, int dim, int before, int after) {
+    return before == 0 && after == 0 ? x : op(Op.PAD, x, Attrs.DIM, dim, Attrs.BEFORE, before, Attrs.AFTER, after);
+  }
+
+  @Override public Value cat(List<Value> xs, int dim) { return op(Op.CAT, xs, Attrs.of(Attrs.DIM, dim)); }
+  @Override public Value max(Value x, int dim, boolean keepDim) { return op(Op.MAX, x, Attrs.DIM, dim, Attrs.KEEP_DIM, keepDim); }
+  @Override public Value min(Value x, int dim, boolean keepDim) { return op(Op.MIN, x, Attrs.DIM, dim, Attrs.KEEP_DIM, keepDim); }
+  @Override public Value argmax(Value x, int dim, boolean keepDim) { return op(Op.ARGMAX, x, Attrs.DIM, dim, Attrs.KEEP_DIM, keepDim); }
+  @Override public Value argmin(Value x, int dim, boolean keepDim) { return op(Op.ARGMIN, x, Attrs.DIM, dim, Attrs.KEEP_DIM, keepDim); }
+  @Override public Value softmax(Value x, int dim) { return op(Op.SOFTMAX, x, Attrs.DIM, dim); }
+  @Override public Value logSoftmax(Value x, int dim) { return op(Op.LOG_SOFTMAX, x, Attrs.DIM, dim); }
+
+  @Override
+  public Value cast(Value x, Value like) {
+    if (x.type().elem() == like.type().elem()) {
+      return x;
+    }
+    throw new UnsupportedOperationException("a cast between " + x.type() + " and " + like.type()
+        + " inside the model; the compiler keeps the model's one floating dtype");
+  }
+
+  @Override
+  public Value indexSelect(Value x, int dim, Value index) {
+    return op(Op.INDEX_SELECT, List.of(x, index), Attrs.of(Attrs.DIM, dim));
+  }
+
+  @Override
+  public Value indexAdd(Value src, int dim, Value index, int[] shape) {
+    return op(Op.INDEX_ADD, List.of(src, index), Attrs.of(Attrs.DIM, dim, Attrs.SHAPE, shape));
+  }
+
+  @Override
+  public Value gather(Value x, int dim, Value index) {
+    return op(Op.GATHER, List.of(x, index), Attrs.of(Attrs.DIM, dim));
+  }
+
+  @Override
+  public Value scatterAdd(Value src, int dim, Value index, int[] shape) {
+    return op(Op.SCATTER_ADD, List.of(src, index), Attrs.of(Attrs.DIM, dim, Attrs.SHAPE, shape));
+  }
+
+  /** A type for messages and tests. */
+  static String describe(TensorType t) {
+    return t.toString();
+  }
+}

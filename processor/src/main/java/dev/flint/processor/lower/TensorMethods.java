@@ -1,0 +1,357 @@
+package dev.flint.processor.lower;
+
+import dev.flint.ops.Attrs;
+import dev.flint.ops.Op;
+import dev.flint.processor.diag.Message;
+import dev.flint.processor.ir.SourceRef;
+import dev.flint.processor.ir.Value;
+import dev.flint.processor.lower.Lowering.Described;
+import dev.flint.processor.lower.Lowering.Frame;
+import dev.flint.processor.parse.Ast;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Lowers Tensor methods ({@code h.add(y)}, {@code x.reshape(-1, 784)}), {@code F} functions and
+ * {@code Tensor.cat/stack} to op-table rows, mirroring how the eager {@code Tensor} API composes them.
+ */
+final class TensorMethods {
+  static final String SUPPORTED_METHODS = "add, sub, mul, div (tensor or number), neg, pow, exp, log, sqrt, abs, "
+      + "relu, sigmoid, tanh, matmul, t, transpose, permute, reshape, view, flatten, squeeze, unsqueeze, "
+      + "sum, mean, max, softmax, logSoftmax, clamp, size (as a shape argument)";
+  static final String SUPPORTED_F = "F.relu, F.sigmoid, F.tanh, F.softmax, F.logSoftmax, F.leakyRelu, F.gelu, F.dropout, "
+      + "F.flatten, Tensor.cat, Tensor.stack";
+
+  private final Lowering low;
+
+  TensorMethods(Lowering low) {
+    this.low = low;
+  }
+
+  Value call(Described x, Ast.MethodCall m, Frame frame, Map<String, Value> vars) {
+    List<Ast.Expr> args = m.args();
+    SourceRef at = m.where();
+    String name = m.method();
+    switch (name) {
+      case "add", "sub", "mul", "div" -> {
+        arity(m, 1);
+        Ast.Expr a = args.get(0);
+        if (a instanceof Ast.Literal lit && lit.value() instanceof Number n) {
+          return scalar(name, x, n.doubleValue(), at);
+        }
+        Value y = low.expr(a, frame, vars);
+        Op op = Op.valueOf(name.toUpperCase());
+        return low.op(op, List.of(x.value(), y), Attrs.NONE, at, List.of(x.name(), Lowering.describe(a)));
+      }
+      case "neg", "exp", "log", "sqrt", "abs", "relu", "sigmoid", "tanh" -> {
+        arity(m, 0);
+        return unary(Op.valueOf(name.toUpperCase()), x, at);
+      }
+      case "pow" -> {
+        arity(m, 1);
+        return low.op(Op.POW_SCALAR, x.value(), Attrs.of(Attrs.VALUE, real(args.get(0))), at);
+      }
+      case "matmul" -> {
+        arity(m, 1);
+        Value y = low.expr(args.get(0), frame, vars);
+        if (x.value().type().rank() < 2 || y.type().rank() < 2) {
+          throw low.abort(Message.SHAPE_ERROR, at, at.text(), "the compiler supports matmul of operands with at least 2 dims, but got "
+              + x.shape() + " @ " + dev.flint.processor.ir.Symbolic.shape(y.type().shape()));
+        }
+        return low.op(Op.MATMUL, List.of(x.value(), y), Attrs.NONE, at, List.of(x.name(), Lowering.describe(args.get(0))));
+      }
+      case "t" -> {
+        arity(m, 0);
+        return transpose(x, 0, 1, at);
+      }
+      case "transpose" -> {
+        arity(m, 2);
+        return transpose(x, integer(args.get(0), frame, vars), integer(args.get(1), frame, vars), at);
+      }
+      case "permute" -> {
+        int[] perm = ints(args, 0, frame, vars);
+        for (int i = 0; i < perm.length; i++) {
+          perm[i] = low.dim(perm[i], x, at);
+        }
+        return low.op(Op.PERMUTE, x.value(), Attrs.of(Attrs.PERM, perm), at);
+      }
+      case "reshape", "view" -> {
+        return reshape(x, ints(args, 0, frame, vars), at);
+      }
+      case "flatten" -> {
+        int start = args.isEmpty() ? 0 : integer(args.get(0), frame, vars);
+        int end = args.size() < 2 ? -1 : integer(args.get(1), frame, vars);
+        return flatten(x, start, end, at);
+      }
+      case "squeeze" -> {
+        int[] s = x.value().type().shape();
+        List<Integer> out = new ArrayList<>();
+        int only = args.isEmpty() ? -1 : low.dim(integer(args.get(0), frame, vars), x, at);
+        for (int i = 0; i < s.length; i++) {
+          if (s[i] != 1 || (only >= 0 && i != only)) {
+            out.add(s[i]);
+          }
+        }
+        return reshape(x, out.stream().mapToInt(Integer::intValue).toArray(), at);
+      }
+      case "unsqueeze" -> {
+        arity(m, 1);
+        int[] s = x.value().type().shape();
+        int d = integer(args.get(0), frame, vars);
+        int rank = s.length + 1;
+        if (d < -rank || d >= rank) {
+          throw low.abort(Message.DIM_OUT_OF_RANGE, at, at.text(), d, x.name() + " " + x.shape(), s.length, -rank, rank - 1);
+        }
+        d = d < 0 ? d + rank : d;
+        int[] out = new int[rank];
+        for (int i = 0, j = 0; i < rank; i++) {
+          out[i] = i == d ? 1 : s[j++];
+        }
+        return reshape(x, out, at);
+      }
+      case "sum", "mean" -> {
+        int rank = x.value().type().rank();
+        int[] dims;
+        if (args.isEmpty()) {
+          dims = new int[rank];
+          Arrays.setAll(dims, i -> i);
+        } else {
+          dims = new int[] {low.dim(integer(args.get(0), frame, vars), x, at)};
+        }
+        boolean keep = args.size() > 1 && bool(args.get(1));
+        return reduce(name.equals("mean"), x, dims, keep, at);
+      }
+      case "max" -> {
+        arity(m, 1);
+        int d = low.dim(integer(args.get(0), frame, vars), x, at);
+        return low.op(Op.MAX, x.value(), Attrs.of(Attrs.DIM, d, Attrs.KEEP_DIM, false), at);
+      }
+      case "softmax", "logSoftmax" -> {
+        arity(m, 1);
+        return softmax(name.equals("softmax") ? Op.SOFTMAX : Op.LOG_SOFTMAX, x, integer(args.get(0), frame, vars), at);
+      }
+      case "clamp" -> {
+        arity(m, 2);
+        return low.op(Op.CLAMP, x.value(), Attrs.of(Attrs.MIN, real(args.get(0)), Attrs.MAX, real(args.get(1))), at);
+      }
+      default -> throw low.abort(Message.UNSUPPORTED_CALL, at, "Tensor method `" + name + "` (`" + at.text() + "`)",
+          "Tensor methods " + SUPPORTED_METHODS);
+    }
+  }
+
+  Value staticCall(Ast.StaticCall s, Frame frame, Map<String, Value> vars) {
+    SourceRef at = s.where();
+    List<Ast.Expr> args = s.args();
+    if (s.owner().equals("Tensor") && (s.method().equals("cat") || s.method().equals("stack"))) {
+      if (args.size() < 2) {
+        throw low.abort(Message.UNSUPPORTED_CALL, at, "`" + at.text() + "`", "Tensor." + s.method() + "(dim, a, b, ...)");
+      }
+      List<Value> xs = new ArrayList<>();
+      List<String> names = new ArrayList<>();
+      for (Ast.Expr a : args.subList(1, args.size())) {
+        xs.add(low.expr(a, frame, vars));
+        names.add(Lowering.describe(a));
+      }
+      int d = integer(args.get(0), frame, vars);
+      return s.method().equals("cat") ? cat(xs, names, d, at) : stack(xs, names, d, at);
+    }
+    if (s.owner().equals("F") && !args.isEmpty()) {
+      Described x = low.described(low.expr(args.get(0), frame, vars), Lowering.describe(args.get(0)));
+      switch (s.method()) {
+        case "relu", "sigmoid", "tanh" -> {
+          return unary(Op.valueOf(s.method().toUpperCase()), x, at);
+        }
+        case "softmax", "logSoftmax" -> {
+          checkArity(s, 2);
+          return softmax(s.method().equals("softmax") ? Op.SOFTMAX : Op.LOG_SOFTMAX, x, integer(args.get(1), frame, vars), at);
+        }
+        case "leakyRelu" -> {
+          return Layers.leakyRelu(low, x, args.size() > 1 ? real(args.get(1)) : 0.01, at);
+        }
+        case "gelu" -> {
+          return Layers.gelu(low, x, args.size() > 1 && args.get(1) instanceof Ast.Literal l && "tanh".equals(l.value()), at);
+        }
+        case "dropout" -> {
+          checkArity(s, 3);
+          return Layers.dropout(low, x, real(args.get(1)), bool(args.get(2)), at);
+        }
+        case "flatten" -> {
+          int start = args.size() > 1 ? integer(args.get(1), frame, vars) : 0;
+          int end = args.size() > 2 ? integer(args.get(2), frame, vars) : -1;
+          return flatten(x, start, end, at);
+        }
+        default -> { }
+      }
+    }
+    throw low.abort(Message.UNSUPPORTED_CALL, at, "`" + s.owner() + "." + s.method() + "` (`" + at.text() + "`)", SUPPORTED_F);
+  }
+
+  // ------------------------------------------------------------------ compositions shared with Layers
+
+  Value unary(Op op, Described x, SourceRef at) {
+    return low.op(op, x.value(), Attrs.NONE, at);
+  }
+
+  Value scalar(String name, Described x, double s, SourceRef at) {
+    return switch (name) {
+      case "add" -> low.op(Op.ADD_SCALAR, x.value(), Attrs.of(Attrs.VALUE, s), at);
+      case "sub" -> low.op(Op.ADD_SCALAR, x.value(), Attrs.of(Attrs.VALUE, -s), at);
+      case "mul" -> low.op(Op.MUL_SCALAR, x.value(), Attrs.of(Attrs.VALUE, s), at);
+      default -> low.op(Op.MUL_SCALAR, x.value(), Attrs.of(Attrs.VALUE, 1.0 / s), at);
+    };
+  }
+
+  Value transpose(Described x, int a, int b, SourceRef at) {
+    int rank = x.value().type().rank();
+    int[] perm = new int[rank];
+    Arrays.setAll(perm, i -> i);
+    int i = low.dim(a, x, at);
+    int j = low.dim(b, x, at);
+    perm[i] = j;
+    perm[j] = i;
+    return low.op(Op.PERMUTE, x.value(), Attrs.of(Attrs.PERM, perm), at);
+  }
+
+  Value reshape(Described x, int[] shape, SourceRef at) {
+    return low.op(Op.RESHAPE, List.of(x.value()), Attrs.of(Attrs.SHAPE, shape), at, List.of(x.name()));
+  }
+
+  Value flatten(Described x, int start, int end, SourceRef at) {
+    int[] s = x.value().type().shape();
+    if (s.length == 0) {
+      return reshape(x, new int[] {1}, at);
+    }
+    int a = low.dim(start, x, at);
+    int b = low.dim(end, x, at);
+    List<Integer> out = new ArrayList<>();
+    for (int i = 0; i < a; i++) {
+      out.add(s[i]);
+    }
+    int prod = 1;
+    for (int i = a; i <= b; i++) {
+      prod *= s[i];
+    }
+    out.add(prod);
+    for (int i = b + 1; i < s.length; i++) {
+      out.add(s[i]);
+    }
+    return reshape(x, out.stream().mapToInt(Integer::intValue).toArray(), at);
+  }
+
+  /** {@code sum} over {@code dims}, and for a mean the product with {@code 1 / count}. */
+  Value reduce(boolean mean, Described x, int[] dims, boolean keep, SourceRef at) {
+    Value sum = low.op(Op.SUM, x.value(), Attrs.of(Attrs.DIMS, dims, Attrs.KEEP_DIM, keep), at);
+    if (!mean) {
+      return sum;
+    }
+    long count = 1;
+    for (int d : dims) {
+      count *= x.value().type().shape()[d];
+    }
+    return low.op(Op.MUL_SCALAR, sum, Attrs.of(Attrs.VALUE, 1.0 / count), at);
+  }
+
+  Value softmax(Op op, Described x, int dim, SourceRef at) {
+    return low.op(op, x.value(), Attrs.of(Attrs.DIM, low.dim(dim, x, at)), at);
+  }
+
+  Value cat(List<Value> xs, List<String> names, int dim, SourceRef at) {
+    Described first = low.described(xs.get(0), names.get(0));
+    int d = low.dim(dim, first, at);
+    int[] s0 = xs.get(0).type().shape();
+    for (int i = 1; i < xs.size(); i++) {
+      int[] si = xs.get(i).type().shape();
+      if (si.length != s0.length) {
+        throw low.abort(Message.CAT_MISMATCH, at, at.text(), d, names.get(0) + " " + first.shape(),
+            names.get(i) + " " + dev.flint.processor.ir.Symbolic.shape(si), 0, "rank " + s0.length, "rank " + si.length);
+      }
+      for (int k = 0; k < s0.length; k++) {
+        if (k != d && si[k] != s0[k]) {
+          throw low.abort(Message.CAT_MISMATCH, at, at.text(), d, names.get(0) + " " + first.shape(),
+              names.get(i) + " " + dev.flint.processor.ir.Symbolic.shape(si), k,
+              dev.flint.processor.ir.Symbolic.size(s0[k]), dev.flint.processor.ir.Symbolic.size(si[k]));
+        }
+      }
+    }
+    return low.op(Op.CAT, xs, Attrs.of(Attrs.DIM, d), at, names);
+  }
+
+  Value stack(List<Value> xs, List<String> names, int dim, SourceRef at) {
+    int rank = xs.get(0).type().rank() + 1;
+    if (dim < -rank || dim >= rank) {
+      throw low.abort(Message.DIM_OUT_OF_RANGE, at, at.text(), dim, names.get(0) + " " + low.described(xs.get(0), "").shape(),
+          rank - 1, -rank, rank - 1);
+    }
+    int d = dim < 0 ? dim + rank : dim;
+    List<Value> expanded = new ArrayList<>();
+    for (int i = 0; i < xs.size(); i++) {
+      int[] s = xs.get(i).type().shape();
+      int[] out = new int[rank];
+      for (int k = 0, j = 0; k < rank; k++) {
+        out[k] = k == d ? 1 : j < s.length ? s[j++] : 1;
+      }
+      expanded.add(reshape(low.described(xs.get(i), names.get(i)), out, at));
+    }
+    return cat(expanded, names, d, at);
+  }
+
+  // ------------------------------------------------------------------ arguments
+
+  int integer(Ast.Expr e, Frame frame, Map<String, Value> vars) {
+    if (e instanceof Ast.Literal l && (l.value() instanceof Integer || l.value() instanceof Long)) {
+      return ((Number) l.value()).intValue();
+    }
+    if (e instanceof Ast.MethodCall m && m.method().equals("size") && m.args().size() == 1) {
+      Value t = low.expr(m.target(), frame, vars);
+      Described x = low.described(t, Lowering.describe(m.target()));
+      return t.type().shape()[low.dim(integer(m.args().get(0), frame, vars), x, m.where())];
+    }
+    throw low.abort(Message.UNSUPPORTED_EXPRESSION, e.where(),
+        "`" + e.where().text() + "` where an int constant or x.size(d) is expected");
+  }
+
+  int[] ints(List<Ast.Expr> args, int from, Frame frame, Map<String, Value> vars) {
+    if (args.size() == from + 1 && args.get(from) instanceof Ast.IntList list) {
+      return ints(list.items(), 0, frame, vars);
+    }
+    int[] out = new int[args.size() - from];
+    for (int i = from; i < args.size(); i++) {
+      out[i - from] = integer(args.get(i), frame, vars);
+    }
+    return out;
+  }
+
+  double real(Ast.Expr e) {
+    if (e instanceof Ast.Literal l && l.value() instanceof Number n) {
+      return n.doubleValue();
+    }
+    throw low.abort(Message.UNSUPPORTED_EXPRESSION, e.where(), "`" + e.where().text() + "` where a number constant is expected");
+  }
+
+  boolean bool(Ast.Expr e) {
+    if (e instanceof Ast.Literal l && l.value() instanceof Boolean b) {
+      return b;
+    }
+    if (e instanceof Ast.StaticCall s && s.owner().equals("this") && s.method().equals("isTraining")) {
+      return low.training();
+    }
+    throw low.abort(Message.UNSUPPORTED_EXPRESSION, e.where(),
+        "`" + e.where().text() + "` where a boolean constant or isTraining() is expected");
+  }
+
+  private void arity(Ast.MethodCall m, int n) {
+    if (m.args().size() != n) {
+      throw low.abort(Message.UNSUPPORTED_CALL, m.where(), "`" + m.method() + "` with " + m.args().size() + " arguments",
+          "Tensor methods " + SUPPORTED_METHODS);
+    }
+  }
+
+  private void checkArity(Ast.StaticCall s, int n) {
+    if (s.args().size() != n) {
+      throw low.abort(Message.UNSUPPORTED_CALL, s.where(), "`F." + s.method() + "` with " + s.args().size() + " arguments",
+          SUPPORTED_F);
+    }
+  }
+}

@@ -1,0 +1,56 @@
+package dev.flint.processor.parse;
+
+import dev.flint.processor.ir.SourceRef;
+import java.util.List;
+
+/**
+ * The {@code @Forward} body as the processor understands it: the small subset of Java it supports,
+ * with every node pointing back at its source. Anything outside this subset was already reported by
+ * the frontend.
+ */
+public final class Ast {
+  private Ast() {}
+
+  /** The forward method: its parameter name and body. */
+  public record Method(String parameter, List<Stmt> body, SourceRef where) {}
+
+  /** A statement. */
+  public sealed interface Stmt permits Declare, Assign, Return, IfTraining {
+    SourceRef where();
+  }
+
+  /** {@code Tensor name = value;} */
+  public record Declare(String name, Expr value, SourceRef where) implements Stmt {}
+
+  /** {@code name = value;} */
+  public record Assign(String name, Expr value, SourceRef where) implements Stmt {}
+
+  /** {@code return value;} */
+  public record Return(Expr value, SourceRef where) implements Stmt {}
+
+  /** {@code if (isTraining()) { whenTraining } else { otherwise }}, negation already folded. */
+  public record IfTraining(List<Stmt> whenTraining, List<Stmt> otherwise, SourceRef where) implements Stmt {}
+
+  /** An expression. */
+  public sealed interface Expr permits Name, Literal, LayerCall, StaticCall, MethodCall, IntList {
+    SourceRef where();
+  }
+
+  /** A local variable or the forward parameter. */
+  public record Name(String name, SourceRef where) implements Expr {}
+
+  /** A compile-time constant: Integer, Long, Double, Float, Boolean (constant fields already folded). */
+  public record Literal(Object value, SourceRef where) implements Expr {}
+
+  /** {@code field.forward(arg)} on a {@code @Layer} field. */
+  public record LayerCall(String field, Expr argument, SourceRef where) implements Expr {}
+
+  /** {@code F.relu(x)}, {@code Tensor.cat(1, a, b)} or {@code isTraining()}: owner is {@code F}, {@code Tensor} or {@code this}. */
+  public record StaticCall(String owner, String method, List<Expr> args, SourceRef where) implements Expr {}
+
+  /** {@code target.method(args)} on a tensor. */
+  public record MethodCall(Expr target, String method, List<Expr> args, SourceRef where) implements Expr {}
+
+  /** {@code new int[] {a, b}} as a shape or dims argument. */
+  public record IntList(List<Expr> items, SourceRef where) implements Expr {}
+}
