@@ -80,7 +80,9 @@ public final class Lowering {
   /** Runs a forward body; returns the value of its {@code return}. */
   Value run(Ast.Method method, Frame frame) {
     Map<String, Value> vars = new LinkedHashMap<>();
-    vars.put(method.parameter(), frame.argument());
+    if (frame.argument() != null) {
+      vars.put(method.parameter(), frame.argument());
+    }
     Value out = block(method.body(), frame, vars);
     if (out == null) {
       throw abort(Message.NO_RETURN, method.where());
@@ -128,7 +130,7 @@ public final class Lowering {
   Value expr(Ast.Expr e, Frame frame, Map<String, Value> vars) {
     if (e instanceof Ast.Name n) {
       Value v = vars.get(n.name());
-      if (v == null && vars.containsKey(n.name())) {
+      if (v == null && isInput(n.name(), frame)) {
         return input(null, e.where());
       }
       if (v == null) {
@@ -138,7 +140,7 @@ public final class Lowering {
     }
     if (e instanceof Ast.LayerCall c) {
       ModelSource.LayerField field = frame.layer(c.field());
-      Value arg = c.argument() instanceof Ast.Name n && vars.get(n.name()) == null && vars.containsKey(n.name())
+      Value arg = c.argument() instanceof Ast.Name n && vars.get(n.name()) == null && isInput(n.name(), frame)
           ? input(field.init(), c.argument().where())
           : expr(c.argument(), frame, vars);
       Described in = described(arg, describe(c.argument()));
@@ -153,6 +155,11 @@ public final class Lowering {
     }
     throw abort(Message.UNSUPPORTED_EXPRESSION, e.where(),
         "A " + (e instanceof Ast.Literal ? "number" : "list") + " (`" + e.where().text() + "`) where a tensor is expected");
+  }
+
+  /** Whether {@code name} is the top model's forward parameter, which is typed at its first use. */
+  private boolean isInput(String name, Frame frame) {
+    return frame.argument() == null && frame.access().isEmpty() && name.equals(model.forward().parameter());
   }
 
   /** The model input, typed at its first use: from {@code @Model(input)}, or from the first layer that reads it. */

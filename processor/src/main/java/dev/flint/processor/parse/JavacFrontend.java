@@ -271,7 +271,7 @@ public final class JavacFrontend {
           if (!(typeText.equals("var") || typeText.equals("Tensor") || typeText.equals(ModelValidator.TENSOR))) {
             unsupported(s, "a local variable of type " + typeText + " (`" + unit.text(s) + "`)");
           } else if (v.getInitializer() == null) {
-            unsupported(s, "a declaration without a value (`" + unit.text(s) + "`)");
+            locals.add(v.getName().toString());   // assigned later, e.g. in both branches of if (isTraining())
           } else {
             Ast.Expr value = expr(v.getInitializer());
             locals.add(v.getName().toString());

@@ -14,6 +14,7 @@ import javax.lang.model.element.Modifier;
 import javax.lang.model.element.NestingKind;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.util.ElementFilter;
 import javax.tools.Diagnostic;
@@ -45,6 +46,9 @@ public final class ModelValidator {
       diags.error(Message.RUNTIME_MISSING, at, module == null ? MODULE : TENSOR);
       return null;
     }
+    if (model.getSuperclass().getKind() == TypeKind.ERROR) {
+      return null;   // javac reports the unresolved supertype itself
+    }
     if (model.getKind() != ElementKind.CLASS || !isSubtype(model.asType(), module)) {
       diags.error(Message.NOT_A_MODULE, at, name, model.getKind() != ElementKind.CLASS
           ? "nothing: it is " + model.getKind().toString().toLowerCase() : model.getSuperclass());
@@ -74,7 +78,7 @@ public final class ModelValidator {
       if (field.getModifiers().contains(Modifier.STATIC)) {
         diags.error(Message.LAYER_STATIC, fieldAt, field.getSimpleName());
       }
-      if (!isSubtype(field.asType(), module)) {
+      if (field.asType().getKind() != TypeKind.ERROR && !isSubtype(field.asType(), module)) {
         diags.error(Message.LAYER_NOT_MODULE, fieldAt, field.getSimpleName(), field.asType());
       }
     }

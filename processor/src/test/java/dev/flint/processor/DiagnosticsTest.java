@@ -1,0 +1,270 @@
+package dev.flint.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static com.google.testing.compile.Compiler.javac;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.JavaFileObjects;
+import dev.flint.processor.diag.Message;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One negative test per {@link Message}: the processor reports it as a javac diagnostic with its id,
+ * in the user's file, on the offending line.
+ */
+class DiagnosticsTest {
+  private static final Set<Message> TESTED = EnumSet.noneOf(Message.class);
+
+  private static final String HEADER = String.join("\n",
+      "package demo;",
+      "import dev.flint.dsl.*;",
+      "import dev.flint.nn.*;",
+      "import dev.flint.nn.Module;",
+      "import dev.flint.tensor.Tensor;");
+
+  /** Compiles {@code body} (after the imports) as demo.Net and expects {@code message} on the line containing {@code marker}. */
+  private static Compilation expect(Message message, String marker, String... body) {
+    List<String> lines = new ArrayList<>(List.of(HEADER.split("\n")));
+    lines.addAll(List.of(body));
+    JavaFileObject src = JavaFileObjects.forSourceLines("demo.Net", lines);
+    Compilation c = javac().withProcessors(new ModelProcessor()).compile(src);
+    String id = "[" + message.id() + "]";
+    if (message == Message.NON_CONSTANT_ARG) {
+      assertThat(c).hadWarningContaining(id).inFile(src).onLineContaining(marker);
+    } else {
+      assertThat(c).hadErrorContaining(id).inFile(src).onLineContaining(marker);
+    }
+    TESTED.add(message);
+    return c;
+  }
+
+  @Test
+  void notAModule() {
+    expect(Message.NOT_A_MODULE, "class Net",
+        "@Model public class Net {",
+        "  @Forward public Tensor forward(Tensor x) { return x; }",
+        "}");
+  }
+
+  @Test
+  void finalModel() {
+    expect(Message.MODEL_FINAL, "class Net",
+        "@Model public final class Net extends Module {",
+        "  @Forward public Tensor forward(Tensor x) { return x.exp(); }",
+        "}");
+  }
+
+  @Test
+  void privateModel() {
+    expect(Message.MODEL_PRIVATE, "class Inner",
+        "public class Net {",
+        "  @Model private static class Inner extends Module {",
+        "    @Forward public Tensor forward(Tensor x) { return x.exp(); }",
+        "  }",
+        "}");
+  }
+
+  @Test
+  void innerModel() {
+    expect(Message.MODEL_INNER, "class Inner",
+        "public class Net {",
+        "  @Model public class Inner extends Module {",
+        "    @Forward public Tensor forward(Tensor x) { return x.exp(); }",
+        "  }",
+        "}");
+  }
+
+  @Test
+  void noConstructor() {
+    expect(Message.NO_CONSTRUCTOR, "class Net",
+        "@Model public class Net extends Module {",
+        "  private Net() {}",
+        "  @Forward public Tensor forward(Tensor x) { return x.exp(); }",
+        "}");
+  }
+
+  @Test
+  void privateLayer() {
+    expect(Message.LAYER_PRIVATE, "Sequential body",
+        "@Model public class Net extends Module {",
+        "  @Layer private Sequential body = new Sequential();",
+        "  @Forward public Tensor forward(Tensor x) { return x.exp(); }",
+        "}");
+  }
+
+  @Test
+  void staticLayer() {
+    expect(Message.LAYER_STATIC, "Sequential body",
+        "@Model public class Net extends Module {",
+        "  @Layer static Sequential body = new Sequential();",
+        "  @Forward public Tensor forward(Tensor x) { return x.exp(); }",
+        "}");
+  }
+
+  @Test
+  void layerNotAModule() {
+    expect(Message.LAYER_NOT_MODULE, "String name",
+        "@Model public class Net extends Module {",
+        "  @Layer String name = \"fc\";",
+        "  @Forward public Tensor forward(Tensor x) { return x.exp(); }",
+        "}");
+  }
+
+  @Test
+  void noForward() {
+    expect(Message.NO_FORWARD, "class Net",
+        "@Model public class Net extends Module {",
+        "  public Tensor forward(Tensor x) { return x.exp(); }",
+        "}");
+  }
+
+  @Test
+  void severalForwards() {
+    expect(Message.SEVERAL_FORWARDS, "Tensor other",
+        "@Model public class Net extends Module {",
+        "  @Forward public Tensor forward(Tensor x) { return x.exp(); }",
+        "  @Forward public Tensor other(Tensor x) { return x.exp(); }",
+        "}");
+  }
+
+  @Test
+  void forwardSignature() {
+    expect(Message.FORWARD_SIGNATURE, "Tensor run",
+        "@Model public class Net extends Module {",
+        "  public Tensor forward(Tensor x) { return x.exp(); }",
+        "  @Forward public Tensor run(Tensor x) { return x.exp(); }",
+        "}");
+  }
+
+  @Test
+  void unsupportedStatement() {
+    expect(Message.UNSUPPORTED_STATEMENT, "for (int i",
+        "@Model(input = {4}) public class Net extends Module {",
+        "  @Forward public Tensor forward(Tensor x) {",
+        "    for (int i = 0; i < 3; i++) { x = x.exp(); }",
+        "    return x;",
+        "  }",
+        "}");
+  }
+
+  @Test
+  void unsupportedExpression() {
+    expect(Message.UNSUPPORTED_EXPRESSION, "cond ?",
+        "@Model(input = {4}) public class Net extends Module {",
+        "  boolean cond;",
+        "  @Forward public Tensor forward(Tensor x) {",
+        "    Tensor y = cond ? x.exp() : x.neg();",
+        "    return y;",
+        "  }",
+        "}");
+  }
+
+  @Test
+  void unsupportedCall() {
+    expect(Message.UNSUPPORTED_CALL, "x.cumsum",
+        "@Model(input = {4}) public class Net extends Module {",
+        "  @Forward public Tensor forward(Tensor x) {",
+        "    return x.cumsum(1);",
+        "  }",
+        "}");
+  }
+
+  @Test
+  void unsupportedLayer() {
+    expect(Message.UNSUPPORTED_LAYER, "custom.forward",
+        "@Model(input = {4}) public class Net extends Module {",
+        "  static class Custom extends Module { public Tensor forward(Tensor x) { return x; } }",
+        "  @Layer Custom custom = new Custom();",
+        "  @Forward public Tensor forward(Tensor x) {",
+        "    return custom.forward(x);",
+        "  }",
+        "}");
+  }
+
+  @Test
+  void inputShapeNeeded() {
+    expect(Message.INPUT_SHAPE_NEEDED, "x.exp()",
+        "@Model public class Net extends Module {",
+        "  @Forward public Tensor forward(Tensor x) {",
+        "    return x.exp();",
+        "  }",
+        "}");
+  }
+
+  @Test
+  void matmulMismatch() {
+    expect(Message.MATMUL_MISMATCH, "x.matmul(x)",
+        "@Model(input = {3, 4}) public class Net extends Module {",
+        "  @Forward public Tensor forward(Tensor x) {",
+        "    Tensor y = x.exp();",
+        "    return x.matmul(x);",
+        "  }",
+        "}");
+  }
+
+  @Test
+  void broadcastMismatch() {
+    Compilation c = expect(Message.BROADCAST_MISMATCH, "x.add(t)",
+        "@Model(input = {3, 4}) public class Net extends Module {",
+        "  @Forward public Tensor forward(Tensor x) {",
+        "    Tensor t = x.transpose(1, 2);",
+        "    return x.add(t);",
+        "  }",
+        "}");
+    assertThat(c).hadErrorContaining("x [B, 3, 4] and t [B, 4, 3] cannot be broadcast (4 vs 3)");
+  }
+
+  @Test
+  void catMismatch() {
+    expect(Message.CAT_MISMATCH, "Tensor.cat",
+        "@Model(input = {3, 4}) public class Net extends Module {",
+        "  @Forward public Tensor forward(Tensor x) {",
+        "    Tensor t = x.transpose(1, 2);",
+        "    return Tensor.cat(1, x, t);",
+        "  }",
+        "}");
+  }
+
+  @Test
+  void dimOutOfRange() {
+    expect(Message.DIM_OUT_OF_RANGE, "x.softmax(3)",
+        "@Model(input = {3, 4}) public class Net extends Module {",
+        "  @Forward public Tensor forward(Tensor x) {",
+        "    return x.softmax(3);",
+        "  }",
+        "}");
+  }
+
+  @Test
+  void reshapeMismatch() {
+    expect(Message.RESHAPE_MISMATCH, "x.reshape",
+        "@Model(input = {3, 4}) public class Net extends Module {",
+        "  @Forward public Tensor forward(Tensor x) {",
+        "    return x.reshape(-1, 5);",
+        "  }",
+        "}");
+  }
+
+  @Test
+  void unassigned() {
+    expect(Message.UNASSIGNED, "return y",
+        "@Model(input = {4}) public class Net extends Module {",
+        "  @Forward public Tensor forward(Tensor x) {",
+        "    Tensor y;",
+        "    return y;",
+        "  }",
+        "}");
+  }
+
+  @AfterAll
+  static void report() {
+    EnumSet<Message> missing = EnumSet.complementOf(EnumSet.copyOf(TESTED));
+    System.out.println("DiagnosticsTest: messages without a negative test: " + missing);
+  }
+}

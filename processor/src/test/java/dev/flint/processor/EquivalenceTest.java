@@ -1,0 +1,124 @@
+package dev.flint.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.testing.compile.Compilation;
+import dev.flint.autograd.GradCheck;
+import dev.flint.nn.Module;
+import dev.flint.tensor.DType;
+import dev.flint.tensor.Generator;
+import dev.flint.tensor.Tensor;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Compiles models with the processor, runs the compiled and the eager model side by side, and checks
+ * that outputs, parameter gradients, input gradients and buffers agree (≤ 1e-9 relative in FLOAT64,
+ * ≤ 1e-4 in FLOAT32), in training and evaluation mode; and that GradCheck passes through the compiled model.
+ */
+class EquivalenceTest {
+
+  @Test
+  void tensorOps() throws Exception {
+    check("TensorOps", new int[] {5, 3, 4});
+  }
+
+  // ------------------------------------------------------------------ harness
+
+  static void check(String name, int[] inputShape) throws Exception {
+    check(name, inputShape, false);
+  }
+
+  static void check(String name, int[] inputShape, boolean indices) throws Exception {
+    Compilation c = Compile.models(name);
+    assertThat(c).succeeded();
+    if (Boolean.getBoolean("dump")) {
+      System.out.println(Compile.generatedSource(c, "models.Compiled" + name));
+    }
+    ClassLoader loader = Compile.loader(c);
+    Class<?> eagerType = loader.loadClass("models." + name);
+    Class<?> compiledType = loader.loadClass("models.Compiled" + name);
+    for (DType dtype : new DType[] {DType.FLOAT64, DType.FLOAT32}) {
+      for (boolean training : new boolean[] {true, false}) {
+        Module eager = (Module) eagerType.getConstructor().newInstance();
+        Module compiled = (Module) compiledType.getConstructor().newInstance();
+        eager.to(dtype);
+        compiled.to(dtype);
+        compiled.loadStateDict(eager.stateDict());
+        eager.train(training);
+        compiled.train(training);
+        String where = name + " " + dtype + (training ? " train" : " eval");
+        Tensor x = input(inputShape, dtype, indices);
+        Tensor xc = x.copyData();
+        if (!indices) {
+          x.requiresGrad(true);
+          xc.requiresGrad(true);
+        }
+        Generator.seedAll(7);
+        Tensor ye = eager.forward(x);
+        Generator.seedAll(7);
+        Tensor yc = compiled.forward(xc);
+        assertClose(ye, yc, dtype, where + ": output");
+        Tensor w = Tensor.randn(ye.shape()).to(dtype);
+        ye.mul(w).sum().backward();
+        yc.mul(w).sum().backward();
+        Map<String, Tensor> pe = eager.namedParameters();
+        Map<String, Tensor> pc = compiled.namedParameters();
+        assertEquals(pe.keySet(), pc.keySet(), where);
+        for (String k : pe.keySet()) {
+          assertNotNull(pc.get(k).grad(), where + ": no gradient for " + k);
+          assertClose(pe.get(k).grad(), pc.get(k).grad(), dtype, where + ": grad of " + k);
+        }
+        if (!indices) {
+          assertClose(x.grad(), xc.grad(), dtype, where + ": grad of the input");
+        }
+        Map<String, Tensor> be = eager.namedBuffers();
+        Map<String, Tensor> bc = compiled.namedBuffers();
+        for (String k : be.keySet()) {
+          assertClose(be.get(k), bc.get(k), dtype, where + ": buffer " + k);
+        }
+      }
+    }
+    if (!indices) {
+      gradCheck(compiledType, inputShape);
+    }
+  }
+
+  /** GradCheck (central differences in FLOAT64) through the compiled model, in evaluation mode. */
+  static void gradCheck(Class<?> compiledType, int[] inputShape) throws Exception {
+    Module compiled = (Module) compiledType.getConstructor().newInstance();
+    compiled.to(DType.FLOAT64);
+    compiled.eval();
+    GradCheck.check(xs -> compiled.forward(xs[0]), input(inputShape, DType.FLOAT64, false));
+  }
+
+  static Tensor input(int[] shape, DType dtype, boolean indices) {
+    Generator.seedAll(42);
+    if (indices) {
+      long[] v = new long[java.util.Arrays.stream(shape).reduce(1, (a, b) -> a * b)];
+      Generator g = Generator.defaultGenerator();
+      for (int i = 0; i < v.length; i++) {
+        v[i] = g.nextLong(10);
+      }
+      return Tensor.of(v, shape);
+    }
+    return Tensor.randn(shape).to(dtype);
+  }
+
+  static void assertClose(Tensor expected, Tensor actual, DType dtype, String what) {
+    assertNotNull(actual, what + ": missing");
+    assertArrayEquals(expected.shape(), actual.shape(), what + ": shape");
+    double[] e = expected.toDoubleArray();
+    double[] a = actual.toDoubleArray();
+    double tol = dtype == DType.FLOAT64 ? 1e-9 : 1e-4;
+    for (int i = 0; i < e.length; i++) {
+      double scale = Math.max(1, Math.abs(e[i]));
+      assertTrue(Math.abs(e[i] - a[i]) <= tol * scale,
+          what + ": element " + i + " expected " + e[i] + " but was " + a[i]);
+    }
+  }
+}
