@@ -23,6 +23,11 @@ import org.junit.jupiter.api.Test;
 class EquivalenceTest {
 
   @Test
+  void mlp() throws Exception {
+    check("Mlp", new int[] {4, 10});
+  }
+
+  @Test
   void tensorOps() throws Exception {
     check("TensorOps", new int[] {5, 3, 4});
   }

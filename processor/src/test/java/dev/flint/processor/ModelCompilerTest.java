@@ -13,8 +13,6 @@ class ModelCompilerTest {
     ModelCompiler.Output out = new ModelCompiler().compile(TestModels.mlp(10, 20, 20, 5), diags);
     assertNotNull(out, diags.entries().toString());
     String code = out.file().toString();
-    System.out.println(code);
-    System.out.println(out.summary());
     assertTrue(code.contains("public Tensor forward(Tensor x)"), code);
     assertTrue(code.contains("private static final class Backward extends Node"), code);
   }

@@ -42,13 +42,13 @@ public final class WellFormed {
           problems.add(n + " reads " + in + " before it is defined");
         }
       }
-      if (n.op() != null && n.op().arity() >= 0 && n.op().arity() != n.inputs().size()) {
+      if (n.op().arity() >= 0 && n.op().arity() != n.inputs().size()) {
         problems.add(n + " has " + n.inputs().size() + " inputs, but " + n.op() + " takes " + n.op().arity());
       }
       List<TensorType> in = new ArrayList<>();
       n.inputs().forEach(v -> in.add(v.type()));
       try {
-        TensorType t = n.op() != null ? types.infer(n.op(), in, n.attrs()) : types.infer(n.extern(), in, n.attrs());
+        TensorType t = types.infer(n.op(), in, n.attrs());
         if (!t.equals(n.out().type())) {
           problems.add(n + " records type " + n.out().type() + ", but its inputs give " + t);
         }

@@ -31,7 +31,7 @@ public record CompiledMode(
       byId.put(m.out().id(), m);
     }
     Node t = byId.get(n.out().id());
-    if (t == null || t.op() != n.op() || t.extern() != n.extern()) {
+    if (t == null || t.op() != n.op()) {
       throw new IllegalStateException("the two lowerings differ at " + n);
     }
     return t;

@@ -13,9 +13,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The kernel call that computes a node: {@code Kernels.<opName>(inputs and attributes)} for an op row,
- * with the arguments in the order of the row's {@code Algebra} method (which {@code Kernels} mirrors),
- * or the {@code Conv}/{@code Pool}/{@code Erf} kernel of an extern. Attributes that depend on the batch
+ * The kernel call that computes a node: {@code Kernels.<opName>(inputs and attributes)}, with the
+ * arguments in the order of the row's {@code Algebra} method (which {@code Kernels} mirrors). Attributes that depend on the batch
  * size are written in terms of {@code B}, found by comparing the node with its twin from the second
  * lowering (Note [Symbolic sizes]).
  */
@@ -38,11 +37,7 @@ final class KernelCalls {
   /** The call computing {@code n}, naming inputs with {@code names}; {@code twin} is the same node of the second lowering. */
   CodeBlock call(Node n, Node twin, Function<Value, CodeBlock> names) {
     CodeBlock.Builder b = CodeBlock.builder();
-    if (n.op() != null) {
-      b.add("$T.$N(", KERNELS, n.op().opName());
-    } else {
-      b.add("$T.$N(", ClassName.get(KERNEL_PACKAGE, n.extern().kernelClass()), n.extern().method());
-    }
+    b.add("$T.$N(", KERNELS, n.op().opName());
     List<CodeBlock> args = new ArrayList<>();
     for (String slot : slots(n)) {
       args.add(arg(slot, n, twin, names));
@@ -151,21 +146,6 @@ final class KernelCalls {
 
   /** The argument order of each primitive's kernel: input indexes, {@code *} for all inputs as a list, {@code @attr}. */
   static List<String> slots(Node n) {
-    if (n.extern() != null) {
-      String k = "@" + dev.flint.processor.ir.Extern.KERNEL;
-      String s = "@" + dev.flint.processor.ir.Extern.STRIDE;
-      String p = "@" + dev.flint.processor.ir.Extern.PADDING;
-      String in = "@" + dev.flint.processor.ir.Extern.IN_SHAPE;
-      return switch (n.extern()) {
-        case CONV2D -> List.of("0", "1", s, s, p, p);
-        case CONV2D_INPUT_GRAD -> List.of("0", "1", in + "[2]", in + "[3]", s, s, p, p);
-        case CONV2D_WEIGHT_GRAD -> List.of("0", "1", k, k, s, s, p, p);
-        case MAX_POOL2D, AVG_POOL2D -> List.of("0", k, k, s, s, p, p);
-        case MAX_POOL2D_BACKWARD -> List.of("0", "1", k, k, s, s, p, p);
-        case AVG_POOL2D_BACKWARD -> List.of("0", in, k, k, s, s, p, p);
-        case ERF -> List.of("0");
-      };
-    }
     return switch (n.op()) {
       case WHERE -> List.of("0", "1", "2");
       case ADD_SCALAR, MUL_SCALAR, POW_SCALAR -> List.of("0", "@" + Attrs.VALUE);
@@ -180,6 +160,11 @@ final class KernelCalls {
       case SOFTMAX, LOG_SOFTMAX -> List.of("0", "@" + Attrs.DIM);
       case INDEX_SELECT, GATHER -> List.of("0", "@" + Attrs.DIM, "1");
       case INDEX_ADD, SCATTER_ADD -> List.of("0", "@" + Attrs.DIM, "1", "@" + Attrs.SHAPE);
+      case CONV2D -> List.of("0", "1", "@" + Attrs.STRIDE, "@" + Attrs.PADDING);
+      case CONV2D_INPUT_GRAD, CONV2D_WEIGHT_GRAD -> List.of("0", "1", "@" + Attrs.SHAPE, "@" + Attrs.STRIDE, "@" + Attrs.PADDING);
+      case MAX_POOL2D, AVG_POOL2D -> List.of("0", "@" + Attrs.KERNEL, "@" + Attrs.STRIDE, "@" + Attrs.PADDING);
+      case MAX_POOL2D_BACKWARD -> List.of("0", "1", "@" + Attrs.KERNEL, "@" + Attrs.STRIDE, "@" + Attrs.PADDING);
+      case AVG_POOL2D_BACKWARD -> List.of("0", "@" + Attrs.SHAPE, "@" + Attrs.KERNEL, "@" + Attrs.STRIDE, "@" + Attrs.PADDING);
       default -> {
         if (!n.attrs().keys().isEmpty()) {
           throw new IllegalStateException("no kernel argument order for " + n.op() + " with attributes " + n.attrs());

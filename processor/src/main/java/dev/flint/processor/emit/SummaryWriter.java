@@ -1,6 +1,5 @@
 package dev.flint.processor.emit;
 
-import dev.flint.processor.ir.Extern;
 import dev.flint.processor.ir.Graph;
 import dev.flint.processor.ir.Leaf;
 import dev.flint.processor.ir.Node;
@@ -55,11 +54,10 @@ public final class SummaryWriter {
       if (n.op() == dev.flint.ops.Op.MATMUL) {
         int[] a = n.inputs().get(0).type().shape();
         total += 2 * perSample * a[a.length - 1];
-      } else if (n.extern() != null && n.extern().name().startsWith("CONV2D")) {
-        boolean forward = n.extern() == Extern.CONV2D;
-        int[] gy = forward ? out : n.inputs().get(0).type().shape();
+      } else if (n.op().name().startsWith("CONV2D")) {
+        int[] gy = n.op() == dev.flint.ops.Op.CONV2D ? out : n.inputs().get(0).type().shape();
         total += 2 * perSample(gy) * kernelVolume(n);   // one multiply-add per output element and kernel tap
-      } else if (n.op() == null || !isView(n.op())) {
+      } else if (!isView(n.op())) {
         total += Math.max(perSample, perSample(n.inputs().get(0).type().shape()));
       }
     }
@@ -68,11 +66,8 @@ public final class SummaryWriter {
 
   /** C·k·k: the taps of one output element of a convolution or its gradients. */
   private static long kernelVolume(Node n) {
-    if (n.extern() == Extern.CONV2D_WEIGHT_GRAD) {
-      int k = n.attrs().integer(Extern.KERNEL);
-      return (long) n.inputs().get(1).type().shape()[1] * k * k;
-    }
-    int[] w = n.inputs().get(1).type().shape();
+    int[] w = n.op() == dev.flint.ops.Op.CONV2D_WEIGHT_GRAD ? n.attrs().ints(dev.flint.ops.Attrs.SHAPE)
+        : n.inputs().get(1).type().shape();
     return (long) w[1] * w[2] * w[3];
   }
 

@@ -1,9 +1,7 @@
 package dev.flint.processor.grad;
 
-import dev.flint.ops.Attrs;
 import dev.flint.ops.Call;
 import dev.flint.processor.check.ShapeInference;
-import dev.flint.processor.ir.Extern;
 import dev.flint.processor.ir.Graph;
 import dev.flint.processor.ir.GraphBuilder;
 import dev.flint.processor.ir.Leaf;
@@ -55,7 +53,7 @@ public final class Differentiate {
         continue;
       }
       algebra.at(n.where());
-      List<Value> inputGrads = n.op() != null ? rule(n, g, algebra, needs) : extern(n, g, algebra, needs);
+      List<Value> inputGrads = rule(n, g, algebra, needs);
       for (int i = 0; i < n.inputs().size(); i++) {
         Value in = n.inputs().get(i);
         Value gi = inputGrads.get(i);
@@ -89,38 +87,6 @@ public final class Differentiate {
     return n.op().backward(algebra, g, call);
   }
 
-  /** Derivative rules of the {@link Extern} primitives, calling the gradient kernels eager mode uses. */
-  private static List<Value> extern(Node n, Value g, GraphAlgebra a, Set<Value> needs) {
-    Attrs at = n.attrs();
-    Value x = n.inputs().get(0);
-    switch (n.extern()) {
-      case CONV2D -> {
-        Value w = n.inputs().get(1);
-        int stride = at.integer(Extern.STRIDE);
-        int padding = at.integer(Extern.PADDING);
-        Value dx = needs.contains(x) ? a.extern(Extern.CONV2D_INPUT_GRAD, List.of(g, w),
-            Attrs.of(Extern.IN_SHAPE, x.type().shape(), Extern.STRIDE, stride, Extern.PADDING, padding)) : null;
-        Value dw = needs.contains(w) ? a.extern(Extern.CONV2D_WEIGHT_GRAD, List.of(g, x),
-            Attrs.of(Extern.KERNEL, w.type().shape()[2], Extern.STRIDE, stride, Extern.PADDING, padding)) : null;
-        return java.util.Arrays.asList(dx, dw);
-      }
-      case MAX_POOL2D -> {
-        return List.of(a.extern(Extern.MAX_POOL2D_BACKWARD, List.of(g, x), at));
-      }
-      case AVG_POOL2D -> {
-        return List.of(a.extern(Extern.AVG_POOL2D_BACKWARD, List.of(g),
-            Attrs.of(Extern.IN_SHAPE, x.type().shape(), Extern.KERNEL, at.integer(Extern.KERNEL),
-                Extern.STRIDE, at.integer(Extern.STRIDE), Extern.PADDING, at.integer(Extern.PADDING))));
-      }
-      case ERF -> {
-        // d erf(x)/dx = 2/√π · e^(−x²)
-        Value bell = a.exp(a.neg(a.mul(x, x)));
-        return List.of(a.mul(g, a.mulScalar(bell, 2 / Math.sqrt(Math.PI))));
-      }
-      default -> throw new IllegalStateException("no derivative rule for " + n.extern() + " in the forward graph");
-    }
-  }
-
   /** The values that depend on a differentiable leaf (the input or a parameter) through differentiable nodes. */
   static Set<Value> needsGrad(Graph g) {
     Set<Value> needs = new HashSet<>();
@@ -130,7 +96,7 @@ public final class Differentiate {
       }
     }
     for (Node n : g.nodes()) {
-      boolean differentiable = n.op() == null || n.op().differentiable();
+      boolean differentiable = n.op().differentiable();
       if (differentiable && n.out().type().elem() == TensorType.Elem.FLOAT
           && n.inputs().stream().anyMatch(needs::contains)) {
         needs.add(n.out());

@@ -3,7 +3,6 @@ package dev.flint.processor.grad;
 import dev.flint.ops.Algebra;
 import dev.flint.ops.Attrs;
 import dev.flint.ops.Op;
-import dev.flint.processor.ir.Extern;
 import dev.flint.processor.ir.GraphBuilder;
 import dev.flint.processor.ir.SourceRef;
 import dev.flint.processor.ir.TensorType;
@@ -40,10 +39,6 @@ public final class GraphAlgebra implements Algebra<Value> {
 
   private Value op(Op op, Value x, Object... attrs) {
     return op(op, List.of(x), attrs.length == 0 ? Attrs.NONE : Attrs.of(attrs));
-  }
-
-  Value extern(Extern e, List<Value> in, Attrs attrs) {
-    return graph.extern(e, in, attrs, "t", "", where);
   }
 
   @Override public Value add(Value a, Value b) { return op(Op.ADD, List.of(a, b), Attrs.NONE); }
@@ -144,6 +139,47 @@ public final class GraphAlgebra implements Algebra<Value> {
   @Override
   public Value scatterAdd(Value src, int dim, Value index, int[] shape) {
     return op(Op.SCATTER_ADD, List.of(src, index), Attrs.of(Attrs.DIM, dim, Attrs.SHAPE, shape));
+  }
+
+  @Override
+  public Value conv2d(Value x, Value w, int[] stride, int[] padding) {
+    return op(Op.CONV2D, List.of(x, w), Attrs.of(Attrs.STRIDE, stride, Attrs.PADDING, padding));
+  }
+
+  @Override
+  public Value conv2dInputGrad(Value g, Value w, int[] inShape, int[] stride, int[] padding) {
+    return op(Op.CONV2D_INPUT_GRAD, List.of(g, w), Attrs.of(Attrs.SHAPE, inShape, Attrs.STRIDE, stride, Attrs.PADDING, padding));
+  }
+
+  @Override
+  public Value conv2dWeightGrad(Value g, Value x, int[] weightShape, int[] stride, int[] padding) {
+    return op(Op.CONV2D_WEIGHT_GRAD, List.of(g, x),
+        Attrs.of(Attrs.SHAPE, weightShape, Attrs.STRIDE, stride, Attrs.PADDING, padding));
+  }
+
+  @Override
+  public Value maxPool2d(Value x, int[] kernel, int[] stride, int[] padding) {
+    return op(Op.MAX_POOL2D, x, Attrs.KERNEL, kernel, Attrs.STRIDE, stride, Attrs.PADDING, padding);
+  }
+
+  @Override
+  public Value maxPool2dBackward(Value g, Value x, int[] kernel, int[] stride, int[] padding) {
+    return op(Op.MAX_POOL2D_BACKWARD, List.of(g, x), Attrs.of(Attrs.KERNEL, kernel, Attrs.STRIDE, stride, Attrs.PADDING, padding));
+  }
+
+  @Override
+  public Value avgPool2d(Value x, int[] kernel, int[] stride, int[] padding) {
+    return op(Op.AVG_POOL2D, x, Attrs.KERNEL, kernel, Attrs.STRIDE, stride, Attrs.PADDING, padding);
+  }
+
+  @Override
+  public Value avgPool2dBackward(Value g, int[] inShape, int[] kernel, int[] stride, int[] padding) {
+    return op(Op.AVG_POOL2D_BACKWARD, g, Attrs.SHAPE, inShape, Attrs.KERNEL, kernel, Attrs.STRIDE, stride, Attrs.PADDING, padding);
+  }
+
+  @Override
+  public Value erf(Value x) {
+    return op(Op.ERF, x);
   }
 
   /** A type for messages and tests. */

@@ -61,16 +61,6 @@ public final class GraphBuilder {
     return out;
   }
 
-  /** Appends an {@link Extern} primitive. */
-  public Value extern(Extern extern, List<Value> inputs, Attrs attrs, String hint, String origin, SourceRef where) {
-    List<TensorType> in = new ArrayList<>();
-    inputs.forEach(v -> in.add(v.type()));
-    TensorType type = types.infer(extern, in, attrs);
-    Value out = fresh(hint, type, origin);
-    nodes.add(new Node(null, extern, inputs, attrs, out, where));
-    return out;
-  }
-
   public void effect(String format, List<Value> args, SourceRef where) {
     effects.add(new Effect(format, args, where, nextId));
   }

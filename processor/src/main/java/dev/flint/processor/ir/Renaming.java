@@ -27,7 +27,7 @@ public final class Renaming {
     List<Leaf> leaves = new ArrayList<>();
     g.leaves().forEach(l -> leaves.add(new Leaf(apply(l.value()), l.role(), l.access(), apply(l.args()))));
     List<Node> nodes = new ArrayList<>();
-    g.nodes().forEach(n -> nodes.add(new Node(n.op(), n.extern(), apply(n.inputs()), n.attrs(), apply(n.out()), n.where())));
+    g.nodes().forEach(n -> nodes.add(new Node(n.op(), apply(n.inputs()), n.attrs(), apply(n.out()), n.where())));
     List<Effect> effects = new ArrayList<>();
     g.effects().forEach(e -> effects.add(new Effect(e.format(), apply(e.args()), e.where(), e.after())));
     return new Graph(leaves, nodes, effects, apply(g.output()));

@@ -8,11 +8,4 @@ import java.util.List;
 @FunctionalInterface
 public interface TypeRule {
   TensorType infer(Op op, List<TensorType> inputs, Attrs attrs);
-
-  /** The output type of an {@link Extern} primitive: the element kind of its first input. */
-  default TensorType infer(Extern extern, List<TensorType> inputs, Attrs attrs) {
-    List<int[]> shapes = new java.util.ArrayList<>();
-    inputs.forEach(t -> shapes.add(t.shape()));
-    return new TensorType(inputs.get(0).elem(), extern.inferShape(shapes, attrs));
-  }
 }

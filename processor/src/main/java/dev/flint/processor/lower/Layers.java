@@ -3,7 +3,6 @@ package dev.flint.processor.lower;
 import dev.flint.ops.Attrs;
 import dev.flint.ops.Op;
 import dev.flint.processor.diag.Message;
-import dev.flint.processor.ir.Extern;
 import dev.flint.processor.ir.Leaf;
 import dev.flint.processor.ir.SourceRef;
 import dev.flint.processor.ir.TensorType;
@@ -109,12 +108,12 @@ final class Layers {
         int k = args.integer(0);
         int stride = args.integer(1, k);
         int padding = args.integer(2, 0);
-        Extern e = init.simpleType().startsWith("Max") ? Extern.MAX_POOL2D : Extern.AVG_POOL2D;
+        Op op = init.simpleType().startsWith("Max") ? Op.MAX_POOL2D : Op.AVG_POOL2D;
         if (in.value().type().rank() != 4) {
           throw low.abort(Message.SHAPE_MISMATCH, at, label, "input [N, C, H, W]", in.name(), in.shape(), in.from());
         }
-        return low.extern(e, List.of(in.value()),
-            Attrs.of(Extern.KERNEL, k, Extern.STRIDE, stride, Extern.PADDING, padding), at, List.of(in.name()), origin);
+        return low.op(op, List.of(in.value()), Attrs.of(Attrs.KERNEL, pair(k), Attrs.STRIDE, pair(stride),
+            Attrs.PADDING, pair(padding)), at, List.of(in.name()), origin);
       }
       default -> throw low.abort(Message.UNSUPPORTED_LAYER, at, state, init.simpleType(), SUPPORTED);
     }
@@ -184,7 +183,7 @@ final class Layers {
     }
     String h = Lowering.hint(state);
     Value w = low.state(Leaf.Role.PARAM, access + ".weight", TensorType.floating(cout, cin, k, k), h + "Weight", state + ".weight");
-    Value y = low.extern(Extern.CONV2D, List.of(x, w), Attrs.of(Extern.STRIDE, stride, Extern.PADDING, padding), at,
+    Value y = low.op(Op.CONV2D, List.of(x, w), Attrs.of(Attrs.STRIDE, pair(stride), Attrs.PADDING, pair(padding)), at,
         List.of(in.name(), state + ".weight"), bias ? "" : origin);
     if (!bias) {
       return y;
@@ -192,6 +191,10 @@ final class Layers {
     Value b = low.state(Leaf.Role.PARAM, access + ".bias", TensorType.floating(cout), h + "Bias", state + ".bias");
     Value b4 = low.op(Op.RESHAPE, b, Attrs.of(Attrs.SHAPE, new int[] {1, cout, 1, 1}), at);
     return low.op(Op.ADD, List.of(y, b4), Attrs.NONE, at, List.of("the convolution", state + ".bias"), origin);
+  }
+
+  private static int[] pair(int v) {
+    return new int[] {v, v};
   }
 
   /** GELU as {@code F.gelu}: exact {@code x/2·(1 + erf(x/√2))}, or PyTorch's tanh approximation. */
@@ -205,7 +208,7 @@ final class Layers {
       inner = low.op(Op.TANH, scaled, Attrs.NONE, at);
     } else {
       Value scaled = low.op(Op.MUL_SCALAR, x, Attrs.of(Attrs.VALUE, Math.sqrt(0.5)), at);
-      inner = low.extern(Extern.ERF, List.of(scaled), Attrs.NONE, at, List.of(in.name()), "");
+      inner = low.op(Op.ERF, scaled, Attrs.NONE, at);
     }
     Value half = low.op(Op.MUL_SCALAR, x, Attrs.of(Attrs.VALUE, 0.5), at);
     Value onePlus = low.op(Op.ADD_SCALAR, inner, Attrs.of(Attrs.VALUE, 1.0), at);

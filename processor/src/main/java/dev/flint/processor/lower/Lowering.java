@@ -6,7 +6,6 @@ import dev.flint.ops.ShapeError;
 import dev.flint.processor.check.ShapeInference;
 import dev.flint.processor.diag.Diagnostics;
 import dev.flint.processor.diag.Message;
-import dev.flint.processor.ir.Extern;
 import dev.flint.processor.ir.Graph;
 import dev.flint.processor.ir.GraphBuilder;
 import dev.flint.processor.ir.Leaf;
@@ -207,17 +206,6 @@ public final class Lowering {
       return out;
     } catch (ShapeError e) {
       throw shapeError(op, inputs, names, e, where);
-    }
-  }
-
-  /** Appends an {@link Extern} primitive; a shape error becomes a diagnostic at {@code where}. */
-  Value extern(Extern extern, List<Value> inputs, Attrs attrs, SourceRef where, List<String> names, String origin) {
-    try {
-      Value out = graph.extern(extern, inputs, attrs, "t", origin, where);
-      track(out, inputs, origin);
-      return out;
-    } catch (ShapeError e) {
-      throw abort(Message.SHAPE_ERROR, where, where.text(), e.getMessage().replace(Integer.toString(batch), Symbolic.BATCH));
     }
   }
 
