@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Runs PyTorch (shared/bench/pytorch_bench.py) and Flint (BenchDriver) alternately at 1 and 2
+# threads, same threads on both sides, appends every JSON line to one results file and prints
+# the table of issue 5 (benchmarks/compare_table.py). One run takes about 10 minutes.
+#
+#   benchmarks/compare.sh                       # build, run, table
+#   BUDGET=0.5 THREADS=1 ONLY=gemm,mlp_train_small benchmarks/compare.sh
+#
+# Environment: BUDGET (s of timed blocks per workload, default 1.5), THREADS ("1 2"),
+# ONLY (comma list of workloads), GEMM_SIZES (256,1024: 2048 on Flint's current kernel takes
+# minutes; the JMH GemmBenchmark covers it), WAIT_QUIET (s to wait for an idle machine before
+# each workload, default 10), RETRIES (re-measure contaminated rows, default 1), WARMUP (Flint's
+# JIT warm-up per workload, default 2), PYTHON (/usr/bin/python3), PYTORCH_BENCH, OUT (results
+# file), SKIP_BUILD=1, MVN_FLAGS (e.g. -o).
+set -euo pipefail
+ROOT="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$ROOT"
+BUDGET="${BUDGET:-1.5}"
+THREADS="${THREADS:-1 2}"
+ONLY="${ONLY:-gemm,mlp_train_small,mlp_infer_small,mlp_train_mnist,mlp_infer_mnist,autograd_overhead,cnn_train_small}"
+GEMM_SIZES="${GEMM_SIZES:-256,1024}"
+WAIT_QUIET="${WAIT_QUIET:-10}"
+RETRIES="${RETRIES:-1}"
+WARMUP="${WARMUP:-2}"
+PYTHON="${PYTHON:-/usr/bin/python3}"
+PYTORCH_BENCH="${PYTORCH_BENCH:-$ROOT/../shared/bench/pytorch_bench.py}"
+mkdir -p benchmarks/results
+OUT="${OUT:-benchmarks/results/compare-$(date -u +%Y%m%dT%H%M%SZ).jsonl}"
+JAR=benchmarks/target/benchmarks.jar
+
+if [[ ! -f "$PYTORCH_BENCH" ]]; then
+  echo "compare.sh: PyTorch peer not found at $PYTORCH_BENCH (set PYTORCH_BENCH)" >&2
+  exit 2
+fi
+if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
+  echo "# building $JAR" >&2
+  mvn -q ${MVN_FLAGS:-} -pl benchmarks -am package -DskipTests >&2
+fi
+[[ -f "$JAR" ]] || { echo "compare.sh: $JAR is missing (build failed?)" >&2; exit 2; }
+
+{
+  echo "# date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "# machine: $(lscpu | sed -n 's/^Model name: *//p' | head -1), $(nproc) CPUs"
+  echo "# command: BUDGET=$BUDGET THREADS=\"$THREADS\" GEMM_SIZES=$GEMM_SIZES benchmarks/compare.sh"
+} | tee -a "$OUT.meta" >&2
+
+for t in $THREADS; do
+  echo "# PyTorch, $t thread(s)" >&2
+  "$PYTHON" "$PYTORCH_BENCH" --threads "$t" --budget "$BUDGET" --only "$ONLY" --gemm-sizes "$GEMM_SIZES" \
+    --wait-quiet "$WAIT_QUIET" --retries "$RETRIES" --out "$OUT" >/dev/null
+  echo "# Flint, $t thread(s)" >&2
+  java --add-modules jdk.incubator.vector -cp "$JAR" dev.flint.benchmarks.BenchDriver --threads "$t" \
+    --budget "$BUDGET" --warmup "$WARMUP" --only "$ONLY" --gemm-sizes "$GEMM_SIZES" \
+    --wait-quiet "$WAIT_QUIET" --retries "$RETRIES" --out "$OUT" 2> >(grep -v '^WARNING: Using incubator modules' >&2) >/dev/null
+done
+
+echo "# results: $OUT" >&2
+"$PYTHON" benchmarks/compare_table.py "$OUT"

@@ -1,0 +1,127 @@
+#!/usr/bin/python3
+"""Prints the PyTorch-vs-Flint table of issue 5 from the JSON lines of pytorch_bench.py and BenchDriver.
+
+    /usr/bin/python3 benchmarks/compare_table.py results.jsonl [--markdown]
+
+One row per (threads, figure): the PyTorch figure, Flint eager, Flint compiled, the ratio
+Flint/PyTorch (for the implementation the target names), the target and whether it is met.
+A figure marked * comes from a row whose foreign-load check failed (contaminated: other
+processes took > 0.1 CPU while it ran); its verdict is marked (noisy).
+Standard library only.
+"""
+import json
+import sys
+
+# figure name, metric key, PyTorch (workload, impl, filter), Flint (workload, filter), target
+# target: (impl the target is for, comparison, bound) with ratio = Flint / PyTorch;
+# for latencies (us_per_call, us_per_op) lower is better, so the target is an upper bound.
+ROWS = [
+    ("gemm 256 GFLOP/s (vs numpy/OpenBLAS)", "gflops", ("gemm", "numpy", {"size": 256}), ("gemm", {"size": 256}), None),
+    ("gemm 1024 GFLOP/s (vs numpy/OpenBLAS)", "gflops", ("gemm", "numpy", {"size": 1024}), ("gemm", {"size": 1024}),
+     ("flint-eager", ">=", 0.8)),
+    ("gemm 2048 GFLOP/s (vs numpy/OpenBLAS)", "gflops", ("gemm", "numpy", {"size": 2048}), ("gemm", {"size": 2048}), None),
+    ("gemm 1024 GFLOP/s, torch.mm", "gflops", ("gemm", "pytorch-eager", {"size": 1024}), ("gemm", {"size": 1024}), None),
+    ("mlp_train_small steps/s", "steps_per_s", ("mlp_train_small", "pytorch-eager", {}), ("mlp_train_small", {}),
+     ("flint-compiled", ">=", 1.5)),
+    ("mlp_infer_small us/call (b256)", "us_per_call", ("mlp_infer_small", "pytorch-eager", {}), ("mlp_infer_small", {}), None),
+    ("mlp_train_mnist steps/s", "steps_per_s", ("mlp_train_mnist", "pytorch-eager", {}), ("mlp_train_mnist", {}),
+     ("flint-compiled", ">=", 1.0)),
+    ("mlp_infer_mnist us/call, batch 1", "us_per_call", ("mlp_infer_mnist", "pytorch-eager", {"batch": 1}),
+     ("mlp_infer_mnist", {"batch": 1}), ("flint-compiled", "<=", 0.5)),
+    ("mlp_infer_mnist us/call, batch 128", "us_per_call", ("mlp_infer_mnist", "pytorch-eager", {"batch": 128}),
+     ("mlp_infer_mnist", {"batch": 128}), ("flint-compiled", "<=", 1.0)),
+    ("autograd_overhead us/op", "us_per_op", ("autograd_overhead", "pytorch-eager", {}), ("autograd_overhead", {}),
+     ("flint-eager", "<=", 0.5)),
+    ("eager_dispatch_nograd us/op", "us_per_op", ("eager_dispatch_nograd", "pytorch-eager", {}),
+     ("eager_dispatch_nograd", {}), None),
+    ("cnn_train_small steps/s", "steps_per_s", ("cnn_train_small", "pytorch-eager", {}), ("cnn_train_small", {}),
+     ("flint-compiled", ">=", 1.0)),
+]
+
+
+def load(paths):
+    rows = []
+    for p in paths:
+        with open(p) as f:
+            for line in f:
+                line = line.strip()
+                if line.startswith("{"):
+                    rows.append(json.loads(line))
+    return rows
+
+
+def find(rows, workload, impl, threads, filt):
+    """The last row that matches (later runs replace earlier ones)."""
+    hit = None
+    for r in rows:
+        if r.get("workload") == workload and r.get("impl") == impl and r.get("threads") == threads \
+                and "error" not in r and all(r.get(k) == v for k, v in filt.items()):
+            hit = r
+    return hit
+
+
+def fmt(row, key):
+    if row is None or row.get(key) is None:
+        return "-"
+    v = row[key]
+    s = ("%.0f" if v >= 100 else "%.1f" if v >= 10 else "%.2f" if v >= 1 else "%.3g") % v
+    return s + ("*" if row.get("contaminated") else "")
+
+
+def table(rows):
+    threads = sorted({r["threads"] for r in rows if "threads" in r})
+    out = []
+    for t in threads:
+        for name, key, (pw, pi, pf), (fw, ff), target in ROWS:
+            py = find(rows, pw, pi, t, pf)
+            eager = find(rows, fw, "flint-eager", t, ff)
+            comp = find(rows, fw, "flint-compiled", t, ff)
+            cand = find(rows, fw, "flint-candidate", t, ff) if fw == "gemm" else None
+            if py is None and eager is None and comp is None:
+                continue
+            ratios = []
+            verdict = ""
+            tgt = ""
+            for label, r in (("eager", eager), ("compiled", comp), ("candidate", cand)):
+                if r is not None and py is not None and r.get(key) and py.get(key):
+                    ratios.append("%s %.3g" % (label, r[key] / py[key]))
+            if target is not None:
+                impl, op, bound = target
+                tgt = "%s %s %g (%s)" % ("ratio", op, bound, impl.replace("flint-", ""))
+                r = eager if impl == "flint-eager" else comp
+                if r is None or py is None:
+                    verdict = "missed (no %s row)" % impl.replace("flint-", "")
+                else:
+                    ratio = r[key] / py[key]
+                    ok = ratio >= bound if op == ">=" else ratio <= bound
+                    verdict = "met" if ok else "missed"
+                    if r.get("contaminated") or py.get("contaminated"):
+                        verdict += " (noisy)"
+            flint_eager = fmt(eager, key)
+            if cand is not None:
+                flint_eager += " / cand. " + fmt(cand, key)
+            out.append([str(t), name, fmt(py, key), flint_eager, fmt(comp, key), ", ".join(ratios), tgt, verdict])
+    return out
+
+
+def main():
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    if not args:
+        sys.exit("usage: compare_table.py RESULTS.jsonl... [--markdown]")
+    head = ["thr", "figure", "PyTorch", "Flint eager", "Flint compiled", "Flint/PyTorch", "target", "verdict"]
+    body = table(load(args))
+    if "--markdown" in sys.argv:
+        print("| " + " | ".join(head) + " |")
+        print("|" + "---|" * len(head))
+        for r in body:
+            print("| " + " | ".join(r) + " |")
+    else:
+        widths = [max(len(x[i]) for x in [head] + body) for i in range(len(head))]
+        for r in [head] + body:
+            print("  ".join(x.ljust(w) for x, w in zip(r, widths)).rstrip())
+    print("\n* = contaminated row (other processes used > 0.1 CPU during it); ratios are Flint/PyTorch, "
+          "so for us/call and us/op lower is better.")
+
+
+if __name__ == "__main__":
+    main()
