@@ -71,6 +71,12 @@ final class Copy {
       float[] dd = d.floats();
       float[] sd = s.floats();
       Strided.forEachRow(shape, strides, base, inner, (off, n) -> {
+        if (inner[0] == 1 && inner[1] == 1 && off[0] == off[1]) {
+          for (int j = off[0]; j < off[0] + n; j++) {   // one index: vectorizes (see Elementwise)
+            dd[j] += sd[j];
+          }
+          return;
+        }
         for (int i = 0; i < n; i++) {
           dd[off[0] + i * inner[0]] += sd[off[1] + i * inner[1]];
         }

@@ -10,13 +10,18 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Batched matrix product {@code [..., n, k] @ [..., k, m]} with broadcast batch dims. FLOAT32/FLOAT64
- * use a blocked i-k-j loop whose inner j loop is a contiguous axpy the JIT vectorizes; big products
- * split their rows over the shared {@link Parallel} pool.
+ * Batched matrix product {@code [..., n, k] @ [..., k, m]} with broadcast batch dims, for operands of
+ * any layout (a transposed weight needs no copy).
+ *
+ * <p>FLOAT32/FLOAT64: B is packed into one array per row (and per block of 1024 columns), and four
+ * rows of C accumulate in four small arrays, so the inner loop {@code t0[j] += a0 * b[j]; ...} indexes
+ * every array with the same {@code j}. That is what lets C2 vectorize it: with different offsets into
+ * arrays that might alias, JDK 17's SuperWord gives up and the loop runs about 4x slower. Row blocks
+ * are spread over the shared {@link Parallel} pool.
  */
 final class MatMul {
-  private static final int K_BLOCK = 256;
-  private static final int J_BLOCK = 2048;
+  private static final int ROW_BLOCK = 32;
+  private static final int J_BLOCK = 1024;
 
   private MatMul() {}
 
@@ -28,9 +33,6 @@ final class MatMul {
     }
     int[] shape = Shapes.matmul("matmul", List.of(a.shapeRef(), b.shapeRef()), Attrs.NONE);
     Tensor o = Elementwise.prepare(out, a.dtype(), shape, "matmul");
-    if (out != null) {
-      o.storage().fill(o.offset(), o.offset() + o.numel(), 0);
-    }
     int r = shape.length;
     int n = shape[r - 2];
     int m = shape[r - 1];
@@ -39,124 +41,237 @@ final class MatMul {
       return o;
     }
     if (k == 0) {
+      o.storage().fill(o.offset(), o.offset() + o.numel(), 0);
       return o;
     }
-    Tensor ac = a.isContiguous() ? a : Copy.cast(a, a.dtype());
-    Tensor bc = b.isContiguous() ? b : Copy.cast(b, b.dtype());
-    if (b.dim() == 2) {
-      // fold a's batch dims into its rows: [..., n, k] @ [k, m] is one [(...n), k] @ [k, m] product
-      int rows = ac.numel() / k;
-      int[] batch = Arrays.copyOf(shape, r - 2);
-      int batches = Layouts.numel(batch);
-      int[] aOff = new int[1];
-      aOff[0] = ac.offset();
-      if (batches * n == rows) {
-        gemm(ac, aOff, bc, new int[] {bc.offset()}, o, new int[] {o.offset()}, rows, k, m);
-        return o;
-      }
-    }
     int[] batch = Arrays.copyOf(shape, r - 2);
-    int batches = Layouts.numel(batch);
-    int[] aOff = batchOffsets(ac, batch, n * k);
-    int[] bOff = batchOffsets(bc, batch, k * m);
-    int[] oOff = new int[batches];
-    for (int i = 0; i < batches; i++) {
-      oOff[i] = o.offset() + i * n * m;
+    int[] aOff = batchOffsets(a, batch);
+    int[] bOff = batchOffsets(b, batch);
+    DType t = a.dtype();
+    if (t == DType.FLOAT32 || t == DType.FLOAT64) {
+      floating(a, aOff, b, bOff, o, n, k, m);
+    } else {
+      generic(a, aOff, b, bOff, o, n, k, m);
     }
-    gemm(ac, aOff, bc, bOff, o, oOff, n, k, m);
     return o;
   }
 
-  /** Storage offsets of each batch matrix of contiguous {@code t} broadcast to {@code batch}. */
-  private static int[] batchOffsets(Tensor t, int[] batch, int matrixSize) {
-    int[] tShape = Arrays.copyOf(t.shapeRef(), t.dim() - 2);
-    int[] tStrides = Layouts.contiguousStrides(tShape);
-    for (int d = 0; d < tStrides.length; d++) {
-      tStrides[d] *= matrixSize;
-    }
-    Tensor meta = Tensor.view(t.storage(), t.offset(), tShape, tStrides);
+  /** The storage offset of each batch matrix of {@code t} broadcast to {@code batch}. */
+  private static int[] batchOffsets(Tensor t, int[] batch) {
+    int r = t.dim();
+    Tensor meta = Tensor.view(t.storage(), t.offset(), Arrays.copyOf(t.shapeRef(), r - 2), Arrays.copyOf(t.stridesRef(), r - 2));
     int[] st = Strided.broadcastStrides(meta, batch);
     int[] offs = new int[Layouts.numel(batch)];
     Layouts.forEachIndex(batch, st, t.offset(), (i, at) -> offs[i] = at);
     return offs;
   }
 
-  /** {@code C[b] += A[b] @ B[b]} for each batch b, rows split over threads. */
-  private static void gemm(Tensor a, int[] aOff, Tensor b, int[] bOff, Tensor c, int[] cOff, int n, int k, int m) {
-    int batches = cOff.length;
+  private static void floating(Tensor a, int[] aOff, Tensor b, int[] bOff, Tensor c, int n, int k, int m) {
+    boolean f32 = a.dtype() == DType.FLOAT32;
+    int batches = aOff.length;
+    int sa0 = a.stridesRef()[a.dim() - 2];
+    int sa1 = a.stridesRef()[a.dim() - 1];
+    int sb0 = b.stridesRef()[b.dim() - 2];
+    int sb1 = b.stridesRef()[b.dim() - 1];
+    // pack each distinct B matrix once: [batch][jBlock][p][j]
+    boolean same = true;
+    for (int i = 1; i < batches; i++) {
+      same &= bOff[i] == bOff[0];
+    }
+    boolean shared = same;
+    int packs = shared ? 1 : batches;
+    Object[] packed = new Object[packs];
+    for (int q = 0; q < packs; q++) {
+      packed[q] = f32 ? packF32(b.storage().floats(), bOff[q], sb0, sb1, k, m)
+          : packF64(b.storage().doubles(), bOff[q], sb0, sb1, k, m);
+    }
+    int blocks = (n + ROW_BLOCK - 1) / ROW_BLOCK;
     long work = (long) batches * n * k * m;
-    int rowBlock = Math.max(1, Math.min(n, 64));
-    int blocksPerBatch = (n + rowBlock - 1) / rowBlock;
-    DType t = c.dtype();
-    Storage as = a.storage();
-    Storage bs = b.storage();
-    Storage cs = c.storage();
-    Parallel.forRange(batches * blocksPerBatch, work, (from, to) -> {
+    Parallel.forRange(batches * blocks, work, (from, to) -> {
       for (int task = from; task < to; task++) {
-        int bi = task / blocksPerBatch;
-        int i0 = (task % blocksPerBatch) * rowBlock;
-        int i1 = Math.min(n, i0 + rowBlock);
-        int ao = aOff[aOff.length == 1 ? 0 : bi];
-        int bo = bOff[bOff.length == 1 ? 0 : bi];
-        if (t == DType.FLOAT32) {
-          gemmF32(as.floats(), ao, bs.floats(), bo, cs.floats(), cOff[bi], k, m, i0, i1);
-        } else if (t == DType.FLOAT64) {
-          gemmF64(as.doubles(), ao, bs.doubles(), bo, cs.doubles(), cOff[bi], k, m, i0, i1);
+        int bi = task / blocks;
+        int i0 = (task % blocks) * ROW_BLOCK;
+        int i1 = Math.min(n, i0 + ROW_BLOCK);
+        int co = c.offset() + bi * n * m;
+        Object bp = packed[shared ? 0 : bi];
+        if (f32) {
+          rowsF32(a.storage().floats(), aOff[bi], sa0, sa1, (float[][][]) bp, c.storage().floats(), co, k, m, i0, i1);
         } else {
-          gemmGeneric(as, ao, bs, bo, cs, cOff[bi], k, m, i0, i1);
+          rowsF64(a.storage().doubles(), aOff[bi], sa0, sa1, (double[][][]) bp, c.storage().doubles(), co, k, m, i0, i1);
         }
       }
     });
   }
 
-  static void gemmF32(float[] a, int ao, float[] b, int bo, float[] c, int co, int k, int m, int i0, int i1) {
-    for (int j0 = 0; j0 < m; j0 += J_BLOCK) {
-      int j1 = Math.min(m, j0 + J_BLOCK);
-      for (int p0 = 0; p0 < k; p0 += K_BLOCK) {
-        int p1 = Math.min(k, p0 + K_BLOCK);
-        for (int i = i0; i < i1; i++) {
-          int ci = co + i * m;
-          int ai = ao + i * k;
-          for (int p = p0; p < p1; p++) {
-            float av = a[ai + p];
-            int bi = bo + p * m;
-            for (int j = j0; j < j1; j++) {
-              c[ci + j] += av * b[bi + j];
-            }
+  private static float[][][] packF32(float[] b, int off, int s0, int s1, int k, int m) {
+    int jBlocks = (m + J_BLOCK - 1) / J_BLOCK;
+    float[][][] out = new float[jBlocks][k][];
+    for (int jb = 0; jb < jBlocks; jb++) {
+      int j0 = jb * J_BLOCK;
+      int w = Math.min(J_BLOCK, m - j0);
+      for (int p = 0; p < k; p++) {
+        float[] row = new float[w];
+        int at = off + p * s0 + j0 * s1;
+        if (s1 == 1) {
+          System.arraycopy(b, at, row, 0, w);
+        } else {
+          for (int j = 0; j < w; j++) {
+            row[j] = b[at + j * s1];
           }
         }
+        out[jb][p] = row;
       }
     }
+    return out;
   }
 
-  static void gemmF64(double[] a, int ao, double[] b, int bo, double[] c, int co, int k, int m, int i0, int i1) {
-    for (int j0 = 0; j0 < m; j0 += J_BLOCK) {
-      int j1 = Math.min(m, j0 + J_BLOCK);
-      for (int p0 = 0; p0 < k; p0 += K_BLOCK) {
-        int p1 = Math.min(k, p0 + K_BLOCK);
-        for (int i = i0; i < i1; i++) {
-          int ci = co + i * m;
-          int ai = ao + i * k;
-          for (int p = p0; p < p1; p++) {
-            double av = a[ai + p];
-            int bi = bo + p * m;
-            for (int j = j0; j < j1; j++) {
-              c[ci + j] += av * b[bi + j];
-            }
+  private static double[][][] packF64(double[] b, int off, int s0, int s1, int k, int m) {
+    int jBlocks = (m + J_BLOCK - 1) / J_BLOCK;
+    double[][][] out = new double[jBlocks][k][];
+    for (int jb = 0; jb < jBlocks; jb++) {
+      int j0 = jb * J_BLOCK;
+      int w = Math.min(J_BLOCK, m - j0);
+      for (int p = 0; p < k; p++) {
+        double[] row = new double[w];
+        int at = off + p * s0 + j0 * s1;
+        if (s1 == 1) {
+          System.arraycopy(b, at, row, 0, w);
+        } else {
+          for (int j = 0; j < w; j++) {
+            row[j] = b[at + j * s1];
           }
         }
+        out[jb][p] = row;
       }
     }
+    return out;
   }
 
-  private static void gemmGeneric(Storage a, int ao, Storage b, int bo, Storage c, int co, int k, int m, int i0, int i1) {
-    for (int i = i0; i < i1; i++) {
-      for (int j = 0; j < m; j++) {
-        long acc = 0;
+  /** Rows {@code [i0, i1)} of {@code C = A @ B} for one batch matrix; C is contiguous. */
+  static void rowsF32(float[] a, int ao, int sa0, int sa1, float[][][] bp, float[] c, int co, int k, int m, int i0, int i1) {
+    int w0 = Math.min(J_BLOCK, m);
+    float[] t0 = new float[w0];
+    float[] t1 = new float[w0];
+    float[] t2 = new float[w0];
+    float[] t3 = new float[w0];
+    for (int jb = 0; jb < bp.length; jb++) {
+      float[][] rows = bp[jb];
+      int j0 = jb * J_BLOCK;
+      int w = rows[0].length;
+      int i = i0;
+      for (; i + 3 < i1; i += 4) {
+        Arrays.fill(t0, 0, w, 0f);
+        Arrays.fill(t1, 0, w, 0f);
+        Arrays.fill(t2, 0, w, 0f);
+        Arrays.fill(t3, 0, w, 0f);
+        int r0 = ao + i * sa0;
         for (int p = 0; p < k; p++) {
-          acc += a.getLong(ao + i * k + p) * b.getLong(bo + p * m + j);
+          int at = r0 + p * sa1;
+          float a0 = a[at];
+          float a1 = a[at + sa0];
+          float a2 = a[at + 2 * sa0];
+          float a3 = a[at + 3 * sa0];
+          float[] br = rows[p];
+          for (int j = 0; j < w; j++) {
+            float bv = br[j];
+            t0[j] += a0 * bv;
+            t1[j] += a1 * bv;
+            t2[j] += a2 * bv;
+            t3[j] += a3 * bv;
+          }
         }
-        c.setLong(co + i * m + j, acc);
+        int ci = co + i * m + j0;
+        System.arraycopy(t0, 0, c, ci, w);
+        System.arraycopy(t1, 0, c, ci + m, w);
+        System.arraycopy(t2, 0, c, ci + 2 * m, w);
+        System.arraycopy(t3, 0, c, ci + 3 * m, w);
+      }
+      for (; i < i1; i++) {
+        Arrays.fill(t0, 0, w, 0f);
+        int r0 = ao + i * sa0;
+        for (int p = 0; p < k; p++) {
+          float a0 = a[r0 + p * sa1];
+          float[] br = rows[p];
+          for (int j = 0; j < w; j++) {
+            t0[j] += a0 * br[j];
+          }
+        }
+        System.arraycopy(t0, 0, c, co + i * m + j0, w);
+      }
+    }
+  }
+
+  static void rowsF64(double[] a, int ao, int sa0, int sa1, double[][][] bp, double[] c, int co, int k, int m, int i0, int i1) {
+    int w0 = Math.min(J_BLOCK, m);
+    double[] t0 = new double[w0];
+    double[] t1 = new double[w0];
+    double[] t2 = new double[w0];
+    double[] t3 = new double[w0];
+    for (int jb = 0; jb < bp.length; jb++) {
+      double[][] rows = bp[jb];
+      int j0 = jb * J_BLOCK;
+      int w = rows[0].length;
+      int i = i0;
+      for (; i + 3 < i1; i += 4) {
+        Arrays.fill(t0, 0, w, 0.0);
+        Arrays.fill(t1, 0, w, 0.0);
+        Arrays.fill(t2, 0, w, 0.0);
+        Arrays.fill(t3, 0, w, 0.0);
+        int r0 = ao + i * sa0;
+        for (int p = 0; p < k; p++) {
+          int at = r0 + p * sa1;
+          double a0 = a[at];
+          double a1 = a[at + sa0];
+          double a2 = a[at + 2 * sa0];
+          double a3 = a[at + 3 * sa0];
+          double[] br = rows[p];
+          for (int j = 0; j < w; j++) {
+            double bv = br[j];
+            t0[j] += a0 * bv;
+            t1[j] += a1 * bv;
+            t2[j] += a2 * bv;
+            t3[j] += a3 * bv;
+          }
+        }
+        int ci = co + i * m + j0;
+        System.arraycopy(t0, 0, c, ci, w);
+        System.arraycopy(t1, 0, c, ci + m, w);
+        System.arraycopy(t2, 0, c, ci + 2 * m, w);
+        System.arraycopy(t3, 0, c, ci + 3 * m, w);
+      }
+      for (; i < i1; i++) {
+        Arrays.fill(t0, 0, w, 0.0);
+        int r0 = ao + i * sa0;
+        for (int p = 0; p < k; p++) {
+          double a0 = a[r0 + p * sa1];
+          double[] br = rows[p];
+          for (int j = 0; j < w; j++) {
+            t0[j] += a0 * br[j];
+          }
+        }
+        System.arraycopy(t0, 0, c, co + i * m + j0, w);
+      }
+    }
+  }
+
+  /** Integer and bool products in exact long arithmetic (any layout). */
+  private static void generic(Tensor a, int[] aOff, Tensor b, int[] bOff, Tensor c, int n, int k, int m) {
+    int sa0 = a.stridesRef()[a.dim() - 2];
+    int sa1 = a.stridesRef()[a.dim() - 1];
+    int sb0 = b.stridesRef()[b.dim() - 2];
+    int sb1 = b.stridesRef()[b.dim() - 1];
+    Storage as = a.storage();
+    Storage bs = b.storage();
+    Storage cs = c.storage();
+    for (int bi = 0; bi < aOff.length; bi++) {
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < m; j++) {
+          long acc = 0;
+          for (int p = 0; p < k; p++) {
+            acc += as.getLong(aOff[bi] + i * sa0 + p * sa1) * bs.getLong(bOff[bi] + p * sb0 + j * sb1);
+          }
+          cs.setLong(c.offset() + (bi * n + i) * m + j, acc);
+        }
       }
     }
   }
