@@ -20,32 +20,31 @@ public final class Conv {
     return (in + 2 * padding - kernel) / stride + 1;
   }
 
-  /** {@code y[n, o] = Σ_c w[o, c] ⋆ x[n, c]}: the convolution without bias. */
+  /** {@code y[n, o] = Σ_c w[o, c] ⋆ x[n, c]}: the convolution without bias. Samples run in parallel. */
   public static Tensor conv2d(Tensor x, Tensor w, int strideH, int strideW, int padH, int padW) {
     checkDtypes("conv2d", x, w);
     Geometry g = new Geometry(x.shapeRef(), w.shapeRef(), strideH, strideW, padH, padW);
-    x = x.contiguous();
-    w = w.contiguous();
+    Tensor xc = x.contiguous();
+    Tensor wc = w.contiguous();
     Tensor out = Tensor.empty(x.dtype(), g.n, g.o, g.ho, g.wo);
-    if (x.dtype() == DType.FLOAT32) {
-      float[] xs = x.storage().floats();
-      float[] ws = w.storage().floats();
-      float[] ys = out.storage().floats();
-      float[] cols = new float[g.k * g.p];
-      for (int n = 0; n < g.n; n++) {
-        im2col(xs, x.offset() + n * g.c * g.h * g.w, g, cols);
-        gemm(ws, w.offset(), cols, ys, n * g.o * g.p, g.o, g.k, g.p);
+    int xo = xc.offset();
+    int wo = wc.offset();
+    int sample = g.c * g.h * g.w;
+    Parallel.forRange(g.n, g.flops(), (from, to) -> {
+      if (xc.dtype() == DType.FLOAT32) {
+        float[] cols = new float[g.k * g.p];
+        for (int n = from; n < to; n++) {
+          im2col(xc.storage().floats(), xo + n * sample, g, cols);
+          gemm(wc.storage().floats(), wo, cols, out.storage().floats(), n * g.o * g.p, g.o, g.k, g.p);
+        }
+      } else {
+        double[] cols = new double[g.k * g.p];
+        for (int n = from; n < to; n++) {
+          im2col(xc.storage().doubles(), xo + n * sample, g, cols);
+          gemm(wc.storage().doubles(), wo, cols, out.storage().doubles(), n * g.o * g.p, g.o, g.k, g.p);
+        }
       }
-    } else {
-      double[] xs = x.storage().doubles();
-      double[] ws = w.storage().doubles();
-      double[] ys = out.storage().doubles();
-      double[] cols = new double[g.k * g.p];
-      for (int n = 0; n < g.n; n++) {
-        im2col(xs, x.offset() + n * g.c * g.h * g.w, g, cols);
-        gemm(ws, w.offset(), cols, ys, n * g.o * g.p, g.o, g.k, g.p);
-      }
-    }
+    });
     return out;
   }
 
@@ -58,65 +57,113 @@ public final class Conv {
     checkDtypes("conv2d backward", gy, w);
     Geometry g = new Geometry(inShape, w.shapeRef(), strideH, strideW, padH, padW);
     g.checkOutput(gy.shapeRef());
-    gy = gy.contiguous();
-    w = w.contiguous();
+    Tensor gc = gy.contiguous();
+    Tensor wc = w.contiguous();
     Tensor dx = Tensor.empty(gy.dtype(), g.n, g.c, g.h, g.w);
-    if (gy.dtype() == DType.FLOAT32) {
-      float[] gya = gy.storage().floats();
-      float[] wa = w.storage().floats();
-      float[] dxa = dx.storage().floats();
-      float[] cols = new float[g.k * g.p];
-      for (int n = 0; n < g.n; n++) {
-        Arrays.fill(cols, 0);
-        gemmTransposedA(wa, w.offset(), gya, gy.offset() + n * g.o * g.p, cols, g.o, g.k, g.p);
-        col2im(cols, g, dxa, n * g.c * g.h * g.w);
+    int go = gc.offset();
+    int wo = wc.offset();
+    Parallel.forRange(g.n, g.flops(), (from, to) -> {
+      if (gc.dtype() == DType.FLOAT32) {
+        float[] cols = new float[g.k * g.p];
+        for (int n = from; n < to; n++) {
+          Arrays.fill(cols, 0);
+          gemmTransposedA(wc.storage().floats(), wo, gc.storage().floats(), go + n * g.o * g.p, cols, g.o, g.k, g.p);
+          col2im(cols, g, dx.storage().floats(), n * g.c * g.h * g.w);
+        }
+      } else {
+        double[] cols = new double[g.k * g.p];
+        for (int n = from; n < to; n++) {
+          Arrays.fill(cols, 0);
+          gemmTransposedA(wc.storage().doubles(), wo, gc.storage().doubles(), go + n * g.o * g.p, cols, g.o, g.k, g.p);
+          col2im(cols, g, dx.storage().doubles(), n * g.c * g.h * g.w);
+        }
       }
-    } else {
-      double[] gya = gy.storage().doubles();
-      double[] wa = w.storage().doubles();
-      double[] dxa = dx.storage().doubles();
-      double[] cols = new double[g.k * g.p];
-      for (int n = 0; n < g.n; n++) {
-        Arrays.fill(cols, 0);
-        gemmTransposedA(wa, w.offset(), gya, gy.offset() + n * g.o * g.p, cols, g.o, g.k, g.p);
-        col2im(cols, g, dxa, n * g.c * g.h * g.w);
-      }
-    }
+    });
     return dx;
   }
 
   /**
    * The gradient with respect to the weight of {@link #conv2d}: {@code Σ_n gy[n] · im2col(x[n])ᵀ},
-   * shaped {@code weightShape = [O, C, kH, kW]}.
+   * shaped {@code weightShape = [O, C, kH, kW]}. Each thread sums its samples; the partial sums are
+   * then added in a fixed order, so the result does not depend on scheduling.
    */
   public static Tensor conv2dWeightGrad(Tensor gy, Tensor x, int[] weightShape,
       int strideH, int strideW, int padH, int padW) {
     checkDtypes("conv2d backward", gy, x);
     Geometry g = new Geometry(x.shapeRef(), weightShape, strideH, strideW, padH, padW);
     g.checkOutput(gy.shapeRef());
-    gy = gy.contiguous();
-    x = x.contiguous();
-    Tensor dw = Tensor.empty(gy.dtype(), g.o, g.c, g.kh, g.kw);
-    if (gy.dtype() == DType.FLOAT32) {
-      float[] gya = gy.storage().floats();
-      float[] xa = x.storage().floats();
-      float[] dwa = dw.storage().floats();
-      float[] cols = new float[g.k * g.p];
-      for (int n = 0; n < g.n; n++) {
-        im2col(xa, x.offset() + n * g.c * g.h * g.w, g, cols);
-        gemmTransposedB(gya, gy.offset() + n * g.o * g.p, cols, dwa, g.o, g.k, g.p);
+    Tensor gc = gy.contiguous();
+    Tensor xc = x.contiguous();
+    int go = gc.offset();
+    int xo = xc.offset();
+    int sample = g.c * g.h * g.w;
+    boolean f32 = gc.dtype() == DType.FLOAT32;
+    int chunks = Math.max(1, Math.min(g.n, Parallel.threads()));
+    Object[] partial = new Object[chunks];
+    int per = (g.n + chunks - 1) / chunks;
+    Parallel.forRange(chunks, g.flops(), (from, to) -> {
+      for (int chunk = from; chunk < to; chunk++) {
+        int n0 = chunk * per;
+        int n1 = Math.min(g.n, n0 + per);
+        if (f32) {
+          float[] dw = new float[g.o * g.k];
+          float[] cols = new float[g.k * g.p];
+          float[] rows = new float[g.p * g.k];
+          for (int n = n0; n < n1; n++) {
+            im2col(xc.storage().floats(), xo + n * sample, g, cols);
+            transpose(cols, rows, g.k, g.p);
+            gemm(gc.storage().floats(), go + n * g.o * g.p, rows, dw, 0, g.o, g.p, g.k);
+          }
+          partial[chunk] = dw;
+        } else {
+          double[] dw = new double[g.o * g.k];
+          double[] cols = new double[g.k * g.p];
+          double[] rows = new double[g.p * g.k];
+          for (int n = n0; n < n1; n++) {
+            im2col(xc.storage().doubles(), xo + n * sample, g, cols);
+            transpose(cols, rows, g.k, g.p);
+            gemm(gc.storage().doubles(), go + n * g.o * g.p, rows, dw, 0, g.o, g.p, g.k);
+          }
+          partial[chunk] = dw;
+        }
       }
-    } else {
-      double[] gya = gy.storage().doubles();
-      double[] xa = x.storage().doubles();
-      double[] dwa = dw.storage().doubles();
-      double[] cols = new double[g.k * g.p];
-      for (int n = 0; n < g.n; n++) {
-        im2col(xa, x.offset() + n * g.c * g.h * g.w, g, cols);
-        gemmTransposedB(gya, gy.offset() + n * g.o * g.p, cols, dwa, g.o, g.k, g.p);
+    });
+    Tensor dw = Tensor.empty(gy.dtype(), weightShape);
+    for (Object part : partial) {
+      if (part == null) {
+        continue;   // a chunk with no samples (n < threads)
+      }
+      if (f32) {
+        float[] sum = dw.storage().floats();
+        float[] add = (float[]) part;
+        for (int i = 0; i < sum.length; i++) {
+          sum[i] += add[i];
+        }
+      } else {
+        double[] sum = dw.storage().doubles();
+        double[] add = (double[]) part;
+        for (int i = 0; i < sum.length; i++) {
+          sum[i] += add[i];
+        }
       }
     }
     return dw;
+  }
+
+  private static void transpose(float[] a, float[] t, int rows, int cols) {
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < cols; c++) {
+        t[c * rows + r] = a[r * cols + c];
+      }
+    }
+  }
+
+  private static void transpose(double[] a, double[] t, int rows, int cols) {
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < cols; c++) {
+        t[c * rows + r] = a[r * cols + c];
+      }
+    }
   }
 
   /** Fails unless both tensors are FLOAT32 or both are FLOAT64. */
@@ -163,6 +210,11 @@ public final class Conv {
       this.wo = outputSize(w, kw, sw, pw);
       this.k = c * kh * kw;
       this.p = ho * wo;
+    }
+
+    /** The multiply-adds of one pass, for deciding whether to split over threads. */
+    long flops() {
+      return (long) n * o * k * p;
     }
 
     void checkOutput(int[] gy) {
@@ -279,9 +331,6 @@ public final class Conv {
       int ci = cOff + i * n;
       for (int kk = 0; kk < k; kk++) {
         float av = a[aOff + i * k + kk];
-        if (av == 0f) {
-          continue;
-        }
         int bk = kk * n;
         for (int j = 0; j < n; j++) {
           c[ci + j] += av * b[bk + j];
@@ -295,9 +344,6 @@ public final class Conv {
       int ci = cOff + i * n;
       for (int kk = 0; kk < k; kk++) {
         double av = a[aOff + i * k + kk];
-        if (av == 0) {
-          continue;
-        }
         int bk = kk * n;
         for (int j = 0; j < n; j++) {
           c[ci + j] += av * b[bk + j];
@@ -312,9 +358,6 @@ public final class Conv {
       int bi = bOff + i * n;
       for (int kk = 0; kk < k; kk++) {
         float av = a[aOff + i * k + kk];
-        if (av == 0f) {
-          continue;
-        }
         int ck = kk * n;
         for (int j = 0; j < n; j++) {
           c[ck + j] += av * b[bi + j];
@@ -328,42 +371,10 @@ public final class Conv {
       int bi = bOff + i * n;
       for (int kk = 0; kk < k; kk++) {
         double av = a[aOff + i * k + kk];
-        if (av == 0) {
-          continue;
-        }
         int ck = kk * n;
         for (int j = 0; j < n; j++) {
           c[ck + j] += av * b[bi + j];
         }
-      }
-    }
-  }
-
-  /** {@code c[M×K] += a[aOff + M×N] · b[K×N]ᵀ}: dot products of rows. */
-  static void gemmTransposedB(float[] a, int aOff, float[] b, float[] c, int m, int k, int n) {
-    for (int i = 0; i < m; i++) {
-      int ai = aOff + i * n;
-      for (int kk = 0; kk < k; kk++) {
-        int bk = kk * n;
-        float s = 0f;
-        for (int j = 0; j < n; j++) {
-          s += a[ai + j] * b[bk + j];
-        }
-        c[i * k + kk] += s;
-      }
-    }
-  }
-
-  static void gemmTransposedB(double[] a, int aOff, double[] b, double[] c, int m, int k, int n) {
-    for (int i = 0; i < m; i++) {
-      int ai = aOff + i * n;
-      for (int kk = 0; kk < k; kk++) {
-        int bk = kk * n;
-        double s = 0;
-        for (int j = 0; j < n; j++) {
-          s += a[ai + j] * b[bk + j];
-        }
-        c[i * k + kk] += s;
       }
     }
   }

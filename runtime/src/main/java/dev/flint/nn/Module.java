@@ -389,14 +389,30 @@ public abstract class Module {
     }
   }
 
-  /** Moves the parameters and buffers to {@code device}; the CPU is a no-op. Returns this. */
+  /**
+   * Moves the parameters and buffers to {@code device} in place (keeping their identity); returns this.
+   * The CPU is a no-op; a device Flint cannot compute on fails with the tensor library's message,
+   * before anything moves.
+   */
   public Module to(Device device) {
     if (device.isCpu()) {
       return this;
     }
-    throw new UnsupportedOperationException("cannot move " + moduleName() + " to " + device
-        + ": Flint computes on the CPU only (Device.CPU); choose the device with "
-        + "Device.cudaAvailable() ? ... : Device.CPU and keep CPU when no CUDA backend is present");
+    List<Tensor> tensors = new ArrayList<>();
+    for (Module m : modules()) {
+      tensors.addAll(m.ownParameters.values());
+      tensors.addAll(m.ownBuffers.values());
+    }
+    List<Tensor> moved = new ArrayList<>();
+    for (Tensor t : tensors) {
+      moved.add(t.to(device));
+    }
+    for (int i = 0; i < tensors.size(); i++) {
+      if (moved.get(i) != tensors.get(i)) {
+        tensors.get(i).setData(moved.get(i));
+      }
+    }
+    return this;
   }
 
   /** Clears the gradient of every parameter (sets it to null, as PyTorch's {@code set_to_none=True}). */

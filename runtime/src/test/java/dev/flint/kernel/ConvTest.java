@@ -119,6 +119,27 @@ class ConvTest {
   }
 
   @Test
+  void threadedSplitsAgreeWithOneThread() {
+    Generator g = new Generator(21);
+    Tensor x = random(g, 7, 4, 12, 12);   // big enough for the kernels to split over samples
+    Tensor w = random(g, 8, 4, 3, 3);
+    Tensor r = random(g, 7, 8, 12, 12);
+    int before = dev.flint.Flint.getNumThreads();
+    try {
+      dev.flint.Flint.setNumThreads(3);
+      Tensor y3 = Conv.conv2d(x, w, 1, 1, 1, 1);
+      Tensor dx3 = Conv.conv2dInputGrad(r, w, x.shape(), 1, 1, 1, 1);
+      Tensor dw3 = Conv.conv2dWeightGrad(r, x, w.shape(), 1, 1, 1, 1);
+      dev.flint.Flint.setNumThreads(1);
+      assertArrayEquals(naiveConv(x, w, 1, 1, 1, 1), y3.toDoubleArray(), 1e-12);
+      assertArrayEquals(Conv.conv2dInputGrad(r, w, x.shape(), 1, 1, 1, 1).toDoubleArray(), dx3.toDoubleArray(), 1e-12);
+      assertArrayEquals(Conv.conv2dWeightGrad(r, x, w.shape(), 1, 1, 1, 1).toDoubleArray(), dw3.toDoubleArray(), 1e-10);
+    } finally {
+      dev.flint.Flint.setNumThreads(before);
+    }
+  }
+
+  @Test
   void stridedViewsAreRead() {
     Generator g = new Generator(3);
     Tensor x = random(g, 1, 2, 4, 4);
