@@ -37,6 +37,9 @@ public final class BCELoss extends Loss {
   @Override
   public Tensor forward(Tensor input, Tensor target) {
     checkSameShapeFloat(input, target);
+    if (weight != null) {
+      checkBroadcastsTo("weight", weight, input);
+    }
     double[] x = input.toDoubleArray();
     for (int i = 0; i < x.length; i++) {
       if (!(x[i] >= 0 && x[i] <= 1)) {

@@ -52,6 +52,12 @@ public final class BCEWithLogitsLoss extends Loss {
   @Override
   public Tensor forward(Tensor input, Tensor target) {
     checkSameShapeFloat(input, target);
+    if (posWeight != null) {
+      checkBroadcastsTo("posWeight", posWeight, input);
+    }
+    if (weight != null) {
+      checkBroadcastsTo("weight", weight, input);
+    }
     Tensor m = input.neg().relu();
     Tensor softplusNeg = m.add(m.neg().exp().add(input.neg().sub(m).exp()).log());
     Tensor logWeight = posWeight == null ? null : same(posWeight, input).sub(1).mul(target).add(1);

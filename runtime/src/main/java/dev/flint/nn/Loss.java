@@ -63,6 +63,22 @@ public abstract class Loss {
     return b.toString();
   }
 
+  /** Fails unless {@code t} broadcasts to {@code input}'s shape without changing it (trailing dims equal or 1). */
+  protected void checkBroadcastsTo(String what, Tensor t, Tensor input) {
+    int[] ts = t.shapeRef();
+    int[] is = input.shapeRef();
+    boolean ok = ts.length <= is.length;
+    for (int k = 1; ok && k <= ts.length; k++) {
+      int a = ts[ts.length - k];
+      ok = a == 1 || a == is[is.length - k];
+    }
+    if (!ok) {
+      throw new IllegalArgumentException(
+          name() + ": " + what + " of shape " + Arrays.toString(ts) + " does not broadcast to the input's shape "
+              + Arrays.toString(is) + " (each of its trailing dimensions must equal the input's or be 1)");
+    }
+  }
+
   /** The multi-index {@code [i, j, ...]} of row-major position {@code flat} in {@code shape}. */
   protected static String index(int flat, int[] shape) {
     int[] idx = new int[shape.length];

@@ -78,4 +78,12 @@ class BCEWithLogitsLossTest {
           Tensor.of(new double[] {1.0, 0.25}, 2, 1));
     }
   }
+
+  @Test
+  void posWeightThatDoesNotBroadcastIsRefused() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new BCEWithLogitsLoss().posWeight(Tensor.ones(4)).forward(Tensor.zeros(2, 3), Tensor.zeros(2, 3)));
+    assertEquals("BCEWithLogitsLoss: posWeight of shape [4] does not broadcast to the input's shape [2, 3] "
+        + "(each of its trailing dimensions must equal the input's or be 1)", e.getMessage());
+  }
 }

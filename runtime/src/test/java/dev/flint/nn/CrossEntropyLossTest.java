@@ -268,4 +268,11 @@ class CrossEntropyLossTest {
           Tensor.of(java.util.Arrays.copyOf(LOGITS, 12), 2, 3, 2), Tensor.of(new long[] {2, 0, 1, -100}, 2, 2));
     }
   }
+
+  @Test
+  void int32ClassIndicesAreAccepted() {
+    int[] target = {1, 2, 0, 4};
+    assertEquals(new CrossEntropyLoss().forward(logits(), Tensor.of(TARGET.clone())).item(),
+        new CrossEntropyLoss().forward(logits(), Tensor.of(target)).item(), 0);
+  }
 }
