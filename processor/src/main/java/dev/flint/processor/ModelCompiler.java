@@ -29,11 +29,18 @@ public final class ModelCompiler {
   /** The generated source file and the summary text. */
   public record Output(JavaFile file, String summary) {}
 
-  /** Compiles {@code model}; returns null when it reported errors. */
+  private static final String EAGER_SUMMARY = "not compiled: the input's shape is unknown (see the warning); "
+      + "forward runs eagerly\n";
+  private boolean fallback;
+
+  /**
+   * Compiles {@code model}; returns null when it reported errors. When only the input's shape is
+   * missing (a warning), the class it returns keeps the eager forward.
+   */
   public Output compile(ModelSource model, Diagnostics diags) {
     CompiledMode training = mode(model, true, "Training", diags);
     if (training == null) {
-      return null;
+      return fallback ? new Output(new ClassEmitter(model, List.of(), EAGER_SUMMARY).emit(), EAGER_SUMMARY) : null;
     }
     Diagnostics evalDiags = new Diagnostics();
     CompiledMode eval = mode(model, false, "Eval", evalDiags);
@@ -51,8 +58,10 @@ public final class ModelCompiler {
 
   /** The forward and backward passes of one mode, or null after an error. */
   CompiledMode mode(ModelSource model, boolean training, String suffix, Diagnostics diags) {
-    Graph first = new Lowering(model, training, Symbolic.FIRST, diags).lower();
+    Lowering lowering = new Lowering(model, training, Symbolic.FIRST, diags);
+    Graph first = lowering.lower();
     if (first == null) {
+      fallback = lowering.needsInputShape() && !diags.hasErrors();
       return null;
     }
     Graph second = new Lowering(model, training, Symbolic.SECOND, new Diagnostics()).lower();

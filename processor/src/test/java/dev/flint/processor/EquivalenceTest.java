@@ -28,6 +28,51 @@ class EquivalenceTest {
   }
 
   @Test
+  void cnnWithBatchNormDropoutAndPools() throws Exception {
+    check("Cnn", new int[] {3, 1, 12, 12});
+  }
+
+  @Test
+  void residualAdd() throws Exception {
+    check("Residual", new int[] {4, 6});
+  }
+
+  @Test
+  void catOfTwoBranches() throws Exception {
+    check("Branches", new int[] {3, 5});
+  }
+
+  @Test
+  void sequentialFields() throws Exception {
+    check("Seq", new int[] {4, 6});
+  }
+
+  @Test
+  void nestedModels() throws Exception {
+    check("Nested", new int[] {3, 4}, false, "Block");
+  }
+
+  @Test
+  void embedding() throws Exception {
+    check("Embed", new int[] {3, 5}, true);
+  }
+
+  @Test
+  void trainingBranch() throws Exception {
+    check("Modes", new int[] {5, 6});
+  }
+
+  @Test
+  void sequenceShapes() throws Exception {
+    check("Shapes3d", new int[] {2, 4, 6});
+  }
+
+  @Test
+  void noBias() throws Exception {
+    check("NoBias", new int[] {4, 3});
+  }
+
+  @Test
   void tensorOps() throws Exception {
     check("TensorOps", new int[] {5, 3, 4});
   }
@@ -38,8 +83,11 @@ class EquivalenceTest {
     check(name, inputShape, false);
   }
 
-  static void check(String name, int[] inputShape, boolean indices) throws Exception {
-    Compilation c = Compile.models(name);
+  static void check(String name, int[] inputShape, boolean indices, String... others) throws Exception {
+    String[] sources = new String[others.length + 1];
+    sources[0] = name;
+    System.arraycopy(others, 0, sources, 1, others.length);
+    Compilation c = Compile.models(sources);
     assertThat(c).succeeded();
     if (Boolean.getBoolean("dump")) {
       System.out.println(Compile.generatedSource(c, "models.Compiled" + name));
@@ -47,6 +95,8 @@ class EquivalenceTest {
     ClassLoader loader = Compile.loader(c);
     Class<?> eagerType = loader.loadClass("models." + name);
     Class<?> compiledType = loader.loadClass("models.Compiled" + name);
+    // The compiled class must really compile forward (not fall back to the eager one).
+    assertEquals(compiledType, compiledType.getMethod("forward", Tensor.class).getDeclaringClass(), name);
     for (DType dtype : new DType[] {DType.FLOAT64, DType.FLOAT32}) {
       for (boolean training : new boolean[] {true, false}) {
         Module eager = (Module) eagerType.getConstructor().newInstance();
@@ -67,6 +117,9 @@ class EquivalenceTest {
         Tensor ye = eager.forward(x);
         Generator.seedAll(7);
         Tensor yc = compiled.forward(xc);
+        assertEquals("Compiled" + name + (yc.gradFn().name().endsWith("TrainingBackward") ? "TrainingBackward"
+            : yc.gradFn().name().endsWith("EvalBackward") ? "EvalBackward" : "Backward"), yc.gradFn().name(),
+            where + ": the output's grad_fn is the generated node");
         assertClose(ye, yc, dtype, where + ": output");
         Tensor w = Tensor.randn(ye.shape()).to(dtype);
         ye.mul(w).sum().backward();

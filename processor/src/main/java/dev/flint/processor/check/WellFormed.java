@@ -19,24 +19,35 @@ import java.util.Set;
 public final class WellFormed {
   private WellFormed() {}
 
+  private static void defineComputed(Leaf l, Set<Value> defined, List<String> problems) {
+    for (Value a : l.args()) {
+      if (!defined.contains(a)) {
+        problems.add("leaf " + l.value() + " reads undefined " + a);
+      }
+    }
+    if (!defined.add(l.value())) {
+      problems.add("leaf " + l.value() + " is defined twice");
+    }
+  }
+
   /** The violations found, empty when the graph is well formed. {@code outer} values count as defined. */
   public static List<String> problems(Graph g, Set<Value> outer) {
     List<String> problems = new ArrayList<>();
     Set<Value> defined = new HashSet<>(outer);
+    List<Leaf> computed = new ArrayList<>();
     for (Leaf l : g.leaves()) {
-      if (!defined.add(l.value())) {
+      if (l.role() == Leaf.Role.COMPUTED) {
+        computed.add(l);
+      } else if (!defined.add(l.value())) {
         problems.add("leaf " + l.value() + " is defined twice");
-      }
-    }
-    for (Leaf l : g.leaves()) {
-      for (Value a : l.args()) {
-        if (!defined.contains(a)) {
-          problems.add("leaf " + l.value() + " reads undefined " + a);
-        }
       }
     }
     ShapeInference types = new ShapeInference();
     for (Node n : g.nodes()) {
+      // Computed leaves (dropout masks) sit between the nodes, in id order.
+      while (!computed.isEmpty() && computed.get(0).value().id() < n.out().id()) {
+        defineComputed(computed.remove(0), defined, problems);
+      }
       for (Value in : n.inputs()) {
         if (!defined.contains(in)) {
           problems.add(n + " reads " + in + " before it is defined");
@@ -59,6 +70,7 @@ public final class WellFormed {
         problems.add(n.out() + " is defined twice");
       }
     }
+    computed.forEach(l -> defineComputed(l, defined, problems));
     for (Effect e : g.effects()) {
       e.args().stream().filter(v -> !defined.contains(v)).forEach(v -> problems.add("effect reads undefined " + v));
     }

@@ -59,9 +59,12 @@ public final class ClassEmitter {
     constructors(type);
     type.addMethod(declaredLayers());
     String param = model.forward().parameter();
-    if (modes.size() == 1) {
+    if (modes.isEmpty()) {
+      type.addJavadoc("<p>Not compiled: the processor could not infer the input's shape (see its warning), so\n"
+          + "{@code forward} is the eager one.\n");
+    } else if (modes.size() == 1) {
       CompiledMode mode = modes.get(0);
-      ForwardEmitter fwd = new ForwardEmitter(mode, param, name);
+      ForwardEmitter fwd = new ForwardEmitter(mode, param, name, fields());
       type.addMethod(fwd.emit("forward", true, "Backward"));
       if (!fwd.gradInputs().isEmpty()) {
         type.addType(new BackwardEmitter(mode, fwd).emit("Backward", name + "Backward"));
@@ -71,7 +74,7 @@ public final class ClassEmitter {
           .returns(ForwardEmitter.TENSOR).addParameter(ForwardEmitter.TENSOR, param)
           .addStatement("return isTraining() ? forwardTraining($N) : forwardEval($N)", param, param).build());
       for (CompiledMode mode : modes) {
-        ForwardEmitter fwd = new ForwardEmitter(mode, param, name);
+        ForwardEmitter fwd = new ForwardEmitter(mode, param, name, fields());
         String backward = mode.suffix() + "Backward";
         type.addMethod(fwd.emit("forward" + mode.suffix(), false, backward));
         if (!fwd.gradInputs().isEmpty()) {
@@ -88,6 +91,12 @@ public final class ClassEmitter {
         .indent("  ")
         .skipJavaLangImports(true)
         .build();
+  }
+
+  private List<String> fields() {
+    List<String> out = new ArrayList<>();
+    model.layers().forEach(f -> out.add(f.name()));
+    return out;
   }
 
   private void constructors(TypeSpec.Builder type) {

@@ -30,11 +30,15 @@ final class ForwardEmitter {
   private final Names names;
   private final KernelCalls calls = new KernelCalls();
 
-  ForwardEmitter(CompiledMode mode, String parameter, String compiledName) {
+  /** {@code fields} are the model's layer fields, which generated code reads and locals must not shadow. */
+  ForwardEmitter(CompiledMode mode, String parameter, String compiledName, List<String> fields) {
     this.mode = mode;
     this.parameter = parameter;
     this.compiledName = compiledName;
-    this.names = new Names("t", Symbolic.BATCH);
+    List<String> reserved = new ArrayList<>(fields);
+    reserved.add(Symbolic.BATCH);
+    reserved.remove(parameter);
+    this.names = new Names("t", reserved.toArray(new String[0]));
   }
 
   /** The names given to forward values, which the backward node's fields reuse. */

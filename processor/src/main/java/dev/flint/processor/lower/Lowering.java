@@ -41,6 +41,7 @@ public final class Lowering {
   private final Layers layers = new Layers(this);
   private final TensorMethods methods = new TensorMethods(this);
   private Value input;
+  private boolean needsInputShape;
 
   public Lowering(ModelSource model, boolean training, int batch, Diagnostics diags) {
     this.model = model;
@@ -63,6 +64,11 @@ public final class Lowering {
     } catch (Abort a) {
       return null;
     }
+  }
+
+  /** Whether lowering stopped because the input's shape is unknown (a warning; the class falls back to eager). */
+  public boolean needsInputShape() {
+    return needsInputShape;
   }
 
   public boolean training() {
@@ -162,24 +168,22 @@ public final class Lowering {
   }
 
   /** The model input, typed at its first use: from {@code @Model(input)}, or from the first layer that reads it. */
-  private Value input(ModelSource.LayerInit firstLayer, SourceRef where) {
+  private Value input(ModelSource.LayerInit ignored, SourceRef where) {
     if (input != null) {
       return input;
     }
-    List<Integer> sample = model.inputShape();
-    boolean indices = firstLayer != null && firstLayer.type().equals(Layers.EMBEDDING);
-    int[] shape;
-    if (!sample.isEmpty()) {
-      shape = new int[sample.size() + 1];
-      shape[0] = batch;
-      for (int i = 0; i < sample.size(); i++) {
-        shape[i + 1] = sample.get(i);
-      }
-    } else if (firstLayer != null && firstLayer.type().equals(Layers.LINEAR) && firstLayer.args() != null
-        && !firstLayer.args().isEmpty() && firstLayer.args().get(0).value() instanceof Integer in) {
-      shape = new int[] {batch, in};
-    } else {
-      throw abort(Message.INPUT_SHAPE_NEEDED, where, where.text());
+    ModelSource.LayerInit firstLayer = InputShapes.firstLayer(model);
+    List<Integer> sample = model.inputShape().isEmpty() ? InputShapes.infer(firstLayer, 0) : model.inputShape();
+    boolean indices = firstLayer != null && InputShapes.takesIndices(firstLayer, 0);
+    if (sample == null) {
+      needsInputShape = true;
+      diags.warning(Message.INPUT_SHAPE_NEEDED, where, where.text(), model.compiledName());
+      throw new Abort();
+    }
+    int[] shape = new int[sample.size() + 1];
+    shape[0] = batch;
+    for (int i = 0; i < sample.size(); i++) {
+      shape[i + 1] = sample.get(i);
     }
     TensorType type = new TensorType(indices ? TensorType.Elem.INT64 : TensorType.Elem.FLOAT, shape);
     input = graph.leaf(Leaf.Role.INPUT, model.forward().parameter(), type, model.forward().parameter(), "the input");
