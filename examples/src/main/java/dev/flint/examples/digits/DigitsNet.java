@@ -19,13 +19,13 @@ import dev.flint.tensor.Tensor;
 public class DigitsNet extends Module {
   @Layer Linear fc1 = new Linear(64, 128);
   @Layer Linear fc2 = new Linear(128, 64);
-  @Layer Linear out = new Linear(64, 10);
+  @Layer Linear fc3 = new Linear(64, 10);
 
   @Forward
   @Override
   public Tensor forward(Tensor x) {
     Tensor h1 = F.relu(fc1.forward(x));
     Tensor h2 = F.relu(fc2.forward(h1));
-    return out.forward(h2);
+    return fc3.forward(h2);
   }
 }
