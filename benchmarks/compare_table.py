@@ -101,6 +101,16 @@ def table(rows):
             if cand is not None:
                 flint_eager += " / cand. " + fmt(cand, key)
             out.append([str(t), name, fmt(py, key), flint_eager, fmt(comp, key), ", ".join(ratios), tgt, verdict])
+    # issue 5's allocation target: heap bytes per warm mlp_train_small step (BenchDriver's alloc rows)
+    for batch in (256, 1024):
+        eager = find(rows, "alloc_mlp_train_small", "flint-eager", 1, {"batch": batch})
+        comp = find(rows, "alloc_mlp_train_small", "flint-compiled", 1, {"batch": batch})
+        if eager is None and comp is None:
+            continue
+        verdict = "missed (no compiled row)" if comp is None else \
+            ("met" if comp["bytes_per_step"] < 1024 else "missed")
+        out.append(["1", "heap bytes/step mlp_train_small b%d" % batch, "-", fmt(eager, "bytes_per_step"),
+                    fmt(comp, "bytes_per_step"), "", "< 1024 bytes (compiled)", verdict])
     return out
 
 

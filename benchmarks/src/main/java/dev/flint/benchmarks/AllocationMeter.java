@@ -36,6 +36,11 @@ public final class AllocationMeter {
     return new AllocationMeter(sun);
   }
 
+  /** Heap bytes this thread has allocated so far (differences of two reads measure a span). */
+  public long threadAllocatedBytes() {
+    return bean.getCurrentThreadAllocatedBytes();
+  }
+
   /**
    * Runs {@code step} {@code warmup} times, then {@code calls} times while counting, and returns the
    * heap bytes allocated per counted call on this thread (a double: a few bytes spread over many calls

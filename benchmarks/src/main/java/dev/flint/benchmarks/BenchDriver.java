@@ -19,6 +19,7 @@ import java.util.Set;
  *       dev.flint.benchmarks.BenchDriver --threads 1 --budget 1.5 [--only gemm,mlp_train_small]
  * </pre>
  * Options: {@code --threads N} (Flint.setNumThreads; default 2, as the Python script),
+ * {@code alloc_mlp_train_small} (not in the Python script) reports heap bytes per training step.
  * {@code --impl eager,compiled} (model workloads; default both), {@code --budget S} (seconds of timed blocks per workload, default 2.5), {@code --warmup S}
  * (default 2.0: the JIT needs longer than Python), {@code --only a,b}, {@code --gemm-sizes},
  * {@code --out FILE} (append rows), {@code --wait-quiet S} (wait for other processes to go idle
@@ -26,7 +27,7 @@ import java.util.Set;
  */
 public final class BenchDriver {
   static final List<String> ALL = List.of("gemm", "mlp_train_small", "mlp_infer_small", "mlp_train_mnist",
-      "mlp_infer_mnist", "autograd_overhead", "cnn_train_small");
+      "mlp_infer_mnist", "autograd_overhead", "cnn_train_small", "alloc_mlp_train_small");
 
   private BenchDriver() {}
 
@@ -55,7 +56,9 @@ public final class BenchDriver {
           default:
             for (String impl : o.impls) {
               try {
-                if (w.startsWith("mlp_infer")) {
+                if (w.startsWith("alloc_")) {
+                  models.allocation(impl);
+                } else if (w.startsWith("mlp_infer")) {
                   models.infer(w, impl);
                 } else {
                   models.train(w, impl);

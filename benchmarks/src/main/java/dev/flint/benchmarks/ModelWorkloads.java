@@ -94,6 +94,37 @@ final class ModelWorkloads {
     rep.emit(workload, impl, batch, t, x);
   }
 
+  /**
+   * Heap bytes per warm mlp_train_small step (issue 5's allocation figure) at batch 256 and 1024, on
+   * one thread so pool threads cannot hide allocations: total, and the optimizer update's share.
+   */
+  void allocation(String impl) {
+    int threads = dev.flint.Flint.getNumThreads();
+    dev.flint.Flint.setNumThreads(1);
+    try {
+      for (int batch : List.of(256, 1024)) {
+        TrainStep step = mlpTrainSmall(impl, batch);
+        AllocationMeter meter = AllocationMeter.create();
+        double perStep = meter.bytesPerCall(step, 500, 100);
+        long update = 0;
+        for (int i = 0; i < 100; i++) {
+          step.zeroGrad();
+          step.forwardBackward();
+          long before = meter.threadAllocatedBytes();
+          step.update();
+          update += meter.threadAllocatedBytes() - before;
+        }
+        JsonLine row = new JsonLine().put("workload", "alloc_mlp_train_small").put("impl", impl)
+            .put("threads", 1).put("batch", batch).put("bytes_per_step", perStep)
+            .put("optimizer_bytes_per_step", update / 100.0).put("steps", 100)
+            .put("note", "ThreadMXBean.getThreadAllocatedBytes over 100 warm steps after 500 warm-up steps");
+        rep.row(row);
+      }
+    } finally {
+      dev.flint.Flint.setNumThreads(threads);
+    }
+  }
+
   /** mlp_infer_small (batch 256) and mlp_infer_mnist (batches 1 and 128): eval mode, no-grad forward. */
   void infer(String workload, String impl) {
     boolean small = workload.equals("mlp_infer_small");

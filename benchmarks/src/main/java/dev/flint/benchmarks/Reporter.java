@@ -43,6 +43,12 @@ public final class Reporter implements AutoCloseable {
     write(row);
   }
 
+  /** Emits a row that is not a timing (an allocation figure), with the environment fields. */
+  public void row(JsonLine row) {
+    common(row);
+    write(row);
+  }
+
   /** Emits a row saying why a workload could not run (as pytorch_bench.py's {@code skip}). */
   public void skip(String workload, String impl, String reason) {
     JsonLine row = new JsonLine().put("workload", workload).put("impl", impl).put("threads", threads)

@@ -32,13 +32,28 @@ public final class TrainStep implements Runnable {
 
   @Override
   public void run() {
+    zeroGrad();
+    forwardBackward();
+    update();
+  }
+
+  /** Phase 1 of a step: clear the gradients (to null, as PyTorch's default). */
+  public void zeroGrad() {
+    opt.zeroGrad();
+  }
+
+  /** Phase 2 of a step: forward, loss and backward on the next batch. */
+  public void forwardBackward() {
     int i = next;
     next = i + 1 == xs.length ? 0 : i + 1;
-    opt.zeroGrad();
     Tensor l = loss.forward(model.forward(xs[i]), ys[i]);
     l.backward();
-    opt.step();
     lastLoss = l;
+  }
+
+  /** Phase 3 of a step: the optimizer update. */
+  public void update() {
+    opt.step();
   }
 
   /** The loss of the last step (read on request, so timed steps do not pay for it); NaN before any. */
