@@ -7,7 +7,8 @@ import java.util.Arrays;
 /**
  * 2-D convolution kernels (cross-correlation, as {@code torch.nn.functional.conv2d}) by im2col: each
  * sample's receptive fields are unrolled into a {@code [C·kH·kW, Ho·Wo]} matrix, so the convolution
- * and both its gradients become matrix products. FLOAT32 and FLOAT64; inputs of any layout.
+ * and both its gradients become batched matrix products, run by the library's {@link MatMul} kernel
+ * over chunks of samples. FLOAT32 and FLOAT64; inputs of any layout.
  *
  * <p>Shapes: input {@code x: [N, C, H, W]}, weight {@code w: [O, C, kH, kW]}, output
  * {@code [N, O, Ho, Wo]} with {@code Ho = (H + 2·padH − kH) / strideH + 1} (floor), likewise Wo.
@@ -20,31 +21,19 @@ public final class Conv {
     return (in + 2 * padding - kernel) / stride + 1;
   }
 
-  /** {@code y[n, o] = Σ_c w[o, c] ⋆ x[n, c]}: the convolution without bias. Samples run in parallel. */
+  /** {@code y[n, o] = Σ_c w[o, c] ⋆ x[n, c]}: the convolution without bias, as {@code w · im2col(x[n])}. */
   public static Tensor conv2d(Tensor x, Tensor w, int strideH, int strideW, int padH, int padW) {
     checkDtypes("conv2d", x, w);
     Geometry g = new Geometry(x.shapeRef(), w.shapeRef(), strideH, strideW, padH, padW);
     Tensor xc = x.contiguous();
-    Tensor wc = w.contiguous();
+    Tensor w2 = matrix(w.contiguous(), g.o, g.k, false);
     Tensor out = Tensor.empty(x.dtype(), g.n, g.o, g.ho, g.wo);
-    int xo = xc.offset();
-    int wo = wc.offset();
-    int sample = g.c * g.h * g.w;
-    Parallel.forRange(g.n, g.flops(), (from, to) -> {
-      if (xc.dtype() == DType.FLOAT32) {
-        float[] cols = new float[g.k * g.p];
-        for (int n = from; n < to; n++) {
-          im2col(xc.storage().floats(), xo + n * sample, g, cols);
-          gemm(wc.storage().floats(), wo, cols, out.storage().floats(), n * g.o * g.p, g.o, g.k, g.p);
-        }
-      } else {
-        double[] cols = new double[g.k * g.p];
-        for (int n = from; n < to; n++) {
-          im2col(xc.storage().doubles(), xo + n * sample, g, cols);
-          gemm(wc.storage().doubles(), wo, cols, out.storage().doubles(), n * g.o * g.p, g.o, g.k, g.p);
-        }
-      }
-    });
+    Tensor buffer = Tensor.empty(x.dtype(), g.chunk() * g.k * g.p);
+    for (int n0 = 0; n0 < g.n; n0 += g.chunk()) {
+      int count = Math.min(g.chunk(), g.n - n0);
+      unfold(xc, n0, count, g, buffer);
+      Kernels.matmul(w2, batch(buffer, 0, count, g.k, g.p), batch(out, n0 * g.o * g.p, count, g.o, g.p));
+    }
     return out;
   }
 
@@ -58,34 +47,20 @@ public final class Conv {
     Geometry g = new Geometry(inShape, w.shapeRef(), strideH, strideW, padH, padW);
     g.checkOutput(gy.shapeRef());
     Tensor gc = gy.contiguous();
-    Tensor wc = w.contiguous();
+    Tensor wt = matrix(w.contiguous(), g.k, g.o, true);
     Tensor dx = Tensor.empty(gy.dtype(), g.n, g.c, g.h, g.w);
-    int go = gc.offset();
-    int wo = wc.offset();
-    Parallel.forRange(g.n, g.flops(), (from, to) -> {
-      if (gc.dtype() == DType.FLOAT32) {
-        float[] cols = new float[g.k * g.p];
-        for (int n = from; n < to; n++) {
-          Arrays.fill(cols, 0);
-          gemmTransposedA(wc.storage().floats(), wo, gc.storage().floats(), go + n * g.o * g.p, cols, g.o, g.k, g.p);
-          col2im(cols, g, dx.storage().floats(), n * g.c * g.h * g.w);
-        }
-      } else {
-        double[] cols = new double[g.k * g.p];
-        for (int n = from; n < to; n++) {
-          Arrays.fill(cols, 0);
-          gemmTransposedA(wc.storage().doubles(), wo, gc.storage().doubles(), go + n * g.o * g.p, cols, g.o, g.k, g.p);
-          col2im(cols, g, dx.storage().doubles(), n * g.c * g.h * g.w);
-        }
-      }
-    });
+    Tensor buffer = Tensor.empty(gy.dtype(), g.chunk() * g.k * g.p);
+    for (int n0 = 0; n0 < g.n; n0 += g.chunk()) {
+      int count = Math.min(g.chunk(), g.n - n0);
+      Kernels.matmul(wt, batch(gc, gc.offset() + n0 * g.o * g.p, count, g.o, g.p), batch(buffer, 0, count, g.k, g.p));
+      fold(buffer, n0, count, g, dx);
+    }
     return dx;
   }
 
   /**
    * The gradient with respect to the weight of {@link #conv2d}: {@code Σ_n gy[n] · im2col(x[n])ᵀ},
-   * shaped {@code weightShape = [O, C, kH, kW]}. Each thread sums its samples; the partial sums are
-   * then added in a fixed order, so the result does not depend on scheduling.
+   * shaped {@code weightShape = [O, C, kH, kW]}; the per-sample products are summed in sample order.
    */
   public static Tensor conv2dWeightGrad(Tensor gy, Tensor x, int[] weightShape,
       int strideH, int strideW, int padH, int padW) {
@@ -94,74 +69,78 @@ public final class Conv {
     g.checkOutput(gy.shapeRef());
     Tensor gc = gy.contiguous();
     Tensor xc = x.contiguous();
-    int go = gc.offset();
-    int xo = xc.offset();
-    int sample = g.c * g.h * g.w;
-    boolean f32 = gc.dtype() == DType.FLOAT32;
-    int chunks = Math.max(1, Math.min(g.n, Parallel.threads()));
-    Object[] partial = new Object[chunks];
-    int per = (g.n + chunks - 1) / chunks;
-    Parallel.forRange(chunks, g.flops(), (from, to) -> {
-      for (int chunk = from; chunk < to; chunk++) {
-        int n0 = chunk * per;
-        int n1 = Math.min(g.n, n0 + per);
-        if (f32) {
-          float[] dw = new float[g.o * g.k];
-          float[] cols = new float[g.k * g.p];
-          float[] rows = new float[g.p * g.k];
-          for (int n = n0; n < n1; n++) {
-            im2col(xc.storage().floats(), xo + n * sample, g, cols);
-            transpose(cols, rows, g.k, g.p);
-            gemm(gc.storage().floats(), go + n * g.o * g.p, rows, dw, 0, g.o, g.p, g.k);
-          }
-          partial[chunk] = dw;
-        } else {
-          double[] dw = new double[g.o * g.k];
-          double[] cols = new double[g.k * g.p];
-          double[] rows = new double[g.p * g.k];
-          for (int n = n0; n < n1; n++) {
-            im2col(xc.storage().doubles(), xo + n * sample, g, cols);
-            transpose(cols, rows, g.k, g.p);
-            gemm(gc.storage().doubles(), go + n * g.o * g.p, rows, dw, 0, g.o, g.p, g.k);
-          }
-          partial[chunk] = dw;
-        }
-      }
-    });
     Tensor dw = Tensor.empty(gy.dtype(), weightShape);
-    for (Object part : partial) {
-      if (part == null) {
-        continue;   // a chunk with no samples (n < threads)
-      }
-      if (f32) {
-        float[] sum = dw.storage().floats();
-        float[] add = (float[]) part;
-        for (int i = 0; i < sum.length; i++) {
-          sum[i] += add[i];
-        }
-      } else {
-        double[] sum = dw.storage().doubles();
-        double[] add = (double[]) part;
-        for (int i = 0; i < sum.length; i++) {
-          sum[i] += add[i];
-        }
-      }
+    Tensor buffer = Tensor.empty(gy.dtype(), g.chunk() * g.k * g.p);
+    for (int n0 = 0; n0 < g.n; n0 += g.chunk()) {
+      int count = Math.min(g.chunk(), g.n - n0);
+      unfold(xc, n0, count, g, buffer);
+      // im2col(x[n])ᵀ as a transposed view [count, P, K]: the matmul reads any layout.
+      Tensor colsT = Tensor.view(buffer.storage(), 0, new int[] {count, g.p, g.k}, new int[] {g.k * g.p, 1, g.p});
+      Tensor products = Kernels.matmul(batch(gc, gc.offset() + n0 * g.o * g.p, count, g.o, g.p), colsT);
+      addSamples(products, count, dw);
     }
     return dw;
   }
 
-  private static void transpose(float[] a, float[] t, int rows, int cols) {
-    for (int r = 0; r < rows; r++) {
-      for (int c = 0; c < cols; c++) {
-        t[c * rows + r] = a[r * cols + c];
-      }
-    }
+  /** The weight {@code [O, C, kH, kW]} as the matrix {@code [O, K]}, or its transpose {@code [K, O]} as a view. */
+  private static Tensor matrix(Tensor w, int rows, int cols, boolean transposed) {
+    int k = transposed ? rows : cols;
+    return Tensor.view(w.storage(), w.offset(), new int[] {rows, cols}, transposed ? new int[] {1, k} : new int[] {k, 1});
   }
 
-  private static void transpose(double[] a, double[] t, int rows, int cols) {
-    for (int r = 0; r < rows; r++) {
-      for (int c = 0; c < cols; c++) {
-        t[c * rows + r] = a[r * cols + c];
+  /** A contiguous {@code [count, rows, cols]} view of {@code t}'s storage from {@code offset}. */
+  private static Tensor batch(Tensor t, int offset, int count, int rows, int cols) {
+    return Tensor.view(t.storage(), offset, new int[] {count, rows, cols}, new int[] {rows * cols, cols, 1});
+  }
+
+  /** im2col of samples {@code [n0, n0 + count)} of {@code x} into {@code buffer}, one {@code [K, P]} block each. */
+  private static void unfold(Tensor x, int n0, int count, Geometry g, Tensor buffer) {
+    int sample = g.c * g.h * g.w;
+    int block = g.k * g.p;
+    Parallel.forRange(count, (long) count * block, (from, to) -> {
+      for (int i = from; i < to; i++) {
+        if (x.dtype() == DType.FLOAT32) {
+          im2col(x.storage().floats(), x.offset() + (n0 + i) * sample, g, buffer.storage().floats(), i * block);
+        } else {
+          im2col(x.storage().doubles(), x.offset() + (n0 + i) * sample, g, buffer.storage().doubles(), i * block);
+        }
+      }
+    });
+  }
+
+  /** col2im of each {@code [K, P]} block of {@code buffer} into sample {@code n0 + i} of {@code dx}. */
+  private static void fold(Tensor buffer, int n0, int count, Geometry g, Tensor dx) {
+    int sample = g.c * g.h * g.w;
+    int block = g.k * g.p;
+    Parallel.forRange(count, (long) count * block, (from, to) -> {
+      for (int i = from; i < to; i++) {
+        if (dx.dtype() == DType.FLOAT32) {
+          col2im(buffer.storage().floats(), i * block, g, dx.storage().floats(), (n0 + i) * sample);
+        } else {
+          col2im(buffer.storage().doubles(), i * block, g, dx.storage().doubles(), (n0 + i) * sample);
+        }
+      }
+    });
+  }
+
+  /** {@code dw += Σ_i products[i]} over the {@code count} leading matrices, in order. */
+  private static void addSamples(Tensor products, int count, Tensor dw) {
+    int size = dw.numel();
+    if (dw.dtype() == DType.FLOAT32) {
+      float[] sum = dw.storage().floats();
+      float[] add = products.storage().floats();
+      for (int i = 0; i < count; i++) {
+        for (int j = 0; j < size; j++) {
+          sum[j] += add[products.offset() + i * size + j];
+        }
+      }
+    } else {
+      double[] sum = dw.storage().doubles();
+      double[] add = products.storage().doubles();
+      for (int i = 0; i < count; i++) {
+        for (int j = 0; j < size; j++) {
+          sum[j] += add[products.offset() + i * size + j];
+        }
       }
     }
   }
@@ -212,9 +191,9 @@ public final class Conv {
       this.p = ho * wo;
     }
 
-    /** The multiply-adds of one pass, for deciding whether to split over threads. */
-    long flops() {
-      return (long) n * o * k * p;
+    /** Samples per im2col buffer: as many as fit in about 4M elements, at least one. */
+    int chunk() {
+      return (int) Math.max(1, Math.min(n, (1L << 22) / Math.max(1L, (long) k * p)));
     }
 
     void checkOutput(int[] gy) {
@@ -228,11 +207,11 @@ public final class Conv {
   // ---------------------------------------------------------------- im2col / col2im
 
   /** Unrolls one sample {@code x[c, h, w]} (at {@code off}) into {@code cols[(c·kH + i)·kW + j, oh·Wo + ow]}. */
-  static void im2col(float[] x, int off, Geometry g, float[] cols) {
+  static void im2col(float[] x, int off, Geometry g, float[] cols, int colsOff) {
     for (int c = 0; c < g.c; c++) {
       for (int i = 0; i < g.kh; i++) {
         for (int j = 0; j < g.kw; j++) {
-          int row = ((c * g.kh + i) * g.kw + j) * g.p;
+          int row = colsOff + ((c * g.kh + i) * g.kw + j) * g.p;
           for (int oh = 0; oh < g.ho; oh++) {
             int ih = oh * g.sh - g.ph + i;
             int at = row + oh * g.wo;
@@ -251,11 +230,11 @@ public final class Conv {
     }
   }
 
-  static void im2col(double[] x, int off, Geometry g, double[] cols) {
+  static void im2col(double[] x, int off, Geometry g, double[] cols, int colsOff) {
     for (int c = 0; c < g.c; c++) {
       for (int i = 0; i < g.kh; i++) {
         for (int j = 0; j < g.kw; j++) {
-          int row = ((c * g.kh + i) * g.kw + j) * g.p;
+          int row = colsOff + ((c * g.kh + i) * g.kw + j) * g.p;
           for (int oh = 0; oh < g.ho; oh++) {
             int ih = oh * g.sh - g.ph + i;
             int at = row + oh * g.wo;
@@ -275,11 +254,11 @@ public final class Conv {
   }
 
   /** The adjoint of {@link #im2col}: adds each column entry back to the input pixel it came from. */
-  static void col2im(float[] cols, Geometry g, float[] dx, int off) {
+  static void col2im(float[] cols, int colsOff, Geometry g, float[] dx, int off) {
     for (int c = 0; c < g.c; c++) {
       for (int i = 0; i < g.kh; i++) {
         for (int j = 0; j < g.kw; j++) {
-          int row = ((c * g.kh + i) * g.kw + j) * g.p;
+          int row = colsOff + ((c * g.kh + i) * g.kw + j) * g.p;
           for (int oh = 0; oh < g.ho; oh++) {
             int ih = oh * g.sh - g.ph + i;
             if (ih < 0 || ih >= g.h) {
@@ -299,11 +278,11 @@ public final class Conv {
     }
   }
 
-  static void col2im(double[] cols, Geometry g, double[] dx, int off) {
+  static void col2im(double[] cols, int colsOff, Geometry g, double[] dx, int off) {
     for (int c = 0; c < g.c; c++) {
       for (int i = 0; i < g.kh; i++) {
         for (int j = 0; j < g.kw; j++) {
-          int row = ((c * g.kh + i) * g.kw + j) * g.p;
+          int row = colsOff + ((c * g.kh + i) * g.kw + j) * g.p;
           for (int oh = 0; oh < g.ho; oh++) {
             int ih = oh * g.sh - g.ph + i;
             if (ih < 0 || ih >= g.h) {
@@ -318,62 +297,6 @@ public final class Conv {
               }
             }
           }
-        }
-      }
-    }
-  }
-
-  // ---------------------------------------------------------------- matrix products (row-major)
-
-  /** {@code c[cOff + M×N] = a[aOff + M×K] · b[K×N]}; the inner loop runs along rows so the JIT vectorizes it. */
-  static void gemm(float[] a, int aOff, float[] b, float[] c, int cOff, int m, int k, int n) {
-    for (int i = 0; i < m; i++) {
-      int ci = cOff + i * n;
-      for (int kk = 0; kk < k; kk++) {
-        float av = a[aOff + i * k + kk];
-        int bk = kk * n;
-        for (int j = 0; j < n; j++) {
-          c[ci + j] += av * b[bk + j];
-        }
-      }
-    }
-  }
-
-  static void gemm(double[] a, int aOff, double[] b, double[] c, int cOff, int m, int k, int n) {
-    for (int i = 0; i < m; i++) {
-      int ci = cOff + i * n;
-      for (int kk = 0; kk < k; kk++) {
-        double av = a[aOff + i * k + kk];
-        int bk = kk * n;
-        for (int j = 0; j < n; j++) {
-          c[ci + j] += av * b[bk + j];
-        }
-      }
-    }
-  }
-
-  /** {@code c[K×N] += a[aOff + M×K]ᵀ · b[bOff + M×N]}. */
-  static void gemmTransposedA(float[] a, int aOff, float[] b, int bOff, float[] c, int m, int k, int n) {
-    for (int i = 0; i < m; i++) {
-      int bi = bOff + i * n;
-      for (int kk = 0; kk < k; kk++) {
-        float av = a[aOff + i * k + kk];
-        int ck = kk * n;
-        for (int j = 0; j < n; j++) {
-          c[ck + j] += av * b[bi + j];
-        }
-      }
-    }
-  }
-
-  static void gemmTransposedA(double[] a, int aOff, double[] b, int bOff, double[] c, int m, int k, int n) {
-    for (int i = 0; i < m; i++) {
-      int bi = bOff + i * n;
-      for (int kk = 0; kk < k; kk++) {
-        double av = a[aOff + i * k + kk];
-        int ck = kk * n;
-        for (int j = 0; j < n; j++) {
-          c[ck + j] += av * b[bi + j];
         }
       }
     }
