@@ -53,23 +53,23 @@ final class Elementwise {
       float[] od = os.floats();
       float[] ad = as.floats();
       float[] bd = bs.floats();
-      Strided.forEachRow(shape, strides, base, inner, (off, n) ->
+      Strided.forEachRowParallel(shape, strides, base, inner, (off, n) ->
           rowF32(op, ad, off[1], inner[1], bd, off[2], inner[2], od, off[0], n));
     } else if (typed && outType == DType.FLOAT64) {
       double[] od = os.doubles();
       double[] ad = as.doubles();
       double[] bd = bs.doubles();
-      Strided.forEachRow(shape, strides, base, inner, (off, n) ->
+      Strided.forEachRowParallel(shape, strides, base, inner, (off, n) ->
           rowF64(op, ad, off[1], inner[1], bd, off[2], inner[2], od, off[0], n));
     } else if (!compute.isFloatingPoint()) {
-      Strided.forEachRow(shape, strides, base, inner, (off, n) -> {
+      Strided.forEachRowParallel(shape, strides, base, inner, (off, n) -> {
         for (int i = 0; i < n; i++) {
           os.setLong(off[0] + i, op.applyLong(as.getLong(off[1] + i * inner[1]), bs.getLong(off[2] + i * inner[2])));
         }
       });
     } else {
       boolean f32 = compute == DType.FLOAT32;
-      Strided.forEachRow(shape, strides, base, inner, (off, n) -> {
+      Strided.forEachRowParallel(shape, strides, base, inner, (off, n) -> {
         for (int i = 0; i < n; i++) {
           double x = as.getDouble(off[1] + i * inner[1]);
           double y = bs.getDouble(off[2] + i * inner[2]);
@@ -196,19 +196,19 @@ final class Elementwise {
       float[] xd = xs.floats();
       float fp = (float) p;
       float fq = (float) q;
-      Strided.forEachRow(shape, strides, base, inner, (off, n) -> rowF32(op, xd, off[1], inner[1], od, off[0], n, fp, fq, p, q));
+      Strided.forEachRowParallel(shape, strides, base, inner, (off, n) -> rowF32(op, xd, off[1], inner[1], od, off[0], n, fp, fq, p, q));
     } else if (x.dtype() == outType && outType == DType.FLOAT64) {
       double[] od = os.doubles();
       double[] xd = xs.doubles();
-      Strided.forEachRow(shape, strides, base, inner, (off, n) -> rowF64(op, xd, off[1], inner[1], od, off[0], n, p, q));
+      Strided.forEachRowParallel(shape, strides, base, inner, (off, n) -> rowF64(op, xd, off[1], inner[1], od, off[0], n, p, q));
     } else if (!outType.isFloatingPoint() && !x.dtype().isFloatingPoint()) {
-      Strided.forEachRow(shape, strides, base, inner, (off, n) -> {
+      Strided.forEachRowParallel(shape, strides, base, inner, (off, n) -> {
         for (int i = 0; i < n; i++) {
           os.setLong(off[0] + i, op.applyLong(xs.getLong(off[1] + i * inner[1]), p, q));
         }
       });
     } else {
-      Strided.forEachRow(shape, strides, base, inner, (off, n) -> {
+      Strided.forEachRowParallel(shape, strides, base, inner, (off, n) -> {
         for (int i = 0; i < n; i++) {
           os.setDouble(off[0] + i, op.apply(xs.getDouble(off[1] + i * inner[1]), p, q));
         }
@@ -238,8 +238,9 @@ final class Elementwise {
         case ADD_SCALAR: for (int i = 0; i < n; i++) { o[oi + i] = x[xi + i] + fp; } return;
         case MUL_SCALAR: for (int i = 0; i < n; i++) { o[oi + i] = x[xi + i] * fp; } return;
         case CLAMP: for (int i = 0; i < n; i++) { o[oi + i] = Math.min(Math.max(x[xi + i], fp), fq); } return;
-        case EXP: for (int i = 0; i < n; i++) { o[oi + i] = (float) Math.exp(x[xi + i]); } return;
-        case TANH: for (int i = 0; i < n; i++) { o[oi + i] = (float) Math.tanh(x[xi + i]); } return;
+        case EXP: for (int i = 0; i < n; i++) { o[oi + i] = FastMath.exp(x[xi + i]); } return;
+        case SIGMOID: for (int i = 0; i < n; i++) { o[oi + i] = FastMath.sigmoid(x[xi + i]); } return;
+        case TANH: for (int i = 0; i < n; i++) { o[oi + i] = FastMath.tanh(x[xi + i]); } return;
         default: break;
       }
     }
@@ -293,7 +294,7 @@ final class Elementwise {
     Storage as = a.storage();
     Storage bs = b.storage();
     boolean exact = !outType.isFloatingPoint();
-    Strided.forEachRow(shape, strides, base, inner, (off, n) -> {
+    Strided.forEachRowParallel(shape, strides, base, inner, (off, n) -> {
       for (int i = 0; i < n; i++) {
         boolean c = cs.getDouble(off[1] + i * inner[1]) != 0;
         Storage src = c ? as : bs;

@@ -62,19 +62,24 @@ final class Softmax {
       max = v > max || v != v ? v : max;
     }
     double sum = 0;
-    for (int k = 0; k < len; k++) {
-      sum += Math.exp(x[xi + k] - max);
-    }
     if (log) {
+      for (int k = 0; k < len; k++) {
+        sum += FastMath.expToDouble(x[xi + k] - max);
+      }
       double lse = max + Math.log(sum);
       for (int k = 0; k < len; k++) {
         o[oi + k * oStep] = (float) (x[xi + k] - lse);
       }
-    } else {
-      double inv = 1 / sum;
-      for (int k = 0; k < len; k++) {
-        o[oi + k * oStep] = (float) (Math.exp(x[xi + k] - max) * inv);
-      }
+      return;
+    }
+    for (int k = 0; k < len; k++) {   // one exp per element: keep e^(x - max) in the output, then scale
+      float e = (float) FastMath.expToDouble(x[xi + k] - max);
+      o[oi + k * oStep] = e;
+      sum += e;
+    }
+    float inv = (float) (1 / sum);
+    for (int k = 0; k < len; k++) {
+      o[oi + k * oStep] *= inv;
     }
   }
 

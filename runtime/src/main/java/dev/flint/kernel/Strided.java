@@ -28,22 +28,28 @@ final class Strided {
     return out;
   }
 
-  /**
-   * Visits the rows of {@code shape} for operands with these strides and base offsets. {@code inner}
-   * receives each operand's stride along a row; it is filled before the first call.
-   */
-  static void forEachRow(int[] shape, int[][] strides, int[] base, int[] inner, Rows visitor) {
+  /** Rows of a coalesced iteration: {@code rows} rows of {@code n} elements over dims {@code sh[0..r-1)}. */
+  private static final class Plan {
+    int r;
+    int[] sh;
+    int[][] st;
+    int n;
+    long rows;
+  }
+
+  private static Plan plan(int[] shape, int[][] strides, int[] inner) {
     int ops = strides.length;
     long numel = 1;
     for (int s : shape) {
       numel *= s;
     }
     if (numel == 0) {
-      return;
+      return null;
     }
     int rank = shape.length;
-    int[] sh = new int[Math.max(rank, 1)];
-    int[][] st = new int[ops][Math.max(rank, 1)];
+    Plan p = new Plan();
+    p.sh = new int[Math.max(rank, 1)];
+    p.st = new int[ops][Math.max(rank, 1)];
     int r = 0;
     for (int d = 0; d < rank; d++) {
       if (shape[d] == 1) {
@@ -51,47 +57,101 @@ final class Strided {
       }
       boolean merge = r > 0;
       for (int k = 0; merge && k < ops; k++) {
-        merge = st[k][r - 1] == strides[k][d] * shape[d];
+        merge = p.st[k][r - 1] == strides[k][d] * shape[d];
       }
       if (merge) {
-        sh[r - 1] *= shape[d];
+        p.sh[r - 1] *= shape[d];
         for (int k = 0; k < ops; k++) {
-          st[k][r - 1] = strides[k][d];
+          p.st[k][r - 1] = strides[k][d];
         }
       } else {
-        sh[r] = shape[d];
+        p.sh[r] = shape[d];
         for (int k = 0; k < ops; k++) {
-          st[k][r] = strides[k][d];
+          p.st[k][r] = strides[k][d];
         }
         r++;
       }
     }
     if (r == 0) {
-      sh[0] = 1;
+      p.sh[0] = 1;
       r = 1;
     }
-    int n = sh[r - 1];
+    p.r = r;
+    p.n = p.sh[r - 1];
     for (int k = 0; k < ops; k++) {
-      inner[k] = st[k][r - 1];
+      inner[k] = p.st[k][r - 1];
     }
+    p.rows = numel / p.n;
+    return p;
+  }
+
+  /** Visits rows {@code [from, to)} of a plan, starting from the offsets of row {@code from}. */
+  private static void run(Plan p, int[] base, long from, long to, Rows visitor) {
+    int ops = base.length;
     int[] off = base.clone();
-    int[] idx = new int[r];
-    long rows = numel / n;
-    for (long row = 0; row < rows; row++) {
-      visitor.row(off, n);
-      for (int d = r - 2; d >= 0; d--) {
+    int[] idx = new int[p.r];
+    long rest = from;
+    for (int d = p.r - 2; d >= 0; d--) {
+      idx[d] = (int) (rest % p.sh[d]);
+      rest /= p.sh[d];
+      for (int k = 0; k < ops; k++) {
+        off[k] += idx[d] * p.st[k][d];
+      }
+    }
+    for (long row = from; row < to; row++) {
+      visitor.row(off, p.n);
+      for (int d = p.r - 2; d >= 0; d--) {
         idx[d]++;
         for (int k = 0; k < ops; k++) {
-          off[k] += st[k][d];
+          off[k] += p.st[k][d];
         }
-        if (idx[d] < sh[d]) {
+        if (idx[d] < p.sh[d]) {
           break;
         }
         for (int k = 0; k < ops; k++) {
-          off[k] -= st[k][d] * sh[d];
+          off[k] -= p.st[k][d] * p.sh[d];
         }
         idx[d] = 0;
       }
     }
+  }
+
+  /**
+   * Visits the rows of {@code shape} for operands with these strides and base offsets. {@code inner}
+   * receives each operand's stride along a row; it is filled before the first call.
+   */
+  static void forEachRow(int[] shape, int[][] strides, int[] base, int[] inner, Rows visitor) {
+    Plan p = plan(shape, strides, inner);
+    if (p != null) {
+      run(p, base, 0, p.rows, visitor);
+    }
+  }
+
+  /**
+   * As {@link #forEachRow}, but big iterations are split over the {@link Parallel} pool: by rows, or
+   * a single long row in chunks. Only for visitors whose rows write disjoint outputs (elementwise ops).
+   */
+  static void forEachRowParallel(int[] shape, int[][] strides, int[] base, int[] inner, Rows visitor) {
+    Plan p = plan(shape, strides, inner);
+    if (p == null) {
+      return;
+    }
+    long numel = p.rows * p.n;
+    if (p.rows == 1) {
+      int chunk = 1 << 14;
+      int chunks = (p.n + chunk - 1) / chunk;
+      Parallel.forRange(chunks, numel, (from, to) -> {
+        int[] off = new int[base.length];
+        for (int c = from; c < to; c++) {
+          int start = c * chunk;
+          for (int k = 0; k < base.length; k++) {
+            off[k] = base[k] + start * inner[k];
+          }
+          visitor.row(off, Math.min(chunk, p.n - start));
+        }
+      });
+      return;
+    }
+    Parallel.forRange((int) Math.min(p.rows, Integer.MAX_VALUE), numel, (from, to) -> run(p, base, from, to, visitor));
   }
 }

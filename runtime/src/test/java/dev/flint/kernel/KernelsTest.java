@@ -61,6 +61,34 @@ class KernelsTest {
   }
 
   @Test
+  void parallelElementwiseEqualsSingleThreaded() {
+    Tensor a = Tensor.randn(new Generator(8), 300, 700);
+    Tensor bias = Tensor.randn(new Generator(9), 700);
+    Tensor col = Tensor.randn(new Generator(10), 300, 1).to(DType.FLOAT64);
+    int before = Flint.getNumThreads();
+    try {
+      Flint.setNumThreads(1);
+      float[] sum = a.add(bias).toFloatArray();
+      float[] relu = a.t().relu().toFloatArray();
+      double[] mixed = a.mul(col).toDoubleArray();
+      long[] cmp = a.gt(bias).toLongArray();
+      Flint.setNumThreads(3);
+      assertArrayEquals(sum, a.add(bias).toFloatArray());
+      assertArrayEquals(relu, a.t().relu().toFloatArray());
+      assertArrayEquals(mixed, a.mul(col).toDoubleArray());
+      assertArrayEquals(cmp, a.gt(bias).toLongArray());
+    } finally {
+      Flint.setNumThreads(before);
+    }
+    float[] ad = a.toFloatArray();
+    float[] bd = bias.toFloatArray();
+    float[] got = a.add(bias).toFloatArray();
+    for (int i = 0; i < ad.length; i += 997) {
+      assertEquals(ad[i] + bd[i % 700], got[i]);
+    }
+  }
+
+  @Test
   void matmulHandlesTransposedAndIntegerOperands() {
     Tensor a = Tensor.of(new double[][] {{1, 2, 3}, {4, 5, 6}});
     assertArrayEquals(new double[] {17, 22, 27, 22, 29, 36, 27, 36, 45},
