@@ -19,6 +19,7 @@ class EmbeddingTest {
     assertArrayEquals(new int[] {2, 2, 2}, y.shape());
     assertArrayEquals(new float[] {30, 31, 0, 1, 10, 11, 30, 31}, y.toFloatArray());
     assertEquals("Embedding(4, 2)", e.toString());
+    assertArrayEquals(new float[] {20, 21}, e.forward(Tensor.of(new int[] {2})).toFloatArray());
   }
 
   @Test

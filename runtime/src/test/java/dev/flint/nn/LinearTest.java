@@ -28,6 +28,10 @@ class LinearTest {
     assertArrayEquals(new int[] {2, 2}, fc.forward(x).shape());
     // Extra leading dims are kept: [2, 1, 3] -> [2, 1, 2].
     assertArrayEquals(new int[] {2, 1, 2}, fc.forward(x.reshape(2, 1, 3)).shape());
+    // A single unbatched sample [in] gives [out], as in PyTorch.
+    Tensor one = fc.forward(Tensor.of(new float[] {1, 1, 1}));
+    assertArrayEquals(new int[] {2}, one.shape());
+    assertArrayEquals(new float[] {6.5f, 0}, one.toFloatArray(), 1e-6f);
   }
 
   @Test

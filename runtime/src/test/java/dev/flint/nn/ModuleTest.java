@@ -278,6 +278,31 @@ class ModuleTest {
         + ")", new Net().toString());
   }
 
+  /** What the processor generates: layers listed by plain field reads, no reflection. */
+  static final class CompiledNet extends Net {
+    int calls;
+
+    @Override
+    protected Map<String, Module> declaredLayers() {
+      calls++;
+      Map<String, Module> layers = new LinkedHashMap<>();
+      layers.put("fc1", fc1);
+      layers.put("bn", bn);
+      layers.put("body", body);
+      return layers;
+    }
+  }
+
+  @Test
+  void compiledSubclassesListTheirLayersThemselvesAndPrintAsTheModel() {
+    CompiledNet net = new CompiledNet();
+    assertEquals(new Net().stateDict().keySet(), net.stateDict().keySet());
+    assertTrue(net.calls > 0, "traversals go through declaredLayers()");
+    net.eval();
+    assertFalse(net.body.get(0).isTraining());
+    assertTrue(net.toString().startsWith("Net(\n  (fc1): Leaf(in=2, out=3)"), net.toString());
+  }
+
   static class BadField extends Module {
     @Layer String name = "x";
 
