@@ -55,9 +55,10 @@ public final class DiabetesExample {
    * @param testR2 the test coefficient of determination R²
    * @param seconds the wall time of the training epochs
    * @param out the directory holding loss.svg, best.safetensors and predictions.csv
+   * @param mode how the model ran: "compiled" or "eager"
    */
   public record Result(LossCurve curve, int bestEpoch, double bestValidLoss, double reloadedValidLoss,
-      double testMse, double testR2, double seconds, Path out) {}
+      double testMse, double testR2, double seconds, Path out, String mode) {}
 
   public static void main(String[] args) {
     Console.launch(NAME, EPOCHS, args, DiabetesExample::run);
@@ -65,7 +66,7 @@ public final class DiabetesExample {
 
   /** A fresh network: compiled by default, eager (op by op) when {@code eager}. */
   static DiabetesNet newModel(boolean eager) {
-    return new DiabetesNet();
+    return eager ? new DiabetesNet() : new CompiledDiabetesNet();
   }
 
   /** Trains, keeps the best model, reloads it and tests it; prints progress and results. */
@@ -126,7 +127,7 @@ public final class DiabetesExample {
     System.out.printf(Locale.ROOT, "test: MSE=%.1f  RMSE=%.1f  R²=%.3f  (%d samples, %d epochs in %.1f s)%n",
         mse, Math.sqrt(mse), r2, rows.length, options.epochs(), seconds);
     System.out.printf("wrote %s, %s, %s%n", options.out().resolve("loss.svg"), best, csv);
-    return new Result(curve, bestEpoch, bestValid, reloadedValid, mse, r2, seconds, options.out());
+    return new Result(curve, bestEpoch, bestValid, reloadedValid, mse, r2, seconds, options.out(), Training.mode(model));
   }
 
   /** The targets and predictions of the test samples ({@code loader} runs over them), in disease-progression units: {@code {targets, predictions}}. */

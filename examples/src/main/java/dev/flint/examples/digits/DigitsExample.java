@@ -53,9 +53,10 @@ public final class DigitsExample {
    * @param testSamples the number of test samples
    * @param seconds the wall time of the training epochs
    * @param out the directory holding loss.svg, best.safetensors and predictions.csv
+   * @param mode how the model ran: "compiled" or "eager"
    */
   public record Result(LossCurve curve, int bestEpoch, double bestValidLoss, double reloadedValidLoss,
-      double validAccuracy, double testAccuracy, int testSamples, double seconds, Path out) {}
+      double validAccuracy, double testAccuracy, int testSamples, double seconds, Path out, String mode) {}
 
   public static void main(String[] args) {
     Console.launch(NAME, EPOCHS, args, DigitsExample::run);
@@ -63,7 +64,7 @@ public final class DigitsExample {
 
   /** A fresh network: compiled by default, eager (op by op) when {@code eager}. */
   static DigitsNet newModel(boolean eager) {
-    return new DigitsNet();
+    return eager ? new DigitsNet() : new CompiledDigitsNet();
   }
 
   /** Trains, keeps the best model, reloads it and tests it; prints progress and results. */
@@ -132,7 +133,7 @@ public final class DigitsExample {
         100 * testAccuracy, correct, rows.length, options.epochs(), seconds);
     System.out.printf("wrote %s, %s, %s%n", options.out().resolve("loss.svg"), best, csv);
     return new Result(curve, bestEpoch, bestValid, reloadedValid, validAccuracy, testAccuracy, rows.length, seconds,
-        options.out());
+        options.out(), Training.mode(model));
   }
 
   /** The fraction of {@code loader}'s samples whose highest logit is the label; eval mode, no grad. */
