@@ -12,20 +12,30 @@ import java.util.Map;
 final class Names {
   private final NameAllocator allocator = new NameAllocator();
   private final Map<Integer, String> byValue = new HashMap<>();
+  private final java.util.Set<String> taken = new java.util.HashSet<>();
   private final String tempPrefix;
   private int temps;
 
   Names(String tempPrefix, String... reserved) {
     this.tempPrefix = tempPrefix;
     for (String r : reserved) {
-      allocator.newName(r, "reserved:" + r);
+      taken.add(allocator.newName(r, "reserved:" + r));
     }
   }
 
   /** Gives {@code v} a name from {@code hint} (a temporary when the hint is {@code t}); returns it. */
   String declare(Value v, String hint) {
     String suggestion = hint == null || hint.equals("t") ? tempPrefix + (++temps) : hint;
+    if (taken.contains(suggestion)) {
+      // A reassigned variable: h, h2, h3 (rather than NameAllocator's h_).
+      int n = 2;
+      while (taken.contains(suggestion + n)) {
+        n++;
+      }
+      suggestion = suggestion + n;
+    }
     String name = allocator.newName(suggestion, v.id());
+    taken.add(name);
     byValue.put(v.id(), name);
     return name;
   }
@@ -48,7 +58,9 @@ final class Names {
 
   /** A name for something that is not a value (a field, a helper), unique in this scope. */
   String reserve(String suggestion, Object tag) {
-    return allocator.newName(suggestion, tag);
+    String name = allocator.newName(suggestion, tag);
+    taken.add(name);
+    return name;
   }
 
   static String capitalize(String s) {

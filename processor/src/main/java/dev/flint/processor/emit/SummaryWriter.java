@@ -39,29 +39,33 @@ public final class SummaryWriter {
         .append(", backward ").append(flops(training.backward().nodes())).append('\n');
     long saved = 0;
     for (Value v : training.saved()) {
-      saved += perSample(v.type().shape());
+      saved += numel(v.type().shape());
     }
-    sb.append("saved activations per sample: ").append(saved * 4).append(" bytes (FLOAT32)\n");
+    sb.append("saved activations per sample: ").append(Math.round(4.0 * saved / Symbolic.FIRST))
+        .append(" bytes (FLOAT32)\n");
     return sb.toString();
   }
 
-  /** Floating-point operations per sample: 2mnk for products, one per output element otherwise. */
+  /**
+   * Floating-point operations per sample: 2mnk for products and convolutions, one per element
+   * otherwise (views are free); counted at the stand-in batch size and divided by it, so work that
+   * does not grow with the batch (transposing a weight) is amortized away.
+   */
   static long flops(List<Node> nodes) {
-    long total = 0;
+    double total = 0;
     for (Node n : nodes) {
       int[] out = n.out().type().shape();
-      long perSample = perSample(out);
       if (n.op() == dev.flint.ops.Op.MATMUL) {
         int[] a = n.inputs().get(0).type().shape();
-        total += 2 * perSample * a[a.length - 1];
+        total += 2.0 * numel(out) * a[a.length - 1];
       } else if (n.op().name().startsWith("CONV2D")) {
         int[] gy = n.op() == dev.flint.ops.Op.CONV2D ? out : n.inputs().get(0).type().shape();
-        total += 2 * perSample(gy) * kernelVolume(n);   // one multiply-add per output element and kernel tap
+        total += 2.0 * numel(gy) * kernelVolume(n);   // one multiply-add per output element and kernel tap
       } else if (!isView(n.op())) {
-        total += Math.max(perSample, perSample(n.inputs().get(0).type().shape()));
+        total += Math.max(numel(out), numel(n.inputs().get(0).type().shape()));
       }
     }
-    return total;
+    return Math.round(total / Symbolic.FIRST);
   }
 
   /** C·k·k: the taps of one output element of a convolution or its gradients. */
@@ -76,17 +80,6 @@ public final class SummaryWriter {
       case RESHAPE, PERMUTE, EXPAND, NARROW -> true;
       default -> false;
     };
-  }
-
-  /** Elements per sample: the batch dim (if any) divided out. */
-  static long perSample(int[] shape) {
-    long n = numel(shape);
-    for (int d : shape) {
-      if (d != 0 && d % Symbolic.FIRST == 0) {
-        return n / Symbolic.FIRST;
-      }
-    }
-    return n;
   }
 
   private static long numel(int[] shape) {

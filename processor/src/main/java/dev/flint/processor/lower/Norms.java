@@ -106,7 +106,8 @@ final class Norms {
   /** {@code x.mean(dim, true)}: a sum and a product with {@code 1 / n}. */
   private static Value mean(Lowering low, Value x, int dim, SourceRef at) {
     Value sum = low.op(Op.SUM, x, Attrs.of(Attrs.DIMS, new int[] {dim}, Attrs.KEEP_DIM, true), at);
-    return low.op(Op.MUL_SCALAR, sum, Attrs.of(Attrs.VALUE, 1.0 / x.type().shape()[dim]), at);
+    int n = x.type().shape()[dim];
+    return n == 1 ? sum : low.op(Op.MUL_SCALAR, sum, Attrs.of(Attrs.VALUE, 1.0 / n), at);
   }
 
   /** {@code sqrt(var + eps)}. */

@@ -243,12 +243,15 @@ final class TensorMethods {
   /** {@code sum} over {@code dims}, and for a mean the product with {@code 1 / count}. */
   Value reduce(boolean mean, Described x, int[] dims, boolean keep, SourceRef at) {
     Value sum = low.op(Op.SUM, x.value(), Attrs.of(Attrs.DIMS, dims, Attrs.KEEP_DIM, keep), at);
-    if (!mean) {
+    if (!mean || dims.length == 0) {
       return sum;
     }
     long count = 1;
     for (int d : dims) {
       count *= x.value().type().shape()[d];
+    }
+    if (count == 1) {
+      return sum;
     }
     return low.op(Op.MUL_SCALAR, sum, Attrs.of(Attrs.VALUE, 1.0 / count), at);
   }

@@ -1,0 +1,533 @@
+// Generated from Cnn.java. Do not edit.
+package models;
+
+import dev.flint.autograd.GradMode;
+import dev.flint.autograd.Node;
+import dev.flint.kernel.Kernels;
+import dev.flint.nn.Module;
+import dev.flint.tensor.DType;
+import dev.flint.tensor.Generator;
+import dev.flint.tensor.Storage;
+import dev.flint.tensor.Tensor;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import javax.annotation.processing.Generated;
+
+/**
+ * The compiled form of {@link Cnn}: the same model, whose {@code forward} runs straight-line
+ * kernel calls and whose backward pass is one generated autograd node. Create it as
+ * {@code Cnn model = new CompiledCnn();}.
+ */
+@Generated(
+    value = "dev.flint.processor.ModelProcessor",
+    comments = "from models.Cnn"
+)
+public class CompiledCnn extends Cnn {
+  private static final String SUMMARY = "CompiledCnn (compiled from models.Cnn)\n"
+      + "  input                        [B, 1, 12, 12]\n"
+      + "  conv1: Conv2d 1→4 k3         [B, 4, 12, 12]\n"
+      + "  bn1: BatchNorm2d 4           [B, 4, 12, 12]\n"
+      + "  pool: MaxPool2d 2            [B, 4, 6, 6]\n"
+      + "  conv2: Conv2d 4→6 k3         [B, 6, 2, 2]\n"
+      + "  avg: AvgPool2d 2, 1          [B, 6, 1, 1]\n"
+      + "  fc: Linear 6 * 1 * 1→3       [B, 3]\n"
+      + "  output                       [B, 3]\n"
+      + "parameters: 291\n"
+      + "FLOPs per sample: forward 17989, backward 35897\n"
+      + "saved activations per sample: 7632 bytes (FLOAT32)\n";
+
+  public CompiledCnn() {
+    super();
+  }
+
+  /**
+   * The @Layer fields by name, read directly (no reflection), so state-dict keys are {@code fc1.weight}.
+   */
+  @Override
+  protected Map<String, Module> declaredLayers() {
+    Map<String, Module> layers = new LinkedHashMap<>();
+    layers.put("conv1", conv1);
+    layers.put("bn1", bn1);
+    layers.put("pool", pool);
+    layers.put("conv2", conv2);
+    layers.put("avg", avg);
+    layers.put("flatten", flatten);
+    layers.put("drop", drop);
+    layers.put("fc", fc);
+    layers.values().removeIf(Objects::isNull);
+    return layers;
+  }
+
+  @Override
+  public Tensor forward(Tensor x) {
+    return isTraining() ? forwardTraining(x) : forwardEval(x);
+  }
+
+  /**
+   * The forward pass in training mode.
+   */
+  private Tensor forwardTraining(Tensor x) {
+    if (x.dim() != 4 || x.size(1) != 1 || x.size(2) != 12 || x.size(3) != 12) {
+      throw new IllegalArgumentException("CompiledCnn expects input of shape [B, 1, 12, 12], but got " + Arrays.toString(x.shape()));
+    }
+    int B = x.size(0);
+
+    // Cnn.java:24  Tensor h = pool.forward(F.relu(bn1.forward(conv1.forward(x))));
+    Tensor t1 = Kernels.conv2d(x, conv1.weight, new int[] {1, 1}, new int[] {1, 1}); // f[B, 4, 12, 12]
+    Tensor t2 = Kernels.reshape(conv1.bias, new int[] {1, 4, 1, 1}); // f[1, 4, 1, 1]
+    Tensor t3 = Kernels.add(t1, t2); // f[B, 4, 12, 12]
+    Tensor t4 = Kernels.reshape(t3, new int[] {B, 4, 144}); // f[B, 4, 144]
+    Tensor t5 = Kernels.sum(t4, new int[] {2}, true); // f[B, 4, 1]
+    Tensor t6 = Kernels.mulScalar(t5, 0.006944444444444444); // f[B, 4, 1]
+    Tensor t7 = Kernels.sum(t6, new int[] {0}, true); // f[1, 4, 1]
+    Tensor t8 = Kernels.mulScalar(t7, 1.0 / B); // f[1, 4, 1]
+    Tensor t9 = Kernels.sub(t4, t8); // f[B, 4, 144]
+    Tensor t10 = Kernels.mul(t9, t9); // f[B, 4, 144]
+    Tensor t11 = Kernels.sum(t10, new int[] {2}, true); // f[B, 4, 1]
+    Tensor t12 = Kernels.mulScalar(t11, 0.006944444444444444); // f[B, 4, 1]
+    Tensor t13 = Kernels.sum(t12, new int[] {0}, true); // f[1, 4, 1]
+    Tensor t14 = Kernels.mulScalar(t13, 1.0 / B); // f[1, 4, 1]
+    Tensor t15 = Kernels.addScalar(t14, 1.0E-5); // f[1, 4, 1]
+    Tensor t16 = Kernels.sqrt(t15); // f[1, 4, 1]
+    Tensor t17 = Kernels.div(t9, t16); // f[B, 4, 144]
+    updateRunningStats(bn1.runningMean, bn1.runningVar, t8, t14, 0.1, B * 144);
+    countBatch(bn1.numBatchesTracked);
+    Tensor t18 = Kernels.reshape(bn1.weight, new int[] {1, 4, 1}); // f[1, 4, 1]
+    Tensor t19 = Kernels.mul(t17, t18); // f[B, 4, 144]
+    Tensor t20 = Kernels.reshape(bn1.bias, new int[] {1, 4, 1}); // f[1, 4, 1]
+    Tensor t21 = Kernels.add(t19, t20); // f[B, 4, 144]
+    Tensor t22 = Kernels.reshape(t21, new int[] {B, 4, 12, 12}); // f[B, 4, 12, 12]
+    Tensor t23 = Kernels.relu(t22); // f[B, 4, 12, 12]
+    Tensor h = Kernels.maxPool2d(t23, new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0}); // f[B, 4, 6, 6]
+
+    // Cnn.java:25  h = avg.forward(F.relu(conv2.forward(h)));
+    Tensor t24 = Kernels.conv2d(h, conv2.weight, new int[] {2, 2}, new int[] {0, 0}); // f[B, 6, 2, 2]
+    Tensor t25 = Kernels.reshape(conv2.bias, new int[] {1, 6, 1, 1}); // f[1, 6, 1, 1]
+    Tensor t26 = Kernels.add(t24, t25); // f[B, 6, 2, 2]
+    Tensor t27 = Kernels.relu(t26); // f[B, 6, 2, 2]
+    Tensor h2 = Kernels.avgPool2d(t27, new int[] {2, 2}, new int[] {1, 1}, new int[] {0, 0}); // f[B, 6, 1, 1]
+
+    // Cnn.java:26  return fc.forward(drop.forward(flatten.forward(h)));
+    Tensor t28 = Kernels.reshape(h2, new int[] {B, 6}); // f[B, 6]
+    Tensor keep = dropoutMask(t28, 0.25); // f[B, 6]
+    Tensor t29 = Kernels.mul(t28, keep); // f[B, 6]
+    Tensor t30 = Kernels.permute(fc.weight, new int[] {1, 0}); // f[6, 3]
+    Tensor t31 = Kernels.matmul(t29, t30); // f[B, 3]
+    Tensor out = Kernels.add(t31, fc.bias); // f[B, 3]
+
+    if (GradMode.isEnabled() && anyRequiresGrad(x, conv1.weight, conv1.bias, bn1.weight, bn1.bias, conv2.weight, conv2.bias, fc.weight, fc.bias)) {
+      // One autograd node for the whole pass: its backward is the generated TrainingBackward.backward.
+      out.setGradFn(new TrainingBackward(x, conv1.weight, conv1.bias, bn1.weight, bn1.bias, conv2.weight, conv2.bias, fc.weight, fc.bias, keep, t9, t16, t17, t18, t23, h, t27, t29, t30, B));
+    }
+    return out;
+  }
+
+  /**
+   * The forward pass in evaluation mode.
+   */
+  private Tensor forwardEval(Tensor x) {
+    if (x.dim() != 4 || x.size(1) != 1 || x.size(2) != 12 || x.size(3) != 12) {
+      throw new IllegalArgumentException("CompiledCnn expects input of shape [B, 1, 12, 12], but got " + Arrays.toString(x.shape()));
+    }
+    int B = x.size(0);
+
+    // Cnn.java:24  Tensor h = pool.forward(F.relu(bn1.forward(conv1.forward(x))));
+    Tensor t1 = Kernels.conv2d(x, conv1.weight, new int[] {1, 1}, new int[] {1, 1}); // f[B, 4, 12, 12]
+    Tensor t2 = Kernels.reshape(conv1.bias, new int[] {1, 4, 1, 1}); // f[1, 4, 1, 1]
+    Tensor t3 = Kernels.add(t1, t2); // f[B, 4, 12, 12]
+    Tensor t4 = Kernels.reshape(t3, new int[] {B, 4, 144}); // f[B, 4, 144]
+    Tensor t5 = Kernels.reshape(bn1.runningMean, new int[] {1, 4, 1}); // f[1, 4, 1]
+    Tensor t6 = Kernels.sub(t4, t5); // f[B, 4, 144]
+    Tensor t7 = Kernels.reshape(bn1.runningVar, new int[] {1, 4, 1}); // f[1, 4, 1]
+    Tensor t8 = Kernels.addScalar(t7, 1.0E-5); // f[1, 4, 1]
+    Tensor t9 = Kernels.sqrt(t8); // f[1, 4, 1]
+    Tensor t10 = Kernels.div(t6, t9); // f[B, 4, 144]
+    Tensor t11 = Kernels.reshape(bn1.weight, new int[] {1, 4, 1}); // f[1, 4, 1]
+    Tensor t12 = Kernels.mul(t10, t11); // f[B, 4, 144]
+    Tensor t13 = Kernels.reshape(bn1.bias, new int[] {1, 4, 1}); // f[1, 4, 1]
+    Tensor t14 = Kernels.add(t12, t13); // f[B, 4, 144]
+    Tensor t15 = Kernels.reshape(t14, new int[] {B, 4, 12, 12}); // f[B, 4, 12, 12]
+    Tensor t16 = Kernels.relu(t15); // f[B, 4, 12, 12]
+    Tensor h = Kernels.maxPool2d(t16, new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0}); // f[B, 4, 6, 6]
+
+    // Cnn.java:25  h = avg.forward(F.relu(conv2.forward(h)));
+    Tensor t17 = Kernels.conv2d(h, conv2.weight, new int[] {2, 2}, new int[] {0, 0}); // f[B, 6, 2, 2]
+    Tensor t18 = Kernels.reshape(conv2.bias, new int[] {1, 6, 1, 1}); // f[1, 6, 1, 1]
+    Tensor t19 = Kernels.add(t17, t18); // f[B, 6, 2, 2]
+    Tensor t20 = Kernels.relu(t19); // f[B, 6, 2, 2]
+    Tensor h2 = Kernels.avgPool2d(t20, new int[] {2, 2}, new int[] {1, 1}, new int[] {0, 0}); // f[B, 6, 1, 1]
+
+    // Cnn.java:26  return fc.forward(drop.forward(flatten.forward(h)));
+    Tensor t21 = Kernels.reshape(h2, new int[] {B, 6}); // f[B, 6]
+    Tensor t22 = Kernels.permute(fc.weight, new int[] {1, 0}); // f[6, 3]
+    Tensor t23 = Kernels.matmul(t21, t22); // f[B, 3]
+    Tensor out = Kernels.add(t23, fc.bias); // f[B, 3]
+
+    if (GradMode.isEnabled() && anyRequiresGrad(x, conv1.weight, conv1.bias, bn1.weight, bn1.bias, conv2.weight, conv2.bias, fc.weight, fc.bias)) {
+      // One autograd node for the whole pass: its backward is the generated EvalBackward.backward.
+      out.setGradFn(new EvalBackward(x, conv1.weight, conv1.bias, bn1.weight, bn1.bias, conv2.weight, conv2.bias, fc.weight, fc.bias, t9, t10, t11, t16, h, t20, t21, t22, B));
+    }
+    return out;
+  }
+
+  /**
+   * Layers, output shapes, parameter count, FLOPs and saved-activation bytes per sample, computed at compile time.
+   */
+  public String summary() {
+    return SUMMARY;
+  }
+
+  private static boolean anyRequiresGrad(Tensor... tensors) {
+    for (Tensor t : tensors) {
+      if (t != null && t.requiresGrad()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The mask of {@code F.dropout}: 0 with probability p, else 1/(1-p), drawn from the default
+   * generator in the same order, so compiled and eager models agree under the same seed.
+   */
+  private static Tensor dropoutMask(Tensor x, double p) {
+    double keep = 1 / (1 - p);
+    Generator g = Generator.defaultGenerator();
+    int n = x.numel();
+    if (x.dtype() == DType.FLOAT64) {
+      double[] m = new double[n];
+      for (int i = 0; i < n; i++) {
+        m[i] = g.nextDouble() < p ? 0 : keep;
+      }
+      return Tensor.wrap(Storage.of(m), x.shape());
+    }
+    float[] m = new float[n];
+    for (int i = 0; i < n; i++) {
+      m[i] = g.nextDouble() < p ? 0f : (float) keep;
+    }
+    return Tensor.wrap(Storage.of(m), x.shape());
+  }
+
+  /**
+   * Batch norm's running statistics, as {@code F.batchNorm} updates them: running = (1 - momentum)
+   * running + momentum batch, with the unbiased variance.
+   */
+  private static void updateRunningStats(Tensor runningMean, Tensor runningVar, Tensor mean,
+      Tensor var, double momentum, int count) {
+    double[] m = mean.toDoubleArray();
+    double[] v = var.toDoubleArray();
+    double[] rm = runningMean.toDoubleArray();
+    double[] rv = runningVar.toDoubleArray();
+    double unbias = count / (count - 1.0);
+    for (int i = 0; i < rm.length; i++) {
+      rm[i] = (1 - momentum) * rm[i] + momentum * m[i];
+      rv[i] = (1 - momentum) * rv[i] + momentum * v[i] * unbias;
+    }
+    Kernels.copy(Tensor.of(rm), runningMean);
+    Kernels.copy(Tensor.of(rv), runningVar);
+  }
+
+  /**
+   * Adds one to batch norm's {@code num_batches_tracked}.
+   */
+  private static void countBatch(Tensor counter) {
+    counter.storage().setLong(counter.offset(), counter.getLong() + 1);
+  }
+
+  /**
+   * The backward pass of {@code forwardTraining}: the chain rule written out, from {@code dOut} = dL/d(output).
+   */
+  private static final class TrainingBackward extends Node {
+    private final Tensor x;
+
+    private final Tensor conv1Weight;
+
+    private final Tensor conv1Bias;
+
+    private final Tensor bn1Weight;
+
+    private final Tensor bn1Bias;
+
+    private final Tensor conv2Weight;
+
+    private final Tensor conv2Bias;
+
+    private final Tensor fcWeight;
+
+    private final Tensor fcBias;
+
+    private Tensor keep;
+
+    private Tensor t9;
+
+    private Tensor t16;
+
+    private Tensor t17;
+
+    private Tensor t18;
+
+    private Tensor t23;
+
+    private Tensor h;
+
+    private Tensor t27;
+
+    private Tensor t29;
+
+    private Tensor t30;
+
+    private final int B;
+
+    TrainingBackward(Tensor x, Tensor conv1Weight, Tensor conv1Bias, Tensor bn1Weight,
+        Tensor bn1Bias, Tensor conv2Weight, Tensor conv2Bias, Tensor fcWeight, Tensor fcBias,
+        Tensor keep, Tensor t9, Tensor t16, Tensor t17, Tensor t18, Tensor t23, Tensor h,
+        Tensor t27, Tensor t29, Tensor t30, int B) {
+      this.x = x;
+      this.conv1Weight = conv1Weight;
+      this.conv1Bias = conv1Bias;
+      this.bn1Weight = bn1Weight;
+      this.bn1Bias = bn1Bias;
+      this.conv2Weight = conv2Weight;
+      this.conv2Bias = conv2Bias;
+      this.fcWeight = fcWeight;
+      this.fcBias = fcBias;
+      this.keep = keep;
+      this.t9 = t9;
+      this.t16 = t16;
+      this.t17 = t17;
+      this.t18 = t18;
+      this.t23 = t23;
+      this.h = h;
+      this.t27 = t27;
+      this.t29 = t29;
+      this.t30 = t30;
+      this.B = B;
+    }
+
+    @Override
+    public Tensor[] inputs() {
+      return new Tensor[] {x, conv1Weight, conv1Bias, bn1Weight, bn1Bias, conv2Weight, conv2Bias, fcWeight, fcBias};
+    }
+
+    @Override
+    protected Tensor[] backward(Tensor dOut) {
+
+      // Cnn.java:26  return fc.forward(drop.forward(flatten.forward(h)));
+      Tensor dFcBias = Kernels.sumTo(dOut, new int[] {3}); // f[3]
+      Tensor g1 = Kernels.permute(t30, new int[] {1, 0}); // f[3, 6]
+      Tensor g2 = Kernels.permute(t29, new int[] {1, 0}); // f[6, B]
+      Tensor dT29 = Kernels.matmul(dOut, g1); // f[B, 6]
+      Tensor dT30 = Kernels.matmul(g2, dOut); // f[6, 3]
+      Tensor dFcWeight = Kernels.permute(dT30, new int[] {1, 0}); // f[3, 6]
+      Tensor dT28 = Kernels.mul(dT29, keep); // f[B, 6]
+      Tensor dH2 = Kernels.reshape(dT28, new int[] {B, 6, 1, 1}); // f[B, 6, 1, 1]
+
+      // Cnn.java:25  h = avg.forward(F.relu(conv2.forward(h)));
+      Tensor dT27 = Kernels.avgPool2dBackward(dH2, new int[] {B, 6, 2, 2}, new int[] {2, 2}, new int[] {1, 1}, new int[] {0, 0}); // f[B, 6, 2, 2]
+      Tensor g3 = Kernels.sign(t27); // f[B, 6, 2, 2]
+      Tensor dT26 = Kernels.mul(dT27, g3); // f[B, 6, 2, 2]
+      Tensor dT25 = Kernels.sumTo(dT26, new int[] {1, 6, 1, 1}); // f[1, 6, 1, 1]
+      Tensor dConv2Bias = Kernels.reshape(dT25, new int[] {6}); // f[6]
+      Tensor dH = Kernels.conv2dInputGrad(dT26, conv2Weight, new int[] {B, 4, 6, 6}, new int[] {2, 2}, new int[] {0, 0}); // f[B, 4, 6, 6]
+      Tensor dConv2Weight = Kernels.conv2dWeightGrad(dT26, h, new int[] {6, 4, 3, 3}, new int[] {2, 2}, new int[] {0, 0}); // f[6, 4, 3, 3]
+
+      // Cnn.java:24  Tensor h = pool.forward(F.relu(bn1.forward(conv1.forward(x))));
+      Tensor dT23 = Kernels.maxPool2dBackward(dH, t23, new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0}); // f[B, 4, 12, 12]
+      Tensor g4 = Kernels.sign(t23); // f[B, 4, 12, 12]
+      Tensor dT22 = Kernels.mul(dT23, g4); // f[B, 4, 12, 12]
+      Tensor dT21 = Kernels.reshape(dT22, new int[] {B, 4, 144}); // f[B, 4, 144]
+      Tensor dT20 = Kernels.sumTo(dT21, new int[] {1, 4, 1}); // f[1, 4, 1]
+      Tensor dBn1Bias = Kernels.reshape(dT20, new int[] {4}); // f[4]
+      Tensor dT17 = Kernels.mul(dT21, t18); // f[B, 4, 144]
+      Tensor g5 = Kernels.mul(dT21, t17); // f[B, 4, 144]
+      Tensor dT18 = Kernels.sumTo(g5, new int[] {1, 4, 1}); // f[1, 4, 1]
+      Tensor dBn1Weight = Kernels.reshape(dT18, new int[] {4}); // f[4]
+      Tensor g6 = Kernels.div(dT17, t16); // f[B, 4, 144]
+      Tensor g7 = Kernels.div(t17, t16); // f[B, 4, 144]
+      Tensor g8 = Kernels.mul(dT17, g7); // f[B, 4, 144]
+      Tensor g9 = Kernels.neg(g8); // f[B, 4, 144]
+      Tensor dT16 = Kernels.sumTo(g9, new int[] {1, 4, 1}); // f[1, 4, 1]
+      Tensor g10 = Kernels.mulScalar(t16, 2.0); // f[1, 4, 1]
+      Tensor dT15 = Kernels.div(dT16, g10); // f[1, 4, 1]
+      Tensor dT13 = Kernels.mulScalar(dT15, 1.0 / B); // f[1, 4, 1]
+      Tensor dT12 = Kernels.expand(dT13, new int[] {B, 4, 1}); // f[B, 4, 1]
+      Tensor dT11 = Kernels.mulScalar(dT12, 0.006944444444444444); // f[B, 4, 1]
+      Tensor dT10 = Kernels.expand(dT11, new int[] {B, 4, 144}); // f[B, 4, 144]
+      Tensor g11 = Kernels.mul(dT10, t9); // f[B, 4, 144]
+      Tensor g12 = Kernels.mul(dT10, t9); // f[B, 4, 144]
+      Tensor g13 = Kernels.add(g6, g11); // f[B, 4, 144]
+      Tensor dT9 = Kernels.add(g13, g12); // f[B, 4, 144]
+      Tensor g14 = Kernels.neg(dT9); // f[B, 4, 144]
+      Tensor dT8 = Kernels.sumTo(g14, new int[] {1, 4, 1}); // f[1, 4, 1]
+      Tensor dT7 = Kernels.mulScalar(dT8, 1.0 / B); // f[1, 4, 1]
+      Tensor dT6 = Kernels.expand(dT7, new int[] {B, 4, 1}); // f[B, 4, 1]
+      Tensor dT5 = Kernels.mulScalar(dT6, 0.006944444444444444); // f[B, 4, 1]
+      Tensor g15 = Kernels.expand(dT5, new int[] {B, 4, 144}); // f[B, 4, 144]
+      Tensor dT4 = Kernels.add(dT9, g15); // f[B, 4, 144]
+      Tensor dT3 = Kernels.reshape(dT4, new int[] {B, 4, 12, 12}); // f[B, 4, 12, 12]
+      Tensor dT2 = Kernels.sumTo(dT3, new int[] {1, 4, 1, 1}); // f[1, 4, 1, 1]
+      Tensor dConv1Bias = Kernels.reshape(dT2, new int[] {4}); // f[4]
+      Tensor dConv1Weight = Kernels.conv2dWeightGrad(dT3, x, new int[] {4, 1, 3, 3}, new int[] {1, 1}, new int[] {1, 1}); // f[4, 1, 3, 3]
+
+      Tensor dX = null;
+      if (x.requiresGrad()) {
+        dX = Kernels.conv2dInputGrad(dT3, conv1Weight, new int[] {B, 1, 12, 12}, new int[] {1, 1}, new int[] {1, 1}); // f[B, 1, 12, 12]
+      }
+
+      return new Tensor[] {dX, dConv1Weight, dConv1Bias, dBn1Weight, dBn1Bias, dConv2Weight, dConv2Bias, dFcWeight, dFcBias};
+    }
+
+    @Override
+    protected void releaseSaved() {
+      keep = null;
+      t9 = null;
+      t16 = null;
+      t17 = null;
+      t18 = null;
+      t23 = null;
+      h = null;
+      t27 = null;
+      t29 = null;
+      t30 = null;
+    }
+
+    @Override
+    public String name() {
+      return "CompiledCnnTrainingBackward";
+    }
+  }
+
+  /**
+   * The backward pass of {@code forwardEval}: the chain rule written out, from {@code dOut} = dL/d(output).
+   */
+  private static final class EvalBackward extends Node {
+    private final Tensor x;
+
+    private final Tensor conv1Weight;
+
+    private final Tensor conv1Bias;
+
+    private final Tensor bn1Weight;
+
+    private final Tensor bn1Bias;
+
+    private final Tensor conv2Weight;
+
+    private final Tensor conv2Bias;
+
+    private final Tensor fcWeight;
+
+    private final Tensor fcBias;
+
+    private Tensor t9;
+
+    private Tensor t10;
+
+    private Tensor t11;
+
+    private Tensor t16;
+
+    private Tensor h;
+
+    private Tensor t20;
+
+    private Tensor t21;
+
+    private Tensor t22;
+
+    private final int B;
+
+    EvalBackward(Tensor x, Tensor conv1Weight, Tensor conv1Bias, Tensor bn1Weight, Tensor bn1Bias,
+        Tensor conv2Weight, Tensor conv2Bias, Tensor fcWeight, Tensor fcBias, Tensor t9, Tensor t10,
+        Tensor t11, Tensor t16, Tensor h, Tensor t20, Tensor t21, Tensor t22, int B) {
+      this.x = x;
+      this.conv1Weight = conv1Weight;
+      this.conv1Bias = conv1Bias;
+      this.bn1Weight = bn1Weight;
+      this.bn1Bias = bn1Bias;
+      this.conv2Weight = conv2Weight;
+      this.conv2Bias = conv2Bias;
+      this.fcWeight = fcWeight;
+      this.fcBias = fcBias;
+      this.t9 = t9;
+      this.t10 = t10;
+      this.t11 = t11;
+      this.t16 = t16;
+      this.h = h;
+      this.t20 = t20;
+      this.t21 = t21;
+      this.t22 = t22;
+      this.B = B;
+    }
+
+    @Override
+    public Tensor[] inputs() {
+      return new Tensor[] {x, conv1Weight, conv1Bias, bn1Weight, bn1Bias, conv2Weight, conv2Bias, fcWeight, fcBias};
+    }
+
+    @Override
+    protected Tensor[] backward(Tensor dOut) {
+
+      // Cnn.java:26  return fc.forward(drop.forward(flatten.forward(h)));
+      Tensor dFcBias = Kernels.sumTo(dOut, new int[] {3}); // f[3]
+      Tensor g1 = Kernels.permute(t22, new int[] {1, 0}); // f[3, 6]
+      Tensor g2 = Kernels.permute(t21, new int[] {1, 0}); // f[6, B]
+      Tensor dT21 = Kernels.matmul(dOut, g1); // f[B, 6]
+      Tensor dT22 = Kernels.matmul(g2, dOut); // f[6, 3]
+      Tensor dFcWeight = Kernels.permute(dT22, new int[] {1, 0}); // f[3, 6]
+      Tensor dH2 = Kernels.reshape(dT21, new int[] {B, 6, 1, 1}); // f[B, 6, 1, 1]
+
+      // Cnn.java:25  h = avg.forward(F.relu(conv2.forward(h)));
+      Tensor dT20 = Kernels.avgPool2dBackward(dH2, new int[] {B, 6, 2, 2}, new int[] {2, 2}, new int[] {1, 1}, new int[] {0, 0}); // f[B, 6, 2, 2]
+      Tensor g3 = Kernels.sign(t20); // f[B, 6, 2, 2]
+      Tensor dT19 = Kernels.mul(dT20, g3); // f[B, 6, 2, 2]
+      Tensor dT18 = Kernels.sumTo(dT19, new int[] {1, 6, 1, 1}); // f[1, 6, 1, 1]
+      Tensor dConv2Bias = Kernels.reshape(dT18, new int[] {6}); // f[6]
+      Tensor dH = Kernels.conv2dInputGrad(dT19, conv2Weight, new int[] {B, 4, 6, 6}, new int[] {2, 2}, new int[] {0, 0}); // f[B, 4, 6, 6]
+      Tensor dConv2Weight = Kernels.conv2dWeightGrad(dT19, h, new int[] {6, 4, 3, 3}, new int[] {2, 2}, new int[] {0, 0}); // f[6, 4, 3, 3]
+
+      // Cnn.java:24  Tensor h = pool.forward(F.relu(bn1.forward(conv1.forward(x))));
+      Tensor dT16 = Kernels.maxPool2dBackward(dH, t16, new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0}); // f[B, 4, 12, 12]
+      Tensor g4 = Kernels.sign(t16); // f[B, 4, 12, 12]
+      Tensor dT15 = Kernels.mul(dT16, g4); // f[B, 4, 12, 12]
+      Tensor dT14 = Kernels.reshape(dT15, new int[] {B, 4, 144}); // f[B, 4, 144]
+      Tensor dT13 = Kernels.sumTo(dT14, new int[] {1, 4, 1}); // f[1, 4, 1]
+      Tensor dBn1Bias = Kernels.reshape(dT13, new int[] {4}); // f[4]
+      Tensor dT10 = Kernels.mul(dT14, t11); // f[B, 4, 144]
+      Tensor g5 = Kernels.mul(dT14, t10); // f[B, 4, 144]
+      Tensor dT11 = Kernels.sumTo(g5, new int[] {1, 4, 1}); // f[1, 4, 1]
+      Tensor dBn1Weight = Kernels.reshape(dT11, new int[] {4}); // f[4]
+      Tensor dT6 = Kernels.div(dT10, t9); // f[B, 4, 144]
+      Tensor dT3 = Kernels.reshape(dT6, new int[] {B, 4, 12, 12}); // f[B, 4, 12, 12]
+      Tensor dT2 = Kernels.sumTo(dT3, new int[] {1, 4, 1, 1}); // f[1, 4, 1, 1]
+      Tensor dConv1Bias = Kernels.reshape(dT2, new int[] {4}); // f[4]
+      Tensor dConv1Weight = Kernels.conv2dWeightGrad(dT3, x, new int[] {4, 1, 3, 3}, new int[] {1, 1}, new int[] {1, 1}); // f[4, 1, 3, 3]
+
+      Tensor dX = null;
+      if (x.requiresGrad()) {
+        dX = Kernels.conv2dInputGrad(dT3, conv1Weight, new int[] {B, 1, 12, 12}, new int[] {1, 1}, new int[] {1, 1}); // f[B, 1, 12, 12]
+      }
+
+      return new Tensor[] {dX, dConv1Weight, dConv1Bias, dBn1Weight, dBn1Bias, dConv2Weight, dConv2Bias, dFcWeight, dFcBias};
+    }
+
+    @Override
+    protected void releaseSaved() {
+      t9 = null;
+      t10 = null;
+      t11 = null;
+      t16 = null;
+      h = null;
+      t20 = null;
+      t21 = null;
+      t22 = null;
+    }
+
+    @Override
+    public String name() {
+      return "CompiledCnnEvalBackward";
+    }
+  }
+}
