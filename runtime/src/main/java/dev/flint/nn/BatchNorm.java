@@ -11,24 +11,26 @@ import java.util.Arrays;
  * and the running statistics move toward the batch's with {@code momentum}, using the unbiased
  * variance: {@code running = (1 − momentum)·running + momentum·batch}. In evaluation mode the running
  * statistics are used. State-dict names: {@code weight}, {@code bias}, {@code running_mean},
- * {@code running_var}, {@code num_batches_tracked} (INT64), as PyTorch's.
+ * {@code running_var}, {@code num_batches_tracked} (INT64), as PyTorch's. Without {@code affine} there
+ * is no weight and bias (the fields are null); without {@code trackRunningStats} there are no buffers
+ * and batch statistics are used in evaluation mode too.
  */
 public abstract class BatchNorm extends Module {
-  /** The per-channel scale {@code [C]}, initially 1. */
+  /** The per-channel scale {@code [C]}, initially 1; null without {@code affine}. */
   public final Tensor weight;
-  /** The per-channel shift {@code [C]}, initially 0. */
+  /** The per-channel shift {@code [C]}, initially 0; null without {@code affine}. */
   public final Tensor bias;
-  /** The running mean {@code [C]} ({@code running_mean}), initially 0. */
+  /** The running mean {@code [C]} ({@code running_mean}), initially 0; null without {@code trackRunningStats}. */
   public final Tensor runningMean;
-  /** The running unbiased variance {@code [C]} ({@code running_var}), initially 1. */
+  /** The running unbiased variance {@code [C]} ({@code running_var}), initially 1; null without tracking. */
   public final Tensor runningVar;
-  /** The number of training batches seen (0-d INT64, {@code num_batches_tracked}). */
+  /** The number of training batches seen (0-d INT64, {@code num_batches_tracked}); null without tracking. */
   public final Tensor numBatchesTracked;
   private final int numFeatures;
   private final double eps;
   private final double momentum;
 
-  protected BatchNorm(int numFeatures, double eps, double momentum) {
+  protected BatchNorm(int numFeatures, double eps, double momentum, boolean affine, boolean trackRunningStats) {
     if (numFeatures <= 0) {
       throw new IllegalArgumentException(getClass().getSimpleName() + ": num_features must be positive, but got "
           + numFeatures);
@@ -40,11 +42,11 @@ public abstract class BatchNorm extends Module {
     this.numFeatures = numFeatures;
     this.eps = eps;
     this.momentum = momentum;
-    this.weight = registerParameter("weight", Tensor.ones(numFeatures));
-    this.bias = registerParameter("bias", Tensor.zeros(numFeatures));
-    this.runningMean = registerBuffer("running_mean", Tensor.zeros(numFeatures));
-    this.runningVar = registerBuffer("running_var", Tensor.ones(numFeatures));
-    this.numBatchesTracked = registerBuffer("num_batches_tracked", Tensor.zeros(DType.INT64));
+    this.weight = affine ? registerParameter("weight", Tensor.ones(numFeatures)) : null;
+    this.bias = affine ? registerParameter("bias", Tensor.zeros(numFeatures)) : null;
+    this.runningMean = trackRunningStats ? registerBuffer("running_mean", Tensor.zeros(numFeatures)) : null;
+    this.runningVar = trackRunningStats ? registerBuffer("running_var", Tensor.ones(numFeatures)) : null;
+    this.numBatchesTracked = trackRunningStats ? registerBuffer("num_batches_tracked", Tensor.zeros(DType.INT64)) : null;
   }
 
   /** Fails unless {@code input} has a rank this layer accepts. */
@@ -58,10 +60,12 @@ public abstract class BatchNorm extends Module {
       throw new IllegalArgumentException(this + " expects input with " + numFeatures + " channels in dimension 1, "
           + "but got shape " + Arrays.toString(input.shapeRef()));
     }
-    if (isTraining()) {
+    if (isTraining() && numBatchesTracked != null) {
       numBatchesTracked.storage().setLong(numBatchesTracked.offset(), numBatchesTracked.getLong() + 1);
     }
-    return F.batchNorm(input, runningMean, runningVar, weight, bias, isTraining(), momentum, eps);
+    // Without running statistics there is nothing else to normalize with, so eval uses the batch's too.
+    boolean batchStats = isTraining() || runningMean == null;
+    return F.batchNorm(input, runningMean, runningVar, weight, bias, batchStats, momentum, eps);
   }
 
   public int numFeatures() {
@@ -71,6 +75,6 @@ public abstract class BatchNorm extends Module {
   @Override
   protected String extraRepr() {
     return numFeatures + ", eps=" + Repr.num(eps) + ", momentum=" + Repr.num(momentum)
-        + ", affine=True, track_running_stats=True";
+        + ", affine=" + Repr.bool(weight != null) + ", track_running_stats=" + Repr.bool(runningMean != null);
   }
 }

@@ -13,7 +13,12 @@ public class BatchNorm1d extends BatchNorm {
   }
 
   public BatchNorm1d(int numFeatures, double eps, double momentum) {
-    super(numFeatures, eps, momentum);
+    this(numFeatures, eps, momentum, true, true);
+  }
+
+  /** With {@code affine} false there is no weight and bias; with {@code trackRunningStats} false, no running statistics. */
+  public BatchNorm1d(int numFeatures, double eps, double momentum, boolean affine, boolean trackRunningStats) {
+    super(numFeatures, eps, momentum, affine, trackRunningStats);
   }
 
   @Override

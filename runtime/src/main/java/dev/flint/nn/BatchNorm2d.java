@@ -13,7 +13,12 @@ public class BatchNorm2d extends BatchNorm {
   }
 
   public BatchNorm2d(int numFeatures, double eps, double momentum) {
-    super(numFeatures, eps, momentum);
+    this(numFeatures, eps, momentum, true, true);
+  }
+
+  /** With {@code affine} false there is no weight and bias; with {@code trackRunningStats} false, no running statistics. */
+  public BatchNorm2d(int numFeatures, double eps, double momentum, boolean affine, boolean trackRunningStats) {
+    super(numFeatures, eps, momentum, affine, trackRunningStats);
   }
 
   @Override

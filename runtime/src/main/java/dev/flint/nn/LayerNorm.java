@@ -11,9 +11,9 @@ import dev.flint.tensor.Tensor;
  * have {@code normalizedShape} (initially ones and zeros). Default eps 1e-5.
  */
 public class LayerNorm extends Module {
-  /** The elementwise scale, shaped {@code normalizedShape}. */
+  /** The elementwise scale, shaped {@code normalizedShape}; null without elementwise affine. */
   public final Tensor weight;
-  /** The elementwise shift, shaped {@code normalizedShape}. */
+  /** The elementwise shift, shaped {@code normalizedShape}; null without elementwise affine. */
   public final Tensor bias;
   private final int[] normalizedShape;
   private final double eps;
@@ -24,6 +24,11 @@ public class LayerNorm extends Module {
   }
 
   public LayerNorm(int[] normalizedShape, double eps) {
+    this(normalizedShape, eps, true);
+  }
+
+  /** With {@code elementwiseAffine} false there is no weight and bias (the fields are null). */
+  public LayerNorm(int[] normalizedShape, double eps, boolean elementwiseAffine) {
     if (normalizedShape.length == 0) {
       throw new IllegalArgumentException("LayerNorm: normalized_shape must name at least one dimension");
     }
@@ -35,8 +40,8 @@ public class LayerNorm extends Module {
     }
     this.normalizedShape = normalizedShape.clone();
     this.eps = eps;
-    this.weight = registerParameter("weight", Tensor.ones(normalizedShape));
-    this.bias = registerParameter("bias", Tensor.zeros(normalizedShape));
+    this.weight = elementwiseAffine ? registerParameter("weight", Tensor.ones(normalizedShape)) : null;
+    this.bias = elementwiseAffine ? registerParameter("bias", Tensor.zeros(normalizedShape)) : null;
   }
 
   @Override
@@ -46,6 +51,6 @@ public class LayerNorm extends Module {
 
   @Override
   protected String extraRepr() {
-    return Repr.tuple(normalizedShape) + ", eps=" + Repr.num(eps) + ", elementwise_affine=True";
+    return Repr.tuple(normalizedShape) + ", eps=" + Repr.num(eps) + ", elementwise_affine=" + Repr.bool(weight != null);
   }
 }

@@ -90,6 +90,21 @@ class BatchNormTest {
   }
 
   @Test
+  void withoutAffineOrRunningStatistics() {
+    BatchNorm1d plain = new BatchNorm1d(2, 1e-5, 0.1, false, false);
+    assertEquals(List.of(), List.copyOf(plain.stateDict().keySet()));
+    assertEquals("BatchNorm1d(2, eps=1e-05, momentum=0.1, affine=False, track_running_stats=False)", plain.toString());
+    plain.eval();   // no running statistics: batch statistics even in eval, as PyTorch
+    double a = 1 / Math.sqrt(1 + EPS);
+    assertArrayEquals(new double[] {-a, -a, a, a}, plain.forward(Tensor.of(new double[][] {{1, 2}, {3, 4}})).toDoubleArray(),
+        1e-12);
+    LayerNorm ln = new LayerNorm(new int[] {2}, 1e-5, false);
+    assertEquals(0, ln.numParameters());
+    assertEquals("LayerNorm((2,), eps=1e-05, elementwise_affine=False)", ln.toString());
+    assertArrayEquals(new double[] {-a, a}, ln.forward(Tensor.of(new double[] {5, 7})).toDoubleArray(), 1e-12);
+  }
+
+  @Test
   void clearErrors() {
     BatchNorm1d bn = new BatchNorm1d(3);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> bn.forward(Tensor.zeros(4, 5)));
