@@ -635,6 +635,49 @@ public final class Tensor {
     return where(condition, a, a.scalarLike(b));
   }
 
+  /** The elementwise maximum of two tensors, broadcast ({@code torch.maximum}); the gradient goes to the larger. */
+  public Tensor maximum(Tensor other) {
+    return where(ge(other), this, other);
+  }
+
+  /** The elementwise minimum of two tensors, broadcast ({@code torch.minimum}). */
+  public Tensor minimum(Tensor other) {
+    return where(le(other), this, other);
+  }
+
+  /** This tensor with {@code value} where {@code mask} is true ({@code masked_fill}); differentiable elsewhere. */
+  public Tensor maskedFill(Tensor mask, double value) {
+    return where(mask, scalarLike(value).to(dtype()), this);
+  }
+
+  /** {@code x * x}. */
+  public Tensor square() {
+    return mul(this);
+  }
+
+  /**
+   * Whether both tensors have the same shape and {@code |a - b| <= atol + rtol * |b|} elementwise
+   * ({@code torch.allclose}; NaNs are never close).
+   */
+  public boolean allclose(Tensor other, double rtol, double atol) {
+    if (!Arrays.equals(shape, other.shape)) {
+      return false;
+    }
+    double[] a = toDoubleArray();
+    double[] b = other.toDoubleArray();
+    for (int i = 0; i < a.length; i++) {
+      if (!(Math.abs(a[i] - b[i]) <= atol + rtol * Math.abs(b[i])) && a[i] != b[i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@link #allclose(Tensor, double, double)} with PyTorch's defaults {@code rtol=1e-5, atol=1e-8}. */
+  public boolean allclose(Tensor other) {
+    return allclose(other, 1e-5, 1e-8);
+  }
+
   // ---------------------------------------------------------------- matmul
 
   /**

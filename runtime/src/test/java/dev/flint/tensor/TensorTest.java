@@ -33,7 +33,34 @@ class TensorTest {
     assertArrayEquals(new float[] {1, 0, 0, 0, 7, 7, 1, 0, 0, 0, 7, 7}, c.toFloatArray());
   }
 
+  @Test
+  void readmeExamplePrintsWhatTheReadmeSays() {
+    Tensor x = Tensor.of(new float[][] {{1, 0}, {-1, 1}}).requiresGrad(true);
+    Tensor z = x.pow(2).sum();
+    z.backward();
+    assertEquals("tensor(3., grad_fn=<SumBackward>)", z.toString());
+    assertEquals("tensor([[ 2.,  0.],\n        [-2.,  2.]])", x.grad().toString());
+    Tensor w = Tensor.of(new float[][] {{1, 2, 3}, {4, 5, 6}});
+    assertEquals("tensor([[1., 2., 3.],\n        [3., 3., 3.]], grad_fn=<MatmulBackward>)",
+        x.matmul(w).toString());
+  }
+
   // ------------------------------------------------------------ elementwise
+
+  @Test
+  void maximumMinimumMaskedFillAllclose() {
+    Tensor a = Tensor.of(new float[] {1, 5, -2});
+    Tensor b = Tensor.of(new float[] {3, 4, -2});
+    assertArrayEquals(new float[] {3, 5, -2}, a.maximum(b).toFloatArray());
+    assertArrayEquals(new float[] {1, 4, -2}, a.minimum(b).toFloatArray());
+    assertArrayEquals(new float[] {1, 0, -2}, a.maskedFill(a.gt(2), 0).toFloatArray());
+    assertArrayEquals(new float[] {1, 25, 4}, a.square().toFloatArray());
+    assertTrue(a.allclose(a.add(1e-7)));
+    assertFalse(a.allclose(b));
+    assertFalse(a.allclose(Tensor.of(new float[] {1, 5})));
+    GradCheck.checkEach(x -> x[0].maximum(x[1]).mul(x[0].minimum(x[1])),
+        Tensor.of(new double[] {1, 5, -2.5}), Tensor.of(new double[] {3, 4, -2}));
+  }
 
   @Test
   void arithmeticBroadcastsLikePyTorch() {
