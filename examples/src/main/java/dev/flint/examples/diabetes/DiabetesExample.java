@@ -8,13 +8,11 @@ import dev.flint.examples.training.LossCurve;
 import dev.flint.examples.training.Predictions;
 import dev.flint.examples.training.ProgressBar;
 import dev.flint.examples.training.RunOptions;
+import dev.flint.examples.training.TextFiles;
 import dev.flint.examples.training.Training;
 import dev.flint.nn.MSELoss;
 import dev.flint.optim.SGD;
 import dev.flint.tensor.Generator;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -83,26 +81,28 @@ public final class DiabetesExample {
     SGD optimizer = new SGD(model.parameters(), LR).momentum(MOMENTUM).weightDecay(WEIGHT_DECAY);
     System.out.printf(Locale.ROOT, "diabetes: %d train, %d valid, %d test samples; %s model%n",
         data.train().size(), data.valid().size(), data.test().size(), Training.mode(model));
-    System.out.println(model);
+    // A compiled model prints the processor's report: shapes, parameters, FLOPs, saved bytes.
+    System.out.println(model instanceof CompiledDiabetesNet compiled ? compiled.summary() : model);
 
     Path best = options.out().resolve("best.safetensors");
-    ensureDirectory(options.out());
+    TextFiles.createDirectories(options.out());
     LossCurve curve = new LossCurve("diabetes: MSE of the standardized target");
     double bestValid = Double.POSITIVE_INFINITY;
     int bestEpoch = 0;
     long start = System.nanoTime();
     for (int epoch = 1; epoch <= options.epochs(); epoch++) {
-      ProgressBar bar = ProgressBar.create(Training.epochLabel(epoch, options.epochs()), trainLoader.size());
-      double trainLoss = Training.trainEpoch(model, trainLoader, lossFn, optimizer, bar);
-      double validLoss = Training.evaluate(model, validLoader, lossFn);
-      curve.add(trainLoss, validLoss);
-      boolean improved = validLoss < bestValid;
-      if (improved) {
-        bestValid = validLoss;
-        bestEpoch = epoch;
-        model.save(best); // atomic: a crash mid-save keeps the previous best
+      try (ProgressBar bar = ProgressBar.create(Training.epochLabel(epoch, options.epochs()), trainLoader.size())) {
+        double trainLoss = Training.trainEpoch(model, trainLoader, lossFn, optimizer, bar);
+        double validLoss = Training.evaluate(model, validLoader, lossFn);
+        curve.add(trainLoss, validLoss);
+        boolean improved = validLoss < bestValid;
+        if (improved) {
+          bestValid = validLoss;
+          bestEpoch = epoch;
+          model.save(best); // atomic: a crash mid-save keeps the previous best
+        }
+        bar.close(String.format(Locale.ROOT, "valid_loss=%.4f%s", validLoss, improved ? " *saved*" : ""));
       }
-      bar.close(String.format(Locale.ROOT, "valid_loss=%.4f%s", validLoss, improved ? " *saved*" : ""));
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     curve.writeSvg(options.out().resolve("loss.svg"));
@@ -172,13 +172,5 @@ public final class DiabetesExample {
       tot += (y[i] - mean) * (y[i] - mean);
     }
     return 1 - res / tot;
-  }
-
-  private static void ensureDirectory(Path dir) {
-    try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the output directory " + dir.toAbsolutePath() + ": " + e.getMessage(), e);
-    }
   }
 }

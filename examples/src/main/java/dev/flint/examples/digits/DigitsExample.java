@@ -8,13 +8,11 @@ import dev.flint.examples.training.LossCurve;
 import dev.flint.examples.training.Predictions;
 import dev.flint.examples.training.ProgressBar;
 import dev.flint.examples.training.RunOptions;
+import dev.flint.examples.training.TextFiles;
 import dev.flint.examples.training.Training;
 import dev.flint.nn.CrossEntropyLoss;
 import dev.flint.optim.Adam;
 import dev.flint.tensor.Generator;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -81,28 +79,30 @@ public final class DigitsExample {
     Adam optimizer = new Adam(model.parameters(), LR);
     System.out.printf(Locale.ROOT, "digits: %d train, %d valid, %d test images of 8x8 pixels; %s model%n",
         data.train().size(), data.valid().size(), data.test().size(), Training.mode(model));
-    System.out.println(model);
+    // A compiled model prints the processor's report: shapes, parameters, FLOPs, saved bytes.
+    System.out.println(model instanceof CompiledDigitsNet compiled ? compiled.summary() : model);
 
-    createDirectories(options.out());
+    TextFiles.createDirectories(options.out());
     Path best = options.out().resolve("best.safetensors");
     LossCurve curve = new LossCurve("digits: cross-entropy loss");
     double bestValid = Double.POSITIVE_INFINITY;
     int bestEpoch = 0;
     long start = System.nanoTime();
     for (int epoch = 1; epoch <= options.epochs(); epoch++) {
-      ProgressBar bar = ProgressBar.create(Training.epochLabel(epoch, options.epochs()), trainLoader.size());
-      double trainLoss = Training.trainEpoch(model, trainLoader, lossFn, optimizer, bar);
-      double validLoss = Training.evaluate(model, validLoader, lossFn);
-      double validAccuracy = accuracy(model, validLoader);
-      curve.add(trainLoss, validLoss);
-      boolean improved = validLoss < bestValid;
-      if (improved) {
-        bestValid = validLoss;
-        bestEpoch = epoch;
-        model.save(best);
+      try (ProgressBar bar = ProgressBar.create(Training.epochLabel(epoch, options.epochs()), trainLoader.size())) {
+        double trainLoss = Training.trainEpoch(model, trainLoader, lossFn, optimizer, bar);
+        double validLoss = Training.evaluate(model, validLoader, lossFn);
+        double validAccuracy = accuracy(model, validLoader);
+        curve.add(trainLoss, validLoss);
+        boolean improved = validLoss < bestValid;
+        if (improved) {
+          bestValid = validLoss;
+          bestEpoch = epoch;
+          model.save(best);
+        }
+        bar.close(String.format(Locale.ROOT, "valid_loss=%.4f valid_acc=%.1f%%%s",
+            validLoss, 100 * validAccuracy, improved ? " *saved*" : ""));
       }
-      bar.close(String.format(Locale.ROOT, "valid_loss=%.4f valid_acc=%.1f%%%s",
-          validLoss, 100 * validAccuracy, improved ? " *saved*" : ""));
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     curve.writeSvg(options.out().resolve("loss.svg"));
@@ -170,13 +170,5 @@ public final class DigitsExample {
       }
     }
     return new long[][] {labels, predicted};
-  }
-
-  private static void createDirectories(Path dir) {
-    try {
-      Files.createDirectories(dir);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the output directory " + dir.toAbsolutePath() + ": " + e.getMessage(), e);
-    }
   }
 }

@@ -41,4 +41,13 @@ public final class TextFiles {
       }
     }
   }
+
+  /** Creates {@code dir} and its missing parents; fails with the absolute path when it cannot. */
+  public static void createDirectories(Path dir) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the output directory " + dir.toAbsolutePath() + ": " + e, e);
+    }
+  }
 }
