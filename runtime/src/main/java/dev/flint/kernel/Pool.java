@@ -19,13 +19,15 @@ public final class Pool {
     Window g = new Window("max_pool2d", x, kH, kW, sH, sW, pH, pW);
     double[] in = x.toDoubleArray();
     double[] out = new double[g.planes * g.ho * g.wo];
-    for (int plane = 0; plane < g.planes; plane++) {
-      for (int i = 0; i < g.ho; i++) {
-        for (int j = 0; j < g.wo; j++) {
-          out[(plane * g.ho + i) * g.wo + j] = in[g.argmax(in, plane, i, j)];
+    Parallel.forRange(g.planes, g.work(), (from, to) -> {
+      for (int plane = from; plane < to; plane++) {
+        for (int i = 0; i < g.ho; i++) {
+          for (int j = 0; j < g.wo; j++) {
+            out[(plane * g.ho + i) * g.wo + j] = in[g.argmax(in, plane, i, j)];
+          }
         }
       }
-    }
+    });
     return g.result(out, x.dtype(), g.outShape());
   }
 
@@ -36,13 +38,15 @@ public final class Pool {
     double[] in = x.toDoubleArray();
     double[] gout = gy.toDoubleArray();
     double[] dx = new double[in.length];
-    for (int plane = 0; plane < g.planes; plane++) {
-      for (int i = 0; i < g.ho; i++) {
-        for (int j = 0; j < g.wo; j++) {
-          dx[g.argmax(in, plane, i, j)] += gout[(plane * g.ho + i) * g.wo + j];
+    Parallel.forRange(g.planes, g.work(), (from, to) -> {
+      for (int plane = from; plane < to; plane++) {
+        for (int i = 0; i < g.ho; i++) {
+          for (int j = 0; j < g.wo; j++) {
+            dx[g.argmax(in, plane, i, j)] += gout[(plane * g.ho + i) * g.wo + j];
+          }
         }
       }
-    }
+    });
     return g.result(dx, gy.dtype(), x.shapeRef());
   }
 
@@ -52,19 +56,21 @@ public final class Pool {
     double[] in = x.toDoubleArray();
     double[] out = new double[g.planes * g.ho * g.wo];
     double scale = 1.0 / (kH * kW);
-    for (int plane = 0; plane < g.planes; plane++) {
-      for (int i = 0; i < g.ho; i++) {
-        for (int j = 0; j < g.wo; j++) {
-          double s = 0;
-          for (int a = Math.max(0, i * sH - pH); a < Math.min(g.h, i * sH - pH + kH); a++) {
-            for (int b = Math.max(0, j * sW - pW); b < Math.min(g.w, j * sW - pW + kW); b++) {
-              s += in[(plane * g.h + a) * g.w + b];
+    Parallel.forRange(g.planes, g.work(), (from, to) -> {
+      for (int plane = from; plane < to; plane++) {
+        for (int i = 0; i < g.ho; i++) {
+          for (int j = 0; j < g.wo; j++) {
+            double s = 0;
+            for (int a = Math.max(0, i * sH - pH); a < Math.min(g.h, i * sH - pH + kH); a++) {
+              for (int b = Math.max(0, j * sW - pW); b < Math.min(g.w, j * sW - pW + kW); b++) {
+                s += in[(plane * g.h + a) * g.w + b];
+              }
             }
+            out[(plane * g.ho + i) * g.wo + j] = s * scale;
           }
-          out[(plane * g.ho + i) * g.wo + j] = s * scale;
         }
       }
-    }
+    });
     return g.result(out, x.dtype(), g.outShape());
   }
 
@@ -75,18 +81,20 @@ public final class Pool {
     double[] gout = gy.toDoubleArray();
     double[] dx = new double[g.planes * g.h * g.w];
     double scale = 1.0 / (kH * kW);
-    for (int plane = 0; plane < g.planes; plane++) {
-      for (int i = 0; i < g.ho; i++) {
-        for (int j = 0; j < g.wo; j++) {
-          double share = gout[(plane * g.ho + i) * g.wo + j] * scale;
-          for (int a = Math.max(0, i * sH - pH); a < Math.min(g.h, i * sH - pH + kH); a++) {
-            for (int b = Math.max(0, j * sW - pW); b < Math.min(g.w, j * sW - pW + kW); b++) {
-              dx[(plane * g.h + a) * g.w + b] += share;
+    Parallel.forRange(g.planes, g.work(), (from, to) -> {
+      for (int plane = from; plane < to; plane++) {
+        for (int i = 0; i < g.ho; i++) {
+          for (int j = 0; j < g.wo; j++) {
+            double share = gout[(plane * g.ho + i) * g.wo + j] * scale;
+            for (int a = Math.max(0, i * sH - pH); a < Math.min(g.h, i * sH - pH + kH); a++) {
+              for (int b = Math.max(0, j * sW - pW); b < Math.min(g.w, j * sW - pW + kW); b++) {
+                dx[(plane * g.h + a) * g.w + b] += share;
+              }
             }
           }
         }
       }
-    }
+    });
     return g.result(dx, gy.dtype(), inShape);
   }
 
@@ -132,6 +140,11 @@ public final class Pool {
       this.pw = pw;
       this.ho = Conv.outputSize(h, kh, sh, ph);
       this.wo = Conv.outputSize(w, kw, sw, pw);
+    }
+
+    /** A rough operation count, for deciding whether to split planes over threads. */
+    long work() {
+      return (long) planes * (h * w + (long) ho * wo * kh * kw);
     }
 
     int[] outShape() {

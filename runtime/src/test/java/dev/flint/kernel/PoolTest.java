@@ -84,6 +84,27 @@ class PoolTest {
   }
 
   @Test
+  void threadedPlanesAgreeWithOneThread() {
+    Tensor x = ConvTest.random(new Generator(8), 8, 16, 20, 20);   // big enough to split over planes
+    Tensor g = ConvTest.random(new Generator(9), 8, 16, 10, 10);
+    int before = dev.flint.Flint.getNumThreads();
+    try {
+      dev.flint.Flint.setNumThreads(3);
+      double[][] threaded = {Pool.maxPool2d(x, 2, 2, 2, 2, 0, 0).toDoubleArray(),
+          Pool.maxPool2dBackward(g, x, 2, 2, 2, 2, 0, 0).toDoubleArray(),
+          Pool.avgPool2d(x, 2, 2, 2, 2, 0, 0).toDoubleArray(),
+          Pool.avgPool2dBackward(g, x.shape(), 2, 2, 2, 2, 0, 0).toDoubleArray()};
+      dev.flint.Flint.setNumThreads(1);
+      assertArrayEquals(Pool.maxPool2d(x, 2, 2, 2, 2, 0, 0).toDoubleArray(), threaded[0]);
+      assertArrayEquals(Pool.maxPool2dBackward(g, x, 2, 2, 2, 2, 0, 0).toDoubleArray(), threaded[1]);
+      assertArrayEquals(Pool.avgPool2d(x, 2, 2, 2, 2, 0, 0).toDoubleArray(), threaded[2]);
+      assertArrayEquals(Pool.avgPool2dBackward(g, x.shape(), 2, 2, 2, 2, 0, 0).toDoubleArray(), threaded[3]);
+    } finally {
+      dev.flint.Flint.setNumThreads(before);
+    }
+  }
+
+  @Test
   void badInputsAreClearErrors() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> Pool.maxPool2d(Tensor.zeros(4, 4), 2, 2, 2, 2, 0, 0));
