@@ -79,6 +79,16 @@ class CompiledEquivalenceIT {
     assertEquals(ge.testAccuracy(), gc.testAccuracy(), 1.0 / ge.testSamples());
   }
 
+  /** Guards the comparisons above: the compiled classes really run generated code, with one autograd node per forward. */
+  @Test
+  void compiledForwardIsOneGeneratedNode() {
+    Tensor x = DigitsData.load(0).train().get(0).x().unsqueeze(0);
+    assertEquals("CompiledDigitsNetBackward", new CompiledDigitsNet().forward(x).gradFn().name());
+    assertTrue(!new DigitsNet().forward(x).gradFn().name().startsWith("Compiled"));
+    Tensor d = DiabetesData.load(0).train().get(0).x().unsqueeze(0);
+    assertEquals("CompiledDiabetesNetBackward", new CompiledDiabetesNet().forward(d).gradFn().name());
+  }
+
   @Test
   void compiledModelSavesUnderTheEagerModelsNames() {
     Generator.seedAll(1);
