@@ -29,13 +29,12 @@ public final class ModelCompiler {
   /** The generated source file and the summary text. */
   public record Output(JavaFile file, String summary) {}
 
-  private static final String EAGER_SUMMARY = "not compiled: the input's shape is unknown (see the warning); "
-      + "forward runs eagerly\n";
+  private static final String EAGER_SUMMARY = "not compiled (see the processor's warning): forward runs eagerly\n";
   private boolean fallback;
 
   /**
-   * Compiles {@code model}; returns null when it reported errors. When only the input's shape is
-   * missing (a warning), the class it returns keeps the eager forward.
+   * Compiles {@code model}; returns null when it reported errors. After a warning that leaves it
+   * uncompiled (unknown input shape, non-constant layer arguments), the class keeps the eager forward.
    */
   public Output compile(ModelSource model, Diagnostics diags) {
     CompiledMode training = mode(model, true, "Training", diags);
@@ -61,7 +60,7 @@ public final class ModelCompiler {
     Lowering lowering = new Lowering(model, training, Symbolic.FIRST, diags);
     Graph first = lowering.lower();
     if (first == null) {
-      fallback = lowering.needsInputShape() && !diags.hasErrors();
+      fallback = lowering.fellBack() && !diags.hasErrors();
       return null;
     }
     Graph second = new Lowering(model, training, Symbolic.SECOND, new Diagnostics()).lower();

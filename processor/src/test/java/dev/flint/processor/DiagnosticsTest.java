@@ -262,6 +262,120 @@ class DiagnosticsTest {
         "}");
   }
 
+  @Test
+  void shapeMismatchNamesBothLayers() {
+    Compilation c = expect(Message.SHAPE_MISMATCH, "fc2.forward",
+        "@Model public class Net extends Module {",
+        "  @Layer Linear fc1 = new Linear(10, 20);",
+        "  @Layer Linear fc2 = new Linear(30, 5);",
+        "  @Forward public Tensor forward(Tensor x) {",
+        "    Tensor h = F.relu(fc1.forward(x));",
+        "    return fc2.forward(h);",
+        "  }",
+        "}");
+    assertThat(c).hadErrorContaining(
+        "fc2 (Linear 30→5) expects last dim 30, but h has shape [B, 20] (from fc1: Linear 10→20)");
+  }
+
+  @Test
+  void dtypeMismatch() {
+    expect(Message.DTYPE_MISMATCH, "emb.forward",
+        "@Model public class Net extends Module {",
+        "  @Layer Linear fc = new Linear(4, 3);",
+        "  @Layer Embedding emb = new Embedding(10, 2);",
+        "  @Forward public Tensor forward(Tensor x) {",
+        "    Tensor h = fc.forward(x);",
+        "    return emb.forward(h);",
+        "  }",
+        "}");
+  }
+
+  @Test
+  void nestedModelInvalid() {
+    expect(Message.NESTED_MODEL_INVALID, "Inner inner",
+        "@Model public class Net extends Module {",
+        "  @Model static class Inner extends Module {",
+        "    @Forward public Tensor forward(Tensor x) { for (;;) { } }",
+        "  }",
+        "  @Layer Inner inner = new Inner();",
+        "  @Layer Linear fc = new Linear(4, 4);",
+        "  @Forward public Tensor forward(Tensor x) {",
+        "    return inner.forward(fc.forward(x));",
+        "  }",
+        "}");
+  }
+
+  @Test
+  void unknownLayerInit() {
+    expect(Message.UNKNOWN_LAYER_INIT, "fc.forward",
+        "@Model(input = {4}) public class Net extends Module {",
+        "  @Layer Linear fc = make();",
+        "  static Linear make() { return new Linear(4, 2); }",
+        "  @Forward public Tensor forward(Tensor x) {",
+        "    return fc.forward(x);",
+        "  }",
+        "}");
+  }
+
+  @Test
+  void nonConstantArgumentWarnsAndKeepsTheEagerForward() {
+    Compilation c = expect(Message.NON_CONSTANT_ARG, "new Linear(4, hidden)",
+        "@Model(input = {4}) public class Net extends Module {",
+        "  @Layer Linear fc;",
+        "  public Net(int hidden) { fc = new Linear(4, hidden); }",
+        "  @Forward public Tensor forward(Tensor x) {",
+        "    return fc.forward(x);",
+        "  }",
+        "}");
+    assertThat(c).succeeded();
+  }
+
+  @Test
+  void shapeError() {
+    expect(Message.SHAPE_ERROR, "conv.forward",
+        "@Model(input = {1, 2, 2}) public class Net extends Module {",
+        "  @Layer Conv2d conv = new Conv2d(1, 1, 3);",
+        "  @Forward public Tensor forward(Tensor x) {",
+        "    return conv.forward(x);",
+        "  }",
+        "}");
+  }
+
+  @Test
+  void noReturnInOneMode() {
+    expect(Message.NO_RETURN, "public Tensor forward",
+        "@Model(input = {4}) public class Net extends Module {",
+        "  @Forward public Tensor forward(Tensor x) {",
+        "    if (isTraining()) { return x.exp(); }",
+        "  }",
+        "}");
+  }
+
+  @Test
+  void internalFailuresAreDiagnosticsNotCrashes() {
+    // A size that grows with the square of the batch is beyond the symbolic sizes the processor handles.
+    Compilation c = expect(Message.INTERNAL, "class Net",
+        "@Model(input = {4}) public class Net extends Module {",
+        "  @Forward public Tensor forward(Tensor x) {",
+        "    return x.matmul(x.t()).flatten(0);",
+        "  }",
+        "}");
+    assertThat(c).hadErrorContaining("the eager model still works");
+  }
+
+  @Test
+  void runtimeMissing() throws Exception {
+    java.io.File dsl = new java.io.File(dev.flint.dsl.Model.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    JavaFileObject src = JavaFileObjects.forSourceLines("demo.Net",
+        "package demo;",
+        "@dev.flint.dsl.Model public class Net {",
+        "}");
+    Compilation c = javac().withProcessors(new ModelProcessor()).withClasspath(List.of(dsl)).compile(src);
+    assertThat(c).hadErrorContaining("[runtime-missing] dev.flint.nn.Module is not on the classpath").inFile(src)
+        .onLineContaining("class Net");
+    TESTED.add(Message.RUNTIME_MISSING);
+  }
+
   @AfterAll
   static void report() {
     EnumSet<Message> missing = EnumSet.complementOf(EnumSet.copyOf(TESTED));

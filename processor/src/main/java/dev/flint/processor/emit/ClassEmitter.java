@@ -60,8 +60,7 @@ public final class ClassEmitter {
     type.addMethod(declaredLayers());
     String param = model.forward().parameter();
     if (modes.isEmpty()) {
-      type.addJavadoc("<p>Not compiled: the processor could not infer the input's shape (see its warning), so\n"
-          + "{@code forward} is the eager one.\n");
+      type.addJavadoc("<p>Not compiled (see the processor's warning): {@code forward} is the eager one.\n");
     } else if (modes.size() == 1) {
       CompiledMode mode = modes.get(0);
       ForwardEmitter fwd = new ForwardEmitter(mode, param, name, fields());

@@ -275,9 +275,7 @@ final class Layers {
       }
       ModelSource.Arg a = args.get(index);
       if (!a.isConstant()) {
-        low.warn(Message.NON_CONSTANT_ARG, init.where(), a.text(), init.simpleType(), state);
-        throw low.abort(Message.UNSUPPORTED_LAYER, at, state, init.simpleType() + " built from run-time values",
-            SUPPORTED + ", built from compile-time constants");
+        throw low.fallBack(Message.NON_CONSTANT_ARG, init.where(), a.text(), init.simpleType(), state, low.compiledName());
       }
       return a.value();
     }

@@ -41,7 +41,7 @@ public final class Lowering {
   private final Layers layers = new Layers(this);
   private final TensorMethods methods = new TensorMethods(this);
   private Value input;
-  private boolean needsInputShape;
+  private boolean fellBack;
 
   public Lowering(ModelSource model, boolean training, int batch, Diagnostics diags) {
     this.model = model;
@@ -66,9 +66,23 @@ public final class Lowering {
     }
   }
 
-  /** Whether lowering stopped because the input's shape is unknown (a warning; the class falls back to eager). */
-  public boolean needsInputShape() {
-    return needsInputShape;
+  /**
+   * Whether lowering stopped on a warning that leaves the model uncompiled (unknown input shape,
+   * non-constant layer arguments): the generated class then keeps the eager forward.
+   */
+  public boolean fellBack() {
+    return fellBack;
+  }
+
+  /** Reports a warning and stops lowering; the model keeps its eager forward. */
+  Abort fallBack(Message message, SourceRef where, Object... args) {
+    fellBack = true;
+    diags.warning(message, where, args);
+    return new Abort();
+  }
+
+  String compiledName() {
+    return model.compiledName();
   }
 
   public boolean training() {
@@ -176,9 +190,7 @@ public final class Lowering {
     List<Integer> sample = model.inputShape().isEmpty() ? InputShapes.infer(firstLayer, 0) : model.inputShape();
     boolean indices = firstLayer != null && InputShapes.takesIndices(firstLayer, 0);
     if (sample == null) {
-      needsInputShape = true;
-      diags.warning(Message.INPUT_SHAPE_NEEDED, where, where.text(), model.compiledName());
-      throw new Abort();
+      throw fallBack(Message.INPUT_SHAPE_NEEDED, where, where.text(), model.compiledName());
     }
     int[] shape = new int[sample.size() + 1];
     shape[0] = batch;
