@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.StringJoiner;
+import java.util.function.Consumer;
 
 /**
  * The base class of every model and layer ({@code torch.nn.Module}). A module owns parameters and
@@ -411,6 +412,26 @@ public abstract class Module {
       if (moved.get(i) != tensors.get(i)) {
         tensors.get(i).setData(moved.get(i));
       }
+    }
+    return this;
+  }
+
+  /**
+   * Calls {@code fn} on every descendant, then on this module ({@code Module.apply}: children first,
+   * as PyTorch), e.g. for custom initialisation; returns this.
+   */
+  public Module apply(Consumer<Module> fn) {
+    for (Module child : children()) {
+      child.apply(fn);
+    }
+    fn.accept(this);
+    return this;
+  }
+
+  /** Turns gradient tracking of every parameter on or off ({@code requires_grad_}, to freeze layers); returns this. */
+  public Module requiresGrad(boolean requiresGrad) {
+    for (Tensor p : parameters()) {
+      p.requiresGrad(requiresGrad);
     }
     return this;
   }

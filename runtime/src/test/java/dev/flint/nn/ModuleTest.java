@@ -255,6 +255,17 @@ class ModuleTest {
   }
 
   @Test
+  void applyVisitsChildrenFirstAndRequiresGradFreezes() {
+    Net net = new Net();
+    List<Module> order = new java.util.ArrayList<>();
+    assertSame(net, net.apply(order::add));
+    assertEquals(List.of(net.fc1, net.bn, net.body.get(0), net.body.get(1), net.body, net), order);
+    net.body.requiresGrad(false);
+    assertFalse(net.body.get(0).parameters().get(0).requiresGrad());
+    assertTrue(net.fc1.weight.requiresGrad());
+  }
+
+  @Test
   void zeroGradClearsEveryGradient() {
     Net net = new Net();
     for (Tensor p : net.parameters()) {
