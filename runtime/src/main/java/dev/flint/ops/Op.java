@@ -419,9 +419,12 @@ public enum Op {
     return sb.toString();
   }
 
-  /** The name of this op's backward node, as PyTorch's {@code grad_fn}: {@code MulBackward}. */
+  /**
+   * The name of this op's backward node, as PyTorch's {@code grad_fn}: {@code MulBackward} (the
+   * scalar rows print as their tensor forms, as in PyTorch).
+   */
   public String backwardName() {
-    String n = opName();
+    String n = opName().replace("Scalar", "");
     return Character.toUpperCase(n.charAt(0)) + n.substring(1) + "Backward";
   }
 }

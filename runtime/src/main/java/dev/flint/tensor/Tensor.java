@@ -748,7 +748,10 @@ public final class Tensor {
 
   /** The sum over {@code dims}, keeping them as size 1 when {@code keepDim}. */
   public Tensor sum(int[] dims, boolean keepDim) {
-    int[] d = shape.length == 0 ? new int[0] : normalizeDims(dims, "sum");
+    int[] d = normalizeDims(dims, "sum");
+    if (shape.length == 0) {
+      d = new int[0];   // a 0-d tensor accepts dim 0 or -1, as in PyTorch, and has nothing to reduce
+    }
     return run(Op.SUM, Attrs.of(Attrs.DIMS, d, Attrs.KEEP_DIM, keepDim), this);
   }
 
@@ -771,7 +774,10 @@ public final class Tensor {
       throw new IllegalArgumentException("mean: could not infer output dtype: input dtype must be floating point, "
           + "but got " + dtype().shortName() + ": convert first with .to(DType.FLOAT32)");
     }
-    int[] d = shape.length == 0 ? new int[0] : normalizeDims(dims, "mean");
+    int[] d = normalizeDims(dims, "mean");
+    if (shape.length == 0) {
+      d = new int[0];   // a 0-d tensor accepts dim 0 or -1, as in PyTorch, and has nothing to reduce
+    }
     long count = 1;
     for (int x : d) {
       count *= shape[x];
@@ -799,7 +805,10 @@ public final class Tensor {
 
   /** The variance over {@code dims}. */
   public Tensor var(int[] dims, boolean unbiased, boolean keepDim) {
-    int[] d = shape.length == 0 ? new int[0] : normalizeDims(dims, "var");
+    int[] d = normalizeDims(dims, "var");
+    if (shape.length == 0) {
+      d = new int[0];   // a 0-d tensor accepts dim 0 or -1, as in PyTorch, and has nothing to reduce
+    }
     long n = 1;
     for (int x : d) {
       n *= shape[x];

@@ -53,6 +53,8 @@ class TensorErrorsTest {
     assertThrows(IndexOutOfBoundsException.class, () -> Tensor.ones(2, 3).transpose(0, -3));
     assertThrows(IndexOutOfBoundsException.class, () -> Tensor.ones(2, 3).unsqueeze(3));
     assertThrows(IndexOutOfBoundsException.class, () -> Tensor.ones(2, 3).softmax(5));
+    assertEquals(3, Tensor.scalar(3).sum(0).item(), "a 0-d tensor accepts dim 0 or -1");
+    assertThrows(IndexOutOfBoundsException.class, () -> Tensor.scalar(3).sum(1));
   }
 
   @Test
