@@ -9,7 +9,8 @@
 # Environment: BUDGET (s of timed blocks per workload, default 1.5), THREADS ("1 2"),
 # ONLY (comma list of workloads), GEMM_SIZES (256,1024: 2048 on Flint's current kernel takes
 # minutes; the JMH GemmBenchmark covers it), WAIT_QUIET (s to wait for an idle machine before
-# each workload, default 10), RETRIES (re-measure contaminated rows, default 1), WARMUP (Flint's
+# each workload, default 5), RETRIES (re-measure contaminated rows, default 0: on a busy 2-core
+# machine retries rarely help and double the run time), WARMUP (Flint's
 # JIT warm-up per workload, default 2), PYTHON (/usr/bin/python3), PYTORCH_BENCH, OUT (results
 # file), SKIP_BUILD=1, MVN_FLAGS (e.g. -o).
 set -euo pipefail
@@ -17,10 +18,10 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 BUDGET="${BUDGET:-1.5}"
 THREADS="${THREADS:-1 2}"
-ONLY="${ONLY:-gemm,mlp_train_small,mlp_infer_small,mlp_train_mnist,mlp_infer_mnist,autograd_overhead,cnn_train_small,alloc_mlp_train_small}"
+ONLY="${ONLY:-gemm,mlp_train_small,mlp_infer_small,mlp_train_mnist,mlp_infer_mnist,autograd_overhead,cnn_train_small,alloc_mlp_train_small,gemm_mlp_mnist_step}"
 GEMM_SIZES="${GEMM_SIZES:-256,1024}"
-WAIT_QUIET="${WAIT_QUIET:-10}"
-RETRIES="${RETRIES:-1}"
+WAIT_QUIET="${WAIT_QUIET:-5}"
+RETRIES="${RETRIES:-0}"
 WARMUP="${WARMUP:-2}"
 PYTHON="${PYTHON:-/usr/bin/python3}"
 PYTORCH_BENCH="${PYTORCH_BENCH:-$ROOT/../shared/bench/pytorch_bench.py}"

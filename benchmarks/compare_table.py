@@ -101,6 +101,15 @@ def table(rows):
             if cand is not None:
                 flint_eager += " / cand. " + fmt(cand, key)
             out.append([str(t), name, fmt(py, key), flint_eager, fmt(comp, key), ", ".join(ratios), tgt, verdict])
+    # Flint only: the 8 matmuls of an mlp_train_mnist step, runtime kernel vs candidate (ms per step)
+    for t in threads:
+        eager = find(rows, "gemm_mlp_mnist_step", "flint-eager", t, {})
+        cand = find(rows, "gemm_mlp_mnist_step", "flint-candidate", t, {})
+        py = find(rows, "mlp_train_mnist", "pytorch-eager", t, {})
+        if eager is None and cand is None:
+            continue
+        out.append([str(t), "mlp_train_mnist step's 8 matmuls, ms (PyTorch: whole step)", fmt(py, "ms_per_step_median"),
+                    fmt(eager, "ms_per_step_median") + " / cand. " + fmt(cand, "ms_per_step_median"), "-", "", "", ""])
     # issue 5's allocation target: heap bytes per warm mlp_train_small step (BenchDriver's alloc rows)
     for batch in (256, 1024):
         eager = find(rows, "alloc_mlp_train_small", "flint-eager", 1, {"batch": batch})

@@ -19,7 +19,8 @@ import java.util.Set;
  *       dev.flint.benchmarks.BenchDriver --threads 1 --budget 1.5 [--only gemm,mlp_train_small]
  * </pre>
  * Options: {@code --threads N} (Flint.setNumThreads; default 2, as the Python script),
- * {@code alloc_mlp_train_small} (not in the Python script) reports heap bytes per training step.
+ * Two workloads are Flint's own: {@code alloc_mlp_train_small} reports heap bytes per training step,
+ * {@code gemm_mlp_mnist_step} times the 8 matmuls of an mlp_train_mnist step (runtime vs candidate GEMM).
  * {@code --impl eager,compiled} (model workloads; default both), {@code --budget S} (seconds of timed blocks per workload, default 2.5), {@code --warmup S}
  * (default 2.0: the JIT needs longer than Python), {@code --only a,b}, {@code --gemm-sizes},
  * {@code --out FILE} (append rows), {@code --wait-quiet S} (wait for other processes to go idle
@@ -27,7 +28,8 @@ import java.util.Set;
  */
 public final class BenchDriver {
   static final List<String> ALL = List.of("gemm", "mlp_train_small", "mlp_infer_small", "mlp_train_mnist",
-      "mlp_infer_mnist", "autograd_overhead", "cnn_train_small", "alloc_mlp_train_small");
+      "mlp_infer_mnist", "autograd_overhead", "cnn_train_small", "alloc_mlp_train_small",
+      "gemm_mlp_mnist_step");
 
   private BenchDriver() {}
 
@@ -53,6 +55,7 @@ public final class BenchDriver {
         switch (w) {
           case "gemm": kernels.gemm(o.gemmSizes, true); break;
           case "autograd_overhead": kernels.autogradOverhead(); break;
+          case "gemm_mlp_mnist_step": kernels.mnistStepMatmuls(true); break;
           default:
             for (String impl : o.impls) {
               try {

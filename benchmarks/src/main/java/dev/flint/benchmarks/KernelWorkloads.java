@@ -43,6 +43,7 @@ final class KernelWorkloads {
     if (!candidate) {
       return;
     }
+    Gemms.warmUp();
     for (int n : sizes) {
       float[] a = Tensor.randn(gen, n, n).toFloatArray();
       float[] b = Tensor.randn(gen, n, n).toFloatArray();
@@ -53,6 +54,83 @@ final class KernelWorkloads {
     }
   }
 
+  /**
+   * The 8 matrix products of one mlp_train_mnist step at batch 128 (3 forward {@code x·Wᵀ}, 3 weight
+   * gradients {@code dYᵀ·X}, 2 input gradients {@code dY·W}), on the operands' natural layouts
+   * (transposes are views): through {@code Kernels.matmul} and through the candidate kernel. Shows
+   * how much of the step's time the GEMM takes and what the candidate would save.
+   */
+  void mnistStepMatmuls(boolean candidate) {
+    Generator gen = new Generator(0);
+    int b = 128;
+    int[] widths = {784, 512, 256, 10};
+    Tensor[] acts = new Tensor[4];   // X, H1, H2 (inputs of each layer), and Y
+    Tensor[] weights = new Tensor[3];
+    Tensor[] grads = new Tensor[3];  // dL/d(output of layer l)
+    for (int l = 0; l < 4; l++) {
+      acts[l] = Tensor.randn(gen, b, widths[l]);
+    }
+    for (int l = 0; l < 3; l++) {
+      weights[l] = Tensor.randn(gen, widths[l + 1], widths[l]);
+      grads[l] = Tensor.randn(gen, b, widths[l + 1]);
+    }
+    Tensor[][] products = new Tensor[8][];
+    int at = 0;
+    for (int l = 0; l < 3; l++) {
+      products[at++] = new Tensor[] {acts[l], weights[l].transpose(0, 1)};   // forward x·Wᵀ
+      products[at++] = new Tensor[] {grads[l].transpose(0, 1), acts[l]};    // dW = dYᵀ·X
+      if (l > 0) {
+        products[at++] = new Tensor[] {grads[l], weights[l]};               // dX = dY·W
+      }
+    }
+    long flop = 0;
+    Tensor[] outs = new Tensor[8];
+    for (int i = 0; i < 8; i++) {
+      Tensor x = products[i][0];
+      Tensor y = products[i][1];
+      outs[i] = Tensor.empty(x.dtype(), x.size(0), y.size(1));
+      flop += 2L * x.size(0) * x.size(1) * y.size(1);
+    }
+    long flops = flop;
+    Timing t = timer.measure(() -> {
+      for (int i = 0; i < 8; i++) {
+        Kernels.matmul(products[i][0], products[i][1], outs[i]);
+      }
+    }, budget);
+    rep.emit("gemm_mlp_mnist_step", "flint-eager", b, t, stepGemmExtras(flops, t, "dev.flint.kernel.Kernels.matmul"));
+    if (!candidate) {
+      return;
+    }
+    Gemms.warmUp();
+    Timing c = timer.measure(() -> {
+      for (int i = 0; i < 8; i++) {
+        Tensor x = products[i][0];
+        Tensor y = products[i][1];
+        float[] o = outs[i].storage().floats();
+        Arrays.fill(o, 0);
+        int n = x.size(0);
+        int k = x.size(1);
+        int m = y.size(1);
+        int[] sx = x.stridesRef();
+        int[] sy = y.stridesRef();
+        Parallel.forRange((n + 63) / 64, (long) n * k * m, (from, to) -> Gemms.gemm(x.storage().floats(), x.offset(),
+            sx[0], sx[1], y.storage().floats(), y.offset(), sy[0], sy[1], o, 0, m, k, m, from * 64,
+            Math.min(n, to * 64)));
+      }
+    }, budget);
+    rep.emit("gemm_mlp_mnist_step", "flint-candidate", b, c,
+        stepGemmExtras(flops, c, "dev.flint.benchmarks.gemm.Gemms: " + Gemms.implementation()));
+  }
+
+  private static Map<String, Object> stepGemmExtras(long flops, Timing t, String kernel) {
+    Map<String, Object> x = new LinkedHashMap<>();
+    x.put("gflops", flops / (t.msMedian() / 1000.0) / 1e9);
+    x.put("n_products", 8);
+    x.put("kernel", kernel);
+    x.put("note", "the 8 matmuls of one mlp_train_mnist step (batch 128), transposes as views");
+    return x;
+  }
+
   /** C = A·B with the candidate kernel, rows split in blocks of 64 over Flint's pool. */
   static void candidateGemm(float[] a, float[] b, float[] c, int n) {
     Arrays.fill(c, 0);
@@ -61,6 +139,7 @@ final class KernelWorkloads {
     Parallel.forRange(blocks, (long) n * n * n, (from, to) ->
         Gemms.gemm(a, 0, n, b, 0, n, c, 0, n, n, n, from * rowBlock, Math.min(n, to * rowBlock)));
   }
+
 
   private static Map<String, Object> gemmExtras(int n, Timing t, String kernel) {
     Map<String, Object> x = new LinkedHashMap<>();

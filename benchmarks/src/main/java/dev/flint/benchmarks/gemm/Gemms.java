@@ -33,6 +33,25 @@ public final class Gemms {
     }
   }
 
+  /** The strided form of {@link #gemm}: see {@link VectorGemm#gemm(float[], int, int, int, float[], int, int, int, float[], int, int, int, int, int, int)}. */
+  public static void gemm(float[] a, int ao, int sa0, int sa1, float[] b, int bo, int sb0, int sb1, float[] c, int co,
+      int ldc, int k, int m, int i0, int i1) {
+    if (VECTOR) {
+      VectorGemm.gemm(a, ao, sa0, sa1, b, bo, sb0, sb1, c, co, ldc, k, m, i0, i1);
+      return;
+    }
+    for (int i = i0; i < i1; i++) {
+      for (int p = 0; p < k; p++) {
+        float av = a[ao + i * sa0 + p * sa1];
+        int bi = bo + p * sb0;
+        int ci = co + i * ldc;
+        for (int j = 0; j < m; j++) {
+          c[ci + j] += av * b[bi + j * sb1];
+        }
+      }
+    }
+  }
+
   /** The fallback: blocked i-k-j, whose inner j loop is an axpy the JIT vectorizes. */
   static void plain(float[] a, int ao, int lda, float[] b, int bo, int ldb, float[] c, int co, int ldc,
       int k, int m, int i0, int i1) {

@@ -57,24 +57,34 @@ public final class VectorGemm {
    */
   public static void gemm(float[] a, int ao, int lda, float[] b, int bo, int ldb, float[] c, int co, int ldc,
       int k, int m, int i0, int i1) {
+    gemm(a, ao, lda, 1, b, bo, ldb, 1, c, co, ldc, k, m, i0, i1);
+  }
+
+  /**
+   * The strided form: A's element (i, p) is {@code a[ao + i*sa0 + p*sa1]} and B's element (p, j) is
+   * {@code b[bo + p*sb0 + j*sb1]}, so transposed operands ({@code x @ w.t()}, {@code dy.t() @ x}) need
+   * no copy: A is only ever read as broadcast scalars, and B is packed anyway.
+   */
+  public static void gemm(float[] a, int ao, int sa0, int sa1, float[] b, int bo, int sb0, int sb1,
+      float[] c, int co, int ldc, int k, int m, int i0, int i1) {
     float[] bp = PACK.get();
     for (int j0 = 0; j0 < m; j0 += NC) {
       int nc = Math.min(NC, m - j0);
       int strips = (nc + NR - 1) / NR;
       for (int p0 = 0; p0 < k; p0 += KC) {
         int kc = Math.min(KC, k - p0);
-        pack(b, bo + p0 * ldb + j0, ldb, bp, kc, nc, strips);
+        pack(b, bo + p0 * sb0 + j0 * sb1, sb0, sb1, bp, kc, nc, strips);
         int i = i0;
         for (; i + MR <= i1; i += MR) {
           for (int s = 0; s < strips; s++) {
             int w = Math.min(NR, nc - s * NR);
-            kernel4(a, ao + i * lda + p0, lda, bp, s * kc * NR, kc, c, co + i * ldc + j0 + s * NR, ldc, w);
+            kernel4(a, ao + i * sa0 + p0 * sa1, sa0, sa1, bp, s * kc * NR, kc, c, co + i * ldc + j0 + s * NR, ldc, w);
           }
         }
         for (; i < i1; i++) {
           for (int s = 0; s < strips; s++) {
             int w = Math.min(NR, nc - s * NR);
-            kernel1(a, ao + i * lda + p0, bp, s * kc * NR, kc, c, co + i * ldc + j0 + s * NR, w);
+            kernel1(a, ao + i * sa0 + p0 * sa1, sa1, bp, s * kc * NR, kc, c, co + i * ldc + j0 + s * NR, w);
           }
         }
       }
@@ -82,13 +92,20 @@ public final class VectorGemm {
   }
 
   /** Copies a kc × nc block of B into strips of kc rows × NR floats, zero-padding the last strip. */
-  private static void pack(float[] b, int at, int ldb, float[] bp, int kc, int nc, int strips) {
+  private static void pack(float[] b, int at, int sb0, int sb1, float[] bp, int kc, int nc, int strips) {
     for (int s = 0; s < strips; s++) {
       int w = Math.min(NR, nc - s * NR);
       int base = s * kc * NR;
       for (int p = 0; p < kc; p++) {
         int dst = base + p * NR;
-        System.arraycopy(b, at + p * ldb + s * NR, bp, dst, w);
+        int src = at + p * sb0 + s * NR * sb1;
+        if (sb1 == 1) {
+          System.arraycopy(b, src, bp, dst, w);
+        } else {
+          for (int t = 0; t < w; t++) {
+            bp[dst + t] = b[src + t * sb1];
+          }
+        }
         for (int t = w; t < NR; t++) {
           bp[dst + t] = 0;
         }
@@ -96,8 +113,8 @@ public final class VectorGemm {
     }
   }
 
-  private static void kernel4(float[] a, int ao, int lda, float[] bp, int bo, int kc, float[] c, int co, int ldc,
-      int w) {
+  private static void kernel4(float[] a, int ao, int sa0, int sa1, float[] bp, int bo, int kc, float[] c, int co,
+      int ldc, int w) {
     FloatVector c00 = FloatVector.zero(S);
     FloatVector c01 = c00;
     FloatVector c10 = c00;
@@ -106,23 +123,24 @@ public final class VectorGemm {
     FloatVector c21 = c00;
     FloatVector c30 = c00;
     FloatVector c31 = c00;
-    int a1 = ao + lda;
-    int a2 = a1 + lda;
-    int a3 = a2 + lda;
-    for (int p = 0; p < kc; p++) {
+    int a0 = ao;
+    int a1 = ao + sa0;
+    int a2 = a1 + sa0;
+    int a3 = a2 + sa0;
+    for (int p = 0; p < kc; p++, a0 += sa1, a1 += sa1, a2 += sa1, a3 += sa1) {
       int bi = bo + p * NR;
       FloatVector b0 = FloatVector.fromArray(S, bp, bi);
       FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-      FloatVector x = FloatVector.broadcast(S, a[ao + p]);
+      FloatVector x = FloatVector.broadcast(S, a[a0]);
       c00 = x.fma(b0, c00);
       c01 = x.fma(b1, c01);
-      x = FloatVector.broadcast(S, a[a1 + p]);
+      x = FloatVector.broadcast(S, a[a1]);
       c10 = x.fma(b0, c10);
       c11 = x.fma(b1, c11);
-      x = FloatVector.broadcast(S, a[a2 + p]);
+      x = FloatVector.broadcast(S, a[a2]);
       c20 = x.fma(b0, c20);
       c21 = x.fma(b1, c21);
-      x = FloatVector.broadcast(S, a[a3 + p]);
+      x = FloatVector.broadcast(S, a[a3]);
       c30 = x.fma(b0, c30);
       c31 = x.fma(b1, c31);
     }
@@ -132,12 +150,12 @@ public final class VectorGemm {
     store(c, co + 3 * ldc, c30, c31, w);
   }
 
-  private static void kernel1(float[] a, int ao, float[] bp, int bo, int kc, float[] c, int co, int w) {
+  private static void kernel1(float[] a, int ao, int sa1, float[] bp, int bo, int kc, float[] c, int co, int w) {
     FloatVector c0 = FloatVector.zero(S);
     FloatVector c1 = c0;
-    for (int p = 0; p < kc; p++) {
+    for (int p = 0, ap = ao; p < kc; p++, ap += sa1) {
       int bi = bo + p * NR;
-      FloatVector x = FloatVector.broadcast(S, a[ao + p]);
+      FloatVector x = FloatVector.broadcast(S, a[ap]);
       c0 = x.fma(FloatVector.fromArray(S, bp, bi), c0);
       c1 = x.fma(FloatVector.fromArray(S, bp, bi + L), c1);
     }

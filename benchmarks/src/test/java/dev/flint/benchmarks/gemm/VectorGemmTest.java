@@ -61,6 +61,30 @@ class VectorGemmTest {
   }
 
   @Test
+  void readsTransposedOperandsThroughStrides() {
+    // C = Aᵀ·Bᵀ where A is stored [k, n] and B is stored [m, k] (as dW = dYᵀ·X and x·Wᵀ need)
+    for (int[] s : SHAPES) {
+      int n = s[0];
+      int k = s[1];
+      int m = s[2];
+      Random r = new Random(n + 1000 * k + m);
+      float[] at = random(r, k * n);
+      float[] bt = random(r, m * k);
+      float[] c = new float[n * m];
+      VectorGemm.gemm(at, 0, 1, n, bt, 0, 1, k, c, 0, m, k, m, 0, n);
+      for (int i = 0; i < n; i++) {
+        for (int j = 0; j < m; j++) {
+          double ref = 0;
+          for (int p = 0; p < k; p++) {
+            ref += (double) at[p * n + i] * bt[j * k + p];
+          }
+          assertEquals(ref, c[i * m + j], 1e-6 * k + 1e-6, "[" + n + "x" + k + "x" + m + "]ᵀ at (" + i + ", " + j + ")");
+        }
+      }
+    }
+  }
+
+  @Test
   void aWarmCallAllocatesNothing() {
     int n = 64;
     float[] a = new float[n * n];
