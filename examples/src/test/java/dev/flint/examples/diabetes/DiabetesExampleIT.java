@@ -28,7 +28,7 @@ class DiabetesExampleIT {
     RunFiles.assertModelFile(out);
     // The model reloaded from disk is the best epoch's model: same validation loss.
     assertEquals(r.curve().valid().get(r.bestEpoch() - 1), r.bestValidLoss(), 0);
-    assertEquals(r.bestValidLoss(), r.reloadedValidLoss(), 1e-12 * r.bestValidLoss());
+    assertEquals(r.bestValidLoss(), r.reloadedValidLoss(), 1e-6 * r.bestValidLoss()); // parallel kernels may reorder sums
 
     List<String[]> rows = RunFiles.assertPredictions(out, "row,target,prediction", 44);
     double[] y = new double[rows.size()];
