@@ -52,11 +52,8 @@ public final class Erf {
     return ONE_OVER_SQRT_PI * Math.exp(-a * a) / f;
   }
 
-  /** {@code erf} of every element of a FLOAT32 or FLOAT64 tensor, as a new contiguous tensor. */
+  /** {@code erf} of every element, as a new contiguous tensor; FLOAT64 stays FLOAT64, others give FLOAT32. */
   public static Tensor erf(Tensor x) {
-    if (!x.dtype().isFloatingPoint()) {
-      throw new IllegalArgumentException("erf: expected a FLOAT32 or FLOAT64 tensor, but got " + x.dtype());
-    }
     double[] v = x.toDoubleArray();
     if (x.dtype() == DType.FLOAT64) {
       for (int i = 0; i < v.length; i++) {

@@ -1,6 +1,10 @@
 package dev.flint.kernel;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.flint.tensor.DType;
+import dev.flint.tensor.Tensor;
 
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +32,14 @@ class ErfTest {
     }
     assertEquals(1e-10 * 1.1283791670955126, Erf.erf(1e-10), 1e-26);
     assertEquals(Double.NaN, Erf.erf(Double.NaN));
+  }
+
+  @Test
+  void kernelKeepsFloat64AndPromotesIntegersToFloat32() {
+    assertEquals(DType.FLOAT64, Erf.erf(Tensor.of(new double[] {1})).dtype());
+    Tensor ints = Erf.erf(Tensor.of(new long[] {0, 1, -2}));
+    assertEquals(DType.FLOAT32, ints.dtype());
+    assertArrayEquals(new float[] {0, 0.84270079f, -0.99532227f}, ints.toFloatArray());
   }
 
   @Test
