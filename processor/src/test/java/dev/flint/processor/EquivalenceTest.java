@@ -73,6 +73,11 @@ class EquivalenceTest {
   }
 
   @Test
+  void convolutionalSequential() throws Exception {
+    check("ConvSeq", new int[] {3, 2, 8, 8});
+  }
+
+  @Test
   void tensorOps() throws Exception {
     check("TensorOps", new int[] {5, 3, 4});
   }
