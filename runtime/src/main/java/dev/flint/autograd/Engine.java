@@ -23,6 +23,7 @@ public final class Engine {
    * Backpropagates {@code gradient} (null: 1 for a one-element {@code root}) from {@code root}.
    * Without {@code retainGraph} the nodes free their saved values afterwards.
    */
+  @SuppressWarnings("try")   // the noGrad scope is used only for its effect
   public static void backward(Tensor root, Tensor gradient, boolean retainGraph) {
     if (!root.requiresGrad()) {
       throw new IllegalStateException("backward: the tensor does not require grad and has no grad_fn: call "

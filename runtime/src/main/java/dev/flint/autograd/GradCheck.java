@@ -97,6 +97,7 @@ public final class GradCheck {
     }
   }
 
+  @SuppressWarnings("try")   // the noGrad scope is used only for its effect
   private static double loss(Function<Tensor[], Tensor> f, Tensor[] xs, double[][] base, int i, double[] u,
       double eps, double[] w) {
     Tensor[] args = xs.clone();

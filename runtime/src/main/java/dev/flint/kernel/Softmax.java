@@ -39,7 +39,13 @@ final class Softmax {
     if (x.dtype() == DType.FLOAT32 && xStep == 1) {
       float[] xd = xs.floats();
       float[] od = os.floats();
-      Layouts.forEachIndex(outer, xOuter, x.offset(), (i, at) -> rowF32(xd, at, od, oAt[i], oStep, len, log));
+      int[] xAt = new int[oAt.length];
+      Layouts.forEachIndex(outer, xOuter, x.offset(), (i, at) -> xAt[i] = at);
+      Parallel.forRange(oAt.length, 8L * x.numel(), (from, to) -> {   // rows are independent
+        for (int i = from; i < to; i++) {
+          rowF32(xd, xAt[i], od, oAt[i], oStep, len, log);
+        }
+      });
       return o;
     }
     double[] row = new double[len];

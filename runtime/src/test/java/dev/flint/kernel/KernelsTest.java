@@ -72,7 +72,9 @@ class KernelsTest {
       float[] relu = a.t().relu().toFloatArray();
       double[] mixed = a.mul(col).toDoubleArray();
       long[] cmp = a.gt(bias).toLongArray();
+      float[] soft = a.softmax(1).toFloatArray();
       Flint.setNumThreads(3);
+      assertArrayEquals(soft, a.softmax(1).toFloatArray());
       assertArrayEquals(sum, a.add(bias).toFloatArray());
       assertArrayEquals(relu, a.t().relu().toFloatArray());
       assertArrayEquals(mixed, a.mul(col).toDoubleArray());
