@@ -77,7 +77,7 @@ public class CompiledCnn extends Cnn {
     // Cnn.java:24  Tensor h = pool.forward(F.relu(bn1.forward(conv1.forward(x))));
     Tensor t1 = Kernels.conv2d(x, conv1.weight, new int[] {1, 1}, new int[] {1, 1}); // f[B, 4, 12, 12]
     Tensor t2 = Kernels.reshape(conv1.bias, new int[] {1, 4, 1, 1}); // f[1, 4, 1, 1]
-    Tensor t3 = Kernels.add(t1, t2); // f[B, 4, 12, 12]
+    Tensor t3 = Kernels.add(t1, t2, t1); // f[B, 4, 12, 12], in place: t1 is not needed again
     Tensor t4 = Kernels.reshape(t3, new int[] {B, 4, 144}); // f[B, 4, 144]
     Tensor t5 = Kernels.sum(t4, new int[] {2}, true); // f[B, 4, 1]
     Tensor t6 = Kernels.mulScalar(t5, 0.006944444444444444); // f[B, 4, 1]
@@ -105,8 +105,8 @@ public class CompiledCnn extends Cnn {
     // Cnn.java:25  h = avg.forward(F.relu(conv2.forward(h)));
     Tensor t24 = Kernels.conv2d(h, conv2.weight, new int[] {2, 2}, new int[] {0, 0}); // f[B, 6, 2, 2]
     Tensor t25 = Kernels.reshape(conv2.bias, new int[] {1, 6, 1, 1}); // f[1, 6, 1, 1]
-    Tensor t26 = Kernels.add(t24, t25); // f[B, 6, 2, 2]
-    Tensor t27 = Kernels.relu(t26); // f[B, 6, 2, 2]
+    Tensor t26 = Kernels.add(t24, t25, t24); // f[B, 6, 2, 2], in place: t24 is not needed again
+    Tensor t27 = Kernels.relu(t26, t26); // f[B, 6, 2, 2], in place: t26 is not needed again
     Tensor h2 = Kernels.avgPool2d(t27, new int[] {2, 2}, new int[] {1, 1}, new int[] {0, 0}); // f[B, 6, 1, 1]
 
     // Cnn.java:26  return fc.forward(drop.forward(flatten.forward(h)));
@@ -115,7 +115,7 @@ public class CompiledCnn extends Cnn {
     Tensor t29 = Kernels.mul(t28, keep); // f[B, 6]
     Tensor t30 = Kernels.permute(fc.weight, new int[] {1, 0}); // f[6, 3]
     Tensor t31 = Kernels.matmul(t29, t30); // f[B, 3]
-    Tensor out = Kernels.add(t31, fc.bias); // f[B, 3]
+    Tensor out = Kernels.add(t31, fc.bias, t31); // f[B, 3], in place: t31 is not needed again
 
     if (GradMode.isEnabled() && anyRequiresGrad(x, conv1.weight, conv1.bias, bn1.weight, bn1.bias, conv2.weight, conv2.bias, fc.weight, fc.bias)) {
       // One autograd node for the whole pass: its backward is the generated TrainingBackward.backward.
@@ -136,7 +136,7 @@ public class CompiledCnn extends Cnn {
     // Cnn.java:24  Tensor h = pool.forward(F.relu(bn1.forward(conv1.forward(x))));
     Tensor t1 = Kernels.conv2d(x, conv1.weight, new int[] {1, 1}, new int[] {1, 1}); // f[B, 4, 12, 12]
     Tensor t2 = Kernels.reshape(conv1.bias, new int[] {1, 4, 1, 1}); // f[1, 4, 1, 1]
-    Tensor t3 = Kernels.add(t1, t2); // f[B, 4, 12, 12]
+    Tensor t3 = Kernels.add(t1, t2, t1); // f[B, 4, 12, 12], in place: t1 is not needed again
     Tensor t4 = Kernels.reshape(t3, new int[] {B, 4, 144}); // f[B, 4, 144]
     Tensor t5 = Kernels.reshape(bn1.runningMean, new int[] {1, 4, 1}); // f[1, 4, 1]
     Tensor t6 = Kernels.sub(t4, t5); // f[B, 4, 144]
@@ -155,15 +155,15 @@ public class CompiledCnn extends Cnn {
     // Cnn.java:25  h = avg.forward(F.relu(conv2.forward(h)));
     Tensor t17 = Kernels.conv2d(h, conv2.weight, new int[] {2, 2}, new int[] {0, 0}); // f[B, 6, 2, 2]
     Tensor t18 = Kernels.reshape(conv2.bias, new int[] {1, 6, 1, 1}); // f[1, 6, 1, 1]
-    Tensor t19 = Kernels.add(t17, t18); // f[B, 6, 2, 2]
-    Tensor t20 = Kernels.relu(t19); // f[B, 6, 2, 2]
+    Tensor t19 = Kernels.add(t17, t18, t17); // f[B, 6, 2, 2], in place: t17 is not needed again
+    Tensor t20 = Kernels.relu(t19, t19); // f[B, 6, 2, 2], in place: t19 is not needed again
     Tensor h2 = Kernels.avgPool2d(t20, new int[] {2, 2}, new int[] {1, 1}, new int[] {0, 0}); // f[B, 6, 1, 1]
 
     // Cnn.java:26  return fc.forward(drop.forward(flatten.forward(h)));
     Tensor t21 = Kernels.reshape(h2, new int[] {B, 6}); // f[B, 6]
     Tensor t22 = Kernels.permute(fc.weight, new int[] {1, 0}); // f[6, 3]
     Tensor t23 = Kernels.matmul(t21, t22); // f[B, 3]
-    Tensor out = Kernels.add(t23, fc.bias); // f[B, 3]
+    Tensor out = Kernels.add(t23, fc.bias, t23); // f[B, 3], in place: t23 is not needed again
 
     if (GradMode.isEnabled() && anyRequiresGrad(x, conv1.weight, conv1.bias, bn1.weight, bn1.bias, conv2.weight, conv2.bias, fc.weight, fc.bias)) {
       // One autograd node for the whole pass: its backward is the generated EvalBackward.backward.

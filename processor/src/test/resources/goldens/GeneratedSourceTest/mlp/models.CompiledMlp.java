@@ -56,13 +56,13 @@ public class CompiledMlp extends Mlp {
     // Mlp.java:18  Tensor h = F.relu(fc1.forward(x));
     Tensor t1 = Kernels.permute(fc1.weight, new int[] {1, 0}); // f[10, 20]
     Tensor t2 = Kernels.matmul(x, t1); // f[B, 20]
-    Tensor t3 = Kernels.add(t2, fc1.bias); // f[B, 20]
-    Tensor h = Kernels.relu(t3); // f[B, 20]
+    Tensor t3 = Kernels.add(t2, fc1.bias, t2); // f[B, 20], in place: t2 is not needed again
+    Tensor h = Kernels.relu(t3, t3); // f[B, 20], in place: t3 is not needed again
 
     // Mlp.java:19  return fc2.forward(h);
     Tensor t4 = Kernels.permute(fc2.weight, new int[] {1, 0}); // f[20, 5]
     Tensor t5 = Kernels.matmul(h, t4); // f[B, 5]
-    Tensor out = Kernels.add(t5, fc2.bias); // f[B, 5]
+    Tensor out = Kernels.add(t5, fc2.bias, t5); // f[B, 5], in place: t5 is not needed again
 
     if (GradMode.isEnabled() && anyRequiresGrad(x, fc1.weight, fc1.bias, fc2.weight, fc2.bias)) {
       // One autograd node for the whole pass: its backward is the generated Backward.backward.

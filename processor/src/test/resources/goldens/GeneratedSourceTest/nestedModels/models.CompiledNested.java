@@ -63,7 +63,7 @@ public class CompiledNested extends Nested {
     // Nested.java:20  Tensor h = in.forward(x);
     Tensor t1 = Kernels.permute(in.weight, new int[] {1, 0}); // f[4, 8]
     Tensor t2 = Kernels.matmul(x, t1); // f[B, 8]
-    Tensor h = Kernels.add(t2, in.bias); // f[B, 8]
+    Tensor h = Kernels.add(t2, in.bias, t2); // f[B, 8], in place: t2 is not needed again
 
     // Block.java:18  Tensor h = F.gelu(fc.forward(norm.forward(x)));
     Tensor t3 = Kernels.reshape(h, new int[] {B, 8}); // f[B, 8]
@@ -81,7 +81,7 @@ public class CompiledNested extends Nested {
     Tensor t15 = Kernels.add(t14, b1.norm.bias); // f[B, 8]
     Tensor t16 = Kernels.permute(b1.fc.weight, new int[] {1, 0}); // f[8, 8]
     Tensor t17 = Kernels.matmul(t15, t16); // f[B, 8]
-    Tensor t18 = Kernels.add(t17, b1.fc.bias); // f[B, 8]
+    Tensor t18 = Kernels.add(t17, b1.fc.bias, t17); // f[B, 8], in place: t17 is not needed again
     Tensor t19 = Kernels.mulScalar(t18, 0.7071067811865476); // f[B, 8]
     Tensor t20 = Kernels.erf(t19); // f[B, 8]
     Tensor t21 = Kernels.mulScalar(t18, 0.5); // f[B, 8]
@@ -107,7 +107,7 @@ public class CompiledNested extends Nested {
     Tensor t35 = Kernels.add(t34, b2.norm.bias); // f[B, 8]
     Tensor t36 = Kernels.permute(b2.fc.weight, new int[] {1, 0}); // f[8, 8]
     Tensor t37 = Kernels.matmul(t35, t36); // f[B, 8]
-    Tensor t38 = Kernels.add(t37, b2.fc.bias); // f[B, 8]
+    Tensor t38 = Kernels.add(t37, b2.fc.bias, t37); // f[B, 8], in place: t37 is not needed again
     Tensor t39 = Kernels.mulScalar(t38, 0.7071067811865476); // f[B, 8]
     Tensor t40 = Kernels.erf(t39); // f[B, 8]
     Tensor t41 = Kernels.mulScalar(t38, 0.5); // f[B, 8]
@@ -120,7 +120,7 @@ public class CompiledNested extends Nested {
     // Nested.java:22  return out.forward(h);
     Tensor t43 = Kernels.permute(out.weight, new int[] {1, 0}); // f[8, 1]
     Tensor t44 = Kernels.matmul(h2, t43); // f[B, 1]
-    Tensor out2 = Kernels.add(t44, out.bias); // f[B, 1]
+    Tensor out2 = Kernels.add(t44, out.bias, t44); // f[B, 1], in place: t44 is not needed again
 
     if (GradMode.isEnabled() && anyRequiresGrad(x, in.weight, in.bias, b1.norm.weight, b1.norm.bias, b1.fc.weight, b1.fc.bias, b2.norm.weight, b2.norm.bias, b2.fc.weight, b2.fc.bias, out.weight, out.bias)) {
       // One autograd node for the whole pass: its backward is the generated Backward.backward.

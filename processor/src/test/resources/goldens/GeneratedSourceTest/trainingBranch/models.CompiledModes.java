@@ -69,7 +69,7 @@ public class CompiledModes extends Modes {
     // Modes.java:19  Tensor h = bn.forward(fc1.forward(x));
     Tensor t1 = Kernels.permute(fc1.weight, new int[] {1, 0}); // f[6, 8]
     Tensor t2 = Kernels.matmul(x, t1); // f[B, 8]
-    Tensor t3 = Kernels.add(t2, fc1.bias); // f[B, 8]
+    Tensor t3 = Kernels.add(t2, fc1.bias, t2); // f[B, 8], in place: t2 is not needed again
     Tensor t4 = Kernels.reshape(t3, new int[] {B, 8, 1}); // f[B, 8, 1]
     Tensor t5 = Kernels.sum(t4, new int[] {2}, true); // f[B, 8, 1]
     Tensor t6 = Kernels.sum(t5, new int[] {0}, true); // f[1, 8, 1]
@@ -98,7 +98,7 @@ public class CompiledModes extends Modes {
     // Modes.java:25  return fc2.forward(h).logSoftmax(1);
     Tensor t21 = Kernels.permute(fc2.weight, new int[] {1, 0}); // f[8, 3]
     Tensor t22 = Kernels.matmul(h2, t21); // f[B, 3]
-    Tensor t23 = Kernels.add(t22, fc2.bias); // f[B, 3]
+    Tensor t23 = Kernels.add(t22, fc2.bias, t22); // f[B, 3], in place: t22 is not needed again
     Tensor out = Kernels.logSoftmax(t23, 1); // f[B, 3]
 
     if (GradMode.isEnabled() && anyRequiresGrad(x, fc1.weight, fc1.bias, bn.weight, bn.bias, fc2.weight, fc2.bias)) {
@@ -120,7 +120,7 @@ public class CompiledModes extends Modes {
     // Modes.java:19  Tensor h = bn.forward(fc1.forward(x));
     Tensor t1 = Kernels.permute(fc1.weight, new int[] {1, 0}); // f[6, 8]
     Tensor t2 = Kernels.matmul(x, t1); // f[B, 8]
-    Tensor t3 = Kernels.add(t2, fc1.bias); // f[B, 8]
+    Tensor t3 = Kernels.add(t2, fc1.bias, t2); // f[B, 8], in place: t2 is not needed again
     Tensor t4 = Kernels.reshape(t3, new int[] {B, 8, 1}); // f[B, 8, 1]
     Tensor t5 = Kernels.reshape(bn.runningMean, new int[] {1, 8, 1}); // f[1, 8, 1]
     Tensor t6 = Kernels.sub(t4, t5); // f[B, 8, 1]
@@ -141,7 +141,7 @@ public class CompiledModes extends Modes {
     // Modes.java:25  return fc2.forward(h).logSoftmax(1);
     Tensor t16 = Kernels.permute(fc2.weight, new int[] {1, 0}); // f[8, 3]
     Tensor t17 = Kernels.matmul(h2, t16); // f[B, 3]
-    Tensor t18 = Kernels.add(t17, fc2.bias); // f[B, 3]
+    Tensor t18 = Kernels.add(t17, fc2.bias, t17); // f[B, 3], in place: t17 is not needed again
     Tensor out = Kernels.logSoftmax(t18, 1); // f[B, 3]
 
     if (GradMode.isEnabled() && anyRequiresGrad(x, fc1.weight, fc1.bias, bn.weight, bn.bias, fc2.weight, fc2.bias)) {

@@ -29,6 +29,7 @@ final class ForwardEmitter {
   private final String compiledName;
   private final Names names;
   private final KernelCalls calls = new KernelCalls();
+  private final java.util.Map<Integer, Value> inPlace;
 
   /** {@code fields} are the model's layer fields, which generated code reads and locals must not shadow. */
   ForwardEmitter(CompiledMode mode, String parameter, String compiledName, List<String> fields) {
@@ -39,6 +40,7 @@ final class ForwardEmitter {
     reserved.add(Symbolic.BATCH);
     reserved.remove(parameter);
     this.names = new Names("t", reserved.toArray(new String[0]));
+    this.inPlace = dev.flint.processor.opt.InPlace.plan(mode.forward(), mode.saved());
   }
 
   /** The names given to forward values, which the backward node's fields reuse. */
@@ -68,8 +70,10 @@ final class ForwardEmitter {
       }
       if (item instanceof Node n) {
         Value v = n.out();
-        CodeBlock call = calls.call(n, mode.twin(n, false), this::code);
-        body.add("$T $N = $L; // $L\n", TENSOR, names.declare(v), call, v.type().display());
+        Value target = inPlace.get(v.id());
+        CodeBlock call = calls.call(n, mode.twin(n, false), this::code, target == null ? null : code(target));
+        String comment = target == null ? "" : ", in place: " + names.get(target) + " is not needed again";
+        body.add("$T $N = $L; // $L$L\n", TENSOR, names.declare(v), call, v.type().display(), comment);
       } else {
         Leaf l = (Leaf) item;
         List<CodeBlock> args = new ArrayList<>();

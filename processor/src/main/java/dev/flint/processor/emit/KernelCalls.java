@@ -36,11 +36,19 @@ final class KernelCalls {
 
   /** The call computing {@code n}, naming inputs with {@code names}; {@code twin} is the same node of the second lowering. */
   CodeBlock call(Node n, Node twin, Function<Value, CodeBlock> names) {
+    return call(n, twin, names, null);
+  }
+
+  /** As above; with {@code out}, the kernel writes into that tensor (see {@code opt.InPlace}). */
+  CodeBlock call(Node n, Node twin, Function<Value, CodeBlock> names, CodeBlock out) {
     CodeBlock.Builder b = CodeBlock.builder();
     b.add("$T.$N(", KERNELS, n.op().opName());
     List<CodeBlock> args = new ArrayList<>();
     for (String slot : slots(n)) {
       args.add(arg(slot, n, twin, names));
+    }
+    if (out != null) {
+      args.add(out);
     }
     b.add(CodeBlock.join(args, ", "));
     return b.add(")").build();
