@@ -225,12 +225,12 @@ public final class Kernels {
 
   /** Sum over {@code dims}; integer and bool sums are INT64. */
   public static Tensor sum(Tensor x, int[] dims, boolean keepDim) {
-    return Reduce.sum(x, dims, keepDim);
+    return Reduce.sum(x, dims, keepDim, null);
   }
 
   /** Sums {@code x} down to {@code shape} (which broadcasts to x's shape); x itself when equal. */
   public static Tensor sumTo(Tensor x, int[] shape) {
-    return Reduce.sumTo(x, shape);
+    return Reduce.sumTo(x, shape, null);
   }
 
   public static Tensor max(Tensor x, int dim, boolean keepDim) {
@@ -250,11 +250,11 @@ public final class Kernels {
   }
 
   public static Tensor softmax(Tensor x, int dim) {
-    return Softmax.softmax(x, dim, false);
+    return Softmax.softmax(x, dim, false, null);
   }
 
   public static Tensor logSoftmax(Tensor x, int dim) {
-    return Softmax.softmax(x, dim, true);
+    return Softmax.softmax(x, dim, true, null);
   }
 
   // ---------------------------------------------------------------- views and copies
@@ -307,6 +307,66 @@ public final class Kernels {
   /** {@code dst += src} in place ({@code src} broadcast). */
   public static void accumulate(Tensor src, Tensor dst) {
     Copy.accumulate(src, dst);
+  }
+
+  // ---------------------------------------------------------------- out variants (compiled code reuses buffers)
+
+  /** {@code out = -x}; returns {@code out} (contiguous, x's shape and dtype), as the other out variants. */
+  public static Tensor neg(Tensor x, Tensor out) {
+    return Elementwise.unary(Unary.NEG, "neg", x, 0, 0, x.dtype(), out);
+  }
+
+  public static Tensor addScalar(Tensor x, double s, Tensor out) {
+    return Elementwise.unary(Unary.ADD_SCALAR, "addScalar", x, s, 0, DTypes.scalarResult(x.dtype(), s), out);
+  }
+
+  public static Tensor mulScalar(Tensor x, double s, Tensor out) {
+    return Elementwise.unary(Unary.MUL_SCALAR, "mulScalar", x, s, 0, DTypes.scalarResult(x.dtype(), s), out);
+  }
+
+  public static Tensor exp(Tensor x, Tensor out) {
+    return Elementwise.unary(Unary.EXP, "exp", x, 0, 0, DTypes.toFloat(x.dtype()), out);
+  }
+
+  public static Tensor log(Tensor x, Tensor out) {
+    return Elementwise.unary(Unary.LOG, "log", x, 0, 0, DTypes.toFloat(x.dtype()), out);
+  }
+
+  public static Tensor sqrt(Tensor x, Tensor out) {
+    return Elementwise.unary(Unary.SQRT, "sqrt", x, 0, 0, DTypes.toFloat(x.dtype()), out);
+  }
+
+  public static Tensor sign(Tensor x, Tensor out) {
+    return Elementwise.unary(Unary.SIGN, "sign", x, 0, 0, x.dtype(), out);
+  }
+
+  public static Tensor sigmoid(Tensor x, Tensor out) {
+    return Elementwise.unary(Unary.SIGMOID, "sigmoid", x, 0, 0, DTypes.toFloat(x.dtype()), out);
+  }
+
+  public static Tensor tanh(Tensor x, Tensor out) {
+    return Elementwise.unary(Unary.TANH, "tanh", x, 0, 0, DTypes.toFloat(x.dtype()), out);
+  }
+
+  public static Tensor where(Tensor cond, Tensor a, Tensor b, Tensor out) {
+    return Elementwise.where(cond, a, b, out);
+  }
+
+  /** {@code out = sum(x, dims)}; {@code out} has the result's shape (with or without the kept dims). */
+  public static Tensor sum(Tensor x, int[] dims, boolean keepDim, Tensor out) {
+    return Reduce.sum(x, dims, keepDim, out);
+  }
+
+  public static Tensor sumTo(Tensor x, int[] shape, Tensor out) {
+    return Reduce.sumTo(x, shape, out);
+  }
+
+  public static Tensor softmax(Tensor x, int dim, Tensor out) {
+    return Softmax.softmax(x, dim, false, out);
+  }
+
+  public static Tensor logSoftmax(Tensor x, int dim, Tensor out) {
+    return Softmax.softmax(x, dim, true, out);
   }
 
   // ---------------------------------------------------------------- indexing

@@ -12,12 +12,19 @@ final class Reduce {
   private Reduce() {}
 
   /** Sum over {@code dims} (all dims when empty... only when listed); integer sums are INT64, as PyTorch. */
-  static Tensor sum(Tensor x, int[] dims, boolean keepDim) {
+  static Tensor sum(Tensor x, int[] dims, boolean keepDim, Tensor out) {
     int[] shape = x.shapeRef();
     boolean[] reduced = Shapes.reducedDims("sum", shape.length, dims);
     int[] kept = Shapes.reduce(shape, reduced, true);
     DType outType = x.dtype().isFloatingPoint() ? x.dtype() : DType.INT64;
-    Tensor o = Tensor.empty(outType, kept);
+    Tensor o;
+    if (out == null) {
+      o = Tensor.empty(outType, kept);
+    } else {
+      Elementwise.prepare(out, outType, Shapes.reduce(shape, reduced, keepDim), "sum");
+      out.storage().fill(out.offset(), out.offset() + out.numel(), 0);
+      o = Tensor.view(out.storage(), out.offset(), kept, Layouts.contiguousStrides(kept));
+    }
     int[] ostr = o.strides();
     for (int d = 0; d < shape.length; d++) {
       if (reduced[d]) {
@@ -25,7 +32,7 @@ final class Reduce {
       }
     }
     int[][] strides = {ostr, x.stridesRef()};
-    int[] base = {0, x.offset()};
+    int[] base = {o.offset(), x.offset()};
     int[] inner = new int[2];
     Storage os = o.storage();
     Storage xs = x.storage();
@@ -75,19 +82,26 @@ final class Reduce {
         }
       });
     }
+    if (out != null) {
+      return out;
+    }
     if (keepDim) {
       return o;
     }
-    int[] out = Shapes.reduce(shape, reduced, false);
-    return Tensor.view(o.storage(), 0, out, Layouts.contiguousStrides(out));
+    int[] dropped = Shapes.reduce(shape, reduced, false);
+    return Tensor.view(o.storage(), 0, dropped, Layouts.contiguousStrides(dropped));
   }
 
   /** Sums {@code x} down to {@code target}, a shape that broadcasts to it; {@code x} itself when equal. */
-  static Tensor sumTo(Tensor x, int[] target) {
+  static Tensor sumTo(Tensor x, int[] target, Tensor out) {
     int[] shape = x.shapeRef();
     Shapes.sumTo("sumTo", java.util.List.of(shape), dev.flint.ops.Attrs.of(dev.flint.ops.Attrs.SHAPE, target));
     if (Arrays.equals(shape, target)) {
-      return x;
+      if (out == null) {
+        return x;
+      }
+      Copy.copy(x, Elementwise.prepare(out, x.dtype(), target, "sumTo"));
+      return out;
     }
     int lead = shape.length - target.length;
     int[] dims = new int[shape.length];
@@ -97,7 +111,15 @@ final class Reduce {
         dims[n++] = d;
       }
     }
-    Tensor s = sum(x, Arrays.copyOf(dims, n), true);
+    int[] reducedDims = Arrays.copyOf(dims, n);
+    if (out != null) {
+      // sum into out viewed with the kept dims: the same elements, since target broadcasts to shape
+      Elementwise.prepare(out, x.dtype().isFloatingPoint() ? x.dtype() : DType.INT64, target, "sumTo");
+      int[] kept = Shapes.reduce(shape, Shapes.reducedDims("sumTo", shape.length, reducedDims), true);
+      sum(x, reducedDims, true, Tensor.view(out.storage(), out.offset(), kept, Layouts.contiguousStrides(kept)));
+      return out;
+    }
+    Tensor s = sum(x, reducedDims, true, null);
     return Tensor.view(s.storage(), s.offset(), target.clone(), Layouts.contiguousStrides(target));
   }
 

@@ -14,10 +14,10 @@ import dev.flint.tensor.Tensor;
 final class Softmax {
   private Softmax() {}
 
-  static Tensor softmax(Tensor x, int dim, boolean log) {
+  static Tensor softmax(Tensor x, int dim, boolean log, Tensor out) {
     int[] shape = x.shapeRef();
     DType outType = DTypes.toFloat(x.dtype());
-    Tensor o = Tensor.empty(outType, shape);
+    Tensor o = Elementwise.prepare(out, outType, shape, log ? "logSoftmax" : "softmax");
     if (x.numel() == 0) {
       return o;
     }

@@ -35,6 +35,31 @@ class KernelsTest {
   }
 
   @Test
+  void unaryReductionAndSoftmaxOutVariants() {
+    Tensor x = Tensor.of(new double[][] {{0, 1, 4}, {9, 16, 25}});
+    Tensor out = Tensor.zeros(DType.FLOAT64, 2, 3);
+    assertArrayEquals(new double[] {0, 1, 2, 3, 4, 5}, Kernels.sqrt(x, out).toDoubleArray());
+    assertArrayEquals(new double[] {1, 2, 5, 10, 17, 26}, Kernels.addScalar(x, 1, out).toDoubleArray());
+    assertArrayEquals(new double[] {0, -2, -8, -18, -32, -50}, Kernels.mulScalar(x, -2, out).toDoubleArray(), 0);
+    assertArrayEquals(new double[] {0, -1, -4, -9, -16, -25}, Kernels.neg(x, out).toDoubleArray(), 0);
+    assertArrayEquals(new double[] {0, 1, 1, 1, 1, 1}, Kernels.sign(x, out).toDoubleArray());
+    Tensor row = Tensor.full(7, DType.FLOAT64, 3);
+    assertSame(row, Kernels.sum(x, new int[] {0}, false, row));
+    assertArrayEquals(new double[] {9, 17, 29}, row.toDoubleArray());
+    Tensor kept = Tensor.zeros(DType.FLOAT64, 1, 3);
+    assertArrayEquals(new double[] {9, 17, 29}, Kernels.sumTo(x, new int[] {1, 3}, kept).toDoubleArray());
+    Tensor col = Tensor.zeros(DType.FLOAT64, 2, 1);
+    assertArrayEquals(new double[] {5, 50}, Kernels.sumTo(x, new int[] {2, 1}, col).toDoubleArray());
+    Kernels.softmax(x, 1, out);
+    assertArrayEquals(x.softmax(1).toDoubleArray(), out.toDoubleArray(), 1e-15);
+    Kernels.logSoftmax(x, 0, out);
+    assertArrayEquals(x.logSoftmax(0).toDoubleArray(), out.toDoubleArray(), 1e-15);
+    Tensor f = Tensor.zeros(2, 3);
+    Kernels.sigmoid(x.to(DType.FLOAT32), f);
+    assertArrayEquals(x.to(DType.FLOAT32).sigmoid().toFloatArray(), f.toFloatArray());
+  }
+
+  @Test
   void outVariantsRefuseAWrongBuffer() {
     Tensor a = Tensor.ones(2, 2);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
