@@ -102,6 +102,22 @@ class OpTableTest {
   }
 
   @Test
+  void opsIsALeafPackage() throws java.io.IOException {
+    java.nio.file.Path dir = java.nio.file.Path.of("src/main/java/dev/flint/ops");
+    org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(dir), "sources not found");
+    try (Stream<java.nio.file.Path> files = java.nio.file.Files.list(dir)) {
+      for (java.nio.file.Path f : (Iterable<java.nio.file.Path>) files::iterator) {
+        String src = java.nio.file.Files.readString(f);
+        String other = src.replace("dev.flint.ops", "");
+        assertTrue(!other.contains("dev.flint."), f + " refers to a Flint package outside dev.flint.ops");
+        for (String line : src.split("\n")) {
+          assertTrue(!line.startsWith("import ") || line.startsWith("import java."), f + ": " + line);
+        }
+      }
+    }
+  }
+
+  @Test
   void backwardNamesFollowPyTorch() {
     assertEquals("MulBackward", Op.MUL.backwardName());
     assertEquals("LogSoftmaxBackward", Op.LOG_SOFTMAX.backwardName());
