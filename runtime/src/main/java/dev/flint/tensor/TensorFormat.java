@@ -17,17 +17,27 @@ final class TensorFormat {
   private TensorFormat() {}
 
   static String format(Tensor t) {
-    double[] values = t.toDoubleArray();
     int[] shape = t.shape();
-    boolean summarize = values.length > THRESHOLD;
-    Formatter f = new Formatter(t.dtype(), values, shape, summarize);
+    int numel = t.numel();
+    boolean summarize = numel > THRESHOLD;
+    Values v = new Values(t);
+    // as PyTorch, the number format is chosen from the printed (summarized) values only
+    java.util.List<Double> printed = new java.util.ArrayList<>();
+    if (numel > 0) {
+      collect(v, shape, 0, 0, summarize, printed);
+    }
+    double[] values = new double[printed.size()];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = printed.get(i);
+    }
+    Formatter f = new Formatter(t.dtype(), values);
     StringBuilder sb = new StringBuilder("tensor(");
-    if (values.length == 0) {
+    if (numel == 0) {
       sb.append("[]");
     } else {
-      block(sb, f, values, shape, 0, 0, "tensor(".length(), summarize);
+      block(sb, f, v, shape, 0, 0, "tensor(".length(), summarize);
     }
-    if (values.length == 0 && shape.length != 1) {
+    if (numel == 0 && shape.length != 1) {
       sb.append(", size=(");
       for (int d = 0; d < shape.length; d++) {
         sb.append(d == 0 ? "" : ", ").append(shape[d]);
@@ -46,18 +56,69 @@ final class TensorFormat {
     return sb.append(')').toString();
   }
 
-  /** Appends the sub-tensor of dim {@code d} starting at flat position {@code base}. */
-  private static void block(StringBuilder sb, Formatter f, double[] v, int[] shape, int d, int base, int indent,
-      boolean summarize) {
-    if (shape.length == 0) {
-      sb.append(f.format(v[0]).trim());
-      return;
+  /** Reads elements by row-major position without copying the tensor (printing a huge one stays cheap). */
+  private static final class Values {
+    private final Storage storage;
+    private final int[] shape;
+    private final int[] strides;
+    private final int offset;
+
+    Values(Tensor t) {
+      storage = t.storage();
+      shape = t.shapeRef();
+      strides = t.stridesRef();
+      offset = t.offset();
     }
-    int size = shape[d];
+
+    double get(int flat) {
+      int at = offset;
+      for (int d = shape.length - 1; d >= 0; d--) {
+        at += (flat % shape[d]) * strides[d];
+        flat /= shape[d];
+      }
+      return storage.getDouble(at);
+    }
+  }
+
+  private static int stride(int[] shape, int d) {
     int stride = 1;
     for (int k = d + 1; k < shape.length; k++) {
       stride *= shape[k];
     }
+    return stride;
+  }
+
+  /** The values {@link #block} prints, in order. */
+  private static void collect(Values v, int[] shape, int d, int base, boolean summarize, java.util.List<Double> out) {
+    if (shape.length == 0) {
+      out.add(v.get(0));
+      return;
+    }
+    int size = shape[d];
+    int stride = stride(shape, d);
+    boolean elide = summarize && size > 2 * EDGE;
+    for (int i = 0; i < size; i++) {
+      if (elide && i == EDGE) {
+        i = size - EDGE - 1;
+        continue;
+      }
+      if (d == shape.length - 1) {
+        out.add(v.get(base + i));
+      } else {
+        collect(v, shape, d + 1, base + i * stride, summarize, out);
+      }
+    }
+  }
+
+  /** Appends the sub-tensor of dim {@code d} starting at flat position {@code base}. */
+  private static void block(StringBuilder sb, Formatter f, Values v, int[] shape, int d, int base, int indent,
+      boolean summarize) {
+    if (shape.length == 0) {
+      sb.append(f.format(v.get(0)).trim());
+      return;
+    }
+    int size = shape[d];
+    int stride = stride(shape, d);
     boolean elide = summarize && size > 2 * EDGE;
     sb.append('[');
     if (d == shape.length - 1) {
@@ -68,7 +129,7 @@ final class TensorFormat {
           i = size - EDGE - 1;
           continue;
         }
-        items.add(f.format(v[base + i]));
+        items.add(f.format(v.get(base + i)));
       }
       int per = Math.max(1, (LINE_WIDTH - indent - d) / (f.width + 2));
       for (int i = 0; i < items.size(); i++) {
@@ -101,7 +162,7 @@ final class TensorFormat {
     private final boolean sciMode;
     private int width;
 
-    Formatter(DType dtype, double[] values, int[] shape, boolean summarize) {
+    Formatter(DType dtype, double[] values) {
       this.dtype = dtype;
       boolean allWhole = true;
       double maxAbs = 0;

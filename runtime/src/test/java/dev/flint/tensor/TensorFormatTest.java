@@ -56,6 +56,15 @@ class TensorFormatTest {
   }
 
   @Test
+  void theFormatIsChosenFromThePrintedValuesOnly() {
+    Tensor x = Tensor.ones(2000);
+    x.narrow(0, 1000, 1).fill(0.5);   // hidden by the elision, so the values still print as whole numbers
+    assertEquals("tensor([1., 1., 1.,  ..., 1., 1., 1.])", x.toString());
+    assertEquals("tensor([[1., 1., 1.,  ..., 1., 1., 1.],\n        [1., 1., 1.,  ..., 1., 1., 1.]])",
+        Tensor.ones(2000, 1000).t().narrow(0, 0, 2).toString());
+  }
+
+  @Test
   void longRowsWrapAtEightyColumns() {
     String s = Tensor.arange(0, 30, 1).to(DType.FLOAT32).toString();
     assertEquals("tensor([ 0.,  1.,  2.,  3.,  4.,  5.,  6.,  7.,  8.,  9., 10., 11., 12., 13.,\n"
