@@ -4,9 +4,11 @@ import static com.google.testing.compile.CompilationSubject.assertThat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.Compilation;
+import dev.flint.autograd.Autograd;
 import dev.flint.autograd.GradCheck;
 import dev.flint.nn.Module;
 import dev.flint.tensor.DType;
@@ -138,6 +140,14 @@ class EquivalenceTest {
         }
         if (!indices) {
           assertClose(x.grad(), xc.grad(), dtype, where + ": grad of the input");
+        }
+        try (Autograd.Scope ignored = Autograd.noGrad()) {
+          Generator.seedAll(7);
+          Tensor ne = eager.forward(x);
+          Generator.seedAll(7);
+          Tensor nc = compiled.forward(xc);
+          assertNull(nc.gradFn(), where + ": under noGrad the compiled model records nothing");
+          assertClose(ne, nc, dtype, where + ": output under noGrad");
         }
         Map<String, Tensor> be = eager.namedBuffers();
         Map<String, Tensor> bc = compiled.namedBuffers();
