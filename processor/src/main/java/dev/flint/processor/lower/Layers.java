@@ -119,6 +119,35 @@ final class Layers {
     }
   }
 
+  /** A layer's parameter or buffer read directly ({@code fc.weight}), typed from the layer's constructor arguments. */
+  Value parameter(ModelSource.LayerInit init, String access, String state, String member, SourceRef at) {
+    if (init.nested() != null || init.args() == null || !init.type().startsWith(NN)) {
+      throw low.abort(Message.UNSUPPORTED_EXPRESSION, at, "`" + at.text() + "` (a field of " + init.simpleType()
+          + "); parameters can be read from Linear, Conv2d, Embedding, BatchNorm1d/2d and LayerNorm layers");
+    }
+    Args args = new Args(init, state, at);
+    int[] shape = switch (init.simpleType() + "." + member) {
+      case "Linear.weight" -> new int[] {args.integer(1), args.integer(0)};
+      case "Linear.bias" -> args.bool(2, true) ? new int[] {args.integer(1)} : null;
+      case "Conv2d.weight" -> new int[] {args.integer(1), args.integer(0), args.integer(2), args.integer(2)};
+      case "Conv2d.bias" -> args.bool(5, true) ? new int[] {args.integer(1)} : null;
+      case "Embedding.weight" -> new int[] {args.integer(0), args.integer(1)};
+      case "BatchNorm1d.weight", "BatchNorm1d.bias", "BatchNorm1d.runningMean", "BatchNorm1d.runningVar",
+          "BatchNorm2d.weight", "BatchNorm2d.bias", "BatchNorm2d.runningMean", "BatchNorm2d.runningVar" ->
+          new int[] {args.integer(0)};
+      case "LayerNorm.weight", "LayerNorm.bias" -> args.integers();
+      default -> null;
+    };
+    if (shape == null) {
+      throw low.abort(Message.UNSUPPORTED_EXPRESSION, at, "`" + at.text() + "` (" + init.simpleType() + " has no tensor "
+          + member + " here); parameters can be read as weight and bias, buffers as runningMean and runningVar");
+    }
+    boolean buffer = member.startsWith("running");
+    String stateName = state + "." + (buffer ? (member.equals("runningMean") ? "running_mean" : "running_var") : member);
+    return low.state(buffer ? Leaf.Role.BUFFER : Leaf.Role.PARAM, access + "." + member, TensorType.floating(shape),
+        Lowering.hint(state) + Character.toUpperCase(member.charAt(0)) + member.substring(1), stateName);
+  }
+
   private Value nested(ModelSource.LayerInit init, String access, String state, Described in, SourceRef at) {
     ModelSource nested = init.nested();
     if (!nested.packageName().equals(packageOfTop())) {

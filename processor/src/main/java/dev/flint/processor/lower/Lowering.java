@@ -165,6 +165,10 @@ public final class Lowering {
       Described in = described(arg, describe(c.argument()));
       return layers.lower(field.init(), frame.access() + c.field(), frame.state() + c.field(), in, c.where());
     }
+    if (e instanceof Ast.LayerParam p) {
+      ModelSource.LayerField field = frame.layer(p.field());
+      return layers.parameter(field.init(), frame.access() + p.field(), frame.state() + p.field(), p.member(), p.where());
+    }
     if (e instanceof Ast.MethodCall m) {
       Value target = expr(m.target(), frame, vars);
       return methods.call(described(target, describe(m.target())), m, frame, vars);

@@ -22,7 +22,7 @@ final class TensorMethods {
       + "relu, sigmoid, tanh, matmul, t, transpose, permute, reshape, view, flatten, squeeze, unsqueeze, "
       + "sum, mean, max, softmax, logSoftmax, clamp, size (as a shape argument)";
   static final String SUPPORTED_F = "F.relu, F.sigmoid, F.tanh, F.softmax, F.logSoftmax, F.leakyRelu, F.gelu, F.dropout, "
-      + "F.flatten, Tensor.cat, Tensor.stack";
+      + "F.flatten, F.maxPool2d, F.avgPool2d, F.linear(x, w, b), Tensor.cat, Tensor.stack";
 
   private final Lowering low;
 
@@ -176,6 +176,30 @@ final class TensorMethods {
         case "dropout" -> {
           checkArity(s, 3);
           return Layers.dropout(low, x, real(args.get(1)), bool(args.get(2)), at);
+        }
+        case "linear" -> {
+          if (args.size() != 3) {
+            break;
+          }
+          Value w = low.expr(args.get(1), frame, vars);
+          Value b = low.expr(args.get(2), frame, vars);
+          Value wt = transpose(low.described(w, Lowering.describe(args.get(1))), 0, 1, at);
+          Value y = low.op(Op.MATMUL, List.of(x.value(), wt), Attrs.NONE, at, List.of(x.name(), Lowering.describe(args.get(1))));
+          return low.op(Op.ADD, List.of(y, b), Attrs.NONE, at, List.of("the product", Lowering.describe(args.get(2))));
+        }
+        case "maxPool2d", "avgPool2d" -> {
+          if (args.size() != 2 && args.size() != 4) {
+            break;
+          }
+          int k = integer(args.get(1), frame, vars);
+          int stride = args.size() > 2 ? integer(args.get(2), frame, vars) : k;
+          int padding = args.size() > 3 ? integer(args.get(3), frame, vars) : 0;
+          if (x.value().type().rank() != 4) {
+            throw low.abort(Message.SHAPE_MISMATCH, at, "F." + s.method(), "input [N, C, H, W]", x.name(), x.shape(), x.from());
+          }
+          Op op = s.method().startsWith("max") ? Op.MAX_POOL2D : Op.AVG_POOL2D;
+          return low.op(op, List.of(x.value()), Attrs.of(Attrs.KERNEL, new int[] {k, k}, Attrs.STRIDE, new int[] {stride, stride},
+              Attrs.PADDING, new int[] {padding, padding}), at, List.of(x.name()));
         }
         case "flatten" -> {
           int start = args.size() > 1 ? integer(args.get(1), frame, vars) : 0;

@@ -32,7 +32,7 @@ public final class Ast {
   public record IfTraining(List<Stmt> whenTraining, List<Stmt> otherwise, SourceRef where) implements Stmt {}
 
   /** An expression. */
-  public sealed interface Expr permits Name, Literal, LayerCall, StaticCall, MethodCall, IntList {
+  public sealed interface Expr permits Name, Literal, LayerCall, LayerParam, StaticCall, MethodCall, IntList {
     SourceRef where();
   }
 
@@ -44,6 +44,9 @@ public final class Ast {
 
   /** {@code field.forward(arg)} on a {@code @Layer} field. */
   public record LayerCall(String field, Expr argument, SourceRef where) implements Expr {}
+
+  /** {@code fc.weight}: a parameter or buffer of a {@code @Layer} field, read as a tensor. */
+  public record LayerParam(String field, String member, SourceRef where) implements Expr {}
 
   /** {@code F.relu(x)}, {@code Tensor.cat(1, a, b)} or {@code isTraining()}: owner is {@code F}, {@code Tensor} or {@code this}. */
   public record StaticCall(String owner, String method, List<Expr> args, SourceRef where) implements Expr {}

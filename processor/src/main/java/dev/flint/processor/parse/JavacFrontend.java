@@ -359,6 +359,9 @@ public final class JavacFrontend {
       if (t instanceof MethodInvocationTree mi) {
         return call(mi, where);
       }
+      if (t instanceof MemberSelectTree ms && layerName(ms.getExpression()) != null) {
+        return new Ast.LayerParam(layerName(ms.getExpression()), ms.getIdentifier().toString(), where);
+      }
       if (t instanceof NewArrayTree na && na.getInitializers() != null) {
         List<Ast.Expr> items = new ArrayList<>();
         for (ExpressionTree e : na.getInitializers()) {
