@@ -13,6 +13,7 @@ public final class EagerAlgebra implements Algebra<Tensor> {
   private EagerAlgebra() {}
 
   private static Tensor run(Op op, Attrs attrs, Tensor... in) {
+    OpNode.checkSaved(in);
     return OpNode.run(op, attrs, in);
   }
 

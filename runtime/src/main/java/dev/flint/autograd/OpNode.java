@@ -20,6 +20,7 @@ public final class OpNode extends Node {
   private final int[][] inShapes;
   private final int[] outShape;
   private final boolean[] needsGrad;
+  private final int[] versions;
   private Tensor[] inputs;
   private Tensor output;
 
@@ -30,9 +31,11 @@ public final class OpNode extends Node {
     this.output = output;
     this.inShapes = new int[inputs.length][];
     this.needsGrad = new boolean[inputs.length];
+    this.versions = new int[inputs.length];
     for (int i = 0; i < inputs.length; i++) {
       inShapes[i] = inputs[i].shape();
       needsGrad[i] = inputs[i].requiresGrad();
+      versions[i] = inputs[i].storage().version();
     }
     this.outShape = output.shape();
   }
@@ -83,13 +86,44 @@ public final class OpNode extends Node {
   protected Tensor[] backward(Tensor grad) {
     List<int[]> shapes = new ArrayList<>(Arrays.asList(inShapes));
     Call<Tensor> call = new Call<>(op, Arrays.asList(inputs), output, shapes, outShape, attrs, needsGrad);
-    List<Tensor> grads = op.backward(EagerAlgebra.INSTANCE, grad, call);
-    return grads.toArray(new Tensor[0]);
+    OpNode outer = RUNNING.get();
+    RUNNING.set(this);
+    try {
+      return op.backward(EagerAlgebra.INSTANCE, grad, call).toArray(new Tensor[0]);
+    } finally {
+      RUNNING.set(outer);
+    }
   }
 
   @Override
   public String name() {
     return op.backwardName();
+  }
+
+  /** The node whose rule is running on this thread, so {@link #checkSaved} can find its saved inputs. */
+  private static final ThreadLocal<OpNode> RUNNING = new ThreadLocal<>();
+
+  /**
+   * Fails when one of {@code args} is an input of the node whose rule is running and its storage was
+   * written in place since the op ran (PyTorch's version counter). Called for the tensors a rule
+   * passes to ops as values, so inputs the rule only takes shapes or dtypes from (sumTo, cast) never fail.
+   */
+  static void checkSaved(Tensor[] args) {
+    OpNode node = RUNNING.get();
+    if (node == null) {
+      return;
+    }
+    for (Tensor a : args) {
+      for (int i = 0; i < node.inputs.length; i++) {
+        Tensor t = node.inputs[i];
+        if (a == t && t.storage().version() != node.versions[i]) {
+          throw new IllegalStateException("one of the tensors needed to compute the gradient of " + node.name()
+              + " (input " + i + ", shape " + Arrays.toString(t.shape()) + ") was modified by an in-place operation "
+              + "after the op used it: its storage is at version " + t.storage().version() + ", expected "
+              + node.versions[i] + ". Modify a clone() instead, or make the change after backward()");
+        }
+      }
+    }
   }
 
   // Note [Saved values]: eager nodes keep their inputs and output until backward has run, because any

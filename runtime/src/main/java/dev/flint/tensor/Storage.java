@@ -14,6 +14,7 @@ public final class Storage {
   private final long[] i64;
   private final int[] i32;
   private final boolean[] bool;
+  private int version;
 
   private Storage(DType dtype, float[] f32, double[] f64, long[] i64, int[] i32, boolean[] bool) {
     this.dtype = dtype;
@@ -57,6 +58,19 @@ public final class Storage {
 
   public DType dtype() {
     return dtype;
+  }
+
+  /**
+   * How many in-place writes through {@code Tensor.fill}/{@code copyFrom}/{@code zero} this storage
+   * has seen; autograd compares it to detect a value modified after an op saved it for backward.
+   */
+  public int version() {
+    return version;
+  }
+
+  /** Records an in-place write (see {@link #version()}). */
+  public void bumpVersion() {
+    version++;
   }
 
   /** Number of elements. */

@@ -1212,6 +1212,7 @@ public final class Tensor {
   public Tensor fill(double value) {
     checkInPlace("fill");
     Kernels.copy(scalar(value, dtype()), this);
+    storage.bumpVersion();
     return this;
   }
 
@@ -1219,6 +1220,7 @@ public final class Tensor {
   public Tensor copyFrom(Tensor src) {
     checkInPlace("copyFrom");
     Kernels.copy(src, this);
+    storage.bumpVersion();
     return this;
   }
 

@@ -170,6 +170,22 @@ class EngineTest {
   }
 
   @Test
+  void modifyingASavedInputBeforeBackwardIsDetected() {
+    Tensor w = Tensor.of(new double[] {1, 2}).requiresGrad(true);
+    Tensor x = Tensor.of(new double[] {3, 4});
+    Tensor y = w.mul(x).sum();
+    x.fill(0);   // MUL needs x to compute w's gradient
+    IllegalStateException e = assertThrows(IllegalStateException.class, y::backward);
+    assertTrue(e.getMessage().startsWith("one of the tensors needed to compute the gradient of MulBackward (input 1, "
+        + "shape [2]) was modified by an in-place operation"), e.getMessage());
+    Tensor a = Tensor.of(new double[] {3, 4});
+    Tensor z = w.add(a).sum();
+    a.fill(0);   // ADD does not read its inputs: no error, as in PyTorch
+    z.backward();
+    assertArrayEquals(new double[] {1, 1}, w.grad().toDoubleArray());
+  }
+
+  @Test
   void inPlaceOnALeafThatRequiresGradIsRefused() {
     Tensor w = Tensor.ones(2).requiresGrad(true);
     IllegalStateException e = assertThrows(IllegalStateException.class, () -> w.fill(3));
