@@ -318,6 +318,33 @@ class PublicApiContractTest {
     }
 
     @Test
+    void everyReductionToOneValueIsZeroDimensional() {
+      Tensor x = Tensor.of(new double[][] {{1, 5}, {3, 7}});
+      Map<String, Tensor> reductions = new LinkedHashMap<>();
+      reductions.put("sum", x.sum());
+      reductions.put("mean", x.mean());
+      reductions.put("max", x.max());
+      reductions.put("min", x.min());
+      reductions.put("argmax", x.argmax());
+      reductions.put("var", x.var());
+      reductions.put("std", x.std());
+      reductions.put("sum(0) of 1-d", x.select(0, 0).sum(0));
+      for (Map.Entry<String, Tensor> r : reductions.entrySet()) {
+        assertEquals(0, r.getValue().dim(), r.getKey());
+        assertArrayEquals(new int[0], r.getValue().shape(), r.getKey());
+      }
+      assertEquals(16.0, reductions.get("sum").item());
+      assertEquals(4.0, reductions.get("mean").item());
+      assertEquals(7.0, reductions.get("max").item());
+      assertEquals(1.0, reductions.get("min").item());
+      assertEquals(3.0, reductions.get("argmax").item(), "argmax of the flattened tensor");
+      // unbiased variance of {1, 5, 3, 7}: sum of squared deviations 20 over n - 1 = 3
+      assertEquals(20.0 / 3, reductions.get("var").item(), 1e-12);
+      assertEquals(Math.sqrt(20.0 / 3), reductions.get("std").item(), 1e-12);
+      assertEquals(6.0, reductions.get("sum(0) of 1-d").item());
+    }
+
+    @Test
     void sumAndMeanOverADim() {
       Tensor s0 = m.sum(0);
       assertArrayEquals(new int[] {3}, s0.shape());
@@ -744,6 +771,25 @@ class PublicApiContractTest {
     }
 
     @Test
+    void meanAndSumReductionsAreZeroDimensional() {
+      Tensor logits = Tensor.of(new float[][] {{1, 2}, {0, 1}});
+      Tensor probs = Tensor.of(new float[][] {{0.5f, 0.25f}, {0.75f, 0.5f}});
+      Tensor targets = Tensor.of(new float[][] {{1, 0}, {0, 1}});
+      Tensor classes = Tensor.of(new long[] {1, 0});
+      for (Reduction r : List.of(Reduction.MEAN, Reduction.SUM)) {
+        List<Tensor> out = List.of(
+            new MSELoss(r).forward(logits, targets), new L1Loss(r).forward(logits, targets),
+            new CrossEntropyLoss(r).forward(logits, classes), new NLLLoss(r).forward(logits.neg(), classes),
+            new BCELoss(r).forward(probs, targets), new BCEWithLogitsLoss(r).forward(logits, targets));
+        for (Tensor t : out) {
+          assertEquals(0, t.dim(), r + " gives a 0-d loss: " + t);
+        }
+      }
+      assertArrayEquals(new int[] {2}, new CrossEntropyLoss(Reduction.NONE).forward(logits, classes).shape());
+      assertArrayEquals(new int[] {2, 2}, new BCELoss(Reduction.NONE).forward(probs, targets).shape());
+    }
+
+    @Test
     void lossGradientFlowsToTheInput() {
       Tensor x = Tensor.of(new double[] {1, 2, 3}).requiresGrad(true);
       new MSELoss().forward(x, Tensor.of(new double[] {1, 1, 1})).backward();
@@ -813,6 +859,26 @@ class PublicApiContractTest {
       assertValues(new double[] {1 - 0.1 * 3 / (3 + 1e-8), 1 + 0.1 * 0.5 / (0.5 + 1e-8), 1 - 0.1 * 1e-3 / (1e-3 + 1e-8)},
           p, 1e-12);
       assertValues(new double[] {0.9, 1.1, 0.9}, p, 1e-6);
+    }
+
+    @Test
+    void adamDefaultsArePyTorchsBetasAndEps() {
+      Tensor p = Tensor.of(new double[] {0.5}).requiresGrad(true);
+      Adam opt = new Adam(List.of(p), 0.01);
+      double w = 0.5;
+      double m = 0;
+      double v = 0;
+      double[] grads = {1, 3, -2};
+      for (int t = 1; t <= grads.length; t++) {
+        opt.zeroGrad();
+        gradient(p, grads[t - 1]);
+        opt.step();
+        double g = grads[t - 1];                // default weight decay 0
+        m = 0.9 * m + 0.1 * g;                  // beta1 = 0.9
+        v = 0.999 * v + 0.001 * g * g;          // beta2 = 0.999
+        w -= 0.01 * (m / (1 - Math.pow(0.9, t))) / (Math.sqrt(v / (1 - Math.pow(0.999, t))) + 1e-8);
+        assertEquals(w, p.item(), 1e-12, "step " + t);
+      }
     }
 
     @Test
