@@ -6,7 +6,9 @@
 One row per (threads, figure): the PyTorch figure, Flint eager, Flint compiled, the ratio
 Flint/PyTorch (for the implementation the target names), the target and whether it is met.
 A figure marked * comes from a row whose foreign-load check failed (contaminated: other
-processes took > 0.1 CPU while it ran); its verdict is marked (noisy).
+processes took > 0.1 CPU while it ran); its verdict is marked (noisy). Where both sides report
+cpu_ms_per_step_mean (BenchDriver; pytorch_cpu_bench.py), a second ratio and verdict compare
+CPU time per step, which preemption by other processes does not inflate.
 Standard library only.
 """
 import json
@@ -68,6 +70,28 @@ def fmt(row, key):
     return s + ("*" if row.get("contaminated") else "")
 
 
+def ratio(flint, py, key, cpu):
+    """Flint/PyTorch for the figure `key`; with cpu, from the CPU time per step instead of wall time."""
+    if flint is None or py is None:
+        return None
+    if cpu:
+        f, p = flint.get("cpu_ms_per_step_mean"), py.get("cpu_ms_per_step_mean")
+        if not f or not p:
+            return None
+        # per-step times: throughput ratio is p/f, latency ratio f/p
+        return p / f if key in ("steps_per_s", "gflops") else f / p
+    if not flint.get(key) or not py.get(key):
+        return None
+    return flint[key] / py[key]
+
+
+def verdict(r, target):
+    if r is None:
+        return "-"
+    _, op, bound = target
+    return "met" if (r >= bound if op == ">=" else r <= bound) else "missed"
+
+
 def table(rows):
     threads = sorted({r["threads"] for r in rows if "threads" in r})
     out = []
@@ -80,27 +104,30 @@ def table(rows):
             if py is None and eager is None and comp is None:
                 continue
             ratios = []
-            verdict = ""
+            for label, r in (("eager", eager), ("compiled", comp), ("cand.", cand)):
+                x = ratio(r, py, key, False)
+                if x is not None:
+                    c = ratio(r, py, key, True)
+                    ratios.append("%s %.3g%s" % (label, x, "" if c is None else " (cpu %.3g)" % c))
             tgt = ""
-            for label, r in (("eager", eager), ("compiled", comp), ("candidate", cand)):
-                if r is not None and py is not None and r.get(key) and py.get(key):
-                    ratios.append("%s %.3g" % (label, r[key] / py[key]))
+            v = ""
             if target is not None:
-                impl, op, bound = target
-                tgt = "%s %s %g (%s)" % ("ratio", op, bound, impl.replace("flint-", ""))
+                impl = target[0]
+                tgt = "%s %g (%s)" % (target[1], target[2], impl.replace("flint-", ""))
                 r = eager if impl == "flint-eager" else comp
                 if r is None or py is None:
-                    verdict = "missed (no %s row)" % impl.replace("flint-", "")
+                    v = "missed (no %s row)" % impl.replace("flint-", "")
                 else:
-                    ratio = r[key] / py[key]
-                    ok = ratio >= bound if op == ">=" else ratio <= bound
-                    verdict = "met" if ok else "missed"
+                    v = verdict(ratio(r, py, key, False), target)
                     if r.get("contaminated") or py.get("contaminated"):
-                        verdict += " (noisy)"
+                        v += " (noisy)"
+                    vc = verdict(ratio(r, py, key, True), target)
+                    if vc != "-":
+                        v += "; cpu: " + vc
             flint_eager = fmt(eager, key)
             if cand is not None:
                 flint_eager += " / cand. " + fmt(cand, key)
-            out.append([str(t), name, fmt(py, key), flint_eager, fmt(comp, key), ", ".join(ratios), tgt, verdict])
+            out.append([str(t), name, fmt(py, key), flint_eager, fmt(comp, key), ", ".join(ratios), tgt, v])
     # Flint only: the 8 matmuls of an mlp_train_mnist step, runtime kernel vs candidate (ms per step)
     for t in threads:
         eager = find(rows, "gemm_mlp_mnist_step", "flint-eager", t, {})
@@ -116,10 +143,9 @@ def table(rows):
         comp = find(rows, "alloc_mlp_train_small", "flint-compiled", 1, {"batch": batch})
         if eager is None and comp is None:
             continue
-        verdict = "missed (no compiled row)" if comp is None else \
-            ("met" if comp["bytes_per_step"] < 1024 else "missed")
+        v = "missed (no compiled row)" if comp is None else ("met" if comp["bytes_per_step"] < 1024 else "missed")
         out.append(["1", "heap bytes/step mlp_train_small b%d" % batch, "-", fmt(eager, "bytes_per_step"),
-                    fmt(comp, "bytes_per_step"), "", "< 1024 bytes (compiled)", verdict])
+                    fmt(comp, "bytes_per_step"), "", "< 1024 bytes (compiled)", v])
     return out
 
 
@@ -127,7 +153,8 @@ def main():
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     if not args:
         sys.exit("usage: compare_table.py RESULTS.jsonl... [--markdown]")
-    head = ["thr", "figure", "PyTorch", "Flint eager", "Flint compiled", "Flint/PyTorch", "target", "verdict"]
+    head = ["thr", "figure", "PyTorch", "Flint eager", "Flint compiled", "Flint/PyTorch (wall; cpu)", "target",
+            "verdict (wall; cpu)"]
     body = table(load(args))
     if "--markdown" in sys.argv:
         print("| " + " | ".join(head) + " |")
@@ -138,8 +165,9 @@ def main():
         widths = [max(len(x[i]) for x in [head] + body) for i in range(len(head))]
         for r in [head] + body:
             print("  ".join(x.ljust(w) for x, w in zip(r, widths)).rstrip())
-    print("\n* = contaminated row (other processes used > 0.1 CPU during it); ratios are Flint/PyTorch, "
-          "so for us/call and us/op lower is better.")
+    print("\n* = contaminated row (other processes used > 0.1 CPU during it). Ratios are Flint/PyTorch of the "
+          "figure (so for us/call and us/op lower is better); 'cpu' ratios compare the mean process CPU time "
+          "per step instead of wall time (robust to preemption; at 2 threads they compare total work).")
 
 
 if __name__ == "__main__":

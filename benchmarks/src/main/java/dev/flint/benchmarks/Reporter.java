@@ -38,7 +38,7 @@ public final class Reporter implements AutoCloseable {
     extras.forEach(row::put);
     row.put("ms_per_step_median", t.msMedian()).put("ms_per_step_p10", t.msP10())
         .put("ms_per_step_p90", t.msP90()).put("n_blocks", t.nBlocks()).put("iters_per_block", t.itersPerBlock())
-        .put("foreign_cpus", t.foreignCpus()).put("attempt", t.attempt()).put("contaminated", t.contaminated());
+        .put("cpu_ms_per_step_mean", t.cpuMsPerCall()).put("foreign_cpus", t.foreignCpus()).put("attempt", t.attempt()).put("contaminated", t.contaminated());
     common(row);
     write(row);
   }
