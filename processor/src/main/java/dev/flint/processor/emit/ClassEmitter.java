@@ -118,7 +118,8 @@ public final class ClassEmitter {
         .addJavadoc("The @Layer fields by name, read directly (no reflection), so state-dict keys are {@code fc1.weight}.\n")
         .addStatement("$T layers = new $T<>()", map, LinkedHashMap.class);
     for (ModelSource.LayerField f : model.layers()) {
-      m.addStatement("layers.put($S, $N)", f.name(), f.name());
+      // this.layers would be shadowed by the local map
+      m.addStatement(f.name().equals("layers") ? "layers.put($S, this.$N)" : "layers.put($S, $N)", f.name(), f.name());
     }
     return m.addStatement("layers.values().removeIf($T::isNull)", Objects.class).addStatement("return layers").build();
   }

@@ -5,7 +5,6 @@ import dev.flint.ops.Attrs;
 import dev.flint.ops.Op;
 import dev.flint.processor.ir.GraphBuilder;
 import dev.flint.processor.ir.SourceRef;
-import dev.flint.processor.ir.TensorType;
 import dev.flint.processor.ir.Value;
 import java.util.Arrays;
 import java.util.List;
@@ -180,10 +179,5 @@ public final class GraphAlgebra implements Algebra<Value> {
   @Override
   public Value erf(Value x) {
     return op(Op.ERF, x);
-  }
-
-  /** A type for messages and tests. */
-  static String describe(TensorType t) {
-    return t.toString();
   }
 }

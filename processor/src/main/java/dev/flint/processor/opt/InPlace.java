@@ -10,7 +10,6 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -76,10 +75,5 @@ public final class InPlace {
     }
     Node n = producer.get(v);
     return n != null && n.op() == Op.RESHAPE && isParameter(n.inputs().get(0), g, producer);
-  }
-
-  /** The values a plan overwrites, for tests. */
-  static List<Value> targets(Map<Integer, Value> plan) {
-    return List.copyOf(plan.values());
   }
 }
