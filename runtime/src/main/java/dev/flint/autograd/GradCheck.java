@@ -25,15 +25,25 @@ public final class GradCheck {
 
   /** Checks {@code f}'s gradient along one random direction per floating-point input. */
   public static void check(Function<Tensor[], Tensor> f, Tensor... inputs) {
-    run(f, inputs, false);
+    run(f, inputs, false, RTOL, ATOL);
+  }
+
+  /** As {@link #check(Function, Tensor...)} with a relative and an absolute tolerance of one's own. */
+  public static void check(Function<Tensor[], Tensor> f, double rtol, double atol, Tensor... inputs) {
+    run(f, inputs, false, rtol, atol);
   }
 
   /** Checks {@code f}'s gradient element by element (2 evaluations per element: keep inputs small). */
   public static void checkEach(Function<Tensor[], Tensor> f, Tensor... inputs) {
-    run(f, inputs, true);
+    run(f, inputs, true, RTOL, ATOL);
   }
 
-  private static void run(Function<Tensor[], Tensor> f, Tensor[] inputs, boolean each) {
+  /** As {@link #checkEach(Function, Tensor...)} with tolerances of one's own. */
+  public static void checkEach(Function<Tensor[], Tensor> f, double rtol, double atol, Tensor... inputs) {
+    run(f, inputs, true, rtol, atol);
+  }
+
+  private static void run(Function<Tensor[], Tensor> f, Tensor[] inputs, boolean each, double rtol, double atol) {
     Generator gen = new Generator(1234);
     Tensor[] xs = new Tensor[inputs.length];
     double[][] base = new double[inputs.length][];
@@ -69,7 +79,7 @@ public final class GradCheck {
         for (int k = 0; k < base[i].length; k++) {
           double[] u = new double[base[i].length];
           u[k] = 1;
-          compare(f, xs, base, i, u, grad[k], w, "element " + Arrays.toString(unravel(k, inputs[i].shape())));
+          compare(f, xs, base, i, u, grad[k], w, "element " + Arrays.toString(unravel(k, inputs[i].shape())), rtol, atol);
         }
       } else {
         double[] u = new double[base[i].length];
@@ -78,17 +88,17 @@ public final class GradCheck {
           u[k] = gen.nextGaussian();
           analytic += grad[k] * u[k];
         }
-        compare(f, xs, base, i, u, analytic, w, "a random direction");
+        compare(f, xs, base, i, u, analytic, w, "a random direction", rtol, atol);
       }
     }
   }
 
   private static void compare(Function<Tensor[], Tensor> f, Tensor[] xs, double[][] base, int i, double[] u,
-      double analytic, double[] w, String where) {
+      double analytic, double[] w, String where, double rtol, double atol) {
     double plus = loss(f, xs, base, i, u, EPS, w);
     double minus = loss(f, xs, base, i, u, -EPS, w);
     double numeric = (plus - minus) / (2 * EPS);
-    double tol = ATOL + RTOL * Math.max(Math.abs(analytic), Math.abs(numeric)) + 1e-9 * Math.max(Math.abs(plus), 1);
+    double tol = atol + rtol * Math.max(Math.abs(analytic), Math.abs(numeric)) + 1e-9 * Math.max(Math.abs(plus), 1);
     if (!(Math.abs(analytic - numeric) <= tol)) {
       throw new AssertionError(String.format(
           "GradCheck: input %d (shape %s), along %s: autograd gives %.10g but finite differences give %.10g "

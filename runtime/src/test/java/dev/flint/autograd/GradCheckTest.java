@@ -58,6 +58,14 @@ class GradCheckTest {
   }
 
   @Test
+  void tolerancesCanBeWidened() {
+    Tensor x = Tensor.of(new double[] {1, 2, 3});
+    assertThrows(AssertionError.class, () -> GradCheck.check(xs -> wrongSquare(xs[0]), x));
+    GradCheck.check(xs -> wrongSquare(xs[0]), 0.6, 0, x);   // the wrong rule is off by exactly half
+    GradCheck.checkEach(xs -> wrongSquare(xs[0]), 0.6, 0, x);
+  }
+
+  @Test
   void rejectsAFunctionThatDoesNotDependOnItsInputs() {
     Tensor x = Tensor.of(new double[] {1, 2});
     AssertionError e = assertThrows(AssertionError.class, () -> GradCheck.check(xs -> Tensor.ones(2), x));
