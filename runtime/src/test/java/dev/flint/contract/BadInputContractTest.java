@@ -75,6 +75,14 @@ class BadInputContractTest {
   }
 
   @Test
+  void raggedTwoDimensionalArraysNameTheRowsThatDiffer() {
+    assertMessage(IllegalArgumentException.class, () -> Tensor.of(new float[][] {{1, 2}, {3}}),
+        "equal lengths", "row 0 has 2", "row 1 has 1");
+    assertMessage(IllegalArgumentException.class, () -> Tensor.of(new double[][] {{1}, {2}, {3, 4}}),
+        "equal lengths", "row 0 has 1", "row 2 has 2");
+  }
+
+  @Test
   void itemOfManyElementsSaysItNeedsOne() {
     assertMessage(IllegalStateException.class, () -> Tensor.ones(2, 2).item(), "item()", "one element", "[2, 2]");
   }
