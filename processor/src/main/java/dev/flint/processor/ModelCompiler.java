@@ -12,6 +12,7 @@ import dev.flint.processor.ir.Leaf;
 import dev.flint.processor.ir.Symbolic;
 import dev.flint.processor.ir.Value;
 import dev.flint.processor.lower.Lowering;
+import dev.flint.processor.opt.CommonSubexpressions;
 import dev.flint.processor.opt.DeadCode;
 import dev.flint.processor.opt.SavedValues;
 import dev.flint.processor.parse.ModelSource;
@@ -67,8 +68,8 @@ public final class ModelCompiler {
     if (second == null) {
       throw new IllegalStateException("the model lowers with batch size " + Symbolic.FIRST + " but not " + Symbolic.SECOND);
     }
-    first = new DeadCode().run(first);
-    second = new DeadCode().run(second);
+    first = new DeadCode().run(new CommonSubexpressions().run(first));
+    second = new DeadCode().run(new CommonSubexpressions().run(second));
     Differentiate.Backward b1 = optimize(new Differentiate().run(first));
     Differentiate.Backward b2 = optimize(new Differentiate().run(second));
     check(first, b1);

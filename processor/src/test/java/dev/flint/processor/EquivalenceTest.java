@@ -85,6 +85,16 @@ class EquivalenceTest {
   }
 
   @Test
+  void statementForms() throws Exception {
+    check("Syntax", new int[] {4, 5});
+  }
+
+  @Test
+  void identity() throws Exception {
+    check("Identity", new int[] {2, 3});
+  }
+
+  @Test
   void tensorOps() throws Exception {
     check("TensorOps", new int[] {5, 3, 4});
   }

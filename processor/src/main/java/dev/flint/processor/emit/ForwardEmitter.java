@@ -41,6 +41,9 @@ final class ForwardEmitter {
     reserved.remove(parameter);
     this.names = new Names("t", reserved.toArray(new String[0]));
     this.inPlace = dev.flint.processor.opt.InPlace.plan(mode.forward(), mode.saved());
+    List<String> userNames = new ArrayList<>();
+    mode.forward().nodes().forEach(n -> userNames.add(n.out().hint()));
+    names.avoid(userNames);
   }
 
   /** The names given to forward values, which the backward node's fields reuse. */

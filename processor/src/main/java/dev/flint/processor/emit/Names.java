@@ -13,6 +13,7 @@ final class Names {
   private final NameAllocator allocator = new NameAllocator();
   private final Map<Integer, String> byValue = new HashMap<>();
   private final java.util.Set<String> taken = new java.util.HashSet<>();
+  private final java.util.Set<String> avoid = new java.util.HashSet<>();
   private final String tempPrefix;
   private int temps;
 
@@ -25,8 +26,12 @@ final class Names {
 
   /** Gives {@code v} a name from {@code hint} (a temporary when the hint is {@code t}); returns it. */
   String declare(Value v, String hint) {
-    String suggestion = hint == null || hint.equals("t") ? tempPrefix + (++temps) : hint;
-    if (taken.contains(suggestion)) {
+    String suggestion = hint;
+    if (hint == null || hint.equals("t")) {
+      do {
+        suggestion = tempPrefix + (++temps);
+      } while (taken.contains(suggestion) || avoid.contains(suggestion));
+    } else if (taken.contains(suggestion)) {
       // A reassigned variable: h, h2, h3 (rather than NameAllocator's h_).
       int n = 2;
       while (taken.contains(suggestion + n)) {
@@ -42,6 +47,11 @@ final class Names {
 
   String declare(Value v) {
     return declare(v, v.hint());
+  }
+
+  /** Names that temporaries must not take because user values will (a user variable called {@code t1}). */
+  void avoid(java.util.Collection<String> names) {
+    avoid.addAll(names);
   }
 
   boolean has(Value v) {
