@@ -119,7 +119,7 @@ public class CompiledCnn extends Cnn {
 
     if (GradMode.isEnabled() && anyRequiresGrad(x, conv1.weight, conv1.bias, bn1.weight, bn1.bias, conv2.weight, conv2.bias, fc.weight, fc.bias)) {
       // One autograd node for the whole pass: its backward is the generated TrainingBackward.backward.
-      out.setGradFn(new TrainingBackward(x, conv1.weight, conv1.bias, bn1.weight, bn1.bias, conv2.weight, conv2.bias, fc.weight, fc.bias, keep, t9, t16, t17, t18, t23, h, t27, t29, t30, B));
+      out.setGradFn(new TrainingBackward(x, conv1.weight, conv1.bias, bn1.weight, bn1.bias, conv2.weight, conv2.bias, fc.weight, fc.bias, keep, t9, t16, t17, t18, t23, h, t27, t29, B));
     }
     return out;
   }
@@ -167,7 +167,7 @@ public class CompiledCnn extends Cnn {
 
     if (GradMode.isEnabled() && anyRequiresGrad(x, conv1.weight, conv1.bias, bn1.weight, bn1.bias, conv2.weight, conv2.bias, fc.weight, fc.bias)) {
       // One autograd node for the whole pass: its backward is the generated EvalBackward.backward.
-      out.setGradFn(new EvalBackward(x, conv1.weight, conv1.bias, bn1.weight, bn1.bias, conv2.weight, conv2.bias, fc.weight, fc.bias, t9, t10, t11, t16, h, t20, t21, t22, B));
+      out.setGradFn(new EvalBackward(x, conv1.weight, conv1.bias, bn1.weight, bn1.bias, conv2.weight, conv2.bias, fc.weight, fc.bias, t9, t10, t11, t16, h, t20, t21, B));
     }
     return out;
   }
@@ -276,14 +276,12 @@ public class CompiledCnn extends Cnn {
 
     private Tensor t29;
 
-    private Tensor t30;
-
     private final int B;
 
     TrainingBackward(Tensor x, Tensor conv1Weight, Tensor conv1Bias, Tensor bn1Weight,
         Tensor bn1Bias, Tensor conv2Weight, Tensor conv2Bias, Tensor fcWeight, Tensor fcBias,
         Tensor keep, Tensor t9, Tensor t16, Tensor t17, Tensor t18, Tensor t23, Tensor h,
-        Tensor t27, Tensor t29, Tensor t30, int B) {
+        Tensor t27, Tensor t29, int B) {
       this.x = x;
       this.conv1Weight = conv1Weight;
       this.conv1Bias = conv1Bias;
@@ -302,7 +300,6 @@ public class CompiledCnn extends Cnn {
       this.h = h;
       this.t27 = t27;
       this.t29 = t29;
-      this.t30 = t30;
       this.B = B;
     }
 
@@ -316,18 +313,17 @@ public class CompiledCnn extends Cnn {
 
       // Cnn.java:26  return fc.forward(drop.forward(flatten.forward(h)));
       Tensor dFcBias = Kernels.sumTo(dOut, new int[] {3}); // f[3]
-      Tensor g1 = Kernels.permute(t30, new int[] {1, 0}); // f[3, 6]
-      Tensor g2 = Kernels.permute(t29, new int[] {1, 0}); // f[6, B]
-      Tensor dT29 = Kernels.matmul(dOut, g1); // f[B, 6]
-      Tensor dT30 = Kernels.matmul(g2, dOut); // f[6, 3]
+      Tensor g1 = Kernels.permute(t29, new int[] {1, 0}); // f[6, B]
+      Tensor dT29 = Kernels.matmul(dOut, fcWeight); // f[B, 6]
+      Tensor dT30 = Kernels.matmul(g1, dOut); // f[6, 3]
       Tensor dFcWeight = Kernels.permute(dT30, new int[] {1, 0}); // f[3, 6]
       Tensor dT28 = Kernels.mul(dT29, keep); // f[B, 6]
       Tensor dH2 = Kernels.reshape(dT28, new int[] {B, 6, 1, 1}); // f[B, 6, 1, 1]
 
       // Cnn.java:25  h = avg.forward(F.relu(conv2.forward(h)));
       Tensor dT27 = Kernels.avgPool2dBackward(dH2, new int[] {B, 6, 2, 2}, new int[] {2, 2}, new int[] {1, 1}, new int[] {0, 0}); // f[B, 6, 2, 2]
-      Tensor g3 = Kernels.sign(t27); // f[B, 6, 2, 2]
-      Tensor dT26 = Kernels.mul(dT27, g3); // f[B, 6, 2, 2]
+      Tensor g2 = Kernels.sign(t27); // f[B, 6, 2, 2]
+      Tensor dT26 = Kernels.mul(dT27, g2); // f[B, 6, 2, 2]
       Tensor dT25 = Kernels.sumTo(dT26, new int[] {1, 6, 1, 1}); // f[1, 6, 1, 1]
       Tensor dConv2Bias = Kernels.reshape(dT25, new int[] {6}); // f[6]
       Tensor dH = Kernels.conv2dInputGrad(dT26, conv2Weight, new int[] {B, 4, 6, 6}, new int[] {2, 2}, new int[] {0, 0}); // f[B, 4, 6, 6]
@@ -335,37 +331,37 @@ public class CompiledCnn extends Cnn {
 
       // Cnn.java:24  Tensor h = pool.forward(F.relu(bn1.forward(conv1.forward(x))));
       Tensor dT23 = Kernels.maxPool2dBackward(dH, t23, new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0}); // f[B, 4, 12, 12]
-      Tensor g4 = Kernels.sign(t23); // f[B, 4, 12, 12]
-      Tensor dT22 = Kernels.mul(dT23, g4); // f[B, 4, 12, 12]
+      Tensor g3 = Kernels.sign(t23); // f[B, 4, 12, 12]
+      Tensor dT22 = Kernels.mul(dT23, g3); // f[B, 4, 12, 12]
       Tensor dT21 = Kernels.reshape(dT22, new int[] {B, 4, 144}); // f[B, 4, 144]
       Tensor dT20 = Kernels.sumTo(dT21, new int[] {1, 4, 1}); // f[1, 4, 1]
       Tensor dBn1Bias = Kernels.reshape(dT20, new int[] {4}); // f[4]
       Tensor dT17 = Kernels.mul(dT21, t18); // f[B, 4, 144]
-      Tensor g5 = Kernels.mul(dT21, t17); // f[B, 4, 144]
-      Tensor dT18 = Kernels.sumTo(g5, new int[] {1, 4, 1}); // f[1, 4, 1]
+      Tensor g4 = Kernels.mul(dT21, t17); // f[B, 4, 144]
+      Tensor dT18 = Kernels.sumTo(g4, new int[] {1, 4, 1}); // f[1, 4, 1]
       Tensor dBn1Weight = Kernels.reshape(dT18, new int[] {4}); // f[4]
-      Tensor g6 = Kernels.div(dT17, t16); // f[B, 4, 144]
-      Tensor g7 = Kernels.div(t17, t16); // f[B, 4, 144]
-      Tensor g8 = Kernels.mul(dT17, g7); // f[B, 4, 144]
-      Tensor g9 = Kernels.neg(g8); // f[B, 4, 144]
-      Tensor dT16 = Kernels.sumTo(g9, new int[] {1, 4, 1}); // f[1, 4, 1]
-      Tensor g10 = Kernels.mulScalar(t16, 2.0); // f[1, 4, 1]
-      Tensor dT15 = Kernels.div(dT16, g10); // f[1, 4, 1]
+      Tensor g5 = Kernels.div(dT17, t16); // f[B, 4, 144]
+      Tensor g6 = Kernels.div(t17, t16); // f[B, 4, 144]
+      Tensor g7 = Kernels.mul(dT17, g6); // f[B, 4, 144]
+      Tensor g8 = Kernels.neg(g7); // f[B, 4, 144]
+      Tensor dT16 = Kernels.sumTo(g8, new int[] {1, 4, 1}); // f[1, 4, 1]
+      Tensor g9 = Kernels.mulScalar(t16, 2.0); // f[1, 4, 1]
+      Tensor dT15 = Kernels.div(dT16, g9); // f[1, 4, 1]
       Tensor dT13 = Kernels.mulScalar(dT15, 1.0 / B); // f[1, 4, 1]
       Tensor dT12 = Kernels.expand(dT13, new int[] {B, 4, 1}); // f[B, 4, 1]
       Tensor dT11 = Kernels.mulScalar(dT12, 0.006944444444444444); // f[B, 4, 1]
       Tensor dT10 = Kernels.expand(dT11, new int[] {B, 4, 144}); // f[B, 4, 144]
+      Tensor g10 = Kernels.mul(dT10, t9); // f[B, 4, 144]
       Tensor g11 = Kernels.mul(dT10, t9); // f[B, 4, 144]
-      Tensor g12 = Kernels.mul(dT10, t9); // f[B, 4, 144]
-      Tensor g13 = Kernels.add(g6, g11); // f[B, 4, 144]
-      Tensor dT9 = Kernels.add(g13, g12); // f[B, 4, 144]
-      Tensor g14 = Kernels.neg(dT9); // f[B, 4, 144]
-      Tensor dT8 = Kernels.sumTo(g14, new int[] {1, 4, 1}); // f[1, 4, 1]
+      Tensor g12 = Kernels.add(g5, g10); // f[B, 4, 144]
+      Tensor dT9 = Kernels.add(g12, g11); // f[B, 4, 144]
+      Tensor g13 = Kernels.neg(dT9); // f[B, 4, 144]
+      Tensor dT8 = Kernels.sumTo(g13, new int[] {1, 4, 1}); // f[1, 4, 1]
       Tensor dT7 = Kernels.mulScalar(dT8, 1.0 / B); // f[1, 4, 1]
       Tensor dT6 = Kernels.expand(dT7, new int[] {B, 4, 1}); // f[B, 4, 1]
       Tensor dT5 = Kernels.mulScalar(dT6, 0.006944444444444444); // f[B, 4, 1]
-      Tensor g15 = Kernels.expand(dT5, new int[] {B, 4, 144}); // f[B, 4, 144]
-      Tensor dT4 = Kernels.add(dT9, g15); // f[B, 4, 144]
+      Tensor g14 = Kernels.expand(dT5, new int[] {B, 4, 144}); // f[B, 4, 144]
+      Tensor dT4 = Kernels.add(dT9, g14); // f[B, 4, 144]
       Tensor dT3 = Kernels.reshape(dT4, new int[] {B, 4, 12, 12}); // f[B, 4, 12, 12]
       Tensor dT2 = Kernels.sumTo(dT3, new int[] {1, 4, 1, 1}); // f[1, 4, 1, 1]
       Tensor dConv1Bias = Kernels.reshape(dT2, new int[] {4}); // f[4]
@@ -390,7 +386,6 @@ public class CompiledCnn extends Cnn {
       h = null;
       t27 = null;
       t29 = null;
-      t30 = null;
     }
 
     @Override
@@ -435,13 +430,11 @@ public class CompiledCnn extends Cnn {
 
     private Tensor t21;
 
-    private Tensor t22;
-
     private final int B;
 
     EvalBackward(Tensor x, Tensor conv1Weight, Tensor conv1Bias, Tensor bn1Weight, Tensor bn1Bias,
         Tensor conv2Weight, Tensor conv2Bias, Tensor fcWeight, Tensor fcBias, Tensor t9, Tensor t10,
-        Tensor t11, Tensor t16, Tensor h, Tensor t20, Tensor t21, Tensor t22, int B) {
+        Tensor t11, Tensor t16, Tensor h, Tensor t20, Tensor t21, int B) {
       this.x = x;
       this.conv1Weight = conv1Weight;
       this.conv1Bias = conv1Bias;
@@ -458,7 +451,6 @@ public class CompiledCnn extends Cnn {
       this.h = h;
       this.t20 = t20;
       this.t21 = t21;
-      this.t22 = t22;
       this.B = B;
     }
 
@@ -472,17 +464,16 @@ public class CompiledCnn extends Cnn {
 
       // Cnn.java:26  return fc.forward(drop.forward(flatten.forward(h)));
       Tensor dFcBias = Kernels.sumTo(dOut, new int[] {3}); // f[3]
-      Tensor g1 = Kernels.permute(t22, new int[] {1, 0}); // f[3, 6]
-      Tensor g2 = Kernels.permute(t21, new int[] {1, 0}); // f[6, B]
-      Tensor dT21 = Kernels.matmul(dOut, g1); // f[B, 6]
-      Tensor dT22 = Kernels.matmul(g2, dOut); // f[6, 3]
+      Tensor g1 = Kernels.permute(t21, new int[] {1, 0}); // f[6, B]
+      Tensor dT21 = Kernels.matmul(dOut, fcWeight); // f[B, 6]
+      Tensor dT22 = Kernels.matmul(g1, dOut); // f[6, 3]
       Tensor dFcWeight = Kernels.permute(dT22, new int[] {1, 0}); // f[3, 6]
       Tensor dH2 = Kernels.reshape(dT21, new int[] {B, 6, 1, 1}); // f[B, 6, 1, 1]
 
       // Cnn.java:25  h = avg.forward(F.relu(conv2.forward(h)));
       Tensor dT20 = Kernels.avgPool2dBackward(dH2, new int[] {B, 6, 2, 2}, new int[] {2, 2}, new int[] {1, 1}, new int[] {0, 0}); // f[B, 6, 2, 2]
-      Tensor g3 = Kernels.sign(t20); // f[B, 6, 2, 2]
-      Tensor dT19 = Kernels.mul(dT20, g3); // f[B, 6, 2, 2]
+      Tensor g2 = Kernels.sign(t20); // f[B, 6, 2, 2]
+      Tensor dT19 = Kernels.mul(dT20, g2); // f[B, 6, 2, 2]
       Tensor dT18 = Kernels.sumTo(dT19, new int[] {1, 6, 1, 1}); // f[1, 6, 1, 1]
       Tensor dConv2Bias = Kernels.reshape(dT18, new int[] {6}); // f[6]
       Tensor dH = Kernels.conv2dInputGrad(dT19, conv2Weight, new int[] {B, 4, 6, 6}, new int[] {2, 2}, new int[] {0, 0}); // f[B, 4, 6, 6]
@@ -490,14 +481,14 @@ public class CompiledCnn extends Cnn {
 
       // Cnn.java:24  Tensor h = pool.forward(F.relu(bn1.forward(conv1.forward(x))));
       Tensor dT16 = Kernels.maxPool2dBackward(dH, t16, new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0}); // f[B, 4, 12, 12]
-      Tensor g4 = Kernels.sign(t16); // f[B, 4, 12, 12]
-      Tensor dT15 = Kernels.mul(dT16, g4); // f[B, 4, 12, 12]
+      Tensor g3 = Kernels.sign(t16); // f[B, 4, 12, 12]
+      Tensor dT15 = Kernels.mul(dT16, g3); // f[B, 4, 12, 12]
       Tensor dT14 = Kernels.reshape(dT15, new int[] {B, 4, 144}); // f[B, 4, 144]
       Tensor dT13 = Kernels.sumTo(dT14, new int[] {1, 4, 1}); // f[1, 4, 1]
       Tensor dBn1Bias = Kernels.reshape(dT13, new int[] {4}); // f[4]
       Tensor dT10 = Kernels.mul(dT14, t11); // f[B, 4, 144]
-      Tensor g5 = Kernels.mul(dT14, t10); // f[B, 4, 144]
-      Tensor dT11 = Kernels.sumTo(g5, new int[] {1, 4, 1}); // f[1, 4, 1]
+      Tensor g4 = Kernels.mul(dT14, t10); // f[B, 4, 144]
+      Tensor dT11 = Kernels.sumTo(g4, new int[] {1, 4, 1}); // f[1, 4, 1]
       Tensor dBn1Weight = Kernels.reshape(dT11, new int[] {4}); // f[4]
       Tensor dT6 = Kernels.div(dT10, t9); // f[B, 4, 144]
       Tensor dT3 = Kernels.reshape(dT6, new int[] {B, 4, 12, 12}); // f[B, 4, 12, 12]
@@ -522,7 +513,6 @@ public class CompiledCnn extends Cnn {
       h = null;
       t20 = null;
       t21 = null;
-      t22 = null;
     }
 
     @Override

@@ -29,7 +29,7 @@ public class CompiledMlp extends Mlp {
       + "  output                       [B, 5]\n"
       + "parameters: 325\n"
       + "FLOPs per sample: forward 645, backward 1265\n"
-      + "saved activations per sample: 81 bytes (FLOAT32)\n";
+      + "saved activations per sample: 80 bytes (FLOAT32)\n";
 
   public CompiledMlp() {
     super();
@@ -66,7 +66,7 @@ public class CompiledMlp extends Mlp {
 
     if (GradMode.isEnabled() && anyRequiresGrad(x, fc1.weight, fc1.bias, fc2.weight, fc2.bias)) {
       // One autograd node for the whole pass: its backward is the generated Backward.backward.
-      out.setGradFn(new Backward(x, fc1.weight, fc1.bias, fc2.weight, fc2.bias, t1, h, t4));
+      out.setGradFn(new Backward(x, fc1.weight, fc1.bias, fc2.weight, fc2.bias, h));
     }
     return out;
   }
@@ -101,22 +101,16 @@ public class CompiledMlp extends Mlp {
 
     private final Tensor fc2Bias;
 
-    private Tensor t1;
-
     private Tensor h;
 
-    private Tensor t4;
-
     Backward(Tensor x, Tensor fc1Weight, Tensor fc1Bias, Tensor fc2Weight, Tensor fc2Bias,
-        Tensor t1, Tensor h, Tensor t4) {
+        Tensor h) {
       this.x = x;
       this.fc1Weight = fc1Weight;
       this.fc1Bias = fc1Bias;
       this.fc2Weight = fc2Weight;
       this.fc2Bias = fc2Bias;
-      this.t1 = t1;
       this.h = h;
-      this.t4 = t4;
     }
 
     @Override
@@ -129,24 +123,22 @@ public class CompiledMlp extends Mlp {
 
       // Mlp.java:19  return fc2.forward(h);
       Tensor dFc2Bias = Kernels.sumTo(dOut, new int[] {5}); // f[5]
-      Tensor g1 = Kernels.permute(t4, new int[] {1, 0}); // f[5, 20]
-      Tensor g2 = Kernels.permute(h, new int[] {1, 0}); // f[20, B]
-      Tensor dH = Kernels.matmul(dOut, g1); // f[B, 20]
-      Tensor dT4 = Kernels.matmul(g2, dOut); // f[20, 5]
+      Tensor g1 = Kernels.permute(h, new int[] {1, 0}); // f[20, B]
+      Tensor dH = Kernels.matmul(dOut, fc2Weight); // f[B, 20]
+      Tensor dT4 = Kernels.matmul(g1, dOut); // f[20, 5]
       Tensor dFc2Weight = Kernels.permute(dT4, new int[] {1, 0}); // f[5, 20]
 
       // Mlp.java:18  Tensor h = F.relu(fc1.forward(x));
-      Tensor g3 = Kernels.sign(h); // f[B, 20]
-      Tensor dT3 = Kernels.mul(dH, g3); // f[B, 20]
+      Tensor g2 = Kernels.sign(h); // f[B, 20]
+      Tensor dT3 = Kernels.mul(dH, g2); // f[B, 20]
       Tensor dFc1Bias = Kernels.sumTo(dT3, new int[] {20}); // f[20]
-      Tensor g4 = Kernels.permute(x, new int[] {1, 0}); // f[10, B]
-      Tensor dT1 = Kernels.matmul(g4, dT3); // f[10, 20]
+      Tensor g3 = Kernels.permute(x, new int[] {1, 0}); // f[10, B]
+      Tensor dT1 = Kernels.matmul(g3, dT3); // f[10, 20]
       Tensor dFc1Weight = Kernels.permute(dT1, new int[] {1, 0}); // f[20, 10]
 
       Tensor dX = null;
       if (x.requiresGrad()) {
-        Tensor g5 = Kernels.permute(t1, new int[] {1, 0}); // f[20, 10]
-        dX = Kernels.matmul(dT3, g5); // f[B, 10]
+        dX = Kernels.matmul(dT3, fc1Weight); // f[B, 10]
       }
 
       return new Tensor[] {dX, dFc1Weight, dFc1Bias, dFc2Weight, dFc2Bias};
@@ -154,9 +146,7 @@ public class CompiledMlp extends Mlp {
 
     @Override
     protected void releaseSaved() {
-      t1 = null;
       h = null;
-      t4 = null;
     }
 
     @Override

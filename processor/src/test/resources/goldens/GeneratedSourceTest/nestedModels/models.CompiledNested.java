@@ -33,7 +33,7 @@ public class CompiledNested extends Nested {
       + "  output                       [B, 1]\n"
       + "parameters: 225\n"
       + "FLOPs per sample: forward 577, backward 1137\n"
-      + "saved activations per sample: 489 bytes (FLOAT32)\n";
+      + "saved activations per sample: 488 bytes (FLOAT32)\n";
 
   public CompiledNested() {
     super();
@@ -124,7 +124,7 @@ public class CompiledNested extends Nested {
 
     if (GradMode.isEnabled() && anyRequiresGrad(x, in.weight, in.bias, b1.norm.weight, b1.norm.bias, b1.fc.weight, b1.fc.bias, b2.norm.weight, b2.norm.bias, b2.fc.weight, b2.fc.bias, out.weight, out.bias)) {
       // One autograd node for the whole pass: its backward is the generated Backward.backward.
-      out2.setGradFn(new Backward(x, in.weight, in.bias, b1.norm.weight, b1.norm.bias, b1.fc.weight, b1.fc.bias, b2.norm.weight, b2.norm.bias, b2.fc.weight, b2.fc.bias, out.weight, out.bias, t1, t6, t11, t12, t13, t15, t16, t19, t21, t22, t26, t31, t32, t33, t35, t36, t39, t41, t42, h2, t43, B));
+      out2.setGradFn(new Backward(x, in.weight, in.bias, b1.norm.weight, b1.norm.bias, b1.fc.weight, b1.fc.bias, b2.norm.weight, b2.norm.bias, b2.fc.weight, b2.fc.bias, out.weight, out.bias, t6, t11, t12, t13, t15, t19, t21, t22, t26, t31, t32, t33, t35, t39, t41, t42, h2, B));
     }
     return out2;
   }
@@ -175,8 +175,6 @@ public class CompiledNested extends Nested {
 
     private final Tensor outBias;
 
-    private Tensor t1;
-
     private Tensor t6;
 
     private Tensor t11;
@@ -186,8 +184,6 @@ public class CompiledNested extends Nested {
     private Tensor t13;
 
     private Tensor t15;
-
-    private Tensor t16;
 
     private Tensor t19;
 
@@ -205,8 +201,6 @@ public class CompiledNested extends Nested {
 
     private Tensor t35;
 
-    private Tensor t36;
-
     private Tensor t39;
 
     private Tensor t41;
@@ -215,16 +209,14 @@ public class CompiledNested extends Nested {
 
     private Tensor h2;
 
-    private Tensor t43;
-
     private final int B;
 
     Backward(Tensor x, Tensor inWeight, Tensor inBias, Tensor b1NormWeight, Tensor b1NormBias,
         Tensor b1FcWeight, Tensor b1FcBias, Tensor b2NormWeight, Tensor b2NormBias,
-        Tensor b2FcWeight, Tensor b2FcBias, Tensor outWeight, Tensor outBias, Tensor t1, Tensor t6,
-        Tensor t11, Tensor t12, Tensor t13, Tensor t15, Tensor t16, Tensor t19, Tensor t21,
-        Tensor t22, Tensor t26, Tensor t31, Tensor t32, Tensor t33, Tensor t35, Tensor t36,
-        Tensor t39, Tensor t41, Tensor t42, Tensor h2, Tensor t43, int B) {
+        Tensor b2FcWeight, Tensor b2FcBias, Tensor outWeight, Tensor outBias, Tensor t6, Tensor t11,
+        Tensor t12, Tensor t13, Tensor t15, Tensor t19, Tensor t21, Tensor t22, Tensor t26,
+        Tensor t31, Tensor t32, Tensor t33, Tensor t35, Tensor t39, Tensor t41, Tensor t42,
+        Tensor h2, int B) {
       this.x = x;
       this.inWeight = inWeight;
       this.inBias = inBias;
@@ -238,13 +230,11 @@ public class CompiledNested extends Nested {
       this.b2FcBias = b2FcBias;
       this.outWeight = outWeight;
       this.outBias = outBias;
-      this.t1 = t1;
       this.t6 = t6;
       this.t11 = t11;
       this.t12 = t12;
       this.t13 = t13;
       this.t15 = t15;
-      this.t16 = t16;
       this.t19 = t19;
       this.t21 = t21;
       this.t22 = t22;
@@ -253,12 +243,10 @@ public class CompiledNested extends Nested {
       this.t32 = t32;
       this.t33 = t33;
       this.t35 = t35;
-      this.t36 = t36;
       this.t39 = t39;
       this.t41 = t41;
       this.t42 = t42;
       this.h2 = h2;
-      this.t43 = t43;
       this.B = B;
     }
 
@@ -272,102 +260,98 @@ public class CompiledNested extends Nested {
 
       // Nested.java:22  return out.forward(h);
       Tensor dOutBias = Kernels.sumTo(dOut, new int[] {1}); // f[1]
-      Tensor g1 = Kernels.permute(t43, new int[] {1, 0}); // f[1, 8]
-      Tensor g2 = Kernels.permute(h2, new int[] {1, 0}); // f[8, B]
-      Tensor dH2 = Kernels.matmul(dOut, g1); // f[B, 8]
-      Tensor dT43 = Kernels.matmul(g2, dOut); // f[8, 1]
+      Tensor g1 = Kernels.permute(h2, new int[] {1, 0}); // f[8, B]
+      Tensor dH2 = Kernels.matmul(dOut, outWeight); // f[B, 8]
+      Tensor dT43 = Kernels.matmul(g1, dOut); // f[8, 1]
       Tensor dOutWeight = Kernels.permute(dT43, new int[] {1, 0}); // f[1, 8]
 
       // Block.java:18  Tensor h = F.gelu(fc.forward(norm.forward(x)));
       Tensor dT41 = Kernels.mul(dH2, t42); // f[B, 8]
       Tensor dT42 = Kernels.mul(dH2, t41); // f[B, 8]
-      Tensor g3 = Kernels.mulScalar(dT41, 0.5); // f[B, 8]
-      Tensor g4 = Kernels.mul(t39, t39); // f[B, 8]
-      Tensor g5 = Kernels.neg(g4); // f[B, 8]
-      Tensor g6 = Kernels.exp(g5); // f[B, 8]
-      Tensor g7 = Kernels.mulScalar(g6, 1.1283791670955126); // f[B, 8]
-      Tensor dT39 = Kernels.mul(dT42, g7); // f[B, 8]
-      Tensor g8 = Kernels.mulScalar(dT39, 0.7071067811865476); // f[B, 8]
-      Tensor dT38 = Kernels.add(g3, g8); // f[B, 8]
+      Tensor g2 = Kernels.mulScalar(dT41, 0.5); // f[B, 8]
+      Tensor g3 = Kernels.mul(t39, t39); // f[B, 8]
+      Tensor g4 = Kernels.neg(g3); // f[B, 8]
+      Tensor g5 = Kernels.exp(g4); // f[B, 8]
+      Tensor g6 = Kernels.mulScalar(g5, 1.1283791670955126); // f[B, 8]
+      Tensor dT39 = Kernels.mul(dT42, g6); // f[B, 8]
+      Tensor g7 = Kernels.mulScalar(dT39, 0.7071067811865476); // f[B, 8]
+      Tensor dT38 = Kernels.add(g2, g7); // f[B, 8]
       Tensor dB2FcBias = Kernels.sumTo(dT38, new int[] {8}); // f[8]
-      Tensor g9 = Kernels.permute(t36, new int[] {1, 0}); // f[8, 8]
-      Tensor g10 = Kernels.permute(t35, new int[] {1, 0}); // f[8, B]
-      Tensor dT35 = Kernels.matmul(dT38, g9); // f[B, 8]
-      Tensor dT36 = Kernels.matmul(g10, dT38); // f[8, 8]
+      Tensor g8 = Kernels.permute(t35, new int[] {1, 0}); // f[8, B]
+      Tensor dT35 = Kernels.matmul(dT38, b2FcWeight); // f[B, 8]
+      Tensor dT36 = Kernels.matmul(g8, dT38); // f[8, 8]
       Tensor dB2FcWeight = Kernels.permute(dT36, new int[] {1, 0}); // f[8, 8]
       Tensor dB2NormBias = Kernels.sumTo(dT35, new int[] {8}); // f[8]
       Tensor dT33 = Kernels.mul(dT35, b2NormWeight); // f[B, 8]
-      Tensor g11 = Kernels.mul(dT35, t33); // f[B, 8]
-      Tensor dB2NormWeight = Kernels.sumTo(g11, new int[] {8}); // f[8]
-      Tensor g12 = Kernels.div(dT33, t31); // f[B, 8]
-      Tensor g13 = Kernels.div(t32, t31); // f[B, 8]
-      Tensor g14 = Kernels.mul(dT33, g13); // f[B, 8]
-      Tensor g15 = Kernels.neg(g14); // f[B, 8]
-      Tensor dT31 = Kernels.sumTo(g15, new int[] {B, 1}); // f[B, 1]
-      Tensor g16 = Kernels.mulScalar(t31, 2.0); // f[B, 1]
-      Tensor dT30 = Kernels.div(dT31, g16); // f[B, 1]
+      Tensor g9 = Kernels.mul(dT35, t33); // f[B, 8]
+      Tensor dB2NormWeight = Kernels.sumTo(g9, new int[] {8}); // f[8]
+      Tensor g10 = Kernels.div(dT33, t31); // f[B, 8]
+      Tensor g11 = Kernels.div(t32, t31); // f[B, 8]
+      Tensor g12 = Kernels.mul(dT33, g11); // f[B, 8]
+      Tensor g13 = Kernels.neg(g12); // f[B, 8]
+      Tensor dT31 = Kernels.sumTo(g13, new int[] {B, 1}); // f[B, 1]
+      Tensor g14 = Kernels.mulScalar(t31, 2.0); // f[B, 1]
+      Tensor dT30 = Kernels.div(dT31, g14); // f[B, 1]
       Tensor dT28 = Kernels.mulScalar(dT30, 0.125); // f[B, 1]
       Tensor dT27 = Kernels.expand(dT28, new int[] {B, 8}); // f[B, 8]
-      Tensor g17 = Kernels.mul(dT27, t26); // f[B, 8]
-      Tensor g18 = Kernels.mul(dT27, t26); // f[B, 8]
-      Tensor g19 = Kernels.add(g12, g17); // f[B, 8]
-      Tensor dT26 = Kernels.add(g19, g18); // f[B, 8]
-      Tensor g20 = Kernels.neg(dT26); // f[B, 8]
-      Tensor dT25 = Kernels.sumTo(g20, new int[] {B, 1}); // f[B, 1]
+      Tensor g15 = Kernels.mul(dT27, t26); // f[B, 8]
+      Tensor g16 = Kernels.mul(dT27, t26); // f[B, 8]
+      Tensor g17 = Kernels.add(g10, g15); // f[B, 8]
+      Tensor dT26 = Kernels.add(g17, g16); // f[B, 8]
+      Tensor g18 = Kernels.neg(dT26); // f[B, 8]
+      Tensor dT25 = Kernels.sumTo(g18, new int[] {B, 1}); // f[B, 1]
       Tensor dT24 = Kernels.mulScalar(dT25, 0.125); // f[B, 1]
-      Tensor g21 = Kernels.expand(dT24, new int[] {B, 8}); // f[B, 8]
-      Tensor dT23 = Kernels.add(dT26, g21); // f[B, 8]
+      Tensor g19 = Kernels.expand(dT24, new int[] {B, 8}); // f[B, 8]
+      Tensor dT23 = Kernels.add(dT26, g19); // f[B, 8]
       Tensor dB1Out = Kernels.add(dH2, dT23); // f[B, 8]
       Tensor dT21 = Kernels.mul(dB1Out, t22); // f[B, 8]
       Tensor dT22 = Kernels.mul(dB1Out, t21); // f[B, 8]
-      Tensor g22 = Kernels.mulScalar(dT21, 0.5); // f[B, 8]
-      Tensor g23 = Kernels.mul(t19, t19); // f[B, 8]
-      Tensor g24 = Kernels.neg(g23); // f[B, 8]
-      Tensor g25 = Kernels.exp(g24); // f[B, 8]
-      Tensor g26 = Kernels.mulScalar(g25, 1.1283791670955126); // f[B, 8]
-      Tensor dT19 = Kernels.mul(dT22, g26); // f[B, 8]
-      Tensor g27 = Kernels.mulScalar(dT19, 0.7071067811865476); // f[B, 8]
-      Tensor dT18 = Kernels.add(g22, g27); // f[B, 8]
+      Tensor g20 = Kernels.mulScalar(dT21, 0.5); // f[B, 8]
+      Tensor g21 = Kernels.mul(t19, t19); // f[B, 8]
+      Tensor g22 = Kernels.neg(g21); // f[B, 8]
+      Tensor g23 = Kernels.exp(g22); // f[B, 8]
+      Tensor g24 = Kernels.mulScalar(g23, 1.1283791670955126); // f[B, 8]
+      Tensor dT19 = Kernels.mul(dT22, g24); // f[B, 8]
+      Tensor g25 = Kernels.mulScalar(dT19, 0.7071067811865476); // f[B, 8]
+      Tensor dT18 = Kernels.add(g20, g25); // f[B, 8]
       Tensor dB1FcBias = Kernels.sumTo(dT18, new int[] {8}); // f[8]
-      Tensor g28 = Kernels.permute(t16, new int[] {1, 0}); // f[8, 8]
-      Tensor g29 = Kernels.permute(t15, new int[] {1, 0}); // f[8, B]
-      Tensor dT15 = Kernels.matmul(dT18, g28); // f[B, 8]
-      Tensor dT16 = Kernels.matmul(g29, dT18); // f[8, 8]
+      Tensor g26 = Kernels.permute(t15, new int[] {1, 0}); // f[8, B]
+      Tensor dT15 = Kernels.matmul(dT18, b1FcWeight); // f[B, 8]
+      Tensor dT16 = Kernels.matmul(g26, dT18); // f[8, 8]
       Tensor dB1FcWeight = Kernels.permute(dT16, new int[] {1, 0}); // f[8, 8]
       Tensor dB1NormBias = Kernels.sumTo(dT15, new int[] {8}); // f[8]
       Tensor dT13 = Kernels.mul(dT15, b1NormWeight); // f[B, 8]
-      Tensor g30 = Kernels.mul(dT15, t13); // f[B, 8]
-      Tensor dB1NormWeight = Kernels.sumTo(g30, new int[] {8}); // f[8]
-      Tensor g31 = Kernels.div(dT13, t11); // f[B, 8]
-      Tensor g32 = Kernels.div(t12, t11); // f[B, 8]
-      Tensor g33 = Kernels.mul(dT13, g32); // f[B, 8]
-      Tensor g34 = Kernels.neg(g33); // f[B, 8]
-      Tensor dT11 = Kernels.sumTo(g34, new int[] {B, 1}); // f[B, 1]
-      Tensor g35 = Kernels.mulScalar(t11, 2.0); // f[B, 1]
-      Tensor dT10 = Kernels.div(dT11, g35); // f[B, 1]
+      Tensor g27 = Kernels.mul(dT15, t13); // f[B, 8]
+      Tensor dB1NormWeight = Kernels.sumTo(g27, new int[] {8}); // f[8]
+      Tensor g28 = Kernels.div(dT13, t11); // f[B, 8]
+      Tensor g29 = Kernels.div(t12, t11); // f[B, 8]
+      Tensor g30 = Kernels.mul(dT13, g29); // f[B, 8]
+      Tensor g31 = Kernels.neg(g30); // f[B, 8]
+      Tensor dT11 = Kernels.sumTo(g31, new int[] {B, 1}); // f[B, 1]
+      Tensor g32 = Kernels.mulScalar(t11, 2.0); // f[B, 1]
+      Tensor dT10 = Kernels.div(dT11, g32); // f[B, 1]
       Tensor dT8 = Kernels.mulScalar(dT10, 0.125); // f[B, 1]
       Tensor dT7 = Kernels.expand(dT8, new int[] {B, 8}); // f[B, 8]
-      Tensor g36 = Kernels.mul(dT7, t6); // f[B, 8]
-      Tensor g37 = Kernels.mul(dT7, t6); // f[B, 8]
-      Tensor g38 = Kernels.add(g31, g36); // f[B, 8]
-      Tensor dT6 = Kernels.add(g38, g37); // f[B, 8]
-      Tensor g39 = Kernels.neg(dT6); // f[B, 8]
-      Tensor dT5 = Kernels.sumTo(g39, new int[] {B, 1}); // f[B, 1]
+      Tensor g33 = Kernels.mul(dT7, t6); // f[B, 8]
+      Tensor g34 = Kernels.mul(dT7, t6); // f[B, 8]
+      Tensor g35 = Kernels.add(g28, g33); // f[B, 8]
+      Tensor dT6 = Kernels.add(g35, g34); // f[B, 8]
+      Tensor g36 = Kernels.neg(dT6); // f[B, 8]
+      Tensor dT5 = Kernels.sumTo(g36, new int[] {B, 1}); // f[B, 1]
       Tensor dT4 = Kernels.mulScalar(dT5, 0.125); // f[B, 1]
-      Tensor g40 = Kernels.expand(dT4, new int[] {B, 8}); // f[B, 8]
-      Tensor dT3 = Kernels.add(dT6, g40); // f[B, 8]
+      Tensor g37 = Kernels.expand(dT4, new int[] {B, 8}); // f[B, 8]
+      Tensor dT3 = Kernels.add(dT6, g37); // f[B, 8]
       Tensor dH = Kernels.add(dB1Out, dT3); // f[B, 8]
 
       // Nested.java:20  Tensor h = in.forward(x);
       Tensor dInBias = Kernels.sumTo(dH, new int[] {8}); // f[8]
-      Tensor g41 = Kernels.permute(x, new int[] {1, 0}); // f[4, B]
-      Tensor dT1 = Kernels.matmul(g41, dH); // f[4, 8]
+      Tensor g38 = Kernels.permute(x, new int[] {1, 0}); // f[4, B]
+      Tensor dT1 = Kernels.matmul(g38, dH); // f[4, 8]
       Tensor dInWeight = Kernels.permute(dT1, new int[] {1, 0}); // f[8, 4]
 
       Tensor dX = null;
       if (x.requiresGrad()) {
-        Tensor g42 = Kernels.permute(t1, new int[] {1, 0}); // f[8, 4]
-        dX = Kernels.matmul(dH, g42); // f[B, 4]
+        dX = Kernels.matmul(dH, inWeight); // f[B, 4]
       }
 
       return new Tensor[] {dX, dInWeight, dInBias, dB1NormWeight, dB1NormBias, dB1FcWeight, dB1FcBias, dB2NormWeight, dB2NormBias, dB2FcWeight, dB2FcBias, dOutWeight, dOutBias};
@@ -375,13 +359,11 @@ public class CompiledNested extends Nested {
 
     @Override
     protected void releaseSaved() {
-      t1 = null;
       t6 = null;
       t11 = null;
       t12 = null;
       t13 = null;
       t15 = null;
-      t16 = null;
       t19 = null;
       t21 = null;
       t22 = null;
@@ -390,12 +372,10 @@ public class CompiledNested extends Nested {
       t32 = null;
       t33 = null;
       t35 = null;
-      t36 = null;
       t39 = null;
       t41 = null;
       t42 = null;
       h2 = null;
-      t43 = null;
     }
 
     @Override

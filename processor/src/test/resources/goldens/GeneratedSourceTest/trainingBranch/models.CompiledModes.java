@@ -103,7 +103,7 @@ public class CompiledModes extends Modes {
 
     if (GradMode.isEnabled() && anyRequiresGrad(x, fc1.weight, fc1.bias, bn.weight, bn.bias, fc2.weight, fc2.bias)) {
       // One autograd node for the whole pass: its backward is the generated TrainingBackward.backward.
-      out.setGradFn(new TrainingBackward(x, fc1.weight, fc1.bias, bn.weight, bn.bias, fc2.weight, fc2.bias, keep, t1, t8, t14, t15, t16, t20, h2, t21, out, B));
+      out.setGradFn(new TrainingBackward(x, fc1.weight, fc1.bias, bn.weight, bn.bias, fc2.weight, fc2.bias, keep, t8, t14, t15, t16, t20, h2, out, B));
     }
     return out;
   }
@@ -146,7 +146,7 @@ public class CompiledModes extends Modes {
 
     if (GradMode.isEnabled() && anyRequiresGrad(x, fc1.weight, fc1.bias, bn.weight, bn.bias, fc2.weight, fc2.bias)) {
       // One autograd node for the whole pass: its backward is the generated EvalBackward.backward.
-      out.setGradFn(new EvalBackward(x, fc1.weight, fc1.bias, bn.weight, bn.bias, fc2.weight, fc2.bias, t1, t9, t10, t11, t15, h2, t16, out, B));
+      out.setGradFn(new EvalBackward(x, fc1.weight, fc1.bias, bn.weight, bn.bias, fc2.weight, fc2.bias, t9, t10, t11, t15, h2, out, B));
     }
     return out;
   }
@@ -235,8 +235,6 @@ public class CompiledModes extends Modes {
 
     private Tensor keep;
 
-    private Tensor t1;
-
     private Tensor t8;
 
     private Tensor t14;
@@ -249,15 +247,13 @@ public class CompiledModes extends Modes {
 
     private Tensor h2;
 
-    private Tensor t21;
-
     private Tensor out;
 
     private final int B;
 
     TrainingBackward(Tensor x, Tensor fc1Weight, Tensor fc1Bias, Tensor bnWeight, Tensor bnBias,
-        Tensor fc2Weight, Tensor fc2Bias, Tensor keep, Tensor t1, Tensor t8, Tensor t14, Tensor t15,
-        Tensor t16, Tensor t20, Tensor h2, Tensor t21, Tensor out, int B) {
+        Tensor fc2Weight, Tensor fc2Bias, Tensor keep, Tensor t8, Tensor t14, Tensor t15,
+        Tensor t16, Tensor t20, Tensor h2, Tensor out, int B) {
       this.x = x;
       this.fc1Weight = fc1Weight;
       this.fc1Bias = fc1Bias;
@@ -266,14 +262,12 @@ public class CompiledModes extends Modes {
       this.fc2Weight = fc2Weight;
       this.fc2Bias = fc2Bias;
       this.keep = keep;
-      this.t1 = t1;
       this.t8 = t8;
       this.t14 = t14;
       this.t15 = t15;
       this.t16 = t16;
       this.t20 = t20;
       this.h2 = h2;
-      this.t21 = t21;
       this.out = out;
       this.B = B;
     }
@@ -292,53 +286,51 @@ public class CompiledModes extends Modes {
       Tensor g3 = Kernels.mul(g1, g2); // f[B, 3]
       Tensor dT23 = Kernels.sub(dOut, g3); // f[B, 3]
       Tensor dFc2Bias = Kernels.sumTo(dT23, new int[] {3}); // f[3]
-      Tensor g4 = Kernels.permute(t21, new int[] {1, 0}); // f[3, 8]
-      Tensor g5 = Kernels.permute(h2, new int[] {1, 0}); // f[8, B]
-      Tensor dH2 = Kernels.matmul(dT23, g4); // f[B, 8]
-      Tensor dT21 = Kernels.matmul(g5, dT23); // f[8, 3]
+      Tensor g4 = Kernels.permute(h2, new int[] {1, 0}); // f[8, B]
+      Tensor dH2 = Kernels.matmul(dT23, fc2Weight); // f[B, 8]
+      Tensor dT21 = Kernels.matmul(g4, dT23); // f[8, 3]
       Tensor dFc2Weight = Kernels.permute(dT21, new int[] {1, 0}); // f[3, 8]
 
       // Modes.java:21  h = F.dropout(F.relu(h), 0.3, isTraining());
       Tensor dT20 = Kernels.mul(dH2, keep); // f[B, 8]
-      Tensor g6 = Kernels.sign(t20); // f[B, 8]
-      Tensor dH = Kernels.mul(dT20, g6); // f[B, 8]
+      Tensor g5 = Kernels.sign(t20); // f[B, 8]
+      Tensor dH = Kernels.mul(dT20, g5); // f[B, 8]
 
       // Modes.java:19  Tensor h = bn.forward(fc1.forward(x));
       Tensor dT19 = Kernels.reshape(dH, new int[] {B, 8, 1}); // f[B, 8, 1]
       Tensor dT18 = Kernels.sumTo(dT19, new int[] {1, 8, 1}); // f[1, 8, 1]
       Tensor dBnBias = Kernels.reshape(dT18, new int[] {8}); // f[8]
       Tensor dT15 = Kernels.mul(dT19, t16); // f[B, 8, 1]
-      Tensor g7 = Kernels.mul(dT19, t15); // f[B, 8, 1]
-      Tensor dT16 = Kernels.sumTo(g7, new int[] {1, 8, 1}); // f[1, 8, 1]
+      Tensor g6 = Kernels.mul(dT19, t15); // f[B, 8, 1]
+      Tensor dT16 = Kernels.sumTo(g6, new int[] {1, 8, 1}); // f[1, 8, 1]
       Tensor dBnWeight = Kernels.reshape(dT16, new int[] {8}); // f[8]
-      Tensor g8 = Kernels.div(dT15, t14); // f[B, 8, 1]
-      Tensor g9 = Kernels.div(t15, t14); // f[B, 8, 1]
-      Tensor g10 = Kernels.mul(dT15, g9); // f[B, 8, 1]
-      Tensor g11 = Kernels.neg(g10); // f[B, 8, 1]
-      Tensor dT14 = Kernels.sumTo(g11, new int[] {1, 8, 1}); // f[1, 8, 1]
-      Tensor g12 = Kernels.mulScalar(t14, 2.0); // f[1, 8, 1]
-      Tensor dT13 = Kernels.div(dT14, g12); // f[1, 8, 1]
+      Tensor g7 = Kernels.div(dT15, t14); // f[B, 8, 1]
+      Tensor g8 = Kernels.div(t15, t14); // f[B, 8, 1]
+      Tensor g9 = Kernels.mul(dT15, g8); // f[B, 8, 1]
+      Tensor g10 = Kernels.neg(g9); // f[B, 8, 1]
+      Tensor dT14 = Kernels.sumTo(g10, new int[] {1, 8, 1}); // f[1, 8, 1]
+      Tensor g11 = Kernels.mulScalar(t14, 2.0); // f[1, 8, 1]
+      Tensor dT13 = Kernels.div(dT14, g11); // f[1, 8, 1]
       Tensor dT11 = Kernels.mulScalar(dT13, 1.0 / B); // f[1, 8, 1]
       Tensor dT10 = Kernels.expand(dT11, new int[] {B, 8, 1}); // f[B, 8, 1]
+      Tensor g12 = Kernels.mul(dT10, t8); // f[B, 8, 1]
       Tensor g13 = Kernels.mul(dT10, t8); // f[B, 8, 1]
-      Tensor g14 = Kernels.mul(dT10, t8); // f[B, 8, 1]
-      Tensor g15 = Kernels.add(g8, g13); // f[B, 8, 1]
-      Tensor dT8 = Kernels.add(g15, g14); // f[B, 8, 1]
-      Tensor g16 = Kernels.neg(dT8); // f[B, 8, 1]
-      Tensor dT7 = Kernels.sumTo(g16, new int[] {1, 8, 1}); // f[1, 8, 1]
+      Tensor g14 = Kernels.add(g7, g12); // f[B, 8, 1]
+      Tensor dT8 = Kernels.add(g14, g13); // f[B, 8, 1]
+      Tensor g15 = Kernels.neg(dT8); // f[B, 8, 1]
+      Tensor dT7 = Kernels.sumTo(g15, new int[] {1, 8, 1}); // f[1, 8, 1]
       Tensor dT6 = Kernels.mulScalar(dT7, 1.0 / B); // f[1, 8, 1]
       Tensor dT5 = Kernels.expand(dT6, new int[] {B, 8, 1}); // f[B, 8, 1]
       Tensor dT4 = Kernels.add(dT8, dT5); // f[B, 8, 1]
       Tensor dT3 = Kernels.reshape(dT4, new int[] {B, 8}); // f[B, 8]
       Tensor dFc1Bias = Kernels.sumTo(dT3, new int[] {8}); // f[8]
-      Tensor g17 = Kernels.permute(x, new int[] {1, 0}); // f[6, B]
-      Tensor dT1 = Kernels.matmul(g17, dT3); // f[6, 8]
+      Tensor g16 = Kernels.permute(x, new int[] {1, 0}); // f[6, B]
+      Tensor dT1 = Kernels.matmul(g16, dT3); // f[6, 8]
       Tensor dFc1Weight = Kernels.permute(dT1, new int[] {1, 0}); // f[8, 6]
 
       Tensor dX = null;
       if (x.requiresGrad()) {
-        Tensor g18 = Kernels.permute(t1, new int[] {1, 0}); // f[8, 6]
-        dX = Kernels.matmul(dT3, g18); // f[B, 6]
+        dX = Kernels.matmul(dT3, fc1Weight); // f[B, 6]
       }
 
       return new Tensor[] {dX, dFc1Weight, dFc1Bias, dBnWeight, dBnBias, dFc2Weight, dFc2Bias};
@@ -347,14 +339,12 @@ public class CompiledModes extends Modes {
     @Override
     protected void releaseSaved() {
       keep = null;
-      t1 = null;
       t8 = null;
       t14 = null;
       t15 = null;
       t16 = null;
       t20 = null;
       h2 = null;
-      t21 = null;
       out = null;
     }
 
@@ -382,8 +372,6 @@ public class CompiledModes extends Modes {
 
     private final Tensor fc2Bias;
 
-    private Tensor t1;
-
     private Tensor t9;
 
     private Tensor t10;
@@ -394,15 +382,13 @@ public class CompiledModes extends Modes {
 
     private Tensor h2;
 
-    private Tensor t16;
-
     private Tensor out;
 
     private final int B;
 
     EvalBackward(Tensor x, Tensor fc1Weight, Tensor fc1Bias, Tensor bnWeight, Tensor bnBias,
-        Tensor fc2Weight, Tensor fc2Bias, Tensor t1, Tensor t9, Tensor t10, Tensor t11, Tensor t15,
-        Tensor h2, Tensor t16, Tensor out, int B) {
+        Tensor fc2Weight, Tensor fc2Bias, Tensor t9, Tensor t10, Tensor t11, Tensor t15, Tensor h2,
+        Tensor out, int B) {
       this.x = x;
       this.fc1Weight = fc1Weight;
       this.fc1Bias = fc1Bias;
@@ -410,13 +396,11 @@ public class CompiledModes extends Modes {
       this.bnBias = bnBias;
       this.fc2Weight = fc2Weight;
       this.fc2Bias = fc2Bias;
-      this.t1 = t1;
       this.t9 = t9;
       this.t10 = t10;
       this.t11 = t11;
       this.t15 = t15;
       this.h2 = h2;
-      this.t16 = t16;
       this.out = out;
       this.B = B;
     }
@@ -435,35 +419,33 @@ public class CompiledModes extends Modes {
       Tensor g3 = Kernels.mul(g1, g2); // f[B, 3]
       Tensor dT18 = Kernels.sub(dOut, g3); // f[B, 3]
       Tensor dFc2Bias = Kernels.sumTo(dT18, new int[] {3}); // f[3]
-      Tensor g4 = Kernels.permute(t16, new int[] {1, 0}); // f[3, 8]
-      Tensor g5 = Kernels.permute(h2, new int[] {1, 0}); // f[8, B]
-      Tensor dH2 = Kernels.matmul(dT18, g4); // f[B, 8]
-      Tensor dT16 = Kernels.matmul(g5, dT18); // f[8, 3]
+      Tensor g4 = Kernels.permute(h2, new int[] {1, 0}); // f[8, B]
+      Tensor dH2 = Kernels.matmul(dT18, fc2Weight); // f[B, 8]
+      Tensor dT16 = Kernels.matmul(g4, dT18); // f[8, 3]
       Tensor dFc2Weight = Kernels.permute(dT16, new int[] {1, 0}); // f[3, 8]
 
       // Modes.java:23  h = F.relu(h).mul(1.0);
-      Tensor g6 = Kernels.sign(t15); // f[B, 8]
-      Tensor dH = Kernels.mul(dH2, g6); // f[B, 8]
+      Tensor g5 = Kernels.sign(t15); // f[B, 8]
+      Tensor dH = Kernels.mul(dH2, g5); // f[B, 8]
 
       // Modes.java:19  Tensor h = bn.forward(fc1.forward(x));
       Tensor dT14 = Kernels.reshape(dH, new int[] {B, 8, 1}); // f[B, 8, 1]
       Tensor dT13 = Kernels.sumTo(dT14, new int[] {1, 8, 1}); // f[1, 8, 1]
       Tensor dBnBias = Kernels.reshape(dT13, new int[] {8}); // f[8]
       Tensor dT10 = Kernels.mul(dT14, t11); // f[B, 8, 1]
-      Tensor g7 = Kernels.mul(dT14, t10); // f[B, 8, 1]
-      Tensor dT11 = Kernels.sumTo(g7, new int[] {1, 8, 1}); // f[1, 8, 1]
+      Tensor g6 = Kernels.mul(dT14, t10); // f[B, 8, 1]
+      Tensor dT11 = Kernels.sumTo(g6, new int[] {1, 8, 1}); // f[1, 8, 1]
       Tensor dBnWeight = Kernels.reshape(dT11, new int[] {8}); // f[8]
       Tensor dT6 = Kernels.div(dT10, t9); // f[B, 8, 1]
       Tensor dT3 = Kernels.reshape(dT6, new int[] {B, 8}); // f[B, 8]
       Tensor dFc1Bias = Kernels.sumTo(dT3, new int[] {8}); // f[8]
-      Tensor g8 = Kernels.permute(x, new int[] {1, 0}); // f[6, B]
-      Tensor dT1 = Kernels.matmul(g8, dT3); // f[6, 8]
+      Tensor g7 = Kernels.permute(x, new int[] {1, 0}); // f[6, B]
+      Tensor dT1 = Kernels.matmul(g7, dT3); // f[6, 8]
       Tensor dFc1Weight = Kernels.permute(dT1, new int[] {1, 0}); // f[8, 6]
 
       Tensor dX = null;
       if (x.requiresGrad()) {
-        Tensor g9 = Kernels.permute(t1, new int[] {1, 0}); // f[8, 6]
-        dX = Kernels.matmul(dT3, g9); // f[B, 6]
+        dX = Kernels.matmul(dT3, fc1Weight); // f[B, 6]
       }
 
       return new Tensor[] {dX, dFc1Weight, dFc1Bias, dBnWeight, dBnBias, dFc2Weight, dFc2Bias};
@@ -471,13 +453,11 @@ public class CompiledModes extends Modes {
 
     @Override
     protected void releaseSaved() {
-      t1 = null;
       t9 = null;
       t10 = null;
       t11 = null;
       t15 = null;
       h2 = null;
-      t16 = null;
       out = null;
     }
 

@@ -37,7 +37,7 @@ public final class Differentiate {
 
   public Backward run(Graph forward) {
     GraphBuilder builder = new GraphBuilder(new ShapeInference(), forward);
-    GraphAlgebra algebra = new GraphAlgebra(builder);
+    GraphAlgebra algebra = new GraphAlgebra(builder, forward);
     Value out = forward.output();
     Value seed = builder.fresh("dOut", out.type(), "");
     Set<Value> needs = needsGrad(forward);

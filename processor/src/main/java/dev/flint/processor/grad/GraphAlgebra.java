@@ -17,10 +17,13 @@ import java.util.List;
  */
 public final class GraphAlgebra implements Algebra<Value> {
   private final GraphBuilder graph;
+  private final java.util.Map<Value, dev.flint.processor.ir.Node> producers = new java.util.HashMap<>();
   private SourceRef where = SourceRef.none();
 
-  public GraphAlgebra(GraphBuilder graph) {
+  /** An algebra appending to {@code graph}, which continues {@code forward} (whose nodes it may look through). */
+  public GraphAlgebra(GraphBuilder graph, dev.flint.processor.ir.Graph forward) {
     this.graph = graph;
+    forward.nodes().forEach(n -> producers.put(n.out(), n));
   }
 
   /** Attributes the nodes appended next to {@code source}: the forward node being differentiated. */
@@ -33,7 +36,9 @@ public final class GraphAlgebra implements Algebra<Value> {
   }
 
   private Value op(Op op, List<Value> in, Attrs attrs) {
-    return graph.op(op, in, attrs, "t", "", where);
+    Value out = graph.op(op, in, attrs, "t", "", where);
+    producers.put(out, graph.nodes().get(graph.nodes().size() - 1));
+    return out;
   }
 
   private Value op(Op op, Value x, Object... attrs) {
@@ -85,12 +90,31 @@ public final class GraphAlgebra implements Algebra<Value> {
 
   @Override
   public Value permute(Value x, int[] perm) {
-    for (int i = 0; i < perm.length; i++) {
-      if (perm[i] != i) {
-        return op(Op.PERMUTE, x, Attrs.PERM, perm);
+    if (isIdentity(perm)) {
+      return x;
+    }
+    dev.flint.processor.ir.Node p = producers.get(x);
+    if (p != null && p.op() == Op.PERMUTE) {
+      // permute(permute(w, p0), perm) reads w directly when the two undo each other (a Linear's weight)
+      int[] p0 = p.attrs().ints(Attrs.PERM);
+      int[] composed = new int[perm.length];
+      for (int i = 0; i < perm.length; i++) {
+        composed[i] = p0[perm[i]];
+      }
+      if (isIdentity(composed)) {
+        return p.inputs().get(0);
       }
     }
-    return x;
+    return op(Op.PERMUTE, x, Attrs.PERM, perm);
+  }
+
+  private static boolean isIdentity(int[] perm) {
+    for (int i = 0; i < perm.length; i++) {
+      if (perm[i] != i) {
+        return false;
+      }
+    }
+    return true;
   }
 
   @Override
