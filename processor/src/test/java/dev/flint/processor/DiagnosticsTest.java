@@ -188,13 +188,15 @@ class DiagnosticsTest {
   }
 
   @Test
-  void inputShapeNeeded() {
-    expect(Message.INPUT_SHAPE_NEEDED, "x.exp()",
+  void inputShapeNeededWarnsAndKeepsTheEagerForward() {
+    Compilation c = expect(Message.INPUT_SHAPE_NEEDED, "x.exp()",
         "@Model public class Net extends Module {",
         "  @Forward public Tensor forward(Tensor x) {",
         "    return x.exp();",
         "  }",
         "}");
+    assertThat(c).succeeded();
+    assertThat(c).generatedSourceFile("demo.CompiledNet");
   }
 
   @Test

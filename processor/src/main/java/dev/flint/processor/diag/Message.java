@@ -16,7 +16,7 @@ public enum Message {
   LAYER_NOT_MODULE("layer-not-module", "@Layer field %s has type %s, which is not a dev.flint.nn.Module"),
   NO_FORWARD("no-forward", "@Model class %s has no @Forward method; add one: @Forward public Tensor forward(Tensor x) { ... }"),
   SEVERAL_FORWARDS("several-forwards", "@Model class %s has %d @Forward methods (%s); exactly one is allowed"),
-  FORWARD_SIGNATURE("forward-signature", "@Forward method must be a non-static, non-final, non-private `Tensor forward(Tensor x)`, but found %s"),
+  FORWARD_SIGNATURE("forward-signature", "@Forward method must be a non-static, non-final, non-private, non-abstract `Tensor forward(Tensor x)` with a body, but found %s"),
   RUNTIME_MISSING("runtime-missing", "%s is not on the classpath: add the flint-runtime dependency"),
   TREES_UNAVAILABLE("trees-unavailable", "this compiler does not offer javac's Trees API, so %s cannot be compiled; use javac (JDK 17+)"),
 

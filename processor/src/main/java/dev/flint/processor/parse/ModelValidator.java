@@ -111,6 +111,7 @@ public final class ModelValidator {
         && env.getTypeUtils().isSameType(f.getParameters().get(0).asType(), tensor.asType())
         && env.getTypeUtils().isSameType(f.getReturnType(), tensor.asType())
         && !f.getModifiers().contains(Modifier.STATIC)
+        && !f.getModifiers().contains(Modifier.ABSTRACT)
         && !f.getModifiers().contains(Modifier.FINAL)
         && !f.getModifiers().contains(Modifier.PRIVATE);
     if (!ok) {
