@@ -8,8 +8,11 @@ import java.lang.annotation.Target;
 
 /**
  * Marks a model's forward method: {@code Tensor forward(Tensor x)}. Its body is what the processor
- * compiles: local variables, calls to {@link Layer} fields, {@code F} functions, Tensor methods,
- * numeric literals and {@code if (isTraining())} branches.
+ * compiles: {@code Tensor} local variables and reassignment, {@code field.forward(x)} on {@link Layer}
+ * fields, {@code F} functions, Tensor methods ({@code add}, {@code matmul}, {@code reshape},
+ * {@code softmax}, ...), {@code Tensor.cat/stack}, layer parameters read directly ({@code fc.weight}),
+ * numeric literals, constant fields, and {@code if (isTraining()) ... else ...}. Anything else is a
+ * javac error that names the construct and lists what is supported.
  *
  * <pre>{@code
  * @Forward
