@@ -54,6 +54,16 @@ class GeneratedSourceTest {
   }
 
   @Test
+  void generatedCodeIsLintClean() {
+    Compilation c = com.google.testing.compile.Compiler.javac().withProcessors(new ModelProcessor())
+        .withOptions("-Xlint:all", "-Xlint:-processing", "-Werror")
+        .compile(com.google.testing.compile.JavaFileObjects.forResource("models/Modes.java"),
+            com.google.testing.compile.JavaFileObjects.forResource("models/Cnn.java"),
+            com.google.testing.compile.JavaFileObjects.forResource("models/Tied.java"));
+    assertThat(c).succeededWithoutWarnings();
+  }
+
+  @Test
   void outputIsDeterministic() {
     String first = Compile.generatedSource(Compile.models("Cnn"), "models.CompiledCnn");
     String second = Compile.generatedSource(Compile.models("Cnn"), "models.CompiledCnn");
