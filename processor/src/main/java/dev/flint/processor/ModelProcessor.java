@@ -64,7 +64,7 @@ public final class ModelProcessor extends AbstractProcessor {
     Diagnostics diags = new Diagnostics();
     try {
       compile(type, validator, diags);
-    } catch (RuntimeException | LinkageError | AssertionError e) {
+    } catch (RuntimeException | LinkageError | AssertionError | StackOverflowError e) {
       StringWriter trace = new StringWriter();
       e.printStackTrace(new PrintWriter(trace));
       String first = trace.toString().lines().limit(4).reduce((a, b) -> a + " " + b.trim()).orElse(e.toString());
