@@ -276,11 +276,12 @@ final class Layers {
   static String describe(ModelSource.LayerInit init) {
     String t = init.simpleType();
     List<ModelSource.Arg> a = init.args() == null ? List.of() : init.args();
+    List<String> v = a.stream().map(x -> x.isConstant() ? String.valueOf(x.value()) : x.text()).toList();
     return switch (t) {
-      case "Linear", "Embedding" -> a.size() >= 2 ? t + " " + a.get(0).text() + "→" + a.get(1).text() : t;
-      case "Conv2d" -> a.size() >= 3 ? t + " " + a.get(0).text() + "→" + a.get(1).text() + " k" + a.get(2).text() : t;
+      case "Linear", "Embedding" -> v.size() >= 2 ? t + " " + v.get(0) + "→" + v.get(1) : t;
+      case "Conv2d" -> v.size() >= 3 ? t + " " + v.get(0) + "→" + v.get(1) + " k" + v.get(2) : t;
       case "Sequential" -> t + " of " + init.children().size();
-      default -> a.isEmpty() ? t : t + " " + String.join(", ", a.stream().map(ModelSource.Arg::text).toList());
+      default -> v.isEmpty() ? t : t + " " + String.join(", ", v);
     };
   }
 
