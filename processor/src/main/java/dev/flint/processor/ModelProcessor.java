@@ -36,7 +36,7 @@ public final class ModelProcessor extends AbstractProcessor {
 
   @Override
   public Set<String> getSupportedAnnotationTypes() {
-    return Set.of("dev.flint.dsl.Model");
+    return Set.of("dev.flint.dsl.Model", "dev.flint.dsl.Layer", "dev.flint.dsl.Forward");
   }
 
   @Override
@@ -55,7 +55,7 @@ public final class ModelProcessor extends AbstractProcessor {
         compileSafely(type);
       }
     }
-    return false;
+    return true;   // the Flint annotations are ours: claim them (no "not claimed" lint warning)
   }
 
   private void compileSafely(TypeElement type) {
