@@ -32,6 +32,7 @@ public class CompiledCnn extends Cnn {
       + "  pool: MaxPool2d 2            [B, 4, 6, 6]\n"
       + "  conv2: Conv2d 4→6 k3         [B, 6, 2, 2]\n"
       + "  avg: AvgPool2d 2, 1          [B, 6, 1, 1]\n"
+      + "  flatten: Flatten             [B, 6]\n"
       + "  fc: Linear 6→3               [B, 3]\n"
       + "  output                       [B, 3]\n"
       + "parameters: 291\n"

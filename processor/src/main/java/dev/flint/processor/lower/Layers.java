@@ -79,7 +79,7 @@ final class Layers {
         return dropout(low, in, args.real(0, 0.5), low.training(), at);
       }
       case "Flatten" -> {
-        return new TensorMethods(low).flatten(in, args.integer(0, 1), args.integer(1, -1), at);
+        return new TensorMethods(low).flatten(in, args.integer(0, 1), args.integer(1, -1), at, origin);
       }
       case "Sequential" -> {
         Described x = in;

@@ -239,10 +239,19 @@ final class TensorMethods {
   }
 
   Value reshape(Described x, int[] shape, SourceRef at) {
-    return low.op(Op.RESHAPE, List.of(x.value()), Attrs.of(Attrs.SHAPE, shape), at, List.of(x.name()));
+    return reshape(x, shape, at, "");
+  }
+
+  Value reshape(Described x, int[] shape, SourceRef at, String origin) {
+    return low.op(Op.RESHAPE, List.of(x.value()), Attrs.of(Attrs.SHAPE, shape), at, List.of(x.name()), origin);
   }
 
   Value flatten(Described x, int start, int end, SourceRef at) {
+    return flatten(x, start, end, at, "");
+  }
+
+  /** {@code x.flatten(start, end)}; {@code origin} names the Flatten layer, if any, for the summary. */
+  Value flatten(Described x, int start, int end, SourceRef at, String origin) {
     int[] s = x.value().type().shape();
     if (s.length == 0) {
       return reshape(x, new int[] {1}, at);
@@ -261,7 +270,7 @@ final class TensorMethods {
     for (int i = b + 1; i < s.length; i++) {
       out.add(s[i]);
     }
-    return reshape(x, out.stream().mapToInt(Integer::intValue).toArray(), at);
+    return reshape(x, out.stream().mapToInt(Integer::intValue).toArray(), at, origin);
   }
 
   /** {@code sum} over {@code dims}, and for a mean the product with {@code 1 / count}. */
