@@ -140,14 +140,16 @@ final class BackwardEmitter {
         b.add("\n// $L  $L\n", where.location(), where.lineText());
         line = where.line();
       }
-      CodeBlock call = calls.call(n, mode.twin(n, true), this::code);
+      Node twin = mode.twin(n, true);
+      CodeBlock call = calls.call(n, twin, this::code);
+      String type = n.out().type().display(twin.out().type());
       if (n.out().equals(assignedOutside)) {
-        b.add("$N = $L; // $L\n", names.get(n.out()), call, n.out().type().display());
+        b.add("$N = $L; // $L\n", names.get(n.out()), call, type);
         continue;
       }
       Value of = gradOf.get(n.out().id());
       String hint = of == null ? "t" : "d" + Names.capitalize(forwardName(of));
-      b.add("$T $N = $L; // $L\n", ForwardEmitter.TENSOR, names.declare(n.out(), hint), call, n.out().type().display());
+      b.add("$T $N = $L; // $L\n", ForwardEmitter.TENSOR, names.declare(n.out(), hint), call, type);
     }
     return line;
   }

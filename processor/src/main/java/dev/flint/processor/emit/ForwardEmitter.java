@@ -74,9 +74,10 @@ final class ForwardEmitter {
       if (item instanceof Node n) {
         Value v = n.out();
         Value target = inPlace.get(v.id());
-        CodeBlock call = calls.call(n, mode.twin(n, false), this::code, target == null ? null : code(target));
+        Node twin = mode.twin(n, false);
+        CodeBlock call = calls.call(n, twin, this::code, target == null ? null : code(target));
         String comment = target == null ? "" : ", in place: " + names.get(target) + " is not needed again";
-        body.add("$T $N = $L; // $L$L\n", TENSOR, names.declare(v), call, v.type().display(), comment);
+        body.add("$T $N = $L; // $L$L\n", TENSOR, names.declare(v), call, v.type().display(twin.out().type()), comment);
       } else {
         Leaf l = (Leaf) item;
         List<CodeBlock> args = new ArrayList<>();

@@ -34,6 +34,15 @@ public final class Symbolic {
     return k == 0 ? Integer.toString(first) : k == 1 ? BATCH : k > 0 ? BATCH + "*" + k : "?";
   }
 
+  /** A shape as users read it, from both runs' shapes: exact where the guess from one run could mistake a size of 1009. */
+  public static String shape(int[] first, int[] second) {
+    StringBuilder sb = new StringBuilder("[");
+    for (int i = 0; i < first.length; i++) {
+      sb.append(i == 0 ? "" : ", ").append(size(first[i], second[i]));
+    }
+    return sb.append(']').toString();
+  }
+
   /** A shape as users read it, assuming only the first run's shape: batch-sized dims show as B. */
   public static String shape(int[] shape) {
     StringBuilder sb = new StringBuilder("[");

@@ -59,6 +59,11 @@ public record TensorType(Elem elem, int[] shape) {
     return elem.hashCode() * 31 + Arrays.hashCode(shape);
   }
 
+  /** As users read it, given the same value's type in the second lowering (Note [Symbolic sizes]). */
+  public String display(TensorType twin) {
+    return twin == null || twin.rank() != rank() ? display() : elem.prefix() + Symbolic.shape(shape, twin.shape);
+  }
+
   /** As users read it, with batch-sized dims as B: {@code f[B, 20]}. */
   public String display() {
     return elem.prefix() + Symbolic.shape(shape);

@@ -20,6 +20,11 @@ class SymbolicTest {
   }
 
   @Test
+  void aRealSizeEqualToTheStandInIsNotMistakenForTheBatch() {
+    assertEquals("[B, 1009]", Symbolic.shape(new int[] {Symbolic.FIRST, 1009}, new int[] {Symbolic.SECOND, 1009}));
+  }
+
+  @Test
   void anythingElseIsRefused() {
     assertEquals(-1, Symbolic.batchMultiple(Symbolic.FIRST * Symbolic.FIRST, Symbolic.SECOND * Symbolic.SECOND));
     assertEquals(-1, Symbolic.batchMultiple(Symbolic.FIRST + 1, Symbolic.SECOND + 1));
