@@ -64,6 +64,28 @@ class GeneratedSourceTest {
   }
 
   @Test
+  void aNestedModelClassGivesCompiledOuter_Inner() throws Exception {
+    Compilation c = Compile.source("demo.Outer",
+        "package demo;",
+        "import dev.flint.dsl.*;",
+        "import dev.flint.nn.Linear;",
+        "import dev.flint.nn.Module;",
+        "import dev.flint.tensor.Tensor;",
+        "public class Outer {",
+        "  @Model public static class Inner extends Module {",
+        "    @Layer Linear fc = new Linear(3, 2);",
+        "    public Inner() {}",
+        "    public Inner(String name, int... unused) {}",
+        "    @Forward public Tensor forward(Tensor x) { return fc.forward(x).tanh(); }",
+        "  }",
+        "}");
+    assertThat(c).succeededWithoutWarnings();
+    Class<?> compiled = Compile.loader(c).loadClass("demo.CompiledOuter_Inner");
+    assertEquals("demo.Outer$Inner", compiled.getSuperclass().getName());
+    assertTrue(compiled.getConstructor(String.class, int[].class).isVarArgs());
+  }
+
+  @Test
   void outputIsDeterministic() {
     String first = Compile.generatedSource(Compile.models("Cnn"), "models.CompiledCnn");
     String second = Compile.generatedSource(Compile.models("Cnn"), "models.CompiledCnn");
