@@ -1,6 +1,5 @@
 package dev.flint.processor.check;
 
-import dev.flint.ops.Op;
 import dev.flint.processor.ir.Effect;
 import dev.flint.processor.ir.Graph;
 import dev.flint.processor.ir.Leaf;

@@ -150,15 +150,11 @@ final class Layers {
 
   private Value nested(ModelSource.LayerInit init, String access, String state, Described in, SourceRef at) {
     ModelSource nested = init.nested();
-    if (!nested.packageName().equals(packageOfTop())) {
+    if (!nested.packageName().equals(low.topPackage())) {
       throw low.abort(Message.UNSUPPORTED_LAYER, at, state, init.simpleType() + " (a @Model in package "
           + nested.packageName() + ", whose @Layer fields the generated code cannot read)", SUPPORTED);
     }
     return low.run(nested.forward(), new Lowering.Frame(nested, access + ".", state + ".", in.value()));
-  }
-
-  private String packageOfTop() {
-    return low.topPackage();
   }
 
   // ------------------------------------------------------------------ the layers' math

@@ -16,7 +16,6 @@ import dev.flint.processor.ir.TensorType;
 import dev.flint.processor.ir.Value;
 import dev.flint.processor.parse.Ast;
 import dev.flint.processor.parse.ModelSource;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -150,7 +149,7 @@ public final class Lowering {
     if (e instanceof Ast.Name n) {
       Value v = vars.get(n.name());
       if (v == null && isInput(n.name(), frame)) {
-        return input(null, e.where());
+        return input(e.where());
       }
       if (v == null) {
         throw abort(Message.UNASSIGNED, e.where(), n.name());
@@ -160,7 +159,7 @@ public final class Lowering {
     if (e instanceof Ast.LayerCall c) {
       ModelSource.LayerField field = frame.layer(c.field());
       Value arg = c.argument() instanceof Ast.Name n && vars.get(n.name()) == null && isInput(n.name(), frame)
-          ? input(field.init(), c.argument().where())
+          ? input(c.argument().where())
           : expr(c.argument(), frame, vars);
       Described in = described(arg, describe(c.argument()));
       return layers.lower(field.init(), frame.access() + c.field(), frame.state() + c.field(), in, c.where());
@@ -186,7 +185,7 @@ public final class Lowering {
   }
 
   /** The model input, typed at its first use: from {@code @Model(input)}, or from the first layer that reads it. */
-  private Value input(ModelSource.LayerInit ignored, SourceRef where) {
+  private Value input(SourceRef where) {
     if (input != null) {
       return input;
     }
@@ -358,9 +357,5 @@ public final class Lowering {
     Abort() {
       super(null, null, false, false);
     }
-  }
-
-  static List<Value> list(Value... vs) {
-    return new ArrayList<>(List.of(vs));
   }
 }
