@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
  * step, measured with ThreadMXBean over 100 warm steps on one thread): what holds today.
  *
  * <p>TODO(#5): the target is under 1 KiB per compiled step, the same at batch 256 and 1024, and 0
- * inside the generated forward and backward. Measured 2026-11-28 (BenchDriver --only
- * alloc_mlp_train_small): compiled 911 KB per step at batch 256 and 3.13 MB at batch 1024, eager
- * 988 KB and 3.43 MB. The generated code calls allocating kernels (each result is a new tensor, the
+ * inside the generated forward and backward. Measured 2026-11-28 10:04 UTC (BenchDriver --only
+ * alloc_mlp_train_small): compiled 713 KB per step at batch 256 and 2.34 MB at batch 1024, eager
+ * 932 KB and 3.15 MB. The generated code calls allocating kernels (each result is a new tensor, the
  * transposed weight is copied for every matmul) and its backward node allocates per step; only the
  * optimizer's share is 0 so far. When buffers are planned, assert the 1 KiB bound here.
  */
