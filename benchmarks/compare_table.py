@@ -137,6 +137,14 @@ def table(rows):
             continue
         out.append([str(t), "mlp_train_mnist step's 8 matmuls, ms (PyTorch: whole step)", fmt(py, "ms_per_step_median"),
                     fmt(eager, "ms_per_step_median") + " / cand. " + fmt(cand, "ms_per_step_median"), "-", "", "", ""])
+    for t in threads:
+        eager = find(rows, "gemv_mlp_mnist_b1", "flint-eager", t, {})
+        cand = find(rows, "gemv_mlp_mnist_b1", "flint-candidate", t, {})
+        py = find(rows, "mlp_infer_mnist", "pytorch-eager", t, {"batch": 1})
+        if eager is None and cand is None:
+            continue
+        out.append([str(t), "mlp_infer_mnist b1: its 3 products, us (PyTorch: whole call)", fmt(py, "us_per_call"),
+                    fmt(eager, "us_per_call") + " / cand. " + fmt(cand, "us_per_call"), "-", "", "", ""])
     # issue 5's allocation target: heap bytes per warm mlp_train_small step (BenchDriver's alloc rows)
     for batch in (256, 1024):
         eager = find(rows, "alloc_mlp_train_small", "flint-eager", 1, {"batch": batch})

@@ -19,8 +19,9 @@ import java.util.Set;
  *       dev.flint.benchmarks.BenchDriver --threads 1 --budget 1.5 [--only gemm,mlp_train_small]
  * </pre>
  * Options: {@code --threads N} (Flint.setNumThreads; default 2, as the Python script),
- * Two workloads are Flint's own: {@code alloc_mlp_train_small} reports heap bytes per training step,
- * {@code gemm_mlp_mnist_step} times the 8 matmuls of an mlp_train_mnist step (runtime vs candidate GEMM).
+ * Three workloads are Flint's own: {@code alloc_mlp_train_small} reports heap bytes per training step,
+ * {@code gemm_mlp_mnist_step} times the 8 matmuls of an mlp_train_mnist step and {@code gemv_mlp_mnist_b1}
+ * the 3 products of a batch-1 mlp_mnist inference (runtime kernel vs candidate).
  * {@code --impl eager,compiled} (model workloads; default both), {@code --budget S} (seconds of timed blocks per workload, default 2.5), {@code --warmup S}
  * (default 2.0: the JIT needs longer than Python), {@code --only a,b}, {@code --gemm-sizes},
  * {@code --out FILE} (append rows), {@code --wait-quiet S} (wait for other processes to go idle
@@ -29,7 +30,7 @@ import java.util.Set;
 public final class BenchDriver {
   static final List<String> ALL = List.of("gemm", "mlp_train_small", "mlp_infer_small", "mlp_train_mnist",
       "mlp_infer_mnist", "autograd_overhead", "cnn_train_small", "alloc_mlp_train_small",
-      "gemm_mlp_mnist_step");
+      "gemm_mlp_mnist_step", "gemv_mlp_mnist_b1");
 
   private BenchDriver() {}
 
@@ -56,6 +57,7 @@ public final class BenchDriver {
           case "gemm": kernels.gemm(o.gemmSizes, true); break;
           case "autograd_overhead": kernels.autogradOverhead(); break;
           case "gemm_mlp_mnist_step": kernels.mnistStepMatmuls(true); break;
+          case "gemv_mlp_mnist_b1": kernels.mnistBatch1Products(); break;
           default:
             for (String impl : o.impls) {
               try {

@@ -122,6 +122,55 @@ final class KernelWorkloads {
         stepGemmExtras(flops, c, "dev.flint.benchmarks.gemm.Gemms: " + Gemms.implementation()));
   }
 
+  /**
+   * The 3 products {@code x·Wᵀ} of an mlp_infer_mnist call at batch 1 (784→512→256→10): through
+   * {@code Kernels.matmul} with the transposed weight as a view, and through the candidate
+   * matrix-vector kernel, which reads W's rows in place instead of packing them.
+   */
+  void mnistBatch1Products() {
+    Generator gen = new Generator(0);
+    int[] widths = {784, 512, 256, 10};
+    Tensor[] xs = new Tensor[3];
+    Tensor[] ws = new Tensor[3];
+    Tensor[] wts = new Tensor[3];
+    Tensor[] outs = new Tensor[3];
+    long flop = 0;
+    for (int l = 0; l < 3; l++) {
+      xs[l] = Tensor.randn(gen, 1, widths[l]);
+      ws[l] = Tensor.randn(gen, widths[l + 1], widths[l]);
+      wts[l] = ws[l].transpose(0, 1);
+      outs[l] = Tensor.empty(xs[l].dtype(), 1, widths[l + 1]);
+      flop += 2L * widths[l] * widths[l + 1];
+    }
+    long flops = flop;
+    Timing t = timer.measure(() -> {
+      for (int l = 0; l < 3; l++) {
+        Kernels.matmul(xs[l], wts[l], outs[l]);
+      }
+    }, budget);
+    rep.emit("gemv_mlp_mnist_b1", "flint-eager", 1, t, gemvExtras(flops, t, "dev.flint.kernel.Kernels.matmul"));
+    Gemms.warmUp();
+    Timing c = timer.measure(() -> {
+      for (int l = 0; l < 3; l++) {
+        float[] y = outs[l].storage().floats();
+        Arrays.fill(y, 0);
+        Gemms.gemv(ws[l].storage().floats(), 0, widths[l], xs[l].storage().floats(), 0, y, 0, widths[l],
+            widths[l + 1]);
+      }
+    }, budget);
+    rep.emit("gemv_mlp_mnist_b1", "flint-candidate", 1, c,
+        gemvExtras(flops, c, "dev.flint.benchmarks.gemm.Gemms.gemv: " + Gemms.implementation()));
+  }
+
+  private static Map<String, Object> gemvExtras(long flops, Timing t, String kernel) {
+    Map<String, Object> x = new LinkedHashMap<>();
+    x.put("us_per_call", t.msMedian() * 1000.0);
+    x.put("gflops", flops / (t.msMedian() / 1000.0) / 1e9);
+    x.put("kernel", kernel);
+    x.put("note", "the 3 products x·Wᵀ of an mlp_infer_mnist call at batch 1 (no bias, no relu)");
+    return x;
+  }
+
   private static Map<String, Object> stepGemmExtras(long flops, Timing t, String kernel) {
     Map<String, Object> x = new LinkedHashMap<>();
     x.put("gflops", flops / (t.msMedian() / 1000.0) / 1e9);

@@ -11,10 +11,26 @@ public final class Gemms {
 
   private Gemms() {}
 
-  /** Gets the fast kernel compiled before it is timed (see {@link VectorGemm#warmUp}). */
+  /** Gets the fast kernels compiled before they are timed (see {@link VectorGemm#warmUp}). */
   public static void warmUp() {
     if (VECTOR) {
       VectorGemm.warmUp();
+      VectorGemv.warmUp();
+    }
+  }
+
+  /** {@code y += W·x} for W [m, k] with row stride {@code ldw}: the one-row product {@code x·Wᵀ}. */
+  public static void gemv(float[] w, int wo, int ldw, float[] x, int xo, float[] y, int yo, int k, int m) {
+    if (VECTOR) {
+      VectorGemv.gemv(w, wo, ldw, x, xo, y, yo, k, m);
+      return;
+    }
+    for (int j = 0; j < m; j++) {
+      float s = 0;
+      for (int p = 0; p < k; p++) {
+        s += w[wo + j * ldw + p] * x[xo + p];
+      }
+      y[yo + j] += s;
     }
   }
 
