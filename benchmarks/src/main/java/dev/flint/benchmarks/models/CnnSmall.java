@@ -15,7 +15,7 @@ import dev.flint.tensor.Tensor;
  * cnn_small: Conv2d(1, 8, 3, p1) - ReLU - MaxPool2d(2) - Conv2d(8, 16, 3, p1) - ReLU - MaxPool2d(2)
  * - Flatten - Linear(784, 10); x: [B, 1, 28, 28] -> [B, 10].
  */
-@Model
+@Model(input = {1, 28, 28}) // a Conv2d first: the sample shape cannot be inferred
 public class CnnSmall extends Module {
   @Layer Conv2d conv1 = new Conv2d(1, 8, 3, 1, 1);
   @Layer MaxPool2d pool1 = new MaxPool2d(2);
