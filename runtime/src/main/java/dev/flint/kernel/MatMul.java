@@ -1,5 +1,6 @@
 package dev.flint.kernel;
 
+import dev.flint.kernel.vector.VectorMatMul;
 import dev.flint.ops.Attrs;
 import dev.flint.ops.Shapes;
 import dev.flint.tensor.DType;
@@ -18,14 +19,34 @@ import java.util.List;
  * every array with the same {@code j}. That is what lets C2 vectorize it: with different offsets into
  * arrays that might alias, JDK 17's SuperWord gives up and the loop runs about 4x slower. Row blocks
  * are spread over the shared {@link Parallel} pool.
+ *
+ * <p>FLOAT32 products of at least {@link #VECTOR_MIN_WORK} multiply-adds run on the optional Vector API
+ * tier ({@link VectorMatMul}) when {@link VectorTier#ENABLED}: one-row products with a row-major
+ * {@code Bᵀ} (batch-1 {@code x @ w.t()}) as matrix-vector products, the rest as a packed GEMM split
+ * over the pool in row ranges. Everything else, and everything without the module, runs the loops
+ * below.
  */
 final class MatMul {
   private static final int ROW_BLOCK = 32;
   private static final int J_BLOCK = 1024;
+  /**
+   * Below this many multiply-adds (n·k·m over all batches) FLOAT32 products stay on the pure-Java
+   * loops: about 32³, where the tier started to win in a rough scan (AVX-512, JDK 17, 1 thread;
+   * below it the padding of narrow products to two-vector strips costs more than it saves).
+   */
+  static final long VECTOR_MIN_WORK = 32_768;
 
   private MatMul() {}
 
   static Tensor matmul(Tensor a, Tensor b, Tensor out) {
+    return matmul(a, b, out, VectorTier.ENABLED);
+  }
+
+  /**
+   * {@link #matmul(Tensor, Tensor, Tensor)} with the Vector API tier allowed or not; {@code vector}
+   * must be false unless {@link VectorTier#ENABLED} (tests compare both paths).
+   */
+  static Tensor matmul(Tensor a, Tensor b, Tensor out, boolean vector) {
     if (a.dtype() != b.dtype()) {
       DType wider = DType.promote(a.dtype(), b.dtype());
       throw new IllegalArgumentException("matmul: expected both operands to have the same dtype, but got "
@@ -48,7 +69,9 @@ final class MatMul {
     int[] aOff = batchOffsets(a, batch);
     int[] bOff = batchOffsets(b, batch);
     DType t = a.dtype();
-    if (t == DType.FLOAT32 || t == DType.FLOAT64) {
+    if (vector && t == DType.FLOAT32 && (long) aOff.length * n * k * m >= VECTOR_MIN_WORK) {
+      vectorF32(a, aOff, b, bOff, o, n, k, m);
+    } else if (t == DType.FLOAT32 || t == DType.FLOAT64) {
       floating(a, aOff, b, bOff, o, n, k, m);
     } else {
       generic(a, aOff, b, bOff, o, n, k, m);
@@ -64,6 +87,49 @@ final class MatMul {
     int[] offs = new int[Layouts.numel(batch)];
     Layouts.forEachIndex(batch, st, t.offset(), (i, at) -> offs[i] = at);
     return offs;
+  }
+
+  /** The Vector API tier; only called when {@link VectorTier#ENABLED}. C is contiguous. */
+  private static void vectorF32(Tensor a, int[] aOff, Tensor b, int[] bOff, Tensor c, int n, int k, int m) {
+    float[] as = a.storage().floats();
+    float[] bs = b.storage().floats();
+    float[] cs = c.storage().floats();
+    int co = c.offset();
+    int sa0 = a.stridesRef()[a.dim() - 2];
+    int sa1 = a.stridesRef()[a.dim() - 1];
+    int sb0 = b.stridesRef()[b.dim() - 2];
+    int sb1 = b.stridesRef()[b.dim() - 1];
+    int batches = aOff.length;
+    long work = (long) batches * n * k * m;
+    if (n < VectorMatMul.MR && sa1 == 1 && sb0 == 1) {
+      // x @ w.t() with few rows: dot products over w's contiguous rows, nothing packed
+      Parallel.forRange(batches * n, work, (from, to) -> {
+        for (int task = from; task < to; task++) {
+          int bi = task / n;
+          int i = task % n;
+          VectorMatMul.gemv(bs, bOff[bi], sb1, as, aOff[bi] + i * sa0, cs, co + task * m, k, m);
+        }
+      });
+      return;
+    }
+    // one row range per thread (B is packed once per range and cache block), whole matrices when
+    // the batch alone gives every thread work
+    int threads = Parallel.threads();
+    int per = n;
+    if (threads > 1 && batches < threads) {
+      int rows = (n + threads - 1) / threads;
+      per = Math.min(n, Math.max(VectorMatMul.MR, (rows + VectorMatMul.MR - 1) / VectorMatMul.MR * VectorMatMul.MR));
+    }
+    int rowsPer = per;
+    int blocks = (n + rowsPer - 1) / rowsPer;
+    Parallel.forRange(batches * blocks, work, (from, to) -> {
+      for (int task = from; task < to; task++) {
+        int bi = task / blocks;
+        int i0 = (task % blocks) * rowsPer;
+        int i1 = Math.min(n, i0 + rowsPer);
+        VectorMatMul.gemm(as, aOff[bi], sa0, sa1, bs, bOff[bi], sb0, sb1, cs, co + bi * n * m, m, k, m, i0, i1);
+      }
+    });
   }
 
   private static void floating(Tensor a, int[] aOff, Tensor b, int[] bOff, Tensor c, int n, int k, int m) {
