@@ -3,9 +3,11 @@ package models;
 
 import dev.flint.autograd.GradMode;
 import dev.flint.autograd.Node;
+import dev.flint.kernel.Buffers;
 import dev.flint.kernel.Kernels;
 import dev.flint.nn.Module;
 import dev.flint.tensor.DType;
+import dev.flint.tensor.DTypes;
 import dev.flint.tensor.Generator;
 import dev.flint.tensor.Storage;
 import dev.flint.tensor.Tensor;
@@ -38,6 +40,18 @@ public class CompiledCnn extends Cnn {
       + "parameters: 291\n"
       + "FLOPs per sample: forward 17989, backward 35897\n"
       + "saved activations per sample: 7632 bytes (FLOAT32)\n";
+
+  /**
+   * Intermediate gradients of the backward pass, reused from step to step. A model instance
+   * must not run two backward passes at the same time on different threads.
+   */
+  private final Tensor[] backwardBuffersTraining = new Tensor[10];
+
+  /**
+   * Intermediate gradients of the backward pass, reused from step to step. A model instance
+   * must not run two backward passes at the same time on different threads.
+   */
+  private final Tensor[] backwardBuffersEval = new Tensor[2];
 
   public CompiledCnn() {
     super();
@@ -120,7 +134,7 @@ public class CompiledCnn extends Cnn {
 
     if (GradMode.isEnabled() && anyRequiresGrad(x, conv1.weight, conv1.bias, bn1.weight, bn1.bias, conv2.weight, conv2.bias, fc.weight, fc.bias)) {
       // One autograd node for the whole pass: its backward is the generated TrainingBackward.backward.
-      out.setGradFn(new TrainingBackward(x, conv1.weight, conv1.bias, bn1.weight, bn1.bias, conv2.weight, conv2.bias, fc.weight, fc.bias, keep, t9, t16, t17, t18, t23, h, t27, t29, B));
+      out.setGradFn(new TrainingBackward(x, conv1.weight, conv1.bias, bn1.weight, bn1.bias, conv2.weight, conv2.bias, fc.weight, fc.bias, keep, t9, t16, t17, t18, t23, h, t27, t29, B, this.backwardBuffersTraining));
     }
     return out;
   }
@@ -168,7 +182,7 @@ public class CompiledCnn extends Cnn {
 
     if (GradMode.isEnabled() && anyRequiresGrad(x, conv1.weight, conv1.bias, bn1.weight, bn1.bias, conv2.weight, conv2.bias, fc.weight, fc.bias)) {
       // One autograd node for the whole pass: its backward is the generated EvalBackward.backward.
-      out.setGradFn(new EvalBackward(x, conv1.weight, conv1.bias, bn1.weight, bn1.bias, conv2.weight, conv2.bias, fc.weight, fc.bias, t9, t10, t11, t16, h, t20, t21, B));
+      out.setGradFn(new EvalBackward(x, conv1.weight, conv1.bias, bn1.weight, bn1.bias, conv2.weight, conv2.bias, fc.weight, fc.bias, t9, t10, t11, t16, h, t20, t21, B, this.backwardBuffersEval));
     }
     return out;
   }
@@ -279,10 +293,15 @@ public class CompiledCnn extends Cnn {
 
     private final int B;
 
+    /**
+     * The model's reused buffers for intermediate gradients (Note [Backward buffers]).
+     */
+    private final Tensor[] buffers;
+
     TrainingBackward(Tensor x, Tensor conv1Weight, Tensor conv1Bias, Tensor bn1Weight,
         Tensor bn1Bias, Tensor conv2Weight, Tensor conv2Bias, Tensor fcWeight, Tensor fcBias,
         Tensor keep, Tensor t9, Tensor t16, Tensor t17, Tensor t18, Tensor t23, Tensor h,
-        Tensor t27, Tensor t29, int B) {
+        Tensor t27, Tensor t29, int B, Tensor[] buffers) {
       this.x = x;
       this.conv1Weight = conv1Weight;
       this.conv1Bias = conv1Bias;
@@ -302,6 +321,7 @@ public class CompiledCnn extends Cnn {
       this.t27 = t27;
       this.t29 = t29;
       this.B = B;
+      this.buffers = buffers;
     }
 
     @Override
@@ -315,7 +335,7 @@ public class CompiledCnn extends Cnn {
       // Cnn.java:26  return fc.forward(drop.forward(flatten.forward(h)));
       Tensor dFcBias = Kernels.sumTo(dOut, new int[] {3}); // f[3]
       Tensor g1 = Kernels.permute(t29, new int[] {1, 0}); // f[6, B]
-      Tensor dT29 = Kernels.matmul(dOut, fcWeight); // f[B, 6]
+      Tensor dT29 = Kernels.matmul(dOut, fcWeight, buffers[0] = Buffers.reuse(buffers[0], DTypes.promote(dOut, fcWeight), B, 6)); // f[B, 6], reused buffer
       Tensor dT30 = Kernels.matmul(g1, dOut); // f[6, 3]
       Tensor dFcWeight = Kernels.permute(dT30, new int[] {1, 0}); // f[3, 6]
       Tensor dT28 = Kernels.mul(dT29, keep); // f[B, 6]
@@ -337,14 +357,14 @@ public class CompiledCnn extends Cnn {
       Tensor dT21 = Kernels.reshape(dT22, new int[] {B, 4, 144}); // f[B, 4, 144]
       Tensor dT20 = Kernels.sumTo(dT21, new int[] {1, 4, 1}); // f[1, 4, 1]
       Tensor dBn1Bias = Kernels.reshape(dT20, new int[] {4}); // f[4]
-      Tensor dT17 = Kernels.mul(dT21, t18); // f[B, 4, 144]
-      Tensor g4 = Kernels.mul(dT21, t17); // f[B, 4, 144]
+      Tensor dT17 = Kernels.mul(dT21, t18, buffers[1] = Buffers.reuse(buffers[1], DTypes.promote(dT21, t18), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor g4 = Kernels.mul(dT21, t17, buffers[2] = Buffers.reuse(buffers[2], DTypes.promote(dT21, t17), B, 4, 144)); // f[B, 4, 144], reused buffer
       Tensor dT18 = Kernels.sumTo(g4, new int[] {1, 4, 1}); // f[1, 4, 1]
       Tensor dBn1Weight = Kernels.reshape(dT18, new int[] {4}); // f[4]
       Tensor g5 = Kernels.div(dT17, t16); // f[B, 4, 144]
       Tensor g6 = Kernels.div(t17, t16); // f[B, 4, 144]
-      Tensor g7 = Kernels.mul(dT17, g6); // f[B, 4, 144]
-      Tensor g8 = Kernels.neg(g7); // f[B, 4, 144]
+      Tensor g7 = Kernels.mul(dT17, g6, buffers[3] = Buffers.reuse(buffers[3], DTypes.promote(dT17, g6), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor g8 = Kernels.neg(g7, buffers[4] = Buffers.reuse(buffers[4], g7.dtype(), B, 4, 144)); // f[B, 4, 144], reused buffer
       Tensor dT16 = Kernels.sumTo(g8, new int[] {1, 4, 1}); // f[1, 4, 1]
       Tensor g9 = Kernels.mulScalar(t16, 2.0); // f[1, 4, 1]
       Tensor dT15 = Kernels.div(dT16, g9); // f[1, 4, 1]
@@ -352,11 +372,11 @@ public class CompiledCnn extends Cnn {
       Tensor dT12 = Kernels.expand(dT13, new int[] {B, 4, 1}); // f[B, 4, 1]
       Tensor dT11 = Kernels.mulScalar(dT12, 0.006944444444444444); // f[B, 4, 1]
       Tensor dT10 = Kernels.expand(dT11, new int[] {B, 4, 144}); // f[B, 4, 144]
-      Tensor g10 = Kernels.mul(dT10, t9); // f[B, 4, 144]
-      Tensor g11 = Kernels.mul(dT10, t9); // f[B, 4, 144]
-      Tensor g12 = Kernels.add(g5, g10); // f[B, 4, 144]
-      Tensor dT9 = Kernels.add(g12, g11); // f[B, 4, 144]
-      Tensor g13 = Kernels.neg(dT9); // f[B, 4, 144]
+      Tensor g10 = Kernels.mul(dT10, t9, buffers[5] = Buffers.reuse(buffers[5], DTypes.promote(dT10, t9), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor g11 = Kernels.mul(dT10, t9, buffers[6] = Buffers.reuse(buffers[6], DTypes.promote(dT10, t9), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor g12 = Kernels.add(g5, g10, buffers[7] = Buffers.reuse(buffers[7], DTypes.promote(g5, g10), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor dT9 = Kernels.add(g12, g11, buffers[8] = Buffers.reuse(buffers[8], DTypes.promote(g12, g11), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor g13 = Kernels.neg(dT9, buffers[9] = Buffers.reuse(buffers[9], dT9.dtype(), B, 4, 144)); // f[B, 4, 144], reused buffer
       Tensor dT8 = Kernels.sumTo(g13, new int[] {1, 4, 1}); // f[1, 4, 1]
       Tensor dT7 = Kernels.mulScalar(dT8, 1.0 / B); // f[1, 4, 1]
       Tensor dT6 = Kernels.expand(dT7, new int[] {B, 4, 1}); // f[B, 4, 1]
@@ -433,9 +453,14 @@ public class CompiledCnn extends Cnn {
 
     private final int B;
 
+    /**
+     * The model's reused buffers for intermediate gradients (Note [Backward buffers]).
+     */
+    private final Tensor[] buffers;
+
     EvalBackward(Tensor x, Tensor conv1Weight, Tensor conv1Bias, Tensor bn1Weight, Tensor bn1Bias,
         Tensor conv2Weight, Tensor conv2Bias, Tensor fcWeight, Tensor fcBias, Tensor t9, Tensor t10,
-        Tensor t11, Tensor t16, Tensor h, Tensor t20, Tensor t21, int B) {
+        Tensor t11, Tensor t16, Tensor h, Tensor t20, Tensor t21, int B, Tensor[] buffers) {
       this.x = x;
       this.conv1Weight = conv1Weight;
       this.conv1Bias = conv1Bias;
@@ -453,6 +478,7 @@ public class CompiledCnn extends Cnn {
       this.t20 = t20;
       this.t21 = t21;
       this.B = B;
+      this.buffers = buffers;
     }
 
     @Override
@@ -487,8 +513,8 @@ public class CompiledCnn extends Cnn {
       Tensor dT14 = Kernels.reshape(dT15, new int[] {B, 4, 144}); // f[B, 4, 144]
       Tensor dT13 = Kernels.sumTo(dT14, new int[] {1, 4, 1}); // f[1, 4, 1]
       Tensor dBn1Bias = Kernels.reshape(dT13, new int[] {4}); // f[4]
-      Tensor dT10 = Kernels.mul(dT14, t11); // f[B, 4, 144]
-      Tensor g4 = Kernels.mul(dT14, t10); // f[B, 4, 144]
+      Tensor dT10 = Kernels.mul(dT14, t11, buffers[0] = Buffers.reuse(buffers[0], DTypes.promote(dT14, t11), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor g4 = Kernels.mul(dT14, t10, buffers[1] = Buffers.reuse(buffers[1], DTypes.promote(dT14, t10), B, 4, 144)); // f[B, 4, 144], reused buffer
       Tensor dT11 = Kernels.sumTo(g4, new int[] {1, 4, 1}); // f[1, 4, 1]
       Tensor dBn1Weight = Kernels.reshape(dT11, new int[] {4}); // f[4]
       Tensor dT6 = Kernels.div(dT10, t9); // f[B, 4, 144]

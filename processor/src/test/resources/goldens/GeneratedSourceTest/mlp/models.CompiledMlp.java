@@ -3,8 +3,10 @@ package models;
 
 import dev.flint.autograd.GradMode;
 import dev.flint.autograd.Node;
+import dev.flint.kernel.Buffers;
 import dev.flint.kernel.Kernels;
 import dev.flint.nn.Module;
+import dev.flint.tensor.DTypes;
 import dev.flint.tensor.Tensor;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -31,6 +33,12 @@ public class CompiledMlp extends Mlp {
       + "FLOPs per sample: forward 645, backward 1265\n"
       + "saved activations per sample: 80 bytes (FLOAT32)\n";
 
+  /**
+   * Intermediate gradients of the backward pass, reused from step to step. A model instance
+   * must not run two backward passes at the same time on different threads.
+   */
+  private final Tensor[] backwardBuffers = new Tensor[3];
+
   public CompiledMlp() {
     super();
   }
@@ -52,6 +60,7 @@ public class CompiledMlp extends Mlp {
     if (x.dim() != 2 || x.size(1) != 10) {
       throw new IllegalArgumentException("CompiledMlp expects input of shape [B, 10], but got " + Arrays.toString(x.shape()));
     }
+    int B = x.size(0);
 
     // Mlp.java:18  Tensor h = F.relu(fc1.forward(x));
     Tensor t1 = Kernels.permute(fc1.weight, new int[] {1, 0}); // f[10, 20]
@@ -66,7 +75,7 @@ public class CompiledMlp extends Mlp {
 
     if (GradMode.isEnabled() && anyRequiresGrad(x, fc1.weight, fc1.bias, fc2.weight, fc2.bias)) {
       // One autograd node for the whole pass: its backward is the generated Backward.backward.
-      out.setGradFn(new Backward(x, fc1.weight, fc1.bias, fc2.weight, fc2.bias, h));
+      out.setGradFn(new Backward(x, fc1.weight, fc1.bias, fc2.weight, fc2.bias, h, B, this.backwardBuffers));
     }
     return out;
   }
@@ -103,14 +112,23 @@ public class CompiledMlp extends Mlp {
 
     private Tensor h;
 
-    Backward(Tensor x, Tensor fc1Weight, Tensor fc1Bias, Tensor fc2Weight, Tensor fc2Bias,
-        Tensor h) {
+    private final int B;
+
+    /**
+     * The model's reused buffers for intermediate gradients (Note [Backward buffers]).
+     */
+    private final Tensor[] buffers;
+
+    Backward(Tensor x, Tensor fc1Weight, Tensor fc1Bias, Tensor fc2Weight, Tensor fc2Bias, Tensor h,
+        int B, Tensor[] buffers) {
       this.x = x;
       this.fc1Weight = fc1Weight;
       this.fc1Bias = fc1Bias;
       this.fc2Weight = fc2Weight;
       this.fc2Bias = fc2Bias;
       this.h = h;
+      this.B = B;
+      this.buffers = buffers;
     }
 
     @Override
@@ -124,13 +142,13 @@ public class CompiledMlp extends Mlp {
       // Mlp.java:19  return fc2.forward(h);
       Tensor dFc2Bias = Kernels.sumTo(dOut, new int[] {5}); // f[5]
       Tensor g1 = Kernels.permute(h, new int[] {1, 0}); // f[20, B]
-      Tensor dH = Kernels.matmul(dOut, fc2Weight); // f[B, 20]
+      Tensor dH = Kernels.matmul(dOut, fc2Weight, buffers[0] = Buffers.reuse(buffers[0], DTypes.promote(dOut, fc2Weight), B, 20)); // f[B, 20], reused buffer
       Tensor dT4 = Kernels.matmul(g1, dOut); // f[20, 5]
       Tensor dFc2Weight = Kernels.permute(dT4, new int[] {1, 0}); // f[5, 20]
 
       // Mlp.java:18  Tensor h = F.relu(fc1.forward(x));
-      Tensor g2 = Kernels.sign(h); // f[B, 20]
-      Tensor dT3 = Kernels.mul(dH, g2); // f[B, 20]
+      Tensor g2 = Kernels.sign(h, buffers[1] = Buffers.reuse(buffers[1], h.dtype(), B, 20)); // f[B, 20], reused buffer
+      Tensor dT3 = Kernels.mul(dH, g2, buffers[2] = Buffers.reuse(buffers[2], DTypes.promote(dH, g2), B, 20)); // f[B, 20], reused buffer
       Tensor dFc1Bias = Kernels.sumTo(dT3, new int[] {20}); // f[20]
       Tensor g3 = Kernels.permute(x, new int[] {1, 0}); // f[10, B]
       Tensor dT1 = Kernels.matmul(g3, dT3); // f[10, 20]

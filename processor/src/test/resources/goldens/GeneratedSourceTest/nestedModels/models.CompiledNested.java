@@ -3,8 +3,10 @@ package models;
 
 import dev.flint.autograd.GradMode;
 import dev.flint.autograd.Node;
+import dev.flint.kernel.Buffers;
 import dev.flint.kernel.Kernels;
 import dev.flint.nn.Module;
+import dev.flint.tensor.DTypes;
 import dev.flint.tensor.Tensor;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -34,6 +36,12 @@ public class CompiledNested extends Nested {
       + "parameters: 225\n"
       + "FLOPs per sample: forward 577, backward 1137\n"
       + "saved activations per sample: 488 bytes (FLOAT32)\n";
+
+  /**
+   * Intermediate gradients of the backward pass, reused from step to step. A model instance
+   * must not run two backward passes at the same time on different threads.
+   */
+  private final Tensor[] backwardBuffers = new Tensor[33];
 
   public CompiledNested() {
     super();
@@ -124,7 +132,7 @@ public class CompiledNested extends Nested {
 
     if (GradMode.isEnabled() && anyRequiresGrad(x, in.weight, in.bias, b1.norm.weight, b1.norm.bias, b1.fc.weight, b1.fc.bias, b2.norm.weight, b2.norm.bias, b2.fc.weight, b2.fc.bias, out.weight, out.bias)) {
       // One autograd node for the whole pass: its backward is the generated Backward.backward.
-      out2.setGradFn(new Backward(x, in.weight, in.bias, b1.norm.weight, b1.norm.bias, b1.fc.weight, b1.fc.bias, b2.norm.weight, b2.norm.bias, b2.fc.weight, b2.fc.bias, out.weight, out.bias, t6, t11, t12, t13, t15, t19, t21, t22, t26, t31, t32, t33, t35, t39, t41, t42, h2, B));
+      out2.setGradFn(new Backward(x, in.weight, in.bias, b1.norm.weight, b1.norm.bias, b1.fc.weight, b1.fc.bias, b2.norm.weight, b2.norm.bias, b2.fc.weight, b2.fc.bias, out.weight, out.bias, t6, t11, t12, t13, t15, t19, t21, t22, t26, t31, t32, t33, t35, t39, t41, t42, h2, B, this.backwardBuffers));
     }
     return out2;
   }
@@ -211,12 +219,17 @@ public class CompiledNested extends Nested {
 
     private final int B;
 
+    /**
+     * The model's reused buffers for intermediate gradients (Note [Backward buffers]).
+     */
+    private final Tensor[] buffers;
+
     Backward(Tensor x, Tensor inWeight, Tensor inBias, Tensor b1NormWeight, Tensor b1NormBias,
         Tensor b1FcWeight, Tensor b1FcBias, Tensor b2NormWeight, Tensor b2NormBias,
         Tensor b2FcWeight, Tensor b2FcBias, Tensor outWeight, Tensor outBias, Tensor t6, Tensor t11,
         Tensor t12, Tensor t13, Tensor t15, Tensor t19, Tensor t21, Tensor t22, Tensor t26,
         Tensor t31, Tensor t32, Tensor t33, Tensor t35, Tensor t39, Tensor t41, Tensor t42,
-        Tensor h2, int B) {
+        Tensor h2, int B, Tensor[] buffers) {
       this.x = x;
       this.inWeight = inWeight;
       this.inBias = inBias;
@@ -248,6 +261,7 @@ public class CompiledNested extends Nested {
       this.t42 = t42;
       this.h2 = h2;
       this.B = B;
+      this.buffers = buffers;
     }
 
     @Override
@@ -261,87 +275,87 @@ public class CompiledNested extends Nested {
       // Nested.java:22  return out.forward(h);
       Tensor dOutBias = Kernels.sumTo(dOut, new int[] {1}); // f[1]
       Tensor g1 = Kernels.permute(h2, new int[] {1, 0}); // f[8, B]
-      Tensor dH2 = Kernels.matmul(dOut, outWeight); // f[B, 8]
+      Tensor dH2 = Kernels.matmul(dOut, outWeight, buffers[0] = Buffers.reuse(buffers[0], DTypes.promote(dOut, outWeight), B, 8)); // f[B, 8], reused buffer
       Tensor dT43 = Kernels.matmul(g1, dOut); // f[8, 1]
       Tensor dOutWeight = Kernels.permute(dT43, new int[] {1, 0}); // f[1, 8]
 
       // Block.java:18  Tensor h = F.gelu(fc.forward(norm.forward(x)));
       Tensor dT41 = Kernels.mul(dH2, t42); // f[B, 8]
-      Tensor dT42 = Kernels.mul(dH2, t41); // f[B, 8]
+      Tensor dT42 = Kernels.mul(dH2, t41, buffers[1] = Buffers.reuse(buffers[1], DTypes.promote(dH2, t41), B, 8)); // f[B, 8], reused buffer
       Tensor g2 = Kernels.mulScalar(dT41, 0.5); // f[B, 8]
-      Tensor g3 = Kernels.mul(t39, t39); // f[B, 8]
-      Tensor g4 = Kernels.neg(g3); // f[B, 8]
+      Tensor g3 = Kernels.mul(t39, t39, buffers[2] = Buffers.reuse(buffers[2], DTypes.promote(t39, t39), B, 8)); // f[B, 8], reused buffer
+      Tensor g4 = Kernels.neg(g3, buffers[3] = Buffers.reuse(buffers[3], g3.dtype(), B, 8)); // f[B, 8], reused buffer
       Tensor g5 = Kernels.exp(g4); // f[B, 8]
       Tensor g6 = Kernels.mulScalar(g5, 1.1283791670955126); // f[B, 8]
       Tensor dT39 = Kernels.mul(dT42, g6); // f[B, 8]
       Tensor g7 = Kernels.mulScalar(dT39, 0.7071067811865476); // f[B, 8]
-      Tensor dT38 = Kernels.add(g2, g7); // f[B, 8]
+      Tensor dT38 = Kernels.add(g2, g7, buffers[4] = Buffers.reuse(buffers[4], DTypes.promote(g2, g7), B, 8)); // f[B, 8], reused buffer
       Tensor dB2FcBias = Kernels.sumTo(dT38, new int[] {8}); // f[8]
       Tensor g8 = Kernels.permute(t35, new int[] {1, 0}); // f[8, B]
-      Tensor dT35 = Kernels.matmul(dT38, b2FcWeight); // f[B, 8]
+      Tensor dT35 = Kernels.matmul(dT38, b2FcWeight, buffers[5] = Buffers.reuse(buffers[5], DTypes.promote(dT38, b2FcWeight), B, 8)); // f[B, 8], reused buffer
       Tensor dT36 = Kernels.matmul(g8, dT38); // f[8, 8]
       Tensor dB2FcWeight = Kernels.permute(dT36, new int[] {1, 0}); // f[8, 8]
       Tensor dB2NormBias = Kernels.sumTo(dT35, new int[] {8}); // f[8]
-      Tensor dT33 = Kernels.mul(dT35, b2NormWeight); // f[B, 8]
-      Tensor g9 = Kernels.mul(dT35, t33); // f[B, 8]
+      Tensor dT33 = Kernels.mul(dT35, b2NormWeight, buffers[6] = Buffers.reuse(buffers[6], DTypes.promote(dT35, b2NormWeight), B, 8)); // f[B, 8], reused buffer
+      Tensor g9 = Kernels.mul(dT35, t33, buffers[7] = Buffers.reuse(buffers[7], DTypes.promote(dT35, t33), B, 8)); // f[B, 8], reused buffer
       Tensor dB2NormWeight = Kernels.sumTo(g9, new int[] {8}); // f[8]
       Tensor g10 = Kernels.div(dT33, t31); // f[B, 8]
       Tensor g11 = Kernels.div(t32, t31); // f[B, 8]
-      Tensor g12 = Kernels.mul(dT33, g11); // f[B, 8]
-      Tensor g13 = Kernels.neg(g12); // f[B, 8]
+      Tensor g12 = Kernels.mul(dT33, g11, buffers[8] = Buffers.reuse(buffers[8], DTypes.promote(dT33, g11), B, 8)); // f[B, 8], reused buffer
+      Tensor g13 = Kernels.neg(g12, buffers[9] = Buffers.reuse(buffers[9], g12.dtype(), B, 8)); // f[B, 8], reused buffer
       Tensor dT31 = Kernels.sumTo(g13, new int[] {B, 1}); // f[B, 1]
       Tensor g14 = Kernels.mulScalar(t31, 2.0); // f[B, 1]
       Tensor dT30 = Kernels.div(dT31, g14); // f[B, 1]
       Tensor dT28 = Kernels.mulScalar(dT30, 0.125); // f[B, 1]
       Tensor dT27 = Kernels.expand(dT28, new int[] {B, 8}); // f[B, 8]
-      Tensor g15 = Kernels.mul(dT27, t26); // f[B, 8]
-      Tensor g16 = Kernels.mul(dT27, t26); // f[B, 8]
-      Tensor g17 = Kernels.add(g10, g15); // f[B, 8]
-      Tensor dT26 = Kernels.add(g17, g16); // f[B, 8]
-      Tensor g18 = Kernels.neg(dT26); // f[B, 8]
+      Tensor g15 = Kernels.mul(dT27, t26, buffers[10] = Buffers.reuse(buffers[10], DTypes.promote(dT27, t26), B, 8)); // f[B, 8], reused buffer
+      Tensor g16 = Kernels.mul(dT27, t26, buffers[11] = Buffers.reuse(buffers[11], DTypes.promote(dT27, t26), B, 8)); // f[B, 8], reused buffer
+      Tensor g17 = Kernels.add(g10, g15, buffers[12] = Buffers.reuse(buffers[12], DTypes.promote(g10, g15), B, 8)); // f[B, 8], reused buffer
+      Tensor dT26 = Kernels.add(g17, g16, buffers[13] = Buffers.reuse(buffers[13], DTypes.promote(g17, g16), B, 8)); // f[B, 8], reused buffer
+      Tensor g18 = Kernels.neg(dT26, buffers[14] = Buffers.reuse(buffers[14], dT26.dtype(), B, 8)); // f[B, 8], reused buffer
       Tensor dT25 = Kernels.sumTo(g18, new int[] {B, 1}); // f[B, 1]
       Tensor dT24 = Kernels.mulScalar(dT25, 0.125); // f[B, 1]
       Tensor g19 = Kernels.expand(dT24, new int[] {B, 8}); // f[B, 8]
-      Tensor dT23 = Kernels.add(dT26, g19); // f[B, 8]
-      Tensor dB1Out = Kernels.add(dH2, dT23); // f[B, 8]
+      Tensor dT23 = Kernels.add(dT26, g19, buffers[15] = Buffers.reuse(buffers[15], DTypes.promote(dT26, g19), B, 8)); // f[B, 8], reused buffer
+      Tensor dB1Out = Kernels.add(dH2, dT23, buffers[16] = Buffers.reuse(buffers[16], DTypes.promote(dH2, dT23), B, 8)); // f[B, 8], reused buffer
       Tensor dT21 = Kernels.mul(dB1Out, t22); // f[B, 8]
-      Tensor dT22 = Kernels.mul(dB1Out, t21); // f[B, 8]
+      Tensor dT22 = Kernels.mul(dB1Out, t21, buffers[17] = Buffers.reuse(buffers[17], DTypes.promote(dB1Out, t21), B, 8)); // f[B, 8], reused buffer
       Tensor g20 = Kernels.mulScalar(dT21, 0.5); // f[B, 8]
-      Tensor g21 = Kernels.mul(t19, t19); // f[B, 8]
-      Tensor g22 = Kernels.neg(g21); // f[B, 8]
+      Tensor g21 = Kernels.mul(t19, t19, buffers[18] = Buffers.reuse(buffers[18], DTypes.promote(t19, t19), B, 8)); // f[B, 8], reused buffer
+      Tensor g22 = Kernels.neg(g21, buffers[19] = Buffers.reuse(buffers[19], g21.dtype(), B, 8)); // f[B, 8], reused buffer
       Tensor g23 = Kernels.exp(g22); // f[B, 8]
       Tensor g24 = Kernels.mulScalar(g23, 1.1283791670955126); // f[B, 8]
       Tensor dT19 = Kernels.mul(dT22, g24); // f[B, 8]
       Tensor g25 = Kernels.mulScalar(dT19, 0.7071067811865476); // f[B, 8]
-      Tensor dT18 = Kernels.add(g20, g25); // f[B, 8]
+      Tensor dT18 = Kernels.add(g20, g25, buffers[20] = Buffers.reuse(buffers[20], DTypes.promote(g20, g25), B, 8)); // f[B, 8], reused buffer
       Tensor dB1FcBias = Kernels.sumTo(dT18, new int[] {8}); // f[8]
       Tensor g26 = Kernels.permute(t15, new int[] {1, 0}); // f[8, B]
-      Tensor dT15 = Kernels.matmul(dT18, b1FcWeight); // f[B, 8]
+      Tensor dT15 = Kernels.matmul(dT18, b1FcWeight, buffers[21] = Buffers.reuse(buffers[21], DTypes.promote(dT18, b1FcWeight), B, 8)); // f[B, 8], reused buffer
       Tensor dT16 = Kernels.matmul(g26, dT18); // f[8, 8]
       Tensor dB1FcWeight = Kernels.permute(dT16, new int[] {1, 0}); // f[8, 8]
       Tensor dB1NormBias = Kernels.sumTo(dT15, new int[] {8}); // f[8]
-      Tensor dT13 = Kernels.mul(dT15, b1NormWeight); // f[B, 8]
-      Tensor g27 = Kernels.mul(dT15, t13); // f[B, 8]
+      Tensor dT13 = Kernels.mul(dT15, b1NormWeight, buffers[22] = Buffers.reuse(buffers[22], DTypes.promote(dT15, b1NormWeight), B, 8)); // f[B, 8], reused buffer
+      Tensor g27 = Kernels.mul(dT15, t13, buffers[23] = Buffers.reuse(buffers[23], DTypes.promote(dT15, t13), B, 8)); // f[B, 8], reused buffer
       Tensor dB1NormWeight = Kernels.sumTo(g27, new int[] {8}); // f[8]
       Tensor g28 = Kernels.div(dT13, t11); // f[B, 8]
       Tensor g29 = Kernels.div(t12, t11); // f[B, 8]
-      Tensor g30 = Kernels.mul(dT13, g29); // f[B, 8]
-      Tensor g31 = Kernels.neg(g30); // f[B, 8]
+      Tensor g30 = Kernels.mul(dT13, g29, buffers[24] = Buffers.reuse(buffers[24], DTypes.promote(dT13, g29), B, 8)); // f[B, 8], reused buffer
+      Tensor g31 = Kernels.neg(g30, buffers[25] = Buffers.reuse(buffers[25], g30.dtype(), B, 8)); // f[B, 8], reused buffer
       Tensor dT11 = Kernels.sumTo(g31, new int[] {B, 1}); // f[B, 1]
       Tensor g32 = Kernels.mulScalar(t11, 2.0); // f[B, 1]
       Tensor dT10 = Kernels.div(dT11, g32); // f[B, 1]
       Tensor dT8 = Kernels.mulScalar(dT10, 0.125); // f[B, 1]
       Tensor dT7 = Kernels.expand(dT8, new int[] {B, 8}); // f[B, 8]
-      Tensor g33 = Kernels.mul(dT7, t6); // f[B, 8]
-      Tensor g34 = Kernels.mul(dT7, t6); // f[B, 8]
-      Tensor g35 = Kernels.add(g28, g33); // f[B, 8]
-      Tensor dT6 = Kernels.add(g35, g34); // f[B, 8]
-      Tensor g36 = Kernels.neg(dT6); // f[B, 8]
+      Tensor g33 = Kernels.mul(dT7, t6, buffers[26] = Buffers.reuse(buffers[26], DTypes.promote(dT7, t6), B, 8)); // f[B, 8], reused buffer
+      Tensor g34 = Kernels.mul(dT7, t6, buffers[27] = Buffers.reuse(buffers[27], DTypes.promote(dT7, t6), B, 8)); // f[B, 8], reused buffer
+      Tensor g35 = Kernels.add(g28, g33, buffers[28] = Buffers.reuse(buffers[28], DTypes.promote(g28, g33), B, 8)); // f[B, 8], reused buffer
+      Tensor dT6 = Kernels.add(g35, g34, buffers[29] = Buffers.reuse(buffers[29], DTypes.promote(g35, g34), B, 8)); // f[B, 8], reused buffer
+      Tensor g36 = Kernels.neg(dT6, buffers[30] = Buffers.reuse(buffers[30], dT6.dtype(), B, 8)); // f[B, 8], reused buffer
       Tensor dT5 = Kernels.sumTo(g36, new int[] {B, 1}); // f[B, 1]
       Tensor dT4 = Kernels.mulScalar(dT5, 0.125); // f[B, 1]
       Tensor g37 = Kernels.expand(dT4, new int[] {B, 8}); // f[B, 8]
-      Tensor dT3 = Kernels.add(dT6, g37); // f[B, 8]
-      Tensor dH = Kernels.add(dB1Out, dT3); // f[B, 8]
+      Tensor dT3 = Kernels.add(dT6, g37, buffers[31] = Buffers.reuse(buffers[31], DTypes.promote(dT6, g37), B, 8)); // f[B, 8], reused buffer
+      Tensor dH = Kernels.add(dB1Out, dT3, buffers[32] = Buffers.reuse(buffers[32], DTypes.promote(dB1Out, dT3), B, 8)); // f[B, 8], reused buffer
 
       // Nested.java:20  Tensor h = in.forward(x);
       Tensor dInBias = Kernels.sumTo(dH, new int[] {8}); // f[8]

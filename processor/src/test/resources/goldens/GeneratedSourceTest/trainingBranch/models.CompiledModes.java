@@ -3,9 +3,11 @@ package models;
 
 import dev.flint.autograd.GradMode;
 import dev.flint.autograd.Node;
+import dev.flint.kernel.Buffers;
 import dev.flint.kernel.Kernels;
 import dev.flint.nn.Module;
 import dev.flint.tensor.DType;
+import dev.flint.tensor.DTypes;
 import dev.flint.tensor.Generator;
 import dev.flint.tensor.Storage;
 import dev.flint.tensor.Tensor;
@@ -34,6 +36,18 @@ public class CompiledModes extends Modes {
       + "parameters: 99\n"
       + "FLOPs per sample: forward 246, backward 463\n"
       + "saved activations per sample: 172 bytes (FLOAT32)\n";
+
+  /**
+   * Intermediate gradients of the backward pass, reused from step to step. A model instance
+   * must not run two backward passes at the same time on different threads.
+   */
+  private final Tensor[] backwardBuffersTraining = new Tensor[11];
+
+  /**
+   * Intermediate gradients of the backward pass, reused from step to step. A model instance
+   * must not run two backward passes at the same time on different threads.
+   */
+  private final Tensor[] backwardBuffersEval = new Tensor[5];
 
   public CompiledModes() {
     super();
@@ -103,7 +117,7 @@ public class CompiledModes extends Modes {
 
     if (GradMode.isEnabled() && anyRequiresGrad(x, fc1.weight, fc1.bias, bn.weight, bn.bias, fc2.weight, fc2.bias)) {
       // One autograd node for the whole pass: its backward is the generated TrainingBackward.backward.
-      out.setGradFn(new TrainingBackward(x, fc1.weight, fc1.bias, bn.weight, bn.bias, fc2.weight, fc2.bias, keep, t8, t14, t15, t16, t20, h2, out, B));
+      out.setGradFn(new TrainingBackward(x, fc1.weight, fc1.bias, bn.weight, bn.bias, fc2.weight, fc2.bias, keep, t8, t14, t15, t16, t20, h2, out, B, this.backwardBuffersTraining));
     }
     return out;
   }
@@ -146,7 +160,7 @@ public class CompiledModes extends Modes {
 
     if (GradMode.isEnabled() && anyRequiresGrad(x, fc1.weight, fc1.bias, bn.weight, bn.bias, fc2.weight, fc2.bias)) {
       // One autograd node for the whole pass: its backward is the generated EvalBackward.backward.
-      out.setGradFn(new EvalBackward(x, fc1.weight, fc1.bias, bn.weight, bn.bias, fc2.weight, fc2.bias, t9, t10, t11, t15, h2, out, B));
+      out.setGradFn(new EvalBackward(x, fc1.weight, fc1.bias, bn.weight, bn.bias, fc2.weight, fc2.bias, t9, t10, t11, t15, h2, out, B, this.backwardBuffersEval));
     }
     return out;
   }
@@ -251,9 +265,14 @@ public class CompiledModes extends Modes {
 
     private final int B;
 
+    /**
+     * The model's reused buffers for intermediate gradients (Note [Backward buffers]).
+     */
+    private final Tensor[] buffers;
+
     TrainingBackward(Tensor x, Tensor fc1Weight, Tensor fc1Bias, Tensor bnWeight, Tensor bnBias,
         Tensor fc2Weight, Tensor fc2Bias, Tensor keep, Tensor t8, Tensor t14, Tensor t15,
-        Tensor t16, Tensor t20, Tensor h2, Tensor out, int B) {
+        Tensor t16, Tensor t20, Tensor h2, Tensor out, int B, Tensor[] buffers) {
       this.x = x;
       this.fc1Weight = fc1Weight;
       this.fc1Bias = fc1Bias;
@@ -270,6 +289,7 @@ public class CompiledModes extends Modes {
       this.h2 = h2;
       this.out = out;
       this.B = B;
+      this.buffers = buffers;
     }
 
     @Override
@@ -283,40 +303,40 @@ public class CompiledModes extends Modes {
       // Modes.java:25  return fc2.forward(h).logSoftmax(1);
       Tensor g1 = Kernels.exp(out); // f[B, 3]
       Tensor g2 = Kernels.sum(dOut, new int[] {1}, true); // f[B, 1]
-      Tensor g3 = Kernels.mul(g1, g2); // f[B, 3]
-      Tensor dT23 = Kernels.sub(dOut, g3); // f[B, 3]
+      Tensor g3 = Kernels.mul(g1, g2, buffers[0] = Buffers.reuse(buffers[0], DTypes.promote(g1, g2), B, 3)); // f[B, 3], reused buffer
+      Tensor dT23 = Kernels.sub(dOut, g3, buffers[1] = Buffers.reuse(buffers[1], DTypes.promote(dOut, g3), B, 3)); // f[B, 3], reused buffer
       Tensor dFc2Bias = Kernels.sumTo(dT23, new int[] {3}); // f[3]
       Tensor g4 = Kernels.permute(h2, new int[] {1, 0}); // f[8, B]
-      Tensor dH2 = Kernels.matmul(dT23, fc2Weight); // f[B, 8]
+      Tensor dH2 = Kernels.matmul(dT23, fc2Weight, buffers[2] = Buffers.reuse(buffers[2], DTypes.promote(dT23, fc2Weight), B, 8)); // f[B, 8], reused buffer
       Tensor dT21 = Kernels.matmul(g4, dT23); // f[8, 3]
       Tensor dFc2Weight = Kernels.permute(dT21, new int[] {1, 0}); // f[3, 8]
 
       // Modes.java:21  h = F.dropout(F.relu(h), 0.3, isTraining());
-      Tensor dT20 = Kernels.mul(dH2, keep); // f[B, 8]
-      Tensor g5 = Kernels.sign(t20); // f[B, 8]
+      Tensor dT20 = Kernels.mul(dH2, keep, buffers[3] = Buffers.reuse(buffers[3], DTypes.promote(dH2, keep), B, 8)); // f[B, 8], reused buffer
+      Tensor g5 = Kernels.sign(t20, buffers[4] = Buffers.reuse(buffers[4], t20.dtype(), B, 8)); // f[B, 8], reused buffer
       Tensor dH = Kernels.mul(dT20, g5); // f[B, 8]
 
       // Modes.java:19  Tensor h = bn.forward(fc1.forward(x));
       Tensor dT19 = Kernels.reshape(dH, new int[] {B, 8, 1}); // f[B, 8, 1]
       Tensor dT18 = Kernels.sumTo(dT19, new int[] {1, 8, 1}); // f[1, 8, 1]
       Tensor dBnBias = Kernels.reshape(dT18, new int[] {8}); // f[8]
-      Tensor dT15 = Kernels.mul(dT19, t16); // f[B, 8, 1]
+      Tensor dT15 = Kernels.mul(dT19, t16, buffers[5] = Buffers.reuse(buffers[5], DTypes.promote(dT19, t16), B, 8, 1)); // f[B, 8, 1], reused buffer
       Tensor g6 = Kernels.mul(dT19, t15); // f[B, 8, 1]
       Tensor dT16 = Kernels.sumTo(g6, new int[] {1, 8, 1}); // f[1, 8, 1]
       Tensor dBnWeight = Kernels.reshape(dT16, new int[] {8}); // f[8]
       Tensor g7 = Kernels.div(dT15, t14); // f[B, 8, 1]
       Tensor g8 = Kernels.div(t15, t14); // f[B, 8, 1]
-      Tensor g9 = Kernels.mul(dT15, g8); // f[B, 8, 1]
+      Tensor g9 = Kernels.mul(dT15, g8, buffers[6] = Buffers.reuse(buffers[6], DTypes.promote(dT15, g8), B, 8, 1)); // f[B, 8, 1], reused buffer
       Tensor g10 = Kernels.neg(g9); // f[B, 8, 1]
       Tensor dT14 = Kernels.sumTo(g10, new int[] {1, 8, 1}); // f[1, 8, 1]
       Tensor g11 = Kernels.mulScalar(t14, 2.0); // f[1, 8, 1]
       Tensor dT13 = Kernels.div(dT14, g11); // f[1, 8, 1]
       Tensor dT11 = Kernels.mulScalar(dT13, 1.0 / B); // f[1, 8, 1]
       Tensor dT10 = Kernels.expand(dT11, new int[] {B, 8, 1}); // f[B, 8, 1]
-      Tensor g12 = Kernels.mul(dT10, t8); // f[B, 8, 1]
-      Tensor g13 = Kernels.mul(dT10, t8); // f[B, 8, 1]
-      Tensor g14 = Kernels.add(g7, g12); // f[B, 8, 1]
-      Tensor dT8 = Kernels.add(g14, g13); // f[B, 8, 1]
+      Tensor g12 = Kernels.mul(dT10, t8, buffers[7] = Buffers.reuse(buffers[7], DTypes.promote(dT10, t8), B, 8, 1)); // f[B, 8, 1], reused buffer
+      Tensor g13 = Kernels.mul(dT10, t8, buffers[8] = Buffers.reuse(buffers[8], DTypes.promote(dT10, t8), B, 8, 1)); // f[B, 8, 1], reused buffer
+      Tensor g14 = Kernels.add(g7, g12, buffers[9] = Buffers.reuse(buffers[9], DTypes.promote(g7, g12), B, 8, 1)); // f[B, 8, 1], reused buffer
+      Tensor dT8 = Kernels.add(g14, g13, buffers[10] = Buffers.reuse(buffers[10], DTypes.promote(g14, g13), B, 8, 1)); // f[B, 8, 1], reused buffer
       Tensor g15 = Kernels.neg(dT8); // f[B, 8, 1]
       Tensor dT7 = Kernels.sumTo(g15, new int[] {1, 8, 1}); // f[1, 8, 1]
       Tensor dT6 = Kernels.mulScalar(dT7, 1.0 / B); // f[1, 8, 1]
@@ -386,9 +406,14 @@ public class CompiledModes extends Modes {
 
     private final int B;
 
+    /**
+     * The model's reused buffers for intermediate gradients (Note [Backward buffers]).
+     */
+    private final Tensor[] buffers;
+
     EvalBackward(Tensor x, Tensor fc1Weight, Tensor fc1Bias, Tensor bnWeight, Tensor bnBias,
         Tensor fc2Weight, Tensor fc2Bias, Tensor t9, Tensor t10, Tensor t11, Tensor t15, Tensor h2,
-        Tensor out, int B) {
+        Tensor out, int B, Tensor[] buffers) {
       this.x = x;
       this.fc1Weight = fc1Weight;
       this.fc1Bias = fc1Bias;
@@ -403,6 +428,7 @@ public class CompiledModes extends Modes {
       this.h2 = h2;
       this.out = out;
       this.B = B;
+      this.buffers = buffers;
     }
 
     @Override
@@ -416,23 +442,23 @@ public class CompiledModes extends Modes {
       // Modes.java:25  return fc2.forward(h).logSoftmax(1);
       Tensor g1 = Kernels.exp(out); // f[B, 3]
       Tensor g2 = Kernels.sum(dOut, new int[] {1}, true); // f[B, 1]
-      Tensor g3 = Kernels.mul(g1, g2); // f[B, 3]
-      Tensor dT18 = Kernels.sub(dOut, g3); // f[B, 3]
+      Tensor g3 = Kernels.mul(g1, g2, buffers[0] = Buffers.reuse(buffers[0], DTypes.promote(g1, g2), B, 3)); // f[B, 3], reused buffer
+      Tensor dT18 = Kernels.sub(dOut, g3, buffers[1] = Buffers.reuse(buffers[1], DTypes.promote(dOut, g3), B, 3)); // f[B, 3], reused buffer
       Tensor dFc2Bias = Kernels.sumTo(dT18, new int[] {3}); // f[3]
       Tensor g4 = Kernels.permute(h2, new int[] {1, 0}); // f[8, B]
-      Tensor dH2 = Kernels.matmul(dT18, fc2Weight); // f[B, 8]
+      Tensor dH2 = Kernels.matmul(dT18, fc2Weight, buffers[2] = Buffers.reuse(buffers[2], DTypes.promote(dT18, fc2Weight), B, 8)); // f[B, 8], reused buffer
       Tensor dT16 = Kernels.matmul(g4, dT18); // f[8, 3]
       Tensor dFc2Weight = Kernels.permute(dT16, new int[] {1, 0}); // f[3, 8]
 
       // Modes.java:23  h = F.relu(h).mul(1.0);
-      Tensor g5 = Kernels.sign(t15); // f[B, 8]
+      Tensor g5 = Kernels.sign(t15, buffers[3] = Buffers.reuse(buffers[3], t15.dtype(), B, 8)); // f[B, 8], reused buffer
       Tensor dH = Kernels.mul(dH2, g5); // f[B, 8]
 
       // Modes.java:19  Tensor h = bn.forward(fc1.forward(x));
       Tensor dT14 = Kernels.reshape(dH, new int[] {B, 8, 1}); // f[B, 8, 1]
       Tensor dT13 = Kernels.sumTo(dT14, new int[] {1, 8, 1}); // f[1, 8, 1]
       Tensor dBnBias = Kernels.reshape(dT13, new int[] {8}); // f[8]
-      Tensor dT10 = Kernels.mul(dT14, t11); // f[B, 8, 1]
+      Tensor dT10 = Kernels.mul(dT14, t11, buffers[4] = Buffers.reuse(buffers[4], DTypes.promote(dT14, t11), B, 8, 1)); // f[B, 8, 1], reused buffer
       Tensor g6 = Kernels.mul(dT14, t10); // f[B, 8, 1]
       Tensor dT11 = Kernels.sumTo(g6, new int[] {1, 8, 1}); // f[1, 8, 1]
       Tensor dBnWeight = Kernels.reshape(dT11, new int[] {8}); // f[8]

@@ -29,16 +29,31 @@ import javax.lang.model.element.Modifier;
 final class BackwardEmitter {
   static final ClassName NODE = ClassName.get("dev.flint.autograd", "Node");
   private static final TypeName TENSORS = ArrayTypeName.of(ForwardEmitter.TENSOR);
+  private static final ClassName BUFFERS = ClassName.get(KernelCalls.KERNEL_PACKAGE, "Buffers");
+  private static final ClassName DTYPES = ClassName.get("dev.flint.tensor", "DTypes");
 
   private final CompiledMode mode;
   private final ForwardEmitter forward;
   private final Names names = new Names("g", Symbolic.BATCH);
   private final KernelCalls calls = new KernelCalls();
   private final Map<Integer, String> fields = new HashMap<>();
+  private final Map<Value, Integer> buffered;
+  private String buffersField;
 
   BackwardEmitter(CompiledMode mode, ForwardEmitter forward) {
     this.mode = mode;
     this.forward = forward;
+    this.buffered = BackwardBuffers.plan(mode);
+  }
+
+  /** The model's field holding the buffers of {@code mode}'s backward pass, or null when it needs none. */
+  static String buffersField(CompiledMode mode) {
+    return BackwardBuffers.plan(mode).isEmpty() ? null : "backwardBuffers" + mode.suffix();
+  }
+
+  /** How many buffers the backward pass of {@code mode} keeps. */
+  static int bufferCount(CompiledMode mode) {
+    return BackwardBuffers.plan(mode).size();
   }
 
   /** Whether the backward pass of {@code mode} needs the batch size. */
@@ -46,6 +61,9 @@ final class BackwardEmitter {
     KernelCalls probe = new KernelCalls();
     for (Node n : mode.backward().nodes()) {
       probe.call(n, mode.twin(n, true), v -> CodeBlock.of("v"));
+    }
+    for (Value v : BackwardBuffers.plan(mode).keySet()) {
+      probe.attr(v.type().shape(), twinOut(mode, v).type().shape());
     }
     return probe.usesBatch();
   }
@@ -75,6 +93,12 @@ final class BackwardEmitter {
     if (batch) {
       type.addField(int.class, Symbolic.BATCH, Modifier.PRIVATE, Modifier.FINAL);
       ctor.addParameter(int.class, Symbolic.BATCH).addStatement("this.$L = $L", Symbolic.BATCH, Symbolic.BATCH);
+    }
+    if (!buffered.isEmpty()) {
+      buffersField = names.reserve("buffers", "buffers" + buffered.size());
+      type.addField(FieldSpec.builder(TENSORS, buffersField, Modifier.PRIVATE, Modifier.FINAL)
+          .addJavadoc("The model's reused buffers for intermediate gradients (Note [Backward buffers]).\n").build());
+      ctor.addParameter(TENSORS, buffersField).addStatement("this.$N = $N", buffersField, buffersField);
     }
     type.addMethod(ctor.build());
 
@@ -141,8 +165,11 @@ final class BackwardEmitter {
         line = where.line();
       }
       Node twin = mode.twin(n, true);
-      CodeBlock call = calls.call(n, twin, this::code);
+      CodeBlock call = calls.call(n, twin, this::code, buffer(n, twin));
       String type = n.out().type().display(twin.out().type());
+      if (buffered.containsKey(n.out())) {
+        type += ", reused buffer";
+      }
       if (n.out().equals(assignedOutside)) {
         b.add("$N = $L; // $L\n", names.get(n.out()), call, type);
         continue;
@@ -152,6 +179,36 @@ final class BackwardEmitter {
       b.add("$T $N = $L; // $L\n", ForwardEmitter.TENSOR, names.declare(n.out(), hint), call, type);
     }
     return line;
+  }
+
+  /** The out argument that writes {@code n} into its reused buffer, or null when {@code n} gets a fresh tensor. */
+  private CodeBlock buffer(Node n, Node twin) {
+    Integer slot = buffered.get(n.out());
+    if (slot == null) {
+      return null;
+    }
+    List<Value> in = n.inputs();
+    CodeBlock dtype = switch (n.op()) {
+      case SIGN, NEG -> CodeBlock.of("$L.dtype()", code(in.get(0)));
+      default -> CodeBlock.of("$T.promote($L, $L)", DTYPES, code(in.get(0)), code(in.get(1)));
+    };
+    int[] shape = n.out().type().shape();
+    int[] twinShape = twin.out().type().shape();
+    List<CodeBlock> dims = new ArrayList<>();
+    for (int i = 0; i < shape.length; i++) {
+      dims.add(calls.size(shape[i], twinShape[i]));
+    }
+    return CodeBlock.of("$N[$L] = $T.reuse($N[$L], $L, $L)", buffersField, slot, BUFFERS, buffersField, slot, dtype,
+        CodeBlock.join(dims, ", "));
+  }
+
+  private static Value twinOut(CompiledMode mode, Value v) {
+    for (Node n : mode.backward().nodes()) {
+      if (n.out().equals(v)) {
+        return mode.twin(n, true).out();
+      }
+    }
+    throw new IllegalStateException("no backward node computes " + v);
   }
 
   private String forwardName(Value v) {

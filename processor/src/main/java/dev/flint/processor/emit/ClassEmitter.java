@@ -66,6 +66,7 @@ public final class ClassEmitter {
       ForwardEmitter fwd = new ForwardEmitter(mode, param, name, fields());
       type.addMethod(fwd.emit("forward", true, "Backward"));
       if (!fwd.gradInputs().isEmpty()) {
+        backwardBuffers(type, mode);
         type.addType(new BackwardEmitter(mode, fwd).emit("Backward", name + "Backward"));
       }
     } else {
@@ -77,6 +78,7 @@ public final class ClassEmitter {
         String backward = mode.suffix() + "Backward";
         type.addMethod(fwd.emit("forward" + mode.suffix(), false, backward));
         if (!fwd.gradInputs().isEmpty()) {
+          backwardBuffers(type, mode);
           type.addType(new BackwardEmitter(mode, fwd).emit(backward, name + backward));
         }
       }
@@ -90,6 +92,17 @@ public final class ClassEmitter {
         .indent("  ")
         .skipJavaLangImports(true)
         .build();
+  }
+
+  /** The array of reused backward buffers of {@code mode}, when its backward pass has any. */
+  private static void backwardBuffers(TypeSpec.Builder type, CompiledMode mode) {
+    String field = BackwardEmitter.buffersField(mode);
+    if (field != null) {
+      type.addField(FieldSpec.builder(ArrayTypeName.of(ForwardEmitter.TENSOR), field, Modifier.PRIVATE, Modifier.FINAL)
+          .addJavadoc("Intermediate gradients of the backward pass, reused from step to step. A model instance\n"
+              + "must not run two backward passes at the same time on different threads.\n")
+          .initializer("new $T[$L]", ForwardEmitter.TENSOR, BackwardEmitter.bufferCount(mode)).build());
+    }
   }
 
   private List<String> fields() {

@@ -99,6 +99,10 @@ final class ForwardEmitter {
         calls.useBatch();
         ctorArgs.add(CodeBlock.of("$L", Symbolic.BATCH));
       }
+      String buffers = BackwardEmitter.buffersField(mode);
+      if (buffers != null) {
+        ctorArgs.add(CodeBlock.of("this.$N", buffers));
+      }
       body.beginControlFlow("if ($T.isEnabled() && anyRequiresGrad($L))", GRAD_MODE, CodeBlock.join(leafCodes, ", "));
       body.add("// One autograd node for the whole pass: its backward is the generated $N.backward.\n", backwardClass);
       body.addStatement("$N.setGradFn(new $N($L))", code(out).toString(), backwardClass, CodeBlock.join(ctorArgs, ", "));

@@ -1,0 +1,91 @@
+package dev.flint.processor.emit;
+
+import dev.flint.ops.Op;
+import dev.flint.processor.ir.Node;
+import dev.flint.processor.ir.Value;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Which intermediate values of a generated backward pass write into a buffer that the model keeps
+ * across steps, instead of a fresh tensor. Only values that cannot outlive the {@code backward} call
+ * qualify (Note [Backward buffers]): computed by a kernel with an {@code out} variant, not returned
+ * as a gradient, and read only by kernels whose results are always new tensors (never the input
+ * itself or a view of it), so no returned gradient shares their storage.
+ */
+final class BackwardBuffers {
+  /** Ops whose {@code out} variant the generated code may call; their results are always fresh. */
+  private static final Set<Op> BUFFERED = Set.of(Op.MATMUL, Op.MUL, Op.ADD, Op.SUB, Op.SIGN, Op.NEG);
+  /** Ops whose result never shares storage with an input (besides the buffered ones). */
+  private static final Set<Op> FRESH = Set.of(Op.MATMUL, Op.MUL, Op.ADD, Op.SUB, Op.SIGN, Op.NEG, Op.DIV,
+      Op.EXP, Op.LOG, Op.SQRT, Op.SIGMOID, Op.TANH, Op.RELU, Op.WHERE);
+
+  private BackwardBuffers() {}
+
+  /*
+   * Note [Backward buffers]
+   * The engine keeps what backward returns (it becomes or is added into .grad), so returned
+   * gradients are always fresh. Everything else backward computes is dead when it returns, so its
+   * storage can be reused by the next backward of the same model, provided nothing returned aliases
+   * it: a view (permute for a weight's gradient) or sumTo (which returns its input when the shapes
+   * agree, e.g. [B, 8, 1] to [1, 8, 1] at batch 1) of a buffered value would leak the buffer, hence
+   * the rule on readers. The engine copies a leaf's first gradient but keeps a non-leaf input's
+   * gradient as it is until the other uses have added theirs, so a leak would be overwritten by the
+   * next backward of the same model (BackwardBuffersTest builds exactly that). Forward values are
+   * never buffered here: the output is the user's, saved values live in the node until its backward.
+   * Buffers belong to one model instance, so two backward passes of one instance must not run at
+   * the same time on different threads (as with a PyTorch module's hooks and buffers).
+   */
+
+  /** Slot numbers of the buffered backward values, in emission order. */
+  static Map<Value, Integer> plan(CompiledMode mode) {
+    List<Node> nodes = mode.backward().nodes();
+    Set<Value> returned = new HashSet<>(mode.backward().leafGrads().values());
+    Map<Value, Integer> slots = new LinkedHashMap<>();
+    for (Node n : nodes) {
+      Value v = n.out();
+      if (!BUFFERED.contains(n.op()) || returned.contains(v)
+          || v.type().shape().length < 1 || v.type().shape().length > 3) {
+        continue;
+      }
+      boolean readersFresh = true;
+      for (Node reader : nodes) {
+        if (reader.inputs().contains(v) && !freshResult(reader, mode)) {
+          readersFresh = false;
+          break;
+        }
+      }
+      if (readersFresh) {
+        slots.put(v, slots.size());
+      }
+    }
+    return slots;
+  }
+
+  private static boolean freshResult(Node reader, CompiledMode mode) {
+    if (FRESH.contains(reader.op())) {
+      return true;
+    }
+    if (reader.op() == Op.SUM_TO) {
+      // sumTo returns its input when the shapes are equal at run time; they cannot be when the ranks
+      // differ or some size that does not depend on the batch differs (B may equal any other size)
+      Node twin = mode.twin(reader, true);
+      int[] in = reader.inputs().get(0).type().shape();
+      int[] out = reader.out().type().shape();
+      int[] inTwin = twin.inputs().get(0).type().shape();
+      int[] outTwin = twin.out().type().shape();
+      if (in.length != out.length) {
+        return true;
+      }
+      for (int i = 0; i < in.length; i++) {
+        if (in[i] == inTwin[i] && out[i] == outTwin[i] && in[i] != out[i]) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,51 @@
+package dev.flint.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flint.tensor.DType;
+import dev.flint.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+class BuffersTest {
+
+  @Test
+  void keepsABufferThatFits() {
+    Tensor b1 = Buffers.reuse(null, DType.FLOAT32, 5);
+    assertSame(b1, Buffers.reuse(b1, DType.FLOAT32, 5));
+    Tensor b2 = Buffers.reuse(null, DType.FLOAT32, 3, 4);
+    assertSame(b2, Buffers.reuse(b2, DType.FLOAT32, 3, 4));
+    Tensor b3 = Buffers.reuse(null, DType.FLOAT64, 2, 3, 4);
+    assertSame(b3, Buffers.reuse(b3, DType.FLOAT64, 2, 3, 4));
+    Tensor b4 = Buffers.reuse(null, DType.FLOAT64, new int[] {1, 2, 3, 4});
+    assertSame(b4, Buffers.reuse(b4, DType.FLOAT64, new int[] {1, 2, 3, 4}));
+  }
+
+  @Test
+  void replacesABufferOfAnotherShapeDtypeOrLayout() {
+    Tensor b = Buffers.reuse(null, DType.FLOAT32, 3, 4);
+    Tensor other = Buffers.reuse(b, DType.FLOAT32, 4, 3);
+    assertNotSame(b, other);
+    assertArrayEquals(new int[] {4, 3}, other.shape());
+    Tensor wider = Buffers.reuse(b, DType.FLOAT64, 3, 4);
+    assertEquals(DType.FLOAT64, wider.dtype());
+    assertNotSame(b, Buffers.reuse(b, DType.FLOAT32, 12));
+    assertNotSame(b, Buffers.reuse(b, DType.FLOAT32, 3, 4, 1));
+    Tensor transposed = Kernels.permute(Buffers.reuse(null, DType.FLOAT32, 4, 3), new int[] {1, 0});
+    Tensor fresh = Buffers.reuse(transposed, DType.FLOAT32, 3, 4);
+    assertNotSame(transposed, fresh);
+    assertTrue(fresh.isContiguous());
+  }
+
+  @Test
+  void anOutKernelWritesIntoTheReusedBuffer() {
+    Tensor a = Tensor.of(new float[][] {{1, 2}, {3, 4}});
+    Tensor buf = Buffers.reuse(null, a.dtype(), 2, 2);
+    Tensor r = Kernels.matmul(a, a, Buffers.reuse(buf, a.dtype(), 2, 2));
+    assertSame(buf, r);
+    assertArrayEquals(new float[] {7, 10, 15, 22}, r.toFloatArray());
+  }
+}
