@@ -1,28 +1,31 @@
 package dev.flint.benchmarks.gemm;
 
+import dev.flint.kernel.vector.VectorMatMul;
+
 /**
- * The candidate single-precision GEMM entry point: {@link VectorGemm} when the JVM was started with
- * {@code --add-modules jdk.incubator.vector}, else a plain-Java blocked loop (the runtime's current
- * i-k-j form), so callers never touch the incubator module directly (as Lucene does).
+ * Direct entry to the runtime's Vector API kernels ({@link dev.flint.kernel.vector.VectorMatMul}),
+ * bypassing {@code Kernels.matmul}'s dispatch, so the driver can show what the dispatch costs; a
+ * plain-Java loop when the JVM lacks {@code jdk.incubator.vector}, so callers never touch the
+ * incubator module directly. Callers zero C (or y) first: the vector kernels overwrite it, the
+ * fallbacks accumulate into it.
  */
 public final class Gemms {
-  /** True when {@code jdk.incubator.vector} is in the boot layer and {@link VectorGemm} can load. */
+  /** True when {@code jdk.incubator.vector} is in the boot layer and {@code VectorMatMul} can load. */
   public static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
 
   private Gemms() {}
 
-  /** Gets the fast kernels compiled before they are timed (see {@link VectorGemm#warmUp}). */
+  /** Gets the fast kernels compiled before they are timed. */
   public static void warmUp() {
     if (VECTOR) {
-      VectorGemm.warmUp();
-      VectorGemv.warmUp();
+      VectorMatMul.warmUp();
     }
   }
 
-  /** {@code y += W·x} for W [m, k] with row stride {@code ldw}: the one-row product {@code x·Wᵀ}. */
+  /** {@code y = W·x} for W [m, k] with row stride {@code ldw}: the one-row product {@code x·Wᵀ}. */
   public static void gemv(float[] w, int wo, int ldw, float[] x, int xo, float[] y, int yo, int k, int m) {
     if (VECTOR) {
-      VectorGemv.gemv(w, wo, ldw, x, xo, y, yo, k, m);
+      VectorMatMul.gemv(w, wo, ldw, x, xo, y, yo, k, m);
       return;
     }
     for (int j = 0; j < m; j++) {
@@ -36,24 +39,24 @@ public final class Gemms {
 
   /** Which implementation {@link #gemm} uses: "vector-api (N lanes)" or "plain-java". */
   public static String implementation() {
-    return VECTOR ? "vector-api (" + VectorGemm.lanes() + " lanes)" : "plain-java";
+    return VECTOR ? "vector-api (" + VectorMatMul.lanes() + " lanes)" : "plain-java";
   }
 
-  /** {@code C += A·B} on rows {@code [i0, i1)}; layouts as in {@link VectorGemm#gemm}. */
+  /** {@code C = A·B} on rows {@code [i0, i1)} of row-major operands with leading dims lda, ldb, ldc. */
   public static void gemm(float[] a, int ao, int lda, float[] b, int bo, int ldb, float[] c, int co, int ldc,
       int k, int m, int i0, int i1) {
     if (VECTOR) {
-      VectorGemm.gemm(a, ao, lda, b, bo, ldb, c, co, ldc, k, m, i0, i1);
+      VectorMatMul.gemm(a, ao, lda, 1, b, bo, ldb, 1, c, co, ldc, k, m, i0, i1);
     } else {
       plain(a, ao, lda, b, bo, ldb, c, co, ldc, k, m, i0, i1);
     }
   }
 
-  /** The strided form of {@link #gemm}: see {@link VectorGemm#gemm(float[], int, int, int, float[], int, int, int, float[], int, int, int, int, int, int)}. */
+  /** The strided form of {@link #gemm}: element (i, p) of A is {@code a[ao + i*sa0 + p*sa1]}, likewise B. */
   public static void gemm(float[] a, int ao, int sa0, int sa1, float[] b, int bo, int sb0, int sb1, float[] c, int co,
       int ldc, int k, int m, int i0, int i1) {
     if (VECTOR) {
-      VectorGemm.gemm(a, ao, sa0, sa1, b, bo, sb0, sb1, c, co, ldc, k, m, i0, i1);
+      VectorMatMul.gemm(a, ao, sa0, sa1, b, bo, sb0, sb1, c, co, ldc, k, m, i0, i1);
       return;
     }
     for (int i = i0; i < i1; i++) {

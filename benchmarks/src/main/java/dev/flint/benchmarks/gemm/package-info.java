@@ -1,7 +1,5 @@
 /**
- * Candidate GEMM kernels measured here before they move into the runtime: {@link
- * dev.flint.benchmarks.gemm.VectorGemm} (register-tiled on the incubating Vector API) and {@link
- * dev.flint.benchmarks.gemm.Gemms} (the entry point that uses it when {@code jdk.incubator.vector} is
- * present and falls back to plain Java otherwise).
+ * {@link dev.flint.benchmarks.gemm.Gemms}: direct calls into the runtime's Vector API kernels (the
+ * "flint-candidate" rows), with a plain-Java fallback when {@code jdk.incubator.vector} is absent.
  */
 package dev.flint.benchmarks.gemm;
