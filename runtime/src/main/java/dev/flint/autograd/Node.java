@@ -10,6 +10,10 @@ import dev.flint.tensor.Tensor;
 public abstract class Node {
   private boolean released;
   private Tensor retained;
+  // Engine state during one backward pass (see Engine): the pass that last visited this node, and
+  // the gradient of its output summed so far.
+  int visitMark;
+  Tensor pendingGrad;
 
   /** The tensors this node's output was computed from, in argument order (entries may be null). */
   public abstract Tensor[] inputs();

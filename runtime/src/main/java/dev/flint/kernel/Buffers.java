@@ -6,7 +6,8 @@ import dev.flint.tensor.Tensor;
 /**
  * Reusable result buffers for compiled code: a buffer is kept while the needed dtype and shape stay
  * the same, and replaced by a new contiguous tensor when they change (another batch size, a model
- * converted to FLOAT64). The fixed-rank overloads avoid a varargs array per call.
+ * converted to FLOAT64). The fixed-rank overloads avoid a varargs array per call. A buffer whose
+ * view was handed to a caller ({@code Tensor.lend()}) is taken back first, so that view stops reading.
  */
 public final class Buffers {
   private Buffers() {}
@@ -16,6 +17,7 @@ public final class Buffers {
     if (buf != null && buf.dtype() == dtype && buf.isContiguous()) {
       int[] s = buf.shapeRef();
       if (s.length == 1 && s[0] == d0) {
+        buf.reclaim();
         return buf;
       }
     }
@@ -27,6 +29,7 @@ public final class Buffers {
     if (buf != null && buf.dtype() == dtype && buf.isContiguous()) {
       int[] s = buf.shapeRef();
       if (s.length == 2 && s[0] == d0 && s[1] == d1) {
+        buf.reclaim();
         return buf;
       }
     }
@@ -38,6 +41,7 @@ public final class Buffers {
     if (buf != null && buf.dtype() == dtype && buf.isContiguous()) {
       int[] s = buf.shapeRef();
       if (s.length == 3 && s[0] == d0 && s[1] == d1 && s[2] == d2) {
+        buf.reclaim();
         return buf;
       }
     }
@@ -47,6 +51,7 @@ public final class Buffers {
   /** {@code buf} when it is a contiguous tensor of {@code dtype} and {@code shape}, else a new one. */
   public static Tensor reuse(Tensor buf, DType dtype, int[] shape) {
     if (buf != null && buf.dtype() == dtype && buf.isContiguous() && java.util.Arrays.equals(buf.shapeRef(), shape)) {
+      buf.reclaim();
       return buf;
     }
     return Tensor.empty(dtype, shape.clone());

@@ -384,7 +384,7 @@ public abstract class Module {
     if (t.dtype().isFloatingPoint() && t.dtype() != dtype) {
       t.setData(TensorData.converted(t, dtype));
     }
-    Tensor g = t.grad();
+    Tensor g = t.gradForUpdate();
     if (g != null && g.dtype() != dtype && t.dtype() == dtype) {
       t.setGrad(TensorData.converted(g, dtype));
     }

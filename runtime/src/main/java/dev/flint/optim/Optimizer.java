@@ -122,7 +122,7 @@ public abstract class Optimizer {
    */
   public void zeroGrad(boolean setToNone) {
     for (Tensor p : params) {
-      Tensor g = p.grad();
+      Tensor g = p.gradForUpdate();
       if (setToNone || g == null) {
         p.setGrad(null);
       } else if (g.isContiguous()) {
@@ -138,7 +138,7 @@ public abstract class Optimizer {
     checkSettings();
     for (int i = 0; i < params.size(); i++) {
       Tensor p = params.get(i);
-      Tensor g = p.grad();
+      Tensor g = p.gradForUpdate();
       if (g != null) {
         stepParameter(i, p, g);
       }

@@ -15,6 +15,8 @@ public final class Storage {
   private final int[] i32;
   private final boolean[] bool;
   private int version;
+  private int generation;
+  private boolean lent;
 
   private Storage(DType dtype, float[] f32, double[] f64, long[] i64, int[] i32, boolean[] bool) {
     this.dtype = dtype;
@@ -71,6 +73,29 @@ public final class Storage {
   /** Records an in-place write (see {@link #version()}). */
   public void bumpVersion() {
     version++;
+  }
+
+  /**
+   * How many times a compiled model has taken this storage back after lending it to its caller
+   * (see {@code Tensor.lend()}); a tensor made in an earlier generation refuses to read it.
+   */
+  public int generation() {
+    return generation;
+  }
+
+  /** Internal: records that a tensor over this storage was handed to a caller that may keep it. */
+  void markLent() {
+    lent = true;
+  }
+
+  /** Internal: takes a lent storage back for reuse, starting a new generation; false if it was not lent. */
+  boolean reclaim() {
+    if (!lent) {
+      return false;
+    }
+    lent = false;
+    generation++;
+    return true;
   }
 
   /** Number of elements. */

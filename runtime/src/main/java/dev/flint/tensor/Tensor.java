@@ -28,9 +28,17 @@ public final class Tensor {
   private Tensor grad;
   private Node gradFn;
   private boolean retainsGrad;
+  // Gradient recycling (Note [Recycled gradients]): the engine made `grad` and nobody outside the
+  // runtime has read it, so after zeroGrad() its storage can take the next first gradient.
+  private boolean gradOwnedByEngine;
+  private boolean gradHandedOut;
+  private Tensor spareGrad;
+  // The storage generation this tensor was made in (Note [Lent buffers]).
+  private int generation;
 
   private Tensor(Storage storage, int offset, int[] shape, int[] strides, Device device) {
     this.storage = storage;
+    this.generation = storage.generation();
     this.offset = offset;
     this.shape = shape;
     this.strides = strides;
@@ -280,7 +288,31 @@ public final class Tensor {
 
   /** The storage this tensor views (shared with other views). */
   public Storage storage() {
+    if (generation != storage.generation()) {
+      throw new IllegalStateException("this tensor was returned by a compiled model's forward, and the model has "
+          + "since reused its memory for a later forward (after the backward of this one): a compiled model "
+          + "plans its buffers and reuses them from step to step. Keep a value across steps with clone() (or "
+          + "item() for a loss), or compute it under Autograd.noGrad(), where outputs are never reused");
+    }
     return storage;
+  }
+
+  // Note [Lent buffers]: a compiled model writes its forward output into a buffer it owns and hands
+  // the caller a view of it (lend). Once that step's backward has freed the graph, the next forward
+  // reclaims the buffer, which starts a new storage generation: the view handed out earlier then
+  // refuses to read (storage() above) instead of showing the newer values.
+
+  /** Internal, for compiled models: a view of this buffer for the caller, valid until {@link #reclaim()}. */
+  public Tensor lend() {
+    storage.markLent();
+    return new Tensor(storage, offset, shape, strides, device);
+  }
+
+  /** Internal, for compiled models: takes back a buffer lent by {@link #lend()} before writing it again. */
+  public void reclaim() {
+    if (storage.reclaim()) {
+      generation = storage.generation();
+    }
   }
 
   /** Whether the elements lie in row-major order without gaps from {@link #offset()}. */
@@ -312,17 +344,17 @@ public final class Tensor {
           "item() needs a tensor with one element, but this one has shape " + Arrays.toString(shape)
               + " (" + numel() + " elements)");
     }
-    return storage.getDouble(offset);
+    return storage().getDouble(offset);
   }
 
   /** The element at these indices (one per dimension), as a double. */
   public double get(int... index) {
-    return storage.getDouble(storageIndex(index));
+    return storage().getDouble(storageIndex(index));
   }
 
   /** The element at these indices (one per dimension), as a long. */
   public long getLong(int... index) {
-    return storage.getLong(storageIndex(index));
+    return storage().getLong(storageIndex(index));
   }
 
   private int storageIndex(int[] index) {
@@ -347,10 +379,11 @@ public final class Tensor {
     int n = numel();
     float[] out = new float[n];
     if (dtype() == DType.FLOAT32 && isContiguous()) {
-      System.arraycopy(storage.floats(), offset, out, 0, n);
+      System.arraycopy(storage().floats(), offset, out, 0, n);
       return out;
     }
-    Layouts.forEachIndex(shape, strides, offset, (i, at) -> out[i] = (float) storage.getDouble(at));
+    Storage st = storage();
+    Layouts.forEachIndex(shape, strides, offset, (i, at) -> out[i] = (float) st.getDouble(at));
     return out;
   }
 
@@ -359,31 +392,35 @@ public final class Tensor {
     int n = numel();
     double[] out = new double[n];
     if (dtype() == DType.FLOAT64 && isContiguous()) {
-      System.arraycopy(storage.doubles(), offset, out, 0, n);
+      System.arraycopy(storage().doubles(), offset, out, 0, n);
       return out;
     }
-    Layouts.forEachIndex(shape, strides, offset, (i, at) -> out[i] = storage.getDouble(at));
+    Storage st = storage();
+    Layouts.forEachIndex(shape, strides, offset, (i, at) -> out[i] = st.getDouble(at));
     return out;
   }
 
   /** The elements in row-major order, converted to long (floats truncate toward zero). */
   public long[] toLongArray() {
+    Storage st = storage();
     long[] out = new long[numel()];
-    Layouts.forEachIndex(shape, strides, offset, (i, at) -> out[i] = storage.getLong(at));
+    Layouts.forEachIndex(shape, strides, offset, (i, at) -> out[i] = st.getLong(at));
     return out;
   }
 
   /** The elements in row-major order, converted to int. */
   public int[] toIntArray() {
+    Storage st = storage();
     int[] out = new int[numel()];
-    Layouts.forEachIndex(shape, strides, offset, (i, at) -> out[i] = (int) storage.getLong(at));
+    Layouts.forEachIndex(shape, strides, offset, (i, at) -> out[i] = (int) st.getLong(at));
     return out;
   }
 
   /** The elements in row-major order as booleans (nonzero is true). */
   public boolean[] toBooleanArray() {
+    Storage st = storage();
     boolean[] out = new boolean[numel()];
-    Layouts.forEachIndex(shape, strides, offset, (i, at) -> out[i] = storage.getDouble(at) != 0);
+    Layouts.forEachIndex(shape, strides, offset, (i, at) -> out[i] = st.getDouble(at) != 0);
     return out;
   }
 
@@ -406,7 +443,8 @@ public final class Tensor {
    * Used by {@code Module.to(DType)} and {@code loadStateDict} so optimizers keep valid references.
    */
   public void setData(Tensor source) {
-    this.storage = source.storage;
+    this.storage = source.storage();
+    this.generation = source.generation;
     this.shape = source.shape.clone();
     this.strides = source.strides.clone();
     this.offset = source.offset;
@@ -1270,12 +1308,48 @@ public final class Tensor {
    * not require grad, as in PyTorch.
    */
   public Tensor grad() {
+    gradHandedOut = true;
     return grad;
   }
 
   /** Replaces the gradient (null clears it), as assigning {@code tensor.grad} in PyTorch. */
   public void setGrad(Tensor grad) {
+    if (this.grad != null && gradOwnedByEngine && !gradHandedOut) {
+      spareGrad = this.grad;
+    }
     this.grad = grad;
+    gradOwnedByEngine = false;
+    gradHandedOut = false;
+  }
+
+  // Note [Recycled gradients]: zeroGrad() sets gradients to null, as PyTorch's default, and the next
+  // backward needs a fresh first gradient for every parameter. When the old one was made by the engine
+  // and never handed out by grad(), nobody else can hold it, so setGrad(null) keeps it as a spare and
+  // the next first gradient is copied into it: a training step then allocates no gradient storage.
+  // Runtime code that only reads or updates gradients uses gradForUpdate(), which hands out nothing.
+
+  /** Internal, for optimizers and the engine: the gradient, without handing it out (see {@link #grad()}). */
+  public Tensor gradForUpdate() {
+    return grad;
+  }
+
+  /**
+   * Internal, for the engine: makes a private contiguous copy of {@code g} the first gradient, reusing
+   * the storage of a gradient cleared by {@code setGrad(null)} when nobody outside the runtime saw it.
+   */
+  public void setFirstGrad(Tensor g) {
+    Tensor spare = spareGrad;
+    spareGrad = null;
+    Tensor copy;
+    if (spare != null && spare.dtype() == g.dtype() && Arrays.equals(spare.shape, g.shape)) {
+      Kernels.copy(g, spare);
+      copy = spare;
+    } else {
+      copy = g.copyData();
+    }
+    this.grad = copy;
+    gradOwnedByEngine = true;
+    gradHandedOut = false;
   }
 
   /** The node that computed this tensor, or null for a leaf. */
@@ -1310,7 +1384,7 @@ public final class Tensor {
 
   /** A view of the same storage that is out of the graph and does not require grad. */
   public Tensor detach() {
-    return new Tensor(storage, offset, shape, strides, device);
+    return new Tensor(storage(), offset, shape, strides, device);
   }
 
   @Override
