@@ -420,4 +420,16 @@ public final class Kernels {
   public static Tensor erf(Tensor x) {
     return Erf.erf(x);
   }
+
+  // ---------------------------------------------------------------- fused losses
+
+  /** Σ (x − y)² over two contiguous float tensors of one shape and dtype, accumulated in double. */
+  public static double squaredErrorSum(Tensor x, Tensor y) {
+    return SquaredError.sum(x, y);
+  }
+
+  /** {@code out = c · (x − y)} for two contiguous float tensors and a contiguous {@code out} of their shape and dtype. */
+  public static Tensor squaredErrorGrad(Tensor x, Tensor y, double c, Tensor out) {
+    return SquaredError.gradient(x, y, c, out);
+  }
 }

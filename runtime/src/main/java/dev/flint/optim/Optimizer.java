@@ -121,7 +121,8 @@ public abstract class Optimizer {
    * filling the existing gradient tensors with zeros in place (so their storage can be reused).
    */
   public void zeroGrad(boolean setToNone) {
-    for (Tensor p : params) {
+    for (int i = 0; i < params.size(); i++) {   // indexed: no iterator per step
+      Tensor p = params.get(i);
       Tensor g = p.gradForUpdate();
       if (setToNone || g == null) {
         p.setGrad(null);
