@@ -65,11 +65,18 @@ final class MatMul {
       o.storage().fill(o.offset(), o.offset() + o.numel(), 0);
       return o;
     }
-    int[] batch = Arrays.copyOf(shape, r - 2);
-    int[] aOff = batchOffsets(a, batch);
-    int[] bOff = batchOffsets(b, batch);
+    int[] aOff;
+    int[] bOff;
+    if (r == 2) {
+      aOff = new int[] {a.offset()};
+      bOff = new int[] {b.offset()};
+    } else {
+      int[] batch = Arrays.copyOf(shape, r - 2);
+      aOff = batchOffsets(a, batch);
+      bOff = batchOffsets(b, batch);
+    }
     DType t = a.dtype();
-    if (vector && t == DType.FLOAT32 && (long) aOff.length * n * k * m >= VECTOR_MIN_WORK) {
+    if (vector && t == DType.FLOAT32 && ((long) aOff.length * n * k * m >= VECTOR_MIN_WORK || unpacked(a, b, n, k, m))) {
       vectorF32(a, aOff, b, bOff, o, n, k, m);
     } else if (t == DType.FLOAT32 || t == DType.FLOAT64) {
       floating(a, aOff, b, bOff, o, n, k, m);
@@ -77,6 +84,13 @@ final class MatMul {
       generic(a, aOff, b, bOff, o, n, k, m);
     }
     return o;
+  }
+
+  /** Whether the vector tier runs this product without packing (any size pays off then). */
+  private static boolean unpacked(Tensor a, Tensor b, int n, int k, int m) {
+    int[] sa = a.stridesRef();
+    int[] sb = b.stridesRef();
+    return Unpacked.of(n, k, m, sa[sa.length - 2], sa[sa.length - 1], sb[sb.length - 2], sb[sb.length - 1]) != Unpacked.NONE;
   }
 
   /** The storage offset of each batch matrix of {@code t} broadcast to {@code batch}. */
@@ -101,6 +115,15 @@ final class MatMul {
     int sb1 = b.stridesRef()[b.dim() - 1];
     int batches = aOff.length;
     long work = (long) batches * n * k * m;
+    int shape = Unpacked.of(n, k, m, sa0, sa1, sb0, sb1);
+    if (shape != Unpacked.NONE) {
+      // one column, one row or k == 1: matrix-vector and outer products, nothing packed; these
+      // are memory-bound and small, so they stay on the calling thread
+      for (int bi = 0; bi < batches; bi++) {
+        Unpacked.run(shape, as, aOff[bi], sa0, sa1, bs, bOff[bi], sb0, sb1, cs, co + bi * n * m, n, k, m);
+      }
+      return;
+    }
     if (n < VectorMatMul.MR && sa1 == 1 && sb0 == 1) {
       // x @ w.t() with few rows: dot products over w's contiguous rows, nothing packed
       Parallel.forRange(batches * n, work, (from, to) -> {
@@ -112,9 +135,31 @@ final class MatMul {
       });
       return;
     }
-    // one row range per thread (B is packed once per range and cache block), whole matrices when
-    // the batch alone gives every thread work
     int threads = Parallel.threads();
+    if (batches == 1 && (threads == 1 || !Parallel.worthSplitting(work))) {
+      VectorMatMul.gemm(as, aOff[0], sa0, sa1, bs, bOff[0], sb0, sb1, cs, co, m, k, m, 0, n);
+      return;
+    }
+    if (batches < threads) {
+      // split each product by column strips (every thread packs only its own columns of B), or by
+      // rows when there are too few columns for every thread
+      int strip = 2 * VectorMatMul.lanes();
+      int strips = (m + strip - 1) / strip;
+      if (strips >= threads) {
+        int per = (strips + threads - 1) / threads * strip;
+        int parts = (m + per - 1) / per;
+        Parallel.forRange(batches * parts, work, (from, to) -> {
+          for (int task = from; task < to; task++) {
+            int bi = task / parts;
+            int j0 = (task % parts) * per;
+            VectorMatMul.gemmBlock(as, aOff[bi], sa0, sa1, bs, bOff[bi], sb0, sb1, cs, co + bi * n * m, m, k,
+                0, n, j0, Math.min(m, j0 + per));
+          }
+        });
+        return;
+      }
+    }
+    // whole matrices when the batch alone gives every thread work, else row ranges
     int per = n;
     if (threads > 1 && batches < threads) {
       int rows = (n + threads - 1) / threads;
@@ -130,6 +175,51 @@ final class MatMul {
         VectorMatMul.gemm(as, aOff[bi], sa0, sa1, bs, bOff[bi], sb0, sb1, cs, co + bi * n * m, m, k, m, i0, i1);
       }
     });
+  }
+
+  /**
+   * FLOAT32 products that need no packing on the vector tier, by the layout of one batch matrix:
+   * one output column, one output row, or an outer product. {@link #of} picks the kind.
+   */
+  static final class Unpacked {
+    static final int NONE = 0;
+    /** m == 1, A's rows contiguous: one dot product per row of A ({@code A·v}). */
+    static final int COLUMN_ROWS = 1;
+    /** m == 1, A's columns contiguous (a transposed view): {@code vᵀ·Aᵀ}, summed over A's columns. */
+    static final int COLUMN_COLS = 2;
+    /** n == 1, B's rows contiguous: the row vector times B. */
+    static final int ROW = 3;
+    /** k == 1, B's row contiguous: the outer product of A's column and B's row. */
+    static final int OUTER = 4;
+
+    private Unpacked() {}
+
+    static int of(int n, int k, int m, int sa0, int sa1, int sb0, int sb1) {
+      if (m == 1 && sa1 == 1 && (sb0 == 1 || k == 1)) {
+        return COLUMN_ROWS;
+      }
+      if (m == 1 && sa0 == 1) {
+        return COLUMN_COLS;
+      }
+      if (k == 1 && (sb1 == 1 || m == 1)) {
+        return OUTER;
+      }
+      if (n == 1 && (sb1 == 1 || m == 1)) {
+        return ROW;
+      }
+      return NONE;
+    }
+
+    static void run(int kind, float[] as, int ao, int sa0, int sa1, float[] bs, int bo, int sb0, int sb1,
+        float[] cs, int co, int n, int k, int m) {
+      switch (kind) {
+        case COLUMN_ROWS: VectorMatMul.gemv(as, ao, sa0, bs, bo, cs, co, k, n); return;
+        case COLUMN_COLS: VectorMatMul.gevm(bs, bo, sb0, as, ao, sa1, cs, co, k, n); return;
+        case ROW: VectorMatMul.gevm(as, ao, sa1, bs, bo, sb0, cs, co, k, m); return;
+        case OUTER: VectorMatMul.outer(as, ao, sa0, bs, bo, cs, co, m, n, m); return;
+        default: throw new IllegalStateException("not an unpacked product: " + kind);
+      }
+    }
   }
 
   private static void floating(Tensor a, int[] aOff, Tensor b, int[] bOff, Tensor c, int n, int k, int m) {

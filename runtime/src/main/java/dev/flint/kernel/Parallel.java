@@ -51,13 +51,21 @@ public final class Parallel {
     return p;
   }
 
+  /** Below this much work (a rough operation count) {@link #forRange} stays on the calling thread. */
+  static final long MIN_SPLIT_WORK = 1L << 17;
+
+  /** Whether {@link #forRange} would split this much work over more than one thread. */
+  public static boolean worthSplitting(long work) {
+    return threads > 1 && work >= MIN_SPLIT_WORK;
+  }
+
   /**
    * Runs {@code body} over {@code [0, n)} split in about {@code threads} chunks when {@code work}
    * (a rough operation count) is large enough to pay for the hand-off; else on this thread.
    */
   public static void forRange(int n, long work, Range body) {
     int t = threads;
-    if (t <= 1 || n <= 1 || work < (1L << 17)) {
+    if (t <= 1 || n <= 1 || work < MIN_SPLIT_WORK) {
       body.run(0, n);
       return;
     }

@@ -5,8 +5,9 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Single-precision matrix products on the incubating Vector API: a BLIS-style GEMM and a
- * matrix-vector product for one-row products.
+ * Single-precision matrix products on the incubating Vector API: a BLIS-style GEMM, the two
+ * matrix-vector products ({@code x·Wᵀ} over W's rows, {@code xᵀ·A} over A's rows) and the outer
+ * product, so that products with one row, one column or {@code k == 1} need no packing.
  *
  * <p>GEMM: B is packed per block of {@value #KC} rows × {@value #NC} columns (about 512 KiB, sized for
  * a 1 MiB L2) into strips {@link #NR} floats wide, and a micro-kernel keeps a 4-row × 2-vector tile of
@@ -14,7 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
  * of A per 8 FMAs). A is only read as broadcast scalars, so any strides work without a copy.
  *
  * <p>Load this class only when {@code jdk.incubator.vector} is in the boot layer. The pack buffer is
- * per thread and reused, so a warm call allocates nothing.
+ * per thread and reused, so a warm call allocates nothing, provided C2 compiled the kernels: run
+ * {@link #warmUp()} first (JDK 17 boxes every vector in interpreted and C1 code).
  */
 public final class VectorMatMul {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -28,7 +30,13 @@ public final class VectorMatMul {
   /** Width of a packed block of B. */
   private static final int NC = 512;
 
-  private static final ThreadLocal<float[]> PACK = ThreadLocal.withInitial(() -> new float[KC * (NC + NR)]);
+  /** Per-thread buffers: the packed block of B, and a two-vector spill for partial strips. */
+  private static final class Scratch {
+    final float[] pack = new float[KC * (NC + NR)];
+    final float[] spill = new float[NR];
+  }
+
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
   private VectorMatMul() {}
 
@@ -38,22 +46,110 @@ public final class VectorMatMul {
   }
 
   /**
-   * Runs the kernels on tiny products until C2 has compiled them. Until then every vector op is a
-   * boxed object and a 256³ product takes seconds instead of a fraction of a millisecond; tiny calls
-   * reach the compile thresholds in about 0.1 s.
+   * Runs every kernel on tiny products, through every branch (partial strips narrower and wider than
+   * one vector, the accumulate path after the first block of k, leftover rows, strided and contiguous
+   * operands, the matrix-vector tails), until C2 has compiled them; see {@link #warmUp(long)}.
    */
   public static void warmUp() {
-    int n = MR + 1;
-    int k = 2;
-    float[] a = new float[n * k];
-    float[] b = new float[k * NR];
-    float[] c = new float[n * NR];
-    float[] w = new float[5 * (L + 1)];
-    float[] x = new float[L + 1];
-    float[] y = new float[5];
-    for (int i = 0; i < 30_000; i++) {
-      gemm(a, 0, k, 1, b, 0, NR, 1, c, 0, NR, k, NR, 0, n);
+    warmUp(Integer.getInteger("flint.vector.warmupMillis", 3000));
+  }
+
+  /**
+   * {@link #warmUp()} for at most {@code maxMillis}. Until C2 compiles a kernel every vector op is a
+   * boxed object (a 256³ product takes seconds instead of a fraction of a millisecond, and allocates
+   * hundreds of megabytes), and a branch the warm-up never took makes C2 drop the compiled kernel the
+   * first time a real product takes it, back to boxed code for a while. So the tiny products here take
+   * every branch, and the loop runs until a round of them allocates nothing on this thread (measured
+   * with HotSpot's per-thread allocation counter where there is one), which is when the kernels run
+   * compiled, not boxed.
+   */
+  public static void warmUp(long maxMillis) {
+    WarmUp w = new WarmUp();
+    AllocationCounter counter = AllocationCounter.create();
+    long deadline = System.nanoTime() + maxMillis * 1_000_000L;
+    int clean = 0;
+    for (int round = 0; round < 2000 && System.nanoTime() < deadline; round++) {
+      long before = counter.bytes();
+      for (int i = 0; i < 200; i++) {
+        w.run();
+      }
+      long allocated = counter.bytes() - before;
+      clean = allocated <= 0 && counter.works() ? clean + 1 : 0;
+      // 100 rounds (20 000 runs) at least: past the tier-4 thresholds even when allocation is not counted
+      if (round >= 100 && (clean >= 5 || !counter.works())) {
+        break;
+      }
+    }
+  }
+
+  /** Reads this thread's allocated bytes through {@code com.sun.management.ThreadMXBean}, if present. */
+  private static final class AllocationCounter {
+    private final java.lang.management.ThreadMXBean bean;
+    private final java.lang.reflect.Method read;
+
+    private AllocationCounter(java.lang.management.ThreadMXBean bean, java.lang.reflect.Method read) {
+      this.bean = bean;
+      this.read = read;
+    }
+
+    static AllocationCounter create() {
+      try {
+        java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
+        Class<?> sun = Class.forName("com.sun.management.ThreadMXBean");
+        if (sun.isInstance(bean)) {
+          java.lang.reflect.Method read = sun.getMethod("getCurrentThreadAllocatedBytes");
+          if ((Long) read.invoke(bean) >= 0) {
+            return new AllocationCounter(bean, read);
+          }
+        }
+      } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+        // no per-thread counter on this JVM (or no java.management): fall back to a fixed warm-up
+      }
+      return new AllocationCounter(null, null);
+    }
+
+    boolean works() {
+      return read != null;
+    }
+
+    long bytes() {
+      if (read == null) {
+        return 0;
+      }
+      try {
+        return (Long) read.invoke(bean);
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        return 0;
+      }
+    }
+  }
+
+  /** The warm-up's operands: tiny shapes chosen so that every branch of every kernel is taken. */
+  private static final class WarmUp {
+    final int n = MR + 1;
+    final int k = 3;
+    final int wide = NR + L + 1;
+    final int narrow = L - 1;
+    final float[] a = new float[n * k];
+    final float[] b = new float[k * wide];
+    final float[] c = new float[n * wide];
+    final float[] w = new float[Math.max(5 * (L + 1), 2 * (5 * L + 1))];
+    final float[] x = new float[2 * L + 2];
+    final float[] y = new float[n * wide];
+
+    void run() {
+      Scratch s = SCRATCH.get();
+      // contiguous A and B, a partial strip wider than a vector, blocks of k = 2 so the second one
+      // accumulates, a leftover row
+      gemm(a, 0, k, 1, b, 0, wide, 1, c, 0, wide, k, 0, wide, 0, n, 2, s);
+      // transposed A and B, a partial strip narrower than a vector, one block of k
+      gemm(a, 0, 1, n, b, 0, 1, k, c, 0, narrow, k, 0, narrow, 0, n, KC, s);
+      // four rows and a leftover row, a vector and a scalar tail of k
       gemv(w, 0, L + 1, x, 0, y, 0, L + 1, 5);
+      // all three column loops (four vectors, one vector, scalars), contiguous and strided x
+      gevm(x, 0, 1, w, 0, 5 * L + 1, y, 0, 2, 5 * L + 1);
+      gevm(x, 0, 2, w, 0, 5 * L + 1, y, 0, 1, L + 1);
+      outer(a, 0, 1, x, 0, y, 0, L + 1, 2, L + 1);
     }
   }
 
@@ -65,27 +161,105 @@ public final class VectorMatMul {
    */
   public static void gemm(float[] a, int ao, int sa0, int sa1, float[] b, int bo, int sb0, int sb1,
       float[] c, int co, int ldc, int k, int m, int i0, int i1) {
-    float[] bp = PACK.get();
-    for (int j0 = 0; j0 < m; j0 += NC) {
-      int nc = Math.min(NC, m - j0);
+    gemm(a, ao, sa0, sa1, b, bo, sb0, sb1, c, co, ldc, k, 0, m, i0, i1, KC, SCRATCH.get());
+  }
+
+  /**
+   * Writes the block {@code [i0, i1) × [j0, j1)} of {@code C = A·B} (overwriting it), with the operands
+   * as in {@link #gemm(float[], int, int, int, float[], int, int, int, float[], int, int, int, int, int, int)}.
+   * Disjoint blocks of one product may run on different threads at once: a split by columns packs
+   * only its own columns of B.
+   */
+  public static void gemmBlock(float[] a, int ao, int sa0, int sa1, float[] b, int bo, int sb0, int sb1,
+      float[] c, int co, int ldc, int k, int i0, int i1, int j0, int j1) {
+    gemm(a, ao, sa0, sa1, b, bo, sb0, sb1, c, co, ldc, k, j0, j1, i0, i1, KC, SCRATCH.get());
+  }
+
+  private static void gemm(float[] a, int ao, int sa0, int sa1, float[] b, int bo, int sb0, int sb1,
+      float[] c, int co, int ldc, int k, int jFrom, int jTo, int i0, int i1, int kBlock, Scratch s) {
+    float[] bp = s.pack;
+    float[] spill = s.spill;
+    for (int j0 = jFrom; j0 < jTo; j0 += NC) {
+      int nc = Math.min(NC, jTo - j0);
       int strips = (nc + NR - 1) / NR;
-      for (int p0 = 0; p0 < k; p0 += KC) {
-        int kc = Math.min(KC, k - p0);
+      for (int p0 = 0; p0 < k; p0 += kBlock) {
+        int kc = Math.min(kBlock, k - p0);
         boolean add = p0 > 0;
         pack(b, bo + p0 * sb0 + j0 * sb1, sb0, sb1, bp, kc, nc, strips);
         int i = i0;
         for (; i + MR <= i1; i += MR) {
-          for (int s = 0; s < strips; s++) {
-            int w = Math.min(NR, nc - s * NR);
-            kernel4(a, ao + i * sa0 + p0 * sa1, sa0, sa1, bp, s * kc * NR, kc, c, co + i * ldc + j0 + s * NR, ldc, w, add);
+          for (int t = 0; t < strips; t++) {
+            int w = Math.min(NR, nc - t * NR);
+            kernel4(a, ao + i * sa0 + p0 * sa1, sa0, sa1, bp, t * kc * NR, kc, c, co + i * ldc + j0 + t * NR, ldc, w, add, spill);
           }
         }
         for (; i < i1; i++) {
-          for (int s = 0; s < strips; s++) {
-            int w = Math.min(NR, nc - s * NR);
-            kernel1(a, ao + i * sa0 + p0 * sa1, sa1, bp, s * kc * NR, kc, c, co + i * ldc + j0 + s * NR, w, add);
+          for (int t = 0; t < strips; t++) {
+            int w = Math.min(NR, nc - t * NR);
+            kernel1(a, ao + i * sa0 + p0 * sa1, sa1, bp, t * kc * NR, kc, c, co + i * ldc + j0 + t * NR, w, add, spill);
           }
         }
+      }
+    }
+  }
+
+  /**
+   * Writes {@code y[yo + i] = Σ_p x[xo + p*incx] · a[ao + p*lda + i]} for i in [0, n): the row vector
+   * x (k long) times the matrix A stored [k, n] row by row, i.e. {@code xᵀ·A}. It serves the products
+   * that have one column ({@code Aᵀ·v} with A's rows contiguous, as a bias-free backward has) and those
+   * with one row and a row-major B; nothing is packed.
+   */
+  public static void gevm(float[] x, int xo, int incx, float[] a, int ao, int lda, float[] y, int yo, int k, int n) {
+    int i = 0;
+    for (; i + 4 * L <= n; i += 4 * L) {
+      FloatVector c0 = FloatVector.zero(S);
+      FloatVector c1 = c0;
+      FloatVector c2 = c0;
+      FloatVector c3 = c0;
+      for (int p = 0, at = ao + i, xp = xo; p < k; p++, at += lda, xp += incx) {
+        FloatVector xv = FloatVector.broadcast(S, x[xp]);
+        c0 = FloatVector.fromArray(S, a, at).fma(xv, c0);
+        c1 = FloatVector.fromArray(S, a, at + L).fma(xv, c1);
+        c2 = FloatVector.fromArray(S, a, at + 2 * L).fma(xv, c2);
+        c3 = FloatVector.fromArray(S, a, at + 3 * L).fma(xv, c3);
+      }
+      c0.intoArray(y, yo + i);
+      c1.intoArray(y, yo + i + L);
+      c2.intoArray(y, yo + i + 2 * L);
+      c3.intoArray(y, yo + i + 3 * L);
+    }
+    for (; i + L <= n; i += L) {
+      FloatVector c0 = FloatVector.zero(S);
+      for (int p = 0, at = ao + i, xp = xo; p < k; p++, at += lda, xp += incx) {
+        c0 = FloatVector.fromArray(S, a, at).fma(FloatVector.broadcast(S, x[xp]), c0);
+      }
+      c0.intoArray(y, yo + i);
+    }
+    for (; i < n; i++) {
+      float acc = 0;
+      for (int p = 0, at = ao + i, xp = xo; p < k; p++, at += lda, xp += incx) {
+        acc += x[xp] * a[at];
+      }
+      y[yo + i] = acc;
+    }
+  }
+
+  /**
+   * Writes the outer product {@code c[co + i*ldc + j] = u[uo + i*incu] · v[vo + j]} for i in [0, n),
+   * j in [0, m): a product with {@code k == 1}.
+   */
+  public static void outer(float[] u, int uo, int incu, float[] v, int vo, float[] c, int co, int ldc, int n, int m) {
+    int mv = m - m % L;
+    for (int i = 0; i < n; i++) {
+      float ui = u[uo + i * incu];
+      FloatVector uv = FloatVector.broadcast(S, ui);
+      int ci = co + i * ldc;
+      int j = 0;
+      for (; j < mv; j += L) {
+        FloatVector.fromArray(S, v, vo + j).mul(uv).intoArray(c, ci + j);
+      }
+      for (; j < m; j++) {
+        c[ci + j] = ui * v[vo + j];
       }
     }
   }
@@ -166,7 +340,7 @@ public final class VectorMatMul {
   }
 
   private static void kernel4(float[] a, int ao, int sa0, int sa1, float[] bp, int bo, int kc, float[] c, int co,
-      int ldc, int w, boolean add) {
+      int ldc, int w, boolean add, float[] spill) {
     FloatVector c00 = FloatVector.zero(S);
     FloatVector c01 = c00;
     FloatVector c10 = c00;
@@ -196,14 +370,47 @@ public final class VectorMatMul {
       c30 = x.fma(b0, c30);
       c31 = x.fma(b1, c31);
     }
-    store(c, co, c00, c01, w, add);
-    store(c, co + ldc, c10, c11, w, add);
-    store(c, co + 2 * ldc, c20, c21, w, add);
-    store(c, co + 3 * ldc, c30, c31, w, add);
+    // stored here, not in a helper: a vector passed to a method that C2 did not inline is boxed
+    int r1 = co + ldc;
+    int r2 = r1 + ldc;
+    int r3 = r2 + ldc;
+    if (w == NR) {
+      if (add) {
+        c00 = c00.add(FloatVector.fromArray(S, c, co));
+        c01 = c01.add(FloatVector.fromArray(S, c, co + L));
+        c10 = c10.add(FloatVector.fromArray(S, c, r1));
+        c11 = c11.add(FloatVector.fromArray(S, c, r1 + L));
+        c20 = c20.add(FloatVector.fromArray(S, c, r2));
+        c21 = c21.add(FloatVector.fromArray(S, c, r2 + L));
+        c30 = c30.add(FloatVector.fromArray(S, c, r3));
+        c31 = c31.add(FloatVector.fromArray(S, c, r3 + L));
+      }
+      c00.intoArray(c, co);
+      c01.intoArray(c, co + L);
+      c10.intoArray(c, r1);
+      c11.intoArray(c, r1 + L);
+      c20.intoArray(c, r2);
+      c21.intoArray(c, r2 + L);
+      c30.intoArray(c, r3);
+      c31.intoArray(c, r3 + L);
+      return;
+    }
+    c00.intoArray(spill, 0);
+    c01.intoArray(spill, L);
+    storePartial(spill, c, co, w, add);
+    c10.intoArray(spill, 0);
+    c11.intoArray(spill, L);
+    storePartial(spill, c, r1, w, add);
+    c20.intoArray(spill, 0);
+    c21.intoArray(spill, L);
+    storePartial(spill, c, r2, w, add);
+    c30.intoArray(spill, 0);
+    c31.intoArray(spill, L);
+    storePartial(spill, c, r3, w, add);
   }
 
   private static void kernel1(float[] a, int ao, int sa1, float[] bp, int bo, int kc, float[] c, int co, int w,
-      boolean add) {
+      boolean add, float[] spill) {
     FloatVector c0 = FloatVector.zero(S);
     FloatVector c1 = c0;
     for (int p = 0, ap = ao; p < kc; p++, ap += sa1) {
@@ -212,23 +419,32 @@ public final class VectorMatMul {
       c0 = x.fma(FloatVector.fromArray(S, bp, bi), c0);
       c1 = x.fma(FloatVector.fromArray(S, bp, bi + L), c1);
     }
-    store(c, co, c0, c1, w, add);
-  }
-
-  /** C[at .. at+w) = (or +=, after the first block of k) the first w lanes of (v0, v1). */
-  private static void store(float[] c, int at, FloatVector v0, FloatVector v1, int w, boolean add) {
     if (w == NR) {
       if (add) {
-        v0 = v0.add(FloatVector.fromArray(S, c, at));
-        v1 = v1.add(FloatVector.fromArray(S, c, at + L));
+        c0 = c0.add(FloatVector.fromArray(S, c, co));
+        c1 = c1.add(FloatVector.fromArray(S, c, co + L));
       }
-      v0.intoArray(c, at);
-      v1.intoArray(c, at + L);
+      c0.intoArray(c, co);
+      c1.intoArray(c, co + L);
       return;
     }
-    for (int j = 0; j < w; j++) {
-      float v = j < L ? v0.lane(j) : v1.lane(j - L);
-      c[at + j] = add ? c[at + j] + v : v;
+    c0.intoArray(spill, 0);
+    c1.intoArray(spill, L);
+    storePartial(spill, c, co, w, add);
+  }
+
+  /**
+   * C[at .. at+w) = (or +=, after the first block of k) the first w floats of {@code spill}: a partial
+   * strip goes through the spill array because {@code lane(j)} with a variable j is not intrinsified on
+   * JDK 17 and would box the vector.
+   */
+  private static void storePartial(float[] spill, float[] c, int at, int w, boolean add) {
+    if (add) {
+      for (int j = 0; j < w; j++) {
+        c[at + j] += spill[j];
+      }
+    } else {
+      System.arraycopy(spill, 0, c, at, w);
     }
   }
 }
