@@ -42,13 +42,16 @@ final class Elementwise {
       compute = outType;
     }
     Tensor o = prepare(out, outType, shape, name);
+    boolean typed = a.dtype() == outType && b.dtype() == outType;
+    if (typed && outType == DType.FLOAT32 && VectorTier.ENABLED && VectorRows.binary(op, a, b, o)) {
+      return o;
+    }
     int[][] strides = {o.stridesRef(), Strided.broadcastStrides(a, shape), Strided.broadcastStrides(b, shape)};
     int[] base = {o.offset(), a.offset(), b.offset()};
     int[] inner = new int[3];
     Storage os = o.storage();
     Storage as = a.storage();
     Storage bs = b.storage();
-    boolean typed = a.dtype() == outType && b.dtype() == outType;
     if (typed && outType == DType.FLOAT32) {
       float[] od = os.floats();
       float[] ad = as.floats();
@@ -186,6 +189,9 @@ final class Elementwise {
   static Tensor unary(Unary op, String name, Tensor x, double p, double q, DType outType, Tensor out) {
     int[] shape = x.shapeRef();
     Tensor o = prepare(out, outType, shape, name);
+    if (x.dtype() == outType && outType == DType.FLOAT32 && VectorTier.ENABLED && VectorRows.unary(op, x, o, (float) p)) {
+      return o;
+    }
     int[][] strides = {o.stridesRef(), x.stridesRef()};
     int[] base = {o.offset(), x.offset()};
     int[] inner = new int[2];

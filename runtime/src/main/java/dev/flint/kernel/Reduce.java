@@ -36,7 +36,9 @@ final class Reduce {
     int[] inner = new int[2];
     Storage os = o.storage();
     Storage xs = x.storage();
-    if (x.dtype() == DType.FLOAT32) {
+    if (x.dtype() == DType.FLOAT32 && VectorTier.ENABLED && VectorRows.columnSums(x, reduced, o)) {
+      // summed down the rows on the vector tier
+    } else if (x.dtype() == DType.FLOAT32) {
       float[] od = os.floats();
       float[] xd = xs.floats();
       Strided.forEachRow(shape, strides, base, inner, (off, n) -> {

@@ -150,6 +150,15 @@ public final class VectorMatMul {
       gevm(x, 0, 1, w, 0, 5 * L + 1, y, 0, 2, 5 * L + 1);
       gevm(x, 0, 2, w, 0, 5 * L + 1, y, 0, 1, L + 1);
       outer(a, 0, 1, x, 0, y, 0, L + 1, 2, L + 1);
+      // the elementwise rows: every op, a vector and a tail, whole rows and a repeated row
+      for (int op = VectorElementwise.ADD; op <= VectorElementwise.DIV; op++) {
+        VectorElementwise.binary(op, x, 0, L + 1, w, 0, op & 1, y, 0, L + 1, 2, L + 1);
+      }
+      for (int op = VectorElementwise.RELU; op <= VectorElementwise.MUL_SCALAR; op++) {
+        VectorElementwise.unary(op, w, 1, y, 0, L + 1, 0.5f);
+      }
+      VectorElementwise.columnSums(w, 0, 5 * L + 1, 2, y, 0, 5 * L + 1, false);
+      VectorElementwise.columnSums(w, 0, 5 * L + 1, 2, y, 0, 5 * L + 1, true);
     }
   }
 
