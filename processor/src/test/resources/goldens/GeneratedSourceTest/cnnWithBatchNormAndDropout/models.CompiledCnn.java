@@ -1,6 +1,7 @@
 // Generated from Cnn.java. Do not edit.
 package models;
 
+import dev.flint.autograd.BufferPool;
 import dev.flint.autograd.GradMode;
 import dev.flint.autograd.Node;
 import dev.flint.kernel.Buffers;
@@ -41,11 +42,71 @@ public class CompiledCnn extends Cnn {
       + "FLOPs per sample: forward 17989, backward 35897\n"
       + "saved activations per sample: 7632 bytes (FLOAT32)\n";
 
+  private static final int[] STRIDE_1_1 = {1, 1};
+
+  private static final int[] PADDING_1_1 = {1, 1};
+
+  private static final int[] SHAPE_1_4_1_1 = {1, 4, 1, 1};
+
+  private static final int[] DIMS_2 = {2};
+
+  private static final int[] DIMS_0 = {0};
+
+  private static final int[] SHAPE_1_4_1 = {1, 4, 1};
+
+  private static final int[] KERNEL_2_2 = {2, 2};
+
+  private static final int[] STRIDE_2_2 = {2, 2};
+
+  private static final int[] PADDING_0_0 = {0, 0};
+
+  private static final int[] SHAPE_1_6_1_1 = {1, 6, 1, 1};
+
+  private static final int[] SHAPE_3 = {3};
+
+  private static final int[] SHAPE_6 = {6};
+
+  private static final int[] SHAPE_6_4_3_3 = {6, 4, 3, 3};
+
+  private static final int[] SHAPE_4 = {4};
+
+  private static final int[] SHAPE_4_1_3_3 = {4, 1, 3, 3};
+
+  /**
+   * Sets of 19 buffers for forward values and returned gradients, one per live graph (Note [Forward buffers]).
+   */
+  private final BufferPool forwardPoolTraining = new BufferPool(19);
+
+  /**
+   * The arrays that autograd nodes return from {@code inputs()}, reused once a node is freed.
+   */
+  private final BufferPool nodeInputsTraining = new BufferPool(9);
+
+  /**
+   * The gradients a backward pass returns, one per node input; the engine reads them at once.
+   */
+  private final Tensor[] inputGradsTraining = new Tensor[9];
+
   /**
    * Intermediate gradients of the backward pass, reused from step to step. A model instance
    * must not run two backward passes at the same time on different threads.
    */
   private final Tensor[] backwardBuffersTraining = new Tensor[10];
+
+  /**
+   * Sets of 9 buffers for forward values and returned gradients, one per live graph (Note [Forward buffers]).
+   */
+  private final BufferPool forwardPoolEval = new BufferPool(9);
+
+  /**
+   * The arrays that autograd nodes return from {@code inputs()}, reused once a node is freed.
+   */
+  private final BufferPool nodeInputsEval = new BufferPool(9);
+
+  /**
+   * The gradients a backward pass returns, one per node input; the engine reads them at once.
+   */
+  private final Tensor[] inputGradsEval = new Tensor[9];
 
   /**
    * Intermediate gradients of the backward pass, reused from step to step. A model instance
@@ -88,55 +149,64 @@ public class CompiledCnn extends Cnn {
       throw new IllegalArgumentException("CompiledCnn expects input of shape [B, 1, 12, 12], but got " + Arrays.toString(x.shape()));
     }
     int B = x.size(0);
+    // Whether this pass records its autograd node (Note [Forward buffers] in the processor).
+    boolean record = GradMode.isEnabled() && (x.requiresGrad() || conv1.weight.requiresGrad() ||
+        conv1.bias.requiresGrad() || bn1.weight.requiresGrad() || bn1.bias.requiresGrad() ||
+        conv2.weight.requiresGrad() || conv2.bias.requiresGrad() || fc.weight.requiresGrad() ||
+        fc.bias.requiresGrad());
+    Tensor[] set = forwardPoolTraining.claim();
 
     // Cnn.java:24  Tensor h = pool.forward(F.relu(bn1.forward(conv1.forward(x))));
-    Tensor t1 = Kernels.conv2d(x, conv1.weight, new int[] {1, 1}, new int[] {1, 1}); // f[B, 4, 12, 12]
-    Tensor t2 = Kernels.reshape(conv1.bias, new int[] {1, 4, 1, 1}); // f[1, 4, 1, 1]
+    Tensor t1 = Kernels.conv2d(x, conv1.weight, STRIDE_1_1, PADDING_1_1); // f[B, 4, 12, 12]
+    Tensor t2 = Kernels.reshape(conv1.bias, SHAPE_1_4_1_1); // f[1, 4, 1, 1]
     Tensor t3 = Kernels.add(t1, t2, t1); // f[B, 4, 12, 12], in place: t1 is not needed again
     Tensor t4 = Kernels.reshape(t3, new int[] {B, 4, 144}); // f[B, 4, 144]
-    Tensor t5 = Kernels.sum(t4, new int[] {2}, true); // f[B, 4, 1]
-    Tensor t6 = Kernels.mulScalar(t5, 0.006944444444444444); // f[B, 4, 1]
-    Tensor t7 = Kernels.sum(t6, new int[] {0}, true); // f[1, 4, 1]
-    Tensor t8 = Kernels.mulScalar(t7, 1.0 / B); // f[1, 4, 1]
-    Tensor t9 = Kernels.sub(t4, t8); // f[B, 4, 144]
-    Tensor t10 = Kernels.mul(t9, t9); // f[B, 4, 144]
-    Tensor t11 = Kernels.sum(t10, new int[] {2}, true); // f[B, 4, 1]
-    Tensor t12 = Kernels.mulScalar(t11, 0.006944444444444444); // f[B, 4, 1]
-    Tensor t13 = Kernels.sum(t12, new int[] {0}, true); // f[1, 4, 1]
-    Tensor t14 = Kernels.mulScalar(t13, 1.0 / B); // f[1, 4, 1]
-    Tensor t15 = Kernels.addScalar(t14, 1.0E-5); // f[1, 4, 1]
-    Tensor t16 = Kernels.sqrt(t15); // f[1, 4, 1]
-    Tensor t17 = Kernels.div(t9, t16); // f[B, 4, 144]
+    Tensor t5 = Kernels.sum(t4, DIMS_2, true, set[0] = Buffers.reuse(set[0], t4.dtype(), B, 4, 1)); // f[B, 4, 1]
+    Tensor t6 = Kernels.mulScalar(t5, 0.006944444444444444, set[1] = Buffers.reuse(set[1], DTypes.scalarResult(t5.dtype(), 0.006944444444444444), B, 4, 1)); // f[B, 4, 1]
+    Tensor t7 = Kernels.sum(t6, DIMS_0, true, set[2] = Buffers.reuse(set[2], t6.dtype(), 1, 4, 1)); // f[1, 4, 1]
+    Tensor t8 = Kernels.mulScalar(t7, 1.0 / B, set[3] = Buffers.reuse(set[3], DTypes.scalarResult(t7.dtype(), 1.0 / B), 1, 4, 1)); // f[1, 4, 1]
+    Tensor t9 = Kernels.sub(t4, t8, set[4] = Buffers.reuse(set[4], DType.promote(t4.dtype(), t8.dtype()), B, 4, 144)); // f[B, 4, 144]
+    Tensor t10 = Kernels.mul(t9, t9, set[5] = Buffers.reuse(set[5], DType.promote(t9.dtype(), t9.dtype()), B, 4, 144)); // f[B, 4, 144]
+    Tensor t11 = Kernels.sum(t10, DIMS_2, true, set[6] = Buffers.reuse(set[6], t10.dtype(), B, 4, 1)); // f[B, 4, 1]
+    Tensor t12 = Kernels.mulScalar(t11, 0.006944444444444444, set[7] = Buffers.reuse(set[7], DTypes.scalarResult(t11.dtype(), 0.006944444444444444), B, 4, 1)); // f[B, 4, 1]
+    Tensor t13 = Kernels.sum(t12, DIMS_0, true, set[8] = Buffers.reuse(set[8], t12.dtype(), 1, 4, 1)); // f[1, 4, 1]
+    Tensor t14 = Kernels.mulScalar(t13, 1.0 / B, set[9] = Buffers.reuse(set[9], DTypes.scalarResult(t13.dtype(), 1.0 / B), 1, 4, 1)); // f[1, 4, 1]
+    Tensor t15 = Kernels.addScalar(t14, 1.0E-5, set[10] = Buffers.reuse(set[10], DTypes.scalarResult(t14.dtype(), 1.0E-5), 1, 4, 1)); // f[1, 4, 1]
+    Tensor t16 = Kernels.sqrt(t15, set[11] = Buffers.reuse(set[11], DTypes.toFloat(t15.dtype()), 1, 4, 1)); // f[1, 4, 1]
+    Tensor t17 = Kernels.div(t9, t16, set[12] = Buffers.reuse(set[12], DTypes.toFloat(DType.promote(t9.dtype(), t16.dtype())), B, 4, 144)); // f[B, 4, 144]
     updateRunningStats(bn1.runningMean, bn1.runningVar, t8, t14, 0.1, B * 144);
     countBatch(bn1.numBatchesTracked);
-    Tensor t18 = Kernels.reshape(bn1.weight, new int[] {1, 4, 1}); // f[1, 4, 1]
-    Tensor t19 = Kernels.mul(t17, t18); // f[B, 4, 144]
-    Tensor t20 = Kernels.reshape(bn1.bias, new int[] {1, 4, 1}); // f[1, 4, 1]
-    Tensor t21 = Kernels.add(t19, t20); // f[B, 4, 144]
+    Tensor t18 = Kernels.reshape(bn1.weight, SHAPE_1_4_1); // f[1, 4, 1]
+    Tensor t19 = Kernels.mul(t17, t18, set[13] = Buffers.reuse(set[13], DType.promote(t17.dtype(), t18.dtype()), B, 4, 144)); // f[B, 4, 144]
+    Tensor t20 = Kernels.reshape(bn1.bias, SHAPE_1_4_1); // f[1, 4, 1]
+    Tensor t21 = Kernels.add(t19, t20, set[14] = Buffers.reuse(set[14], DType.promote(t19.dtype(), t20.dtype()), B, 4, 144)); // f[B, 4, 144]
     Tensor t22 = Kernels.reshape(t21, new int[] {B, 4, 12, 12}); // f[B, 4, 12, 12]
     Tensor t23 = Kernels.relu(t22); // f[B, 4, 12, 12]
-    Tensor h = Kernels.maxPool2d(t23, new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0}); // f[B, 4, 6, 6]
+    Tensor h = Kernels.maxPool2d(t23, KERNEL_2_2, STRIDE_2_2, PADDING_0_0); // f[B, 4, 6, 6]
 
     // Cnn.java:25  h = avg.forward(F.relu(conv2.forward(h)));
-    Tensor t24 = Kernels.conv2d(h, conv2.weight, new int[] {2, 2}, new int[] {0, 0}); // f[B, 6, 2, 2]
-    Tensor t25 = Kernels.reshape(conv2.bias, new int[] {1, 6, 1, 1}); // f[1, 6, 1, 1]
+    Tensor t24 = Kernels.conv2d(h, conv2.weight, STRIDE_2_2, PADDING_0_0); // f[B, 6, 2, 2]
+    Tensor t25 = Kernels.reshape(conv2.bias, SHAPE_1_6_1_1); // f[1, 6, 1, 1]
     Tensor t26 = Kernels.add(t24, t25, t24); // f[B, 6, 2, 2], in place: t24 is not needed again
     Tensor t27 = Kernels.relu(t26, t26); // f[B, 6, 2, 2], in place: t26 is not needed again
-    Tensor h2 = Kernels.avgPool2d(t27, new int[] {2, 2}, new int[] {1, 1}, new int[] {0, 0}); // f[B, 6, 1, 1]
+    Tensor h2 = Kernels.avgPool2d(t27, KERNEL_2_2, STRIDE_1_1, PADDING_0_0); // f[B, 6, 1, 1]
 
     // Cnn.java:26  return fc.forward(drop.forward(flatten.forward(h)));
     Tensor t28 = Kernels.reshape(h2, new int[] {B, 6}); // f[B, 6]
     Tensor keep = dropoutMask(t28, 0.25); // f[B, 6]
-    Tensor t29 = Kernels.mul(t28, keep); // f[B, 6]
-    Tensor t30 = Kernels.permute(fc.weight, new int[] {1, 0}); // f[6, 3]
-    Tensor t31 = Kernels.matmul(t29, t30); // f[B, 3]
-    Tensor out = Kernels.add(t31, fc.bias, t31); // f[B, 3], in place: t31 is not needed again
+    Tensor t29 = Kernels.mul(t28, keep, set[15] = Buffers.reuse(set[15], DType.promote(t28.dtype(), keep.dtype()), B, 6)); // f[B, 6]
+    Tensor t30 = Kernels.matmulNT(t29, fc.weight, record ? (set[16] = Buffers.reuse(set[16], t29.dtype(), B, 3)) : null); // f[B, 3], a new tensor when no graph is recorded: the caller keeps the output
+    Tensor out = Kernels.add(t30, fc.bias, t30); // f[B, 3], in place: t30 is not needed again
 
-    if (GradMode.isEnabled() && anyRequiresGrad(x, conv1.weight, conv1.bias, bn1.weight, bn1.bias, conv2.weight, conv2.bias, fc.weight, fc.bias)) {
-      // One autograd node for the whole pass: its backward is the generated TrainingBackward.backward.
-      out.setGradFn(new TrainingBackward(x, conv1.weight, conv1.bias, bn1.weight, bn1.bias, conv2.weight, conv2.bias, fc.weight, fc.bias, keep, t9, t16, t17, t18, t23, h, t27, t29, B, this.backwardBuffersTraining));
+    if (!record) {
+      forwardPoolTraining.giveBack(set);
+      return out;
     }
-    return out;
+    // One autograd node for the whole pass: its backward is the generated TrainingBackward.backward. The caller
+    // gets a view of the output buffer, valid until a later forward reuses this buffer set.
+    Tensor result = out.lend();
+    result.setGradFn(new TrainingBackward(this, x, conv1.weight, conv1.bias, bn1.weight, bn1.bias, conv2.weight, conv2.bias, fc.weight, fc.bias, keep, t9, t16, t17, t18, t23, h, t27, t29, B, set, this.backwardBuffersTraining));
+    return result;
   }
 
   /**
@@ -147,44 +217,53 @@ public class CompiledCnn extends Cnn {
       throw new IllegalArgumentException("CompiledCnn expects input of shape [B, 1, 12, 12], but got " + Arrays.toString(x.shape()));
     }
     int B = x.size(0);
+    // Whether this pass records its autograd node (Note [Forward buffers] in the processor).
+    boolean record = GradMode.isEnabled() && (x.requiresGrad() || conv1.weight.requiresGrad() ||
+        conv1.bias.requiresGrad() || bn1.weight.requiresGrad() || bn1.bias.requiresGrad() ||
+        conv2.weight.requiresGrad() || conv2.bias.requiresGrad() || fc.weight.requiresGrad() ||
+        fc.bias.requiresGrad());
+    Tensor[] set = forwardPoolEval.claim();
 
     // Cnn.java:24  Tensor h = pool.forward(F.relu(bn1.forward(conv1.forward(x))));
-    Tensor t1 = Kernels.conv2d(x, conv1.weight, new int[] {1, 1}, new int[] {1, 1}); // f[B, 4, 12, 12]
-    Tensor t2 = Kernels.reshape(conv1.bias, new int[] {1, 4, 1, 1}); // f[1, 4, 1, 1]
+    Tensor t1 = Kernels.conv2d(x, conv1.weight, STRIDE_1_1, PADDING_1_1); // f[B, 4, 12, 12]
+    Tensor t2 = Kernels.reshape(conv1.bias, SHAPE_1_4_1_1); // f[1, 4, 1, 1]
     Tensor t3 = Kernels.add(t1, t2, t1); // f[B, 4, 12, 12], in place: t1 is not needed again
     Tensor t4 = Kernels.reshape(t3, new int[] {B, 4, 144}); // f[B, 4, 144]
-    Tensor t5 = Kernels.reshape(bn1.runningMean, new int[] {1, 4, 1}); // f[1, 4, 1]
-    Tensor t6 = Kernels.sub(t4, t5); // f[B, 4, 144]
-    Tensor t7 = Kernels.reshape(bn1.runningVar, new int[] {1, 4, 1}); // f[1, 4, 1]
-    Tensor t8 = Kernels.addScalar(t7, 1.0E-5); // f[1, 4, 1]
-    Tensor t9 = Kernels.sqrt(t8); // f[1, 4, 1]
-    Tensor t10 = Kernels.div(t6, t9); // f[B, 4, 144]
-    Tensor t11 = Kernels.reshape(bn1.weight, new int[] {1, 4, 1}); // f[1, 4, 1]
-    Tensor t12 = Kernels.mul(t10, t11); // f[B, 4, 144]
-    Tensor t13 = Kernels.reshape(bn1.bias, new int[] {1, 4, 1}); // f[1, 4, 1]
-    Tensor t14 = Kernels.add(t12, t13); // f[B, 4, 144]
+    Tensor t5 = Kernels.reshape(bn1.runningMean, SHAPE_1_4_1); // f[1, 4, 1]
+    Tensor t6 = Kernels.sub(t4, t5, set[0] = Buffers.reuse(set[0], DType.promote(t4.dtype(), t5.dtype()), B, 4, 144)); // f[B, 4, 144]
+    Tensor t7 = Kernels.reshape(bn1.runningVar, SHAPE_1_4_1); // f[1, 4, 1]
+    Tensor t8 = Kernels.addScalar(t7, 1.0E-5, set[1] = Buffers.reuse(set[1], DTypes.scalarResult(t7.dtype(), 1.0E-5), 1, 4, 1)); // f[1, 4, 1]
+    Tensor t9 = Kernels.sqrt(t8, set[2] = Buffers.reuse(set[2], DTypes.toFloat(t8.dtype()), 1, 4, 1)); // f[1, 4, 1]
+    Tensor t10 = Kernels.div(t6, t9, set[3] = Buffers.reuse(set[3], DTypes.toFloat(DType.promote(t6.dtype(), t9.dtype())), B, 4, 144)); // f[B, 4, 144]
+    Tensor t11 = Kernels.reshape(bn1.weight, SHAPE_1_4_1); // f[1, 4, 1]
+    Tensor t12 = Kernels.mul(t10, t11, set[4] = Buffers.reuse(set[4], DType.promote(t10.dtype(), t11.dtype()), B, 4, 144)); // f[B, 4, 144]
+    Tensor t13 = Kernels.reshape(bn1.bias, SHAPE_1_4_1); // f[1, 4, 1]
+    Tensor t14 = Kernels.add(t12, t13, set[5] = Buffers.reuse(set[5], DType.promote(t12.dtype(), t13.dtype()), B, 4, 144)); // f[B, 4, 144]
     Tensor t15 = Kernels.reshape(t14, new int[] {B, 4, 12, 12}); // f[B, 4, 12, 12]
     Tensor t16 = Kernels.relu(t15); // f[B, 4, 12, 12]
-    Tensor h = Kernels.maxPool2d(t16, new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0}); // f[B, 4, 6, 6]
+    Tensor h = Kernels.maxPool2d(t16, KERNEL_2_2, STRIDE_2_2, PADDING_0_0); // f[B, 4, 6, 6]
 
     // Cnn.java:25  h = avg.forward(F.relu(conv2.forward(h)));
-    Tensor t17 = Kernels.conv2d(h, conv2.weight, new int[] {2, 2}, new int[] {0, 0}); // f[B, 6, 2, 2]
-    Tensor t18 = Kernels.reshape(conv2.bias, new int[] {1, 6, 1, 1}); // f[1, 6, 1, 1]
+    Tensor t17 = Kernels.conv2d(h, conv2.weight, STRIDE_2_2, PADDING_0_0); // f[B, 6, 2, 2]
+    Tensor t18 = Kernels.reshape(conv2.bias, SHAPE_1_6_1_1); // f[1, 6, 1, 1]
     Tensor t19 = Kernels.add(t17, t18, t17); // f[B, 6, 2, 2], in place: t17 is not needed again
     Tensor t20 = Kernels.relu(t19, t19); // f[B, 6, 2, 2], in place: t19 is not needed again
-    Tensor h2 = Kernels.avgPool2d(t20, new int[] {2, 2}, new int[] {1, 1}, new int[] {0, 0}); // f[B, 6, 1, 1]
+    Tensor h2 = Kernels.avgPool2d(t20, KERNEL_2_2, STRIDE_1_1, PADDING_0_0); // f[B, 6, 1, 1]
 
     // Cnn.java:26  return fc.forward(drop.forward(flatten.forward(h)));
     Tensor t21 = Kernels.reshape(h2, new int[] {B, 6}); // f[B, 6]
-    Tensor t22 = Kernels.permute(fc.weight, new int[] {1, 0}); // f[6, 3]
-    Tensor t23 = Kernels.matmul(t21, t22); // f[B, 3]
-    Tensor out = Kernels.add(t23, fc.bias, t23); // f[B, 3], in place: t23 is not needed again
+    Tensor t22 = Kernels.matmulNT(t21, fc.weight, record ? (set[6] = Buffers.reuse(set[6], t21.dtype(), B, 3)) : null); // f[B, 3], a new tensor when no graph is recorded: the caller keeps the output
+    Tensor out = Kernels.add(t22, fc.bias, t22); // f[B, 3], in place: t22 is not needed again
 
-    if (GradMode.isEnabled() && anyRequiresGrad(x, conv1.weight, conv1.bias, bn1.weight, bn1.bias, conv2.weight, conv2.bias, fc.weight, fc.bias)) {
-      // One autograd node for the whole pass: its backward is the generated EvalBackward.backward.
-      out.setGradFn(new EvalBackward(x, conv1.weight, conv1.bias, bn1.weight, bn1.bias, conv2.weight, conv2.bias, fc.weight, fc.bias, t9, t10, t11, t16, h, t20, t21, B, this.backwardBuffersEval));
+    if (!record) {
+      forwardPoolEval.giveBack(set);
+      return out;
     }
-    return out;
+    // One autograd node for the whole pass: its backward is the generated EvalBackward.backward. The caller
+    // gets a view of the output buffer, valid until a later forward reuses this buffer set.
+    Tensor result = out.lend();
+    result.setGradFn(new EvalBackward(this, x, conv1.weight, conv1.bias, bn1.weight, bn1.bias, conv2.weight, conv2.bias, fc.weight, fc.bias, t9, t10, t11, t16, h, t20, t21, B, set, this.backwardBuffersEval));
+    return result;
   }
 
   /**
@@ -192,15 +271,6 @@ public class CompiledCnn extends Cnn {
    */
   public String summary() {
     return SUMMARY;
-  }
-
-  private static boolean anyRequiresGrad(Tensor... tensors) {
-    for (Tensor t : tensors) {
-      if (t != null && t.requiresGrad()) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**
@@ -255,6 +325,21 @@ public class CompiledCnn extends Cnn {
    * The backward pass of {@code forwardTraining}: the chain rule written out, from {@code dOut} = dL/d(output).
    */
   private static final class TrainingBackward extends Node {
+    /**
+     * What {@code inputs()} shows once backward has freed the node, as eager nodes do.
+     */
+    private static final Tensor[] NO_INPUTS = new Tensor[9];
+
+    /**
+     * The model whose pools and arrays this pass uses (Note [Forward buffers]).
+     */
+    private final CompiledCnn model;
+
+    /**
+     * The inputs in argument order, in an array from the model's pool, given back with the node.
+     */
+    private Tensor[] inputs;
+
     private final Tensor x;
 
     private final Tensor conv1Weight;
@@ -294,14 +379,20 @@ public class CompiledCnn extends Cnn {
     private final int B;
 
     /**
+     * The forward pass's buffer set: saved values and returned gradients (Note [Forward buffers]).
+     */
+    private Tensor[] set;
+
+    /**
      * The model's reused buffers for intermediate gradients (Note [Backward buffers]).
      */
     private final Tensor[] buffers;
 
-    TrainingBackward(Tensor x, Tensor conv1Weight, Tensor conv1Bias, Tensor bn1Weight,
-        Tensor bn1Bias, Tensor conv2Weight, Tensor conv2Bias, Tensor fcWeight, Tensor fcBias,
-        Tensor keep, Tensor t9, Tensor t16, Tensor t17, Tensor t18, Tensor t23, Tensor h,
-        Tensor t27, Tensor t29, int B, Tensor[] buffers) {
+    TrainingBackward(CompiledCnn model, Tensor x, Tensor conv1Weight, Tensor conv1Bias,
+        Tensor bn1Weight, Tensor bn1Bias, Tensor conv2Weight, Tensor conv2Bias, Tensor fcWeight,
+        Tensor fcBias, Tensor keep, Tensor t9, Tensor t16, Tensor t17, Tensor t18, Tensor t23,
+        Tensor h, Tensor t27, Tensor t29, int B, Tensor[] set, Tensor[] buffers) {
+      this.model = model;
       this.x = x;
       this.conv1Weight = conv1Weight;
       this.conv1Bias = conv1Bias;
@@ -321,79 +412,97 @@ public class CompiledCnn extends Cnn {
       this.t27 = t27;
       this.t29 = t29;
       this.B = B;
+      this.set = set;
       this.buffers = buffers;
+      this.inputs = model.nodeInputsTraining.claim();
+      inputs[0] = x;
+      inputs[1] = conv1Weight;
+      inputs[2] = conv1Bias;
+      inputs[3] = bn1Weight;
+      inputs[4] = bn1Bias;
+      inputs[5] = conv2Weight;
+      inputs[6] = conv2Bias;
+      inputs[7] = fcWeight;
+      inputs[8] = fcBias;
     }
 
     @Override
     public Tensor[] inputs() {
-      return new Tensor[] {x, conv1Weight, conv1Bias, bn1Weight, bn1Bias, conv2Weight, conv2Bias, fcWeight, fcBias};
+      return inputs;
     }
 
     @Override
     protected Tensor[] backward(Tensor dOut) {
 
       // Cnn.java:26  return fc.forward(drop.forward(flatten.forward(h)));
-      Tensor dFcBias = Kernels.sumTo(dOut, new int[] {3}); // f[3]
-      Tensor g1 = Kernels.permute(t29, new int[] {1, 0}); // f[6, B]
-      Tensor dT29 = Kernels.matmul(dOut, fcWeight, buffers[0] = Buffers.reuse(buffers[0], DTypes.promote(dOut, fcWeight), B, 6)); // f[B, 6], reused buffer
-      Tensor dT30 = Kernels.matmul(g1, dOut); // f[6, 3]
-      Tensor dFcWeight = Kernels.permute(dT30, new int[] {1, 0}); // f[3, 6]
+      Tensor dFcBias = Kernels.sumTo(dOut, SHAPE_3, set[17] = Buffers.reuse(set[17], dOut.dtype(), 3)); // f[3], returned
+      Tensor dT29 = Kernels.matmul(dOut, fcWeight, buffers[0] = Buffers.reuse(buffers[0], dOut.dtype(), B, 6)); // f[B, 6], reused buffer
+      Tensor dFcWeight = Kernels.matmulTN(dOut, t29, set[18] = Buffers.reuse(set[18], dOut.dtype(), 3, 6)); // f[3, 6], returned
       Tensor dT28 = Kernels.mul(dT29, keep); // f[B, 6]
       Tensor dH2 = Kernels.reshape(dT28, new int[] {B, 6, 1, 1}); // f[B, 6, 1, 1]
 
       // Cnn.java:25  h = avg.forward(F.relu(conv2.forward(h)));
-      Tensor dT27 = Kernels.avgPool2dBackward(dH2, new int[] {B, 6, 2, 2}, new int[] {2, 2}, new int[] {1, 1}, new int[] {0, 0}); // f[B, 6, 2, 2]
-      Tensor g2 = Kernels.sign(t27); // f[B, 6, 2, 2]
-      Tensor dT26 = Kernels.mul(dT27, g2); // f[B, 6, 2, 2]
-      Tensor dT25 = Kernels.sumTo(dT26, new int[] {1, 6, 1, 1}); // f[1, 6, 1, 1]
-      Tensor dConv2Bias = Kernels.reshape(dT25, new int[] {6}); // f[6]
-      Tensor dH = Kernels.conv2dInputGrad(dT26, conv2Weight, new int[] {B, 4, 6, 6}, new int[] {2, 2}, new int[] {0, 0}); // f[B, 4, 6, 6]
-      Tensor dConv2Weight = Kernels.conv2dWeightGrad(dT26, h, new int[] {6, 4, 3, 3}, new int[] {2, 2}, new int[] {0, 0}); // f[6, 4, 3, 3]
+      Tensor dT27 = Kernels.avgPool2dBackward(dH2, new int[] {B, 6, 2, 2}, KERNEL_2_2, STRIDE_1_1, PADDING_0_0); // f[B, 6, 2, 2]
+      Tensor dT26 = Kernels.mulSign(dT27, t27, null); // f[B, 6, 2, 2]
+      Tensor dT25 = Kernels.sumTo(dT26, SHAPE_1_6_1_1); // f[1, 6, 1, 1]
+      Tensor dConv2Bias = Kernels.reshape(dT25, SHAPE_6); // f[6]
+      Tensor dH = Kernels.conv2dInputGrad(dT26, conv2Weight, new int[] {B, 4, 6, 6}, STRIDE_2_2, PADDING_0_0); // f[B, 4, 6, 6]
+      Tensor dConv2Weight = Kernels.conv2dWeightGrad(dT26, h, SHAPE_6_4_3_3, STRIDE_2_2, PADDING_0_0); // f[6, 4, 3, 3]
 
       // Cnn.java:24  Tensor h = pool.forward(F.relu(bn1.forward(conv1.forward(x))));
-      Tensor dT23 = Kernels.maxPool2dBackward(dH, t23, new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0}); // f[B, 4, 12, 12]
-      Tensor g3 = Kernels.sign(t23); // f[B, 4, 12, 12]
-      Tensor dT22 = Kernels.mul(dT23, g3); // f[B, 4, 12, 12]
+      Tensor dT23 = Kernels.maxPool2dBackward(dH, t23, KERNEL_2_2, STRIDE_2_2, PADDING_0_0); // f[B, 4, 12, 12]
+      Tensor dT22 = Kernels.mulSign(dT23, t23, null); // f[B, 4, 12, 12]
       Tensor dT21 = Kernels.reshape(dT22, new int[] {B, 4, 144}); // f[B, 4, 144]
-      Tensor dT20 = Kernels.sumTo(dT21, new int[] {1, 4, 1}); // f[1, 4, 1]
-      Tensor dBn1Bias = Kernels.reshape(dT20, new int[] {4}); // f[4]
-      Tensor dT17 = Kernels.mul(dT21, t18, buffers[1] = Buffers.reuse(buffers[1], DTypes.promote(dT21, t18), B, 4, 144)); // f[B, 4, 144], reused buffer
-      Tensor g4 = Kernels.mul(dT21, t17, buffers[2] = Buffers.reuse(buffers[2], DTypes.promote(dT21, t17), B, 4, 144)); // f[B, 4, 144], reused buffer
-      Tensor dT18 = Kernels.sumTo(g4, new int[] {1, 4, 1}); // f[1, 4, 1]
-      Tensor dBn1Weight = Kernels.reshape(dT18, new int[] {4}); // f[4]
-      Tensor g5 = Kernels.div(dT17, t16); // f[B, 4, 144]
-      Tensor g6 = Kernels.div(t17, t16); // f[B, 4, 144]
-      Tensor g7 = Kernels.mul(dT17, g6, buffers[3] = Buffers.reuse(buffers[3], DTypes.promote(dT17, g6), B, 4, 144)); // f[B, 4, 144], reused buffer
-      Tensor g8 = Kernels.neg(g7, buffers[4] = Buffers.reuse(buffers[4], g7.dtype(), B, 4, 144)); // f[B, 4, 144], reused buffer
-      Tensor dT16 = Kernels.sumTo(g8, new int[] {1, 4, 1}); // f[1, 4, 1]
-      Tensor g9 = Kernels.mulScalar(t16, 2.0); // f[1, 4, 1]
-      Tensor dT15 = Kernels.div(dT16, g9); // f[1, 4, 1]
+      Tensor dT20 = Kernels.sumTo(dT21, SHAPE_1_4_1); // f[1, 4, 1]
+      Tensor dBn1Bias = Kernels.reshape(dT20, SHAPE_4); // f[4]
+      Tensor dT17 = Kernels.mul(dT21, t18, buffers[1] = Buffers.reuse(buffers[1], DType.promote(dT21.dtype(), t18.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor g1 = Kernels.mul(dT21, t17, buffers[2] = Buffers.reuse(buffers[2], DType.promote(dT21.dtype(), t17.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor dT18 = Kernels.sumTo(g1, SHAPE_1_4_1); // f[1, 4, 1]
+      Tensor dBn1Weight = Kernels.reshape(dT18, SHAPE_4); // f[4]
+      Tensor g2 = Kernels.div(dT17, t16); // f[B, 4, 144]
+      Tensor g3 = Kernels.div(t17, t16); // f[B, 4, 144]
+      Tensor g4 = Kernels.mul(dT17, g3, buffers[3] = Buffers.reuse(buffers[3], DType.promote(dT17.dtype(), g3.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor g5 = Kernels.neg(g4, buffers[4] = Buffers.reuse(buffers[4], g4.dtype(), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor dT16 = Kernels.sumTo(g5, SHAPE_1_4_1); // f[1, 4, 1]
+      Tensor g6 = Kernels.mulScalar(t16, 2.0); // f[1, 4, 1]
+      Tensor dT15 = Kernels.div(dT16, g6); // f[1, 4, 1]
       Tensor dT13 = Kernels.mulScalar(dT15, 1.0 / B); // f[1, 4, 1]
       Tensor dT12 = Kernels.expand(dT13, new int[] {B, 4, 1}); // f[B, 4, 1]
       Tensor dT11 = Kernels.mulScalar(dT12, 0.006944444444444444); // f[B, 4, 1]
       Tensor dT10 = Kernels.expand(dT11, new int[] {B, 4, 144}); // f[B, 4, 144]
-      Tensor g10 = Kernels.mul(dT10, t9, buffers[5] = Buffers.reuse(buffers[5], DTypes.promote(dT10, t9), B, 4, 144)); // f[B, 4, 144], reused buffer
-      Tensor g11 = Kernels.mul(dT10, t9, buffers[6] = Buffers.reuse(buffers[6], DTypes.promote(dT10, t9), B, 4, 144)); // f[B, 4, 144], reused buffer
-      Tensor g12 = Kernels.add(g5, g10, buffers[7] = Buffers.reuse(buffers[7], DTypes.promote(g5, g10), B, 4, 144)); // f[B, 4, 144], reused buffer
-      Tensor dT9 = Kernels.add(g12, g11, buffers[8] = Buffers.reuse(buffers[8], DTypes.promote(g12, g11), B, 4, 144)); // f[B, 4, 144], reused buffer
-      Tensor g13 = Kernels.neg(dT9, buffers[9] = Buffers.reuse(buffers[9], dT9.dtype(), B, 4, 144)); // f[B, 4, 144], reused buffer
-      Tensor dT8 = Kernels.sumTo(g13, new int[] {1, 4, 1}); // f[1, 4, 1]
+      Tensor g7 = Kernels.mul(dT10, t9, buffers[5] = Buffers.reuse(buffers[5], DType.promote(dT10.dtype(), t9.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor g8 = Kernels.mul(dT10, t9, buffers[6] = Buffers.reuse(buffers[6], DType.promote(dT10.dtype(), t9.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor g9 = Kernels.add(g2, g7, buffers[7] = Buffers.reuse(buffers[7], DType.promote(g2.dtype(), g7.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor dT9 = Kernels.add(g9, g8, buffers[8] = Buffers.reuse(buffers[8], DType.promote(g9.dtype(), g8.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor g10 = Kernels.neg(dT9, buffers[9] = Buffers.reuse(buffers[9], dT9.dtype(), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor dT8 = Kernels.sumTo(g10, SHAPE_1_4_1); // f[1, 4, 1]
       Tensor dT7 = Kernels.mulScalar(dT8, 1.0 / B); // f[1, 4, 1]
       Tensor dT6 = Kernels.expand(dT7, new int[] {B, 4, 1}); // f[B, 4, 1]
       Tensor dT5 = Kernels.mulScalar(dT6, 0.006944444444444444); // f[B, 4, 1]
-      Tensor g14 = Kernels.expand(dT5, new int[] {B, 4, 144}); // f[B, 4, 144]
-      Tensor dT4 = Kernels.add(dT9, g14); // f[B, 4, 144]
+      Tensor g11 = Kernels.expand(dT5, new int[] {B, 4, 144}); // f[B, 4, 144]
+      Tensor dT4 = Kernels.add(dT9, g11); // f[B, 4, 144]
       Tensor dT3 = Kernels.reshape(dT4, new int[] {B, 4, 12, 12}); // f[B, 4, 12, 12]
-      Tensor dT2 = Kernels.sumTo(dT3, new int[] {1, 4, 1, 1}); // f[1, 4, 1, 1]
-      Tensor dConv1Bias = Kernels.reshape(dT2, new int[] {4}); // f[4]
-      Tensor dConv1Weight = Kernels.conv2dWeightGrad(dT3, x, new int[] {4, 1, 3, 3}, new int[] {1, 1}, new int[] {1, 1}); // f[4, 1, 3, 3]
+      Tensor dT2 = Kernels.sumTo(dT3, SHAPE_1_4_1_1); // f[1, 4, 1, 1]
+      Tensor dConv1Bias = Kernels.reshape(dT2, SHAPE_4); // f[4]
+      Tensor dConv1Weight = Kernels.conv2dWeightGrad(dT3, x, SHAPE_4_1_3_3, STRIDE_1_1, PADDING_1_1); // f[4, 1, 3, 3]
 
       Tensor dX = null;
       if (x.requiresGrad()) {
-        dX = Kernels.conv2dInputGrad(dT3, conv1Weight, new int[] {B, 1, 12, 12}, new int[] {1, 1}, new int[] {1, 1}); // f[B, 1, 12, 12]
+        dX = Kernels.conv2dInputGrad(dT3, conv1Weight, new int[] {B, 1, 12, 12}, STRIDE_1_1, PADDING_1_1); // f[B, 1, 12, 12]
       }
 
-      return new Tensor[] {dX, dConv1Weight, dConv1Bias, dBn1Weight, dBn1Bias, dConv2Weight, dConv2Bias, dFcWeight, dFcBias};
+      // The model's array for the returned gradients: the engine reads them before the next node runs.
+      Tensor[] grads = model.inputGradsTraining;
+      grads[0] = dX;
+      grads[1] = dConv1Weight;
+      grads[2] = dConv1Bias;
+      grads[3] = dBn1Weight;
+      grads[4] = dBn1Bias;
+      grads[5] = dConv2Weight;
+      grads[6] = dConv2Bias;
+      grads[7] = dFcWeight;
+      grads[8] = dFcBias;
+      return grads;
     }
 
     @Override
@@ -407,6 +516,10 @@ public class CompiledCnn extends Cnn {
       h = null;
       t27 = null;
       t29 = null;
+      model.forwardPoolTraining.giveBack(set);
+      set = null;
+      model.nodeInputsTraining.giveBack(inputs);
+      inputs = NO_INPUTS;
     }
 
     @Override
@@ -419,6 +532,21 @@ public class CompiledCnn extends Cnn {
    * The backward pass of {@code forwardEval}: the chain rule written out, from {@code dOut} = dL/d(output).
    */
   private static final class EvalBackward extends Node {
+    /**
+     * What {@code inputs()} shows once backward has freed the node, as eager nodes do.
+     */
+    private static final Tensor[] NO_INPUTS = new Tensor[9];
+
+    /**
+     * The model whose pools and arrays this pass uses (Note [Forward buffers]).
+     */
+    private final CompiledCnn model;
+
+    /**
+     * The inputs in argument order, in an array from the model's pool, given back with the node.
+     */
+    private Tensor[] inputs;
+
     private final Tensor x;
 
     private final Tensor conv1Weight;
@@ -454,13 +582,20 @@ public class CompiledCnn extends Cnn {
     private final int B;
 
     /**
+     * The forward pass's buffer set: saved values and returned gradients (Note [Forward buffers]).
+     */
+    private Tensor[] set;
+
+    /**
      * The model's reused buffers for intermediate gradients (Note [Backward buffers]).
      */
     private final Tensor[] buffers;
 
-    EvalBackward(Tensor x, Tensor conv1Weight, Tensor conv1Bias, Tensor bn1Weight, Tensor bn1Bias,
-        Tensor conv2Weight, Tensor conv2Bias, Tensor fcWeight, Tensor fcBias, Tensor t9, Tensor t10,
-        Tensor t11, Tensor t16, Tensor h, Tensor t20, Tensor t21, int B, Tensor[] buffers) {
+    EvalBackward(CompiledCnn model, Tensor x, Tensor conv1Weight, Tensor conv1Bias,
+        Tensor bn1Weight, Tensor bn1Bias, Tensor conv2Weight, Tensor conv2Bias, Tensor fcWeight,
+        Tensor fcBias, Tensor t9, Tensor t10, Tensor t11, Tensor t16, Tensor h, Tensor t20,
+        Tensor t21, int B, Tensor[] set, Tensor[] buffers) {
+      this.model = model;
       this.x = x;
       this.conv1Weight = conv1Weight;
       this.conv1Bias = conv1Bias;
@@ -478,57 +613,75 @@ public class CompiledCnn extends Cnn {
       this.t20 = t20;
       this.t21 = t21;
       this.B = B;
+      this.set = set;
       this.buffers = buffers;
+      this.inputs = model.nodeInputsEval.claim();
+      inputs[0] = x;
+      inputs[1] = conv1Weight;
+      inputs[2] = conv1Bias;
+      inputs[3] = bn1Weight;
+      inputs[4] = bn1Bias;
+      inputs[5] = conv2Weight;
+      inputs[6] = conv2Bias;
+      inputs[7] = fcWeight;
+      inputs[8] = fcBias;
     }
 
     @Override
     public Tensor[] inputs() {
-      return new Tensor[] {x, conv1Weight, conv1Bias, bn1Weight, bn1Bias, conv2Weight, conv2Bias, fcWeight, fcBias};
+      return inputs;
     }
 
     @Override
     protected Tensor[] backward(Tensor dOut) {
 
       // Cnn.java:26  return fc.forward(drop.forward(flatten.forward(h)));
-      Tensor dFcBias = Kernels.sumTo(dOut, new int[] {3}); // f[3]
-      Tensor g1 = Kernels.permute(t21, new int[] {1, 0}); // f[6, B]
+      Tensor dFcBias = Kernels.sumTo(dOut, SHAPE_3, set[7] = Buffers.reuse(set[7], dOut.dtype(), 3)); // f[3], returned
       Tensor dT21 = Kernels.matmul(dOut, fcWeight); // f[B, 6]
-      Tensor dT22 = Kernels.matmul(g1, dOut); // f[6, 3]
-      Tensor dFcWeight = Kernels.permute(dT22, new int[] {1, 0}); // f[3, 6]
+      Tensor dFcWeight = Kernels.matmulTN(dOut, t21, set[8] = Buffers.reuse(set[8], dOut.dtype(), 3, 6)); // f[3, 6], returned
       Tensor dH2 = Kernels.reshape(dT21, new int[] {B, 6, 1, 1}); // f[B, 6, 1, 1]
 
       // Cnn.java:25  h = avg.forward(F.relu(conv2.forward(h)));
-      Tensor dT20 = Kernels.avgPool2dBackward(dH2, new int[] {B, 6, 2, 2}, new int[] {2, 2}, new int[] {1, 1}, new int[] {0, 0}); // f[B, 6, 2, 2]
-      Tensor g2 = Kernels.sign(t20); // f[B, 6, 2, 2]
-      Tensor dT19 = Kernels.mul(dT20, g2); // f[B, 6, 2, 2]
-      Tensor dT18 = Kernels.sumTo(dT19, new int[] {1, 6, 1, 1}); // f[1, 6, 1, 1]
-      Tensor dConv2Bias = Kernels.reshape(dT18, new int[] {6}); // f[6]
-      Tensor dH = Kernels.conv2dInputGrad(dT19, conv2Weight, new int[] {B, 4, 6, 6}, new int[] {2, 2}, new int[] {0, 0}); // f[B, 4, 6, 6]
-      Tensor dConv2Weight = Kernels.conv2dWeightGrad(dT19, h, new int[] {6, 4, 3, 3}, new int[] {2, 2}, new int[] {0, 0}); // f[6, 4, 3, 3]
+      Tensor dT20 = Kernels.avgPool2dBackward(dH2, new int[] {B, 6, 2, 2}, KERNEL_2_2, STRIDE_1_1, PADDING_0_0); // f[B, 6, 2, 2]
+      Tensor dT19 = Kernels.mulSign(dT20, t20, null); // f[B, 6, 2, 2]
+      Tensor dT18 = Kernels.sumTo(dT19, SHAPE_1_6_1_1); // f[1, 6, 1, 1]
+      Tensor dConv2Bias = Kernels.reshape(dT18, SHAPE_6); // f[6]
+      Tensor dH = Kernels.conv2dInputGrad(dT19, conv2Weight, new int[] {B, 4, 6, 6}, STRIDE_2_2, PADDING_0_0); // f[B, 4, 6, 6]
+      Tensor dConv2Weight = Kernels.conv2dWeightGrad(dT19, h, SHAPE_6_4_3_3, STRIDE_2_2, PADDING_0_0); // f[6, 4, 3, 3]
 
       // Cnn.java:24  Tensor h = pool.forward(F.relu(bn1.forward(conv1.forward(x))));
-      Tensor dT16 = Kernels.maxPool2dBackward(dH, t16, new int[] {2, 2}, new int[] {2, 2}, new int[] {0, 0}); // f[B, 4, 12, 12]
-      Tensor g3 = Kernels.sign(t16); // f[B, 4, 12, 12]
-      Tensor dT15 = Kernels.mul(dT16, g3); // f[B, 4, 12, 12]
+      Tensor dT16 = Kernels.maxPool2dBackward(dH, t16, KERNEL_2_2, STRIDE_2_2, PADDING_0_0); // f[B, 4, 12, 12]
+      Tensor dT15 = Kernels.mulSign(dT16, t16, null); // f[B, 4, 12, 12]
       Tensor dT14 = Kernels.reshape(dT15, new int[] {B, 4, 144}); // f[B, 4, 144]
-      Tensor dT13 = Kernels.sumTo(dT14, new int[] {1, 4, 1}); // f[1, 4, 1]
-      Tensor dBn1Bias = Kernels.reshape(dT13, new int[] {4}); // f[4]
-      Tensor dT10 = Kernels.mul(dT14, t11, buffers[0] = Buffers.reuse(buffers[0], DTypes.promote(dT14, t11), B, 4, 144)); // f[B, 4, 144], reused buffer
-      Tensor g4 = Kernels.mul(dT14, t10, buffers[1] = Buffers.reuse(buffers[1], DTypes.promote(dT14, t10), B, 4, 144)); // f[B, 4, 144], reused buffer
-      Tensor dT11 = Kernels.sumTo(g4, new int[] {1, 4, 1}); // f[1, 4, 1]
-      Tensor dBn1Weight = Kernels.reshape(dT11, new int[] {4}); // f[4]
+      Tensor dT13 = Kernels.sumTo(dT14, SHAPE_1_4_1); // f[1, 4, 1]
+      Tensor dBn1Bias = Kernels.reshape(dT13, SHAPE_4); // f[4]
+      Tensor dT10 = Kernels.mul(dT14, t11, buffers[0] = Buffers.reuse(buffers[0], DType.promote(dT14.dtype(), t11.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor g1 = Kernels.mul(dT14, t10, buffers[1] = Buffers.reuse(buffers[1], DType.promote(dT14.dtype(), t10.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor dT11 = Kernels.sumTo(g1, SHAPE_1_4_1); // f[1, 4, 1]
+      Tensor dBn1Weight = Kernels.reshape(dT11, SHAPE_4); // f[4]
       Tensor dT6 = Kernels.div(dT10, t9); // f[B, 4, 144]
       Tensor dT3 = Kernels.reshape(dT6, new int[] {B, 4, 12, 12}); // f[B, 4, 12, 12]
-      Tensor dT2 = Kernels.sumTo(dT3, new int[] {1, 4, 1, 1}); // f[1, 4, 1, 1]
-      Tensor dConv1Bias = Kernels.reshape(dT2, new int[] {4}); // f[4]
-      Tensor dConv1Weight = Kernels.conv2dWeightGrad(dT3, x, new int[] {4, 1, 3, 3}, new int[] {1, 1}, new int[] {1, 1}); // f[4, 1, 3, 3]
+      Tensor dT2 = Kernels.sumTo(dT3, SHAPE_1_4_1_1); // f[1, 4, 1, 1]
+      Tensor dConv1Bias = Kernels.reshape(dT2, SHAPE_4); // f[4]
+      Tensor dConv1Weight = Kernels.conv2dWeightGrad(dT3, x, SHAPE_4_1_3_3, STRIDE_1_1, PADDING_1_1); // f[4, 1, 3, 3]
 
       Tensor dX = null;
       if (x.requiresGrad()) {
-        dX = Kernels.conv2dInputGrad(dT3, conv1Weight, new int[] {B, 1, 12, 12}, new int[] {1, 1}, new int[] {1, 1}); // f[B, 1, 12, 12]
+        dX = Kernels.conv2dInputGrad(dT3, conv1Weight, new int[] {B, 1, 12, 12}, STRIDE_1_1, PADDING_1_1); // f[B, 1, 12, 12]
       }
 
-      return new Tensor[] {dX, dConv1Weight, dConv1Bias, dBn1Weight, dBn1Bias, dConv2Weight, dConv2Bias, dFcWeight, dFcBias};
+      // The model's array for the returned gradients: the engine reads them before the next node runs.
+      Tensor[] grads = model.inputGradsEval;
+      grads[0] = dX;
+      grads[1] = dConv1Weight;
+      grads[2] = dConv1Bias;
+      grads[3] = dBn1Weight;
+      grads[4] = dBn1Bias;
+      grads[5] = dConv2Weight;
+      grads[6] = dConv2Bias;
+      grads[7] = dFcWeight;
+      grads[8] = dFcBias;
+      return grads;
     }
 
     @Override
@@ -540,6 +693,10 @@ public class CompiledCnn extends Cnn {
       h = null;
       t20 = null;
       t21 = null;
+      model.forwardPoolEval.giveBack(set);
+      set = null;
+      model.nodeInputsEval.giveBack(inputs);
+      inputs = NO_INPUTS;
     }
 
     @Override

@@ -1,12 +1,13 @@
 // Generated from Mlp.java. Do not edit.
 package models;
 
+import dev.flint.autograd.BufferPool;
 import dev.flint.autograd.GradMode;
 import dev.flint.autograd.Node;
 import dev.flint.kernel.Buffers;
 import dev.flint.kernel.Kernels;
 import dev.flint.nn.Module;
-import dev.flint.tensor.DTypes;
+import dev.flint.tensor.DType;
 import dev.flint.tensor.Tensor;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -33,11 +34,30 @@ public class CompiledMlp extends Mlp {
       + "FLOPs per sample: forward 645, backward 1265\n"
       + "saved activations per sample: 80 bytes (FLOAT32)\n";
 
+  private static final int[] SHAPE_5 = {5};
+
+  private static final int[] SHAPE_20 = {20};
+
+  /**
+   * Sets of 7 buffers for forward values and returned gradients, one per live graph (Note [Forward buffers]).
+   */
+  private final BufferPool forwardPool = new BufferPool(7);
+
+  /**
+   * The arrays that autograd nodes return from {@code inputs()}, reused once a node is freed.
+   */
+  private final BufferPool nodeInputs = new BufferPool(5);
+
+  /**
+   * The gradients a backward pass returns, one per node input; the engine reads them at once.
+   */
+  private final Tensor[] inputGrads = new Tensor[5];
+
   /**
    * Intermediate gradients of the backward pass, reused from step to step. A model instance
    * must not run two backward passes at the same time on different threads.
    */
-  private final Tensor[] backwardBuffers = new Tensor[3];
+  private final Tensor[] backwardBuffers = new Tensor[2];
 
   public CompiledMlp() {
     super();
@@ -61,23 +81,29 @@ public class CompiledMlp extends Mlp {
       throw new IllegalArgumentException("CompiledMlp expects input of shape [B, 10], but got " + Arrays.toString(x.shape()));
     }
     int B = x.size(0);
+    // Whether this pass records its autograd node (Note [Forward buffers] in the processor).
+    boolean record = GradMode.isEnabled() && (x.requiresGrad() || fc1.weight.requiresGrad() ||
+        fc1.bias.requiresGrad() || fc2.weight.requiresGrad() || fc2.bias.requiresGrad());
+    Tensor[] set = forwardPool.claim();
 
     // Mlp.java:18  Tensor h = F.relu(fc1.forward(x));
-    Tensor t1 = Kernels.permute(fc1.weight, new int[] {1, 0}); // f[10, 20]
-    Tensor t2 = Kernels.matmul(x, t1); // f[B, 20]
-    Tensor t3 = Kernels.add(t2, fc1.bias, t2); // f[B, 20], in place: t2 is not needed again
-    Tensor h = Kernels.relu(t3, t3); // f[B, 20], in place: t3 is not needed again
+    Tensor t1 = Kernels.matmulNT(x, fc1.weight, set[0] = Buffers.reuse(set[0], x.dtype(), B, 20)); // f[B, 20]
+    Tensor t2 = Kernels.add(t1, fc1.bias, t1); // f[B, 20], in place: t1 is not needed again
+    Tensor h = Kernels.relu(t2, t2); // f[B, 20], in place: t2 is not needed again
 
     // Mlp.java:19  return fc2.forward(h);
-    Tensor t4 = Kernels.permute(fc2.weight, new int[] {1, 0}); // f[20, 5]
-    Tensor t5 = Kernels.matmul(h, t4); // f[B, 5]
-    Tensor out = Kernels.add(t5, fc2.bias, t5); // f[B, 5], in place: t5 is not needed again
+    Tensor t3 = Kernels.matmulNT(h, fc2.weight, record ? (set[1] = Buffers.reuse(set[1], h.dtype(), B, 5)) : null); // f[B, 5], a new tensor when no graph is recorded: the caller keeps the output
+    Tensor out = Kernels.add(t3, fc2.bias, t3); // f[B, 5], in place: t3 is not needed again
 
-    if (GradMode.isEnabled() && anyRequiresGrad(x, fc1.weight, fc1.bias, fc2.weight, fc2.bias)) {
-      // One autograd node for the whole pass: its backward is the generated Backward.backward.
-      out.setGradFn(new Backward(x, fc1.weight, fc1.bias, fc2.weight, fc2.bias, h, B, this.backwardBuffers));
+    if (!record) {
+      forwardPool.giveBack(set);
+      return out;
     }
-    return out;
+    // One autograd node for the whole pass: its backward is the generated Backward.backward. The caller
+    // gets a view of the output buffer, valid until a later forward reuses this buffer set.
+    Tensor result = out.lend();
+    result.setGradFn(new Backward(this, x, fc1.weight, fc1.bias, fc2.weight, fc2.bias, h, B, set, this.backwardBuffers));
+    return result;
   }
 
   /**
@@ -87,19 +113,25 @@ public class CompiledMlp extends Mlp {
     return SUMMARY;
   }
 
-  private static boolean anyRequiresGrad(Tensor... tensors) {
-    for (Tensor t : tensors) {
-      if (t != null && t.requiresGrad()) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /**
    * The backward pass of {@code forward}: the chain rule written out, from {@code dOut} = dL/d(output).
    */
   private static final class Backward extends Node {
+    /**
+     * What {@code inputs()} shows once backward has freed the node, as eager nodes do.
+     */
+    private static final Tensor[] NO_INPUTS = new Tensor[5];
+
+    /**
+     * The model whose pools and arrays this pass uses (Note [Forward buffers]).
+     */
+    private final CompiledMlp model;
+
+    /**
+     * The inputs in argument order, in an array from the model's pool, given back with the node.
+     */
+    private Tensor[] inputs;
+
     private final Tensor x;
 
     private final Tensor fc1Weight;
@@ -115,12 +147,18 @@ public class CompiledMlp extends Mlp {
     private final int B;
 
     /**
+     * The forward pass's buffer set: saved values and returned gradients (Note [Forward buffers]).
+     */
+    private Tensor[] set;
+
+    /**
      * The model's reused buffers for intermediate gradients (Note [Backward buffers]).
      */
     private final Tensor[] buffers;
 
-    Backward(Tensor x, Tensor fc1Weight, Tensor fc1Bias, Tensor fc2Weight, Tensor fc2Bias, Tensor h,
-        int B, Tensor[] buffers) {
+    Backward(CompiledMlp model, Tensor x, Tensor fc1Weight, Tensor fc1Bias, Tensor fc2Weight,
+        Tensor fc2Bias, Tensor h, int B, Tensor[] set, Tensor[] buffers) {
+      this.model = model;
       this.x = x;
       this.fc1Weight = fc1Weight;
       this.fc1Bias = fc1Bias;
@@ -128,43 +166,56 @@ public class CompiledMlp extends Mlp {
       this.fc2Bias = fc2Bias;
       this.h = h;
       this.B = B;
+      this.set = set;
       this.buffers = buffers;
+      this.inputs = model.nodeInputs.claim();
+      inputs[0] = x;
+      inputs[1] = fc1Weight;
+      inputs[2] = fc1Bias;
+      inputs[3] = fc2Weight;
+      inputs[4] = fc2Bias;
     }
 
     @Override
     public Tensor[] inputs() {
-      return new Tensor[] {x, fc1Weight, fc1Bias, fc2Weight, fc2Bias};
+      return inputs;
     }
 
     @Override
     protected Tensor[] backward(Tensor dOut) {
 
       // Mlp.java:19  return fc2.forward(h);
-      Tensor dFc2Bias = Kernels.sumTo(dOut, new int[] {5}); // f[5]
-      Tensor g1 = Kernels.permute(h, new int[] {1, 0}); // f[20, B]
-      Tensor dH = Kernels.matmul(dOut, fc2Weight, buffers[0] = Buffers.reuse(buffers[0], DTypes.promote(dOut, fc2Weight), B, 20)); // f[B, 20], reused buffer
-      Tensor dT4 = Kernels.matmul(g1, dOut); // f[20, 5]
-      Tensor dFc2Weight = Kernels.permute(dT4, new int[] {1, 0}); // f[5, 20]
+      Tensor dFc2Bias = Kernels.sumTo(dOut, SHAPE_5, set[2] = Buffers.reuse(set[2], dOut.dtype(), 5)); // f[5], returned
+      Tensor dH = Kernels.matmul(dOut, fc2Weight, buffers[0] = Buffers.reuse(buffers[0], dOut.dtype(), B, 20)); // f[B, 20], reused buffer
+      Tensor dFc2Weight = Kernels.matmulTN(dOut, h, set[3] = Buffers.reuse(set[3], dOut.dtype(), 5, 20)); // f[5, 20], returned
 
       // Mlp.java:18  Tensor h = F.relu(fc1.forward(x));
-      Tensor g2 = Kernels.sign(h, buffers[1] = Buffers.reuse(buffers[1], h.dtype(), B, 20)); // f[B, 20], reused buffer
-      Tensor dT3 = Kernels.mul(dH, g2, buffers[2] = Buffers.reuse(buffers[2], DTypes.promote(dH, g2), B, 20)); // f[B, 20], reused buffer
-      Tensor dFc1Bias = Kernels.sumTo(dT3, new int[] {20}); // f[20]
-      Tensor g3 = Kernels.permute(x, new int[] {1, 0}); // f[10, B]
-      Tensor dT1 = Kernels.matmul(g3, dT3); // f[10, 20]
-      Tensor dFc1Weight = Kernels.permute(dT1, new int[] {1, 0}); // f[20, 10]
+      Tensor dT2 = Kernels.mulSign(dH, h, buffers[1] = Buffers.reuse(buffers[1], DType.promote(dH.dtype(), h.dtype()), B, 20)); // f[B, 20], reused buffer
+      Tensor dFc1Bias = Kernels.sumTo(dT2, SHAPE_20, set[4] = Buffers.reuse(set[4], dT2.dtype(), 20)); // f[20], returned
+      Tensor dFc1Weight = Kernels.matmulTN(dT2, x, set[6] = Buffers.reuse(set[6], dT2.dtype(), 20, 10)); // f[20, 10], returned
 
       Tensor dX = null;
       if (x.requiresGrad()) {
-        dX = Kernels.matmul(dT3, fc1Weight); // f[B, 10]
+        dX = Kernels.matmul(dT2, fc1Weight, set[5] = Buffers.reuse(set[5], dT2.dtype(), B, 10)); // f[B, 10], returned
       }
 
-      return new Tensor[] {dX, dFc1Weight, dFc1Bias, dFc2Weight, dFc2Bias};
+      // The model's array for the returned gradients: the engine reads them before the next node runs.
+      Tensor[] grads = model.inputGrads;
+      grads[0] = dX;
+      grads[1] = dFc1Weight;
+      grads[2] = dFc1Bias;
+      grads[3] = dFc2Weight;
+      grads[4] = dFc2Bias;
+      return grads;
     }
 
     @Override
     protected void releaseSaved() {
       h = null;
+      model.forwardPool.giveBack(set);
+      set = null;
+      model.nodeInputs.giveBack(inputs);
+      inputs = NO_INPUTS;
     }
 
     @Override

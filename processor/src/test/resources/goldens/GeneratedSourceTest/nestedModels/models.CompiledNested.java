@@ -1,11 +1,13 @@
 // Generated from Nested.java. Do not edit.
 package models;
 
+import dev.flint.autograd.BufferPool;
 import dev.flint.autograd.GradMode;
 import dev.flint.autograd.Node;
 import dev.flint.kernel.Buffers;
 import dev.flint.kernel.Kernels;
 import dev.flint.nn.Module;
+import dev.flint.tensor.DType;
 import dev.flint.tensor.DTypes;
 import dev.flint.tensor.Tensor;
 import java.util.Arrays;
@@ -37,6 +39,27 @@ public class CompiledNested extends Nested {
       + "FLOPs per sample: forward 577, backward 1137\n"
       + "saved activations per sample: 488 bytes (FLOAT32)\n";
 
+  private static final int[] DIMS_1 = {1};
+
+  private static final int[] SHAPE_1 = {1};
+
+  private static final int[] SHAPE_8 = {8};
+
+  /**
+   * Sets of 49 buffers for forward values and returned gradients, one per live graph (Note [Forward buffers]).
+   */
+  private final BufferPool forwardPool = new BufferPool(49);
+
+  /**
+   * The arrays that autograd nodes return from {@code inputs()}, reused once a node is freed.
+   */
+  private final BufferPool nodeInputs = new BufferPool(13);
+
+  /**
+   * The gradients a backward pass returns, one per node input; the engine reads them at once.
+   */
+  private final Tensor[] inputGrads = new Tensor[13];
+
   /**
    * Intermediate gradients of the backward pass, reused from step to step. A model instance
    * must not run two backward passes at the same time on different threads.
@@ -67,74 +90,81 @@ public class CompiledNested extends Nested {
       throw new IllegalArgumentException("CompiledNested expects input of shape [B, 4], but got " + Arrays.toString(x.shape()));
     }
     int B = x.size(0);
+    // Whether this pass records its autograd node (Note [Forward buffers] in the processor).
+    boolean record = GradMode.isEnabled() && (x.requiresGrad() || in.weight.requiresGrad() ||
+        in.bias.requiresGrad() || b1.norm.weight.requiresGrad() || b1.norm.bias.requiresGrad() ||
+        b1.fc.weight.requiresGrad() || b1.fc.bias.requiresGrad() || b2.norm.weight.requiresGrad() ||
+        b2.norm.bias.requiresGrad() || b2.fc.weight.requiresGrad() || b2.fc.bias.requiresGrad() ||
+        out.weight.requiresGrad() || out.bias.requiresGrad());
+    Tensor[] set = forwardPool.claim();
 
     // Nested.java:20  Tensor h = in.forward(x);
-    Tensor t1 = Kernels.permute(in.weight, new int[] {1, 0}); // f[4, 8]
-    Tensor t2 = Kernels.matmul(x, t1); // f[B, 8]
-    Tensor h = Kernels.add(t2, in.bias, t2); // f[B, 8], in place: t2 is not needed again
+    Tensor t1 = Kernels.matmulNT(x, in.weight, set[0] = Buffers.reuse(set[0], x.dtype(), B, 8)); // f[B, 8]
+    Tensor h = Kernels.add(t1, in.bias, t1); // f[B, 8], in place: t1 is not needed again
 
     // Block.java:18  Tensor h = F.gelu(fc.forward(norm.forward(x)));
-    Tensor t3 = Kernels.reshape(h, new int[] {B, 8}); // f[B, 8]
-    Tensor t4 = Kernels.sum(t3, new int[] {1}, true); // f[B, 1]
-    Tensor t5 = Kernels.mulScalar(t4, 0.125); // f[B, 1]
-    Tensor t6 = Kernels.sub(t3, t5); // f[B, 8]
-    Tensor t7 = Kernels.mul(t6, t6); // f[B, 8]
-    Tensor t8 = Kernels.sum(t7, new int[] {1}, true); // f[B, 1]
-    Tensor t9 = Kernels.mulScalar(t8, 0.125); // f[B, 1]
-    Tensor t10 = Kernels.addScalar(t9, 1.0E-5); // f[B, 1]
-    Tensor t11 = Kernels.sqrt(t10); // f[B, 1]
-    Tensor t12 = Kernels.div(t6, t11); // f[B, 8]
-    Tensor t13 = Kernels.reshape(t12, new int[] {B, 8}); // f[B, 8]
-    Tensor t14 = Kernels.mul(t13, b1.norm.weight); // f[B, 8]
-    Tensor t15 = Kernels.add(t14, b1.norm.bias); // f[B, 8]
-    Tensor t16 = Kernels.permute(b1.fc.weight, new int[] {1, 0}); // f[8, 8]
-    Tensor t17 = Kernels.matmul(t15, t16); // f[B, 8]
-    Tensor t18 = Kernels.add(t17, b1.fc.bias, t17); // f[B, 8], in place: t17 is not needed again
-    Tensor t19 = Kernels.mulScalar(t18, 0.7071067811865476); // f[B, 8]
-    Tensor t20 = Kernels.erf(t19); // f[B, 8]
-    Tensor t21 = Kernels.mulScalar(t18, 0.5); // f[B, 8]
-    Tensor t22 = Kernels.addScalar(t20, 1.0); // f[B, 8]
-    Tensor b1H = Kernels.mul(t21, t22); // f[B, 8]
+    Tensor t2 = Kernels.reshape(h, new int[] {B, 8}); // f[B, 8]
+    Tensor t3 = Kernels.sum(t2, DIMS_1, true, set[1] = Buffers.reuse(set[1], t2.dtype(), B, 1)); // f[B, 1]
+    Tensor t4 = Kernels.mulScalar(t3, 0.125, set[2] = Buffers.reuse(set[2], DTypes.scalarResult(t3.dtype(), 0.125), B, 1)); // f[B, 1]
+    Tensor t5 = Kernels.sub(t2, t4, set[3] = Buffers.reuse(set[3], DType.promote(t2.dtype(), t4.dtype()), B, 8)); // f[B, 8]
+    Tensor t6 = Kernels.mul(t5, t5, set[4] = Buffers.reuse(set[4], DType.promote(t5.dtype(), t5.dtype()), B, 8)); // f[B, 8]
+    Tensor t7 = Kernels.sum(t6, DIMS_1, true, set[5] = Buffers.reuse(set[5], t6.dtype(), B, 1)); // f[B, 1]
+    Tensor t8 = Kernels.mulScalar(t7, 0.125, set[6] = Buffers.reuse(set[6], DTypes.scalarResult(t7.dtype(), 0.125), B, 1)); // f[B, 1]
+    Tensor t9 = Kernels.addScalar(t8, 1.0E-5, set[7] = Buffers.reuse(set[7], DTypes.scalarResult(t8.dtype(), 1.0E-5), B, 1)); // f[B, 1]
+    Tensor t10 = Kernels.sqrt(t9, set[8] = Buffers.reuse(set[8], DTypes.toFloat(t9.dtype()), B, 1)); // f[B, 1]
+    Tensor t11 = Kernels.div(t5, t10, set[9] = Buffers.reuse(set[9], DTypes.toFloat(DType.promote(t5.dtype(), t10.dtype())), B, 8)); // f[B, 8]
+    Tensor t12 = Kernels.reshape(t11, new int[] {B, 8}); // f[B, 8]
+    Tensor t13 = Kernels.mul(t12, b1.norm.weight, set[10] = Buffers.reuse(set[10], DType.promote(t12.dtype(), b1.norm.weight.dtype()), B, 8)); // f[B, 8]
+    Tensor t14 = Kernels.add(t13, b1.norm.bias, set[11] = Buffers.reuse(set[11], DType.promote(t13.dtype(), b1.norm.bias.dtype()), B, 8)); // f[B, 8]
+    Tensor t15 = Kernels.matmulNT(t14, b1.fc.weight, set[12] = Buffers.reuse(set[12], t14.dtype(), B, 8)); // f[B, 8]
+    Tensor t16 = Kernels.add(t15, b1.fc.bias, t15); // f[B, 8], in place: t15 is not needed again
+    Tensor t17 = Kernels.mulScalar(t16, 0.7071067811865476, set[13] = Buffers.reuse(set[13], DTypes.scalarResult(t16.dtype(), 0.7071067811865476), B, 8)); // f[B, 8]
+    Tensor t18 = Kernels.erf(t17); // f[B, 8]
+    Tensor t19 = Kernels.mulScalar(t16, 0.5, set[14] = Buffers.reuse(set[14], DTypes.scalarResult(t16.dtype(), 0.5), B, 8)); // f[B, 8]
+    Tensor t20 = Kernels.addScalar(t18, 1.0, set[15] = Buffers.reuse(set[15], DTypes.scalarResult(t18.dtype(), 1.0), B, 8)); // f[B, 8]
+    Tensor b1H = Kernels.mul(t19, t20, set[16] = Buffers.reuse(set[16], DType.promote(t19.dtype(), t20.dtype()), B, 8)); // f[B, 8]
 
     // Block.java:19  return x.add(h);
-    Tensor b1Out = Kernels.add(h, b1H); // f[B, 8]
+    Tensor b1Out = Kernels.add(h, b1H, set[17] = Buffers.reuse(set[17], DType.promote(h.dtype(), b1H.dtype()), B, 8)); // f[B, 8]
 
     // Block.java:18  Tensor h = F.gelu(fc.forward(norm.forward(x)));
-    Tensor t23 = Kernels.reshape(b1Out, new int[] {B, 8}); // f[B, 8]
-    Tensor t24 = Kernels.sum(t23, new int[] {1}, true); // f[B, 1]
-    Tensor t25 = Kernels.mulScalar(t24, 0.125); // f[B, 1]
-    Tensor t26 = Kernels.sub(t23, t25); // f[B, 8]
-    Tensor t27 = Kernels.mul(t26, t26); // f[B, 8]
-    Tensor t28 = Kernels.sum(t27, new int[] {1}, true); // f[B, 1]
-    Tensor t29 = Kernels.mulScalar(t28, 0.125); // f[B, 1]
-    Tensor t30 = Kernels.addScalar(t29, 1.0E-5); // f[B, 1]
-    Tensor t31 = Kernels.sqrt(t30); // f[B, 1]
-    Tensor t32 = Kernels.div(t26, t31); // f[B, 8]
-    Tensor t33 = Kernels.reshape(t32, new int[] {B, 8}); // f[B, 8]
-    Tensor t34 = Kernels.mul(t33, b2.norm.weight); // f[B, 8]
-    Tensor t35 = Kernels.add(t34, b2.norm.bias); // f[B, 8]
-    Tensor t36 = Kernels.permute(b2.fc.weight, new int[] {1, 0}); // f[8, 8]
-    Tensor t37 = Kernels.matmul(t35, t36); // f[B, 8]
-    Tensor t38 = Kernels.add(t37, b2.fc.bias, t37); // f[B, 8], in place: t37 is not needed again
-    Tensor t39 = Kernels.mulScalar(t38, 0.7071067811865476); // f[B, 8]
-    Tensor t40 = Kernels.erf(t39); // f[B, 8]
-    Tensor t41 = Kernels.mulScalar(t38, 0.5); // f[B, 8]
-    Tensor t42 = Kernels.addScalar(t40, 1.0); // f[B, 8]
-    Tensor b2H = Kernels.mul(t41, t42); // f[B, 8]
+    Tensor t21 = Kernels.reshape(b1Out, new int[] {B, 8}); // f[B, 8]
+    Tensor t22 = Kernels.sum(t21, DIMS_1, true, set[18] = Buffers.reuse(set[18], t21.dtype(), B, 1)); // f[B, 1]
+    Tensor t23 = Kernels.mulScalar(t22, 0.125, set[19] = Buffers.reuse(set[19], DTypes.scalarResult(t22.dtype(), 0.125), B, 1)); // f[B, 1]
+    Tensor t24 = Kernels.sub(t21, t23, set[20] = Buffers.reuse(set[20], DType.promote(t21.dtype(), t23.dtype()), B, 8)); // f[B, 8]
+    Tensor t25 = Kernels.mul(t24, t24, set[21] = Buffers.reuse(set[21], DType.promote(t24.dtype(), t24.dtype()), B, 8)); // f[B, 8]
+    Tensor t26 = Kernels.sum(t25, DIMS_1, true, set[22] = Buffers.reuse(set[22], t25.dtype(), B, 1)); // f[B, 1]
+    Tensor t27 = Kernels.mulScalar(t26, 0.125, set[23] = Buffers.reuse(set[23], DTypes.scalarResult(t26.dtype(), 0.125), B, 1)); // f[B, 1]
+    Tensor t28 = Kernels.addScalar(t27, 1.0E-5, set[24] = Buffers.reuse(set[24], DTypes.scalarResult(t27.dtype(), 1.0E-5), B, 1)); // f[B, 1]
+    Tensor t29 = Kernels.sqrt(t28, set[25] = Buffers.reuse(set[25], DTypes.toFloat(t28.dtype()), B, 1)); // f[B, 1]
+    Tensor t30 = Kernels.div(t24, t29, set[26] = Buffers.reuse(set[26], DTypes.toFloat(DType.promote(t24.dtype(), t29.dtype())), B, 8)); // f[B, 8]
+    Tensor t31 = Kernels.reshape(t30, new int[] {B, 8}); // f[B, 8]
+    Tensor t32 = Kernels.mul(t31, b2.norm.weight, set[27] = Buffers.reuse(set[27], DType.promote(t31.dtype(), b2.norm.weight.dtype()), B, 8)); // f[B, 8]
+    Tensor t33 = Kernels.add(t32, b2.norm.bias, set[28] = Buffers.reuse(set[28], DType.promote(t32.dtype(), b2.norm.bias.dtype()), B, 8)); // f[B, 8]
+    Tensor t34 = Kernels.matmulNT(t33, b2.fc.weight, set[29] = Buffers.reuse(set[29], t33.dtype(), B, 8)); // f[B, 8]
+    Tensor t35 = Kernels.add(t34, b2.fc.bias, t34); // f[B, 8], in place: t34 is not needed again
+    Tensor t36 = Kernels.mulScalar(t35, 0.7071067811865476, set[30] = Buffers.reuse(set[30], DTypes.scalarResult(t35.dtype(), 0.7071067811865476), B, 8)); // f[B, 8]
+    Tensor t37 = Kernels.erf(t36); // f[B, 8]
+    Tensor t38 = Kernels.mulScalar(t35, 0.5, set[31] = Buffers.reuse(set[31], DTypes.scalarResult(t35.dtype(), 0.5), B, 8)); // f[B, 8]
+    Tensor t39 = Kernels.addScalar(t37, 1.0, set[32] = Buffers.reuse(set[32], DTypes.scalarResult(t37.dtype(), 1.0), B, 8)); // f[B, 8]
+    Tensor b2H = Kernels.mul(t38, t39, set[33] = Buffers.reuse(set[33], DType.promote(t38.dtype(), t39.dtype()), B, 8)); // f[B, 8]
 
     // Block.java:19  return x.add(h);
-    Tensor h2 = Kernels.add(b1Out, b2H); // f[B, 8]
+    Tensor h2 = Kernels.add(b1Out, b2H, set[34] = Buffers.reuse(set[34], DType.promote(b1Out.dtype(), b2H.dtype()), B, 8)); // f[B, 8]
 
     // Nested.java:22  return out.forward(h);
-    Tensor t43 = Kernels.permute(out.weight, new int[] {1, 0}); // f[8, 1]
-    Tensor t44 = Kernels.matmul(h2, t43); // f[B, 1]
-    Tensor out2 = Kernels.add(t44, out.bias, t44); // f[B, 1], in place: t44 is not needed again
+    Tensor t40 = Kernels.matmulNT(h2, out.weight, record ? (set[35] = Buffers.reuse(set[35], h2.dtype(), B, 1)) : null); // f[B, 1], a new tensor when no graph is recorded: the caller keeps the output
+    Tensor out2 = Kernels.add(t40, out.bias, t40); // f[B, 1], in place: t40 is not needed again
 
-    if (GradMode.isEnabled() && anyRequiresGrad(x, in.weight, in.bias, b1.norm.weight, b1.norm.bias, b1.fc.weight, b1.fc.bias, b2.norm.weight, b2.norm.bias, b2.fc.weight, b2.fc.bias, out.weight, out.bias)) {
-      // One autograd node for the whole pass: its backward is the generated Backward.backward.
-      out2.setGradFn(new Backward(x, in.weight, in.bias, b1.norm.weight, b1.norm.bias, b1.fc.weight, b1.fc.bias, b2.norm.weight, b2.norm.bias, b2.fc.weight, b2.fc.bias, out.weight, out.bias, t6, t11, t12, t13, t15, t19, t21, t22, t26, t31, t32, t33, t35, t39, t41, t42, h2, B, this.backwardBuffers));
+    if (!record) {
+      forwardPool.giveBack(set);
+      return out2;
     }
-    return out2;
+    // One autograd node for the whole pass: its backward is the generated Backward.backward. The caller
+    // gets a view of the output buffer, valid until a later forward reuses this buffer set.
+    Tensor result = out2.lend();
+    result.setGradFn(new Backward(this, x, in.weight, in.bias, b1.norm.weight, b1.norm.bias, b1.fc.weight, b1.fc.bias, b2.norm.weight, b2.norm.bias, b2.fc.weight, b2.fc.bias, out.weight, out.bias, t5, t10, t11, t12, t14, t17, t19, t20, t24, t29, t30, t31, t33, t36, t38, t39, h2, B, set, this.backwardBuffers));
+    return result;
   }
 
   /**
@@ -144,19 +174,25 @@ public class CompiledNested extends Nested {
     return SUMMARY;
   }
 
-  private static boolean anyRequiresGrad(Tensor... tensors) {
-    for (Tensor t : tensors) {
-      if (t != null && t.requiresGrad()) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /**
    * The backward pass of {@code forward}: the chain rule written out, from {@code dOut} = dL/d(output).
    */
   private static final class Backward extends Node {
+    /**
+     * What {@code inputs()} shows once backward has freed the node, as eager nodes do.
+     */
+    private static final Tensor[] NO_INPUTS = new Tensor[13];
+
+    /**
+     * The model whose pools and arrays this pass uses (Note [Forward buffers]).
+     */
+    private final CompiledNested model;
+
+    /**
+     * The inputs in argument order, in an array from the model's pool, given back with the node.
+     */
+    private Tensor[] inputs;
+
     private final Tensor x;
 
     private final Tensor inWeight;
@@ -183,53 +219,59 @@ public class CompiledNested extends Nested {
 
     private final Tensor outBias;
 
-    private Tensor t6;
+    private Tensor t5;
+
+    private Tensor t10;
 
     private Tensor t11;
 
     private Tensor t12;
 
-    private Tensor t13;
+    private Tensor t14;
 
-    private Tensor t15;
+    private Tensor t17;
 
     private Tensor t19;
 
-    private Tensor t21;
+    private Tensor t20;
 
-    private Tensor t22;
+    private Tensor t24;
 
-    private Tensor t26;
+    private Tensor t29;
+
+    private Tensor t30;
 
     private Tensor t31;
 
-    private Tensor t32;
-
     private Tensor t33;
 
-    private Tensor t35;
+    private Tensor t36;
+
+    private Tensor t38;
 
     private Tensor t39;
-
-    private Tensor t41;
-
-    private Tensor t42;
 
     private Tensor h2;
 
     private final int B;
 
     /**
+     * The forward pass's buffer set: saved values and returned gradients (Note [Forward buffers]).
+     */
+    private Tensor[] set;
+
+    /**
      * The model's reused buffers for intermediate gradients (Note [Backward buffers]).
      */
     private final Tensor[] buffers;
 
-    Backward(Tensor x, Tensor inWeight, Tensor inBias, Tensor b1NormWeight, Tensor b1NormBias,
-        Tensor b1FcWeight, Tensor b1FcBias, Tensor b2NormWeight, Tensor b2NormBias,
-        Tensor b2FcWeight, Tensor b2FcBias, Tensor outWeight, Tensor outBias, Tensor t6, Tensor t11,
-        Tensor t12, Tensor t13, Tensor t15, Tensor t19, Tensor t21, Tensor t22, Tensor t26,
-        Tensor t31, Tensor t32, Tensor t33, Tensor t35, Tensor t39, Tensor t41, Tensor t42,
-        Tensor h2, int B, Tensor[] buffers) {
+    Backward(CompiledNested model, Tensor x, Tensor inWeight, Tensor inBias, Tensor b1NormWeight,
+        Tensor b1NormBias, Tensor b1FcWeight, Tensor b1FcBias, Tensor b2NormWeight,
+        Tensor b2NormBias, Tensor b2FcWeight, Tensor b2FcBias, Tensor outWeight, Tensor outBias,
+        Tensor t5, Tensor t10, Tensor t11, Tensor t12, Tensor t14, Tensor t17, Tensor t19,
+        Tensor t20, Tensor t24, Tensor t29, Tensor t30, Tensor t31, Tensor t33, Tensor t36,
+        Tensor t38, Tensor t39, Tensor h2, int B, Tensor[] set, Tensor[] buffers) {
+      this.model = model;
       this.x = x;
       this.inWeight = inWeight;
       this.inBias = inBias;
@@ -243,153 +285,179 @@ public class CompiledNested extends Nested {
       this.b2FcBias = b2FcBias;
       this.outWeight = outWeight;
       this.outBias = outBias;
-      this.t6 = t6;
+      this.t5 = t5;
+      this.t10 = t10;
       this.t11 = t11;
       this.t12 = t12;
-      this.t13 = t13;
-      this.t15 = t15;
+      this.t14 = t14;
+      this.t17 = t17;
       this.t19 = t19;
-      this.t21 = t21;
-      this.t22 = t22;
-      this.t26 = t26;
+      this.t20 = t20;
+      this.t24 = t24;
+      this.t29 = t29;
+      this.t30 = t30;
       this.t31 = t31;
-      this.t32 = t32;
       this.t33 = t33;
-      this.t35 = t35;
+      this.t36 = t36;
+      this.t38 = t38;
       this.t39 = t39;
-      this.t41 = t41;
-      this.t42 = t42;
       this.h2 = h2;
       this.B = B;
+      this.set = set;
       this.buffers = buffers;
+      this.inputs = model.nodeInputs.claim();
+      inputs[0] = x;
+      inputs[1] = inWeight;
+      inputs[2] = inBias;
+      inputs[3] = b1NormWeight;
+      inputs[4] = b1NormBias;
+      inputs[5] = b1FcWeight;
+      inputs[6] = b1FcBias;
+      inputs[7] = b2NormWeight;
+      inputs[8] = b2NormBias;
+      inputs[9] = b2FcWeight;
+      inputs[10] = b2FcBias;
+      inputs[11] = outWeight;
+      inputs[12] = outBias;
     }
 
     @Override
     public Tensor[] inputs() {
-      return new Tensor[] {x, inWeight, inBias, b1NormWeight, b1NormBias, b1FcWeight, b1FcBias, b2NormWeight, b2NormBias, b2FcWeight, b2FcBias, outWeight, outBias};
+      return inputs;
     }
 
     @Override
     protected Tensor[] backward(Tensor dOut) {
 
       // Nested.java:22  return out.forward(h);
-      Tensor dOutBias = Kernels.sumTo(dOut, new int[] {1}); // f[1]
-      Tensor g1 = Kernels.permute(h2, new int[] {1, 0}); // f[8, B]
-      Tensor dH2 = Kernels.matmul(dOut, outWeight, buffers[0] = Buffers.reuse(buffers[0], DTypes.promote(dOut, outWeight), B, 8)); // f[B, 8], reused buffer
-      Tensor dT43 = Kernels.matmul(g1, dOut); // f[8, 1]
-      Tensor dOutWeight = Kernels.permute(dT43, new int[] {1, 0}); // f[1, 8]
+      Tensor dOutBias = Kernels.sumTo(dOut, SHAPE_1, set[36] = Buffers.reuse(set[36], dOut.dtype(), 1)); // f[1], returned
+      Tensor dH2 = Kernels.matmul(dOut, outWeight, buffers[0] = Buffers.reuse(buffers[0], dOut.dtype(), B, 8)); // f[B, 8], reused buffer
+      Tensor dOutWeight = Kernels.matmulTN(dOut, h2, set[37] = Buffers.reuse(set[37], dOut.dtype(), 1, 8)); // f[1, 8], returned
 
       // Block.java:18  Tensor h = F.gelu(fc.forward(norm.forward(x)));
-      Tensor dT41 = Kernels.mul(dH2, t42); // f[B, 8]
-      Tensor dT42 = Kernels.mul(dH2, t41, buffers[1] = Buffers.reuse(buffers[1], DTypes.promote(dH2, t41), B, 8)); // f[B, 8], reused buffer
-      Tensor g2 = Kernels.mulScalar(dT41, 0.5); // f[B, 8]
-      Tensor g3 = Kernels.mul(t39, t39, buffers[2] = Buffers.reuse(buffers[2], DTypes.promote(t39, t39), B, 8)); // f[B, 8], reused buffer
-      Tensor g4 = Kernels.neg(g3, buffers[3] = Buffers.reuse(buffers[3], g3.dtype(), B, 8)); // f[B, 8], reused buffer
-      Tensor g5 = Kernels.exp(g4); // f[B, 8]
-      Tensor g6 = Kernels.mulScalar(g5, 1.1283791670955126); // f[B, 8]
-      Tensor dT39 = Kernels.mul(dT42, g6); // f[B, 8]
-      Tensor g7 = Kernels.mulScalar(dT39, 0.7071067811865476); // f[B, 8]
-      Tensor dT38 = Kernels.add(g2, g7, buffers[4] = Buffers.reuse(buffers[4], DTypes.promote(g2, g7), B, 8)); // f[B, 8], reused buffer
-      Tensor dB2FcBias = Kernels.sumTo(dT38, new int[] {8}); // f[8]
-      Tensor g8 = Kernels.permute(t35, new int[] {1, 0}); // f[8, B]
-      Tensor dT35 = Kernels.matmul(dT38, b2FcWeight, buffers[5] = Buffers.reuse(buffers[5], DTypes.promote(dT38, b2FcWeight), B, 8)); // f[B, 8], reused buffer
-      Tensor dT36 = Kernels.matmul(g8, dT38); // f[8, 8]
-      Tensor dB2FcWeight = Kernels.permute(dT36, new int[] {1, 0}); // f[8, 8]
-      Tensor dB2NormBias = Kernels.sumTo(dT35, new int[] {8}); // f[8]
-      Tensor dT33 = Kernels.mul(dT35, b2NormWeight, buffers[6] = Buffers.reuse(buffers[6], DTypes.promote(dT35, b2NormWeight), B, 8)); // f[B, 8], reused buffer
-      Tensor g9 = Kernels.mul(dT35, t33, buffers[7] = Buffers.reuse(buffers[7], DTypes.promote(dT35, t33), B, 8)); // f[B, 8], reused buffer
-      Tensor dB2NormWeight = Kernels.sumTo(g9, new int[] {8}); // f[8]
-      Tensor g10 = Kernels.div(dT33, t31); // f[B, 8]
-      Tensor g11 = Kernels.div(t32, t31); // f[B, 8]
-      Tensor g12 = Kernels.mul(dT33, g11, buffers[8] = Buffers.reuse(buffers[8], DTypes.promote(dT33, g11), B, 8)); // f[B, 8], reused buffer
-      Tensor g13 = Kernels.neg(g12, buffers[9] = Buffers.reuse(buffers[9], g12.dtype(), B, 8)); // f[B, 8], reused buffer
-      Tensor dT31 = Kernels.sumTo(g13, new int[] {B, 1}); // f[B, 1]
-      Tensor g14 = Kernels.mulScalar(t31, 2.0); // f[B, 1]
-      Tensor dT30 = Kernels.div(dT31, g14); // f[B, 1]
-      Tensor dT28 = Kernels.mulScalar(dT30, 0.125); // f[B, 1]
-      Tensor dT27 = Kernels.expand(dT28, new int[] {B, 8}); // f[B, 8]
-      Tensor g15 = Kernels.mul(dT27, t26, buffers[10] = Buffers.reuse(buffers[10], DTypes.promote(dT27, t26), B, 8)); // f[B, 8], reused buffer
-      Tensor g16 = Kernels.mul(dT27, t26, buffers[11] = Buffers.reuse(buffers[11], DTypes.promote(dT27, t26), B, 8)); // f[B, 8], reused buffer
-      Tensor g17 = Kernels.add(g10, g15, buffers[12] = Buffers.reuse(buffers[12], DTypes.promote(g10, g15), B, 8)); // f[B, 8], reused buffer
-      Tensor dT26 = Kernels.add(g17, g16, buffers[13] = Buffers.reuse(buffers[13], DTypes.promote(g17, g16), B, 8)); // f[B, 8], reused buffer
-      Tensor g18 = Kernels.neg(dT26, buffers[14] = Buffers.reuse(buffers[14], dT26.dtype(), B, 8)); // f[B, 8], reused buffer
-      Tensor dT25 = Kernels.sumTo(g18, new int[] {B, 1}); // f[B, 1]
-      Tensor dT24 = Kernels.mulScalar(dT25, 0.125); // f[B, 1]
-      Tensor g19 = Kernels.expand(dT24, new int[] {B, 8}); // f[B, 8]
-      Tensor dT23 = Kernels.add(dT26, g19, buffers[15] = Buffers.reuse(buffers[15], DTypes.promote(dT26, g19), B, 8)); // f[B, 8], reused buffer
-      Tensor dB1Out = Kernels.add(dH2, dT23, buffers[16] = Buffers.reuse(buffers[16], DTypes.promote(dH2, dT23), B, 8)); // f[B, 8], reused buffer
-      Tensor dT21 = Kernels.mul(dB1Out, t22); // f[B, 8]
-      Tensor dT22 = Kernels.mul(dB1Out, t21, buffers[17] = Buffers.reuse(buffers[17], DTypes.promote(dB1Out, t21), B, 8)); // f[B, 8], reused buffer
-      Tensor g20 = Kernels.mulScalar(dT21, 0.5); // f[B, 8]
-      Tensor g21 = Kernels.mul(t19, t19, buffers[18] = Buffers.reuse(buffers[18], DTypes.promote(t19, t19), B, 8)); // f[B, 8], reused buffer
-      Tensor g22 = Kernels.neg(g21, buffers[19] = Buffers.reuse(buffers[19], g21.dtype(), B, 8)); // f[B, 8], reused buffer
-      Tensor g23 = Kernels.exp(g22); // f[B, 8]
-      Tensor g24 = Kernels.mulScalar(g23, 1.1283791670955126); // f[B, 8]
-      Tensor dT19 = Kernels.mul(dT22, g24); // f[B, 8]
-      Tensor g25 = Kernels.mulScalar(dT19, 0.7071067811865476); // f[B, 8]
-      Tensor dT18 = Kernels.add(g20, g25, buffers[20] = Buffers.reuse(buffers[20], DTypes.promote(g20, g25), B, 8)); // f[B, 8], reused buffer
-      Tensor dB1FcBias = Kernels.sumTo(dT18, new int[] {8}); // f[8]
-      Tensor g26 = Kernels.permute(t15, new int[] {1, 0}); // f[8, B]
-      Tensor dT15 = Kernels.matmul(dT18, b1FcWeight, buffers[21] = Buffers.reuse(buffers[21], DTypes.promote(dT18, b1FcWeight), B, 8)); // f[B, 8], reused buffer
-      Tensor dT16 = Kernels.matmul(g26, dT18); // f[8, 8]
-      Tensor dB1FcWeight = Kernels.permute(dT16, new int[] {1, 0}); // f[8, 8]
-      Tensor dB1NormBias = Kernels.sumTo(dT15, new int[] {8}); // f[8]
-      Tensor dT13 = Kernels.mul(dT15, b1NormWeight, buffers[22] = Buffers.reuse(buffers[22], DTypes.promote(dT15, b1NormWeight), B, 8)); // f[B, 8], reused buffer
-      Tensor g27 = Kernels.mul(dT15, t13, buffers[23] = Buffers.reuse(buffers[23], DTypes.promote(dT15, t13), B, 8)); // f[B, 8], reused buffer
-      Tensor dB1NormWeight = Kernels.sumTo(g27, new int[] {8}); // f[8]
-      Tensor g28 = Kernels.div(dT13, t11); // f[B, 8]
-      Tensor g29 = Kernels.div(t12, t11); // f[B, 8]
-      Tensor g30 = Kernels.mul(dT13, g29, buffers[24] = Buffers.reuse(buffers[24], DTypes.promote(dT13, g29), B, 8)); // f[B, 8], reused buffer
-      Tensor g31 = Kernels.neg(g30, buffers[25] = Buffers.reuse(buffers[25], g30.dtype(), B, 8)); // f[B, 8], reused buffer
-      Tensor dT11 = Kernels.sumTo(g31, new int[] {B, 1}); // f[B, 1]
-      Tensor g32 = Kernels.mulScalar(t11, 2.0); // f[B, 1]
-      Tensor dT10 = Kernels.div(dT11, g32); // f[B, 1]
-      Tensor dT8 = Kernels.mulScalar(dT10, 0.125); // f[B, 1]
-      Tensor dT7 = Kernels.expand(dT8, new int[] {B, 8}); // f[B, 8]
-      Tensor g33 = Kernels.mul(dT7, t6, buffers[26] = Buffers.reuse(buffers[26], DTypes.promote(dT7, t6), B, 8)); // f[B, 8], reused buffer
-      Tensor g34 = Kernels.mul(dT7, t6, buffers[27] = Buffers.reuse(buffers[27], DTypes.promote(dT7, t6), B, 8)); // f[B, 8], reused buffer
-      Tensor g35 = Kernels.add(g28, g33, buffers[28] = Buffers.reuse(buffers[28], DTypes.promote(g28, g33), B, 8)); // f[B, 8], reused buffer
-      Tensor dT6 = Kernels.add(g35, g34, buffers[29] = Buffers.reuse(buffers[29], DTypes.promote(g35, g34), B, 8)); // f[B, 8], reused buffer
-      Tensor g36 = Kernels.neg(dT6, buffers[30] = Buffers.reuse(buffers[30], dT6.dtype(), B, 8)); // f[B, 8], reused buffer
-      Tensor dT5 = Kernels.sumTo(g36, new int[] {B, 1}); // f[B, 1]
-      Tensor dT4 = Kernels.mulScalar(dT5, 0.125); // f[B, 1]
-      Tensor g37 = Kernels.expand(dT4, new int[] {B, 8}); // f[B, 8]
-      Tensor dT3 = Kernels.add(dT6, g37, buffers[31] = Buffers.reuse(buffers[31], DTypes.promote(dT6, g37), B, 8)); // f[B, 8], reused buffer
-      Tensor dH = Kernels.add(dB1Out, dT3, buffers[32] = Buffers.reuse(buffers[32], DTypes.promote(dB1Out, dT3), B, 8)); // f[B, 8], reused buffer
+      Tensor dT38 = Kernels.mul(dH2, t39); // f[B, 8]
+      Tensor dT39 = Kernels.mul(dH2, t38, buffers[1] = Buffers.reuse(buffers[1], DType.promote(dH2.dtype(), t38.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g1 = Kernels.mulScalar(dT38, 0.5); // f[B, 8]
+      Tensor g2 = Kernels.mul(t36, t36, buffers[2] = Buffers.reuse(buffers[2], DType.promote(t36.dtype(), t36.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g3 = Kernels.neg(g2, buffers[3] = Buffers.reuse(buffers[3], g2.dtype(), B, 8)); // f[B, 8], reused buffer
+      Tensor g4 = Kernels.exp(g3); // f[B, 8]
+      Tensor g5 = Kernels.mulScalar(g4, 1.1283791670955126); // f[B, 8]
+      Tensor dT36 = Kernels.mul(dT39, g5); // f[B, 8]
+      Tensor g6 = Kernels.mulScalar(dT36, 0.7071067811865476); // f[B, 8]
+      Tensor dT35 = Kernels.add(g1, g6, buffers[4] = Buffers.reuse(buffers[4], DType.promote(g1.dtype(), g6.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dB2FcBias = Kernels.sumTo(dT35, SHAPE_8, set[38] = Buffers.reuse(set[38], dT35.dtype(), 8)); // f[8], returned
+      Tensor dT33 = Kernels.matmul(dT35, b2FcWeight, buffers[5] = Buffers.reuse(buffers[5], dT35.dtype(), B, 8)); // f[B, 8], reused buffer
+      Tensor dB2FcWeight = Kernels.matmulTN(dT35, t33, set[39] = Buffers.reuse(set[39], dT35.dtype(), 8, 8)); // f[8, 8], returned
+      Tensor dB2NormBias = Kernels.sumTo(dT33, SHAPE_8, set[40] = Buffers.reuse(set[40], dT33.dtype(), 8)); // f[8], returned
+      Tensor dT31 = Kernels.mul(dT33, b2NormWeight, buffers[6] = Buffers.reuse(buffers[6], DType.promote(dT33.dtype(), b2NormWeight.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g7 = Kernels.mul(dT33, t31, buffers[7] = Buffers.reuse(buffers[7], DType.promote(dT33.dtype(), t31.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dB2NormWeight = Kernels.sumTo(g7, SHAPE_8, set[41] = Buffers.reuse(set[41], g7.dtype(), 8)); // f[8], returned
+      Tensor g8 = Kernels.div(dT31, t29); // f[B, 8]
+      Tensor g9 = Kernels.div(t30, t29); // f[B, 8]
+      Tensor g10 = Kernels.mul(dT31, g9, buffers[8] = Buffers.reuse(buffers[8], DType.promote(dT31.dtype(), g9.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g11 = Kernels.neg(g10, buffers[9] = Buffers.reuse(buffers[9], g10.dtype(), B, 8)); // f[B, 8], reused buffer
+      Tensor dT29 = Kernels.sumTo(g11, new int[] {B, 1}); // f[B, 1]
+      Tensor g12 = Kernels.mulScalar(t29, 2.0); // f[B, 1]
+      Tensor dT28 = Kernels.div(dT29, g12); // f[B, 1]
+      Tensor dT26 = Kernels.mulScalar(dT28, 0.125); // f[B, 1]
+      Tensor dT25 = Kernels.expand(dT26, new int[] {B, 8}); // f[B, 8]
+      Tensor g13 = Kernels.mul(dT25, t24, buffers[10] = Buffers.reuse(buffers[10], DType.promote(dT25.dtype(), t24.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g14 = Kernels.mul(dT25, t24, buffers[11] = Buffers.reuse(buffers[11], DType.promote(dT25.dtype(), t24.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g15 = Kernels.add(g8, g13, buffers[12] = Buffers.reuse(buffers[12], DType.promote(g8.dtype(), g13.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dT24 = Kernels.add(g15, g14, buffers[13] = Buffers.reuse(buffers[13], DType.promote(g15.dtype(), g14.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g16 = Kernels.neg(dT24, buffers[14] = Buffers.reuse(buffers[14], dT24.dtype(), B, 8)); // f[B, 8], reused buffer
+      Tensor dT23 = Kernels.sumTo(g16, new int[] {B, 1}); // f[B, 1]
+      Tensor dT22 = Kernels.mulScalar(dT23, 0.125); // f[B, 1]
+      Tensor g17 = Kernels.expand(dT22, new int[] {B, 8}); // f[B, 8]
+      Tensor dT21 = Kernels.add(dT24, g17, buffers[15] = Buffers.reuse(buffers[15], DType.promote(dT24.dtype(), g17.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dB1Out = Kernels.add(dH2, dT21, buffers[16] = Buffers.reuse(buffers[16], DType.promote(dH2.dtype(), dT21.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dT19 = Kernels.mul(dB1Out, t20); // f[B, 8]
+      Tensor dT20 = Kernels.mul(dB1Out, t19, buffers[17] = Buffers.reuse(buffers[17], DType.promote(dB1Out.dtype(), t19.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g18 = Kernels.mulScalar(dT19, 0.5); // f[B, 8]
+      Tensor g19 = Kernels.mul(t17, t17, buffers[18] = Buffers.reuse(buffers[18], DType.promote(t17.dtype(), t17.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g20 = Kernels.neg(g19, buffers[19] = Buffers.reuse(buffers[19], g19.dtype(), B, 8)); // f[B, 8], reused buffer
+      Tensor g21 = Kernels.exp(g20); // f[B, 8]
+      Tensor g22 = Kernels.mulScalar(g21, 1.1283791670955126); // f[B, 8]
+      Tensor dT17 = Kernels.mul(dT20, g22); // f[B, 8]
+      Tensor g23 = Kernels.mulScalar(dT17, 0.7071067811865476); // f[B, 8]
+      Tensor dT16 = Kernels.add(g18, g23, buffers[20] = Buffers.reuse(buffers[20], DType.promote(g18.dtype(), g23.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dB1FcBias = Kernels.sumTo(dT16, SHAPE_8, set[42] = Buffers.reuse(set[42], dT16.dtype(), 8)); // f[8], returned
+      Tensor dT14 = Kernels.matmul(dT16, b1FcWeight, buffers[21] = Buffers.reuse(buffers[21], dT16.dtype(), B, 8)); // f[B, 8], reused buffer
+      Tensor dB1FcWeight = Kernels.matmulTN(dT16, t14, set[43] = Buffers.reuse(set[43], dT16.dtype(), 8, 8)); // f[8, 8], returned
+      Tensor dB1NormBias = Kernels.sumTo(dT14, SHAPE_8, set[44] = Buffers.reuse(set[44], dT14.dtype(), 8)); // f[8], returned
+      Tensor dT12 = Kernels.mul(dT14, b1NormWeight, buffers[22] = Buffers.reuse(buffers[22], DType.promote(dT14.dtype(), b1NormWeight.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g24 = Kernels.mul(dT14, t12, buffers[23] = Buffers.reuse(buffers[23], DType.promote(dT14.dtype(), t12.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dB1NormWeight = Kernels.sumTo(g24, SHAPE_8, set[45] = Buffers.reuse(set[45], g24.dtype(), 8)); // f[8], returned
+      Tensor g25 = Kernels.div(dT12, t10); // f[B, 8]
+      Tensor g26 = Kernels.div(t11, t10); // f[B, 8]
+      Tensor g27 = Kernels.mul(dT12, g26, buffers[24] = Buffers.reuse(buffers[24], DType.promote(dT12.dtype(), g26.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g28 = Kernels.neg(g27, buffers[25] = Buffers.reuse(buffers[25], g27.dtype(), B, 8)); // f[B, 8], reused buffer
+      Tensor dT10 = Kernels.sumTo(g28, new int[] {B, 1}); // f[B, 1]
+      Tensor g29 = Kernels.mulScalar(t10, 2.0); // f[B, 1]
+      Tensor dT9 = Kernels.div(dT10, g29); // f[B, 1]
+      Tensor dT7 = Kernels.mulScalar(dT9, 0.125); // f[B, 1]
+      Tensor dT6 = Kernels.expand(dT7, new int[] {B, 8}); // f[B, 8]
+      Tensor g30 = Kernels.mul(dT6, t5, buffers[26] = Buffers.reuse(buffers[26], DType.promote(dT6.dtype(), t5.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g31 = Kernels.mul(dT6, t5, buffers[27] = Buffers.reuse(buffers[27], DType.promote(dT6.dtype(), t5.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g32 = Kernels.add(g25, g30, buffers[28] = Buffers.reuse(buffers[28], DType.promote(g25.dtype(), g30.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dT5 = Kernels.add(g32, g31, buffers[29] = Buffers.reuse(buffers[29], DType.promote(g32.dtype(), g31.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g33 = Kernels.neg(dT5, buffers[30] = Buffers.reuse(buffers[30], dT5.dtype(), B, 8)); // f[B, 8], reused buffer
+      Tensor dT4 = Kernels.sumTo(g33, new int[] {B, 1}); // f[B, 1]
+      Tensor dT3 = Kernels.mulScalar(dT4, 0.125); // f[B, 1]
+      Tensor g34 = Kernels.expand(dT3, new int[] {B, 8}); // f[B, 8]
+      Tensor dT2 = Kernels.add(dT5, g34, buffers[31] = Buffers.reuse(buffers[31], DType.promote(dT5.dtype(), g34.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dH = Kernels.add(dB1Out, dT2, buffers[32] = Buffers.reuse(buffers[32], DType.promote(dB1Out.dtype(), dT2.dtype()), B, 8)); // f[B, 8], reused buffer
 
       // Nested.java:20  Tensor h = in.forward(x);
-      Tensor dInBias = Kernels.sumTo(dH, new int[] {8}); // f[8]
-      Tensor g38 = Kernels.permute(x, new int[] {1, 0}); // f[4, B]
-      Tensor dT1 = Kernels.matmul(g38, dH); // f[4, 8]
-      Tensor dInWeight = Kernels.permute(dT1, new int[] {1, 0}); // f[8, 4]
+      Tensor dInBias = Kernels.sumTo(dH, SHAPE_8, set[46] = Buffers.reuse(set[46], dH.dtype(), 8)); // f[8], returned
+      Tensor dInWeight = Kernels.matmulTN(dH, x, set[48] = Buffers.reuse(set[48], dH.dtype(), 8, 4)); // f[8, 4], returned
 
       Tensor dX = null;
       if (x.requiresGrad()) {
-        dX = Kernels.matmul(dH, inWeight); // f[B, 4]
+        dX = Kernels.matmul(dH, inWeight, set[47] = Buffers.reuse(set[47], dH.dtype(), B, 4)); // f[B, 4], returned
       }
 
-      return new Tensor[] {dX, dInWeight, dInBias, dB1NormWeight, dB1NormBias, dB1FcWeight, dB1FcBias, dB2NormWeight, dB2NormBias, dB2FcWeight, dB2FcBias, dOutWeight, dOutBias};
+      // The model's array for the returned gradients: the engine reads them before the next node runs.
+      Tensor[] grads = model.inputGrads;
+      grads[0] = dX;
+      grads[1] = dInWeight;
+      grads[2] = dInBias;
+      grads[3] = dB1NormWeight;
+      grads[4] = dB1NormBias;
+      grads[5] = dB1FcWeight;
+      grads[6] = dB1FcBias;
+      grads[7] = dB2NormWeight;
+      grads[8] = dB2NormBias;
+      grads[9] = dB2FcWeight;
+      grads[10] = dB2FcBias;
+      grads[11] = dOutWeight;
+      grads[12] = dOutBias;
+      return grads;
     }
 
     @Override
     protected void releaseSaved() {
-      t6 = null;
+      t5 = null;
+      t10 = null;
       t11 = null;
       t12 = null;
-      t13 = null;
-      t15 = null;
+      t14 = null;
+      t17 = null;
       t19 = null;
-      t21 = null;
-      t22 = null;
-      t26 = null;
+      t20 = null;
+      t24 = null;
+      t29 = null;
+      t30 = null;
       t31 = null;
-      t32 = null;
       t33 = null;
-      t35 = null;
+      t36 = null;
+      t38 = null;
       t39 = null;
-      t41 = null;
-      t42 = null;
       h2 = null;
+      model.forwardPool.giveBack(set);
+      set = null;
+      model.nodeInputs.giveBack(inputs);
+      inputs = NO_INPUTS;
     }
 
     @Override

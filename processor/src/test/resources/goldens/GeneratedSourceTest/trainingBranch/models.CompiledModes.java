@@ -1,6 +1,7 @@
 // Generated from Modes.java. Do not edit.
 package models;
 
+import dev.flint.autograd.BufferPool;
 import dev.flint.autograd.GradMode;
 import dev.flint.autograd.Node;
 import dev.flint.kernel.Buffers;
@@ -37,17 +38,59 @@ public class CompiledModes extends Modes {
       + "FLOPs per sample: forward 246, backward 463\n"
       + "saved activations per sample: 172 bytes (FLOAT32)\n";
 
+  private static final int[] DIMS_2 = {2};
+
+  private static final int[] DIMS_0 = {0};
+
+  private static final int[] SHAPE_1_8_1 = {1, 8, 1};
+
+  private static final int[] DIMS_1 = {1};
+
+  private static final int[] SHAPE_3 = {3};
+
+  private static final int[] SHAPE_8 = {8};
+
   /**
-   * Intermediate gradients of the backward pass, reused from step to step. A model instance
-   * must not run two backward passes at the same time on different threads.
+   * Sets of 23 buffers for forward values and returned gradients, one per live graph (Note [Forward buffers]).
    */
-  private final Tensor[] backwardBuffersTraining = new Tensor[11];
+  private final BufferPool forwardPoolTraining = new BufferPool(23);
+
+  /**
+   * The arrays that autograd nodes return from {@code inputs()}, reused once a node is freed.
+   */
+  private final BufferPool nodeInputsTraining = new BufferPool(7);
+
+  /**
+   * The gradients a backward pass returns, one per node input; the engine reads them at once.
+   */
+  private final Tensor[] inputGradsTraining = new Tensor[7];
 
   /**
    * Intermediate gradients of the backward pass, reused from step to step. A model instance
    * must not run two backward passes at the same time on different threads.
    */
-  private final Tensor[] backwardBuffersEval = new Tensor[5];
+  private final Tensor[] backwardBuffersTraining = new Tensor[10];
+
+  /**
+   * Sets of 16 buffers for forward values and returned gradients, one per live graph (Note [Forward buffers]).
+   */
+  private final BufferPool forwardPoolEval = new BufferPool(16);
+
+  /**
+   * The arrays that autograd nodes return from {@code inputs()}, reused once a node is freed.
+   */
+  private final BufferPool nodeInputsEval = new BufferPool(7);
+
+  /**
+   * The gradients a backward pass returns, one per node input; the engine reads them at once.
+   */
+  private final Tensor[] inputGradsEval = new Tensor[7];
+
+  /**
+   * Intermediate gradients of the backward pass, reused from step to step. A model instance
+   * must not run two backward passes at the same time on different threads.
+   */
+  private final Tensor[] backwardBuffersEval = new Tensor[4];
 
   public CompiledModes() {
     super();
@@ -79,47 +122,54 @@ public class CompiledModes extends Modes {
       throw new IllegalArgumentException("CompiledModes expects input of shape [B, 6], but got " + Arrays.toString(x.shape()));
     }
     int B = x.size(0);
+    // Whether this pass records its autograd node (Note [Forward buffers] in the processor).
+    boolean record = GradMode.isEnabled() && (x.requiresGrad() || fc1.weight.requiresGrad() ||
+        fc1.bias.requiresGrad() || bn.weight.requiresGrad() || bn.bias.requiresGrad() ||
+        fc2.weight.requiresGrad() || fc2.bias.requiresGrad());
+    Tensor[] set = forwardPoolTraining.claim();
 
     // Modes.java:19  Tensor h = bn.forward(fc1.forward(x));
-    Tensor t1 = Kernels.permute(fc1.weight, new int[] {1, 0}); // f[6, 8]
-    Tensor t2 = Kernels.matmul(x, t1); // f[B, 8]
-    Tensor t3 = Kernels.add(t2, fc1.bias, t2); // f[B, 8], in place: t2 is not needed again
-    Tensor t4 = Kernels.reshape(t3, new int[] {B, 8, 1}); // f[B, 8, 1]
-    Tensor t5 = Kernels.sum(t4, new int[] {2}, true); // f[B, 8, 1]
-    Tensor t6 = Kernels.sum(t5, new int[] {0}, true); // f[1, 8, 1]
-    Tensor t7 = Kernels.mulScalar(t6, 1.0 / B); // f[1, 8, 1]
-    Tensor t8 = Kernels.sub(t4, t7); // f[B, 8, 1]
-    Tensor t9 = Kernels.mul(t8, t8); // f[B, 8, 1]
-    Tensor t10 = Kernels.sum(t9, new int[] {2}, true); // f[B, 8, 1]
-    Tensor t11 = Kernels.sum(t10, new int[] {0}, true); // f[1, 8, 1]
-    Tensor t12 = Kernels.mulScalar(t11, 1.0 / B); // f[1, 8, 1]
-    Tensor t13 = Kernels.addScalar(t12, 1.0E-5); // f[1, 8, 1]
-    Tensor t14 = Kernels.sqrt(t13); // f[1, 8, 1]
-    Tensor t15 = Kernels.div(t8, t14); // f[B, 8, 1]
-    updateRunningStats(bn.runningMean, bn.runningVar, t7, t12, 0.1, B);
+    Tensor t1 = Kernels.matmulNT(x, fc1.weight, set[0] = Buffers.reuse(set[0], x.dtype(), B, 8)); // f[B, 8]
+    Tensor t2 = Kernels.add(t1, fc1.bias, t1); // f[B, 8], in place: t1 is not needed again
+    Tensor t3 = Kernels.reshape(t2, new int[] {B, 8, 1}); // f[B, 8, 1]
+    Tensor t4 = Kernels.sum(t3, DIMS_2, true, set[1] = Buffers.reuse(set[1], t3.dtype(), B, 8, 1)); // f[B, 8, 1]
+    Tensor t5 = Kernels.sum(t4, DIMS_0, true, set[2] = Buffers.reuse(set[2], t4.dtype(), 1, 8, 1)); // f[1, 8, 1]
+    Tensor t6 = Kernels.mulScalar(t5, 1.0 / B, set[3] = Buffers.reuse(set[3], DTypes.scalarResult(t5.dtype(), 1.0 / B), 1, 8, 1)); // f[1, 8, 1]
+    Tensor t7 = Kernels.sub(t3, t6, set[4] = Buffers.reuse(set[4], DType.promote(t3.dtype(), t6.dtype()), B, 8, 1)); // f[B, 8, 1]
+    Tensor t8 = Kernels.mul(t7, t7, set[5] = Buffers.reuse(set[5], DType.promote(t7.dtype(), t7.dtype()), B, 8, 1)); // f[B, 8, 1]
+    Tensor t9 = Kernels.sum(t8, DIMS_2, true, set[6] = Buffers.reuse(set[6], t8.dtype(), B, 8, 1)); // f[B, 8, 1]
+    Tensor t10 = Kernels.sum(t9, DIMS_0, true, set[7] = Buffers.reuse(set[7], t9.dtype(), 1, 8, 1)); // f[1, 8, 1]
+    Tensor t11 = Kernels.mulScalar(t10, 1.0 / B, set[8] = Buffers.reuse(set[8], DTypes.scalarResult(t10.dtype(), 1.0 / B), 1, 8, 1)); // f[1, 8, 1]
+    Tensor t12 = Kernels.addScalar(t11, 1.0E-5, set[9] = Buffers.reuse(set[9], DTypes.scalarResult(t11.dtype(), 1.0E-5), 1, 8, 1)); // f[1, 8, 1]
+    Tensor t13 = Kernels.sqrt(t12, set[10] = Buffers.reuse(set[10], DTypes.toFloat(t12.dtype()), 1, 8, 1)); // f[1, 8, 1]
+    Tensor t14 = Kernels.div(t7, t13, set[11] = Buffers.reuse(set[11], DTypes.toFloat(DType.promote(t7.dtype(), t13.dtype())), B, 8, 1)); // f[B, 8, 1]
+    updateRunningStats(bn.runningMean, bn.runningVar, t6, t11, 0.1, B);
     countBatch(bn.numBatchesTracked);
-    Tensor t16 = Kernels.reshape(bn.weight, new int[] {1, 8, 1}); // f[1, 8, 1]
-    Tensor t17 = Kernels.mul(t15, t16); // f[B, 8, 1]
-    Tensor t18 = Kernels.reshape(bn.bias, new int[] {1, 8, 1}); // f[1, 8, 1]
-    Tensor t19 = Kernels.add(t17, t18); // f[B, 8, 1]
-    Tensor h = Kernels.reshape(t19, new int[] {B, 8}); // f[B, 8]
+    Tensor t15 = Kernels.reshape(bn.weight, SHAPE_1_8_1); // f[1, 8, 1]
+    Tensor t16 = Kernels.mul(t14, t15, set[12] = Buffers.reuse(set[12], DType.promote(t14.dtype(), t15.dtype()), B, 8, 1)); // f[B, 8, 1]
+    Tensor t17 = Kernels.reshape(bn.bias, SHAPE_1_8_1); // f[1, 8, 1]
+    Tensor t18 = Kernels.add(t16, t17, set[13] = Buffers.reuse(set[13], DType.promote(t16.dtype(), t17.dtype()), B, 8, 1)); // f[B, 8, 1]
+    Tensor h = Kernels.reshape(t18, new int[] {B, 8}); // f[B, 8]
 
     // Modes.java:21  h = F.dropout(F.relu(h), 0.3, isTraining());
-    Tensor t20 = Kernels.relu(h); // f[B, 8]
-    Tensor keep = dropoutMask(t20, 0.3); // f[B, 8]
-    Tensor h2 = Kernels.mul(t20, keep); // f[B, 8]
+    Tensor t19 = Kernels.relu(h, set[14] = Buffers.reuse(set[14], h.dtype(), B, 8)); // f[B, 8]
+    Tensor keep = dropoutMask(t19, 0.3); // f[B, 8]
+    Tensor h2 = Kernels.mul(t19, keep, set[15] = Buffers.reuse(set[15], DType.promote(t19.dtype(), keep.dtype()), B, 8)); // f[B, 8]
 
     // Modes.java:25  return fc2.forward(h).logSoftmax(1);
-    Tensor t21 = Kernels.permute(fc2.weight, new int[] {1, 0}); // f[8, 3]
-    Tensor t22 = Kernels.matmul(h2, t21); // f[B, 3]
-    Tensor t23 = Kernels.add(t22, fc2.bias, t22); // f[B, 3], in place: t22 is not needed again
-    Tensor out = Kernels.logSoftmax(t23, 1); // f[B, 3]
+    Tensor t20 = Kernels.matmulNT(h2, fc2.weight, set[16] = Buffers.reuse(set[16], h2.dtype(), B, 3)); // f[B, 3]
+    Tensor t21 = Kernels.add(t20, fc2.bias, t20); // f[B, 3], in place: t20 is not needed again
+    Tensor out = Kernels.logSoftmax(t21, 1, record ? (set[17] = Buffers.reuse(set[17], DTypes.toFloat(t21.dtype()), B, 3)) : null); // f[B, 3], a new tensor when no graph is recorded: the caller keeps the output
 
-    if (GradMode.isEnabled() && anyRequiresGrad(x, fc1.weight, fc1.bias, bn.weight, bn.bias, fc2.weight, fc2.bias)) {
-      // One autograd node for the whole pass: its backward is the generated TrainingBackward.backward.
-      out.setGradFn(new TrainingBackward(x, fc1.weight, fc1.bias, bn.weight, bn.bias, fc2.weight, fc2.bias, keep, t8, t14, t15, t16, t20, h2, out, B, this.backwardBuffersTraining));
+    if (!record) {
+      forwardPoolTraining.giveBack(set);
+      return out;
     }
-    return out;
+    // One autograd node for the whole pass: its backward is the generated TrainingBackward.backward. The caller
+    // gets a view of the output buffer, valid until a later forward reuses this buffer set.
+    Tensor result = out.lend();
+    result.setGradFn(new TrainingBackward(this, x, fc1.weight, fc1.bias, bn.weight, bn.bias, fc2.weight, fc2.bias, keep, t7, t13, t14, t15, t19, h2, out, B, set, this.backwardBuffersTraining));
+    return result;
   }
 
   /**
@@ -130,39 +180,46 @@ public class CompiledModes extends Modes {
       throw new IllegalArgumentException("CompiledModes expects input of shape [B, 6], but got " + Arrays.toString(x.shape()));
     }
     int B = x.size(0);
+    // Whether this pass records its autograd node (Note [Forward buffers] in the processor).
+    boolean record = GradMode.isEnabled() && (x.requiresGrad() || fc1.weight.requiresGrad() ||
+        fc1.bias.requiresGrad() || bn.weight.requiresGrad() || bn.bias.requiresGrad() ||
+        fc2.weight.requiresGrad() || fc2.bias.requiresGrad());
+    Tensor[] set = forwardPoolEval.claim();
 
     // Modes.java:19  Tensor h = bn.forward(fc1.forward(x));
-    Tensor t1 = Kernels.permute(fc1.weight, new int[] {1, 0}); // f[6, 8]
-    Tensor t2 = Kernels.matmul(x, t1); // f[B, 8]
-    Tensor t3 = Kernels.add(t2, fc1.bias, t2); // f[B, 8], in place: t2 is not needed again
-    Tensor t4 = Kernels.reshape(t3, new int[] {B, 8, 1}); // f[B, 8, 1]
-    Tensor t5 = Kernels.reshape(bn.runningMean, new int[] {1, 8, 1}); // f[1, 8, 1]
-    Tensor t6 = Kernels.sub(t4, t5); // f[B, 8, 1]
-    Tensor t7 = Kernels.reshape(bn.runningVar, new int[] {1, 8, 1}); // f[1, 8, 1]
-    Tensor t8 = Kernels.addScalar(t7, 1.0E-5); // f[1, 8, 1]
-    Tensor t9 = Kernels.sqrt(t8); // f[1, 8, 1]
-    Tensor t10 = Kernels.div(t6, t9); // f[B, 8, 1]
-    Tensor t11 = Kernels.reshape(bn.weight, new int[] {1, 8, 1}); // f[1, 8, 1]
-    Tensor t12 = Kernels.mul(t10, t11); // f[B, 8, 1]
-    Tensor t13 = Kernels.reshape(bn.bias, new int[] {1, 8, 1}); // f[1, 8, 1]
-    Tensor t14 = Kernels.add(t12, t13); // f[B, 8, 1]
-    Tensor h = Kernels.reshape(t14, new int[] {B, 8}); // f[B, 8]
+    Tensor t1 = Kernels.matmulNT(x, fc1.weight, set[0] = Buffers.reuse(set[0], x.dtype(), B, 8)); // f[B, 8]
+    Tensor t2 = Kernels.add(t1, fc1.bias, t1); // f[B, 8], in place: t1 is not needed again
+    Tensor t3 = Kernels.reshape(t2, new int[] {B, 8, 1}); // f[B, 8, 1]
+    Tensor t4 = Kernels.reshape(bn.runningMean, SHAPE_1_8_1); // f[1, 8, 1]
+    Tensor t5 = Kernels.sub(t3, t4, set[1] = Buffers.reuse(set[1], DType.promote(t3.dtype(), t4.dtype()), B, 8, 1)); // f[B, 8, 1]
+    Tensor t6 = Kernels.reshape(bn.runningVar, SHAPE_1_8_1); // f[1, 8, 1]
+    Tensor t7 = Kernels.addScalar(t6, 1.0E-5, set[2] = Buffers.reuse(set[2], DTypes.scalarResult(t6.dtype(), 1.0E-5), 1, 8, 1)); // f[1, 8, 1]
+    Tensor t8 = Kernels.sqrt(t7, set[3] = Buffers.reuse(set[3], DTypes.toFloat(t7.dtype()), 1, 8, 1)); // f[1, 8, 1]
+    Tensor t9 = Kernels.div(t5, t8, set[4] = Buffers.reuse(set[4], DTypes.toFloat(DType.promote(t5.dtype(), t8.dtype())), B, 8, 1)); // f[B, 8, 1]
+    Tensor t10 = Kernels.reshape(bn.weight, SHAPE_1_8_1); // f[1, 8, 1]
+    Tensor t11 = Kernels.mul(t9, t10, set[5] = Buffers.reuse(set[5], DType.promote(t9.dtype(), t10.dtype()), B, 8, 1)); // f[B, 8, 1]
+    Tensor t12 = Kernels.reshape(bn.bias, SHAPE_1_8_1); // f[1, 8, 1]
+    Tensor t13 = Kernels.add(t11, t12, set[6] = Buffers.reuse(set[6], DType.promote(t11.dtype(), t12.dtype()), B, 8, 1)); // f[B, 8, 1]
+    Tensor h = Kernels.reshape(t13, new int[] {B, 8}); // f[B, 8]
 
     // Modes.java:23  h = F.relu(h).mul(1.0);
-    Tensor t15 = Kernels.relu(h); // f[B, 8]
-    Tensor h2 = Kernels.mulScalar(t15, 1.0); // f[B, 8]
+    Tensor t14 = Kernels.relu(h, set[7] = Buffers.reuse(set[7], h.dtype(), B, 8)); // f[B, 8]
+    Tensor h2 = Kernels.mulScalar(t14, 1.0, set[8] = Buffers.reuse(set[8], DTypes.scalarResult(t14.dtype(), 1.0), B, 8)); // f[B, 8]
 
     // Modes.java:25  return fc2.forward(h).logSoftmax(1);
-    Tensor t16 = Kernels.permute(fc2.weight, new int[] {1, 0}); // f[8, 3]
-    Tensor t17 = Kernels.matmul(h2, t16); // f[B, 3]
-    Tensor t18 = Kernels.add(t17, fc2.bias, t17); // f[B, 3], in place: t17 is not needed again
-    Tensor out = Kernels.logSoftmax(t18, 1); // f[B, 3]
+    Tensor t15 = Kernels.matmulNT(h2, fc2.weight, set[9] = Buffers.reuse(set[9], h2.dtype(), B, 3)); // f[B, 3]
+    Tensor t16 = Kernels.add(t15, fc2.bias, t15); // f[B, 3], in place: t15 is not needed again
+    Tensor out = Kernels.logSoftmax(t16, 1, record ? (set[10] = Buffers.reuse(set[10], DTypes.toFloat(t16.dtype()), B, 3)) : null); // f[B, 3], a new tensor when no graph is recorded: the caller keeps the output
 
-    if (GradMode.isEnabled() && anyRequiresGrad(x, fc1.weight, fc1.bias, bn.weight, bn.bias, fc2.weight, fc2.bias)) {
-      // One autograd node for the whole pass: its backward is the generated EvalBackward.backward.
-      out.setGradFn(new EvalBackward(x, fc1.weight, fc1.bias, bn.weight, bn.bias, fc2.weight, fc2.bias, t9, t10, t11, t15, h2, out, B, this.backwardBuffersEval));
+    if (!record) {
+      forwardPoolEval.giveBack(set);
+      return out;
     }
-    return out;
+    // One autograd node for the whole pass: its backward is the generated EvalBackward.backward. The caller
+    // gets a view of the output buffer, valid until a later forward reuses this buffer set.
+    Tensor result = out.lend();
+    result.setGradFn(new EvalBackward(this, x, fc1.weight, fc1.bias, bn.weight, bn.bias, fc2.weight, fc2.bias, t8, t9, t10, t14, h2, out, B, set, this.backwardBuffersEval));
+    return result;
   }
 
   /**
@@ -170,15 +227,6 @@ public class CompiledModes extends Modes {
    */
   public String summary() {
     return SUMMARY;
-  }
-
-  private static boolean anyRequiresGrad(Tensor... tensors) {
-    for (Tensor t : tensors) {
-      if (t != null && t.requiresGrad()) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /**
@@ -233,6 +281,21 @@ public class CompiledModes extends Modes {
    * The backward pass of {@code forwardTraining}: the chain rule written out, from {@code dOut} = dL/d(output).
    */
   private static final class TrainingBackward extends Node {
+    /**
+     * What {@code inputs()} shows once backward has freed the node, as eager nodes do.
+     */
+    private static final Tensor[] NO_INPUTS = new Tensor[7];
+
+    /**
+     * The model whose pools and arrays this pass uses (Note [Forward buffers]).
+     */
+    private final CompiledModes model;
+
+    /**
+     * The inputs in argument order, in an array from the model's pool, given back with the node.
+     */
+    private Tensor[] inputs;
+
     private final Tensor x;
 
     private final Tensor fc1Weight;
@@ -249,15 +312,15 @@ public class CompiledModes extends Modes {
 
     private Tensor keep;
 
-    private Tensor t8;
+    private Tensor t7;
+
+    private Tensor t13;
 
     private Tensor t14;
 
     private Tensor t15;
 
-    private Tensor t16;
-
-    private Tensor t20;
+    private Tensor t19;
 
     private Tensor h2;
 
@@ -266,13 +329,20 @@ public class CompiledModes extends Modes {
     private final int B;
 
     /**
+     * The forward pass's buffer set: saved values and returned gradients (Note [Forward buffers]).
+     */
+    private Tensor[] set;
+
+    /**
      * The model's reused buffers for intermediate gradients (Note [Backward buffers]).
      */
     private final Tensor[] buffers;
 
-    TrainingBackward(Tensor x, Tensor fc1Weight, Tensor fc1Bias, Tensor bnWeight, Tensor bnBias,
-        Tensor fc2Weight, Tensor fc2Bias, Tensor keep, Tensor t8, Tensor t14, Tensor t15,
-        Tensor t16, Tensor t20, Tensor h2, Tensor out, int B, Tensor[] buffers) {
+    TrainingBackward(CompiledModes model, Tensor x, Tensor fc1Weight, Tensor fc1Bias,
+        Tensor bnWeight, Tensor bnBias, Tensor fc2Weight, Tensor fc2Bias, Tensor keep, Tensor t7,
+        Tensor t13, Tensor t14, Tensor t15, Tensor t19, Tensor h2, Tensor out, int B, Tensor[] set,
+        Tensor[] buffers) {
+      this.model = model;
       this.x = x;
       this.fc1Weight = fc1Weight;
       this.fc1Bias = fc1Bias;
@@ -281,20 +351,29 @@ public class CompiledModes extends Modes {
       this.fc2Weight = fc2Weight;
       this.fc2Bias = fc2Bias;
       this.keep = keep;
-      this.t8 = t8;
+      this.t7 = t7;
+      this.t13 = t13;
       this.t14 = t14;
       this.t15 = t15;
-      this.t16 = t16;
-      this.t20 = t20;
+      this.t19 = t19;
       this.h2 = h2;
       this.out = out;
       this.B = B;
+      this.set = set;
       this.buffers = buffers;
+      this.inputs = model.nodeInputsTraining.claim();
+      inputs[0] = x;
+      inputs[1] = fc1Weight;
+      inputs[2] = fc1Bias;
+      inputs[3] = bnWeight;
+      inputs[4] = bnBias;
+      inputs[5] = fc2Weight;
+      inputs[6] = fc2Bias;
     }
 
     @Override
     public Tensor[] inputs() {
-      return new Tensor[] {x, fc1Weight, fc1Bias, bnWeight, bnBias, fc2Weight, fc2Bias};
+      return inputs;
     }
 
     @Override
@@ -302,70 +381,78 @@ public class CompiledModes extends Modes {
 
       // Modes.java:25  return fc2.forward(h).logSoftmax(1);
       Tensor g1 = Kernels.exp(out); // f[B, 3]
-      Tensor g2 = Kernels.sum(dOut, new int[] {1}, true); // f[B, 1]
-      Tensor g3 = Kernels.mul(g1, g2, buffers[0] = Buffers.reuse(buffers[0], DTypes.promote(g1, g2), B, 3)); // f[B, 3], reused buffer
-      Tensor dT23 = Kernels.sub(dOut, g3, buffers[1] = Buffers.reuse(buffers[1], DTypes.promote(dOut, g3), B, 3)); // f[B, 3], reused buffer
-      Tensor dFc2Bias = Kernels.sumTo(dT23, new int[] {3}); // f[3]
-      Tensor g4 = Kernels.permute(h2, new int[] {1, 0}); // f[8, B]
-      Tensor dH2 = Kernels.matmul(dT23, fc2Weight, buffers[2] = Buffers.reuse(buffers[2], DTypes.promote(dT23, fc2Weight), B, 8)); // f[B, 8], reused buffer
-      Tensor dT21 = Kernels.matmul(g4, dT23); // f[8, 3]
-      Tensor dFc2Weight = Kernels.permute(dT21, new int[] {1, 0}); // f[3, 8]
+      Tensor g2 = Kernels.sum(dOut, DIMS_1, true); // f[B, 1]
+      Tensor g3 = Kernels.mul(g1, g2, buffers[0] = Buffers.reuse(buffers[0], DType.promote(g1.dtype(), g2.dtype()), B, 3)); // f[B, 3], reused buffer
+      Tensor dT21 = Kernels.sub(dOut, g3, buffers[1] = Buffers.reuse(buffers[1], DType.promote(dOut.dtype(), g3.dtype()), B, 3)); // f[B, 3], reused buffer
+      Tensor dFc2Bias = Kernels.sumTo(dT21, SHAPE_3, set[18] = Buffers.reuse(set[18], dT21.dtype(), 3)); // f[3], returned
+      Tensor dH2 = Kernels.matmul(dT21, fc2Weight, buffers[2] = Buffers.reuse(buffers[2], dT21.dtype(), B, 8)); // f[B, 8], reused buffer
+      Tensor dFc2Weight = Kernels.matmulTN(dT21, h2, set[19] = Buffers.reuse(set[19], dT21.dtype(), 3, 8)); // f[3, 8], returned
 
       // Modes.java:21  h = F.dropout(F.relu(h), 0.3, isTraining());
-      Tensor dT20 = Kernels.mul(dH2, keep, buffers[3] = Buffers.reuse(buffers[3], DTypes.promote(dH2, keep), B, 8)); // f[B, 8], reused buffer
-      Tensor g5 = Kernels.sign(t20, buffers[4] = Buffers.reuse(buffers[4], t20.dtype(), B, 8)); // f[B, 8], reused buffer
-      Tensor dH = Kernels.mul(dT20, g5); // f[B, 8]
+      Tensor dT19 = Kernels.mul(dH2, keep, buffers[3] = Buffers.reuse(buffers[3], DType.promote(dH2.dtype(), keep.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dH = Kernels.mulSign(dT19, t19, null); // f[B, 8]
 
       // Modes.java:19  Tensor h = bn.forward(fc1.forward(x));
-      Tensor dT19 = Kernels.reshape(dH, new int[] {B, 8, 1}); // f[B, 8, 1]
-      Tensor dT18 = Kernels.sumTo(dT19, new int[] {1, 8, 1}); // f[1, 8, 1]
-      Tensor dBnBias = Kernels.reshape(dT18, new int[] {8}); // f[8]
-      Tensor dT15 = Kernels.mul(dT19, t16, buffers[5] = Buffers.reuse(buffers[5], DTypes.promote(dT19, t16), B, 8, 1)); // f[B, 8, 1], reused buffer
-      Tensor g6 = Kernels.mul(dT19, t15); // f[B, 8, 1]
-      Tensor dT16 = Kernels.sumTo(g6, new int[] {1, 8, 1}); // f[1, 8, 1]
-      Tensor dBnWeight = Kernels.reshape(dT16, new int[] {8}); // f[8]
-      Tensor g7 = Kernels.div(dT15, t14); // f[B, 8, 1]
-      Tensor g8 = Kernels.div(t15, t14); // f[B, 8, 1]
-      Tensor g9 = Kernels.mul(dT15, g8, buffers[6] = Buffers.reuse(buffers[6], DTypes.promote(dT15, g8), B, 8, 1)); // f[B, 8, 1], reused buffer
-      Tensor g10 = Kernels.neg(g9); // f[B, 8, 1]
-      Tensor dT14 = Kernels.sumTo(g10, new int[] {1, 8, 1}); // f[1, 8, 1]
-      Tensor g11 = Kernels.mulScalar(t14, 2.0); // f[1, 8, 1]
-      Tensor dT13 = Kernels.div(dT14, g11); // f[1, 8, 1]
-      Tensor dT11 = Kernels.mulScalar(dT13, 1.0 / B); // f[1, 8, 1]
-      Tensor dT10 = Kernels.expand(dT11, new int[] {B, 8, 1}); // f[B, 8, 1]
-      Tensor g12 = Kernels.mul(dT10, t8, buffers[7] = Buffers.reuse(buffers[7], DTypes.promote(dT10, t8), B, 8, 1)); // f[B, 8, 1], reused buffer
-      Tensor g13 = Kernels.mul(dT10, t8, buffers[8] = Buffers.reuse(buffers[8], DTypes.promote(dT10, t8), B, 8, 1)); // f[B, 8, 1], reused buffer
-      Tensor g14 = Kernels.add(g7, g12, buffers[9] = Buffers.reuse(buffers[9], DTypes.promote(g7, g12), B, 8, 1)); // f[B, 8, 1], reused buffer
-      Tensor dT8 = Kernels.add(g14, g13, buffers[10] = Buffers.reuse(buffers[10], DTypes.promote(g14, g13), B, 8, 1)); // f[B, 8, 1], reused buffer
-      Tensor g15 = Kernels.neg(dT8); // f[B, 8, 1]
-      Tensor dT7 = Kernels.sumTo(g15, new int[] {1, 8, 1}); // f[1, 8, 1]
-      Tensor dT6 = Kernels.mulScalar(dT7, 1.0 / B); // f[1, 8, 1]
-      Tensor dT5 = Kernels.expand(dT6, new int[] {B, 8, 1}); // f[B, 8, 1]
-      Tensor dT4 = Kernels.add(dT8, dT5); // f[B, 8, 1]
-      Tensor dT3 = Kernels.reshape(dT4, new int[] {B, 8}); // f[B, 8]
-      Tensor dFc1Bias = Kernels.sumTo(dT3, new int[] {8}); // f[8]
-      Tensor g16 = Kernels.permute(x, new int[] {1, 0}); // f[6, B]
-      Tensor dT1 = Kernels.matmul(g16, dT3); // f[6, 8]
-      Tensor dFc1Weight = Kernels.permute(dT1, new int[] {1, 0}); // f[8, 6]
+      Tensor dT18 = Kernels.reshape(dH, new int[] {B, 8, 1}); // f[B, 8, 1]
+      Tensor dT17 = Kernels.sumTo(dT18, SHAPE_1_8_1); // f[1, 8, 1]
+      Tensor dBnBias = Kernels.reshape(dT17, SHAPE_8); // f[8]
+      Tensor dT14 = Kernels.mul(dT18, t15, buffers[4] = Buffers.reuse(buffers[4], DType.promote(dT18.dtype(), t15.dtype()), B, 8, 1)); // f[B, 8, 1], reused buffer
+      Tensor g4 = Kernels.mul(dT18, t14); // f[B, 8, 1]
+      Tensor dT15 = Kernels.sumTo(g4, SHAPE_1_8_1); // f[1, 8, 1]
+      Tensor dBnWeight = Kernels.reshape(dT15, SHAPE_8); // f[8]
+      Tensor g5 = Kernels.div(dT14, t13); // f[B, 8, 1]
+      Tensor g6 = Kernels.div(t14, t13); // f[B, 8, 1]
+      Tensor g7 = Kernels.mul(dT14, g6, buffers[5] = Buffers.reuse(buffers[5], DType.promote(dT14.dtype(), g6.dtype()), B, 8, 1)); // f[B, 8, 1], reused buffer
+      Tensor g8 = Kernels.neg(g7); // f[B, 8, 1]
+      Tensor dT13 = Kernels.sumTo(g8, SHAPE_1_8_1); // f[1, 8, 1]
+      Tensor g9 = Kernels.mulScalar(t13, 2.0); // f[1, 8, 1]
+      Tensor dT12 = Kernels.div(dT13, g9); // f[1, 8, 1]
+      Tensor dT10 = Kernels.mulScalar(dT12, 1.0 / B); // f[1, 8, 1]
+      Tensor dT9 = Kernels.expand(dT10, new int[] {B, 8, 1}); // f[B, 8, 1]
+      Tensor g10 = Kernels.mul(dT9, t7, buffers[6] = Buffers.reuse(buffers[6], DType.promote(dT9.dtype(), t7.dtype()), B, 8, 1)); // f[B, 8, 1], reused buffer
+      Tensor g11 = Kernels.mul(dT9, t7, buffers[7] = Buffers.reuse(buffers[7], DType.promote(dT9.dtype(), t7.dtype()), B, 8, 1)); // f[B, 8, 1], reused buffer
+      Tensor g12 = Kernels.add(g5, g10, buffers[8] = Buffers.reuse(buffers[8], DType.promote(g5.dtype(), g10.dtype()), B, 8, 1)); // f[B, 8, 1], reused buffer
+      Tensor dT7 = Kernels.add(g12, g11, buffers[9] = Buffers.reuse(buffers[9], DType.promote(g12.dtype(), g11.dtype()), B, 8, 1)); // f[B, 8, 1], reused buffer
+      Tensor g13 = Kernels.neg(dT7); // f[B, 8, 1]
+      Tensor dT6 = Kernels.sumTo(g13, SHAPE_1_8_1); // f[1, 8, 1]
+      Tensor dT5 = Kernels.mulScalar(dT6, 1.0 / B); // f[1, 8, 1]
+      Tensor dT4 = Kernels.expand(dT5, new int[] {B, 8, 1}); // f[B, 8, 1]
+      Tensor dT3 = Kernels.add(dT7, dT4); // f[B, 8, 1]
+      Tensor dT2 = Kernels.reshape(dT3, new int[] {B, 8}); // f[B, 8]
+      Tensor dFc1Bias = Kernels.sumTo(dT2, SHAPE_8, set[20] = Buffers.reuse(set[20], dT2.dtype(), 8)); // f[8], returned
+      Tensor dFc1Weight = Kernels.matmulTN(dT2, x, set[22] = Buffers.reuse(set[22], dT2.dtype(), 8, 6)); // f[8, 6], returned
 
       Tensor dX = null;
       if (x.requiresGrad()) {
-        dX = Kernels.matmul(dT3, fc1Weight); // f[B, 6]
+        dX = Kernels.matmul(dT2, fc1Weight, set[21] = Buffers.reuse(set[21], dT2.dtype(), B, 6)); // f[B, 6], returned
       }
 
-      return new Tensor[] {dX, dFc1Weight, dFc1Bias, dBnWeight, dBnBias, dFc2Weight, dFc2Bias};
+      // The model's array for the returned gradients: the engine reads them before the next node runs.
+      Tensor[] grads = model.inputGradsTraining;
+      grads[0] = dX;
+      grads[1] = dFc1Weight;
+      grads[2] = dFc1Bias;
+      grads[3] = dBnWeight;
+      grads[4] = dBnBias;
+      grads[5] = dFc2Weight;
+      grads[6] = dFc2Bias;
+      return grads;
     }
 
     @Override
     protected void releaseSaved() {
       keep = null;
-      t8 = null;
+      t7 = null;
+      t13 = null;
       t14 = null;
       t15 = null;
-      t16 = null;
-      t20 = null;
+      t19 = null;
       h2 = null;
       out = null;
+      model.forwardPoolTraining.giveBack(set);
+      set = null;
+      model.nodeInputsTraining.giveBack(inputs);
+      inputs = NO_INPUTS;
     }
 
     @Override
@@ -378,6 +465,21 @@ public class CompiledModes extends Modes {
    * The backward pass of {@code forwardEval}: the chain rule written out, from {@code dOut} = dL/d(output).
    */
   private static final class EvalBackward extends Node {
+    /**
+     * What {@code inputs()} shows once backward has freed the node, as eager nodes do.
+     */
+    private static final Tensor[] NO_INPUTS = new Tensor[7];
+
+    /**
+     * The model whose pools and arrays this pass uses (Note [Forward buffers]).
+     */
+    private final CompiledModes model;
+
+    /**
+     * The inputs in argument order, in an array from the model's pool, given back with the node.
+     */
+    private Tensor[] inputs;
+
     private final Tensor x;
 
     private final Tensor fc1Weight;
@@ -392,13 +494,13 @@ public class CompiledModes extends Modes {
 
     private final Tensor fc2Bias;
 
+    private Tensor t8;
+
     private Tensor t9;
 
     private Tensor t10;
 
-    private Tensor t11;
-
-    private Tensor t15;
+    private Tensor t14;
 
     private Tensor h2;
 
@@ -407,13 +509,19 @@ public class CompiledModes extends Modes {
     private final int B;
 
     /**
+     * The forward pass's buffer set: saved values and returned gradients (Note [Forward buffers]).
+     */
+    private Tensor[] set;
+
+    /**
      * The model's reused buffers for intermediate gradients (Note [Backward buffers]).
      */
     private final Tensor[] buffers;
 
-    EvalBackward(Tensor x, Tensor fc1Weight, Tensor fc1Bias, Tensor bnWeight, Tensor bnBias,
-        Tensor fc2Weight, Tensor fc2Bias, Tensor t9, Tensor t10, Tensor t11, Tensor t15, Tensor h2,
-        Tensor out, int B, Tensor[] buffers) {
+    EvalBackward(CompiledModes model, Tensor x, Tensor fc1Weight, Tensor fc1Bias, Tensor bnWeight,
+        Tensor bnBias, Tensor fc2Weight, Tensor fc2Bias, Tensor t8, Tensor t9, Tensor t10,
+        Tensor t14, Tensor h2, Tensor out, int B, Tensor[] set, Tensor[] buffers) {
+      this.model = model;
       this.x = x;
       this.fc1Weight = fc1Weight;
       this.fc1Bias = fc1Bias;
@@ -421,19 +529,28 @@ public class CompiledModes extends Modes {
       this.bnBias = bnBias;
       this.fc2Weight = fc2Weight;
       this.fc2Bias = fc2Bias;
+      this.t8 = t8;
       this.t9 = t9;
       this.t10 = t10;
-      this.t11 = t11;
-      this.t15 = t15;
+      this.t14 = t14;
       this.h2 = h2;
       this.out = out;
       this.B = B;
+      this.set = set;
       this.buffers = buffers;
+      this.inputs = model.nodeInputsEval.claim();
+      inputs[0] = x;
+      inputs[1] = fc1Weight;
+      inputs[2] = fc1Bias;
+      inputs[3] = bnWeight;
+      inputs[4] = bnBias;
+      inputs[5] = fc2Weight;
+      inputs[6] = fc2Bias;
     }
 
     @Override
     public Tensor[] inputs() {
-      return new Tensor[] {x, fc1Weight, fc1Bias, bnWeight, bnBias, fc2Weight, fc2Bias};
+      return inputs;
     }
 
     @Override
@@ -441,50 +558,58 @@ public class CompiledModes extends Modes {
 
       // Modes.java:25  return fc2.forward(h).logSoftmax(1);
       Tensor g1 = Kernels.exp(out); // f[B, 3]
-      Tensor g2 = Kernels.sum(dOut, new int[] {1}, true); // f[B, 1]
-      Tensor g3 = Kernels.mul(g1, g2, buffers[0] = Buffers.reuse(buffers[0], DTypes.promote(g1, g2), B, 3)); // f[B, 3], reused buffer
-      Tensor dT18 = Kernels.sub(dOut, g3, buffers[1] = Buffers.reuse(buffers[1], DTypes.promote(dOut, g3), B, 3)); // f[B, 3], reused buffer
-      Tensor dFc2Bias = Kernels.sumTo(dT18, new int[] {3}); // f[3]
-      Tensor g4 = Kernels.permute(h2, new int[] {1, 0}); // f[8, B]
-      Tensor dH2 = Kernels.matmul(dT18, fc2Weight, buffers[2] = Buffers.reuse(buffers[2], DTypes.promote(dT18, fc2Weight), B, 8)); // f[B, 8], reused buffer
-      Tensor dT16 = Kernels.matmul(g4, dT18); // f[8, 3]
-      Tensor dFc2Weight = Kernels.permute(dT16, new int[] {1, 0}); // f[3, 8]
+      Tensor g2 = Kernels.sum(dOut, DIMS_1, true); // f[B, 1]
+      Tensor g3 = Kernels.mul(g1, g2, buffers[0] = Buffers.reuse(buffers[0], DType.promote(g1.dtype(), g2.dtype()), B, 3)); // f[B, 3], reused buffer
+      Tensor dT16 = Kernels.sub(dOut, g3, buffers[1] = Buffers.reuse(buffers[1], DType.promote(dOut.dtype(), g3.dtype()), B, 3)); // f[B, 3], reused buffer
+      Tensor dFc2Bias = Kernels.sumTo(dT16, SHAPE_3, set[11] = Buffers.reuse(set[11], dT16.dtype(), 3)); // f[3], returned
+      Tensor dH2 = Kernels.matmul(dT16, fc2Weight, buffers[2] = Buffers.reuse(buffers[2], dT16.dtype(), B, 8)); // f[B, 8], reused buffer
+      Tensor dFc2Weight = Kernels.matmulTN(dT16, h2, set[12] = Buffers.reuse(set[12], dT16.dtype(), 3, 8)); // f[3, 8], returned
 
       // Modes.java:23  h = F.relu(h).mul(1.0);
-      Tensor g5 = Kernels.sign(t15, buffers[3] = Buffers.reuse(buffers[3], t15.dtype(), B, 8)); // f[B, 8], reused buffer
-      Tensor dH = Kernels.mul(dH2, g5); // f[B, 8]
+      Tensor dH = Kernels.mulSign(dH2, t14, null); // f[B, 8]
 
       // Modes.java:19  Tensor h = bn.forward(fc1.forward(x));
-      Tensor dT14 = Kernels.reshape(dH, new int[] {B, 8, 1}); // f[B, 8, 1]
-      Tensor dT13 = Kernels.sumTo(dT14, new int[] {1, 8, 1}); // f[1, 8, 1]
-      Tensor dBnBias = Kernels.reshape(dT13, new int[] {8}); // f[8]
-      Tensor dT10 = Kernels.mul(dT14, t11, buffers[4] = Buffers.reuse(buffers[4], DTypes.promote(dT14, t11), B, 8, 1)); // f[B, 8, 1], reused buffer
-      Tensor g6 = Kernels.mul(dT14, t10); // f[B, 8, 1]
-      Tensor dT11 = Kernels.sumTo(g6, new int[] {1, 8, 1}); // f[1, 8, 1]
-      Tensor dBnWeight = Kernels.reshape(dT11, new int[] {8}); // f[8]
-      Tensor dT6 = Kernels.div(dT10, t9); // f[B, 8, 1]
-      Tensor dT3 = Kernels.reshape(dT6, new int[] {B, 8}); // f[B, 8]
-      Tensor dFc1Bias = Kernels.sumTo(dT3, new int[] {8}); // f[8]
-      Tensor g7 = Kernels.permute(x, new int[] {1, 0}); // f[6, B]
-      Tensor dT1 = Kernels.matmul(g7, dT3); // f[6, 8]
-      Tensor dFc1Weight = Kernels.permute(dT1, new int[] {1, 0}); // f[8, 6]
+      Tensor dT13 = Kernels.reshape(dH, new int[] {B, 8, 1}); // f[B, 8, 1]
+      Tensor dT12 = Kernels.sumTo(dT13, SHAPE_1_8_1); // f[1, 8, 1]
+      Tensor dBnBias = Kernels.reshape(dT12, SHAPE_8); // f[8]
+      Tensor dT9 = Kernels.mul(dT13, t10, buffers[3] = Buffers.reuse(buffers[3], DType.promote(dT13.dtype(), t10.dtype()), B, 8, 1)); // f[B, 8, 1], reused buffer
+      Tensor g4 = Kernels.mul(dT13, t9); // f[B, 8, 1]
+      Tensor dT10 = Kernels.sumTo(g4, SHAPE_1_8_1); // f[1, 8, 1]
+      Tensor dBnWeight = Kernels.reshape(dT10, SHAPE_8); // f[8]
+      Tensor dT5 = Kernels.div(dT9, t8); // f[B, 8, 1]
+      Tensor dT2 = Kernels.reshape(dT5, new int[] {B, 8}); // f[B, 8]
+      Tensor dFc1Bias = Kernels.sumTo(dT2, SHAPE_8, set[13] = Buffers.reuse(set[13], dT2.dtype(), 8)); // f[8], returned
+      Tensor dFc1Weight = Kernels.matmulTN(dT2, x, set[15] = Buffers.reuse(set[15], dT2.dtype(), 8, 6)); // f[8, 6], returned
 
       Tensor dX = null;
       if (x.requiresGrad()) {
-        dX = Kernels.matmul(dT3, fc1Weight); // f[B, 6]
+        dX = Kernels.matmul(dT2, fc1Weight, set[14] = Buffers.reuse(set[14], dT2.dtype(), B, 6)); // f[B, 6], returned
       }
 
-      return new Tensor[] {dX, dFc1Weight, dFc1Bias, dBnWeight, dBnBias, dFc2Weight, dFc2Bias};
+      // The model's array for the returned gradients: the engine reads them before the next node runs.
+      Tensor[] grads = model.inputGradsEval;
+      grads[0] = dX;
+      grads[1] = dFc1Weight;
+      grads[2] = dFc1Bias;
+      grads[3] = dBnWeight;
+      grads[4] = dBnBias;
+      grads[5] = dFc2Weight;
+      grads[6] = dFc2Bias;
+      return grads;
     }
 
     @Override
     protected void releaseSaved() {
+      t8 = null;
       t9 = null;
       t10 = null;
-      t11 = null;
-      t15 = null;
+      t14 = null;
       h2 = null;
       out = null;
+      model.forwardPoolEval.giveBack(set);
+      set = null;
+      model.nodeInputsEval.giveBack(inputs);
+      inputs = NO_INPUTS;
     }
 
     @Override

@@ -432,4 +432,31 @@ public final class Kernels {
   public static Tensor squaredErrorGrad(Tensor x, Tensor y, double c, Tensor out) {
     return SquaredError.gradient(x, y, c, out);
   }
+
+  // ---------------------------------------------------------------- fused (compiled code)
+
+  /**
+   * {@code out = a @ bᵀ} for 2-D {@code a} [n, k] and {@code b} [m, k]: a Linear's {@code x @ w.t()}
+   * with the weight in its own [out, in] layout, and no transposed view made by the caller. Returns
+   * {@code out} (null: a new tensor).
+   */
+  public static Tensor matmulNT(Tensor a, Tensor b, Tensor out) {
+    return Fused.matmulTransposed("matmulNT", a, false, b, true, out);
+  }
+
+  /**
+   * {@code out = aᵀ @ b} for 2-D {@code a} [k, n] and {@code b} [k, m]: a Linear's weight gradient
+   * {@code dYᵀ @ x}, written contiguous in the weight's [out, in] layout. Returns {@code out} (null: a new tensor).
+   */
+  public static Tensor matmulTN(Tensor a, Tensor b, Tensor out) {
+    return Fused.matmulTransposed("matmulTN", a, true, b, false, out);
+  }
+
+  /**
+   * {@code out = a * sign(s)} in one pass, for operands of the same shape: ReLU's backward
+   * {@code dY * sign(y)} without a mask tensor. The dtype promotes a and s; returns {@code out} (null: a new tensor).
+   */
+  public static Tensor mulSign(Tensor a, Tensor s, Tensor out) {
+    return Fused.mulSign(a, s, out);
+  }
 }

@@ -45,15 +45,19 @@ final class BackwardBuffers {
     List<Node> nodes = mode.backward().nodes();
     Set<Value> returned = new HashSet<>(mode.backward().leafGrads().values());
     Map<Value, Integer> slots = new LinkedHashMap<>();
+    Fusions fusions = Fusions.backward(mode);
     for (Node n : nodes) {
       Value v = n.out();
-      if (!BUFFERED.contains(n.op()) || returned.contains(v)
+      boolean buffered = fusions.call(v) != null || BUFFERED.contains(n.op());
+      if (!buffered || fusions.absorbed(v) || returned.contains(v)
           || v.type().shape().length < 1 || v.type().shape().length > 3) {
         continue;
       }
       boolean readersFresh = true;
       for (Node reader : nodes) {
-        if (reader.inputs().contains(v) && !freshResult(reader, mode)) {
+        // an absorbed reader is not emitted; the fused call that replaces it makes a new tensor
+        boolean fresh = fusions.absorbed(reader.out()) || fusions.call(reader.out()) != null || freshResult(reader, mode);
+        if (reader.inputs().contains(v) && !fresh) {
           readersFresh = false;
           break;
         }

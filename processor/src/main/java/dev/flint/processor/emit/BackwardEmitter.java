@@ -29,21 +29,40 @@ import javax.lang.model.element.Modifier;
 final class BackwardEmitter {
   static final ClassName NODE = ClassName.get("dev.flint.autograd", "Node");
   private static final TypeName TENSORS = ArrayTypeName.of(ForwardEmitter.TENSOR);
-  private static final ClassName BUFFERS = ClassName.get(KernelCalls.KERNEL_PACKAGE, "Buffers");
-  private static final ClassName DTYPES = ClassName.get("dev.flint.tensor", "DTypes");
+  static final ClassName BUFFER_POOL = ClassName.get("dev.flint.autograd", "BufferPool");
 
   private final CompiledMode mode;
   private final ForwardEmitter forward;
   private final Names names = new Names("g", Symbolic.BATCH);
-  private final KernelCalls calls = new KernelCalls();
+  private final KernelCalls calls;
+  private final ClassName model;
   private final Map<Integer, String> fields = new HashMap<>();
   private final Map<Value, Integer> buffered;
+  private final ForwardBuffers forwardBuffers;
+  private final Fusions fusions;
   private String buffersField;
+  private String setField;
+  private String modelField;
 
-  BackwardEmitter(CompiledMode mode, ForwardEmitter forward) {
+  /** {@code model} is the generated class, whose pools and arrays the node uses. */
+  BackwardEmitter(CompiledMode mode, ForwardEmitter forward, ClassName model, Constants constants) {
     this.mode = mode;
     this.forward = forward;
+    this.model = model;
+    this.calls = new KernelCalls(constants);
     this.buffered = BackwardBuffers.plan(mode);
+    this.forwardBuffers = ForwardBuffers.plan(mode);
+    this.fusions = Fusions.backward(mode);
+  }
+
+  /** The model's pool of the arrays that nodes of {@code mode} return from {@code inputs()}. */
+  static String inputsPoolField(CompiledMode mode) {
+    return "nodeInputs" + mode.suffix();
+  }
+
+  /** The model's array that the backward pass of {@code mode} returns its gradients in. */
+  static String gradsField(CompiledMode mode) {
+    return "inputGrads" + mode.suffix();
   }
 
   /** The model's field holding the buffers of {@code mode}'s backward pass, or null when it needs none. */
@@ -58,11 +77,14 @@ final class BackwardEmitter {
 
   /** Whether the backward pass of {@code mode} needs the batch size. */
   static boolean usesBatch(CompiledMode mode) {
-    KernelCalls probe = new KernelCalls();
+    KernelCalls probe = new KernelCalls(new Constants());
     for (Node n : mode.backward().nodes()) {
       probe.call(n, mode.twin(n, true), v -> CodeBlock.of("v"));
     }
     for (Value v : BackwardBuffers.plan(mode).keySet()) {
+      probe.attr(v.type().shape(), twinOut(mode, v).type().shape());
+    }
+    for (Value v : ForwardBuffers.plan(mode).grads().keySet()) {
       probe.attr(v.type().shape(), twinOut(mode, v).type().shape());
     }
     return probe.usesBatch();
@@ -77,8 +99,21 @@ final class BackwardEmitter {
         .addJavadoc("The backward pass of {@code $L}: the chain rule written out, from {@code dOut} = dL/d(output).\n",
             mode.suffix().isEmpty() ? "forward" : "forward" + mode.suffix());
     MethodSpec.Builder ctor = MethodSpec.constructorBuilder();
+    modelField = names.reserve("model", "field:model");
+    String inputsField = names.reserve("inputs", "field:inputs");
+    String noInputs = names.reserve("NO_INPUTS", "field:NO_INPUTS");
+    type.addField(FieldSpec.builder(TENSORS, noInputs, Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+        .addJavadoc("What {@code inputs()} shows once backward has freed the node, as eager nodes do.\n")
+        .initializer("new $T[$L]", ForwardEmitter.TENSOR, inputs.size()).build());
+    type.addField(FieldSpec.builder(model, modelField, Modifier.PRIVATE, Modifier.FINAL)
+        .addJavadoc("The model whose pools and arrays this pass uses (Note [Forward buffers]).\n").build());
+    type.addField(FieldSpec.builder(TENSORS, inputsField, Modifier.PRIVATE)
+        .addJavadoc("The inputs in argument order, in an array from the model's pool, given back with the node.\n").build());
+    ctor.addParameter(model, modelField).addStatement("this.$N = $N", modelField, modelField);
+    List<String> inputFields = new ArrayList<>();
     for (Leaf l : inputs) {
       String name = field(l.value(), l.role() == Leaf.Role.INPUT ? forward.names().get(l.value()) : l.value().hint());
+      inputFields.add(name);
       type.addField(ForwardEmitter.TENSOR, name, Modifier.PRIVATE, Modifier.FINAL);
       ctor.addParameter(ForwardEmitter.TENSOR, name).addStatement("this.$N = $N", name, name);
     }
@@ -94,24 +129,38 @@ final class BackwardEmitter {
       type.addField(int.class, Symbolic.BATCH, Modifier.PRIVATE, Modifier.FINAL);
       ctor.addParameter(int.class, Symbolic.BATCH).addStatement("this.$L = $L", Symbolic.BATCH, Symbolic.BATCH);
     }
+    if (forwardBuffers.size() > 0) {
+      setField = names.reserve("set", "field:set");
+      type.addField(FieldSpec.builder(TENSORS, setField, Modifier.PRIVATE)
+          .addJavadoc("The forward pass's buffer set: saved values and returned gradients (Note [Forward buffers]).\n")
+          .build());
+      ctor.addParameter(TENSORS, setField).addStatement("this.$N = $N", setField, setField);
+    }
     if (!buffered.isEmpty()) {
       buffersField = names.reserve("buffers", "buffers" + buffered.size());
       type.addField(FieldSpec.builder(TENSORS, buffersField, Modifier.PRIVATE, Modifier.FINAL)
           .addJavadoc("The model's reused buffers for intermediate gradients (Note [Backward buffers]).\n").build());
       ctor.addParameter(TENSORS, buffersField).addStatement("this.$N = $N", buffersField, buffersField);
     }
+    ctor.addStatement("this.$N = $N.$N.claim()", inputsField, modelField, inputsPoolField(mode));
+    for (int i = 0; i < inputFields.size(); i++) {
+      ctor.addStatement("$N[$L] = $N", inputsField, i, inputFields.get(i));
+    }
     type.addMethod(ctor.build());
 
-    List<CodeBlock> inputCodes = new ArrayList<>();
-    inputs.forEach(l -> inputCodes.add(CodeBlock.of("$N", fields.get(l.value().id()))));
     type.addMethod(MethodSpec.methodBuilder("inputs").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
-        .returns(TENSORS).addStatement("return new $T[] {$L}", ForwardEmitter.TENSOR, CodeBlock.join(inputCodes, ", "))
-        .build());
+        .returns(TENSORS).addStatement("return $N", inputsField).build());
     type.addMethod(MethodSpec.methodBuilder("backward").addAnnotation(Override.class).addModifiers(Modifier.PROTECTED)
         .returns(TENSORS).addParameter(ForwardEmitter.TENSOR, "dOut").addCode(body(inputs)).build());
     MethodSpec.Builder release = MethodSpec.methodBuilder("releaseSaved").addAnnotation(Override.class)
         .addModifiers(Modifier.PROTECTED);
     savedFields.forEach(f -> release.addStatement("$N = null", f));
+    if (setField != null) {
+      release.addStatement("$N.$N.giveBack($N)", modelField, ForwardEmitter.poolField(mode), setField);
+      release.addStatement("$N = null", setField);
+    }
+    release.addStatement("$N.$N.giveBack($N)", modelField, inputsPoolField(mode), inputsField);
+    release.addStatement("$N = $N", inputsField, noInputs);
     type.addMethod(release.build());
     type.addMethod(MethodSpec.methodBuilder("name").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
         .returns(String.class).addStatement("return $S", nodeName).build());
@@ -148,27 +197,37 @@ final class BackwardEmitter {
       write(onlyInput, b, gradOf, line, inputGrad);
       b.endControlFlow();
     }
-    List<CodeBlock> grads = new ArrayList<>();
-    for (Leaf l : inputs) {
-      Value g = mode.backward().leafGrads().get(l.value());
-      grads.add(g == null ? CodeBlock.of("null") : code(g));
+    String grads = names.reserve("grads", "local:grads");
+    b.add("\n// The model's array for the returned gradients: the engine reads them before the next node runs.\n");
+    b.addStatement("$T $N = $N.$N", TENSORS, grads, modelField, gradsField(mode));
+    for (int i = 0; i < inputs.size(); i++) {
+      Value g = mode.backward().leafGrads().get(inputs.get(i).value());
+      b.addStatement("$N[$L] = $L", grads, i, g == null ? CodeBlock.of("null") : code(g));
     }
-    b.add("\n").addStatement("return new $T[] {$L}", ForwardEmitter.TENSOR, CodeBlock.join(grads, ", "));
+    b.addStatement("return $N", grads);
     return b.build();
   }
 
   private int write(List<Node> nodes, CodeBlock.Builder b, Map<Integer, Value> gradOf, int line, Value assignedOutside) {
     for (Node n : nodes) {
+      if (fusions.absorbed(n.out())) {
+        continue;   // a fused call below computes what it was for
+      }
       SourceRef where = n.where();
       if (where.line() != line && where.line() > 0) {
         b.add("\n// $L  $L\n", where.location(), where.lineText());
         line = where.line();
       }
       Node twin = mode.twin(n, true);
-      CodeBlock call = calls.call(n, twin, this::code, buffer(n, twin));
+      Fusions.Call fused = fusions.call(n.out());
+      CodeBlock out = buffer(n, twin);
+      CodeBlock call = fused != null ? calls.fused(fused, this::code, out) : calls.call(n, twin, this::code, out);
       String type = n.out().type().display(twin.out().type());
       if (buffered.containsKey(n.out())) {
         type += ", reused buffer";
+      }
+      if (forwardBuffers.grads().containsKey(n.out())) {
+        type += ", returned";
       }
       if (n.out().equals(assignedOutside)) {
         b.add("$N = $L; // $L\n", names.get(n.out()), call, type);
@@ -181,25 +240,25 @@ final class BackwardEmitter {
     return line;
   }
 
-  /** The out argument that writes {@code n} into its reused buffer, or null when {@code n} gets a fresh tensor. */
+  /**
+   * The out argument that writes {@code n} into its reused buffer or, for a returned gradient, into
+   * the forward pass's buffer set; null when {@code n} gets a fresh tensor.
+   */
   private CodeBlock buffer(Node n, Node twin) {
     Integer slot = buffered.get(n.out());
+    String array = buffersField;
+    if (slot == null) {
+      slot = forwardBuffers.grads().get(n.out());
+      array = setField;
+    }
     if (slot == null) {
       return null;
     }
-    List<Value> in = n.inputs();
-    CodeBlock dtype = switch (n.op()) {
-      case SIGN, NEG -> CodeBlock.of("$L.dtype()", code(in.get(0)));
-      default -> CodeBlock.of("$T.promote($L, $L)", DTYPES, code(in.get(0)), code(in.get(1)));
-    };
-    int[] shape = n.out().type().shape();
-    int[] twinShape = twin.out().type().shape();
-    List<CodeBlock> dims = new ArrayList<>();
-    for (int i = 0; i < shape.length; i++) {
-      dims.add(calls.size(shape[i], twinShape[i]));
-    }
-    return CodeBlock.of("$N[$L] = $T.reuse($N[$L], $L, $L)", buffersField, slot, BUFFERS, buffersField, slot, dtype,
-        CodeBlock.join(dims, ", "));
+    Fusions.Call fused = fusions.call(n.out());
+    CodeBlock dtype = fused != null ? calls.resultDtype(fused, this::code)
+        : n.op() == dev.flint.ops.Op.SUM_TO ? CodeBlock.of("$L.dtype()", code(n.inputs().get(0)))   // a gradient: floating
+        : calls.resultDtype(n, twin, this::code);
+    return KernelCalls.reuse(array, slot, dtype, n.out(), twin.out(), calls);
   }
 
   private static Value twinOut(CompiledMode mode, Value v) {

@@ -59,27 +59,29 @@ public final class ClassEmitter {
     constructors(type);
     type.addMethod(declaredLayers());
     String param = model.forward().parameter();
+    Constants constants = new Constants();
+    ClassName self = ClassName.get(model.packageName(), name);
     if (modes.isEmpty()) {
       type.addJavadoc("<p>Not compiled (see the processor's warning): {@code forward} is the eager one.\n");
     } else if (modes.size() == 1) {
       CompiledMode mode = modes.get(0);
-      ForwardEmitter fwd = new ForwardEmitter(mode, param, name, fields());
+      ForwardEmitter fwd = new ForwardEmitter(mode, param, name, fields(), constants);
       type.addMethod(fwd.emit("forward", true, "Backward"));
+      modeFields(type, mode, fwd);
       if (!fwd.gradInputs().isEmpty()) {
-        backwardBuffers(type, mode);
-        type.addType(new BackwardEmitter(mode, fwd).emit("Backward", name + "Backward"));
+        type.addType(new BackwardEmitter(mode, fwd, self, constants).emit("Backward", name + "Backward"));
       }
     } else {
       type.addMethod(MethodSpec.methodBuilder("forward").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
           .returns(ForwardEmitter.TENSOR).addParameter(ForwardEmitter.TENSOR, param)
           .addStatement("return isTraining() ? forwardTraining($N) : forwardEval($N)", param, param).build());
       for (CompiledMode mode : modes) {
-        ForwardEmitter fwd = new ForwardEmitter(mode, param, name, fields());
+        ForwardEmitter fwd = new ForwardEmitter(mode, param, name, fields(), constants);
         String backward = mode.suffix() + "Backward";
         type.addMethod(fwd.emit("forward" + mode.suffix(), false, backward));
+        modeFields(type, mode, fwd);
         if (!fwd.gradInputs().isEmpty()) {
-          backwardBuffers(type, mode);
-          type.addType(new BackwardEmitter(mode, fwd).emit(backward, name + backward));
+          type.addType(new BackwardEmitter(mode, fwd, self, constants).emit(backward, name + backward));
         }
       }
     }
@@ -87,6 +89,7 @@ public final class ClassEmitter {
         .addJavadoc("Layers, output shapes, parameter count, FLOPs and saved-activation bytes per sample, computed at compile time.\n")
         .addStatement("return SUMMARY").build());
     helpers(type);
+    constants.fields().forEach(type::addField);
     return JavaFile.builder(model.packageName(), type.build())
         .addFileComment("Generated from $L. Do not edit.", model.fileName())
         .indent("  ")
@@ -94,8 +97,31 @@ public final class ClassEmitter {
         .build();
   }
 
-  /** The array of reused backward buffers of {@code mode}, when its backward pass has any. */
-  private static void backwardBuffers(TypeSpec.Builder type, CompiledMode mode) {
+  /**
+   * The model's fields for {@code mode}'s passes: the pool of forward buffer sets, and when gradients
+   * can flow, the pool of node input arrays, the array of returned gradients and the backward buffers.
+   */
+  private static void modeFields(TypeSpec.Builder type, CompiledMode mode, ForwardEmitter fwd) {
+    int sets = ForwardBuffers.plan(mode).size();
+    if (sets > 0) {
+      type.addField(FieldSpec.builder(BackwardEmitter.BUFFER_POOL, ForwardEmitter.poolField(mode), Modifier.PRIVATE,
+              Modifier.FINAL)
+          .addJavadoc("Sets of $L buffers for forward values and returned gradients, one per live graph (Note [Forward buffers]).\n",
+              sets)
+          .initializer("new $T($L)", BackwardEmitter.BUFFER_POOL, sets).build());
+    }
+    int inputs = fwd.gradInputs().size();
+    if (inputs == 0) {
+      return;
+    }
+    type.addField(FieldSpec.builder(BackwardEmitter.BUFFER_POOL, BackwardEmitter.inputsPoolField(mode), Modifier.PRIVATE,
+            Modifier.FINAL)
+        .addJavadoc("The arrays that autograd nodes return from {@code inputs()}, reused once a node is freed.\n")
+        .initializer("new $T($L)", BackwardEmitter.BUFFER_POOL, inputs).build());
+    type.addField(FieldSpec.builder(ArrayTypeName.of(ForwardEmitter.TENSOR), BackwardEmitter.gradsField(mode),
+            Modifier.PRIVATE, Modifier.FINAL)
+        .addJavadoc("The gradients a backward pass returns, one per node input; the engine reads them at once.\n")
+        .initializer("new $T[$L]", ForwardEmitter.TENSOR, inputs).build());
     String field = BackwardEmitter.buffersField(mode);
     if (field != null) {
       type.addField(FieldSpec.builder(ArrayTypeName.of(ForwardEmitter.TENSOR), field, Modifier.PRIVATE, Modifier.FINAL)
@@ -139,12 +165,6 @@ public final class ClassEmitter {
 
   private void helpers(TypeSpec.Builder type) {
     TypeName tensor = ForwardEmitter.TENSOR;
-    type.addMethod(MethodSpec.methodBuilder("anyRequiresGrad").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-        .returns(boolean.class).addParameter(ArrayTypeName.of(tensor), "tensors").varargs()
-        .beginControlFlow("for ($T t : tensors)", tensor)
-        .beginControlFlow("if (t != null && t.requiresGrad())").addStatement("return true").endControlFlow()
-        .endControlFlow()
-        .addStatement("return false").build());
     List<String> used = usedHelpers();
     if (used.contains("dropoutMask")) {
       type.addMethod(MethodSpec.methodBuilder("dropoutMask").addModifiers(Modifier.PRIVATE, Modifier.STATIC)

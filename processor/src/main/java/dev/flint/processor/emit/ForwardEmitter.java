@@ -28,12 +28,19 @@ final class ForwardEmitter {
   private final String parameter;
   private final String compiledName;
   private final Names names;
-  private final KernelCalls calls = new KernelCalls();
+  private final Constants constants;
+  private final KernelCalls calls;
   private final java.util.Map<Integer, Value> inPlace;
+  private final ForwardBuffers buffers;
+  private final Fusions fusions;
 
   /** {@code fields} are the model's layer fields, which generated code reads and locals must not shadow. */
-  ForwardEmitter(CompiledMode mode, String parameter, String compiledName, List<String> fields) {
+  ForwardEmitter(CompiledMode mode, String parameter, String compiledName, List<String> fields, Constants constants) {
     this.mode = mode;
+    this.constants = constants;
+    this.calls = new KernelCalls(constants);
+    this.buffers = ForwardBuffers.plan(mode);
+    this.fusions = Fusions.forward(mode);
     this.parameter = parameter;
     this.compiledName = compiledName;
     List<String> reserved = new ArrayList<>(fields);
@@ -56,7 +63,21 @@ final class ForwardEmitter {
     if (input != null) {
       names.declare(input.value(), parameter);
     }
+    List<Leaf> inputs = gradInputs();
+    boolean graph = !inputs.isEmpty();
+    String record = graph ? names.reserve("record", "local:record") : null;
+    String set = buffers.size() > 0 ? names.reserve("set", "local:set") : null;
+    String pool = poolField(mode);
     CodeBlock.Builder body = CodeBlock.builder();
+    if (graph) {
+      List<CodeBlock> requires = new ArrayList<>();
+      inputs.forEach(l -> requires.add(CodeBlock.of("$L.requiresGrad()", code(l.value()))));
+      body.add("// Whether this pass records its autograd node (Note [Forward buffers] in the processor).\n");
+      body.addStatement("boolean $N = $T.isEnabled() && ($L)", record, GRAD_MODE, CodeBlock.join(requires, " ||$W"));
+    }
+    if (set != null) {
+      body.addStatement("$T[] $N = $N.claim()", TENSOR, set, pool);
+    }
     List<Object> items = new ArrayList<>();
     mode.forward().leaves().stream().filter(l -> l.role() == Leaf.Role.COMPUTED).forEach(items::add);
     items.addAll(mode.forward().nodes());
@@ -66,6 +87,9 @@ final class ForwardEmitter {
     int line = -1;
     for (Object item : items) {
       line = flushEffects(effects, idOf(item), body, line);
+      if (item instanceof Node n && fusions.absorbed(n.out())) {
+        continue;   // a fused call below computes what it was for
+      }
       SourceRef where = item instanceof Node n ? n.where() : null;
       if (where != null && where.line() != line && where.line() > 0) {
         body.add("\n// $L  $L\n", where.location(), where.lineText());
@@ -75,8 +99,22 @@ final class ForwardEmitter {
         Value v = n.out();
         Value target = inPlace.get(v.id());
         Node twin = mode.twin(n, false);
-        CodeBlock call = calls.call(n, twin, this::code, target == null ? null : code(target));
         String comment = target == null ? "" : ", in place: " + names.get(target) + " is not needed again";
+        CodeBlock out = target == null ? null : code(target);
+        Integer slot = buffers.forward().get(v);
+        if (slot != null) {
+          CodeBlock reuse = reuse(set, slot, n, twin);
+          if (!buffers.outputOnly().contains(v)) {
+            out = reuse;
+          } else if (graph) {
+            out = CodeBlock.of("$N ? ($L) : null", record, reuse);
+            comment = ", a new tensor when no graph is recorded: the caller keeps the output";
+          } else {
+            comment = ", a new tensor: the caller keeps the output";
+          }
+        }
+        Fusions.Call fused = fusions.call(v);
+        CodeBlock call = fused != null ? calls.fused(fused, this::code, out) : calls.call(n, twin, this::code, out);
         body.add("$T $N = $L; // $L$L\n", TENSOR, names.declare(v), call, v.type().display(twin.out().type()), comment);
       } else {
         Leaf l = (Leaf) item;
@@ -89,26 +127,37 @@ final class ForwardEmitter {
     flushEffects(effects, Integer.MAX_VALUE, body, line);
     Value out = mode.forward().output();
     body.add("\n");
-    List<Leaf> inputs = gradInputs();
-    if (!inputs.isEmpty()) {
-      List<CodeBlock> leafCodes = new ArrayList<>();
-      inputs.forEach(l -> leafCodes.add(code(l.value())));
-      List<CodeBlock> ctorArgs = new ArrayList<>(leafCodes);
+    if (graph) {
+      body.beginControlFlow("if (!$N)", record);
+    }
+    if (set != null) {
+      body.addStatement("$N.giveBack($N)", pool, set);
+    }
+    body.addStatement("return $L", code(out));
+    if (graph) {
+      body.endControlFlow();
+      List<CodeBlock> ctorArgs = new ArrayList<>();
+      ctorArgs.add(CodeBlock.of("this"));
+      inputs.forEach(l -> ctorArgs.add(code(l.value())));
       mode.saved().forEach(v -> ctorArgs.add(code(v)));
       if (BackwardEmitter.usesBatch(mode)) {
         calls.useBatch();
         ctorArgs.add(CodeBlock.of("$L", Symbolic.BATCH));
       }
-      String buffers = BackwardEmitter.buffersField(mode);
-      if (buffers != null) {
-        ctorArgs.add(CodeBlock.of("this.$N", buffers));
+      if (set != null) {
+        ctorArgs.add(CodeBlock.of("$N", set));
       }
-      body.beginControlFlow("if ($T.isEnabled() && anyRequiresGrad($L))", GRAD_MODE, CodeBlock.join(leafCodes, ", "));
-      body.add("// One autograd node for the whole pass: its backward is the generated $N.backward.\n", backwardClass);
-      body.addStatement("$N.setGradFn(new $N($L))", code(out).toString(), backwardClass, CodeBlock.join(ctorArgs, ", "));
-      body.endControlFlow();
+      String backwardBuffers = BackwardEmitter.buffersField(mode);
+      if (backwardBuffers != null) {
+        ctorArgs.add(CodeBlock.of("this.$N", backwardBuffers));
+      }
+      String lent = names.reserve("result", "local:result");
+      body.add("// One autograd node for the whole pass: its backward is the generated $N.backward. The caller\n"
+          + "// gets a view of the output buffer, valid until a later forward reuses this buffer set.\n", backwardClass);
+      body.addStatement("$T $N = $L.lend()", TENSOR, lent, code(out));
+      body.addStatement("$N.setGradFn(new $N($L))", lent, backwardClass, CodeBlock.join(ctorArgs, ", "));
+      body.addStatement("return $N", lent);
     }
-    body.addStatement("return $L", code(out));
 
     CodeBlock.Builder full = CodeBlock.builder();
     full.add(inputCheck(input));
@@ -127,6 +176,18 @@ final class ForwardEmitter {
       m.addJavadoc("The forward pass in $L mode.\n", mode.suffix().equals("Training") ? "training" : "evaluation");
     }
     return m.build();
+  }
+
+  /** The model's field holding the pool of buffer sets of {@code mode}'s forward pass. */
+  static String poolField(CompiledMode mode) {
+    return "forwardPool" + mode.suffix();
+  }
+
+  /** {@code set[slot] = Buffers.reuse(set[slot], dtype, dims...)}: the buffer {@code n} writes into. */
+  private CodeBlock reuse(String set, int slot, Node n, Node twin) {
+    Fusions.Call fused = fusions.call(n.out());
+    CodeBlock dtype = fused != null ? calls.resultDtype(fused, this::code) : calls.resultDtype(n, twin, this::code);
+    return KernelCalls.reuse(set, slot, dtype, n.out(), twin.out(), calls);
   }
 
   private int flushEffects(List<Effect> effects, int beforeId, CodeBlock.Builder body, int line) {

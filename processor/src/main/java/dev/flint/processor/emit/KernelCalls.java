@@ -3,11 +3,15 @@ package dev.flint.processor.emit;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import dev.flint.ops.Attrs;
+import dev.flint.ops.Op;
 import dev.flint.processor.ir.Node;
 import dev.flint.processor.ir.Symbolic;
 import dev.flint.processor.ir.Value;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,7 +27,13 @@ final class KernelCalls {
   static final ClassName KERNELS = ClassName.get(KERNEL_PACKAGE, "Kernels");
   private static final Pattern TOKEN = Pattern.compile("\\{T:([\\w.$]+)}|%s");
 
+  private final Constants constants;
   private boolean usesBatch;
+
+  /** Calls whose constant {@code int[]} attributes become fields of {@code constants}. */
+  KernelCalls(Constants constants) {
+    this.constants = constants;
+  }
 
   /** Whether any call written so far used {@code B}. */
   boolean usesBatch() {
@@ -73,9 +83,85 @@ final class KernelCalls {
       if (index >= 0) {
         return size(((int[]) a)[index], ((int[]) b)[index]);
       }
+      if (a instanceof int[] xs && Arrays.equals(xs, (int[]) b)) {
+        return constants.intArray(key, xs);
+      }
       return attr(a, b);
     }
     return names.apply(n.inputs().get(Integer.parseInt(slot)));
+  }
+
+  private static final ClassName DTYPE = ClassName.get("dev.flint.tensor", "DType");
+  private static final ClassName DTYPES = ClassName.get("dev.flint.tensor", "DTypes");
+  /** Ops whose kernel has an {@code out} variant that writes a contiguous result into a given buffer. */
+  private static final Set<Op> OUT_VARIANT = EnumSet.of(Op.MATMUL, Op.ADD, Op.SUB, Op.MUL, Op.DIV, Op.WHERE, Op.RELU,
+      Op.NEG, Op.SIGN, Op.EXP, Op.LOG, Op.SQRT, Op.SIGMOID, Op.TANH, Op.SOFTMAX, Op.LOG_SOFTMAX, Op.ADD_SCALAR,
+      Op.MUL_SCALAR, Op.SUM, Op.SUM_TO);
+
+  /** Whether {@code op}'s kernel can write into a buffer the generated code passes as {@code out}. */
+  static boolean hasOutVariant(Op op) {
+    return OUT_VARIANT.contains(op);
+  }
+
+  /**
+   * The dtype of {@code n}'s result as Java code, by the kernel's own rule, for the buffer passed as
+   * {@code out}: operand dtypes are known only at run time (a model converted to FLOAT64). Avoids the
+   * varargs {@code DTypes.promote} where both operands have dims, so no array is allocated per call.
+   */
+  CodeBlock resultDtype(Node n, Node twin, Function<Value, CodeBlock> names) {
+    List<Value> in = n.inputs();
+    CodeBlock x = names.apply(in.get(0));
+    return switch (n.op()) {
+      case MATMUL, RELU, NEG, SIGN -> CodeBlock.of("$L.dtype()", x);
+      case ADD, SUB, MUL -> promote(in.get(0), in.get(1), names);
+      case DIV -> CodeBlock.of("$T.toFloat($L)", DTYPES, promote(in.get(0), in.get(1), names));
+      case WHERE -> promote(in.get(1), in.get(2), names);
+      case EXP, LOG, SQRT, SIGMOID, TANH, SOFTMAX, LOG_SOFTMAX -> CodeBlock.of("$T.toFloat($L.dtype())", DTYPES, x);
+      case ADD_SCALAR, MUL_SCALAR -> CodeBlock.of("$T.scalarResult($L.dtype(), $L)", DTYPES, x,
+          arg("@" + Attrs.VALUE, n, twin, names));
+      case SUM, SUM_TO -> in.get(0).type().elem() == dev.flint.processor.ir.TensorType.Elem.FLOAT
+          ? CodeBlock.of("$L.dtype()", x)
+          : CodeBlock.of("$L.dtype().isFloatingPoint() ? $L.dtype() : $T.INT64", x, x, DTYPE);
+      default -> throw new IllegalStateException("no out variant for " + n.op());
+    };
+  }
+
+  private static final ClassName BUFFERS = ClassName.get(KERNEL_PACKAGE, "Buffers");
+
+  /**
+   * {@code array[slot] = Buffers.reuse(array[slot], dtype, dims...)}: the buffer for {@code v} (of
+   * rank 1 to 3), kept while dtype and shape stay the same; sizes in terms of {@code B} via {@code calls}.
+   */
+  static CodeBlock reuse(String array, int slot, CodeBlock dtype, Value v, Value twin, KernelCalls calls) {
+    int[] shape = v.type().shape();
+    int[] twinShape = twin.type().shape();
+    List<CodeBlock> dims = new ArrayList<>();
+    for (int i = 0; i < shape.length; i++) {
+      dims.add(calls.size(shape[i], twinShape[i]));
+    }
+    return CodeBlock.of("$N[$L] = $T.reuse($N[$L], $L, $L)", array, slot, BUFFERS, array, slot, dtype,
+        CodeBlock.join(dims, ", "));
+  }
+
+  /** The fused call {@code c} (see Fusions), writing into {@code out} (null: a new tensor). */
+  CodeBlock fused(Fusions.Call c, Function<Value, CodeBlock> names, CodeBlock out) {
+    List<CodeBlock> args = new ArrayList<>();
+    c.inputs().forEach(v -> args.add(names.apply(v)));
+    args.add(out == null ? CodeBlock.of("null") : out);
+    return CodeBlock.of("$T.$N($L)", KERNELS, c.kernel(), CodeBlock.join(args, ", "));
+  }
+
+  /** The dtype of the fused call {@code c}'s result: the first operand's for products (which need equal dtypes). */
+  CodeBlock resultDtype(Fusions.Call c, Function<Value, CodeBlock> names) {
+    Value a = c.inputs().get(0);
+    return c.kernel().equals("mulSign") ? promote(a, c.inputs().get(1), names) : CodeBlock.of("$L.dtype()", names.apply(a));
+  }
+
+  private static CodeBlock promote(Value a, Value b, Function<Value, CodeBlock> names) {
+    if (a.type().rank() > 0 && b.type().rank() > 0) {
+      return CodeBlock.of("$T.promote($L.dtype(), $L.dtype())", DTYPE, names.apply(a), names.apply(b));
+    }
+    return CodeBlock.of("$T.promote($L, $L)", DTYPES, names.apply(a), names.apply(b));
   }
 
   /** An attribute value as Java code: literals, arrays, and batch-dependent sizes in terms of {@code B}. */

@@ -1,0 +1,177 @@
+package dev.flint.processor.emit;
+
+import dev.flint.ops.Attrs;
+import dev.flint.ops.Op;
+import dev.flint.processor.ir.Node;
+import dev.flint.processor.ir.Value;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Kernel calls that replace a few nodes of one pass (forward or backward) at emission time, so the
+ * generated code makes no view tensors and writes results in the layout they are used in:
+ * <ul>
+ *   <li>{@code matmul(x, permute(w))}: {@code Kernels.matmulNT(x, w)} (a Linear, weight in [out, in]);
+ *   <li>{@code permute(matmul(permute(h), d))}: {@code Kernels.matmulTN(d, h)} (a weight's gradient,
+ *       contiguous in the weight's layout instead of a transposed view of {@code hᵀ @ d});
+ *   <li>{@code permute(matmul(a, permute(b)))}: {@code Kernels.matmulNT(b, a)};
+ *   <li>{@code mul(d, sign(y))} over same-shape operands: {@code Kernels.mulSign(d, y)} (ReLU's backward).
+ * </ul>
+ * Transposes are 2-D permutes {@code [1, 0]}. A node is absorbed into its reader (and not emitted)
+ * only when that is its only reader and nothing else needs it as a tensor ({@code pinned}: saved
+ * for backward, returned, the output, read by a side effect).
+ */
+final class Fusions {
+  /**
+   * One fused call replacing the node that computes its value.
+   *
+   * @param kernel the {@code Kernels} method: {@code matmul}, {@code matmulNT}, {@code matmulTN}, {@code mulSign}
+   * @param inputs its tensor arguments
+   */
+  record Call(String kernel, List<Value> inputs) {}
+
+  private final Map<Value, Call> calls = new HashMap<>();
+  private final Set<Value> absorbed = new HashSet<>();
+
+  private Fusions() {}
+
+  /** The fused calls of {@code mode}'s forward pass. */
+  static Fusions forward(CompiledMode mode) {
+    Set<Value> pinned = new HashSet<>(mode.saved());
+    pinned.add(mode.forward().output());
+    mode.forward().effects().forEach(e -> pinned.addAll(e.args()));
+    mode.forward().leaves().forEach(l -> pinned.addAll(l.args()));
+    return plan(mode.forward().nodes(), pinned);
+  }
+
+  /** The fused calls of {@code mode}'s backward pass. */
+  static Fusions backward(CompiledMode mode) {
+    Set<Value> pinned = new HashSet<>();
+    mode.backward().leafGrads().values().forEach(g -> {
+      if (g != null) {
+        pinned.add(g);
+      }
+    });
+    return plan(mode.backward().nodes(), pinned);
+  }
+
+  /** The fused calls among {@code nodes}; {@code pinned} values are needed as tensors outside them. */
+  static Fusions plan(List<Node> nodes, Collection<Value> pinned) {
+    Fusions f = new Fusions();
+    Map<Value, Node> producer = new HashMap<>();
+    Map<Value, List<Node>> readers = new HashMap<>();
+    for (Node n : nodes) {
+      producer.put(n.out(), n);
+      for (Value v : new HashSet<>(n.inputs())) {
+        readers.computeIfAbsent(v, k -> new ArrayList<>()).add(n);
+      }
+    }
+    Set<Value> keep = new HashSet<>(pinned);
+    // a transposed product: permute(matmul(...)) becomes one product of the swapped operands
+    for (Node p : nodes) {
+      Node m = isTranspose(p) ? producer.get(p.inputs().get(0)) : null;
+      if (m == null || m.op() != Op.MATMUL || !matrices(m) || !onlyReader(m.out(), p, readers, keep)) {
+        continue;
+      }
+      Value a = m.inputs().get(0);
+      Value b = m.inputs().get(1);
+      Node ta = transposeProducing(a, producer);
+      Node tb = transposeProducing(b, producer);
+      if (ta != null && tb == null) {
+        f.calls.put(p.out(), new Call("matmulTN", List.of(b, source(ta))));          // (aᵀ b)ᵀ = bᵀ a
+      } else if (ta == null && tb != null) {
+        f.calls.put(p.out(), new Call("matmulNT", List.of(source(tb), a)));          // (a bᵀ)ᵀ = b aᵀ
+      } else if (ta != null) {
+        f.calls.put(p.out(), new Call("matmul", List.of(source(tb), source(ta))));   // (aᵀ bᵀ)ᵀ = b a
+      } else {
+        continue;
+      }
+      f.absorbed.add(m.out());
+    }
+    // a product with one transposed operand
+    for (Node m : nodes) {
+      if (m.op() != Op.MATMUL || f.absorbed.contains(m.out()) || !matrices(m)) {
+        continue;
+      }
+      Node ta = transposeProducing(m.inputs().get(0), producer);
+      Node tb = transposeProducing(m.inputs().get(1), producer);
+      if (tb != null && ta == null) {
+        f.calls.put(m.out(), new Call("matmulNT", List.of(m.inputs().get(0), source(tb))));
+      } else if (ta != null && tb == null) {
+        f.calls.put(m.out(), new Call("matmulTN", List.of(source(ta), m.inputs().get(1))));
+      }
+    }
+    // ReLU's backward: d * sign(y)
+    for (Node m : nodes) {
+      if (m.op() != Op.MUL) {
+        continue;
+      }
+      for (int side = 0; side < 2; side++) {
+        Node s = producer.get(m.inputs().get(side));
+        Value d = m.inputs().get(1 - side);
+        if (s != null && s.op() == Op.SIGN && onlyReader(s.out(), m, readers, keep) && d.type().rank() > 0
+            && Arrays.equals(d.type().shape(), s.inputs().get(0).type().shape())) {
+          f.calls.put(m.out(), new Call("mulSign", List.of(d, s.inputs().get(0))));
+          f.absorbed.add(s.out());
+          break;
+        }
+      }
+    }
+    // transposes that nothing emitted reads any more (last first, for a transpose of a transpose)
+    for (int i = nodes.size() - 1; i >= 0; i--) {
+      Node p = nodes.get(i);
+      if (!isTranspose(p) || keep.contains(p.out())) {
+        continue;
+      }
+      boolean read = false;
+      for (Node r : readers.getOrDefault(p.out(), List.of())) {
+        Call c = f.calls.get(r.out());
+        read |= !f.absorbed.contains(r.out()) && (c == null ? r.inputs() : c.inputs()).contains(p.out());
+      }
+      if (!read) {
+        f.absorbed.add(p.out());
+      }
+    }
+    return f;
+  }
+
+  /** Whether {@code v} is computed by a fused call instead of its node's kernel. */
+  Call call(Value v) {
+    return calls.get(v);
+  }
+
+  /** Whether {@code v}'s node is not emitted: a fused call of a later node computes what it was for. */
+  boolean absorbed(Value v) {
+    return absorbed.contains(v);
+  }
+
+  private static boolean isTranspose(Node p) {
+    return p != null && p.op() == Op.PERMUTE && p.out().type().rank() == 2
+        && Arrays.equals((int[]) p.attrs().get(Attrs.PERM), new int[] {1, 0});
+  }
+
+  /** The transpose node computing {@code v}, or null. */
+  private static Node transposeProducing(Value v, Map<Value, Node> producer) {
+    Node p = producer.get(v);
+    return isTranspose(p) ? p : null;
+  }
+
+  private static Value source(Node transpose) {
+    return transpose.inputs().get(0);
+  }
+
+  private static boolean onlyReader(Value v, Node reader, Map<Value, List<Node>> readers, Set<Value> keep) {
+    List<Node> rs = readers.getOrDefault(v, List.of());
+    return !keep.contains(v) && rs.size() == 1 && rs.get(0) == reader;
+  }
+
+  private static boolean matrices(Node m) {
+    return m.inputs().get(0).type().rank() == 2 && m.inputs().get(1).type().rank() == 2;
+  }
+}

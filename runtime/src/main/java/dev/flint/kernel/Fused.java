@@ -1,0 +1,65 @@
+package dev.flint.kernel;
+
+import dev.flint.tensor.DType;
+import dev.flint.tensor.DTypes;
+import dev.flint.tensor.Tensor;
+import java.util.Arrays;
+
+/**
+ * Fused kernels for compiled backward passes: a product with one operand transposed, written
+ * straight into a buffer in the caller's layout, and ReLU's backward {@code dY * sign(y)} in one pass.
+ */
+final class Fused {
+  private static final int[] SWAP = {1, 0};
+
+  private Fused() {}
+
+  /** {@code a @ bᵀ} or {@code aᵀ @ b} for 2-D operands, into {@code out} (null: a new tensor). */
+  static Tensor matmulTransposed(String name, Tensor a, boolean transposeA, Tensor b, boolean transposeB, Tensor out) {
+    if (a.dim() != 2 || b.dim() != 2) {
+      throw new IllegalArgumentException(name + ": expected two 2-D operands, but got shapes "
+          + Arrays.toString(a.shapeRef()) + " and " + Arrays.toString(b.shapeRef()));
+    }
+    Tensor left = transposeA ? Views.permute(a, SWAP) : a;
+    Tensor right = transposeB ? Views.permute(b, SWAP) : b;
+    return MatMul.matmul(left, right, out);
+  }
+
+  /** {@code out = a * sign(s)}, elementwise over same-shape operands. */
+  static Tensor mulSign(Tensor a, Tensor s, Tensor out) {
+    if (!Arrays.equals(a.shapeRef(), s.shapeRef())) {
+      throw new IllegalArgumentException("mulSign: expected operands of the same shape, but got "
+          + Arrays.toString(a.shapeRef()) + " and " + Arrays.toString(s.shapeRef()));
+    }
+    DType t = a.dim() > 0 ? DType.promote(a.dtype(), s.dtype()) : DTypes.promote(a, s);
+    Tensor o = Elementwise.prepare(out, t, a.shapeRef(), "mulSign");
+    boolean dense = a.isContiguous() && s.isContiguous() && a.dtype() == t && s.dtype() == t;
+    int n = o.numel();
+    if (dense && t == DType.FLOAT32) {
+      float[] av = a.storage().floats();
+      float[] sv = s.storage().floats();
+      float[] ov = o.storage().floats();
+      int ao = a.offset();
+      int so = s.offset();
+      int oo = o.offset();
+      for (int i = 0; i < n; i++) {
+        ov[oo + i] = av[ao + i] * Math.signum(sv[so + i]);
+      }
+      return o;
+    }
+    if (dense && t == DType.FLOAT64) {
+      double[] av = a.storage().doubles();
+      double[] sv = s.storage().doubles();
+      double[] ov = o.storage().doubles();
+      int ao = a.offset();
+      int so = s.offset();
+      int oo = o.offset();
+      for (int i = 0; i < n; i++) {
+        ov[oo + i] = av[ao + i] * Math.signum(sv[so + i]);
+      }
+      return o;
+    }
+    // other dtypes and layouts: the two kernels it fuses
+    return Elementwise.binary(Binary.MUL, "mulSign", a, Kernels.sign(s), o);
+  }
+}

@@ -1,0 +1,66 @@
+package dev.flint.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flint.tensor.DType;
+import dev.flint.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+/** The fused kernels of compiled backward passes (Kernels.matmulNT, matmulTN, mulSign), against hand values. */
+class FusedTest {
+
+  @Test
+  void matmulNTMultipliesByTheTransposeOfTheSecondOperand() {
+    Tensor x = Tensor.of(new float[][] {{1, 2, 3}, {4, 5, 6}});        // [2, 3]
+    Tensor w = Tensor.of(new float[][] {{1, 0, -1}, {2, 1, 0}});       // [2, 3], a Linear's [out, in]
+    Tensor out = Tensor.full(99, 2, 2);
+    assertSame(out, Kernels.matmulNT(x, w, out));
+    // x @ w.t(): rows of x dotted with rows of w
+    assertArrayEquals(new float[] {-2, 4, -2, 13}, out.toFloatArray());
+    assertArrayEquals(new float[] {-2, 4, -2, 13}, Kernels.matmulNT(x, w, null).toFloatArray());
+  }
+
+  @Test
+  void matmulTNWritesAWeightGradientContiguousInTheWeightsLayout() {
+    Tensor dy = Tensor.of(new double[][] {{1, 2}, {3, 4}, {5, 6}});    // [B=3, out=2]
+    Tensor h = Tensor.of(new double[][] {{1, 0, 2}, {0, 1, 1}, {1, 1, 0}}); // [B=3, in=3]
+    Tensor out = Tensor.zeros(DType.FLOAT64, 2, 3);
+    assertSame(out, Kernels.matmulTN(dy, h, out));
+    // dyᵀ @ h: out[i][j] = sum_b dy[b][i] * h[b][j]
+    assertArrayEquals(new double[] {6, 8, 5, 8, 10, 8}, out.toDoubleArray());
+    assertTrue(out.isContiguous());
+  }
+
+  @Test
+  void transposedProductsRefuseOtherRanks() {
+    Tensor a = Tensor.zeros(2, 3, 4);
+    Tensor b = Tensor.zeros(5, 4);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Kernels.matmulNT(a, b, null));
+    assertEquals("matmulNT: expected two 2-D operands, but got shapes [2, 3, 4] and [5, 4]", e.getMessage());
+  }
+
+  @Test
+  void mulSignIsReluBackwardInOnePass() {
+    Tensor dy = Tensor.of(new float[] {1.5f, -2, 3, 4, -5});
+    Tensor y = Tensor.of(new float[] {0.5f, 0, 2, -1, Float.NaN});
+    Tensor out = Tensor.full(9, 5);
+    assertSame(out, Kernels.mulSign(dy, y, out));
+    assertArrayEquals(new float[] {1.5f, -0f, 3, -4, Float.NaN}, out.toFloatArray());
+    // the same as the two kernels it fuses, in FLOAT64 and for a strided operand
+    Tensor a = Tensor.of(new double[][] {{1, -2}, {3, 4}});
+    Tensor s = Tensor.of(new double[][] {{-1, 0}, {2, 0.5}}).t();
+    assertArrayEquals(Kernels.mul(a, Kernels.sign(s)).toDoubleArray(), Kernels.mulSign(a, s, null).toDoubleArray());
+    assertArrayEquals(new double[] {-1, -2, 0, 4}, Kernels.mulSign(a, s, null).toDoubleArray());
+  }
+
+  @Test
+  void mulSignRefusesDifferentShapes() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Kernels.mulSign(Tensor.zeros(2, 3), Tensor.zeros(3), null));
+    assertEquals("mulSign: expected operands of the same shape, but got [2, 3] and [3]", e.getMessage());
+  }
+}
