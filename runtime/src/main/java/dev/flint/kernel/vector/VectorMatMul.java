@@ -331,6 +331,23 @@ public final class VectorMatMul {
     for (int s = 0; s < strips; s++) {
       int w = Math.min(NR, nc - s * NR);
       int base = s * kc * NR;
+      if (sb0 == 1 && sb1 != 1) {
+        // B is a transposed row-major matrix (a Linear's weight): read its rows, which are contiguous
+        for (int t = 0; t < w; t++) {
+          int src = at + (s * NR + t) * sb1;
+          for (int p = 0, dst = base + t; p < kc; p++, dst += NR) {
+            bp[dst] = b[src + p];
+          }
+        }
+        if (w < NR) {
+          for (int p = 0; p < kc; p++) {
+            for (int t = w, dst = base + p * NR; t < NR; t++) {
+              bp[dst + t] = 0;
+            }
+          }
+        }
+        continue;
+      }
       for (int p = 0; p < kc; p++) {
         int dst = base + p * NR;
         int src = at + p * sb0 + s * NR * sb1;
