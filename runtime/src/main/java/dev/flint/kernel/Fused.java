@@ -42,6 +42,11 @@ final class Fused {
       int ao = a.offset();
       int so = s.offset();
       int oo = o.offset();
+      if (VectorTier.ENABLED) {
+        // signum's branches mispredict on ReLU outputs (half zeros): blends on the vector tier
+        VectorRows.mulSign(av, ao, sv, so, ov, oo, n);
+        return o;
+      }
       for (int i = 0; i < n; i++) {
         ov[oo + i] = av[ao + i] * Math.signum(sv[so + i]);
       }

@@ -66,6 +66,22 @@ final class VectorRows {
     return true;
   }
 
+  /** {@code o[oo + i] = a[ao + i] * signum(s[so + i])} for i in [0, n): ReLU's backward. */
+  static void mulSign(float[] a, int ao, float[] s, int so, float[] o, int oo, int n) {
+    if (!Parallel.worthSplitting(n) || n < 2 * MIN_CHUNK) {
+      VectorElementwise.binary(VectorElementwise.MUL_SIGN, a, ao, n, s, so, n, o, oo, n, 1, n);
+      return;
+    }
+    int chunk = Math.max(MIN_CHUNK, (n + 2 * Parallel.threads() - 1) / (2 * Parallel.threads()));
+    int chunks = (n + chunk - 1) / chunk;
+    Parallel.forRange(chunks, n, (from, to) -> {
+      for (int c = from; c < to; c++) {
+        int j0 = c * chunk;
+        VectorElementwise.binary(VectorElementwise.MUL_SIGN, a, ao + j0, n, s, so + j0, n, o, oo + j0, n, 1, Math.min(chunk, n - j0));
+      }
+    });
+  }
+
   /** {@code o = op(x; p)} when x is contiguous. */
   static boolean unary(Unary op, Tensor x, Tensor o, float p) {
     int code = code(op);

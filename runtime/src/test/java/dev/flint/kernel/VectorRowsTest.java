@@ -77,6 +77,27 @@ class VectorRowsTest {
   }
 
   @Test
+  void mulSignIsTheGradientTimesTheSignumBitForBit() {
+    float[] special = {Float.NaN, 0f, -0f, 1f, -1f, 3.5f, -2.25f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 1e-40f, -1e-40f};
+    Generator g = new Generator(26);
+    for (int len : new int[] {special.length, 16, 17, 256 * 64, 40_000}) {
+      float[] s = Tensor.randn(g, len).toFloatArray();
+      float[] a = Tensor.randn(g, len).toFloatArray();
+      for (int i = 0; i < Math.min(len, special.length); i++) {
+        s[i] = special[i];
+        a[special.length - 1 - i] = special[i];
+      }
+      Tensor out = Tensor.full(7.0, len);
+      assertSame(out, Kernels.mulSign(Tensor.of(a), Tensor.of(s), out));
+      float[] got = out.toFloatArray();
+      for (int i = 0; i < len; i++) {
+        float e = a[i] * Math.signum(s[i]);
+        assertEquals(Float.floatToRawIntBits(e), Float.floatToRawIntBits(got[i]), a[i] + " * sign(" + s[i] + ") = " + got[i] + ", expected " + e);
+      }
+    }
+  }
+
+  @Test
   void sumsDownTheRowsMatchRowOrderFloatSums() {
     Generator g = new Generator(25);
     for (int[] s : new int[][] {{256, 64}, {7, 37}, {256, 32}, {3, 1}, {2, 3, 17}}) {

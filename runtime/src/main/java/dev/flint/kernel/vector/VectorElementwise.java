@@ -26,6 +26,8 @@ public final class VectorElementwise {
   public static final int MUL = 2;
   /** {@code a / b}. */
   public static final int DIV = 3;
+  /** {@code a * signum(b)}: ReLU's backward from its output b (±0 and NaN kept, as Math.signum). */
+  public static final int MUL_SIGN = 4;
 
   /** {@code max(x, 0)}, NaN kept (Math.max). */
   public static final int RELU = 0;
@@ -44,7 +46,7 @@ public final class VectorElementwise {
 
   /** Whether {@link #binary} knows {@code op}. */
   public static boolean isBinary(int op) {
-    return op >= ADD && op <= DIV;
+    return op >= ADD && op <= MUL_SIGN;
   }
 
   /**
@@ -87,6 +89,17 @@ public final class VectorElementwise {
           }
           for (; j < n; j++) {
             o[oi + j] = a[ai + j] / b[bi + j];
+          }
+          break;
+        case MUL_SIGN:
+          for (; j < nv; j += L) {
+            FloatVector v = FloatVector.fromArray(S, b, bi + j);
+            VectorMask<Float> pos = v.compare(VectorOperators.GT, 0f);
+            VectorMask<Float> neg = v.compare(VectorOperators.LT, 0f);
+            FloatVector.fromArray(S, a, ai + j).mul(v.blend(1f, pos).blend(-1f, neg)).intoArray(o, oi + j);
+          }
+          for (; j < n; j++) {
+            o[oi + j] = a[ai + j] * Math.signum(b[bi + j]);
           }
           break;
         default:

@@ -151,7 +151,7 @@ public final class VectorMatMul {
       gevm(x, 0, 2, w, 0, 5 * L + 1, y, 0, 1, L + 1);
       outer(a, 0, 1, x, 0, y, 0, L + 1, 2, L + 1);
       // the elementwise rows: every op, a vector and a tail, whole rows and a repeated row
-      for (int op = VectorElementwise.ADD; op <= VectorElementwise.DIV; op++) {
+      for (int op = VectorElementwise.ADD; op <= VectorElementwise.MUL_SIGN; op++) {
         VectorElementwise.binary(op, x, 0, L + 1, w, 0, op & 1, y, 0, L + 1, 2, L + 1);
       }
       for (int op = VectorElementwise.RELU; op <= VectorElementwise.MUL_SCALAR; op++) {
