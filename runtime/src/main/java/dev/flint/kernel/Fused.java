@@ -10,8 +10,6 @@ import java.util.Arrays;
  * straight into a buffer in the caller's layout, and ReLU's backward {@code dY * sign(y)} in one pass.
  */
 final class Fused {
-  private static final int[] SWAP = {1, 0};
-
   private Fused() {}
 
   /** {@code a @ bᵀ} or {@code aᵀ @ b} for 2-D operands, into {@code out} (null: a new tensor). */
@@ -20,9 +18,19 @@ final class Fused {
       throw new IllegalArgumentException(name + ": expected two 2-D operands, but got shapes "
           + Arrays.toString(a.shapeRef()) + " and " + Arrays.toString(b.shapeRef()));
     }
-    Tensor left = transposeA ? Views.permute(a, SWAP) : a;
-    Tensor right = transposeB ? Views.permute(b, SWAP) : b;
+    Tensor left = transposeA ? transposed(a) : a;
+    Tensor right = transposeB ? transposed(b) : b;
     return MatMul.matmul(left, right, out);
+  }
+
+  /**
+   * The transposed view of a 2-D tensor, made directly (Views.permute checks a general permutation
+   * and costs about four times the bytes). MatMul reads any strides, so nothing is copied.
+   */
+  private static Tensor transposed(Tensor t) {
+    int[] shape = t.shapeRef();
+    int[] strides = t.stridesRef();
+    return Tensor.view(t.storage(), t.offset(), new int[] {shape[1], shape[0]}, new int[] {strides[1], strides[0]});
   }
 
   /** {@code out = a * sign(s)}, elementwise over same-shape operands. */
