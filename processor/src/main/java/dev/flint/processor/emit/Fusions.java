@@ -115,7 +115,7 @@ final class Fusions {
       for (int side = 0; side < 2; side++) {
         Node s = producer.get(m.inputs().get(side));
         Value d = m.inputs().get(1 - side);
-        if (s != null && s.op() == Op.SIGN && onlyReader(s.out(), m, readers, keep) && d.type().rank() > 0
+        if (s != null && s.op() == Op.SIGN && onlyReader(s.out(), m, readers, keep) && !d.equals(s.out()) && d.type().rank() > 0
             && Arrays.equals(d.type().shape(), s.inputs().get(0).type().shape())) {
           f.calls.put(m.out(), new Call("mulSign", List.of(d, s.inputs().get(0))));
           f.absorbed.add(s.out());
