@@ -13,6 +13,12 @@ final class Copy {
 
   /** Copies {@code src} (broadcast to {@code dst}'s shape) into {@code dst}, converting the dtype. */
   static void copy(Tensor src, Tensor dst) {
+    if (src.dtype() == dst.dtype() && src.isContiguous() && dst.isContiguous()
+        && Arrays.equals(src.shapeRef(), dst.shapeRef())) {
+      // the common case (a first gradient into its recycled storage): one array copy, no plan
+      System.arraycopy(array(src.storage()), src.offset(), array(dst.storage()), dst.offset(), src.numel());
+      return;
+    }
     int[] shape = dst.shapeRef();
     checkBroadcastable("copy", src, shape);
     int[][] strides = {dst.stridesRef(), Strided.broadcastStrides(src, shape)};

@@ -14,23 +14,7 @@ final class Fused {
 
   /** {@code a @ bᵀ} or {@code aᵀ @ b} for 2-D operands, into {@code out} (null: a new tensor). */
   static Tensor matmulTransposed(String name, Tensor a, boolean transposeA, Tensor b, boolean transposeB, Tensor out) {
-    if (a.dim() != 2 || b.dim() != 2) {
-      throw new IllegalArgumentException(name + ": expected two 2-D operands, but got shapes "
-          + Arrays.toString(a.shapeRef()) + " and " + Arrays.toString(b.shapeRef()));
-    }
-    Tensor left = transposeA ? transposed(a) : a;
-    Tensor right = transposeB ? transposed(b) : b;
-    return MatMul.matmul(left, right, out);
-  }
-
-  /**
-   * The transposed view of a 2-D tensor, made directly (Views.permute checks a general permutation
-   * and costs about four times the bytes). MatMul reads any strides, so nothing is copied.
-   */
-  private static Tensor transposed(Tensor t) {
-    int[] shape = t.shapeRef();
-    int[] strides = t.stridesRef();
-    return Tensor.view(t.storage(), t.offset(), new int[] {shape[1], shape[0]}, new int[] {strides[1], strides[0]});
+    return MatMul.matmulTransposed(name, a, transposeA, b, transposeB, out);
   }
 
   /** {@code out = a * sign(s)}, elementwise over same-shape operands. */

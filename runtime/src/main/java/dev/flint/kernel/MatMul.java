@@ -47,10 +47,9 @@ final class MatMul {
    * must be false unless {@link VectorTier#ENABLED} (tests compare both paths).
    */
   static Tensor matmul(Tensor a, Tensor b, Tensor out, boolean vector) {
-    if (a.dtype() != b.dtype()) {
-      DType wider = DType.promote(a.dtype(), b.dtype());
-      throw new IllegalArgumentException("matmul: expected both operands to have the same dtype, but got "
-          + a.dtype().shortName() + " and " + b.dtype().shortName() + ": convert one with .to(DType." + wider.name() + ")");
+    checkSameDtype(a, b);
+    if (a.dim() == 2 && b.dim() == 2) {
+      return matmul2d(a, b, out, vector);
     }
     int[] shape = Shapes.matmul("matmul", List.of(a.shapeRef(), b.shapeRef()), Attrs.NONE);
     Tensor o = Elementwise.prepare(out, a.dtype(), shape, "matmul");
@@ -75,22 +74,94 @@ final class MatMul {
       aOff = batchOffsets(a, batch);
       bOff = batchOffsets(b, batch);
     }
-    DType t = a.dtype();
-    if (vector && t == DType.FLOAT32 && ((long) aOff.length * n * k * m >= VECTOR_MIN_WORK || unpacked(a, b, n, k, m))) {
-      vectorF32(a, aOff, b, bOff, o, n, k, m);
-    } else if (t == DType.FLOAT32 || t == DType.FLOAT64) {
-      floating(a, aOff, b, bOff, o, n, k, m);
-    } else {
-      generic(a, aOff, b, bOff, o, n, k, m);
-    }
+    dispatch(a, aOff, b, bOff, o, n, k, m, vector);
     return o;
   }
 
-  /** Whether the vector tier runs this product without packing (any size pays off then). */
-  private static boolean unpacked(Tensor a, Tensor b, int n, int k, int m) {
+  private static void checkSameDtype(Tensor a, Tensor b) {
+    if (a.dtype() != b.dtype()) {
+      DType wider = DType.promote(a.dtype(), b.dtype());
+      throw new IllegalArgumentException("matmul: expected both operands to have the same dtype, but got "
+          + a.dtype().shortName() + " and " + b.dtype().shortName() + ": convert one with .to(DType." + wider.name() + ")");
+    }
+  }
+
+  /** Per-thread one-element offset arrays for 2-D products (read by pool threads while the caller waits). */
+  private static final ThreadLocal<int[][]> OFFSETS_2D = ThreadLocal.withInitial(() -> new int[2][1]);
+
+  /**
+   * The 2-D product without the general rule's lists and shape arrays: compiled steps call it for
+   * every layer, and with an {@code out} buffer it allocates nothing of its own (issue 5).
+   */
+  private static Tensor matmul2d(Tensor a, Tensor b, Tensor out, boolean vector) {
+    return product2d("matmul", a, false, b, false, out, vector);
+  }
+
+  /**
+   * {@code op(a) @ op(b)} for 2-D operands, where op transposes an operand when asked: the
+   * transposed one is read through swapped strides, without a view object (compiled backward
+   * passes compute a weight's gradient as {@code dYᵀ·x} this way every step).
+   */
+  static Tensor matmulTransposed(String name, Tensor a, boolean transposeA, Tensor b, boolean transposeB, Tensor out) {
+    if (a.dim() != 2 || b.dim() != 2) {
+      throw new IllegalArgumentException(name + ": expected two 2-D operands, but got shapes "
+          + Arrays.toString(a.shapeRef()) + " and " + Arrays.toString(b.shapeRef()));
+    }
+    checkSameDtype(a, b);
+    return product2d(name, a, transposeA, b, transposeB, out, VectorTier.ENABLED);
+  }
+
+  private static Tensor product2d(String name, Tensor a, boolean ta, Tensor b, boolean tb, Tensor out, boolean vector) {
+    int[] as = a.shapeRef();
+    int[] bs = b.shapeRef();
+    int n = ta ? as[1] : as[0];
+    int k = ta ? as[0] : as[1];
+    int m = tb ? bs[0] : bs[1];
+    if ((tb ? bs[1] : bs[0]) != k) {   // the rule's message, on the shapes as multiplied
+      Shapes.matmul(name, List.of(new int[] {n, k}, new int[] {tb ? bs[1] : bs[0], m}), Attrs.NONE);
+    }
+    Tensor o;
+    int[] os = out == null ? null : out.shapeRef();
+    if (out != null && out.dtype() == a.dtype() && os.length == 2 && os[0] == n && os[1] == m && out.isContiguous()) {
+      o = out;
+    } else {
+      o = Elementwise.prepare(out, a.dtype(), new int[] {n, m}, name);
+    }
+    if (o.numel() == 0) {
+      return o;
+    }
+    if (k == 0) {
+      o.storage().fill(o.offset(), o.offset() + o.numel(), 0);
+      return o;
+    }
     int[] sa = a.stridesRef();
     int[] sb = b.stridesRef();
-    return Unpacked.of(n, k, m, sa[sa.length - 2], sa[sa.length - 1], sb[sb.length - 2], sb[sb.length - 1]) != Unpacked.NONE;
+    int[][] offsets = OFFSETS_2D.get();
+    offsets[0][0] = a.offset();
+    offsets[1][0] = b.offset();
+    dispatch(a, offsets[0], ta ? sa[1] : sa[0], ta ? sa[0] : sa[1], b, offsets[1], tb ? sb[1] : sb[0], tb ? sb[0] : sb[1],
+        o, n, k, m, vector);
+    return o;
+  }
+
+  private static void dispatch(Tensor a, int[] aOff, Tensor b, int[] bOff, Tensor o, int n, int k, int m, boolean vector) {
+    int[] sa = a.stridesRef();
+    int[] sb = b.stridesRef();
+    dispatch(a, aOff, sa[sa.length - 2], sa[sa.length - 1], b, bOff, sb[sb.length - 2], sb[sb.length - 1], o, n, k, m, vector);
+  }
+
+  /** The product of the matrices at {@code aOff}/{@code bOff} with the given row and column strides. */
+  private static void dispatch(Tensor a, int[] aOff, int sa0, int sa1, Tensor b, int[] bOff, int sb0, int sb1,
+      Tensor o, int n, int k, int m, boolean vector) {
+    DType t = a.dtype();
+    if (vector && t == DType.FLOAT32
+        && ((long) aOff.length * n * k * m >= VECTOR_MIN_WORK || Unpacked.of(n, k, m, sa0, sa1, sb0, sb1) != Unpacked.NONE)) {
+      vectorF32(a, aOff, sa0, sa1, b, bOff, sb0, sb1, o, n, k, m);
+    } else if (t == DType.FLOAT32 || t == DType.FLOAT64) {
+      floating(a, aOff, sa0, sa1, b, bOff, sb0, sb1, o, n, k, m);
+    } else {
+      generic(a, aOff, sa0, sa1, b, bOff, sb0, sb1, o, n, k, m);
+    }
   }
 
   /** The storage offset of each batch matrix of {@code t} broadcast to {@code batch}. */
@@ -104,15 +175,12 @@ final class MatMul {
   }
 
   /** The Vector API tier; only called when {@link VectorTier#ENABLED}. C is contiguous. */
-  private static void vectorF32(Tensor a, int[] aOff, Tensor b, int[] bOff, Tensor c, int n, int k, int m) {
+  private static void vectorF32(Tensor a, int[] aOff, int sa0, int sa1, Tensor b, int[] bOff, int sb0, int sb1,
+      Tensor c, int n, int k, int m) {
     float[] as = a.storage().floats();
     float[] bs = b.storage().floats();
     float[] cs = c.storage().floats();
     int co = c.offset();
-    int sa0 = a.stridesRef()[a.dim() - 2];
-    int sa1 = a.stridesRef()[a.dim() - 1];
-    int sb0 = b.stridesRef()[b.dim() - 2];
-    int sb1 = b.stridesRef()[b.dim() - 1];
     int batches = aOff.length;
     long work = (long) batches * n * k * m;
     int shape = Unpacked.of(n, k, m, sa0, sa1, sb0, sb1);
@@ -222,13 +290,10 @@ final class MatMul {
     }
   }
 
-  private static void floating(Tensor a, int[] aOff, Tensor b, int[] bOff, Tensor c, int n, int k, int m) {
+  private static void floating(Tensor a, int[] aOff, int sa0, int sa1, Tensor b, int[] bOff, int sb0, int sb1,
+      Tensor c, int n, int k, int m) {
     boolean f32 = a.dtype() == DType.FLOAT32;
     int batches = aOff.length;
-    int sa0 = a.stridesRef()[a.dim() - 2];
-    int sa1 = a.stridesRef()[a.dim() - 1];
-    int sb0 = b.stridesRef()[b.dim() - 2];
-    int sb1 = b.stridesRef()[b.dim() - 1];
     // pack each distinct B matrix once: [batch][jBlock][p][j]
     boolean same = true;
     for (int i = 1; i < batches; i++) {
@@ -411,11 +476,8 @@ final class MatMul {
   }
 
   /** Integer and bool products in exact long arithmetic (any layout). */
-  private static void generic(Tensor a, int[] aOff, Tensor b, int[] bOff, Tensor c, int n, int k, int m) {
-    int sa0 = a.stridesRef()[a.dim() - 2];
-    int sa1 = a.stridesRef()[a.dim() - 1];
-    int sb0 = b.stridesRef()[b.dim() - 2];
-    int sb1 = b.stridesRef()[b.dim() - 1];
+  private static void generic(Tensor a, int[] aOff, int sa0, int sa1, Tensor b, int[] bOff, int sb0, int sb1,
+      Tensor c, int n, int k, int m) {
     Storage as = a.storage();
     Storage bs = b.storage();
     Storage cs = c.storage();

@@ -94,9 +94,60 @@ final class Reduce {
     return Tensor.view(o.storage(), 0, dropped, Layouts.contiguousStrides(dropped));
   }
 
+  /** Which dims {@link VectorRows#columnSums} reduces for a 2-D input: the rows. */
+  private static final boolean[] ROWS = {true, false};
+
+  /**
+   * Whether {@code sumTo} is a bias gradient, [B, N] summed to [N] or [1, N] into a matching
+   * contiguous {@code out}: compiled backward passes do it for every layer, so it gets a path that
+   * allocates nothing (the general one plans views and index arrays).
+   */
+  private static boolean isBiasGradient(Tensor x, int[] target, Tensor out) {
+    int[] shape = x.shapeRef();
+    if (shape.length != 2 || shape[0] < 2 || !x.isContiguous() || !x.dtype().isFloatingPoint()
+        || out.dtype() != x.dtype() || !out.isContiguous() || !Arrays.equals(out.shapeRef(), target)) {
+      return false;
+    }
+    return target.length == 1 ? target[0] == shape[1] : target.length == 2 && target[0] == 1 && target[1] == shape[1];
+  }
+
+  /** {@code out[j] = Σᵢ x[i, j]} for a contiguous 2-D {@code x}. */
+  private static void columnSums(Tensor x, Tensor out) {
+    int rows = x.shapeRef()[0];
+    int n = x.shapeRef()[1];
+    int xo = x.offset();
+    int oo = out.offset();
+    if (x.dtype() == DType.FLOAT32) {
+      if (VectorTier.ENABLED && VectorRows.columnSums(x, ROWS, out)) {
+        return;
+      }
+      float[] xs = x.storage().floats();
+      float[] os = out.storage().floats();
+      Arrays.fill(os, oo, oo + n, 0f);
+      for (int i = 0; i < rows; i++) {
+        for (int j = 0, at = xo + i * n; j < n; j++) {
+          os[oo + j] += xs[at + j];
+        }
+      }
+      return;
+    }
+    double[] xs = x.storage().doubles();
+    double[] os = out.storage().doubles();
+    Arrays.fill(os, oo, oo + n, 0d);
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0, at = xo + i * n; j < n; j++) {
+        os[oo + j] += xs[at + j];
+      }
+    }
+  }
+
   /** Sums {@code x} down to {@code target}, a shape that broadcasts to it; {@code x} itself when equal. */
   static Tensor sumTo(Tensor x, int[] target, Tensor out) {
     int[] shape = x.shapeRef();
+    if (out != null && isBiasGradient(x, target, out)) {
+      columnSums(x, out);
+      return out;
+    }
     Shapes.sumTo("sumTo", java.util.List.of(shape), dev.flint.ops.Attrs.of(dev.flint.ops.Attrs.SHAPE, target));
     if (Arrays.equals(shape, target)) {
       if (out == null) {
