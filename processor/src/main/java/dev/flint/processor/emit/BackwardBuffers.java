@@ -27,17 +27,17 @@ final class BackwardBuffers {
 
   /*
    * Note [Backward buffers]
-   * The engine keeps what backward returns (it becomes or is added into .grad), so returned
-   * gradients are always fresh. Everything else backward computes is dead when it returns, so its
-   * storage can be reused by the next backward of the same model, provided nothing returned aliases
-   * it: a view (permute for a weight's gradient) or sumTo (which returns its input when the shapes
-   * agree, e.g. [B, 8, 1] to [1, 8, 1] at batch 1) of a buffered value would leak the buffer, hence
-   * the rule on readers. The engine copies a leaf's first gradient but keeps a non-leaf input's
-   * gradient as it is until the other uses have added theirs, so a leak would be overwritten by the
-   * next backward of the same model (BackwardBuffersTest builds exactly that). Forward values are
-   * never buffered here: the output is the user's, saved values live in the node until its backward.
-   * Buffers belong to one model instance, so two backward passes of one instance must not run at
-   * the same time on different threads (as with a PyTorch module's hooks and buffers).
+   * What backward returns outlives the call until the engine has used it (a leaf's first gradient is
+   * copied, a non-leaf input's gradient is summed with its other uses and consumed by its producer
+   * within the same pass), so returned gradients go into the forward pass's buffer set, which the node
+   * holds until it is freed (Note [Forward buffers]). Everything else backward computes is dead when
+   * it returns, so its storage can be reused by the next backward of the same model, provided nothing
+   * returned aliases it: a view (permute for a weight's gradient) or sumTo (which returns its input
+   * when the shapes agree, e.g. [B, 8, 1] to [1, 8, 1] at batch 1) of a buffered value would leak the
+   * buffer, hence the rule on readers (a fused call, see Fusions, always writes a new result). A leak
+   * would be overwritten by the next backward of the same model (BackwardBuffersTest builds exactly
+   * that). Buffers belong to one model instance, so two backward passes of one instance must not run
+   * at the same time on different threads (as with a PyTorch module's hooks and buffers).
    */
 
   /** Slot numbers of the buffered backward values, in emission order. */
