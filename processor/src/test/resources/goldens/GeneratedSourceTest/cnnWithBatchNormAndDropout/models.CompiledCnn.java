@@ -73,9 +73,9 @@ public class CompiledCnn extends Cnn {
   private static final int[] SHAPE_4_1_3_3 = {4, 1, 3, 3};
 
   /**
-   * Sets of 19 buffers for forward values and returned gradients, one per live graph (Note [Forward buffers]).
+   * Sets of 20 buffers for forward values and returned gradients, one per live graph (Note [Forward buffers]).
    */
-  private final BufferPool forwardPoolTraining = new BufferPool(19);
+  private final BufferPool forwardPoolTraining = new BufferPool(20);
 
   /**
    * The arrays that autograd nodes return from {@code inputs()}, reused once a node is freed.
@@ -91,12 +91,12 @@ public class CompiledCnn extends Cnn {
    * Intermediate gradients of the backward pass, reused from step to step. A model instance
    * must not run two backward passes at the same time on different threads.
    */
-  private final Tensor[] backwardBuffersTraining = new Tensor[10];
+  private final Tensor[] backwardBuffersTraining = new Tensor[11];
 
   /**
-   * Sets of 9 buffers for forward values and returned gradients, one per live graph (Note [Forward buffers]).
+   * Sets of 10 buffers for forward values and returned gradients, one per live graph (Note [Forward buffers]).
    */
-  private final BufferPool forwardPoolEval = new BufferPool(9);
+  private final BufferPool forwardPoolEval = new BufferPool(10);
 
   /**
    * The arrays that autograd nodes return from {@code inputs()}, reused once a node is freed.
@@ -112,7 +112,7 @@ public class CompiledCnn extends Cnn {
    * Intermediate gradients of the backward pass, reused from step to step. A model instance
    * must not run two backward passes at the same time on different threads.
    */
-  private final Tensor[] backwardBuffersEval = new Tensor[2];
+  private final Tensor[] backwardBuffersEval = new Tensor[3];
 
   public CompiledCnn() {
     super();
@@ -181,7 +181,7 @@ public class CompiledCnn extends Cnn {
     Tensor t20 = Kernels.reshape(bn1.bias, SHAPE_1_4_1); // f[1, 4, 1]
     Tensor t21 = Kernels.add(t19, t20, set[14] = Buffers.reuse(set[14], DType.promote(t19.dtype(), t20.dtype()), B, 4, 144)); // f[B, 4, 144]
     Tensor t22 = Kernels.reshape(t21, new int[] {B, 4, 12, 12}); // f[B, 4, 12, 12]
-    Tensor t23 = Kernels.relu(t22); // f[B, 4, 12, 12]
+    Tensor t23 = Kernels.relu(t22, set[15] = Buffers.reuse(set[15], t22.dtype(), B, 4, 12, 12)); // f[B, 4, 12, 12]
     Tensor h = Kernels.maxPool2d(t23, KERNEL_2_2, STRIDE_2_2, PADDING_0_0); // f[B, 4, 6, 6]
 
     // Cnn.java:25  h = avg.forward(F.relu(conv2.forward(h)));
@@ -194,8 +194,8 @@ public class CompiledCnn extends Cnn {
     // Cnn.java:26  return fc.forward(drop.forward(flatten.forward(h)));
     Tensor t28 = Kernels.reshape(h2, new int[] {B, 6}); // f[B, 6]
     Tensor keep = dropoutMask(t28, 0.25); // f[B, 6]
-    Tensor t29 = Kernels.mul(t28, keep, set[15] = Buffers.reuse(set[15], DType.promote(t28.dtype(), keep.dtype()), B, 6)); // f[B, 6]
-    Tensor t30 = Kernels.matmulNT(t29, fc.weight, record ? (set[16] = Buffers.reuse(set[16], t29.dtype(), B, 3)) : null); // f[B, 3], a new tensor when no graph is recorded: the caller keeps the output
+    Tensor t29 = Kernels.mul(t28, keep, set[16] = Buffers.reuse(set[16], DType.promote(t28.dtype(), keep.dtype()), B, 6)); // f[B, 6]
+    Tensor t30 = Kernels.matmulNT(t29, fc.weight, record ? (set[17] = Buffers.reuse(set[17], t29.dtype(), B, 3)) : null); // f[B, 3], a new tensor when no graph is recorded: the caller keeps the output
     Tensor out = Kernels.add(t30, fc.bias, t30); // f[B, 3], in place: t30 is not needed again
 
     if (!record) {
@@ -240,7 +240,7 @@ public class CompiledCnn extends Cnn {
     Tensor t13 = Kernels.reshape(bn1.bias, SHAPE_1_4_1); // f[1, 4, 1]
     Tensor t14 = Kernels.add(t12, t13, set[5] = Buffers.reuse(set[5], DType.promote(t12.dtype(), t13.dtype()), B, 4, 144)); // f[B, 4, 144]
     Tensor t15 = Kernels.reshape(t14, new int[] {B, 4, 12, 12}); // f[B, 4, 12, 12]
-    Tensor t16 = Kernels.relu(t15); // f[B, 4, 12, 12]
+    Tensor t16 = Kernels.relu(t15, set[6] = Buffers.reuse(set[6], t15.dtype(), B, 4, 12, 12)); // f[B, 4, 12, 12]
     Tensor h = Kernels.maxPool2d(t16, KERNEL_2_2, STRIDE_2_2, PADDING_0_0); // f[B, 4, 6, 6]
 
     // Cnn.java:25  h = avg.forward(F.relu(conv2.forward(h)));
@@ -252,7 +252,7 @@ public class CompiledCnn extends Cnn {
 
     // Cnn.java:26  return fc.forward(drop.forward(flatten.forward(h)));
     Tensor t21 = Kernels.reshape(h2, new int[] {B, 6}); // f[B, 6]
-    Tensor t22 = Kernels.matmulNT(t21, fc.weight, record ? (set[6] = Buffers.reuse(set[6], t21.dtype(), B, 3)) : null); // f[B, 3], a new tensor when no graph is recorded: the caller keeps the output
+    Tensor t22 = Kernels.matmulNT(t21, fc.weight, record ? (set[7] = Buffers.reuse(set[7], t21.dtype(), B, 3)) : null); // f[B, 3], a new tensor when no graph is recorded: the caller keeps the output
     Tensor out = Kernels.add(t22, fc.bias, t22); // f[B, 3], in place: t22 is not needed again
 
     if (!record) {
@@ -435,15 +435,15 @@ public class CompiledCnn extends Cnn {
     protected Tensor[] backward(Tensor dOut) {
 
       // Cnn.java:26  return fc.forward(drop.forward(flatten.forward(h)));
-      Tensor dFcBias = Kernels.sumTo(dOut, SHAPE_3, set[17] = Buffers.reuse(set[17], dOut.dtype(), 3)); // f[3], returned
+      Tensor dFcBias = Kernels.sumTo(dOut, SHAPE_3, set[18] = Buffers.reuse(set[18], dOut.dtype(), 3)); // f[3], returned
       Tensor dT29 = Kernels.matmul(dOut, fcWeight, buffers[0] = Buffers.reuse(buffers[0], dOut.dtype(), B, 6)); // f[B, 6], reused buffer
-      Tensor dFcWeight = Kernels.matmulTN(dOut, t29, set[18] = Buffers.reuse(set[18], dOut.dtype(), 3, 6)); // f[3, 6], returned
+      Tensor dFcWeight = Kernels.matmulTN(dOut, t29, set[19] = Buffers.reuse(set[19], dOut.dtype(), 3, 6)); // f[3, 6], returned
       Tensor dT28 = Kernels.mul(dT29, keep); // f[B, 6]
       Tensor dH2 = Kernels.reshape(dT28, new int[] {B, 6, 1, 1}); // f[B, 6, 1, 1]
 
       // Cnn.java:25  h = avg.forward(F.relu(conv2.forward(h)));
       Tensor dT27 = Kernels.avgPool2dBackward(dH2, new int[] {B, 6, 2, 2}, KERNEL_2_2, STRIDE_1_1, PADDING_0_0); // f[B, 6, 2, 2]
-      Tensor dT26 = Kernels.mulSign(dT27, t27, null); // f[B, 6, 2, 2]
+      Tensor dT26 = Kernels.mulSign(dT27, t27, buffers[1] = Buffers.reuse(buffers[1], DType.promote(dT27.dtype(), t27.dtype()), B, 6, 2, 2)); // f[B, 6, 2, 2], reused buffer
       Tensor dT25 = Kernels.sumTo(dT26, SHAPE_1_6_1_1); // f[1, 6, 1, 1]
       Tensor dConv2Bias = Kernels.reshape(dT25, SHAPE_6); // f[6]
       Tensor dH = Kernels.conv2dInputGrad(dT26, conv2Weight, new int[] {B, 4, 6, 6}, STRIDE_2_2, PADDING_0_0); // f[B, 4, 6, 6]
@@ -455,14 +455,14 @@ public class CompiledCnn extends Cnn {
       Tensor dT21 = Kernels.reshape(dT22, new int[] {B, 4, 144}); // f[B, 4, 144]
       Tensor dT20 = Kernels.sumTo(dT21, SHAPE_1_4_1); // f[1, 4, 1]
       Tensor dBn1Bias = Kernels.reshape(dT20, SHAPE_4); // f[4]
-      Tensor dT17 = Kernels.mul(dT21, t18, buffers[1] = Buffers.reuse(buffers[1], DType.promote(dT21.dtype(), t18.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
-      Tensor g1 = Kernels.mul(dT21, t17, buffers[2] = Buffers.reuse(buffers[2], DType.promote(dT21.dtype(), t17.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor dT17 = Kernels.mul(dT21, t18, buffers[2] = Buffers.reuse(buffers[2], DType.promote(dT21.dtype(), t18.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor g1 = Kernels.mul(dT21, t17, buffers[3] = Buffers.reuse(buffers[3], DType.promote(dT21.dtype(), t17.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
       Tensor dT18 = Kernels.sumTo(g1, SHAPE_1_4_1); // f[1, 4, 1]
       Tensor dBn1Weight = Kernels.reshape(dT18, SHAPE_4); // f[4]
       Tensor g2 = Kernels.div(dT17, t16); // f[B, 4, 144]
       Tensor g3 = Kernels.div(t17, t16); // f[B, 4, 144]
-      Tensor g4 = Kernels.mul(dT17, g3, buffers[3] = Buffers.reuse(buffers[3], DType.promote(dT17.dtype(), g3.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
-      Tensor g5 = Kernels.neg(g4, buffers[4] = Buffers.reuse(buffers[4], g4.dtype(), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor g4 = Kernels.mul(dT17, g3, buffers[4] = Buffers.reuse(buffers[4], DType.promote(dT17.dtype(), g3.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor g5 = Kernels.neg(g4, buffers[5] = Buffers.reuse(buffers[5], g4.dtype(), B, 4, 144)); // f[B, 4, 144], reused buffer
       Tensor dT16 = Kernels.sumTo(g5, SHAPE_1_4_1); // f[1, 4, 1]
       Tensor g6 = Kernels.mulScalar(t16, 2.0); // f[1, 4, 1]
       Tensor dT15 = Kernels.div(dT16, g6); // f[1, 4, 1]
@@ -470,11 +470,11 @@ public class CompiledCnn extends Cnn {
       Tensor dT12 = Kernels.expand(dT13, new int[] {B, 4, 1}); // f[B, 4, 1]
       Tensor dT11 = Kernels.mulScalar(dT12, 0.006944444444444444); // f[B, 4, 1]
       Tensor dT10 = Kernels.expand(dT11, new int[] {B, 4, 144}); // f[B, 4, 144]
-      Tensor g7 = Kernels.mul(dT10, t9, buffers[5] = Buffers.reuse(buffers[5], DType.promote(dT10.dtype(), t9.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
-      Tensor g8 = Kernels.mul(dT10, t9, buffers[6] = Buffers.reuse(buffers[6], DType.promote(dT10.dtype(), t9.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
-      Tensor g9 = Kernels.add(g2, g7, buffers[7] = Buffers.reuse(buffers[7], DType.promote(g2.dtype(), g7.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
-      Tensor dT9 = Kernels.add(g9, g8, buffers[8] = Buffers.reuse(buffers[8], DType.promote(g9.dtype(), g8.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
-      Tensor g10 = Kernels.neg(dT9, buffers[9] = Buffers.reuse(buffers[9], dT9.dtype(), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor g7 = Kernels.mul(dT10, t9, buffers[6] = Buffers.reuse(buffers[6], DType.promote(dT10.dtype(), t9.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor g8 = Kernels.mul(dT10, t9, buffers[7] = Buffers.reuse(buffers[7], DType.promote(dT10.dtype(), t9.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor g9 = Kernels.add(g2, g7, buffers[8] = Buffers.reuse(buffers[8], DType.promote(g2.dtype(), g7.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor dT9 = Kernels.add(g9, g8, buffers[9] = Buffers.reuse(buffers[9], DType.promote(g9.dtype(), g8.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor g10 = Kernels.neg(dT9, buffers[10] = Buffers.reuse(buffers[10], dT9.dtype(), B, 4, 144)); // f[B, 4, 144], reused buffer
       Tensor dT8 = Kernels.sumTo(g10, SHAPE_1_4_1); // f[1, 4, 1]
       Tensor dT7 = Kernels.mulScalar(dT8, 1.0 / B); // f[1, 4, 1]
       Tensor dT6 = Kernels.expand(dT7, new int[] {B, 4, 1}); // f[B, 4, 1]
@@ -636,14 +636,14 @@ public class CompiledCnn extends Cnn {
     protected Tensor[] backward(Tensor dOut) {
 
       // Cnn.java:26  return fc.forward(drop.forward(flatten.forward(h)));
-      Tensor dFcBias = Kernels.sumTo(dOut, SHAPE_3, set[7] = Buffers.reuse(set[7], dOut.dtype(), 3)); // f[3], returned
+      Tensor dFcBias = Kernels.sumTo(dOut, SHAPE_3, set[8] = Buffers.reuse(set[8], dOut.dtype(), 3)); // f[3], returned
       Tensor dT21 = Kernels.matmul(dOut, fcWeight); // f[B, 6]
-      Tensor dFcWeight = Kernels.matmulTN(dOut, t21, set[8] = Buffers.reuse(set[8], dOut.dtype(), 3, 6)); // f[3, 6], returned
+      Tensor dFcWeight = Kernels.matmulTN(dOut, t21, set[9] = Buffers.reuse(set[9], dOut.dtype(), 3, 6)); // f[3, 6], returned
       Tensor dH2 = Kernels.reshape(dT21, new int[] {B, 6, 1, 1}); // f[B, 6, 1, 1]
 
       // Cnn.java:25  h = avg.forward(F.relu(conv2.forward(h)));
       Tensor dT20 = Kernels.avgPool2dBackward(dH2, new int[] {B, 6, 2, 2}, KERNEL_2_2, STRIDE_1_1, PADDING_0_0); // f[B, 6, 2, 2]
-      Tensor dT19 = Kernels.mulSign(dT20, t20, null); // f[B, 6, 2, 2]
+      Tensor dT19 = Kernels.mulSign(dT20, t20, buffers[0] = Buffers.reuse(buffers[0], DType.promote(dT20.dtype(), t20.dtype()), B, 6, 2, 2)); // f[B, 6, 2, 2], reused buffer
       Tensor dT18 = Kernels.sumTo(dT19, SHAPE_1_6_1_1); // f[1, 6, 1, 1]
       Tensor dConv2Bias = Kernels.reshape(dT18, SHAPE_6); // f[6]
       Tensor dH = Kernels.conv2dInputGrad(dT19, conv2Weight, new int[] {B, 4, 6, 6}, STRIDE_2_2, PADDING_0_0); // f[B, 4, 6, 6]
@@ -655,8 +655,8 @@ public class CompiledCnn extends Cnn {
       Tensor dT14 = Kernels.reshape(dT15, new int[] {B, 4, 144}); // f[B, 4, 144]
       Tensor dT13 = Kernels.sumTo(dT14, SHAPE_1_4_1); // f[1, 4, 1]
       Tensor dBn1Bias = Kernels.reshape(dT13, SHAPE_4); // f[4]
-      Tensor dT10 = Kernels.mul(dT14, t11, buffers[0] = Buffers.reuse(buffers[0], DType.promote(dT14.dtype(), t11.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
-      Tensor g1 = Kernels.mul(dT14, t10, buffers[1] = Buffers.reuse(buffers[1], DType.promote(dT14.dtype(), t10.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor dT10 = Kernels.mul(dT14, t11, buffers[1] = Buffers.reuse(buffers[1], DType.promote(dT14.dtype(), t11.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor g1 = Kernels.mul(dT14, t10, buffers[2] = Buffers.reuse(buffers[2], DType.promote(dT14.dtype(), t10.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
       Tensor dT11 = Kernels.sumTo(g1, SHAPE_1_4_1); // f[1, 4, 1]
       Tensor dBn1Weight = Kernels.reshape(dT11, SHAPE_4); // f[4]
       Tensor dT6 = Kernels.div(dT10, t9); // f[B, 4, 144]

@@ -64,7 +64,7 @@ public class CompiledNested extends Nested {
    * Intermediate gradients of the backward pass, reused from step to step. A model instance
    * must not run two backward passes at the same time on different threads.
    */
-  private final Tensor[] backwardBuffers = new Tensor[33];
+  private final Tensor[] backwardBuffers = new Tensor[37];
 
   public CompiledNested() {
     super();
@@ -335,78 +335,78 @@ public class CompiledNested extends Nested {
       Tensor dOutWeight = Kernels.matmulTN(dOut, h2, set[37] = Buffers.reuse(set[37], dOut.dtype(), 1, 8)); // f[1, 8], returned
 
       // Block.java:18  Tensor h = F.gelu(fc.forward(norm.forward(x)));
-      Tensor dT38 = Kernels.mul(dH2, t39); // f[B, 8]
-      Tensor dT39 = Kernels.mul(dH2, t38, buffers[1] = Buffers.reuse(buffers[1], DType.promote(dH2.dtype(), t38.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dT38 = Kernels.mul(dH2, t39, buffers[1] = Buffers.reuse(buffers[1], DType.promote(dH2.dtype(), t39.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dT39 = Kernels.mul(dH2, t38, buffers[2] = Buffers.reuse(buffers[2], DType.promote(dH2.dtype(), t38.dtype()), B, 8)); // f[B, 8], reused buffer
       Tensor g1 = Kernels.mulScalar(dT38, 0.5); // f[B, 8]
-      Tensor g2 = Kernels.mul(t36, t36, buffers[2] = Buffers.reuse(buffers[2], DType.promote(t36.dtype(), t36.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g3 = Kernels.neg(g2, buffers[3] = Buffers.reuse(buffers[3], g2.dtype(), B, 8)); // f[B, 8], reused buffer
+      Tensor g2 = Kernels.mul(t36, t36, buffers[3] = Buffers.reuse(buffers[3], DType.promote(t36.dtype(), t36.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g3 = Kernels.neg(g2, buffers[4] = Buffers.reuse(buffers[4], g2.dtype(), B, 8)); // f[B, 8], reused buffer
       Tensor g4 = Kernels.exp(g3); // f[B, 8]
       Tensor g5 = Kernels.mulScalar(g4, 1.1283791670955126); // f[B, 8]
-      Tensor dT36 = Kernels.mul(dT39, g5); // f[B, 8]
+      Tensor dT36 = Kernels.mul(dT39, g5, buffers[5] = Buffers.reuse(buffers[5], DType.promote(dT39.dtype(), g5.dtype()), B, 8)); // f[B, 8], reused buffer
       Tensor g6 = Kernels.mulScalar(dT36, 0.7071067811865476); // f[B, 8]
-      Tensor dT35 = Kernels.add(g1, g6, buffers[4] = Buffers.reuse(buffers[4], DType.promote(g1.dtype(), g6.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dT35 = Kernels.add(g1, g6, buffers[6] = Buffers.reuse(buffers[6], DType.promote(g1.dtype(), g6.dtype()), B, 8)); // f[B, 8], reused buffer
       Tensor dB2FcBias = Kernels.sumTo(dT35, SHAPE_8, set[38] = Buffers.reuse(set[38], dT35.dtype(), 8)); // f[8], returned
-      Tensor dT33 = Kernels.matmul(dT35, b2FcWeight, buffers[5] = Buffers.reuse(buffers[5], dT35.dtype(), B, 8)); // f[B, 8], reused buffer
+      Tensor dT33 = Kernels.matmul(dT35, b2FcWeight, buffers[7] = Buffers.reuse(buffers[7], dT35.dtype(), B, 8)); // f[B, 8], reused buffer
       Tensor dB2FcWeight = Kernels.matmulTN(dT35, t33, set[39] = Buffers.reuse(set[39], dT35.dtype(), 8, 8)); // f[8, 8], returned
       Tensor dB2NormBias = Kernels.sumTo(dT33, SHAPE_8, set[40] = Buffers.reuse(set[40], dT33.dtype(), 8)); // f[8], returned
-      Tensor dT31 = Kernels.mul(dT33, b2NormWeight, buffers[6] = Buffers.reuse(buffers[6], DType.promote(dT33.dtype(), b2NormWeight.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g7 = Kernels.mul(dT33, t31, buffers[7] = Buffers.reuse(buffers[7], DType.promote(dT33.dtype(), t31.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dT31 = Kernels.mul(dT33, b2NormWeight, buffers[8] = Buffers.reuse(buffers[8], DType.promote(dT33.dtype(), b2NormWeight.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g7 = Kernels.mul(dT33, t31, buffers[9] = Buffers.reuse(buffers[9], DType.promote(dT33.dtype(), t31.dtype()), B, 8)); // f[B, 8], reused buffer
       Tensor dB2NormWeight = Kernels.sumTo(g7, SHAPE_8, set[41] = Buffers.reuse(set[41], g7.dtype(), 8)); // f[8], returned
       Tensor g8 = Kernels.div(dT31, t29); // f[B, 8]
       Tensor g9 = Kernels.div(t30, t29); // f[B, 8]
-      Tensor g10 = Kernels.mul(dT31, g9, buffers[8] = Buffers.reuse(buffers[8], DType.promote(dT31.dtype(), g9.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g11 = Kernels.neg(g10, buffers[9] = Buffers.reuse(buffers[9], g10.dtype(), B, 8)); // f[B, 8], reused buffer
+      Tensor g10 = Kernels.mul(dT31, g9, buffers[10] = Buffers.reuse(buffers[10], DType.promote(dT31.dtype(), g9.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g11 = Kernels.neg(g10, buffers[11] = Buffers.reuse(buffers[11], g10.dtype(), B, 8)); // f[B, 8], reused buffer
       Tensor dT29 = Kernels.sumTo(g11, new int[] {B, 1}); // f[B, 1]
       Tensor g12 = Kernels.mulScalar(t29, 2.0); // f[B, 1]
       Tensor dT28 = Kernels.div(dT29, g12); // f[B, 1]
       Tensor dT26 = Kernels.mulScalar(dT28, 0.125); // f[B, 1]
       Tensor dT25 = Kernels.expand(dT26, new int[] {B, 8}); // f[B, 8]
-      Tensor g13 = Kernels.mul(dT25, t24, buffers[10] = Buffers.reuse(buffers[10], DType.promote(dT25.dtype(), t24.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g14 = Kernels.mul(dT25, t24, buffers[11] = Buffers.reuse(buffers[11], DType.promote(dT25.dtype(), t24.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g15 = Kernels.add(g8, g13, buffers[12] = Buffers.reuse(buffers[12], DType.promote(g8.dtype(), g13.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor dT24 = Kernels.add(g15, g14, buffers[13] = Buffers.reuse(buffers[13], DType.promote(g15.dtype(), g14.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g16 = Kernels.neg(dT24, buffers[14] = Buffers.reuse(buffers[14], dT24.dtype(), B, 8)); // f[B, 8], reused buffer
+      Tensor g13 = Kernels.mul(dT25, t24, buffers[12] = Buffers.reuse(buffers[12], DType.promote(dT25.dtype(), t24.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g14 = Kernels.mul(dT25, t24, buffers[13] = Buffers.reuse(buffers[13], DType.promote(dT25.dtype(), t24.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g15 = Kernels.add(g8, g13, buffers[14] = Buffers.reuse(buffers[14], DType.promote(g8.dtype(), g13.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dT24 = Kernels.add(g15, g14, buffers[15] = Buffers.reuse(buffers[15], DType.promote(g15.dtype(), g14.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g16 = Kernels.neg(dT24, buffers[16] = Buffers.reuse(buffers[16], dT24.dtype(), B, 8)); // f[B, 8], reused buffer
       Tensor dT23 = Kernels.sumTo(g16, new int[] {B, 1}); // f[B, 1]
       Tensor dT22 = Kernels.mulScalar(dT23, 0.125); // f[B, 1]
       Tensor g17 = Kernels.expand(dT22, new int[] {B, 8}); // f[B, 8]
-      Tensor dT21 = Kernels.add(dT24, g17, buffers[15] = Buffers.reuse(buffers[15], DType.promote(dT24.dtype(), g17.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor dB1Out = Kernels.add(dH2, dT21, buffers[16] = Buffers.reuse(buffers[16], DType.promote(dH2.dtype(), dT21.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor dT19 = Kernels.mul(dB1Out, t20); // f[B, 8]
-      Tensor dT20 = Kernels.mul(dB1Out, t19, buffers[17] = Buffers.reuse(buffers[17], DType.promote(dB1Out.dtype(), t19.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dT21 = Kernels.add(dT24, g17, buffers[17] = Buffers.reuse(buffers[17], DType.promote(dT24.dtype(), g17.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dB1Out = Kernels.add(dH2, dT21, buffers[18] = Buffers.reuse(buffers[18], DType.promote(dH2.dtype(), dT21.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dT19 = Kernels.mul(dB1Out, t20, buffers[19] = Buffers.reuse(buffers[19], DType.promote(dB1Out.dtype(), t20.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dT20 = Kernels.mul(dB1Out, t19, buffers[20] = Buffers.reuse(buffers[20], DType.promote(dB1Out.dtype(), t19.dtype()), B, 8)); // f[B, 8], reused buffer
       Tensor g18 = Kernels.mulScalar(dT19, 0.5); // f[B, 8]
-      Tensor g19 = Kernels.mul(t17, t17, buffers[18] = Buffers.reuse(buffers[18], DType.promote(t17.dtype(), t17.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g20 = Kernels.neg(g19, buffers[19] = Buffers.reuse(buffers[19], g19.dtype(), B, 8)); // f[B, 8], reused buffer
+      Tensor g19 = Kernels.mul(t17, t17, buffers[21] = Buffers.reuse(buffers[21], DType.promote(t17.dtype(), t17.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g20 = Kernels.neg(g19, buffers[22] = Buffers.reuse(buffers[22], g19.dtype(), B, 8)); // f[B, 8], reused buffer
       Tensor g21 = Kernels.exp(g20); // f[B, 8]
       Tensor g22 = Kernels.mulScalar(g21, 1.1283791670955126); // f[B, 8]
-      Tensor dT17 = Kernels.mul(dT20, g22); // f[B, 8]
+      Tensor dT17 = Kernels.mul(dT20, g22, buffers[23] = Buffers.reuse(buffers[23], DType.promote(dT20.dtype(), g22.dtype()), B, 8)); // f[B, 8], reused buffer
       Tensor g23 = Kernels.mulScalar(dT17, 0.7071067811865476); // f[B, 8]
-      Tensor dT16 = Kernels.add(g18, g23, buffers[20] = Buffers.reuse(buffers[20], DType.promote(g18.dtype(), g23.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dT16 = Kernels.add(g18, g23, buffers[24] = Buffers.reuse(buffers[24], DType.promote(g18.dtype(), g23.dtype()), B, 8)); // f[B, 8], reused buffer
       Tensor dB1FcBias = Kernels.sumTo(dT16, SHAPE_8, set[42] = Buffers.reuse(set[42], dT16.dtype(), 8)); // f[8], returned
-      Tensor dT14 = Kernels.matmul(dT16, b1FcWeight, buffers[21] = Buffers.reuse(buffers[21], dT16.dtype(), B, 8)); // f[B, 8], reused buffer
+      Tensor dT14 = Kernels.matmul(dT16, b1FcWeight, buffers[25] = Buffers.reuse(buffers[25], dT16.dtype(), B, 8)); // f[B, 8], reused buffer
       Tensor dB1FcWeight = Kernels.matmulTN(dT16, t14, set[43] = Buffers.reuse(set[43], dT16.dtype(), 8, 8)); // f[8, 8], returned
       Tensor dB1NormBias = Kernels.sumTo(dT14, SHAPE_8, set[44] = Buffers.reuse(set[44], dT14.dtype(), 8)); // f[8], returned
-      Tensor dT12 = Kernels.mul(dT14, b1NormWeight, buffers[22] = Buffers.reuse(buffers[22], DType.promote(dT14.dtype(), b1NormWeight.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g24 = Kernels.mul(dT14, t12, buffers[23] = Buffers.reuse(buffers[23], DType.promote(dT14.dtype(), t12.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dT12 = Kernels.mul(dT14, b1NormWeight, buffers[26] = Buffers.reuse(buffers[26], DType.promote(dT14.dtype(), b1NormWeight.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g24 = Kernels.mul(dT14, t12, buffers[27] = Buffers.reuse(buffers[27], DType.promote(dT14.dtype(), t12.dtype()), B, 8)); // f[B, 8], reused buffer
       Tensor dB1NormWeight = Kernels.sumTo(g24, SHAPE_8, set[45] = Buffers.reuse(set[45], g24.dtype(), 8)); // f[8], returned
       Tensor g25 = Kernels.div(dT12, t10); // f[B, 8]
       Tensor g26 = Kernels.div(t11, t10); // f[B, 8]
-      Tensor g27 = Kernels.mul(dT12, g26, buffers[24] = Buffers.reuse(buffers[24], DType.promote(dT12.dtype(), g26.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g28 = Kernels.neg(g27, buffers[25] = Buffers.reuse(buffers[25], g27.dtype(), B, 8)); // f[B, 8], reused buffer
+      Tensor g27 = Kernels.mul(dT12, g26, buffers[28] = Buffers.reuse(buffers[28], DType.promote(dT12.dtype(), g26.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g28 = Kernels.neg(g27, buffers[29] = Buffers.reuse(buffers[29], g27.dtype(), B, 8)); // f[B, 8], reused buffer
       Tensor dT10 = Kernels.sumTo(g28, new int[] {B, 1}); // f[B, 1]
       Tensor g29 = Kernels.mulScalar(t10, 2.0); // f[B, 1]
       Tensor dT9 = Kernels.div(dT10, g29); // f[B, 1]
       Tensor dT7 = Kernels.mulScalar(dT9, 0.125); // f[B, 1]
       Tensor dT6 = Kernels.expand(dT7, new int[] {B, 8}); // f[B, 8]
-      Tensor g30 = Kernels.mul(dT6, t5, buffers[26] = Buffers.reuse(buffers[26], DType.promote(dT6.dtype(), t5.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g31 = Kernels.mul(dT6, t5, buffers[27] = Buffers.reuse(buffers[27], DType.promote(dT6.dtype(), t5.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g32 = Kernels.add(g25, g30, buffers[28] = Buffers.reuse(buffers[28], DType.promote(g25.dtype(), g30.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor dT5 = Kernels.add(g32, g31, buffers[29] = Buffers.reuse(buffers[29], DType.promote(g32.dtype(), g31.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g33 = Kernels.neg(dT5, buffers[30] = Buffers.reuse(buffers[30], dT5.dtype(), B, 8)); // f[B, 8], reused buffer
+      Tensor g30 = Kernels.mul(dT6, t5, buffers[30] = Buffers.reuse(buffers[30], DType.promote(dT6.dtype(), t5.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g31 = Kernels.mul(dT6, t5, buffers[31] = Buffers.reuse(buffers[31], DType.promote(dT6.dtype(), t5.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g32 = Kernels.add(g25, g30, buffers[32] = Buffers.reuse(buffers[32], DType.promote(g25.dtype(), g30.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dT5 = Kernels.add(g32, g31, buffers[33] = Buffers.reuse(buffers[33], DType.promote(g32.dtype(), g31.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g33 = Kernels.neg(dT5, buffers[34] = Buffers.reuse(buffers[34], dT5.dtype(), B, 8)); // f[B, 8], reused buffer
       Tensor dT4 = Kernels.sumTo(g33, new int[] {B, 1}); // f[B, 1]
       Tensor dT3 = Kernels.mulScalar(dT4, 0.125); // f[B, 1]
       Tensor g34 = Kernels.expand(dT3, new int[] {B, 8}); // f[B, 8]
-      Tensor dT2 = Kernels.add(dT5, g34, buffers[31] = Buffers.reuse(buffers[31], DType.promote(dT5.dtype(), g34.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor dH = Kernels.add(dB1Out, dT2, buffers[32] = Buffers.reuse(buffers[32], DType.promote(dB1Out.dtype(), dT2.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dT2 = Kernels.add(dT5, g34, buffers[35] = Buffers.reuse(buffers[35], DType.promote(dT5.dtype(), g34.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dH = Kernels.add(dB1Out, dT2, buffers[36] = Buffers.reuse(buffers[36], DType.promote(dB1Out.dtype(), dT2.dtype()), B, 8)); // f[B, 8], reused buffer
 
       // Nested.java:20  Tensor h = in.forward(x);
       Tensor dInBias = Kernels.sumTo(dH, SHAPE_8, set[46] = Buffers.reuse(set[46], dH.dtype(), 8)); // f[8], returned

@@ -48,6 +48,18 @@ public final class Buffers {
     return Tensor.empty(dtype, d0, d1, d2);
   }
 
+  /** {@code buf} when it is a contiguous {@code dtype[d0, d1, d2, d3]} (an image batch), else a new one. */
+  public static Tensor reuse(Tensor buf, DType dtype, int d0, int d1, int d2, int d3) {
+    if (buf != null && buf.dtype() == dtype && buf.isContiguous()) {
+      int[] s = buf.shapeRef();
+      if (s.length == 4 && s[0] == d0 && s[1] == d1 && s[2] == d2 && s[3] == d3) {
+        buf.reclaim();
+        return buf;
+      }
+    }
+    return Tensor.empty(dtype, d0, d1, d2, d3);
+  }
+
   /** {@code buf} when it is a contiguous tensor of {@code dtype} and {@code shape}, else a new one. */
   public static Tensor reuse(Tensor buf, DType dtype, int[] shape) {
     if (buf != null && buf.dtype() == dtype && buf.isContiguous() && java.util.Arrays.equals(buf.shapeRef(), shape)) {

@@ -20,6 +20,10 @@ class BuffersTest {
     assertSame(b2, Buffers.reuse(b2, DType.FLOAT32, 3, 4));
     Tensor b3 = Buffers.reuse(null, DType.FLOAT64, 2, 3, 4);
     assertSame(b3, Buffers.reuse(b3, DType.FLOAT64, 2, 3, 4));
+    Tensor image = Buffers.reuse(null, DType.FLOAT32, 2, 3, 4, 5);
+    assertArrayEquals(new int[] {2, 3, 4, 5}, image.shape());
+    assertSame(image, Buffers.reuse(image, DType.FLOAT32, 2, 3, 4, 5));
+    assertNotSame(image, Buffers.reuse(image, DType.FLOAT32, 2, 3, 5, 4));
     Tensor b4 = Buffers.reuse(null, DType.FLOAT64, new int[] {1, 2, 3, 4});
     assertSame(b4, Buffers.reuse(b4, DType.FLOAT64, new int[] {1, 2, 3, 4}));
   }

@@ -21,7 +21,10 @@ final class BackwardBuffers {
   private static final Set<Op> BUFFERED = Set.of(Op.MATMUL, Op.MUL, Op.ADD, Op.SUB, Op.SIGN, Op.NEG);
   /** Ops whose result never shares storage with an input (besides the buffered ones). */
   private static final Set<Op> FRESH = Set.of(Op.MATMUL, Op.MUL, Op.ADD, Op.SUB, Op.SIGN, Op.NEG, Op.DIV,
-      Op.EXP, Op.LOG, Op.SQRT, Op.SIGMOID, Op.TANH, Op.RELU, Op.WHERE);
+      Op.EXP, Op.LOG, Op.SQRT, Op.SIGMOID, Op.TANH, Op.RELU, Op.WHERE, Op.ADD_SCALAR, Op.MUL_SCALAR,
+      Op.POW_SCALAR, Op.ABS, Op.CLAMP, Op.SUM, Op.SOFTMAX, Op.LOG_SOFTMAX, Op.CLONE, Op.CONV2D,
+      Op.CONV2D_INPUT_GRAD, Op.CONV2D_WEIGHT_GRAD, Op.MAX_POOL2D, Op.MAX_POOL2D_BACKWARD, Op.AVG_POOL2D,
+      Op.AVG_POOL2D_BACKWARD);
 
   private BackwardBuffers() {}
 
@@ -50,7 +53,7 @@ final class BackwardBuffers {
       Value v = n.out();
       boolean buffered = fusions.call(v) != null || BUFFERED.contains(n.op());
       if (!buffered || fusions.absorbed(v) || returned.contains(v)
-          || v.type().shape().length < 1 || v.type().shape().length > 3) {
+          || v.type().shape().length < 1 || v.type().shape().length > 4) {
         continue;
       }
       boolean readersFresh = true;

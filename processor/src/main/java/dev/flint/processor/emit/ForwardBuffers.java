@@ -51,7 +51,7 @@ record ForwardBuffers(Map<Value, Integer> forward, Set<Value> outputOnly, Map<Va
    * first gradient and consumes a non-leaf input's gradient within the same backward pass.
    */
 
-  /** The plan of {@code mode}: only ranks 1 to 3 (Buffers.reuse's fixed-rank overloads, no varargs array). */
+  /** The plan of {@code mode}: only ranks 1 to 4 (Buffers.reuse's fixed-rank overloads, no varargs array). */
   static ForwardBuffers plan(CompiledMode mode) {
     Graph g = mode.forward();
     Map<Integer, Value> inPlace = InPlace.plan(g, mode.saved());
@@ -88,7 +88,7 @@ record ForwardBuffers(Map<Value, Integer> forward, Set<Value> outputOnly, Map<Va
 
   private static boolean plannable(Value v) {
     int rank = v.type().shape().length;
-    return rank >= 1 && rank <= 3;
+    return rank >= 1 && rank <= 4;
   }
 
   /**

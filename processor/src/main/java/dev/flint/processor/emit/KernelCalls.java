@@ -130,7 +130,7 @@ final class KernelCalls {
 
   /**
    * {@code array[slot] = Buffers.reuse(array[slot], dtype, dims...)}: the buffer for {@code v} (of
-   * rank 1 to 3), kept while dtype and shape stay the same; sizes in terms of {@code B} via {@code calls}.
+   * rank 1 to 4), kept while dtype and shape stay the same; sizes in terms of {@code B} via {@code calls}.
    */
   static CodeBlock reuse(String array, int slot, CodeBlock dtype, Value v, Value twin, KernelCalls calls) {
     int[] shape = v.type().shape();

@@ -41,6 +41,12 @@ class BackwardBuffersTest {
     check(compile("Reshaped"), 2, 5);
   }
 
+  /** Image batches: ReLU's backward into rank-4 buffers read by convolution and pooling gradients. */
+  @Test
+  void convolutions() throws Exception {
+    check(compile("CnnSmall"), 1, 28, 28);
+  }
+
   @Test
   void sequenceShapes() throws Exception {
     check(compile("Shapes3d"), 4, 6);
