@@ -91,7 +91,7 @@ public class CompiledCnn extends Cnn {
    * Intermediate gradients of the backward pass, reused from step to step. A model instance
    * must not run two backward passes at the same time on different threads.
    */
-  private final Tensor[] backwardBuffersTraining = new Tensor[11];
+  private final Tensor[] backwardBuffersTraining = new Tensor[14];
 
   /**
    * Sets of 10 buffers for forward values and returned gradients, one per live graph (Note [Forward buffers]).
@@ -112,7 +112,7 @@ public class CompiledCnn extends Cnn {
    * Intermediate gradients of the backward pass, reused from step to step. A model instance
    * must not run two backward passes at the same time on different threads.
    */
-  private final Tensor[] backwardBuffersEval = new Tensor[3];
+  private final Tensor[] backwardBuffersEval = new Tensor[5];
 
   public CompiledCnn() {
     super();
@@ -438,12 +438,12 @@ public class CompiledCnn extends Cnn {
       Tensor dFcBias = Kernels.sumTo(dOut, SHAPE_3, set[18] = Buffers.reuse(set[18], dOut.dtype(), 3)); // f[3], returned
       Tensor dT29 = Kernels.matmul(dOut, fcWeight, buffers[0] = Buffers.reuse(buffers[0], dOut.dtype(), B, 6)); // f[B, 6], reused buffer
       Tensor dFcWeight = Kernels.matmulTN(dOut, t29, set[19] = Buffers.reuse(set[19], dOut.dtype(), 3, 6)); // f[3, 6], returned
-      Tensor dT28 = Kernels.mul(dT29, keep); // f[B, 6]
+      Tensor dT28 = Kernels.mul(dT29, keep, buffers[1] = Buffers.reuse(buffers[1], DType.promote(dT29.dtype(), keep.dtype()), B, 6)); // f[B, 6], reused buffer
       Tensor dH2 = Kernels.reshape(dT28, new int[] {B, 6, 1, 1}); // f[B, 6, 1, 1]
 
       // Cnn.java:25  h = avg.forward(F.relu(conv2.forward(h)));
       Tensor dT27 = Kernels.avgPool2dBackward(dH2, new int[] {B, 6, 2, 2}, KERNEL_2_2, STRIDE_1_1, PADDING_0_0); // f[B, 6, 2, 2]
-      Tensor dT26 = Kernels.mulSign(dT27, t27, buffers[1] = Buffers.reuse(buffers[1], DType.promote(dT27.dtype(), t27.dtype()), B, 6, 2, 2)); // f[B, 6, 2, 2], reused buffer
+      Tensor dT26 = Kernels.mulSign(dT27, t27, buffers[2] = Buffers.reuse(buffers[2], DType.promote(dT27.dtype(), t27.dtype()), B, 6, 2, 2)); // f[B, 6, 2, 2], reused buffer
       Tensor dT25 = Kernels.sumTo(dT26, SHAPE_1_6_1_1); // f[1, 6, 1, 1]
       Tensor dConv2Bias = Kernels.reshape(dT25, SHAPE_6); // f[6]
       Tensor dH = Kernels.conv2dInputGrad(dT26, conv2Weight, new int[] {B, 4, 6, 6}, STRIDE_2_2, PADDING_0_0); // f[B, 4, 6, 6]
@@ -451,18 +451,18 @@ public class CompiledCnn extends Cnn {
 
       // Cnn.java:24  Tensor h = pool.forward(F.relu(bn1.forward(conv1.forward(x))));
       Tensor dT23 = Kernels.maxPool2dBackward(dH, t23, KERNEL_2_2, STRIDE_2_2, PADDING_0_0); // f[B, 4, 12, 12]
-      Tensor dT22 = Kernels.mulSign(dT23, t23, null); // f[B, 4, 12, 12]
+      Tensor dT22 = Kernels.mulSign(dT23, t23, buffers[3] = Buffers.reuse(buffers[3], DType.promote(dT23.dtype(), t23.dtype()), B, 4, 12, 12)); // f[B, 4, 12, 12], reused buffer
       Tensor dT21 = Kernels.reshape(dT22, new int[] {B, 4, 144}); // f[B, 4, 144]
       Tensor dT20 = Kernels.sumTo(dT21, SHAPE_1_4_1); // f[1, 4, 1]
       Tensor dBn1Bias = Kernels.reshape(dT20, SHAPE_4); // f[4]
-      Tensor dT17 = Kernels.mul(dT21, t18, buffers[2] = Buffers.reuse(buffers[2], DType.promote(dT21.dtype(), t18.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
-      Tensor g1 = Kernels.mul(dT21, t17, buffers[3] = Buffers.reuse(buffers[3], DType.promote(dT21.dtype(), t17.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor dT17 = Kernels.mul(dT21, t18, buffers[4] = Buffers.reuse(buffers[4], DType.promote(dT21.dtype(), t18.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor g1 = Kernels.mul(dT21, t17, buffers[5] = Buffers.reuse(buffers[5], DType.promote(dT21.dtype(), t17.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
       Tensor dT18 = Kernels.sumTo(g1, SHAPE_1_4_1); // f[1, 4, 1]
       Tensor dBn1Weight = Kernels.reshape(dT18, SHAPE_4); // f[4]
       Tensor g2 = Kernels.div(dT17, t16); // f[B, 4, 144]
       Tensor g3 = Kernels.div(t17, t16); // f[B, 4, 144]
-      Tensor g4 = Kernels.mul(dT17, g3, buffers[4] = Buffers.reuse(buffers[4], DType.promote(dT17.dtype(), g3.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
-      Tensor g5 = Kernels.neg(g4, buffers[5] = Buffers.reuse(buffers[5], g4.dtype(), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor g4 = Kernels.mul(dT17, g3, buffers[6] = Buffers.reuse(buffers[6], DType.promote(dT17.dtype(), g3.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor g5 = Kernels.neg(g4, buffers[7] = Buffers.reuse(buffers[7], g4.dtype(), B, 4, 144)); // f[B, 4, 144], reused buffer
       Tensor dT16 = Kernels.sumTo(g5, SHAPE_1_4_1); // f[1, 4, 1]
       Tensor g6 = Kernels.mulScalar(t16, 2.0); // f[1, 4, 1]
       Tensor dT15 = Kernels.div(dT16, g6); // f[1, 4, 1]
@@ -470,17 +470,17 @@ public class CompiledCnn extends Cnn {
       Tensor dT12 = Kernels.expand(dT13, new int[] {B, 4, 1}); // f[B, 4, 1]
       Tensor dT11 = Kernels.mulScalar(dT12, 0.006944444444444444); // f[B, 4, 1]
       Tensor dT10 = Kernels.expand(dT11, new int[] {B, 4, 144}); // f[B, 4, 144]
-      Tensor g7 = Kernels.mul(dT10, t9, buffers[6] = Buffers.reuse(buffers[6], DType.promote(dT10.dtype(), t9.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
-      Tensor g8 = Kernels.mul(dT10, t9, buffers[7] = Buffers.reuse(buffers[7], DType.promote(dT10.dtype(), t9.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
-      Tensor g9 = Kernels.add(g2, g7, buffers[8] = Buffers.reuse(buffers[8], DType.promote(g2.dtype(), g7.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
-      Tensor dT9 = Kernels.add(g9, g8, buffers[9] = Buffers.reuse(buffers[9], DType.promote(g9.dtype(), g8.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
-      Tensor g10 = Kernels.neg(dT9, buffers[10] = Buffers.reuse(buffers[10], dT9.dtype(), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor g7 = Kernels.mul(dT10, t9, buffers[8] = Buffers.reuse(buffers[8], DType.promote(dT10.dtype(), t9.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor g8 = Kernels.mul(dT10, t9, buffers[9] = Buffers.reuse(buffers[9], DType.promote(dT10.dtype(), t9.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor g9 = Kernels.add(g2, g7, buffers[10] = Buffers.reuse(buffers[10], DType.promote(g2.dtype(), g7.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor dT9 = Kernels.add(g9, g8, buffers[11] = Buffers.reuse(buffers[11], DType.promote(g9.dtype(), g8.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor g10 = Kernels.neg(dT9, buffers[12] = Buffers.reuse(buffers[12], dT9.dtype(), B, 4, 144)); // f[B, 4, 144], reused buffer
       Tensor dT8 = Kernels.sumTo(g10, SHAPE_1_4_1); // f[1, 4, 1]
       Tensor dT7 = Kernels.mulScalar(dT8, 1.0 / B); // f[1, 4, 1]
       Tensor dT6 = Kernels.expand(dT7, new int[] {B, 4, 1}); // f[B, 4, 1]
       Tensor dT5 = Kernels.mulScalar(dT6, 0.006944444444444444); // f[B, 4, 1]
       Tensor g11 = Kernels.expand(dT5, new int[] {B, 4, 144}); // f[B, 4, 144]
-      Tensor dT4 = Kernels.add(dT9, g11); // f[B, 4, 144]
+      Tensor dT4 = Kernels.add(dT9, g11, buffers[13] = Buffers.reuse(buffers[13], DType.promote(dT9.dtype(), g11.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
       Tensor dT3 = Kernels.reshape(dT4, new int[] {B, 4, 12, 12}); // f[B, 4, 12, 12]
       Tensor dT2 = Kernels.sumTo(dT3, SHAPE_1_4_1_1); // f[1, 4, 1, 1]
       Tensor dConv1Bias = Kernels.reshape(dT2, SHAPE_4); // f[4]
@@ -637,13 +637,13 @@ public class CompiledCnn extends Cnn {
 
       // Cnn.java:26  return fc.forward(drop.forward(flatten.forward(h)));
       Tensor dFcBias = Kernels.sumTo(dOut, SHAPE_3, set[8] = Buffers.reuse(set[8], dOut.dtype(), 3)); // f[3], returned
-      Tensor dT21 = Kernels.matmul(dOut, fcWeight); // f[B, 6]
+      Tensor dT21 = Kernels.matmul(dOut, fcWeight, buffers[0] = Buffers.reuse(buffers[0], dOut.dtype(), B, 6)); // f[B, 6], reused buffer
       Tensor dFcWeight = Kernels.matmulTN(dOut, t21, set[9] = Buffers.reuse(set[9], dOut.dtype(), 3, 6)); // f[3, 6], returned
       Tensor dH2 = Kernels.reshape(dT21, new int[] {B, 6, 1, 1}); // f[B, 6, 1, 1]
 
       // Cnn.java:25  h = avg.forward(F.relu(conv2.forward(h)));
       Tensor dT20 = Kernels.avgPool2dBackward(dH2, new int[] {B, 6, 2, 2}, KERNEL_2_2, STRIDE_1_1, PADDING_0_0); // f[B, 6, 2, 2]
-      Tensor dT19 = Kernels.mulSign(dT20, t20, buffers[0] = Buffers.reuse(buffers[0], DType.promote(dT20.dtype(), t20.dtype()), B, 6, 2, 2)); // f[B, 6, 2, 2], reused buffer
+      Tensor dT19 = Kernels.mulSign(dT20, t20, buffers[1] = Buffers.reuse(buffers[1], DType.promote(dT20.dtype(), t20.dtype()), B, 6, 2, 2)); // f[B, 6, 2, 2], reused buffer
       Tensor dT18 = Kernels.sumTo(dT19, SHAPE_1_6_1_1); // f[1, 6, 1, 1]
       Tensor dConv2Bias = Kernels.reshape(dT18, SHAPE_6); // f[6]
       Tensor dH = Kernels.conv2dInputGrad(dT19, conv2Weight, new int[] {B, 4, 6, 6}, STRIDE_2_2, PADDING_0_0); // f[B, 4, 6, 6]
@@ -651,12 +651,12 @@ public class CompiledCnn extends Cnn {
 
       // Cnn.java:24  Tensor h = pool.forward(F.relu(bn1.forward(conv1.forward(x))));
       Tensor dT16 = Kernels.maxPool2dBackward(dH, t16, KERNEL_2_2, STRIDE_2_2, PADDING_0_0); // f[B, 4, 12, 12]
-      Tensor dT15 = Kernels.mulSign(dT16, t16, null); // f[B, 4, 12, 12]
+      Tensor dT15 = Kernels.mulSign(dT16, t16, buffers[2] = Buffers.reuse(buffers[2], DType.promote(dT16.dtype(), t16.dtype()), B, 4, 12, 12)); // f[B, 4, 12, 12], reused buffer
       Tensor dT14 = Kernels.reshape(dT15, new int[] {B, 4, 144}); // f[B, 4, 144]
       Tensor dT13 = Kernels.sumTo(dT14, SHAPE_1_4_1); // f[1, 4, 1]
       Tensor dBn1Bias = Kernels.reshape(dT13, SHAPE_4); // f[4]
-      Tensor dT10 = Kernels.mul(dT14, t11, buffers[1] = Buffers.reuse(buffers[1], DType.promote(dT14.dtype(), t11.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
-      Tensor g1 = Kernels.mul(dT14, t10, buffers[2] = Buffers.reuse(buffers[2], DType.promote(dT14.dtype(), t10.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor dT10 = Kernels.mul(dT14, t11, buffers[3] = Buffers.reuse(buffers[3], DType.promote(dT14.dtype(), t11.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor g1 = Kernels.mul(dT14, t10, buffers[4] = Buffers.reuse(buffers[4], DType.promote(dT14.dtype(), t10.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
       Tensor dT11 = Kernels.sumTo(g1, SHAPE_1_4_1); // f[1, 4, 1]
       Tensor dBn1Weight = Kernels.reshape(dT11, SHAPE_4); // f[4]
       Tensor dT6 = Kernels.div(dT10, t9); // f[B, 4, 144]

@@ -69,7 +69,7 @@ public class CompiledModes extends Modes {
    * Intermediate gradients of the backward pass, reused from step to step. A model instance
    * must not run two backward passes at the same time on different threads.
    */
-  private final Tensor[] backwardBuffersTraining = new Tensor[10];
+  private final Tensor[] backwardBuffersTraining = new Tensor[13];
 
   /**
    * Sets of 16 buffers for forward values and returned gradients, one per live graph (Note [Forward buffers]).
@@ -403,21 +403,21 @@ public class CompiledModes extends Modes {
       Tensor g5 = Kernels.div(dT14, t13); // f[B, 8, 1]
       Tensor g6 = Kernels.div(t14, t13); // f[B, 8, 1]
       Tensor g7 = Kernels.mul(dT14, g6, buffers[5] = Buffers.reuse(buffers[5], DType.promote(dT14.dtype(), g6.dtype()), B, 8, 1)); // f[B, 8, 1], reused buffer
-      Tensor g8 = Kernels.neg(g7); // f[B, 8, 1]
+      Tensor g8 = Kernels.neg(g7, buffers[6] = Buffers.reuse(buffers[6], g7.dtype(), B, 8, 1)); // f[B, 8, 1], reused buffer
       Tensor dT13 = Kernels.sumTo(g8, SHAPE_1_8_1); // f[1, 8, 1]
       Tensor g9 = Kernels.mulScalar(t13, 2.0); // f[1, 8, 1]
       Tensor dT12 = Kernels.div(dT13, g9); // f[1, 8, 1]
       Tensor dT10 = Kernels.mulScalar(dT12, 1.0 / B); // f[1, 8, 1]
       Tensor dT9 = Kernels.expand(dT10, new int[] {B, 8, 1}); // f[B, 8, 1]
-      Tensor g10 = Kernels.mul(dT9, t7, buffers[6] = Buffers.reuse(buffers[6], DType.promote(dT9.dtype(), t7.dtype()), B, 8, 1)); // f[B, 8, 1], reused buffer
-      Tensor g11 = Kernels.mul(dT9, t7, buffers[7] = Buffers.reuse(buffers[7], DType.promote(dT9.dtype(), t7.dtype()), B, 8, 1)); // f[B, 8, 1], reused buffer
-      Tensor g12 = Kernels.add(g5, g10, buffers[8] = Buffers.reuse(buffers[8], DType.promote(g5.dtype(), g10.dtype()), B, 8, 1)); // f[B, 8, 1], reused buffer
-      Tensor dT7 = Kernels.add(g12, g11, buffers[9] = Buffers.reuse(buffers[9], DType.promote(g12.dtype(), g11.dtype()), B, 8, 1)); // f[B, 8, 1], reused buffer
-      Tensor g13 = Kernels.neg(dT7); // f[B, 8, 1]
+      Tensor g10 = Kernels.mul(dT9, t7, buffers[7] = Buffers.reuse(buffers[7], DType.promote(dT9.dtype(), t7.dtype()), B, 8, 1)); // f[B, 8, 1], reused buffer
+      Tensor g11 = Kernels.mul(dT9, t7, buffers[8] = Buffers.reuse(buffers[8], DType.promote(dT9.dtype(), t7.dtype()), B, 8, 1)); // f[B, 8, 1], reused buffer
+      Tensor g12 = Kernels.add(g5, g10, buffers[9] = Buffers.reuse(buffers[9], DType.promote(g5.dtype(), g10.dtype()), B, 8, 1)); // f[B, 8, 1], reused buffer
+      Tensor dT7 = Kernels.add(g12, g11, buffers[10] = Buffers.reuse(buffers[10], DType.promote(g12.dtype(), g11.dtype()), B, 8, 1)); // f[B, 8, 1], reused buffer
+      Tensor g13 = Kernels.neg(dT7, buffers[11] = Buffers.reuse(buffers[11], dT7.dtype(), B, 8, 1)); // f[B, 8, 1], reused buffer
       Tensor dT6 = Kernels.sumTo(g13, SHAPE_1_8_1); // f[1, 8, 1]
       Tensor dT5 = Kernels.mulScalar(dT6, 1.0 / B); // f[1, 8, 1]
       Tensor dT4 = Kernels.expand(dT5, new int[] {B, 8, 1}); // f[B, 8, 1]
-      Tensor dT3 = Kernels.add(dT7, dT4); // f[B, 8, 1]
+      Tensor dT3 = Kernels.add(dT7, dT4, buffers[12] = Buffers.reuse(buffers[12], DType.promote(dT7.dtype(), dT4.dtype()), B, 8, 1)); // f[B, 8, 1], reused buffer
       Tensor dT2 = Kernels.reshape(dT3, new int[] {B, 8}); // f[B, 8]
       Tensor dFc1Bias = Kernels.sumTo(dT2, SHAPE_8, set[20] = Buffers.reuse(set[20], dT2.dtype(), 8)); // f[8], returned
       Tensor dFc1Weight = Kernels.matmulTN(dT2, x, set[22] = Buffers.reuse(set[22], dT2.dtype(), 8, 6)); // f[8, 6], returned

@@ -14,7 +14,8 @@ import java.util.Set;
  * across steps, instead of a fresh tensor. Only values that cannot outlive the {@code backward} call
  * qualify (Note [Backward buffers]): computed by a kernel with an {@code out} variant, not returned
  * as a gradient, and read only by kernels whose results are always new tensors (never the input
- * itself or a view of it), so no returned gradient shares their storage.
+ * itself or a view of it), or by views that satisfy the same, so no returned gradient shares their
+ * storage.
  */
 final class BackwardBuffers {
   /** Ops whose {@code out} variant the generated code may call; their results are always fresh. */
@@ -56,20 +57,30 @@ final class BackwardBuffers {
           || v.type().shape().length < 1 || v.type().shape().length > 4) {
         continue;
       }
-      boolean readersFresh = true;
-      for (Node reader : nodes) {
-        // an absorbed reader is not emitted; the fused call that replaces it makes a new tensor
-        boolean fresh = fusions.absorbed(reader.out()) || fusions.call(reader.out()) != null || freshResult(reader, mode);
-        if (reader.inputs().contains(v) && !fresh) {
-          readersFresh = false;
-          break;
-        }
-      }
-      if (readersFresh) {
+      if (staysInside(v, nodes, returned, fusions, mode)) {
         slots.put(v, slots.size());
       }
     }
     return slots;
+  }
+
+  /**
+   * Whether no returned gradient can share {@code v}'s storage: each reader makes a new tensor, or is
+   * a view (reshape, permute, sumTo...) that is not returned and whose own readers satisfy the same
+   * (a CNN's flattened input gradient, reshaped back to an image batch for the pooling gradient).
+   */
+  private static boolean staysInside(Value v, List<Node> nodes, Set<Value> returned, Fusions fusions, CompiledMode mode) {
+    for (Node reader : nodes) {
+      if (!reader.inputs().contains(v)) {
+        continue;
+      }
+      // an absorbed reader is not emitted; the fused call that replaces it makes a new tensor
+      boolean fresh = fusions.absorbed(reader.out()) || fusions.call(reader.out()) != null || freshResult(reader, mode);
+      if (!fresh && (returned.contains(reader.out()) || !staysInside(reader.out(), nodes, returned, fusions, mode))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean freshResult(Node reader, CompiledMode mode) {
