@@ -94,6 +94,8 @@ public final class Parallel {
     final AtomicInteger next = new AtomicInteger();
     final AtomicInteger done = new AtomicInteger();
     volatile Throwable error;
+    /** The caller, once it parks to wait for the workers' last chunks. */
+    volatile Thread waiter;
 
     Job(Range body, int n, int chunks) {
       this.body = body;
@@ -114,7 +116,30 @@ public final class Parallel {
             error = e;
           }
         } finally {
-          done.incrementAndGet();
+          if (done.incrementAndGet() == chunks) {
+            Thread w = waiter;
+            if (w != null) {
+              LockSupport.unpark(w);
+            }
+          }
+        }
+      }
+    }
+
+    /**
+     * Waits until every chunk is done: spins briefly (the workers' chunks usually end about when the
+     * caller's do), then parks, so that a worker descheduled in the middle of a chunk gets the CPU.
+     */
+    void await() {
+      long spinUntil = System.nanoTime() + SPIN_NANOS;
+      while (done.get() < chunks) {
+        if (System.nanoTime() < spinUntil) {
+          Thread.onSpinWait();
+        } else {
+          waiter = Thread.currentThread();
+          if (done.get() < chunks) {
+            LockSupport.parkNanos(this, 1_000_000L);
+          }
         }
       }
     }
@@ -150,9 +175,7 @@ public final class Parallel {
           }
         }
         j.work();
-        while (j.done.get() < j.chunks) {
-          Thread.onSpinWait();
-        }
+        j.await();
         Throwable e = j.error;
         if (e instanceof RuntimeException) {
           throw (RuntimeException) e;
