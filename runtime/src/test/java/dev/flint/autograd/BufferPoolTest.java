@@ -51,4 +51,31 @@ class BufferPoolTest {
     Buffers.reuse(buf, DType.FLOAT64, 2, 2);
     assertEquals(0, alias.get(1, 1));
   }
+
+  @Test
+  void threadsClaimingAtOnceNeverShareASet() throws Exception {
+    BufferPool pool = new BufferPool(1);
+    Tensor[] marks = {Tensor.zeros(1), Tensor.zeros(1), Tensor.zeros(1), Tensor.zeros(1)};
+    java.util.concurrent.atomic.AtomicInteger shared = new java.util.concurrent.atomic.AtomicInteger();
+    Thread[] threads = new Thread[4];
+    for (int t = 0; t < threads.length; t++) {
+      Tensor mine = marks[t];
+      threads[t] = new Thread(() -> {
+        for (int i = 0; i < 200_000; i++) {
+          Tensor[] set = pool.claim();
+          set[0] = mine;
+          Thread.onSpinWait();
+          if (set[0] != mine) {
+            shared.incrementAndGet();   // another thread wrote into the set this one holds
+          }
+          pool.giveBack(set);
+        }
+      });
+      threads[t].start();
+    }
+    for (Thread t : threads) {
+      t.join();
+    }
+    assertEquals(0, shared.get(), "claims that handed one set to two threads");
+  }
 }
