@@ -74,9 +74,10 @@ public final class VectorMatMul {
         w.run();
       }
       long allocated = counter.bytes() - before;
-      clean = allocated <= 0 && counter.works() ? clean + 1 : 0;
-      // 100 rounds (20 000 runs) at least: past the tier-4 thresholds even when allocation is not counted
-      if (round >= 100 && (clean >= 5 || !counter.works())) {
+      clean = allocated <= 0 ? clean + 1 : 0;
+      // boxed (interpreted or C1) vector code always allocates, so three clean rounds in a row mean
+      // every kernel runs C2 code; without a counter, 100 rounds (20 000 runs) pass the tier-4 thresholds
+      if (counter.works() ? clean >= 3 : round >= 100) {
         break;
       }
     }
@@ -126,7 +127,7 @@ public final class VectorMatMul {
 
   /** The warm-up's operands: tiny shapes chosen so that every branch of every kernel is taken. */
   private static final class WarmUp {
-    final int n = MR + 1;
+    final int n = 3 * MR + 1;
     final int k = 3;
     final int wide = NR + L + 1;
     final int narrow = L - 1;
@@ -196,6 +197,12 @@ public final class VectorMatMul {
         boolean add = p0 > 0;
         pack(b, bo + p0 * sb0 + j0 * sb1, sb0, sb1, bp, kc, nc, strips);
         int i = i0;
+        for (; i + 2 * MR <= i1; i += 2 * MR) {
+          for (int t = 0; t < strips; t++) {
+            int w = Math.min(NR, nc - t * NR);
+            kernel8(a, ao + i * sa0 + p0 * sa1, sa0, sa1, bp, t * kc * NR, kc, c, co + i * ldc + j0 + t * NR, ldc, w, add, spill);
+          }
+        }
         for (; i + MR <= i1; i += MR) {
           for (int t = 0; t < strips; t++) {
             int w = Math.min(NR, nc - t * NR);
@@ -363,6 +370,134 @@ public final class VectorMatMul {
         }
       }
     }
+  }
+
+  /** The 8-row × 2-vector tile: 16 accumulators keep both FMA pipes busy through their latency. */
+  private static void kernel8(float[] a, int ao, int sa0, int sa1, float[] bp, int bo, int kc, float[] c, int co,
+      int ldc, int w, boolean add, float[] spill) {
+    FloatVector c00 = FloatVector.zero(S);
+    FloatVector c01 = c00;
+    FloatVector c10 = c00;
+    FloatVector c11 = c00;
+    FloatVector c20 = c00;
+    FloatVector c21 = c00;
+    FloatVector c30 = c00;
+    FloatVector c31 = c00;
+    FloatVector c40 = c00;
+    FloatVector c41 = c00;
+    FloatVector c50 = c00;
+    FloatVector c51 = c00;
+    FloatVector c60 = c00;
+    FloatVector c61 = c00;
+    FloatVector c70 = c00;
+    FloatVector c71 = c00;
+    int a0 = ao;
+    int a1 = a0 + sa0;
+    int a2 = a1 + sa0;
+    int a3 = a2 + sa0;
+    int a4 = a3 + sa0;
+    int a5 = a4 + sa0;
+    int a6 = a5 + sa0;
+    int a7 = a6 + sa0;
+    for (int p = 0; p < kc; p++, a0 += sa1, a1 += sa1, a2 += sa1, a3 += sa1, a4 += sa1, a5 += sa1, a6 += sa1, a7 += sa1) {
+      int bi = bo + p * NR;
+      FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+      FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+      FloatVector x0 = FloatVector.broadcast(S, a[a0]);
+      c00 = x0.fma(b0, c00);
+      c01 = x0.fma(b1, c01);
+      FloatVector x1 = FloatVector.broadcast(S, a[a1]);
+      c10 = x1.fma(b0, c10);
+      c11 = x1.fma(b1, c11);
+      FloatVector x2 = FloatVector.broadcast(S, a[a2]);
+      c20 = x2.fma(b0, c20);
+      c21 = x2.fma(b1, c21);
+      FloatVector x3 = FloatVector.broadcast(S, a[a3]);
+      c30 = x3.fma(b0, c30);
+      c31 = x3.fma(b1, c31);
+      FloatVector x4 = FloatVector.broadcast(S, a[a4]);
+      c40 = x4.fma(b0, c40);
+      c41 = x4.fma(b1, c41);
+      FloatVector x5 = FloatVector.broadcast(S, a[a5]);
+      c50 = x5.fma(b0, c50);
+      c51 = x5.fma(b1, c51);
+      FloatVector x6 = FloatVector.broadcast(S, a[a6]);
+      c60 = x6.fma(b0, c60);
+      c61 = x6.fma(b1, c61);
+      FloatVector x7 = FloatVector.broadcast(S, a[a7]);
+      c70 = x7.fma(b0, c70);
+      c71 = x7.fma(b1, c71);
+    }
+    // stored here, not in a helper: a vector passed to a method that C2 did not inline is boxed
+    int r0 = co;
+    int r1 = r0 + ldc;
+    int r2 = r1 + ldc;
+    int r3 = r2 + ldc;
+    int r4 = r3 + ldc;
+    int r5 = r4 + ldc;
+    int r6 = r5 + ldc;
+    int r7 = r6 + ldc;
+    if (w == NR) {
+      if (add) {
+        c00 = c00.add(FloatVector.fromArray(S, c, r0));
+        c01 = c01.add(FloatVector.fromArray(S, c, r0 + L));
+        c10 = c10.add(FloatVector.fromArray(S, c, r1));
+        c11 = c11.add(FloatVector.fromArray(S, c, r1 + L));
+        c20 = c20.add(FloatVector.fromArray(S, c, r2));
+        c21 = c21.add(FloatVector.fromArray(S, c, r2 + L));
+        c30 = c30.add(FloatVector.fromArray(S, c, r3));
+        c31 = c31.add(FloatVector.fromArray(S, c, r3 + L));
+        c40 = c40.add(FloatVector.fromArray(S, c, r4));
+        c41 = c41.add(FloatVector.fromArray(S, c, r4 + L));
+        c50 = c50.add(FloatVector.fromArray(S, c, r5));
+        c51 = c51.add(FloatVector.fromArray(S, c, r5 + L));
+        c60 = c60.add(FloatVector.fromArray(S, c, r6));
+        c61 = c61.add(FloatVector.fromArray(S, c, r6 + L));
+        c70 = c70.add(FloatVector.fromArray(S, c, r7));
+        c71 = c71.add(FloatVector.fromArray(S, c, r7 + L));
+      }
+      c00.intoArray(c, r0);
+      c01.intoArray(c, r0 + L);
+      c10.intoArray(c, r1);
+      c11.intoArray(c, r1 + L);
+      c20.intoArray(c, r2);
+      c21.intoArray(c, r2 + L);
+      c30.intoArray(c, r3);
+      c31.intoArray(c, r3 + L);
+      c40.intoArray(c, r4);
+      c41.intoArray(c, r4 + L);
+      c50.intoArray(c, r5);
+      c51.intoArray(c, r5 + L);
+      c60.intoArray(c, r6);
+      c61.intoArray(c, r6 + L);
+      c70.intoArray(c, r7);
+      c71.intoArray(c, r7 + L);
+      return;
+    }
+    c00.intoArray(spill, 0);
+    c01.intoArray(spill, L);
+    storePartial(spill, c, r0, w, add);
+    c10.intoArray(spill, 0);
+    c11.intoArray(spill, L);
+    storePartial(spill, c, r1, w, add);
+    c20.intoArray(spill, 0);
+    c21.intoArray(spill, L);
+    storePartial(spill, c, r2, w, add);
+    c30.intoArray(spill, 0);
+    c31.intoArray(spill, L);
+    storePartial(spill, c, r3, w, add);
+    c40.intoArray(spill, 0);
+    c41.intoArray(spill, L);
+    storePartial(spill, c, r4, w, add);
+    c50.intoArray(spill, 0);
+    c51.intoArray(spill, L);
+    storePartial(spill, c, r5, w, add);
+    c60.intoArray(spill, 0);
+    c61.intoArray(spill, L);
+    storePartial(spill, c, r6, w, add);
+    c70.intoArray(spill, 0);
+    c71.intoArray(spill, L);
+    storePartial(spill, c, r7, w, add);
   }
 
   private static void kernel4(float[] a, int ao, int sa0, int sa1, float[] bp, int bo, int kc, float[] c, int co,
