@@ -35,6 +35,13 @@ final class MatMul {
    * below it the padding of narrow products to two-vector strips costs more than it saves).
    */
   static final long VECTOR_MIN_WORK = 32_768;
+  /**
+   * Below this many multiply-adds (about 4M, some 30 us on one AVX-512 core) a single vector-tier
+   * GEMM stays on the calling thread: a split saves less than the hand-off and the traffic of A, B and
+   * C between the cores' caches cost (mlp_train_small's 256x117x64 products ran slower on two threads
+   * than on one). {@code -Dflint.matmul.splitMinWork=N} overrides it.
+   */
+  static final long SPLIT_MIN_WORK = Long.getLong("flint.matmul.splitMinWork", 1L << 22);
 
   private MatMul() {}
 
@@ -204,7 +211,7 @@ final class MatMul {
       return;
     }
     int threads = Parallel.threads();
-    if (batches == 1 && (threads == 1 || !Parallel.worthSplitting(work))) {
+    if (batches == 1 && (threads == 1 || work < SPLIT_MIN_WORK)) {
       VectorMatMul.gemm(as, aOff[0], sa0, sa1, bs, bOff[0], sb0, sb1, cs, co, m, k, m, 0, n);
       return;
     }

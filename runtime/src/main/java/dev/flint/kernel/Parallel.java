@@ -18,8 +18,8 @@ import java.util.concurrent.locks.LockSupport;
 public final class Parallel {
   /** Below this much work (a rough operation count) {@link #forRange} stays on the calling thread. */
   static final long MIN_SPLIT_WORK = 1L << 17;
-  /** How long an idle worker spins before it parks. */
-  private static final long SPIN_NANOS = 50_000;
+  /** How long an idle worker spins before it parks ({@code -Dflint.parallel.spinNanos=N}). */
+  private static final long SPIN_NANOS = Long.getLong("flint.parallel.spinNanos", 50_000L);
 
   private static volatile int threads = Runtime.getRuntime().availableProcessors();
   private static volatile Team team;
