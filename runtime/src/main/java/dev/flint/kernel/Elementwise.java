@@ -241,6 +241,7 @@ final class Elementwise {
         case NEG: for (int i = 0; i < n; i++) { o[oi + i] = -x[xi + i]; } return;
         case ABS: for (int i = 0; i < n; i++) { o[oi + i] = Math.abs(x[xi + i]); } return;
         case RELU: for (int i = 0; i < n; i++) { o[oi + i] = Math.max(x[xi + i], 0f); } return;   // branch-free; NaN stays NaN
+        case SIGN: for (int i = 0; i < n; i++) { o[oi + i] = Math.signum(x[xi + i]); } return;
         case ADD_SCALAR: for (int i = 0; i < n; i++) { o[oi + i] = x[xi + i] + fp; } return;
         case MUL_SCALAR: for (int i = 0; i < n; i++) { o[oi + i] = x[xi + i] * fp; } return;
         case CLAMP: for (int i = 0; i < n; i++) { o[oi + i] = Math.min(Math.max(x[xi + i], fp), fq); } return;
