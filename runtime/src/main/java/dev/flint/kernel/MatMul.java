@@ -310,7 +310,7 @@ final class MatMul {
     int packs = shared ? 1 : batches;
     Object[] packed = new Object[packs];
     for (int q = 0; q < packs; q++) {
-      packed[q] = f32 ? packF32(b.storage().floats(), bOff[q], sb0, sb1, k, m)
+      packed[q] = f32 ? packF32(b.storage().floats(), bOff[q], sb0, sb1, k, m, packs == 1 ? PLAIN_F32.get() : null)
           : packF64(b.storage().doubles(), bOff[q], sb0, sb1, k, m);
     }
     int blocks = (n + ROW_BLOCK - 1) / ROW_BLOCK;
@@ -331,14 +331,45 @@ final class MatMul {
     });
   }
 
-  private static float[][][] packF32(float[] b, int off, int s0, int s1, int k, int m) {
+  /**
+   * Per-thread arrays of the pure-Java FLOAT32 path, reused so that a warm product allocates nothing:
+   * the packed rows of a shared B (up to {@link #MAX_REUSED} floats; bigger ones are packed fresh) and
+   * the four row accumulators.
+   */
+  private static final class PlainF32 {
+    static final int MAX_REUSED = 1 << 20;
+    float[][][] pack = new float[0][0][0];
+    int rows;
+    int width;
+    final float[][] acc = new float[4][J_BLOCK];
+
+    /** Packed rows for jBlocks blocks of k rows, each at least w wide (the first block's width). */
+    float[][][] pack(int jBlocks, int k, int w) {
+      if ((long) jBlocks * k * w > MAX_REUSED) {
+        return null;
+      }
+      if (pack.length < jBlocks || rows < k || width < w) {
+        int jb = Math.max(jBlocks, pack.length);
+        rows = Math.max(rows, k);
+        width = Math.max(width, w);
+        pack = new float[jb][rows][width];
+      }
+      return pack;
+    }
+  }
+
+  private static final ThreadLocal<PlainF32> PLAIN_F32 = ThreadLocal.withInitial(PlainF32::new);
+
+  /** B packed as [jBlock][p][j]: into the thread's reused arrays when {@code scratch} has room, else fresh ones. */
+  private static float[][][] packF32(float[] b, int off, int s0, int s1, int k, int m, PlainF32 scratch) {
     int jBlocks = (m + J_BLOCK - 1) / J_BLOCK;
-    float[][][] out = new float[jBlocks][k][];
+    float[][][] reused = scratch == null ? null : scratch.pack(jBlocks, k, Math.min(J_BLOCK, m));
+    float[][][] out = reused != null ? reused : new float[jBlocks][k][];
     for (int jb = 0; jb < jBlocks; jb++) {
       int j0 = jb * J_BLOCK;
       int w = Math.min(J_BLOCK, m - j0);
       for (int p = 0; p < k; p++) {
-        float[] row = new float[w];
+        float[] row = reused != null ? out[jb][p] : new float[w];
         int at = off + p * s0 + j0 * s1;
         if (s1 == 1) {
           System.arraycopy(b, at, row, 0, w);
@@ -377,15 +408,16 @@ final class MatMul {
 
   /** Rows {@code [i0, i1)} of {@code C = A @ B} for one batch matrix; C is contiguous. */
   static void rowsF32(float[] a, int ao, int sa0, int sa1, float[][][] bp, float[] c, int co, int k, int m, int i0, int i1) {
-    int w0 = Math.min(J_BLOCK, m);
-    float[] t0 = new float[w0];
-    float[] t1 = new float[w0];
-    float[] t2 = new float[w0];
-    float[] t3 = new float[w0];
-    for (int jb = 0; jb < bp.length; jb++) {
+    float[][] acc = PLAIN_F32.get().acc;
+    float[] t0 = acc[0];
+    float[] t1 = acc[1];
+    float[] t2 = acc[2];
+    float[] t3 = acc[3];
+    int jBlocks = (m + J_BLOCK - 1) / J_BLOCK;
+    for (int jb = 0; jb < jBlocks; jb++) {
       float[][] rows = bp[jb];
       int j0 = jb * J_BLOCK;
-      int w = rows[0].length;
+      int w = Math.min(J_BLOCK, m - j0);   // packed rows may be wider (reused arrays)
       int i = i0;
       for (; i + 3 < i1; i += 4) {
         Arrays.fill(t0, 0, w, 0f);

@@ -16,8 +16,10 @@ import org.junit.jupiter.api.Test;
  * the boxed vectors of Vector API code that C2 did not compile (or dropped), nor scratch arrays. The
  * products are those of the mlp_train_small benchmark (Linear 117→64→32→1, batch 256, and the
  * 1024-row input gradient whose k crosses the 256-deep packing block), forward and backward, with
- * the transposed views the compiled backward passes. Measured with HotSpot's per-thread allocation
- * counter on one thread, after a warm-up that lasts until the products stop allocating (or fails).
+ * the transposed views the compiled backward passes; on the vector tier (when the module is present)
+ * and on the pure-Java path, whose packed B and accumulators are per-thread arrays reused from call to
+ * call. Measured with HotSpot's per-thread allocation counter on one thread, after a warm-up that
+ * lasts until the products stop allocating (or fails).
  */
 class MatMulAllocationTest {
   /** Bytes per call allowed: the output shape, the batch offsets, a lambda, no more. */
@@ -26,6 +28,15 @@ class MatMulAllocationTest {
 
   @Test
   void warmFloat32ProductsOfTheSmallMlpAllocateAlmostNothing() {
+    measure(VectorTier.ENABLED, VectorTier.describe());
+  }
+
+  @Test
+  void thePureJavaPathAllocatesAlmostNothingToo() {
+    measure(false, "plain-java");
+  }
+
+  private static void measure(boolean vector, String path) {
     java.lang.management.ThreadMXBean plain = ManagementFactory.getThreadMXBean();
     assumeTrue(plain instanceof com.sun.management.ThreadMXBean, "needs HotSpot's per-thread allocation counter");
     com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) plain;
@@ -57,7 +68,7 @@ class MatMulAllocationTest {
     products.put("x.t()[117,1024] @ dT3 (k > 256)", new Tensor[] {x1024.t(), dT3x1024});
     Map<String, Tensor> outs = new LinkedHashMap<>();
     for (Map.Entry<String, Tensor[]> e : products.entrySet()) {
-      outs.put(e.getKey(), Kernels.matmul(e.getValue()[0], e.getValue()[1]));
+      outs.put(e.getKey(), MatMul.matmul(e.getValue()[0], e.getValue()[1], null, vector));
     }
 
     int before = Flint.getNumThreads();
@@ -74,7 +85,7 @@ class MatMulAllocationTest {
           Tensor out = outs.get(e.getKey());
           long start = bean.getCurrentThreadAllocatedBytes();
           for (int i = 0; i < CALLS; i++) {
-            Kernels.matmul(a, b, out);
+            MatMul.matmul(a, b, out, vector);
           }
           long bytes = (bean.getCurrentThreadAllocatedBytes() - start) / CALLS;
           perCall.put(e.getKey(), bytes);
@@ -86,7 +97,7 @@ class MatMulAllocationTest {
         }
         if (System.nanoTime() > deadline) {
           fail("after " + rounds + " rounds of " + CALLS + " calls each, FLOAT32 matmul ("
-              + VectorTier.describe() + ") still allocates more than " + LIMIT + " bytes per call: " + perCall);
+              + path + ") still allocates more than " + LIMIT + " bytes per call: " + perCall);
         }
       }
     } finally {
