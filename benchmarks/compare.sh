@@ -17,7 +17,8 @@
 #               machine is never idle and waiting only lengthens the run; the foreign load is
 #               measured and flagged either way; use 60 on a quiet machine)
 #   RETRIES     re-measure contaminated rows (default 0, for the same reason)
-#   WARMUP      Flint's JIT warm-up per workload in s (default 2)
+#   WARMUP      Flint's JIT warm-up per workload in s (default 4: the first FLOAT32 product
+#               spends up to 2 s warming the Vector API kernels, then C2 compiles the model's code)
 #   PYTHON (/usr/bin/python3), PYTORCH_BENCH, OUT (results file), SKIP_BUILD=1, MVN_FLAGS (e.g. -o)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -28,7 +29,7 @@ ONLY="${ONLY:-gemm,mlp_train_small,mlp_infer_small,mlp_train_mnist,mlp_infer_mni
 GEMM_SIZES="${GEMM_SIZES:-256,1024}"
 WAIT_QUIET="${WAIT_QUIET:-0}"
 RETRIES="${RETRIES:-0}"
-WARMUP="${WARMUP:-2}"
+WARMUP="${WARMUP:-4}"
 PYTHON="${PYTHON:-/usr/bin/python3}"
 PYTORCH_BENCH="${PYTORCH_BENCH:-$ROOT/../shared/bench/pytorch_bench.py}"
 mkdir -p benchmarks/results

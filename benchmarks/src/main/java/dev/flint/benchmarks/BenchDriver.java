@@ -23,7 +23,8 @@ import java.util.Set;
  * {@code gemm_mlp_mnist_step} times the 8 matmuls of an mlp_train_mnist step and {@code gemv_mlp_mnist_b1}
  * the 3 products of a batch-1 mlp_mnist inference (runtime kernel vs candidate).
  * {@code --impl eager,compiled} (model workloads; default both), {@code --budget S} (seconds of timed blocks per workload, default 2.5), {@code --warmup S}
- * (default 2.0: the JIT needs longer than Python), {@code --only a,b}, {@code --gemm-sizes},
+ * (default 4.0: the JIT needs longer than Python, and the first FLOAT32 product spends up to 2 s
+ * warming the Vector API kernels), {@code --only a,b}, {@code --gemm-sizes},
  * {@code --out FILE} (append rows), {@code --wait-quiet S} (wait for other processes to go idle
  * before each workload, default 300; 0: don't), {@code --retries N} (re-measure contaminated rows).
  */
@@ -84,7 +85,7 @@ public final class BenchDriver {
 
     int threads = 2;
     double budget = 2.5;
-    double warmup = 2.0;
+    double warmup = 4.0;
     List<String> only = ALL;
     List<Integer> gemmSizes = List.of(256, 512, 1024, 2048);
     List<String> impls = List.of(Models.EAGER, Models.COMPILED);
