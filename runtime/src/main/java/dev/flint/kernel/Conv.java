@@ -206,12 +206,27 @@ public final class Conv {
 
   // ---------------------------------------------------------------- im2col / col2im
 
+  /** The first output column whose input column {@code ow·sW − pW + j} is inside the image. */
+  static int firstInside(Geometry g, int j) {
+    int need = g.pw - j; // ow·sW >= need
+    return need <= 0 ? 0 : Math.min(g.wo, (need + g.sw - 1) / g.sw);
+  }
+
+  /** One past the last output column whose input column {@code ow·sW − pW + j} is inside the image. */
+  static int endInside(Geometry g, int j) {
+    int limit = g.w + g.pw - j; // ow·sW < limit
+    return limit <= 0 ? 0 : Math.min(g.wo, (limit - 1) / g.sw + 1);
+  }
+
   /** Unrolls one sample {@code x[c, h, w]} (at {@code off}) into {@code cols[(c·kH + i)·kW + j, oh·Wo + ow]}. */
   static void im2col(float[] x, int off, Geometry g, float[] cols, int colsOff) {
     for (int c = 0; c < g.c; c++) {
       for (int i = 0; i < g.kh; i++) {
         for (int j = 0; j < g.kw; j++) {
           int row = colsOff + ((c * g.kh + i) * g.kw + j) * g.p;
+          int lo = firstInside(g, j);
+          int hi = Math.max(lo, endInside(g, j));
+          int shift = j - g.pw;
           for (int oh = 0; oh < g.ho; oh++) {
             int ih = oh * g.sh - g.ph + i;
             int at = row + oh * g.wo;
@@ -219,10 +234,19 @@ public final class Conv {
               Arrays.fill(cols, at, at + g.wo, 0f);
               continue;
             }
-            int base = off + (c * g.h + ih) * g.w;
-            for (int ow = 0; ow < g.wo; ow++) {
-              int iw = ow * g.sw - g.pw + j;
-              cols[at + ow] = iw >= 0 && iw < g.w ? x[base + iw] : 0f;
+            int base = off + (c * g.h + ih) * g.w + shift;
+            for (int ow = 0; ow < lo; ow++) {
+              cols[at + ow] = 0f;
+            }
+            if (g.sw == 1) {
+              System.arraycopy(x, base + lo, cols, at + lo, hi - lo);
+            } else {
+              for (int ow = lo; ow < hi; ow++) {
+                cols[at + ow] = x[base + ow * g.sw];
+              }
+            }
+            for (int ow = hi; ow < g.wo; ow++) {
+              cols[at + ow] = 0f;
             }
           }
         }
@@ -235,6 +259,9 @@ public final class Conv {
       for (int i = 0; i < g.kh; i++) {
         for (int j = 0; j < g.kw; j++) {
           int row = colsOff + ((c * g.kh + i) * g.kw + j) * g.p;
+          int lo = firstInside(g, j);
+          int hi = Math.max(lo, endInside(g, j));
+          int shift = j - g.pw;
           for (int oh = 0; oh < g.ho; oh++) {
             int ih = oh * g.sh - g.ph + i;
             int at = row + oh * g.wo;
@@ -242,10 +269,19 @@ public final class Conv {
               Arrays.fill(cols, at, at + g.wo, 0);
               continue;
             }
-            int base = off + (c * g.h + ih) * g.w;
-            for (int ow = 0; ow < g.wo; ow++) {
-              int iw = ow * g.sw - g.pw + j;
-              cols[at + ow] = iw >= 0 && iw < g.w ? x[base + iw] : 0;
+            int base = off + (c * g.h + ih) * g.w + shift;
+            for (int ow = 0; ow < lo; ow++) {
+              cols[at + ow] = 0;
+            }
+            if (g.sw == 1) {
+              System.arraycopy(x, base + lo, cols, at + lo, hi - lo);
+            } else {
+              for (int ow = lo; ow < hi; ow++) {
+                cols[at + ow] = x[base + ow * g.sw];
+              }
+            }
+            for (int ow = hi; ow < g.wo; ow++) {
+              cols[at + ow] = 0;
             }
           }
         }
@@ -259,18 +295,18 @@ public final class Conv {
       for (int i = 0; i < g.kh; i++) {
         for (int j = 0; j < g.kw; j++) {
           int row = colsOff + ((c * g.kh + i) * g.kw + j) * g.p;
+          int lo = firstInside(g, j);
+          int hi = endInside(g, j);
+          int shift = j - g.pw;
           for (int oh = 0; oh < g.ho; oh++) {
             int ih = oh * g.sh - g.ph + i;
             if (ih < 0 || ih >= g.h) {
               continue;
             }
             int at = row + oh * g.wo;
-            int base = off + (c * g.h + ih) * g.w;
-            for (int ow = 0; ow < g.wo; ow++) {
-              int iw = ow * g.sw - g.pw + j;
-              if (iw >= 0 && iw < g.w) {
-                dx[base + iw] += cols[at + ow];
-              }
+            int base = off + (c * g.h + ih) * g.w + shift;
+            for (int ow = lo; ow < hi; ow++) {
+              dx[base + ow * g.sw] += cols[at + ow];
             }
           }
         }
@@ -283,18 +319,18 @@ public final class Conv {
       for (int i = 0; i < g.kh; i++) {
         for (int j = 0; j < g.kw; j++) {
           int row = colsOff + ((c * g.kh + i) * g.kw + j) * g.p;
+          int lo = firstInside(g, j);
+          int hi = endInside(g, j);
+          int shift = j - g.pw;
           for (int oh = 0; oh < g.ho; oh++) {
             int ih = oh * g.sh - g.ph + i;
             if (ih < 0 || ih >= g.h) {
               continue;
             }
             int at = row + oh * g.wo;
-            int base = off + (c * g.h + ih) * g.w;
-            for (int ow = 0; ow < g.wo; ow++) {
-              int iw = ow * g.sw - g.pw + j;
-              if (iw >= 0 && iw < g.w) {
-                dx[base + iw] += cols[at + ow];
-              }
+            int base = off + (c * g.h + ih) * g.w + shift;
+            for (int ow = lo; ow < hi; ow++) {
+              dx[base + ow * g.sw] += cols[at + ow];
             }
           }
         }

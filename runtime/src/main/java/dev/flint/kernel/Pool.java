@@ -17,37 +17,129 @@ public final class Pool {
   /** {@code y[.., i, j] = max} over the window at {@code (i·sH − pH, j·sW − pW)}; padding never wins. */
   public static Tensor maxPool2d(Tensor x, int kH, int kW, int sH, int sW, int pH, int pW) {
     Window g = new Window("max_pool2d", x, kH, kW, sH, sW, pH, pW);
-    double[] in = x.toDoubleArray();
+    Tensor xc = x.contiguous();
+    int inOff = xc.offset();
+    int[] outShape = g.outShape();
+    if (x.dtype() == DType.FLOAT32) {
+      float[] in = xc.storage().floats();
+      float[] out = new float[g.planes * g.ho * g.wo];
+      Parallel.forRange(g.planes, g.work(), (from, to) -> {
+        if (g.unrolled) {
+          float[] max = new float[g.wo];
+          int[] idx = new int[g.wo];
+          for (int plane = from; plane < to; plane++) {
+            for (int i = 0; i < g.ho; i++) {
+              g.rowArgmax(in, inOff, plane, i, max, idx);
+              System.arraycopy(max, 0, out, (plane * g.ho + i) * g.wo, g.wo);
+            }
+          }
+          return;
+        }
+        for (int plane = from; plane < to; plane++) {
+          for (int i = 0; i < g.ho; i++) {
+            for (int j = 0; j < g.wo; j++) {
+              out[(plane * g.ho + i) * g.wo + j] = in[inOff + g.argmax(in, inOff, plane, i, j)];
+            }
+          }
+        }
+      });
+      return Tensor.wrap(Storage.of(out), outShape);
+    }
+    double[] in = xc.storage().doubles();
     double[] out = new double[g.planes * g.ho * g.wo];
     Parallel.forRange(g.planes, g.work(), (from, to) -> {
+      if (g.unrolled) {
+        double[] max = new double[g.wo];
+        int[] idx = new int[g.wo];
+        for (int plane = from; plane < to; plane++) {
+          for (int i = 0; i < g.ho; i++) {
+            g.rowArgmax(in, inOff, plane, i, max, idx);
+            System.arraycopy(max, 0, out, (plane * g.ho + i) * g.wo, g.wo);
+          }
+        }
+        return;
+      }
       for (int plane = from; plane < to; plane++) {
         for (int i = 0; i < g.ho; i++) {
           for (int j = 0; j < g.wo; j++) {
-            out[(plane * g.ho + i) * g.wo + j] = in[g.argmax(in, plane, i, j)];
+            out[(plane * g.ho + i) * g.wo + j] = in[inOff + g.argmax(in, inOff, plane, i, j)];
           }
         }
       }
     });
-    return g.result(out, x.dtype(), g.outShape());
+    return Tensor.wrap(Storage.of(out), outShape);
   }
 
   /** The gradient of {@link #maxPool2d}: each output gradient flows to its window's first maximum. */
   public static Tensor maxPool2dBackward(Tensor gy, Tensor x, int kH, int kW, int sH, int sW, int pH, int pW) {
     Window g = new Window("max_pool2d backward", x, kH, kW, sH, sW, pH, pW);
     g.checkGrad(gy);
-    double[] in = x.toDoubleArray();
-    double[] gout = gy.toDoubleArray();
-    double[] dx = new double[in.length];
+    if (gy.dtype() != x.dtype()) {
+      // Mixed dtypes are rare: compute in FLOAT64 and return the gradient's dtype.
+      Tensor dx = maxPool2dBackward(gy.to(DType.FLOAT64), x.to(DType.FLOAT64), kH, kW, sH, sW, pH, pW);
+      return dx.to(gy.dtype());
+    }
+    Tensor xc = x.contiguous();
+    Tensor gc = gy.contiguous();
+    int inOff = xc.offset();
+    int gOff = gc.offset();
+    int size = g.planes * g.h * g.w;
+    if (x.dtype() == DType.FLOAT32) {
+      float[] in = xc.storage().floats();
+      float[] gout = gc.storage().floats();
+      float[] dx = new float[size];
+      Parallel.forRange(g.planes, g.work(), (from, to) -> {
+        if (g.unrolled) {
+          float[] max = new float[g.wo];
+          int[] idx = new int[g.wo];
+          for (int plane = from; plane < to; plane++) {
+            for (int i = 0; i < g.ho; i++) {
+              g.rowArgmax(in, inOff, plane, i, max, idx);
+              int row = gOff + (plane * g.ho + i) * g.wo;
+              for (int j = 0; j < g.wo; j++) {
+                dx[idx[j]] += gout[row + j];
+              }
+            }
+          }
+          return;
+        }
+        for (int plane = from; plane < to; plane++) {
+          for (int i = 0; i < g.ho; i++) {
+            for (int j = 0; j < g.wo; j++) {
+              dx[g.argmax(in, inOff, plane, i, j)] += gout[gOff + (plane * g.ho + i) * g.wo + j];
+            }
+          }
+        }
+      });
+      return Tensor.wrap(Storage.of(dx), x.shape());
+    }
+    double[] in = xc.storage().doubles();
+    double[] gout = gc.storage().doubles();
+    double[] dx = new double[size];
     Parallel.forRange(g.planes, g.work(), (from, to) -> {
+      if (g.unrolled) {
+        double[] max = new double[g.wo];
+        int[] idx = new int[g.wo];
+        for (int plane = from; plane < to; plane++) {
+          for (int i = 0; i < g.ho; i++) {
+            g.rowArgmax(in, inOff, plane, i, max, idx);
+            int row = gOff + (plane * g.ho + i) * g.wo;
+            for (int j = 0; j < g.wo; j++) {
+              dx[idx[j]] += gout[row + j];
+            }
+          }
+        }
+        return;
+      }
       for (int plane = from; plane < to; plane++) {
         for (int i = 0; i < g.ho; i++) {
           for (int j = 0; j < g.wo; j++) {
-            dx[g.argmax(in, plane, i, j)] += gout[(plane * g.ho + i) * g.wo + j];
+            dx[g.argmax(in, inOff, plane, i, j)] += gout[gOff + (plane * g.ho + i) * g.wo + j];
           }
         }
       }
     });
-    return g.result(dx, gy.dtype(), x.shapeRef());
+    return Tensor.wrap(Storage.of(dx), x.shape());
   }
 
   /** {@code y[.., i, j] =} the mean over the window, dividing by {@code kH·kW} (padding counts as zeros). */
@@ -102,6 +194,8 @@ public final class Pool {
   private static final class Window {
     final int[] shape;
     final int planes, h, w, kh, kw, sh, sw, ph, pw, ho, wo;
+    /** Whether {@link #rowArgmax} applies: 2×2 windows, no padding (floor mode keeps windows in the plane). */
+    final boolean unrolled;
 
     Window(String op, Tensor x, int kh, int kw, int sh, int sw, int ph, int pw) {
       this(op, x.dtype(), x.shapeRef(), kh, kw, sh, sw, ph, pw);
@@ -140,6 +234,7 @@ public final class Pool {
       this.pw = pw;
       this.ho = Conv.outputSize(h, kh, sh, ph);
       this.wo = Conv.outputSize(w, kw, sw, pw);
+      this.unrolled = kh == 2 && kw == 2 && ph == 0 && pw == 0;
     }
 
     /** A rough operation count, for deciding whether to split planes over threads. */
@@ -161,18 +256,96 @@ public final class Pool {
       }
     }
 
-    /** The flat input index of the first maximum in window (i, j) of {@code plane}; NaN wins, as in PyTorch. */
-    int argmax(double[] in, int plane, int i, int j) {
+    /**
+     * {@link #argmax} for every 2×2 window of output row {@code i} of {@code plane}, when there is no
+     * padding ({@link #unrolled}): {@code idx[j]} gets the flat index and {@code max[j]} the value.
+     * Branch-free (selects on locals; random data mispredicts the branches of {@link #argmax} about
+     * once a window): the window's maximum by {@code Math.max} (which propagates NaN), then the
+     * elements equal to it (or NaN) are picked in reverse window order, so the first one wins, as in
+     * {@link #argmax}; the value is read back at that index, keeping the sign of a zero.
+     */
+    void rowArgmax(float[] in, int off, int plane, int i, float[] max, int[] idx) {
+      int start = (plane * h + i * sh) * w;
+      for (int j = 0; j < wo; j++) {
+        int a0 = start + j * sw;
+        int a1 = a0 + 1;
+        int a2 = a0 + w;
+        int a3 = a2 + 1;
+        float v0 = in[off + a0];
+        float v1 = in[off + a1];
+        float v2 = in[off + a2];
+        float v3 = in[off + a3];
+        float m = Math.max(Math.max(v0, v1), Math.max(v2, v3));
+        int id = a3;
+        id = v2 == m | v2 != v2 ? a2 : id;
+        id = v1 == m | v1 != v1 ? a1 : id;
+        id = v0 == m | v0 != v0 ? a0 : id;
+        idx[j] = id;
+        max[j] = in[off + id];
+      }
+    }
+
+    void rowArgmax(double[] in, int off, int plane, int i, double[] max, int[] idx) {
+      int start = (plane * h + i * sh) * w;
+      for (int j = 0; j < wo; j++) {
+        int a0 = start + j * sw;
+        int a1 = a0 + 1;
+        int a2 = a0 + w;
+        int a3 = a2 + 1;
+        double v0 = in[off + a0];
+        double v1 = in[off + a1];
+        double v2 = in[off + a2];
+        double v3 = in[off + a3];
+        double m = Math.max(Math.max(v0, v1), Math.max(v2, v3));
+        int id = a3;
+        id = v2 == m | v2 != v2 ? a2 : id;
+        id = v1 == m | v1 != v1 ? a1 : id;
+        id = v0 == m | v0 != v0 ? a0 : id;
+        idx[j] = id;
+        max[j] = in[off + id];
+      }
+    }
+
+    /**
+     * The flat index (relative to {@code off}) of the first maximum in window (i, j) of {@code plane};
+     * NaN wins, as in PyTorch.
+     */
+    int argmax(float[] in, int off, int plane, int i, int j) {
+      int best = -1;
+      float max = Float.NEGATIVE_INFINITY;
+      int a1 = Math.min(h, i * sh - ph + kh);
+      int b0 = Math.max(0, j * sw - pw);
+      int b1 = Math.min(w, j * sw - pw + kw);
+      for (int a = Math.max(0, i * sh - ph); a < a1; a++) {
+        int row = (plane * h + a) * w;
+        for (int b = b0; b < b1; b++) {
+          float v = in[off + row + b];
+          if (best < 0 || v > max || v != v) {
+            best = row + b;
+            max = v;
+            if (v != v) {
+              return best;
+            }
+          }
+        }
+      }
+      return best;
+    }
+
+    int argmax(double[] in, int off, int plane, int i, int j) {
       int best = -1;
       double max = Double.NEGATIVE_INFINITY;
-      for (int a = Math.max(0, i * sh - ph); a < Math.min(h, i * sh - ph + kh); a++) {
-        for (int b = Math.max(0, j * sw - pw); b < Math.min(w, j * sw - pw + kw); b++) {
-          int at = (plane * h + a) * w + b;
-          double v = in[at];
-          if (best < 0 || v > max || Double.isNaN(v)) {
-            best = at;
+      int a1 = Math.min(h, i * sh - ph + kh);
+      int b0 = Math.max(0, j * sw - pw);
+      int b1 = Math.min(w, j * sw - pw + kw);
+      for (int a = Math.max(0, i * sh - ph); a < a1; a++) {
+        int row = (plane * h + a) * w;
+        for (int b = b0; b < b1; b++) {
+          double v = in[off + row + b];
+          if (best < 0 || v > max || v != v) {
+            best = row + b;
             max = v;
-            if (Double.isNaN(v)) {
+            if (v != v) {
               return best;
             }
           }

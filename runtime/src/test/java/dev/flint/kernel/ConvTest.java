@@ -118,6 +118,55 @@ class ConvTest {
     return s;
   }
 
+  /**
+   * Both gradients against their definitions written as loops (the adjoint of {@link #naiveConv}),
+   * in FLOAT64 and FLOAT32, including strides, paddings as wide as the kernel and an image narrower
+   * than the padded kernel reach, where im2col's inside-the-image column ranges are clipped.
+   */
+  @ParameterizedTest
+  @CsvSource({"1,1,1,1", "2,2,0,0", "1,2,2,1", "3,1,1,2", "2,3,2,2"})
+  void gradientsMatchTheDirectDefinition(int sh, int sw, int ph, int pw) {
+    Generator g = new Generator(31);
+    Tensor x = random(g, 3, 2, 6, 3);
+    Tensor w = random(g, 4, 2, 3, 2);
+    Tensor r = random(g, Conv.conv2d(x, w, sh, sw, ph, pw).shape());
+    int n = 3, c = 2, h = 6, wd = 3, o = 4, kh = 3, kw = 2;
+    int ho = r.size(2), wo = r.size(3);
+    double[] dx = new double[x.numel()];
+    double[] dw = new double[w.numel()];
+    for (int b = 0; b < n; b++) {
+      for (int oc = 0; oc < o; oc++) {
+        for (int i = 0; i < ho; i++) {
+          for (int j = 0; j < wo; j++) {
+            double gy = r.get(b, oc, i, j);
+            for (int ic = 0; ic < c; ic++) {
+              for (int a = 0; a < kh; a++) {
+                for (int d = 0; d < kw; d++) {
+                  int y = i * sh - ph + a, z = j * sw - pw + d;
+                  if (y >= 0 && y < h && z >= 0 && z < wd) {
+                    dx[((b * c + ic) * h + y) * wd + z] += gy * w.get(oc, ic, a, d);
+                    dw[((oc * c + ic) * kh + a) * kw + d] += gy * x.get(b, ic, y, z);
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    assertArrayEquals(naiveConv(x, w, sh, sw, ph, pw), Conv.conv2d(x, w, sh, sw, ph, pw).toDoubleArray(), 1e-12);
+    assertArrayEquals(dx, Conv.conv2dInputGrad(r, w, x.shape(), sh, sw, ph, pw).toDoubleArray(), 1e-12);
+    assertArrayEquals(dw, Conv.conv2dWeightGrad(r, x, w.shape(), sh, sw, ph, pw).toDoubleArray(), 1e-12);
+    Tensor x32 = Conv32.f32(x), w32 = Conv32.f32(w), r32 = Conv32.f32(r);
+    assertArrayEquals(naiveConv(x, w, sh, sw, ph, pw), Conv.conv2d(x32, w32, sh, sw, ph, pw).toDoubleArray(), 1e-4);
+    Tensor dx32 = Conv.conv2dInputGrad(r32, w32, x.shape(), sh, sw, ph, pw);
+    Tensor dw32 = Conv.conv2dWeightGrad(r32, x32, w.shape(), sh, sw, ph, pw);
+    assertEquals(DType.FLOAT32, dx32.dtype());
+    assertEquals(DType.FLOAT32, dw32.dtype());
+    assertArrayEquals(dx, dx32.toDoubleArray(), 1e-4);
+    assertArrayEquals(dw, dw32.toDoubleArray(), 1e-4);
+  }
+
   @Test
   void threadedSplitsAgreeWithOneThread() {
     Generator g = new Generator(21);

@@ -117,4 +117,86 @@ class PoolTest {
         () -> Pool.maxPool2d(Tensor.zeros(DType.INT64, 1, 1, 2, 2), 2, 2, 2, 2, 0, 0));
     assertTrue(e.getMessage().contains("INT64"), e.getMessage());
   }
+
+  /** The textbook max pool: the first maximum in window order, a NaN winning at once; {value, index} per window. */
+  static double[][] naiveMaxPool(double[] x, int planes, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw) {
+    int ho = (h + 2 * ph - kh) / sh + 1, wo = (w + 2 * pw - kw) / sw + 1;
+    double[] val = new double[planes * ho * wo];
+    double[] idx = new double[val.length];
+    for (int p = 0; p < planes; p++) {
+      for (int i = 0; i < ho; i++) {
+        for (int j = 0; j < wo; j++) {
+          int best = -1;
+          search:
+          for (int a = 0; a < kh; a++) {
+            for (int b = 0; b < kw; b++) {
+              int y = i * sh - ph + a, z = j * sw - pw + b;
+              if (y < 0 || y >= h || z < 0 || z >= w) {
+                continue;
+              }
+              int at = (p * h + y) * w + z;
+              if (Double.isNaN(x[at])) {
+                best = at;
+                break search;
+              }
+              if (best < 0 || x[at] > x[best]) {
+                best = at;
+              }
+            }
+          }
+          val[(p * ho + i) * wo + j] = x[best];
+          idx[(p * ho + i) * wo + j] = best;
+        }
+      }
+    }
+    return new double[][] {val, idx};
+  }
+
+  /**
+   * The max pool kernels (the unrolled 2×2 path and the general one) against {@link #naiveMaxPool} in
+   * FLOAT32 and FLOAT64, on data full of ties, signed zeros and NaNs, read through an offset view.
+   */
+  @Test
+  void maxPoolMatchesTheTextbookOnTiesZerosAndNaNs() {
+    Generator g = new Generator(17);
+    int n = 3, c = 2, h = 7, w = 8;
+    double[] palette = {0.0, -0.0, 1.0, -1.0, 2.0, Double.NaN};
+    double[] v = new double[1 + n * c * h * w];
+    for (int i = 0; i < v.length; i++) {
+      // Mostly ties and zeros; a NaN about one element in 40.
+      int k = (int) g.nextLong(40);
+      v[i] = k == 0 ? Double.NaN : palette[k % 5];
+    }
+    int[][] configs = {{2, 2, 2, 2, 0, 0}, {2, 2, 1, 1, 0, 0}, {2, 2, 2, 2, 1, 1}, {3, 3, 2, 2, 1, 1}, {3, 2, 1, 2, 0, 1}};
+    for (DType dt : new DType[] {DType.FLOAT32, DType.FLOAT64}) {
+      Tensor base = Tensor.of(v, v.length).to(dt);
+      Tensor x = Tensor.view(base.storage(), 1, new int[] {n, c, h, w}, new int[] {c * h * w, h * w, w, 1});
+      double[] xv = x.toDoubleArray();
+      for (int[] k : configs) {
+        String where = dt + " " + java.util.Arrays.toString(k);
+        double[][] expected = naiveMaxPool(xv, n * c, h, w, k[0], k[1], k[2], k[3], k[4], k[5]);
+        Tensor y = Pool.maxPool2d(x, k[0], k[1], k[2], k[3], k[4], k[5]);
+        assertEquals(dt, y.dtype());
+        double[] got = y.toDoubleArray();
+        for (int i = 0; i < got.length; i++) {
+          // Bit-for-bit, so the sign of a zero and the NaN must match too.
+          assertEquals(Double.doubleToLongBits(expected[0][i]), Double.doubleToLongBits(got[i]), where + " y[" + i + "]");
+        }
+        // The gradient: distinct values per window, so a wrong window element shows.
+        double[] gv = new double[got.length];
+        for (int i = 0; i < gv.length; i++) {
+          gv[i] = i + 1;
+        }
+        Tensor gy = Tensor.of(gv, y.shape()).to(dt);
+        double[] dxExpected = new double[xv.length];
+        for (int i = 0; i < gv.length; i++) {
+          dxExpected[(int) expected[1][i]] += gv[i];
+        }
+        Tensor dx = Pool.maxPool2dBackward(gy, x, k[0], k[1], k[2], k[3], k[4], k[5]);
+        assertEquals(dt, dx.dtype());
+        assertArrayEquals(x.shape(), dx.shape());
+        assertArrayEquals(dxExpected, dx.toDoubleArray(), where);
+      }
+    }
+  }
 }
