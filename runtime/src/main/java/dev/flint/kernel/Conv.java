@@ -21,25 +21,33 @@ public final class Conv {
     return (in + 2 * padding - kernel) / stride + 1;
   }
 
-  /** {@code y[n, o] = Σ_c w[o, c] ⋆ x[n, c]}: the convolution without bias, as {@code w · im2col(x[n])}. */
+  /**
+   * {@code y[n, o] = Σ_c w[o, c] ⋆ x[n, c]}: the convolution without bias, as one product
+   * {@code w[O, K] · cols[K, count·P]} per chunk of samples, whose columns are then dealt back to
+   * the samples' {@code [O, P]} blocks.
+   */
   public static Tensor conv2d(Tensor x, Tensor w, int strideH, int strideW, int padH, int padW) {
     checkDtypes("conv2d", x, w);
     Geometry g = new Geometry(x.shapeRef(), w.shapeRef(), strideH, strideW, padH, padW);
     Tensor xc = x.contiguous();
     Tensor w2 = matrix(w.contiguous(), g.o, g.k, false);
     Tensor out = Tensor.empty(x.dtype(), g.n, g.o, g.ho, g.wo);
-    Tensor buffer = Tensor.empty(x.dtype(), g.chunk() * g.k * g.p);
-    for (int n0 = 0; n0 < g.n; n0 += g.chunk()) {
-      int count = Math.min(g.chunk(), g.n - n0);
-      unfold(xc, n0, count, g, buffer);
-      Kernels.matmul(w2, batch(buffer, 0, count, g.k, g.p), batch(out, n0 * g.o * g.p, count, g.o, g.p));
+    int chunk = g.chunk();
+    Tensor cols = Workspace.get(x.dtype(), 0, g.k * chunk * g.p);
+    Tensor product = Workspace.get(x.dtype(), 1, g.o * chunk * g.p);
+    for (int n0 = 0; n0 < g.n; n0 += chunk) {
+      int count = Math.min(chunk, g.n - n0);
+      unfold(xc, n0, count, g, cols);
+      Kernels.matmul(w2, wide(cols, g.k, count * g.p), wide(product, g.o, count * g.p));
+      deal(product, out, n0, count, g.o, g.p);
     }
     return out;
   }
 
   /**
-   * The gradient with respect to the input of {@link #conv2d}: {@code col2im(wᵀ · gy[n])} for each
-   * sample, where {@code gy: [N, O, Ho, Wo]} and the input had shape {@code inShape}.
+   * The gradient with respect to the input of {@link #conv2d}: {@code col2im(wᵀ · gy)}, one product
+   * {@code wᵀ[K, O] · gy[O, count·P]} per chunk of samples, where {@code gy: [N, O, Ho, Wo]} and the
+   * input had shape {@code inShape}.
    */
   public static Tensor conv2dInputGrad(Tensor gy, Tensor w, int[] inShape,
       int strideH, int strideW, int padH, int padW) {
@@ -47,20 +55,24 @@ public final class Conv {
     Geometry g = new Geometry(inShape, w.shapeRef(), strideH, strideW, padH, padW);
     g.checkOutput(gy.shapeRef());
     Tensor gc = gy.contiguous();
-    Tensor wt = matrix(w.contiguous(), g.k, g.o, true);
+    Tensor w2 = matrix(w.contiguous(), g.o, g.k, false);
     Tensor dx = Tensor.empty(gy.dtype(), g.n, g.c, g.h, g.w);
-    Tensor buffer = Tensor.empty(gy.dtype(), g.chunk() * g.k * g.p);
-    for (int n0 = 0; n0 < g.n; n0 += g.chunk()) {
-      int count = Math.min(g.chunk(), g.n - n0);
-      Kernels.matmul(wt, batch(gc, gc.offset() + n0 * g.o * g.p, count, g.o, g.p), batch(buffer, 0, count, g.k, g.p));
-      fold(buffer, n0, count, g, dx);
+    int chunk = g.chunk();
+    Tensor cols = Workspace.get(gy.dtype(), 0, g.k * chunk * g.p);
+    Tensor grads = Workspace.get(gy.dtype(), 1, g.o * chunk * g.p);
+    for (int n0 = 0; n0 < g.n; n0 += chunk) {
+      int count = Math.min(chunk, g.n - n0);
+      gather(gc, n0, count, g.o, g.p, grads);
+      Kernels.matmulTN(w2, wide(grads, g.o, count * g.p), wide(cols, g.k, count * g.p));
+      fold(cols, n0, count, g, dx);
     }
     return dx;
   }
 
   /**
    * The gradient with respect to the weight of {@link #conv2d}: {@code Σ_n gy[n] · im2col(x[n])ᵀ},
-   * shaped {@code weightShape = [O, C, kH, kW]}; the per-sample products are summed in sample order.
+   * shaped {@code weightShape = [O, C, kH, kW]}, as one product {@code gy[O, count·P] · cols[K, count·P]ᵀ}
+   * per chunk of samples (the chunks' products summed in order).
    */
   public static Tensor conv2dWeightGrad(Tensor gy, Tensor x, int[] weightShape,
       int strideH, int strideW, int padH, int padW) {
@@ -70,14 +82,22 @@ public final class Conv {
     Tensor gc = gy.contiguous();
     Tensor xc = x.contiguous();
     Tensor dw = Tensor.empty(gy.dtype(), weightShape);
-    Tensor buffer = Tensor.empty(gy.dtype(), g.chunk() * g.k * g.p);
-    for (int n0 = 0; n0 < g.n; n0 += g.chunk()) {
-      int count = Math.min(g.chunk(), g.n - n0);
-      unfold(xc, n0, count, g, buffer);
-      // im2col(x[n])ᵀ as a transposed view [count, P, K]: the matmul reads any layout.
-      Tensor colsT = Tensor.view(buffer.storage(), 0, new int[] {count, g.p, g.k}, new int[] {g.k * g.p, 1, g.p});
-      Tensor products = Kernels.matmul(batch(gc, gc.offset() + n0 * g.o * g.p, count, g.o, g.p), colsT);
-      addSamples(products, count, dw);
+    Tensor dw2 = matrix(dw, g.o, g.k, false);
+    int chunk = g.chunk();
+    Tensor cols = Workspace.get(x.dtype(), 0, g.k * chunk * g.p);
+    Tensor grads = Workspace.get(gy.dtype(), 1, g.o * chunk * g.p);
+    Tensor part = g.n > chunk ? Tensor.empty(gy.dtype(), g.o, g.k) : null;
+    for (int n0 = 0; n0 < g.n; n0 += chunk) {
+      int count = Math.min(chunk, g.n - n0);
+      unfold(xc, n0, count, g, cols);
+      gather(gc, n0, count, g.o, g.p, grads);
+      Tensor colsK = wide(cols, g.k, count * g.p);
+      if (n0 == 0) {
+        Kernels.matmulNT(wide(grads, g.o, count * g.p), colsK, dw2);
+      } else {
+        Kernels.matmulNT(wide(grads, g.o, count * g.p), colsK, part);
+        addSamples(part, 1, dw);
+      }
     }
     return dw;
   }
@@ -88,36 +108,74 @@ public final class Conv {
     return Tensor.view(w.storage(), w.offset(), new int[] {rows, cols}, transposed ? new int[] {1, k} : new int[] {k, 1});
   }
 
-  /** A contiguous {@code [count, rows, cols]} view of {@code t}'s storage from {@code offset}. */
-  private static Tensor batch(Tensor t, int offset, int count, int rows, int cols) {
-    return Tensor.view(t.storage(), offset, new int[] {count, rows, cols}, new int[] {rows * cols, cols, 1});
+  /** A contiguous {@code [rows, cols]} view of the start of {@code t}'s storage (a workspace). */
+  private static Tensor wide(Tensor t, int rows, int cols) {
+    return Tensor.view(t.storage(), 0, new int[] {rows, cols}, new int[] {cols, 1});
   }
 
-  /** im2col of samples {@code [n0, n0 + count)} of {@code x} into {@code buffer}, one {@code [K, P]} block each. */
-  private static void unfold(Tensor x, int n0, int count, Geometry g, Tensor buffer) {
+  /**
+   * Copies samples {@code [n0, n0 + count)} of {@code src: [N, rows, P]} (contiguous) into the
+   * workspace {@code dst} as the matrix {@code [rows, count·P]}: sample i's block takes columns
+   * {@code [i·P, (i+1)·P)}.
+   */
+  private static void gather(Tensor src, int n0, int count, int rows, int p, Tensor dst) {
+    Object from = array(src);
+    Object to = array(dst);
+    int ld = count * p;
+    for (int i = 0; i < count; i++) {
+      int at = src.offset() + (n0 + i) * rows * p;
+      for (int r = 0; r < rows; r++) {
+        System.arraycopy(from, at + r * p, to, r * ld + i * p, p);
+      }
+    }
+  }
+
+  /** The inverse of {@link #gather}: the workspace {@code [rows, count·P]} back into samples {@code n0..} of {@code dst}. */
+  private static void deal(Tensor src, Tensor dst, int n0, int count, int rows, int p) {
+    Object from = array(src);
+    Object to = array(dst);
+    int ld = count * p;
+    for (int i = 0; i < count; i++) {
+      int at = dst.offset() + (n0 + i) * rows * p;
+      for (int r = 0; r < rows; r++) {
+        System.arraycopy(from, r * ld + i * p, to, at + r * p, p);
+      }
+    }
+  }
+
+  /** The primitive array behind a FLOAT32 or FLOAT64 tensor, for {@link System#arraycopy}. */
+  private static Object array(Tensor t) {
+    return t.dtype() == DType.FLOAT32 ? t.storage().floats() : t.storage().doubles();
+  }
+
+  /**
+   * im2col of samples {@code [n0, n0 + count)} of {@code x} into the workspace {@code cols} as the
+   * matrix {@code [K, count·P]}: sample i fills columns {@code [i·P, (i+1)·P)}.
+   */
+  private static void unfold(Tensor x, int n0, int count, Geometry g, Tensor cols) {
     int sample = g.c * g.h * g.w;
-    int block = g.k * g.p;
-    Parallel.forRange(count, (long) count * block, (from, to) -> {
+    int ld = count * g.p;
+    Parallel.forRange(count, (long) count * g.k * g.p, (from, to) -> {
       for (int i = from; i < to; i++) {
         if (x.dtype() == DType.FLOAT32) {
-          im2col(x.storage().floats(), x.offset() + (n0 + i) * sample, g, buffer.storage().floats(), i * block);
+          im2col(x.storage().floats(), x.offset() + (n0 + i) * sample, g, cols.storage().floats(), i * g.p, ld);
         } else {
-          im2col(x.storage().doubles(), x.offset() + (n0 + i) * sample, g, buffer.storage().doubles(), i * block);
+          im2col(x.storage().doubles(), x.offset() + (n0 + i) * sample, g, cols.storage().doubles(), i * g.p, ld);
         }
       }
     });
   }
 
-  /** col2im of each {@code [K, P]} block of {@code buffer} into sample {@code n0 + i} of {@code dx}. */
-  private static void fold(Tensor buffer, int n0, int count, Geometry g, Tensor dx) {
+  /** col2im of each sample's columns of the workspace {@code cols: [K, count·P]} into sample {@code n0 + i} of {@code dx}. */
+  private static void fold(Tensor cols, int n0, int count, Geometry g, Tensor dx) {
     int sample = g.c * g.h * g.w;
-    int block = g.k * g.p;
-    Parallel.forRange(count, (long) count * block, (from, to) -> {
+    int ld = count * g.p;
+    Parallel.forRange(count, (long) count * g.k * g.p, (from, to) -> {
       for (int i = from; i < to; i++) {
         if (dx.dtype() == DType.FLOAT32) {
-          col2im(buffer.storage().floats(), i * block, g, dx.storage().floats(), (n0 + i) * sample);
+          col2im(cols.storage().floats(), i * g.p, ld, g, dx.storage().floats(), (n0 + i) * sample);
         } else {
-          col2im(buffer.storage().doubles(), i * block, g, dx.storage().doubles(), (n0 + i) * sample);
+          col2im(cols.storage().doubles(), i * g.p, ld, g, dx.storage().doubles(), (n0 + i) * sample);
         }
       }
     });
@@ -218,12 +276,15 @@ public final class Conv {
     return limit <= 0 ? 0 : Math.min(g.wo, (limit - 1) / g.sw + 1);
   }
 
-  /** Unrolls one sample {@code x[c, h, w]} (at {@code off}) into {@code cols[(c·kH + i)·kW + j, oh·Wo + ow]}. */
-  static void im2col(float[] x, int off, Geometry g, float[] cols, int colsOff) {
+  /**
+   * Unrolls one sample {@code x[c, h, w]} (at {@code off}) into {@code cols[(c·kH + i)·kW + j, oh·Wo + ow]},
+   * a {@code [K, P]} block at {@code colsOff} whose rows lie {@code ld} elements apart.
+   */
+  static void im2col(float[] x, int off, Geometry g, float[] cols, int colsOff, int ld) {
     for (int c = 0; c < g.c; c++) {
       for (int i = 0; i < g.kh; i++) {
         for (int j = 0; j < g.kw; j++) {
-          int row = colsOff + ((c * g.kh + i) * g.kw + j) * g.p;
+          int row = colsOff + ((c * g.kh + i) * g.kw + j) * ld;
           int lo = firstInside(g, j);
           int hi = Math.max(lo, endInside(g, j));
           int shift = j - g.pw;
@@ -254,11 +315,11 @@ public final class Conv {
     }
   }
 
-  static void im2col(double[] x, int off, Geometry g, double[] cols, int colsOff) {
+  static void im2col(double[] x, int off, Geometry g, double[] cols, int colsOff, int ld) {
     for (int c = 0; c < g.c; c++) {
       for (int i = 0; i < g.kh; i++) {
         for (int j = 0; j < g.kw; j++) {
-          int row = colsOff + ((c * g.kh + i) * g.kw + j) * g.p;
+          int row = colsOff + ((c * g.kh + i) * g.kw + j) * ld;
           int lo = firstInside(g, j);
           int hi = Math.max(lo, endInside(g, j));
           int shift = j - g.pw;
@@ -290,11 +351,11 @@ public final class Conv {
   }
 
   /** The adjoint of {@link #im2col}: adds each column entry back to the input pixel it came from. */
-  static void col2im(float[] cols, int colsOff, Geometry g, float[] dx, int off) {
+  static void col2im(float[] cols, int colsOff, int ld, Geometry g, float[] dx, int off) {
     for (int c = 0; c < g.c; c++) {
       for (int i = 0; i < g.kh; i++) {
         for (int j = 0; j < g.kw; j++) {
-          int row = colsOff + ((c * g.kh + i) * g.kw + j) * g.p;
+          int row = colsOff + ((c * g.kh + i) * g.kw + j) * ld;
           int lo = firstInside(g, j);
           int hi = endInside(g, j);
           int shift = j - g.pw;
@@ -314,11 +375,11 @@ public final class Conv {
     }
   }
 
-  static void col2im(double[] cols, int colsOff, Geometry g, double[] dx, int off) {
+  static void col2im(double[] cols, int colsOff, int ld, Geometry g, double[] dx, int off) {
     for (int c = 0; c < g.c; c++) {
       for (int i = 0; i < g.kh; i++) {
         for (int j = 0; j < g.kw; j++) {
-          int row = colsOff + ((c * g.kh + i) * g.kw + j) * g.p;
+          int row = colsOff + ((c * g.kh + i) * g.kw + j) * ld;
           int lo = firstInside(g, j);
           int hi = endInside(g, j);
           int shift = j - g.pw;
