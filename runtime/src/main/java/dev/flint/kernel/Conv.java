@@ -214,6 +214,11 @@ public final class Conv {
   /** The sizes of one convolution, checked once. */
   static final class Geometry {
     final int n, c, h, w, o, kh, kw, sh, sw, ph, pw, ho, wo, k, p;
+    /**
+     * Stride 1 and output rows as wide as input rows ("same" padding across): a column row of im2col
+     * is then the input plane shifted by one constant, so it moves as one block (see {@link Conv#im2colSame}).
+     */
+    final boolean same;
 
     Geometry(int[] x, int[] weight, int sh, int sw, int ph, int pw) {
       if (x.length != 4 || weight.length != 4) {
@@ -247,6 +252,7 @@ public final class Conv {
       this.wo = outputSize(w, kw, sw, pw);
       this.k = c * kh * kw;
       this.p = ho * wo;
+      this.same = sh == 1 && sw == 1 && wo == w;
     }
 
     /** Samples per im2col buffer: as many as fit in about 4M elements, at least one. */
@@ -285,6 +291,9 @@ public final class Conv {
       for (int i = 0; i < g.kh; i++) {
         for (int j = 0; j < g.kw; j++) {
           int row = colsOff + ((c * g.kh + i) * g.kw + j) * ld;
+          if (g.same && im2colSame(x, off + c * g.h * g.w, g, cols, row, i, j)) {
+            continue;
+          }
           int lo = firstInside(g, j);
           int hi = Math.max(lo, endInside(g, j));
           int shift = j - g.pw;
@@ -320,6 +329,9 @@ public final class Conv {
       for (int i = 0; i < g.kh; i++) {
         for (int j = 0; j < g.kw; j++) {
           int row = colsOff + ((c * g.kh + i) * g.kw + j) * ld;
+          if (g.same && im2colSame(x, off + c * g.h * g.w, g, cols, row, i, j)) {
+            continue;
+          }
           int lo = firstInside(g, j);
           int hi = Math.max(lo, endInside(g, j));
           int shift = j - g.pw;
@@ -356,6 +368,9 @@ public final class Conv {
       for (int i = 0; i < g.kh; i++) {
         for (int j = 0; j < g.kw; j++) {
           int row = colsOff + ((c * g.kh + i) * g.kw + j) * ld;
+          if (g.same && col2imSame(cols, row, g, dx, off + c * g.h * g.w, i, j)) {
+            continue;
+          }
           int lo = firstInside(g, j);
           int hi = endInside(g, j);
           int shift = j - g.pw;
@@ -380,6 +395,9 @@ public final class Conv {
       for (int i = 0; i < g.kh; i++) {
         for (int j = 0; j < g.kw; j++) {
           int row = colsOff + ((c * g.kh + i) * g.kw + j) * ld;
+          if (g.same && col2imSame(cols, row, g, dx, off + c * g.h * g.w, i, j)) {
+            continue;
+          }
           int lo = firstInside(g, j);
           int hi = endInside(g, j);
           int shift = j - g.pw;
@@ -397,5 +415,134 @@ public final class Conv {
         }
       }
     }
+  }
+
+  /**
+   * {@link #im2col}'s row for kernel offset (i, j) of one channel plane (at {@code plane}) when
+   * {@link Geometry#same}: the in-image outputs read {@code x[plane + d + delta]} for a constant
+   * delta, so one copy moves them all; the columns that wrapped around a row edge (outside the image)
+   * are then zeroed, as are the rows above and below it. False (nothing written) when the image's
+   * columns never meet this offset; the caller then takes the general loop.
+   */
+  static boolean im2colSame(float[] x, int plane, Geometry g, float[] cols, int row, int i, int j) {
+    int lo = firstInside(g, j);
+    int hi = endInside(g, j);
+    int[] rows = rowsInside(g, i);
+    if (hi <= lo || rows[1] <= rows[0]) {
+      return false;
+    }
+    int delta = (i - g.ph) * g.w + (j - g.pw);
+    int d0 = rows[0] * g.wo + lo;
+    int d1 = (rows[1] - 1) * g.wo + hi;
+    Arrays.fill(cols, row, row + rows[0] * g.wo, 0f);
+    Arrays.fill(cols, row + rows[1] * g.wo, row + g.p, 0f);
+    System.arraycopy(x, plane + d0 + delta, cols, row + d0, d1 - d0);
+    zeroOutside(cols, row, g, rows, lo, hi);
+    return true;
+  }
+
+  /**
+   * {@link #col2im}'s row for kernel offset (i, j) when {@link Geometry#same}: one long add loop
+   * {@code dx[plane + d + delta] += cols[row + d]} after the row's outside-the-image columns are
+   * zeroed in {@code cols} (it is the caller's workspace; those entries have no pixel). Adding
+   * those zeros leaves {@code dx} exact: it starts at +0, and a sum under round-to-nearest never
+   * becomes -0 from there, so adding +0 changes nothing. False (nothing done) as in {@link #im2colSame}.
+   */
+  static boolean col2imSame(float[] cols, int row, Geometry g, float[] dx, int plane, int i, int j) {
+    int lo = firstInside(g, j);
+    int hi = endInside(g, j);
+    int[] rows = rowsInside(g, i);
+    if (hi <= lo || rows[1] <= rows[0]) {
+      return false;
+    }
+    int delta = (i - g.ph) * g.w + (j - g.pw);
+    int d0 = rows[0] * g.wo + lo;
+    int d1 = (rows[1] - 1) * g.wo + hi;
+    zeroOutside(cols, row, g, rows, lo, hi);
+    int shift = plane + delta - row;
+    for (int d = row + d0; d < row + d1; d++) {
+      dx[d + shift] += cols[d];
+    }
+    return true;
+  }
+
+  private static void zeroOutside(float[] cols, int row, Geometry g, int[] rows, int lo, int hi) {
+    for (int oh = rows[0]; oh < rows[1]; oh++) {
+      int at = row + oh * g.wo;
+      for (int ow = 0; ow < lo; ow++) {
+        cols[at + ow] = 0f;
+      }
+      for (int ow = hi; ow < g.wo; ow++) {
+        cols[at + ow] = 0f;
+      }
+    }
+  }
+
+  /**
+   * {@link #im2col}'s row for kernel offset (i, j) of one channel plane (at {@code plane}) when
+   * {@link Geometry#same}: the in-image outputs read {@code x[plane + d + delta]} for a constant
+   * delta, so one copy moves them all; the columns that wrapped around a row edge (outside the image)
+   * are then zeroed, as are the rows above and below it. False (nothing written) when the image's
+   * columns never meet this offset; the caller then takes the general loop.
+   */
+  static boolean im2colSame(double[] x, int plane, Geometry g, double[] cols, int row, int i, int j) {
+    int lo = firstInside(g, j);
+    int hi = endInside(g, j);
+    int[] rows = rowsInside(g, i);
+    if (hi <= lo || rows[1] <= rows[0]) {
+      return false;
+    }
+    int delta = (i - g.ph) * g.w + (j - g.pw);
+    int d0 = rows[0] * g.wo + lo;
+    int d1 = (rows[1] - 1) * g.wo + hi;
+    Arrays.fill(cols, row, row + rows[0] * g.wo, 0);
+    Arrays.fill(cols, row + rows[1] * g.wo, row + g.p, 0);
+    System.arraycopy(x, plane + d0 + delta, cols, row + d0, d1 - d0);
+    zeroOutside(cols, row, g, rows, lo, hi);
+    return true;
+  }
+
+  /**
+   * {@link #col2im}'s row for kernel offset (i, j) when {@link Geometry#same}: one long add loop
+   * {@code dx[plane + d + delta] += cols[row + d]} after the row's outside-the-image columns are
+   * zeroed in {@code cols} (it is the caller's workspace; those entries have no pixel). Adding
+   * those zeros leaves {@code dx} exact: it starts at +0, and a sum under round-to-nearest never
+   * becomes -0 from there, so adding +0 changes nothing. False (nothing done) as in {@link #im2colSame}.
+   */
+  static boolean col2imSame(double[] cols, int row, Geometry g, double[] dx, int plane, int i, int j) {
+    int lo = firstInside(g, j);
+    int hi = endInside(g, j);
+    int[] rows = rowsInside(g, i);
+    if (hi <= lo || rows[1] <= rows[0]) {
+      return false;
+    }
+    int delta = (i - g.ph) * g.w + (j - g.pw);
+    int d0 = rows[0] * g.wo + lo;
+    int d1 = (rows[1] - 1) * g.wo + hi;
+    zeroOutside(cols, row, g, rows, lo, hi);
+    int shift = plane + delta - row;
+    for (int d = row + d0; d < row + d1; d++) {
+      dx[d + shift] += cols[d];
+    }
+    return true;
+  }
+
+  private static void zeroOutside(double[] cols, int row, Geometry g, int[] rows, int lo, int hi) {
+    for (int oh = rows[0]; oh < rows[1]; oh++) {
+      int at = row + oh * g.wo;
+      for (int ow = 0; ow < lo; ow++) {
+        cols[at + ow] = 0;
+      }
+      for (int ow = hi; ow < g.wo; ow++) {
+        cols[at + ow] = 0;
+      }
+    }
+  }
+
+  /** The output rows {@code [from, to)} whose input row {@code oh - pH + i} is inside the image (stride 1). */
+  static int[] rowsInside(Geometry g, int i) {
+    int from = Math.max(0, g.ph - i);
+    int to = Math.min(g.ho, g.h + g.ph - i);
+    return new int[] {from, Math.max(from, to)};
   }
 }

@@ -124,13 +124,15 @@ class ConvTest {
    * than the padded kernel reach, where im2col's inside-the-image column ranges are clipped.
    */
   @ParameterizedTest
-  @CsvSource({"1,1,1,1", "2,2,0,0", "1,2,2,1", "3,1,1,2", "2,3,2,2"})
-  void gradientsMatchTheDirectDefinition(int sh, int sw, int ph, int pw) {
+  @CsvSource({"1,1,1,1,3,2", "2,2,0,0,3,2", "1,2,2,1,3,2", "3,1,1,2,3,2", "2,3,2,2,3,2",
+      "1,1,1,1,3,3", "1,1,2,1,5,3", "1,1,0,2,2,5", "1,1,0,0,1,1"})
+  void gradientsMatchTheDirectDefinition(int sh, int sw, int ph, int pw, int kh, int kw) {
+    // The last four rows keep output rows as wide as input rows (stride 1, 2·pW = kW − 1): im2col's block path.
     Generator g = new Generator(31);
-    Tensor x = random(g, 3, 2, 6, 3);
-    Tensor w = random(g, 4, 2, 3, 2);
+    int n = 3, c = 2, h = 6, wd = 3, o = 4;
+    Tensor x = random(g, n, c, h, wd);
+    Tensor w = random(g, o, c, kh, kw);
     Tensor r = random(g, Conv.conv2d(x, w, sh, sw, ph, pw).shape());
-    int n = 3, c = 2, h = 6, wd = 3, o = 4, kh = 3, kw = 2;
     int ho = r.size(2), wo = r.size(3);
     double[] dx = new double[x.numel()];
     double[] dw = new double[w.numel()];
