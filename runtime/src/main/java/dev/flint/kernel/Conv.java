@@ -93,13 +93,44 @@ public final class Conv {
       gather(gc, n0, count, g.o, g.p, grads);
       Tensor colsK = wide(cols, g.k, count * g.p);
       if (n0 == 0) {
-        Kernels.matmulNT(wide(grads, g.o, count * g.p), colsK, dw2);
+        weightProduct(wide(grads, g.o, count * g.p), colsK, dw2);
       } else {
-        Kernels.matmulNT(wide(grads, g.o, count * g.p), colsK, part);
+        weightProduct(wide(grads, g.o, count * g.p), colsK, part);
         addSamples(part, 1, dw);
       }
     }
     return dw;
+  }
+
+  /**
+   * {@code out[O, K] = grads[O, L] · cols[K, L]ᵀ}. A product too small for the matmul to split over
+   * threads itself but worth splitting (a first layer's: tiny output, long reduction) is cut along
+   * L into one slice per thread, whose partial products are then added in slice order.
+   */
+  private static void weightProduct(Tensor grads, Tensor cols, Tensor out) {
+    int o = grads.size(0);
+    int k = cols.size(0);
+    int len = grads.size(1);
+    long work = (long) o * k * len;
+    int parts = Math.min(Parallel.threads(), len);
+    if (parts < 2 || work >= MatMul.SPLIT_MIN_WORK || !Parallel.worthSplitting(work)) {
+      Kernels.matmulNT(grads, cols, out);
+      return;
+    }
+    Tensor[] partial = new Tensor[parts];
+    int slice = (len + parts - 1) / parts;
+    Parallel.forRange(parts, work, (from, to) -> {
+      for (int t = from; t < to; t++) {
+        int c0 = t * slice;
+        int c1 = Math.min(len, c0 + slice);
+        Tensor gs = Tensor.view(grads.storage(), grads.offset() + c0, new int[] {o, c1 - c0}, new int[] {len, 1});
+        Tensor cs = Tensor.view(cols.storage(), cols.offset() + c0, new int[] {k, c1 - c0}, new int[] {len, 1});
+        partial[t] = Kernels.matmulNT(gs, cs, t == 0 ? out : null);
+      }
+    });
+    for (int t = 1; t < parts; t++) {
+      addSamples(partial[t], 1, out);
+    }
   }
 
   /** The weight {@code [O, C, kH, kW]} as the matrix {@code [O, K]}, or its transpose {@code [K, O]} as a view. */
