@@ -153,12 +153,14 @@ public final class Conv {
     Object from = array(src);
     Object to = array(dst);
     int ld = count * p;
-    for (int i = 0; i < count; i++) {
-      int at = src.offset() + (n0 + i) * rows * p;
-      for (int r = 0; r < rows; r++) {
-        System.arraycopy(from, at + r * p, to, r * ld + i * p, p);
+    Parallel.forRange(count, (long) count * rows * p, (s0, s1) -> {
+      for (int i = s0; i < s1; i++) {
+        int at = src.offset() + (n0 + i) * rows * p;
+        for (int r = 0; r < rows; r++) {
+          System.arraycopy(from, at + r * p, to, r * ld + i * p, p);
+        }
       }
-    }
+    });
   }
 
   /** The inverse of {@link #gather}: the workspace {@code [rows, count·P]} back into samples {@code n0..} of {@code dst}. */
@@ -166,12 +168,14 @@ public final class Conv {
     Object from = array(src);
     Object to = array(dst);
     int ld = count * p;
-    for (int i = 0; i < count; i++) {
-      int at = dst.offset() + (n0 + i) * rows * p;
-      for (int r = 0; r < rows; r++) {
-        System.arraycopy(from, r * ld + i * p, to, at + r * p, p);
+    Parallel.forRange(count, (long) count * rows * p, (s0, s1) -> {
+      for (int i = s0; i < s1; i++) {
+        int at = dst.offset() + (n0 + i) * rows * p;
+        for (int r = 0; r < rows; r++) {
+          System.arraycopy(from, r * ld + i * p, to, at + r * p, p);
+        }
       }
-    }
+    });
   }
 
   /** The primitive array behind a FLOAT32 or FLOAT64 tensor, for {@link System#arraycopy}. */
