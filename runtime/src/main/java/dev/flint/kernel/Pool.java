@@ -25,12 +25,9 @@ public final class Pool {
       float[] out = new float[g.planes * g.ho * g.wo];
       Parallel.forRange(g.planes, g.work(), (from, to) -> {
         if (g.unrolled) {
-          float[] max = new float[g.wo];
-          int[] idx = new int[g.wo];
           for (int plane = from; plane < to; plane++) {
             for (int i = 0; i < g.ho; i++) {
-              g.rowArgmax(in, inOff, plane, i, max, idx);
-              System.arraycopy(max, 0, out, (plane * g.ho + i) * g.wo, g.wo);
+              g.rowMax(in, inOff, plane, i, out, (plane * g.ho + i) * g.wo);
             }
           }
           return;
@@ -49,12 +46,9 @@ public final class Pool {
     double[] out = new double[g.planes * g.ho * g.wo];
     Parallel.forRange(g.planes, g.work(), (from, to) -> {
       if (g.unrolled) {
-        double[] max = new double[g.wo];
-        int[] idx = new int[g.wo];
         for (int plane = from; plane < to; plane++) {
           for (int i = 0; i < g.ho; i++) {
-            g.rowArgmax(in, inOff, plane, i, max, idx);
-            System.arraycopy(max, 0, out, (plane * g.ho + i) * g.wo, g.wo);
+            g.rowMax(in, inOff, plane, i, out, (plane * g.ho + i) * g.wo);
           }
         }
         return;
@@ -90,11 +84,10 @@ public final class Pool {
       float[] dx = new float[size];
       Parallel.forRange(g.planes, g.work(), (from, to) -> {
         if (g.unrolled) {
-          float[] max = new float[g.wo];
           int[] idx = new int[g.wo];
           for (int plane = from; plane < to; plane++) {
             for (int i = 0; i < g.ho; i++) {
-              g.rowArgmax(in, inOff, plane, i, max, idx);
+              g.rowArgmax(in, inOff, plane, i, idx);
               int row = gOff + (plane * g.ho + i) * g.wo;
               for (int j = 0; j < g.wo; j++) {
                 dx[idx[j]] += gout[row + j];
@@ -118,11 +111,10 @@ public final class Pool {
     double[] dx = new double[size];
     Parallel.forRange(g.planes, g.work(), (from, to) -> {
       if (g.unrolled) {
-        double[] max = new double[g.wo];
         int[] idx = new int[g.wo];
         for (int plane = from; plane < to; plane++) {
           for (int i = 0; i < g.ho; i++) {
-            g.rowArgmax(in, inOff, plane, i, max, idx);
+            g.rowArgmax(in, inOff, plane, i, idx);
             int row = gOff + (plane * g.ho + i) * g.wo;
             for (int j = 0; j < g.wo; j++) {
               dx[idx[j]] += gout[row + j];
@@ -258,13 +250,13 @@ public final class Pool {
 
     /**
      * {@link #argmax} for every 2×2 window of output row {@code i} of {@code plane}, when there is no
-     * padding ({@link #unrolled}): {@code idx[j]} gets the flat index and {@code max[j]} the value.
+     * padding ({@link #unrolled}): {@code idx[j]} gets the flat index.
      * Branch-free (selects on locals; random data mispredicts the branches of {@link #argmax} about
      * once a window): the window's maximum by {@code Math.max} (which propagates NaN), then the
      * elements equal to it (or NaN) are picked in reverse window order, so the first one wins, as in
-     * {@link #argmax}; the value is read back at that index, keeping the sign of a zero.
+     * {@link #argmax}.
      */
-    void rowArgmax(float[] in, int off, int plane, int i, float[] max, int[] idx) {
+    void rowArgmax(float[] in, int off, int plane, int i, int[] idx) {
       int start = (plane * h + i * sh) * w;
       for (int j = 0; j < wo; j++) {
         int a0 = start + j * sw;
@@ -281,11 +273,29 @@ public final class Pool {
         id = v1 == m | v1 != v1 ? a1 : id;
         id = v0 == m | v0 != v0 ? a0 : id;
         idx[j] = id;
-        max[j] = in[off + id];
       }
     }
 
-    void rowArgmax(double[] in, int off, int plane, int i, double[] max, int[] idx) {
+    /**
+     * The values of {@link #rowArgmax}'s windows into {@code out} from {@code at}, without their
+     * indices: {@code Math.max} returns its first argument's NaN, so the chain yields the first NaN;
+     * a zero maximum takes the first zero in window order, so its sign is the first maximum's.
+     */
+    void rowMax(float[] in, int off, int plane, int i, float[] out, int at) {
+      int start = off + (plane * h + i * sh) * w;
+      for (int j = 0; j < wo; j++) {
+        int a0 = start + j * sw;
+        float v0 = in[a0];
+        float v1 = in[a0 + 1];
+        float v2 = in[a0 + w];
+        float v3 = in[a0 + w + 1];
+        float m = Math.max(Math.max(v0, v1), Math.max(v2, v3));
+        float zero = v0 == 0 ? v0 : v1 == 0 ? v1 : v2 == 0 ? v2 : v3;
+        out[at + j] = m == 0 ? zero : m;
+      }
+    }
+
+    void rowArgmax(double[] in, int off, int plane, int i, int[] idx) {
       int start = (plane * h + i * sh) * w;
       for (int j = 0; j < wo; j++) {
         int a0 = start + j * sw;
@@ -302,7 +312,25 @@ public final class Pool {
         id = v1 == m | v1 != v1 ? a1 : id;
         id = v0 == m | v0 != v0 ? a0 : id;
         idx[j] = id;
-        max[j] = in[off + id];
+      }
+    }
+
+    /**
+     * The values of {@link #rowArgmax}'s windows into {@code out} from {@code at}, without their
+     * indices: {@code Math.max} returns its first argument's NaN, so the chain yields the first NaN;
+     * a zero maximum takes the first zero in window order, so its sign is the first maximum's.
+     */
+    void rowMax(double[] in, int off, int plane, int i, double[] out, int at) {
+      int start = off + (plane * h + i * sh) * w;
+      for (int j = 0; j < wo; j++) {
+        int a0 = start + j * sw;
+        double v0 = in[a0];
+        double v1 = in[a0 + 1];
+        double v2 = in[a0 + w];
+        double v3 = in[a0 + w + 1];
+        double m = Math.max(Math.max(v0, v1), Math.max(v2, v3));
+        double zero = v0 == 0 ? v0 : v1 == 0 ? v1 : v2 == 0 ? v2 : v3;
+        out[at + j] = m == 0 ? zero : m;
       }
     }
 
