@@ -74,7 +74,9 @@ public final class VectorMatMul {
         w.run();
       }
       long allocated = counter.bytes() - before;
-      clean = allocated <= 0 ? clean + 1 : 0;
+      // the counter's reflective reads box a Long each (tens of bytes); boxed vector code allocates
+      // kilobytes per round, so a round under 256 bytes ran compiled
+      clean = allocated <= 256 ? clean + 1 : 0;
       // boxed (interpreted or C1) vector code always allocates, so three clean rounds in a row mean
       // every kernel runs C2 code; without a counter, 100 rounds (20 000 runs) pass the tier-4 thresholds
       if (counter.works() ? clean >= 3 : round >= 100) {
