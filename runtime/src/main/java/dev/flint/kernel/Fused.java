@@ -6,16 +6,11 @@ import dev.flint.tensor.Tensor;
 import java.util.Arrays;
 
 /**
- * Fused kernels for compiled backward passes: a product with one operand transposed, written
- * straight into a buffer in the caller's layout, and ReLU's backward {@code dY * sign(y)} in one pass.
+ * Fused kernels for compiled backward passes: ReLU's backward {@code dY * sign(y)} in one pass.
+ * (Products with a transposed operand are {@code MatMul.matmulTransposed}.)
  */
 final class Fused {
   private Fused() {}
-
-  /** {@code a @ bᵀ} or {@code aᵀ @ b} for 2-D operands, into {@code out} (null: a new tensor). */
-  static Tensor matmulTransposed(String name, Tensor a, boolean transposeA, Tensor b, boolean transposeB, Tensor out) {
-    return MatMul.matmulTransposed(name, a, transposeA, b, transposeB, out);
-  }
 
   /** {@code out = a * sign(s)}, elementwise over same-shape operands. */
   static Tensor mulSign(Tensor a, Tensor s, Tensor out) {

@@ -441,7 +441,7 @@ public final class Kernels {
    * {@code out} (null: a new tensor).
    */
   public static Tensor matmulNT(Tensor a, Tensor b, Tensor out) {
-    return Fused.matmulTransposed("matmulNT", a, false, b, true, out);
+    return MatMul.matmulTransposed("matmulNT", a, false, b, true, out);
   }
 
   /**
@@ -449,7 +449,7 @@ public final class Kernels {
    * {@code dYᵀ @ x}, written contiguous in the weight's [out, in] layout. Returns {@code out} (null: a new tensor).
    */
   public static Tensor matmulTN(Tensor a, Tensor b, Tensor out) {
-    return Fused.matmulTransposed("matmulTN", a, true, b, false, out);
+    return MatMul.matmulTransposed("matmulTN", a, true, b, false, out);
   }
 
   /**

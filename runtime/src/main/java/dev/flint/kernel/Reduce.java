@@ -22,7 +22,6 @@ final class Reduce {
       o = Tensor.empty(outType, kept);
     } else {
       Elementwise.prepare(out, outType, Shapes.reduce(shape, reduced, keepDim), "sum");
-      out.storage().fill(out.offset(), out.offset() + out.numel(), 0);
       o = Tensor.view(out.storage(), out.offset(), kept, Layouts.contiguousStrides(kept));
     }
     int[] ostr = o.strides();
@@ -37,8 +36,12 @@ final class Reduce {
     Storage os = o.storage();
     Storage xs = x.storage();
     if (x.dtype() == DType.FLOAT32 && VectorTier.ENABLED && VectorRows.columnSums(x, reduced, o)) {
-      // summed down the rows on the vector tier
-    } else if (x.dtype() == DType.FLOAT32) {
+      return result(out, o, shape, reduced, keepDim);   // summed down the rows on the vector tier, overwriting o
+    }
+    if (out != null) {
+      out.storage().fill(out.offset(), out.offset() + out.numel(), 0);   // the loops below add into o
+    }
+    if (x.dtype() == DType.FLOAT32) {
       float[] od = os.floats();
       float[] xd = xs.floats();
       Strided.forEachRow(shape, strides, base, inner, (off, n) -> {
@@ -84,6 +87,11 @@ final class Reduce {
         }
       });
     }
+    return result(out, o, shape, reduced, keepDim);
+  }
+
+  /** The sum as the caller asked for it: {@code out}, or {@code o} with or without the reduced dims. */
+  private static Tensor result(Tensor out, Tensor o, int[] shape, boolean[] reduced, boolean keepDim) {
     if (out != null) {
       return out;
     }
@@ -99,8 +107,8 @@ final class Reduce {
 
   /**
    * Whether {@code sumTo} is a bias gradient, [B, N] summed to [N] or [1, N] into a matching
-   * contiguous {@code out}: compiled backward passes do it for every layer, so it gets a path that
-   * allocates nothing (the general one plans views and index arrays).
+   * contiguous {@code out}: compiled backward passes do it for every layer, so on the vector tier it
+   * skips the general path's views and index arrays and allocates nothing.
    */
   private static boolean isBiasGradient(Tensor x, int[] target, Tensor out) {
     int[] shape = x.shapeRef();
@@ -111,33 +119,13 @@ final class Reduce {
     return target.length == 1 ? target[0] == shape[1] : target.length == 2 && target[0] == 1 && target[1] == shape[1];
   }
 
-  /** {@code out[j] = Σᵢ x[i, j]} for a contiguous 2-D {@code x}. */
+  /** The batch dim of a 2-D bias gradient, as {@link #sum}'s dims. */
+  private static final int[] FIRST_DIM = {0};
+
+  /** {@code out[j] = Σᵢ x[i, j]} for a contiguous 2-D {@code x}: on the vector tier without {@link #sum}'s bookkeeping. */
   private static void columnSums(Tensor x, Tensor out) {
-    int rows = x.shapeRef()[0];
-    int n = x.shapeRef()[1];
-    int xo = x.offset();
-    int oo = out.offset();
-    if (x.dtype() == DType.FLOAT32) {
-      if (VectorTier.ENABLED && VectorRows.columnSums(x, ROWS, out)) {
-        return;
-      }
-      float[] xs = x.storage().floats();
-      float[] os = out.storage().floats();
-      Arrays.fill(os, oo, oo + n, 0f);
-      for (int i = 0; i < rows; i++) {
-        for (int j = 0, at = xo + i * n; j < n; j++) {
-          os[oo + j] += xs[at + j];
-        }
-      }
-      return;
-    }
-    double[] xs = x.storage().doubles();
-    double[] os = out.storage().doubles();
-    Arrays.fill(os, oo, oo + n, 0d);
-    for (int i = 0; i < rows; i++) {
-      for (int j = 0, at = xo + i * n; j < n; j++) {
-        os[oo + j] += xs[at + j];
-      }
+    if (!(x.dtype() == DType.FLOAT32 && VectorTier.ENABLED && VectorRows.columnSums(x, ROWS, out))) {
+      sum(x, FIRST_DIM, out.dim() == 2, out);
     }
   }
 
