@@ -66,10 +66,12 @@ public final class Engine {
       scratch = new Scratch();   // a backward started from inside a backward (a hook, a custom node)
     }
     scratch.busy = true;
-    int count = topologicalOrder(start, scratch);
+    int count = 0;
     Node[] order = scratch.order;
-    start.pendingGrad = grad;
     try {
+      count = topologicalOrder(start, scratch);
+      order = scratch.order;
+      start.pendingGrad = grad;
       for (int k = 0; k < count; k++) {
         Node node = order[k];
         Tensor g = node.pendingGrad;
@@ -129,6 +131,9 @@ public final class Engine {
    */
   private static int topologicalOrder(Node start, Scratch s) {
     int pass = PASSES.incrementAndGet();
+    if (pass == 0) {
+      pass = PASSES.incrementAndGet();   // after 2³² passes: 0 is a new node's mark
+    }
     int count = 0;
     int top = 0;
     start.visitMark = pass;

@@ -107,8 +107,8 @@ final class Reduce {
 
   /**
    * Whether {@code sumTo} is a bias gradient, [B, N] summed to [N] or [1, N] into a matching
-   * contiguous {@code out}: compiled backward passes do it for every layer, so on the vector tier it
-   * skips the general path's views and index arrays and allocates nothing.
+   * contiguous {@code out}: compiled backward passes do it for every layer, so it skips the general
+   * path's views and index arrays and allocates nothing.
    */
   private static boolean isBiasGradient(Tensor x, int[] target, Tensor out) {
     int[] shape = x.shapeRef();
@@ -119,13 +119,37 @@ final class Reduce {
     return target.length == 1 ? target[0] == shape[1] : target.length == 2 && target[0] == 1 && target[1] == shape[1];
   }
 
-  /** The batch dim of a 2-D bias gradient, as {@link #sum}'s dims. */
-  private static final int[] FIRST_DIM = {0};
-
-  /** {@code out[j] = Σᵢ x[i, j]} for a contiguous 2-D {@code x}: on the vector tier without {@link #sum}'s bookkeeping. */
+  /**
+   * {@code out[j] = Σᵢ x[i, j]} for a contiguous 2-D {@code x}: the vector tier's column sums, else
+   * plain loops (not {@link #sum}, whose views and index arrays this path exists to avoid; the tier
+   * declines one-column sums such as a single output's bias).
+   */
   private static void columnSums(Tensor x, Tensor out) {
-    if (!(x.dtype() == DType.FLOAT32 && VectorTier.ENABLED && VectorRows.columnSums(x, ROWS, out))) {
-      sum(x, FIRST_DIM, out.dim() == 2, out);
+    int rows = x.shapeRef()[0];
+    int n = x.shapeRef()[1];
+    int xo = x.offset();
+    int oo = out.offset();
+    if (x.dtype() == DType.FLOAT32) {
+      if (VectorTier.ENABLED && VectorRows.columnSums(x, ROWS, out)) {
+        return;
+      }
+      float[] xs = x.storage().floats();
+      float[] os = out.storage().floats();
+      Arrays.fill(os, oo, oo + n, 0f);
+      for (int i = 0; i < rows; i++) {
+        for (int j = 0, at = xo + i * n; j < n; j++) {
+          os[oo + j] += xs[at + j];
+        }
+      }
+      return;
+    }
+    double[] xs = x.storage().doubles();
+    double[] os = out.storage().doubles();
+    Arrays.fill(os, oo, oo + n, 0d);
+    for (int i = 0; i < rows; i++) {
+      for (int j = 0, at = xo + i * n; j < n; j++) {
+        os[oo + j] += xs[at + j];
+      }
     }
   }
 

@@ -59,9 +59,13 @@ public final class MSELoss extends Loss {
     private final BufferPool pool;
     private Tensor[] set;
     private final Tensor[] grads = new Tensor[2];
+    private final int inputVersion;
+    private final int targetVersion;
 
     Backward(Tensor input, Tensor target, double twiceScale, BufferPool pool) {
       this.inputs = new Tensor[] {input, target};
+      this.inputVersion = input.storage().version();
+      this.targetVersion = target.storage().version();
       this.twiceScale = twiceScale;
       this.pool = pool;
       this.set = pool.claim();
@@ -76,16 +80,30 @@ public final class MSELoss extends Loss {
     protected Tensor[] backward(Tensor grad) {
       Tensor x = inputs[0];
       Tensor y = inputs[1];
+      checkUnmodified("input", x, inputVersion);
+      checkUnmodified("target", y, targetVersion);
       double c = twiceScale * grad.item();
-      Tensor dx = set[0] = Buffers.reuse(set[0], x.dtype(), x.shapeRef());
-      Kernels.squaredErrorGrad(x, y, c, dx);
-      grads[0] = x.requiresGrad() ? dx : null;
+      grads[0] = null;
       grads[1] = null;
+      if (x.requiresGrad()) {
+        Tensor dx = set[0] = Buffers.reuse(set[0], x.dtype(), x.shapeRef());
+        grads[0] = Kernels.squaredErrorGrad(x, y, c, dx);
+      }
       if (y.requiresGrad()) {
         Tensor dy = set[1] = Buffers.reuse(set[1], y.dtype(), y.shapeRef());
         grads[1] = Kernels.squaredErrorGrad(x, y, -c, dy);
       }
       return grads;
+    }
+
+    /** The version check eager ops make (OpNode): a value written in place after the loss read it. */
+    private void checkUnmodified(String what, Tensor t, int version) {
+      if (t.storage().version() != version) {
+        throw new IllegalStateException("one of the tensors needed to compute the gradient of " + name() + " (the "
+            + what + ", shape " + java.util.Arrays.toString(t.shape()) + ") was modified by an in-place operation "
+            + "after the op used it: its storage is at version " + t.storage().version() + ", expected " + version
+            + ". Modify a clone() instead, or make the change after backward()");
+      }
     }
 
     @Override

@@ -78,4 +78,19 @@ class BufferPoolTest {
     }
     assertEquals(0, shared.get(), "claims that handed one set to two threads");
   }
+
+  @Test
+  void aSetGivenBackOnOneThreadIsNeverClaimedByAnother() throws Exception {
+    // a backward pass gives its set back while the engine may still hold a gradient in it; only a
+    // later forward on the same thread may take it
+    BufferPool pool = new BufferPool(1);
+    Tensor[] given = pool.claim();
+    pool.giveBack(given);
+    Tensor[][] claimedElsewhere = new Tensor[1][];
+    Thread other = new Thread(() -> claimedElsewhere[0] = pool.claim());
+    other.start();
+    other.join();
+    assertNotSame(given, claimedElsewhere[0]);
+    assertSame(given, pool.claim());
+  }
 }

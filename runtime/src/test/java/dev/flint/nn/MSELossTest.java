@@ -123,4 +123,27 @@ class MSELossTest {
       assertEquals(2 * once[i], twice[i], 1e-15);
     }
   }
+
+  @Test
+  void aTargetWrittenInPlaceBeforeBackwardIsRefusedAsTheComposedOpsDo() {
+    Tensor x = Tensor.of(X.clone(), 2, 3).requiresGrad(true);
+    Tensor y = Tensor.of(Y.clone(), 2, 3);
+    Tensor loss = new MSELoss().forward(x, y);
+    y.fill(0);
+    IllegalStateException e = assertThrows(IllegalStateException.class, loss::backward);
+    assertTrue(e.getMessage().contains("MseLossBackward (the target, shape [2, 3]) was modified by an in-place"),
+        e.getMessage());
+  }
+
+  @Test
+  void onlyTheTargetNeedsAGradient() {
+    Tensor x = Tensor.of(X.clone(), 2, 3);
+    Tensor y = Tensor.of(Y.clone(), 2, 3).requiresGrad(true);
+    new MSELoss(Reduction.SUM).forward(x, y).backward();
+    double[] expected = new double[X.length];
+    for (int i = 0; i < X.length; i++) {
+      expected[i] = -2 * (X[i] - Y[i]);
+    }
+    assertArrayEquals(expected, y.grad().toDoubleArray(), 1e-15);
+  }
 }
