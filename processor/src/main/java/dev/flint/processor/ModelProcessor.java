@@ -4,6 +4,7 @@ import com.google.auto.service.AutoService;
 import dev.flint.processor.diag.Diagnostics;
 import dev.flint.processor.diag.Message;
 import dev.flint.processor.ir.SourceRef;
+import dev.flint.processor.parse.BareNoGradScanner;
 import dev.flint.processor.parse.JavacFrontend;
 import dev.flint.processor.parse.ModelSource;
 import dev.flint.processor.parse.ModelValidator;
@@ -46,6 +47,7 @@ public final class ModelProcessor extends AbstractProcessor {
 
   @Override
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+    BareNoGradScanner.scanQuietly(processingEnv, round.getRootElements());   // see NoGradLint
     TypeElement model = processingEnv.getElementUtils().getTypeElement("dev.flint.dsl.Model");
     if (model == null) {
       return false;

@@ -35,7 +35,7 @@ class DiagnosticsTest {
     JavaFileObject src = JavaFileObjects.forSourceLines("demo.Net", lines);
     Compilation c = javac().withProcessors(new ModelProcessor()).compile(src);
     String id = "[" + message.id() + "]";
-    if (message == Message.NON_CONSTANT_ARG || message == Message.INPUT_SHAPE_NEEDED) {
+    if (message == Message.NON_CONSTANT_ARG || message == Message.INPUT_SHAPE_NEEDED || message == Message.BARE_NO_GRAD) {
       assertThat(c).hadWarningContaining(id).inFile(src).onLineContaining(marker);
     } else {
       assertThat(c).hadErrorContaining(id).inFile(src).onLineContaining(marker);
@@ -113,6 +113,55 @@ class DiagnosticsTest {
         "@Model public class Net extends Module {",
         "  @Layer String name = \"fc\";",
         "  @Forward public Tensor forward(Tensor x) { return x.exp(); }",
+        "}");
+  }
+
+  @Test
+  void moduleFieldWithoutLayerUsedInForwardSaysToAddLayer() {
+    Compilation c = expect(Message.LAYER_MISSING, "Linear fc2",
+        "@Model public class Net extends Module {",
+        "  @Layer Linear fc1 = new Linear(4, 8);",
+        "  Linear fc2 = new Linear(8, 1);",
+        "  @Forward public Tensor forward(Tensor x) { return fc2.forward(fc1.forward(x)); }",
+        "}");
+    assertThat(c).hadErrorContaining("add @Layer to fc2");
+    assertThat(c).hadErrorCount(1);   // not also an [unsupported-expression] at the use
+  }
+
+  @Test
+  void privateModuleFieldWithoutLayerSaysToAddLayerAndOpenIt() {
+    Compilation c = expect(Message.LAYER_MISSING, "Linear fc3",
+        "@Model public class Net extends Module {",
+        "  @Layer Linear fc1 = new Linear(4, 8);",
+        "  private final Linear fc3 = new Linear(8, 1);   // unused in forward: still a child",
+        "  @Forward public Tensor forward(Tensor x) { return fc1.forward(x); }",
+        "}");
+    assertThat(c).hadErrorContaining("add @Layer to fc3 and make it non-private");
+  }
+
+  @Test
+  void inheritedModuleFieldWithoutLayerIsNamedWithItsClass() {
+    JavaFileObject base = JavaFileObjects.forSourceLines("demo.Base", HEADER,
+        "public abstract class Base extends Module {",
+        "  Linear head = new Linear(8, 1);",
+        "}");
+    JavaFileObject net = JavaFileObjects.forSourceLines("demo.Net", HEADER,
+        "@Model public class Net extends Base {",
+        "  @Layer Linear fc1 = new Linear(4, 8);",
+        "  @Forward public Tensor forward(Tensor x) { return fc1.forward(x); }",
+        "}");
+    Compilation c = javac().withProcessors(new ModelProcessor()).compile(base, net);
+    assertThat(c).hadErrorContaining("[layer-missing] field `Base.head` (inherited) holds a Linear")
+        .inFile(base).onLineContaining("Linear head");
+  }
+
+  @Test
+  void bareNoGradStatementWarns() {
+    expect(Message.BARE_NO_GRAD, "void freeze",
+        "import dev.flint.autograd.Autograd;",
+        "@Model public class Net extends Module {",
+        "  @Forward public Tensor forward(Tensor x) { return x.exp(); }",
+        "  void freeze() { Autograd.noGrad(); }",
         "}");
   }
 

@@ -22,8 +22,9 @@ import java.util.function.Consumer;
 
 /**
  * The base class of every model and layer ({@code torch.nn.Module}). A module owns parameters and
- * buffers registered by name (layers do this in their constructors) and child modules: the fields
- * annotated {@link Layer}, found by {@link #declaredLayers()}. Parameters and buffers are named as
+ * buffers registered by name (layers do this in their constructors) and child modules: every
+ * non-static field holding a {@code Module}, with or without {@link Layer} (the annotation is what
+ * the compiler reads), found by {@link #declaredLayers()}. Parameters and buffers are named as
  * PyTorch names them: the path of fields to the owning layer, then the tensor's name
  * ({@code fc1.weight}, {@code body.0.bias}, {@code bn.running_mean}).
  *
@@ -56,10 +57,11 @@ public abstract class Module {
   // ---------------------------------------------------------------- registration
 
   /**
-   * The child modules by name, in declaration order: by default the non-static fields annotated
-   * {@link Layer}, superclass fields first (null fields are skipped, as PyTorch skips {@code None}
-   * submodules). The processor's generated subclasses override this with plain field reads;
-   * containers such as {@link Sequential} override it to name their children {@code "0", "1", ...}.
+   * The child modules by name, in declaration order: by default every non-static field whose declared
+   * type is a {@code Module} (with or without {@link Layer}, private included, as PyTorch registers
+   * every module attribute), superclass fields first; null fields are skipped, as PyTorch skips
+   * {@code None} submodules. The processor's generated subclasses override this with plain field
+   * reads; containers such as {@link Sequential} override it to name their children {@code "0", "1", ...}.
    */
   protected Map<String, Module> declaredLayers() {
     List<Field> fields = LAYER_FIELDS.get(getClass());
@@ -69,7 +71,7 @@ public abstract class Module {
       try {
         child = (Module) f.get(this);
       } catch (IllegalAccessException e) {
-        throw new IllegalStateException("cannot read @Layer field " + describe(f) + ": " + e.getMessage(), e);
+        throw new IllegalStateException("cannot read layer field " + describe(f) + ": " + e.getMessage(), e);
       }
       if (child != null) {
         layers.put(f.getName(), child);
@@ -85,7 +87,10 @@ public abstract class Module {
       fields.addAll(LAYER_FIELDS.get(parent));
     }
     for (Field f : type.getDeclaredFields()) {
-      if (!f.isAnnotationPresent(Layer.class) || Modifier.isStatic(f.getModifiers())) {
+      boolean annotated = f.isAnnotationPresent(Layer.class);
+      // synthetic fields (an inner class's this$0) point at the enclosing instance, not at a child
+      if (Modifier.isStatic(f.getModifiers()) || f.isSynthetic()
+          || !annotated && !Module.class.isAssignableFrom(f.getType())) {
         continue;
       }
       if (!Module.class.isAssignableFrom(f.getType())) {
@@ -94,14 +99,14 @@ public abstract class Module {
       }
       for (Field earlier : fields) {
         if (earlier.getName().equals(f.getName())) {
-          throw new IllegalStateException("@Layer field " + describe(f) + " hides @Layer field " + describe(earlier)
-              + ": two layers cannot share the name '" + f.getName() + "'");
+          throw new IllegalStateException("layer field " + describe(f) + " hides layer field " + describe(earlier)
+              + ": two child modules cannot share the name '" + f.getName() + "'");
         }
       }
       try {
         f.setAccessible(true);
       } catch (InaccessibleObjectException e) {
-        throw new IllegalStateException("cannot read @Layer field " + describe(f) + ": open its package to "
+        throw new IllegalStateException("cannot read layer field " + describe(f) + ": open its package to "
             + "dev.flint.runtime, or use the compiled model (which needs no reflection)", e);
       }
       fields.add(f);
@@ -256,14 +261,19 @@ public abstract class Module {
   /** The live tensors behind {@link #stateDict()}; a shared tensor appears under every name. */
   private Map<String, Tensor> liveState() {
     Map<String, Tensor> out = new LinkedHashMap<>();
-    collectState("", this, out);
+    collectState("", this, out, identitySet());
     return out;
   }
 
-  private static void collectState(String prefix, Module m, Map<String, Tensor> out) {
+  /** {@code path} holds the modules above {@code m}: a field pointing back up (a parent) is not descended into. */
+  private static void collectState(String prefix, Module m, Map<String, Tensor> out, Set<Module> path) {
+    if (!path.add(m)) {
+      return;
+    }
     m.ownParameters.forEach((name, t) -> out.put(join(prefix, name), t));
     m.ownBuffers.forEach((name, t) -> out.put(join(prefix, name), t));
-    m.declaredLayers().forEach((name, child) -> collectState(join(prefix, name), child, out));
+    m.declaredLayers().forEach((name, child) -> collectState(join(prefix, name), child, out, path));
+    path.remove(m);
   }
 
   /**
@@ -342,9 +352,8 @@ public abstract class Module {
 
   /** Sets training mode ({@code true}) or evaluation mode on this module and all descendants; returns this. */
   public Module train(boolean mode) {
-    training = mode;
-    for (Module child : declaredLayers().values()) {
-      child.train(mode);
+    for (Module m : modules()) {
+      m.training = mode;
     }
     return this;
   }

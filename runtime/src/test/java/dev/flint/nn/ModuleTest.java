@@ -77,7 +77,6 @@ class ModuleTest {
     @Layer Stats bn = new Stats();
     @Layer Sequential body = new Sequential(new Leaf(3, 4), new Leaf(4, 1));
     @Layer Leaf unset = null;
-    Leaf notALayer = new Leaf(9, 9);
     static @Layer Leaf shared = new Leaf(1, 1);
   }
 

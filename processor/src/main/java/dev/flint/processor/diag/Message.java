@@ -13,6 +13,7 @@ public enum Message {
   NO_CONSTRUCTOR("no-constructor", "@Model class %s has no non-private constructor for Compiled%s to call"),
   LAYER_PRIVATE("layer-private", "@Layer field %s must not be private: generated code reads it directly (make it package-private)"),
   LAYER_STATIC("layer-static", "@Layer field %s must not be static: each model instance owns its layers"),
+  LAYER_MISSING("layer-missing", "field %s holds a %s, a Module, so it is a child of the model (as every module attribute in PyTorch), but the processor compiles only @Layer fields: add @Layer to %s%s"),
   LAYER_NOT_MODULE("layer-not-module", "@Layer field %s has type %s, which is not a dev.flint.nn.Module"),
   NO_FORWARD("no-forward", "@Model class %s has no @Forward method; add one: @Forward public Tensor forward(Tensor x) { ... }"),
   SEVERAL_FORWARDS("several-forwards", "@Model class %s has %d @Forward methods (%s); exactly one is allowed"),
@@ -41,6 +42,9 @@ public enum Message {
   RESHAPE_MISMATCH("reshape-mismatch", "%s: cannot reshape %s (%s elements per sample) into %s"),
   SHAPE_ERROR("shape-error", "%s: %s"),
   DTYPE_MISMATCH("dtype-mismatch", "%s expects %s, but %s is %s%s"),
+
+  // Any file on the processor path.
+  BARE_NO_GRAD("bare-no-grad", "`Autograd.noGrad();` as a statement turns gradients off for the rest of this thread (in PyTorch a bare torch.no_grad() does nothing): write try (var s = Autograd.noGrad()) { ... } or Autograd.noGrad(() -> ...)"),
 
   INTERNAL("internal", "internal error in the Flint processor while compiling %s: %s. Please report it; the eager model still works");
 

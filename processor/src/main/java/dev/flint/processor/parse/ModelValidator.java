@@ -67,6 +67,11 @@ public final class ModelValidator {
     if (!hasConstructor) {
       diags.error(Message.NO_CONSTRUCTOR, at, name, name);
     }
+    for (VariableElement field : unannotatedModuleFields(model, module)) {
+      boolean isPrivate = field.getModifiers().contains(Modifier.PRIVATE);
+      diags.error(Message.LAYER_MISSING, at(field), describeField(field, model), simple(field.asType().toString()),
+          field.getSimpleName(), isPrivate ? " and make it non-private (generated code reads it directly)" : "");
+    }
     for (VariableElement field : ElementFilter.fieldsIn(model.getEnclosedElements())) {
       if (!hasAnnotation(field, LAYER)) {
         continue;
@@ -84,6 +89,33 @@ public final class ModelValidator {
     }
     ExecutableElement forward = forwardMethod(model, tensor, diags);
     return countErrors(diags) == errorsBefore ? forward : null;
+  }
+
+  /**
+   * The non-static Module fields without {@code @Layer} of {@code model} and its superclasses: the
+   * runtime counts them as children, so the compiled model must too, and it lists only @Layer fields.
+   */
+  private List<VariableElement> unannotatedModuleFields(TypeElement model, TypeElement module) {
+    List<VariableElement> out = new ArrayList<>();
+    for (TypeElement type = model; type != null && !type.equals(module); type = superclassOf(type)) {
+      for (VariableElement field : ElementFilter.fieldsIn(type.getEnclosedElements())) {
+        if (!hasAnnotation(field, LAYER) && !field.getModifiers().contains(Modifier.STATIC)
+            && field.asType().getKind() == TypeKind.DECLARED && isSubtype(field.asType(), module)) {
+          out.add(field);
+        }
+      }
+    }
+    return out;
+  }
+
+  private static TypeElement superclassOf(TypeElement type) {
+    return type.getSuperclass() instanceof javax.lang.model.type.DeclaredType d ? (TypeElement) d.asElement() : null;
+  }
+
+  private static String describeField(VariableElement field, TypeElement model) {
+    Element owner = field.getEnclosingElement();
+    return owner.equals(model) ? "`" + field.getSimpleName() + "`"
+        : "`" + owner.getSimpleName() + "." + field.getSimpleName() + "` (inherited)";
   }
 
   private ExecutableElement forwardMethod(TypeElement model, TypeElement tensor, Diagnostics diags) {
