@@ -1,16 +1,16 @@
 // Generated from Cnn.java. Do not edit.
 package models;
 
-import dev.flint.autograd.BufferPool;
 import dev.flint.autograd.GradMode;
 import dev.flint.autograd.Node;
-import dev.flint.kernel.Buffers;
+import dev.flint.compiled.BufferPool;
+import dev.flint.compiled.Buffers;
+import dev.flint.compiled.Outputs;
 import dev.flint.kernel.Kernels;
 import dev.flint.nn.Module;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.DTypes;
 import dev.flint.tensor.Generator;
-import dev.flint.tensor.Storage;
 import dev.flint.tensor.Tensor;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -204,9 +204,7 @@ public class CompiledCnn extends Cnn {
     }
     // One autograd node for the whole pass: its backward is the generated TrainingBackward.backward. The caller
     // gets a view of the output buffer, valid until a later forward reuses this buffer set.
-    Tensor result = out.lend();
-    result.setGradFn(new TrainingBackward(this, x, conv1.weight, conv1.bias, bn1.weight, bn1.bias, conv2.weight, conv2.bias, fc.weight, fc.bias, keep, t9, t16, t17, t18, t23, h, t27, t29, B, set, this.backwardBuffersTraining));
-    return result;
+    return Outputs.lend(out, new TrainingBackward(this, x, conv1.weight, conv1.bias, bn1.weight, bn1.bias, conv2.weight, conv2.bias, fc.weight, fc.bias, keep, t9, t16, t17, t18, t23, h, t27, t29, B, set, this.backwardBuffersTraining));
   }
 
   /**
@@ -261,9 +259,7 @@ public class CompiledCnn extends Cnn {
     }
     // One autograd node for the whole pass: its backward is the generated EvalBackward.backward. The caller
     // gets a view of the output buffer, valid until a later forward reuses this buffer set.
-    Tensor result = out.lend();
-    result.setGradFn(new EvalBackward(this, x, conv1.weight, conv1.bias, bn1.weight, bn1.bias, conv2.weight, conv2.bias, fc.weight, fc.bias, t9, t10, t11, t16, h, t20, t21, B, set, this.backwardBuffersEval));
-    return result;
+    return Outputs.lend(out, new EvalBackward(this, x, conv1.weight, conv1.bias, bn1.weight, bn1.bias, conv2.weight, conv2.bias, fc.weight, fc.bias, t9, t10, t11, t16, h, t20, t21, B, set, this.backwardBuffersEval));
   }
 
   /**
@@ -286,13 +282,13 @@ public class CompiledCnn extends Cnn {
       for (int i = 0; i < n; i++) {
         m[i] = g.nextDouble() < p ? 0 : keep;
       }
-      return Tensor.wrap(Storage.of(m), x.shape());
+      return Tensor.of(m, x.shape());
     }
     float[] m = new float[n];
     for (int i = 0; i < n; i++) {
       m[i] = g.nextDouble() < p ? 0f : (float) keep;
     }
-    return Tensor.wrap(Storage.of(m), x.shape());
+    return Tensor.of(m, x.shape());
   }
 
   /**

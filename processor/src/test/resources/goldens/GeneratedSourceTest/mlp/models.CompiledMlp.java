@@ -1,10 +1,11 @@
 // Generated from Mlp.java. Do not edit.
 package models;
 
-import dev.flint.autograd.BufferPool;
 import dev.flint.autograd.GradMode;
 import dev.flint.autograd.Node;
-import dev.flint.kernel.Buffers;
+import dev.flint.compiled.BufferPool;
+import dev.flint.compiled.Buffers;
+import dev.flint.compiled.Outputs;
 import dev.flint.kernel.Kernels;
 import dev.flint.nn.Module;
 import dev.flint.tensor.DType;
@@ -101,9 +102,7 @@ public class CompiledMlp extends Mlp {
     }
     // One autograd node for the whole pass: its backward is the generated Backward.backward. The caller
     // gets a view of the output buffer, valid until a later forward reuses this buffer set.
-    Tensor result = out.lend();
-    result.setGradFn(new Backward(this, x, fc1.weight, fc1.bias, fc2.weight, fc2.bias, h, B, set, this.backwardBuffers));
-    return result;
+    return Outputs.lend(out, new Backward(this, x, fc1.weight, fc1.bias, fc2.weight, fc2.bias, h, B, set, this.backwardBuffers));
   }
 
   /**

@@ -1,10 +1,11 @@
 // Generated from Nested.java. Do not edit.
 package models;
 
-import dev.flint.autograd.BufferPool;
 import dev.flint.autograd.GradMode;
 import dev.flint.autograd.Node;
-import dev.flint.kernel.Buffers;
+import dev.flint.compiled.BufferPool;
+import dev.flint.compiled.Buffers;
+import dev.flint.compiled.Outputs;
 import dev.flint.kernel.Kernels;
 import dev.flint.nn.Module;
 import dev.flint.tensor.DType;
@@ -162,9 +163,7 @@ public class CompiledNested extends Nested {
     }
     // One autograd node for the whole pass: its backward is the generated Backward.backward. The caller
     // gets a view of the output buffer, valid until a later forward reuses this buffer set.
-    Tensor result = out2.lend();
-    result.setGradFn(new Backward(this, x, in.weight, in.bias, b1.norm.weight, b1.norm.bias, b1.fc.weight, b1.fc.bias, b2.norm.weight, b2.norm.bias, b2.fc.weight, b2.fc.bias, out.weight, out.bias, t5, t10, t11, t12, t14, t17, t19, t20, t24, t29, t30, t31, t33, t36, t38, t39, h2, B, set, this.backwardBuffers));
-    return result;
+    return Outputs.lend(out2, new Backward(this, x, in.weight, in.bias, b1.norm.weight, b1.norm.bias, b1.fc.weight, b1.fc.bias, b2.norm.weight, b2.norm.bias, b2.fc.weight, b2.fc.bias, out.weight, out.bias, t5, t10, t11, t12, t14, t17, t19, t20, t24, t29, t30, t31, t33, t36, t38, t39, h2, B, set, this.backwardBuffers));
   }
 
   /**

@@ -1,16 +1,16 @@
 // Generated from Modes.java. Do not edit.
 package models;
 
-import dev.flint.autograd.BufferPool;
 import dev.flint.autograd.GradMode;
 import dev.flint.autograd.Node;
-import dev.flint.kernel.Buffers;
+import dev.flint.compiled.BufferPool;
+import dev.flint.compiled.Buffers;
+import dev.flint.compiled.Outputs;
 import dev.flint.kernel.Kernels;
 import dev.flint.nn.Module;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.DTypes;
 import dev.flint.tensor.Generator;
-import dev.flint.tensor.Storage;
 import dev.flint.tensor.Tensor;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -167,9 +167,7 @@ public class CompiledModes extends Modes {
     }
     // One autograd node for the whole pass: its backward is the generated TrainingBackward.backward. The caller
     // gets a view of the output buffer, valid until a later forward reuses this buffer set.
-    Tensor result = out.lend();
-    result.setGradFn(new TrainingBackward(this, x, fc1.weight, fc1.bias, bn.weight, bn.bias, fc2.weight, fc2.bias, keep, t7, t13, t14, t15, t19, h2, out, B, set, this.backwardBuffersTraining));
-    return result;
+    return Outputs.lend(out, new TrainingBackward(this, x, fc1.weight, fc1.bias, bn.weight, bn.bias, fc2.weight, fc2.bias, keep, t7, t13, t14, t15, t19, h2, out, B, set, this.backwardBuffersTraining));
   }
 
   /**
@@ -217,9 +215,7 @@ public class CompiledModes extends Modes {
     }
     // One autograd node for the whole pass: its backward is the generated EvalBackward.backward. The caller
     // gets a view of the output buffer, valid until a later forward reuses this buffer set.
-    Tensor result = out.lend();
-    result.setGradFn(new EvalBackward(this, x, fc1.weight, fc1.bias, bn.weight, bn.bias, fc2.weight, fc2.bias, t8, t9, t10, t14, h2, out, B, set, this.backwardBuffersEval));
-    return result;
+    return Outputs.lend(out, new EvalBackward(this, x, fc1.weight, fc1.bias, bn.weight, bn.bias, fc2.weight, fc2.bias, t8, t9, t10, t14, h2, out, B, set, this.backwardBuffersEval));
   }
 
   /**
@@ -242,13 +238,13 @@ public class CompiledModes extends Modes {
       for (int i = 0; i < n; i++) {
         m[i] = g.nextDouble() < p ? 0 : keep;
       }
-      return Tensor.wrap(Storage.of(m), x.shape());
+      return Tensor.of(m, x.shape());
     }
     float[] m = new float[n];
     for (int i = 0; i < n; i++) {
       m[i] = g.nextDouble() < p ? 0f : (float) keep;
     }
-    return Tensor.wrap(Storage.of(m), x.shape());
+    return Tensor.of(m, x.shape());
   }
 
   /**

@@ -1,9 +1,9 @@
 package dev.flint.nn;
 
-import dev.flint.autograd.BufferPool;
 import dev.flint.autograd.GradMode;
 import dev.flint.autograd.Node;
-import dev.flint.kernel.Buffers;
+import dev.flint.compiled.BufferPool;
+import dev.flint.compiled.Buffers;
 import dev.flint.kernel.Kernels;
 import dev.flint.tensor.Tensor;
 

@@ -29,7 +29,7 @@ import javax.lang.model.element.Modifier;
 final class BackwardEmitter {
   static final ClassName NODE = ClassName.get("dev.flint.autograd", "Node");
   private static final TypeName TENSORS = ArrayTypeName.of(ForwardEmitter.TENSOR);
-  static final ClassName BUFFER_POOL = ClassName.get("dev.flint.autograd", "BufferPool");
+  static final ClassName BUFFER_POOL = ClassName.get(ForwardEmitter.COMPILED_PACKAGE, "BufferPool");
 
   private final CompiledMode mode;
   private final ForwardEmitter forward;

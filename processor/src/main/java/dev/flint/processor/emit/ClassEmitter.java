@@ -26,7 +26,6 @@ public final class ClassEmitter {
   static final ClassName MODULE = ClassName.get("dev.flint.nn", "Module");
   private static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
   private static final ClassName GENERATOR = ClassName.get("dev.flint.tensor", "Generator");
-  private static final ClassName STORAGE = ClassName.get("dev.flint.tensor", "Storage");
   private static final ClassName DTYPE = ClassName.get("dev.flint.tensor", "DType");
 
   private final ModelSource model;
@@ -177,11 +176,11 @@ public final class ClassEmitter {
           .beginControlFlow("if (x.dtype() == $T.FLOAT64)", DTYPE)
           .addStatement("double[] m = new double[n]")
           .beginControlFlow("for (int i = 0; i < n; i++)").addStatement("m[i] = g.nextDouble() < p ? 0 : keep").endControlFlow()
-          .addStatement("return $T.wrap($T.of(m), x.shape())", tensor, STORAGE)
+          .addStatement("return $T.of(m, x.shape())", tensor)
           .endControlFlow()
           .addStatement("float[] m = new float[n]")
           .beginControlFlow("for (int i = 0; i < n; i++)").addStatement("m[i] = g.nextDouble() < p ? 0f : (float) keep").endControlFlow()
-          .addStatement("return $T.wrap($T.of(m), x.shape())", tensor, STORAGE).build());
+          .addStatement("return $T.of(m, x.shape())", tensor).build());
     }
     if (used.contains("leakyReluMask")) {
       type.addMethod(MethodSpec.methodBuilder("leakyReluMask").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
@@ -190,11 +189,11 @@ public final class ClassEmitter {
           .addStatement("double[] v = x.toDoubleArray()")
           .beginControlFlow("for (int i = 0; i < v.length; i++)").addStatement("v[i] = v[i] > 0 ? 1 : slope").endControlFlow()
           .beginControlFlow("if (x.dtype() == $T.FLOAT64)", DTYPE)
-          .addStatement("return $T.wrap($T.of(v), x.shape())", tensor, STORAGE)
+          .addStatement("return $T.of(v, x.shape())", tensor)
           .endControlFlow()
           .addStatement("float[] f = new float[v.length]")
           .beginControlFlow("for (int i = 0; i < v.length; i++)").addStatement("f[i] = (float) v[i]").endControlFlow()
-          .addStatement("return $T.wrap($T.of(f), x.shape())", tensor, STORAGE).build());
+          .addStatement("return $T.of(f, x.shape())", tensor).build());
     }
     if (used.contains("updateRunningStats")) {
       type.addMethod(MethodSpec.methodBuilder("updateRunningStats").addModifiers(Modifier.PRIVATE, Modifier.STATIC)

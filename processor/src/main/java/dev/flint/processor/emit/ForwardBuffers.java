@@ -41,7 +41,7 @@ record ForwardBuffers(Map<Value, Integer> forward, Set<Value> outputOnly, Map<Va
    * backward) its set stays lent and the next forward gets a new one, so saved values are never
    * overwritten; a plain training loop (forward, backward, step) reuses one set forever.
    *
-   * The output: with a graph it is a view lent to the caller (Tensor.lend()), carrying the node. When
+   * The output: with a graph it is a view lent to the caller (Outputs.lend in dev.flint.compiled), carrying the node. When
    * a later forward reuses the set, Buffers.reuse reclaims the buffer and the old view refuses to be
    * read (a stale-buffer error that says to clone()), instead of silently showing newer values.
    * Without a graph (noGrad, or nothing requires grad) the set is given back at the end of the call,

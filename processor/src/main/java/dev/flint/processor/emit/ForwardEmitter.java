@@ -23,6 +23,9 @@ import javax.lang.model.element.Modifier;
 final class ForwardEmitter {
   static final ClassName TENSOR = ClassName.get("dev.flint.tensor", "Tensor");
   static final ClassName GRAD_MODE = ClassName.get("dev.flint.autograd", "GradMode");
+  /** The runtime's facade for generated code (pools, buffer reuse, the lent output). */
+  static final String COMPILED_PACKAGE = "dev.flint.compiled";
+  private static final ClassName OUTPUTS = ClassName.get(COMPILED_PACKAGE, "Outputs");
 
   private final CompiledMode mode;
   private final String parameter;
@@ -151,12 +154,10 @@ final class ForwardEmitter {
       if (backwardBuffers != null) {
         ctorArgs.add(CodeBlock.of("this.$N", backwardBuffers));
       }
-      String lent = names.reserve("result", "local:result");
       body.add("// One autograd node for the whole pass: its backward is the generated $N.backward. The caller\n"
           + "// gets a view of the output buffer, valid until a later forward reuses this buffer set.\n", backwardClass);
-      body.addStatement("$T $N = $L.lend()", TENSOR, lent, code(out));
-      body.addStatement("$N.setGradFn(new $N($L))", lent, backwardClass, CodeBlock.join(ctorArgs, ", "));
-      body.addStatement("return $N", lent);
+      body.addStatement("return $T.lend($L, new $N($L))", OUTPUTS, code(out), backwardClass,
+          CodeBlock.join(ctorArgs, ", "));
     }
 
     CodeBlock.Builder full = CodeBlock.builder();

@@ -126,7 +126,7 @@ final class KernelCalls {
     };
   }
 
-  private static final ClassName BUFFERS = ClassName.get(KERNEL_PACKAGE, "Buffers");
+  private static final ClassName BUFFERS = ClassName.get(ForwardEmitter.COMPILED_PACKAGE, "Buffers");
 
   /**
    * {@code array[slot] = Buffers.reuse(array[slot], dtype, dims...)}: the buffer for {@code v} (of

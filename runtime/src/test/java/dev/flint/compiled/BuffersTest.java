@@ -1,4 +1,4 @@
-package dev.flint.kernel;
+package dev.flint.compiled;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flint.kernel.Kernels;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.Tensor;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package dev.flint.autograd;
+package dev.flint.compiled;
 
 import dev.flint.tensor.Tensor;
 

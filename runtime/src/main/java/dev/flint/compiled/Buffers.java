@@ -1,4 +1,4 @@
-package dev.flint.kernel;
+package dev.flint.compiled;
 
 import dev.flint.tensor.DType;
 import dev.flint.tensor.Tensor;

@@ -1,4 +1,4 @@
-package dev.flint.autograd;
+package dev.flint.compiled;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.flint.kernel.Buffers;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.Tensor;
 import org.junit.jupiter.api.Test;
