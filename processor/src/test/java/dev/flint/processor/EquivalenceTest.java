@@ -25,6 +25,11 @@ import org.junit.jupiter.api.Test;
 class EquivalenceTest {
 
   @Test
+  void sinCosAndRounding() throws Exception {
+    check("Trig", new int[] {4, 3});
+  }
+
+  @Test
   void mlp() throws Exception {
     check("Mlp", new int[] {4, 10});
   }

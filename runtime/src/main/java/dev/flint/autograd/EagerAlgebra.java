@@ -159,4 +159,29 @@ public final class EagerAlgebra implements Algebra<Tensor> {
   public Tensor erf(Tensor x) {
     return run(Op.ERF, Attrs.NONE, x);
   }
+
+  @Override
+  public Tensor sin(Tensor x) {
+    return run(Op.SIN, Attrs.NONE, x);
+  }
+
+  @Override
+  public Tensor cos(Tensor x) {
+    return run(Op.COS, Attrs.NONE, x);
+  }
+
+  @Override
+  public Tensor floor(Tensor x) {
+    return run(Op.FLOOR, Attrs.NONE, x);
+  }
+
+  @Override
+  public Tensor ceil(Tensor x) {
+    return run(Op.CEIL, Attrs.NONE, x);
+  }
+
+  @Override
+  public Tensor round(Tensor x) {
+    return run(Op.ROUND, Attrs.NONE, x);
+  }
 }

@@ -66,6 +66,15 @@ public final class Datasets {
     return randomSplit(dataset, lengths, generator);
   }
 
+  /**
+   * {@link #randomSplit(Dataset, double[], Generator)} drawn from a generator seeded with {@code seed}
+   * ({@code random_split(ds, fractions, generator=torch.Generator().manual_seed(seed))}): the same seed
+   * gives the same split.
+   */
+  public static <T> List<Subset<T>> randomSplit(Dataset<T> dataset, double[] fractions, long seed) {
+    return randomSplit(dataset, fractions, new Generator(seed));
+  }
+
   /** {@link #randomSplit(Dataset, double[], Generator)} with the default generator. */
   public static <T> List<Subset<T>> randomSplit(Dataset<T> dataset, double... fractions) {
     return randomSplit(dataset, fractions, Generator.defaultGenerator());

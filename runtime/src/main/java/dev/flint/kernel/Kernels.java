@@ -77,6 +77,11 @@ public final class Kernels {
       case AVG_POOL2D_BACKWARD: return avgPool2dBackward(in[0], at.ints(Attrs.SHAPE), at.ints(Attrs.KERNEL),
           at.ints(Attrs.STRIDE), at.ints(Attrs.PADDING));
       case ERF: return erf(in[0]);
+      case SIN: return sin(in[0]);
+      case COS: return cos(in[0]);
+      case FLOOR: return floor(in[0]);
+      case CEIL: return ceil(in[0]);
+      case ROUND: return round(in[0]);
       default: throw new IllegalArgumentException("no kernel for op " + op);
     }
   }
@@ -200,6 +205,27 @@ public final class Kernels {
 
   public static Tensor tanh(Tensor x) {
     return Elementwise.unary(Unary.TANH, "tanh", x, 0, 0, DTypes.toFloat(x.dtype()), null);
+  }
+
+  public static Tensor sin(Tensor x) {
+    return Elementwise.unary(Unary.SIN, "sin", x, 0, 0, DTypes.toFloat(x.dtype()), null);
+  }
+
+  public static Tensor cos(Tensor x) {
+    return Elementwise.unary(Unary.COS, "cos", x, 0, 0, DTypes.toFloat(x.dtype()), null);
+  }
+
+  public static Tensor floor(Tensor x) {
+    return Elementwise.unary(Unary.FLOOR, "floor", x, 0, 0, x.dtype(), null);
+  }
+
+  public static Tensor ceil(Tensor x) {
+    return Elementwise.unary(Unary.CEIL, "ceil", x, 0, 0, x.dtype(), null);
+  }
+
+  /** Rounds half to even ({@code torch.round}: 0.5 → 0, 1.5 → 2, 2.5 → 2). */
+  public static Tensor round(Tensor x) {
+    return Elementwise.unary(Unary.ROUND, "round", x, 0, 0, x.dtype(), null);
   }
 
   /** {@code min(max(x, min), max)}; pass infinities for a one-sided clamp. */

@@ -14,6 +14,13 @@ enum Unary {
   RELU { double apply(double x, double p, double q) { return x > 0 ? x : x == x ? 0 : x; } long applyLong(long x, double p, double q) { return Math.max(x, 0); } },
   SIGMOID { double apply(double x, double p, double q) { return x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)); } },
   TANH { double apply(double x, double p, double q) { return Math.tanh(x); } },
+  SIN { double apply(double x, double p, double q) { return Math.sin(x); } },
+  COS { double apply(double x, double p, double q) { return Math.cos(x); } },
+  // On integers the rounding ops are the identity (as PyTorch's), without a detour through double.
+  FLOOR { double apply(double x, double p, double q) { return Math.floor(x); } long applyLong(long x, double p, double q) { return x; } },
+  CEIL { double apply(double x, double p, double q) { return Math.ceil(x); } long applyLong(long x, double p, double q) { return x; } },
+  /** Half to even, as {@code torch.round}: {@code Math.rint}. */
+  ROUND { double apply(double x, double p, double q) { return Math.rint(x); } long applyLong(long x, double p, double q) { return x; } },
   ADD_SCALAR { double apply(double x, double p, double q) { return x + p; } long applyLong(long x, double p, double q) { return x + (long) p; } },
   MUL_SCALAR { double apply(double x, double p, double q) { return x * p; } long applyLong(long x, double p, double q) { return x * (long) p; } },
   POW_SCALAR {

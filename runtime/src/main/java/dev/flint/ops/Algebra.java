@@ -124,4 +124,14 @@ public interface Algebra<T> {
   T avgPool2dBackward(T g, int[] inShape, int[] kernel, int[] stride, int[] padding);
 
   T erf(T x);
+
+  T sin(T x);
+
+  T cos(T x);
+
+  T floor(T x);
+
+  T ceil(T x);
+
+  T round(T x);
 }

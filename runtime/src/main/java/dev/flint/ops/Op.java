@@ -349,6 +349,41 @@ public enum Op {
       return List.of(a.avgPool2d(g, at.ints(Attrs.KERNEL), at.ints(Attrs.STRIDE), at.ints(Attrs.PADDING)));
     }
   },
+  /** Sine; d sin(x)/dx = cos(x). */
+  SIN(1, ResultType.FLOAT, Shapes::same, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      return List.of(a.mul(g, a.cos(c.in(0))));
+    }
+  },
+  /** Cosine; d cos(x)/dx = −sin(x). */
+  COS(1, ResultType.FLOAT, Shapes::same, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      return List.of(a.neg(a.mul(g, a.sin(c.in(0)))));
+    }
+  },
+  /** The largest integer not above x; its gradient is zero, as PyTorch's {@code FloorBackward}. */
+  FLOOR(1, ResultType.SAME, Shapes::same, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      return List.of(a.mulScalar(g, 0));
+    }
+  },
+  /** The smallest integer not below x; zero gradient. */
+  CEIL(1, ResultType.SAME, Shapes::same, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      return List.of(a.mulScalar(g, 0));
+    }
+  },
+  /** The nearest integer, half to even ({@code torch.round}); zero gradient. */
+  ROUND(1, ResultType.SAME, Shapes::same, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      return List.of(a.mulScalar(g, 0));
+    }
+  },
   /** The error function; d erf(x)/dx = 2/√π · e^(−x²). */
   ERF(1, ResultType.FLOAT, Shapes::same, true) {
     @Override

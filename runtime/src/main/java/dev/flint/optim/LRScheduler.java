@@ -43,6 +43,11 @@ public abstract class LRScheduler {
     return lastLr;
   }
 
+  /** The same as {@link #lastLr()}, under PyTorch's name {@code get_last_lr()} (one value: Flint's optimizers have one group). */
+  public double getLastLr() {
+    return lastLr();
+  }
+
   /** The number of {@link #step()} calls so far. */
   public int lastEpoch() {
     return lastEpoch;

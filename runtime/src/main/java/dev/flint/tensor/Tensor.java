@@ -143,6 +143,15 @@ public final class Tensor {
     return wrap(Storage.of(new float[] {(float) value}));
   }
 
+  /**
+   * A 0-d INT64 tensor, as {@code torch.tensor(3)}: a class label for {@code CrossEntropyLoss}. An
+   * {@code int} argument picks this overload ({@code Tensor.scalar(3)} is INT64); write {@code 3.0}
+   * for a FLOAT32 scalar.
+   */
+  public static Tensor scalar(long value) {
+    return wrap(Storage.of(new long[] {value}));
+  }
+
   /** A 0-d tensor of the given dtype. */
   public static Tensor scalar(double value, DType dtype) {
     Tensor t = empty(dtype);
@@ -190,6 +199,29 @@ public final class Tensor {
   /** Ones with the shape and dtype of {@code t}. */
   public static Tensor onesLike(Tensor t) {
     return full(1, t.dtype(), t.shape);
+  }
+
+  /** Values uniform in {@code [0, 1)} with the shape and (floating-point) dtype of {@code t} ({@code torch.rand_like}). */
+  public static Tensor randLike(Tensor t) {
+    return randomLike(t, "randLike", false);
+  }
+
+  /** Standard normal values with the shape and (floating-point) dtype of {@code t} ({@code torch.randn_like}). */
+  public static Tensor randnLike(Tensor t) {
+    return randomLike(t, "randnLike", true);
+  }
+
+  private static Tensor randomLike(Tensor t, String op, boolean normal) {
+    if (!t.dtype().isFloatingPoint()) {
+      throw new IllegalArgumentException(op + ": expected a floating-point tensor (FLOAT32 or FLOAT64), but got "
+          + t.dtype() + "; for integers use randint");
+    }
+    Generator gen = Generator.defaultGenerator();
+    Tensor out = empty(t.dtype(), t.shape);
+    for (int i = 0, n = out.numel(); i < n; i++) {
+      out.storage.setDouble(i, normal ? gen.nextGaussian() : gen.nextDouble());
+    }
+    return out;
   }
 
   /** INT64 values {@code 0, 1, ..., end - 1}, as {@code torch.arange(end)}. */
@@ -251,6 +283,24 @@ public final class Tensor {
   /** The sizes of each dimension (a copy). */
   public int[] shape() {
     return shape.clone();
+  }
+
+  /**
+   * The sizes of each dimension, as PyTorch's {@code x.size()}: the same copy as {@link #shape()}.
+   * An {@code int[]} prints as {@code [I@...}; print {@link #shapeString()} or {@code Arrays.toString(x.size())}.
+   */
+  public int[] size() {
+    return shape();
+  }
+
+  /** The shape as PyTorch prints it inside {@code torch.Size(...)}: {@code [2, 3]}, {@code []} for a 0-d tensor. */
+  public String shapeString() {
+    return Arrays.toString(shape);
+  }
+
+  /** The number of dimensions, as PyTorch's {@code x.ndim} (the same as {@link #dim()}). */
+  public int ndim() {
+    return shape.length;
   }
 
   /** The size of dimension {@code dim}; negative dims count from the end. */
@@ -613,6 +663,29 @@ public final class Tensor {
     return run(Op.TANH, Attrs.NONE, this);
   }
 
+  public Tensor sin() {
+    return run(Op.SIN, Attrs.NONE, this);
+  }
+
+  public Tensor cos() {
+    return run(Op.COS, Attrs.NONE, this);
+  }
+
+  /** The largest integer not above each element; integer tensors are returned as they are. Zero gradient. */
+  public Tensor floor() {
+    return run(Op.FLOOR, Attrs.NONE, this);
+  }
+
+  /** The smallest integer not below each element. Zero gradient. */
+  public Tensor ceil() {
+    return run(Op.CEIL, Attrs.NONE, this);
+  }
+
+  /** The nearest integer, ties to even as {@code torch.round}: 0.5 → 0, 1.5 → 2, -2.5 → -2. Zero gradient. */
+  public Tensor round() {
+    return run(Op.ROUND, Attrs.NONE, this);
+  }
+
   // ---------------------------------------------------------------- comparisons (BOOL results)
 
   public Tensor gt(Tensor other) {
@@ -691,6 +764,39 @@ public final class Tensor {
   /** {@code x * x}. */
   public Tensor square() {
     return mul(this);
+  }
+
+  /**
+   * Whether {@code other} has the same shape and the same values ({@code torch.equal}); dtypes are
+   * promoted for the comparison, and NaN equals nothing, as in PyTorch.
+   */
+  public boolean equal(Tensor other) {
+    if (!Arrays.equals(shape, other.shape)) {
+      return false;
+    }
+    return Kernels.eq(this, other).all().item() != 0;
+  }
+
+  /** A 0-d BOOL tensor: whether every element is non-zero (true for an empty tensor), as {@code torch.all}. */
+  public Tensor all() {
+    Tensor v = contiguous();
+    for (int i = 0, n = v.numel(); i < n; i++) {
+      if (v.storage.getDouble(v.offset + i) == 0) {
+        return scalar(0, DType.BOOL);
+      }
+    }
+    return scalar(1, DType.BOOL);
+  }
+
+  /** A 0-d BOOL tensor: whether any element is non-zero (false for an empty tensor), as {@code torch.any}. */
+  public Tensor any() {
+    Tensor v = contiguous();
+    for (int i = 0, n = v.numel(); i < n; i++) {
+      if (v.storage.getDouble(v.offset + i) != 0) {   // NaN counts as non-zero, as in PyTorch
+        return scalar(1, DType.BOOL);
+      }
+    }
+    return scalar(0, DType.BOOL);
   }
 
   /**
@@ -1260,6 +1366,85 @@ public final class Tensor {
     Kernels.copy(src, this);
     storage.bumpVersion();
     return this;
+  }
+
+  /** {@code this += other} in place (broadcast into this tensor's shape); returns this ({@code add_}). */
+  public Tensor addInPlace(Tensor other) {
+    return writeInPlace("addInPlace", Kernels.add(this, checkOperand("addInPlace", other)));
+  }
+
+  /** {@code this += s} in place; returns this ({@code add_}). */
+  public Tensor addInPlace(double s) {
+    return writeInPlace("addInPlace", Kernels.addScalar(this, s));
+  }
+
+  /** {@code this -= other} in place; returns this ({@code sub_}). */
+  public Tensor subInPlace(Tensor other) {
+    return writeInPlace("subInPlace", Kernels.sub(this, checkOperand("subInPlace", other)));
+  }
+
+  /** {@code this -= s} in place; returns this ({@code sub_}). */
+  public Tensor subInPlace(double s) {
+    return writeInPlace("subInPlace", Kernels.addScalar(this, -s));
+  }
+
+  /** {@code this *= other} in place; returns this ({@code mul_}). */
+  public Tensor mulInPlace(Tensor other) {
+    return writeInPlace("mulInPlace", Kernels.mul(this, checkOperand("mulInPlace", other)));
+  }
+
+  /** {@code this *= s} in place; returns this ({@code mul_}). */
+  public Tensor mulInPlace(double s) {
+    return writeInPlace("mulInPlace", Kernels.mulScalar(this, s));
+  }
+
+  /** {@code this /= other} in place (true division: an integer tensor is refused); returns this ({@code div_}). */
+  public Tensor divInPlace(Tensor other) {
+    return writeInPlace("divInPlace", Kernels.div(this, checkOperand("divInPlace", other)));
+  }
+
+  /** {@code this /= s} in place; returns this ({@code div_}). */
+  public Tensor divInPlace(double s) {
+    return writeInPlace("divInPlace", Kernels.div(this, scalarLike(s)));
+  }
+
+  /**
+   * In-place ops are not recorded by autograd, so with grad mode on they refuse what PyTorch would
+   * have to record: an operand that requires grad (here as well as on this tensor, see checkInPlace).
+   */
+  private Tensor checkOperand(String op, Tensor other) {
+    if (GradMode.isEnabled() && other.requiresGrad()) {
+      throw new IllegalStateException(op + ": the operand requires grad, and Flint does not record in-place ops: "
+          + "write the out-of-place form (x = x.add(y)), or update under Autograd.noGrad()");
+    }
+    return other;
+  }
+
+  /**
+   * Writes {@code result} (this op's value, computed out of place) into this tensor and bumps the
+   * version counter, so a backward that saved this tensor's old values fails instead of using the
+   * new ones (PyTorch's "modified by an inplace operation" check).
+   */
+  private Tensor writeInPlace(String op, Tensor result) {
+    checkInPlace(op);
+    if (!Arrays.equals(result.shape, shape)) {
+      throw new IllegalArgumentException(op + ": the result of shape " + Arrays.toString(result.shape)
+          + " does not fit this tensor of shape " + Arrays.toString(shape)
+          + " (in place, the operand must broadcast to this tensor's shape)");
+    }
+    if (kind(result.dtype()) > kind(dtype())) {
+      throw new IllegalArgumentException(op + ": the result type " + result.dtype() + " cannot be written into this "
+          + dtype() + " tensor in place (PyTorch's rule: no float into an integer tensor); use the out-of-place form, "
+          + "or convert first with to(DType." + result.dtype() + ")");
+    }
+    Kernels.copy(result, this);
+    storage.bumpVersion();
+    return this;
+  }
+
+  /** bool < integer < floating point: a result may be written in place into a tensor of the same kind or above. */
+  private static int kind(DType t) {
+    return t == DType.BOOL ? 0 : t.isFloatingPoint() ? 2 : 1;
   }
 
   // ---------------------------------------------------------------- backward

@@ -38,7 +38,7 @@ class EngineTest {
   void broadcastGradientsAreSummedBackToTheOperandShape() {
     Tensor a = Tensor.ones(2, 3).requiresGrad(true);
     Tensor b = Tensor.of(new float[] {1, 2, 3}).requiresGrad(true);
-    Tensor c = Tensor.scalar(2).requiresGrad(true);
+    Tensor c = Tensor.scalar(2.0).requiresGrad(true);
     a.mul(b).mul(c).sum().backward();
     assertArrayEquals(new float[] {2, 4, 6, 2, 4, 6}, a.grad().toFloatArray());
     assertArrayEquals(new int[] {3}, b.grad().shape());
@@ -160,7 +160,7 @@ class EngineTest {
 
   @Test
   void deepChainsDoNotOverflowTheStack() {
-    Tensor x = Tensor.scalar(1).requiresGrad(true);
+    Tensor x = Tensor.scalar(1.0).requiresGrad(true);
     Tensor y = x;
     for (int i = 0; i < 20000; i++) {
       y = y.add(1);

@@ -89,7 +89,7 @@ class BadInputContractTest {
 
   @Test
   void matmulOfAZeroDimensionalTensorNamesBothOperands() {
-    assertMessage(IllegalArgumentException.class, () -> Tensor.scalar(1).matmul(Tensor.ones(2)),
+    assertMessage(IllegalArgumentException.class, () -> Tensor.scalar(1.0).matmul(Tensor.ones(2)),
         "matmul", "f32[] @ f32[2]", "at least 1 dimension");
   }
 

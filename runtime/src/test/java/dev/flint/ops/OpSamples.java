@@ -123,6 +123,12 @@ final class OpSamples {
         s(1, 1, 1, 3), f(d(1, 2, 3, 4, 5, 6, 7, 8), 1, 1, 2, 4));
     put(Op.AVG_POOL2D_BACKWARD, Attrs.of(Attrs.SHAPE, new int[] {1, 1, 2, 4}, Attrs.KERNEL, k2, Attrs.STRIDE, k2,
         Attrs.PADDING, pad01), d(1, 2, 2, 3, 1, 2, 2, 3), s(1, 1, 2, 4), f(d(4, 8, 12), 1, 1, 1, 3));
+    put(Op.SIN, Attrs.NONE, d(0, 1, Math.sin(-2)), s(3), f(d(0, Math.PI / 2, -2)));
+    put(Op.COS, Attrs.NONE, d(1, 0.5, Math.cos(-2)), s(3), f(d(0, Math.PI / 3, -2)));
+    // The rounding samples stay away from the jumps, so finite differences see the zero gradient.
+    put(Op.FLOOR, Attrs.NONE, d(-2, 0, 2), s(3), f(d(-1.5, 0.25, 2.75)));
+    put(Op.CEIL, Attrs.NONE, d(-1, 1, 3), s(3), f(d(-1.5, 0.25, 2.75)));
+    put(Op.ROUND, Attrs.NONE, d(-2, 0, 3), s(3), f(d(-1.75, 0.25, 2.75)));
     put(Op.ERF, Attrs.NONE, d(0, 0.5204998778130465, -0.9953222650189527), s(3), f(d(0, 0.5, -2)));
   }
 }

@@ -204,4 +204,29 @@ public final class GraphAlgebra implements Algebra<Value> {
   public Value erf(Value x) {
     return op(Op.ERF, x);
   }
+
+  @Override
+  public Value sin(Value x) {
+    return op(Op.SIN, x);
+  }
+
+  @Override
+  public Value cos(Value x) {
+    return op(Op.COS, x);
+  }
+
+  @Override
+  public Value floor(Value x) {
+    return op(Op.FLOOR, x);
+  }
+
+  @Override
+  public Value ceil(Value x) {
+    return op(Op.CEIL, x);
+  }
+
+  @Override
+  public Value round(Value x) {
+    return op(Op.ROUND, x);
+  }
 }

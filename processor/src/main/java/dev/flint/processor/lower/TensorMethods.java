@@ -19,7 +19,7 @@ import java.util.Map;
  */
 final class TensorMethods {
   static final String SUPPORTED_METHODS = "add, sub, mul, div (tensor or number), neg, pow, exp, log, sqrt, abs, "
-      + "relu, sigmoid, tanh, matmul, t, transpose, permute, reshape, view, flatten, squeeze, unsqueeze, "
+      + "relu, sigmoid, tanh, sin, cos, floor, ceil, round, matmul, t, transpose, permute, reshape, view, flatten, squeeze, unsqueeze, "
       + "sum, mean, max, softmax, logSoftmax, clamp, size (as a shape argument)";
   static final String SUPPORTED_F = "F.relu, F.sigmoid, F.tanh, F.softmax, F.logSoftmax, F.leakyRelu, F.gelu, F.dropout, "
       + "F.flatten, F.maxPool2d, F.avgPool2d, F.linear(x, w, b), Tensor.cat, Tensor.stack";
@@ -45,7 +45,7 @@ final class TensorMethods {
         Op op = Op.valueOf(name.toUpperCase());
         return low.op(op, List.of(x.value(), y), Attrs.NONE, at, List.of(x.name(), Lowering.describe(a)));
       }
-      case "neg", "exp", "log", "sqrt", "abs", "relu", "sigmoid", "tanh" -> {
+      case "neg", "exp", "log", "sqrt", "abs", "relu", "sigmoid", "tanh", "sin", "cos", "floor", "ceil", "round" -> {
         arity(m, 0);
         return unary(Op.valueOf(name.toUpperCase()), x, at);
       }
