@@ -60,6 +60,16 @@ public final class EagerAlgebra implements Algebra<Tensor> {
   }
 
   @Override
+  public Tensor slice(Tensor x, int dim, int start, int length, int step) {
+    return run(Op.SLICE, Attrs.of(Attrs.DIM, dim, Attrs.START, start, Attrs.LENGTH, length, Attrs.STEP, step), x);
+  }
+
+  @Override
+  public Tensor sliceBackward(Tensor g, int dim, int start, int step, int[] shape) {
+    return run(Op.SLICE_BACKWARD, Attrs.of(Attrs.DIM, dim, Attrs.START, start, Attrs.STEP, step, Attrs.SHAPE, shape), g);
+  }
+
+  @Override
   public Tensor pad(Tensor x, int dim, int before, int after) {
     return run(Op.PAD, Attrs.of(Attrs.DIM, dim, Attrs.BEFORE, before, Attrs.AFTER, after), x);
   }

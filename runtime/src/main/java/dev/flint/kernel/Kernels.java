@@ -51,6 +51,10 @@ public final class Kernels {
       case RESHAPE: return reshape(in[0], at.ints(Attrs.SHAPE));
       case PERMUTE: return permute(in[0], at.ints(Attrs.PERM));
       case NARROW: return narrow(in[0], at.integer(Attrs.DIM), at.integer(Attrs.START), at.integer(Attrs.LENGTH));
+      case SLICE: return slice(in[0], at.integer(Attrs.DIM), at.integer(Attrs.START), at.integer(Attrs.LENGTH),
+          at.integer(Attrs.STEP));
+      case SLICE_BACKWARD: return sliceBackward(in[0], at.integer(Attrs.DIM), at.integer(Attrs.START),
+          at.integer(Attrs.STEP), at.ints(Attrs.SHAPE));
       case PAD: return pad(in[0], at.integer(Attrs.DIM), at.integer(Attrs.BEFORE), at.integer(Attrs.AFTER));
       case CAT: return cat(Arrays.asList(in), at.integer(Attrs.DIM));
       case MAX: return max(in[0], at.integer(Attrs.DIM), at.bool(Attrs.KEEP_DIM));
@@ -305,6 +309,18 @@ public final class Kernels {
 
   public static Tensor narrow(Tensor x, int dim, int start, int length) {
     return Views.narrow(x, dim, start, length);
+  }
+
+  /** A view of every {@code step}-th entry of {@code dim} from {@code start}. */
+  public static Tensor slice(Tensor x, int dim, int start, int length, int step) {
+    return Views.slice(x, dim, start, length, step);
+  }
+
+  /** Zeros of {@code shape} with {@code g} written at the positions {@link #slice} reads. */
+  public static Tensor sliceBackward(Tensor g, int dim, int start, int step, int[] shape) {
+    Tensor out = Tensor.empty(g.dtype(), shape);
+    Copy.copy(g, Views.slice(out, dim, start, g.shapeRef()[dim], step));
+    return out;
   }
 
   public static Tensor pad(Tensor x, int dim, int before, int after) {

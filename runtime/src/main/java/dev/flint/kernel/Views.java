@@ -33,6 +33,16 @@ final class Views {
     return Tensor.view(x.storage(), x.offset() + (length == 0 ? 0 : start * strides[d]), shape, strides);
   }
 
+  static Tensor slice(Tensor x, int dim, int start, int length, int step) {
+    int[] shape = Shapes.slice("slice", List.of(x.shapeRef()),
+        Attrs.of(Attrs.DIM, dim, Attrs.START, start, Attrs.LENGTH, length, Attrs.STEP, step));
+    int d = Shapes.dim("slice", dim, shape.length);
+    int[] strides = x.strides();
+    int offset = x.offset() + (length == 0 ? 0 : start * strides[d]);
+    strides[d] *= step;
+    return Tensor.view(x.storage(), offset, shape, strides);
+  }
+
   /** A view with {@code shape} (one -1 inferred) when the strides allow one, else a contiguous copy. */
   static Tensor reshape(Tensor x, int[] shape) {
     Tensor v = viewOrNull(x, shape, "reshape");

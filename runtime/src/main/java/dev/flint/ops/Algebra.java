@@ -70,6 +70,12 @@ public interface Algebra<T> {
 
   T narrow(T x, int dim, int start, int length);
 
+  /** Every {@code step}-th entry of {@code dim} from {@code start}, {@code length} of them (a view). */
+  T slice(T x, int dim, int start, int length, int step);
+
+  /** Zeros of {@code shape} with {@code g} written at the positions {@link #slice} reads. */
+  T sliceBackward(T g, int dim, int start, int step, int[] shape);
+
   /** {@code x} with {@code before} and {@code after} zeros added along {@code dim}. */
   T pad(T x, int dim, int before, int after);
 

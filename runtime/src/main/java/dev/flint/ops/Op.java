@@ -205,6 +205,22 @@ public enum Op {
       return List.of(a.pad(g, d, start, c.inShape(0)[d] - start - c.attrs().integer(Attrs.LENGTH)));
     }
   },
+  /** A view of every {@code step}-th entry of {@code dim} from {@code start}, {@code length} of them ({@code x[a:b:s]}). */
+  SLICE(1, ResultType.SAME, Shapes::slice, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      Attrs at = c.attrs();
+      return List.of(a.sliceBackward(g, c.dim(), at.integer(Attrs.START), at.integer(Attrs.STEP), c.inShape(0)));
+    }
+  },
+  /** Zeros of the {@code shape} attribute with input 0 written at SLICE's positions: SLICE's adjoint. */
+  SLICE_BACKWARD(1, ResultType.SAME, ConvShapes::fromShapeAttr, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      Attrs at = c.attrs();
+      return List.of(a.slice(g, c.dim(), at.integer(Attrs.START), c.inShape(0)[c.dim()], at.integer(Attrs.STEP)));
+    }
+  },
   /** Zeros added before and after along {@code dim}. */
   PAD(1, ResultType.SAME, Shapes::pad, true) {
     @Override

@@ -270,6 +270,28 @@ public final class Shapes {
     return out;
   }
 
+  /** The input with dim {@code dim} cut to the {@code length} entries {@code start, start + step, ...}. */
+  public static int[] slice(String op, List<int[]> in, Attrs attrs) {
+    int[] s = in.get(0);
+    if (s.length == 0) {
+      throw new ShapeError(op + ": cannot be applied to a 0-dim tensor");
+    }
+    int d = dim(op, attrs.integer(Attrs.DIM), s.length);
+    int start = attrs.integer(Attrs.START);
+    int length = attrs.integer(Attrs.LENGTH);
+    int step = attrs.integer(Attrs.STEP);
+    if (step < 1) {
+      throw new ShapeError(op + ": step must be positive, but got " + step);
+    }
+    if (start < 0 || length < 0 || length > 0 && (long) start + (long) (length - 1) * step >= s[d]) {
+      throw new ShapeError(op + ": " + length + " entries from " + start + " by " + step + " do not fit dimension size ("
+          + s[d] + ") of dim " + d + " of shape " + str(s));
+    }
+    int[] out = s.clone();
+    out[d] = length;
+    return out;
+  }
+
   /** The input with {@code before} and {@code after} zeros added along dim {@code dim}. */
   public static int[] pad(String op, List<int[]> in, Attrs attrs) {
     int[] s = in.get(0);

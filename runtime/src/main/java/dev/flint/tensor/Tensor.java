@@ -1209,6 +1209,47 @@ public final class Tensor {
     return narrow(d, i, 1).squeeze(d);
   }
 
+  /**
+   * {@code x[start:end:step]} along {@code dim}, as a view: bounds as Python's (negative counts from the
+   * end, out-of-range bounds are clamped, an empty range gives size 0); {@code step} must be positive.
+   */
+  public Tensor slice(int dim, int start, int end, int step) {
+    if (step <= 0) {
+      throw new IllegalArgumentException("slice: step must be greater than zero, but got " + step);
+    }
+    if (shape.length == 0) {
+      throw new IllegalArgumentException("slice() cannot be applied to a 0-dim tensor");
+    }
+    int d = Layouts.normalizeDim(dim, shape.length, "slice");
+    int size = shape[d];
+    int from = clampBound(start, size);
+    int to = clampBound(end, size);
+    int length = to <= from ? 0 : (to - from + step - 1) / step;
+    if (step == 1 || length <= 1) {
+      return run(Op.NARROW, Attrs.of(Attrs.DIM, d, Attrs.START, length == 0 ? 0 : from, Attrs.LENGTH, length), this);
+    }
+    return run(Op.SLICE, Attrs.of(Attrs.DIM, d, Attrs.START, from, Attrs.LENGTH, length, Attrs.STEP, step), this);
+  }
+
+  private static int clampBound(int bound, int size) {
+    long b = bound < 0 ? (long) bound + size : bound;
+    return (int) Math.max(0, Math.min(size, b));
+  }
+
+  /**
+   * PyTorch's subscript {@code x[...]}: {@code x.index(Index.all(), Index.at(1))} is {@code x[:, 1]}; see
+   * {@link Index} for every form. Integers, slices, ellipsis and new axes give a view; a tensor entry
+   * (BOOL mask or integer positions) gives a copy. Differentiable.
+   */
+  public Tensor index(Index... indices) {
+    return Indexer.apply(this, indices);
+  }
+
+  /** {@code x[mask]} for a BOOL tensor, {@code x[idx]} for INT64/INT32 positions along dim 0: a copy. */
+  public Tensor index(Tensor indexOrMask) {
+    return Indexer.apply(this, Index.tensor(indexOrMask));
+  }
+
   /** Concatenates tensors of the same rank along {@code dim} ({@code torch.cat}). */
   public static Tensor cat(int dim, Tensor... tensors) {
     if (tensors.length == 0) {

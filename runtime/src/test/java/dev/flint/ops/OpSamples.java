@@ -123,6 +123,11 @@ final class OpSamples {
         s(1, 1, 1, 3), f(d(1, 2, 3, 4, 5, 6, 7, 8), 1, 1, 2, 4));
     put(Op.AVG_POOL2D_BACKWARD, Attrs.of(Attrs.SHAPE, new int[] {1, 1, 2, 4}, Attrs.KERNEL, k2, Attrs.STRIDE, k2,
         Attrs.PADDING, pad01), d(1, 2, 2, 3, 1, 2, 2, 3), s(1, 1, 2, 4), f(d(4, 8, 12), 1, 1, 1, 3));
+    // Entries 1 and 3 of [0, 1, 2, 3, 4] in each row.
+    put(Op.SLICE, Attrs.of(Attrs.DIM, 1, Attrs.START, 1, Attrs.LENGTH, 2, Attrs.STEP, 2), d(1, 3, 6, 8), s(2, 2),
+        f(d(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), 2, 5));
+    put(Op.SLICE_BACKWARD, Attrs.of(Attrs.DIM, 1, Attrs.START, 1, Attrs.STEP, 2, Attrs.SHAPE, new int[] {2, 5}),
+        d(0, 1, 0, 3, 0, 0, 6, 0, 8, 0), s(2, 5), f(d(1, 3, 6, 8), 2, 2));
     put(Op.SIN, Attrs.NONE, d(0, 1, Math.sin(-2)), s(3), f(d(0, Math.PI / 2, -2)));
     put(Op.COS, Attrs.NONE, d(1, 0.5, Math.cos(-2)), s(3), f(d(0, Math.PI / 3, -2)));
     // The rounding samples stay away from the jumps, so finite differences see the zero gradient.

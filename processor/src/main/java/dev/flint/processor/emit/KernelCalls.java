@@ -248,6 +248,8 @@ final class KernelCalls {
       case SUM_TO, EXPAND, RESHAPE -> List.of("0", "@" + Attrs.SHAPE);
       case PERMUTE -> List.of("0", "@" + Attrs.PERM);
       case NARROW -> List.of("0", "@" + Attrs.DIM, "@" + Attrs.START, "@" + Attrs.LENGTH);
+      case SLICE -> List.of("0", "@" + Attrs.DIM, "@" + Attrs.START, "@" + Attrs.LENGTH, "@" + Attrs.STEP);
+      case SLICE_BACKWARD -> List.of("0", "@" + Attrs.DIM, "@" + Attrs.START, "@" + Attrs.STEP, "@" + Attrs.SHAPE);
       case PAD -> List.of("0", "@" + Attrs.DIM, "@" + Attrs.BEFORE, "@" + Attrs.AFTER);
       case CAT -> List.of("*", "@" + Attrs.DIM);
       case MAX, MIN, ARGMAX, ARGMIN -> List.of("0", "@" + Attrs.DIM, "@" + Attrs.KEEP_DIM);

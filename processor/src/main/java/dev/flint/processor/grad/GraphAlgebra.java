@@ -201,6 +201,16 @@ public final class GraphAlgebra implements Algebra<Value> {
   }
 
   @Override
+  public Value slice(Value x, int dim, int start, int length, int step) {
+    return op(Op.SLICE, x, Attrs.DIM, dim, Attrs.START, start, Attrs.LENGTH, length, Attrs.STEP, step);
+  }
+
+  @Override
+  public Value sliceBackward(Value g, int dim, int start, int step, int[] shape) {
+    return op(Op.SLICE_BACKWARD, g, Attrs.DIM, dim, Attrs.START, start, Attrs.STEP, step, Attrs.SHAPE, shape);
+  }
+
+  @Override
   public Value erf(Value x) {
     return op(Op.ERF, x);
   }
