@@ -40,4 +40,15 @@ public @interface Model {
    * {@code forward}: give the shape here.
    */
   int[] input() default {};
+
+  /**
+   * The input shape of one sample with named sizes, for inputs whose sizes vary beyond the batch: a
+   * sequence of {@code T} steps of 64 features is {@code {"T", "64"}}. Each entry is a positive
+   * number or a name of capital letters and digits ({@code T}, {@code L}, {@code H2}; not {@code B},
+   * the batch size; each name once). The
+   * processor checks shapes symbolically, with errors such as {@code expects [B, T, 128], got
+   * [B, T, 64]}, and the compiled model takes any value of each named size at run time. Give either
+   * this or {@link #input}, not both.
+   */
+  String[] inputDims() default {};
 }

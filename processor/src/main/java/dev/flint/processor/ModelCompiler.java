@@ -9,21 +9,21 @@ import dev.flint.processor.emit.SummaryWriter;
 import dev.flint.processor.grad.Differentiate;
 import dev.flint.processor.ir.Graph;
 import dev.flint.processor.ir.Leaf;
-import dev.flint.processor.ir.Symbolic;
 import dev.flint.processor.ir.Value;
 import dev.flint.processor.lower.Lowering;
 import dev.flint.processor.opt.CommonSubexpressions;
 import dev.flint.processor.opt.DeadCode;
-import dev.flint.processor.opt.SavedValues;
 import dev.flint.processor.parse.ModelSource;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
- * The pipeline for one model, without javac: lower (per mode, twice: Note [Symbolic sizes]) → check →
- * differentiate → optimize → emit. Stops after the first stage that reports an error.
+ * The pipeline for one model, without javac: lower (per mode, with symbolic sizes: Note [Symbolic
+ * sizes]) → check → differentiate → optimize → plan ({@link CompiledMode#of}) → emit. Stops after
+ * the first stage that reports an error.
  */
 public final class ModelCompiler {
 
@@ -31,51 +31,44 @@ public final class ModelCompiler {
   public record Output(JavaFile file, String summary) {}
 
   private static final String EAGER_SUMMARY = "not compiled (see the processor's warning): forward runs eagerly\n";
-  private boolean fallback;
+
+  /** A mode's plan, or why there is none: an error was reported, or a warning left the model eager. */
+  record Planned(CompiledMode mode, boolean fellBack) {}
 
   /**
    * Compiles {@code model}; returns null when it reported errors. After a warning that leaves it
    * uncompiled (unknown input shape, non-constant layer arguments), the class keeps the eager forward.
    */
   public Output compile(ModelSource model, Diagnostics diags) {
-    CompiledMode training = mode(model, true, "Training", diags);
+    Planned trainingPlan = mode(model, true, "Training", diags);
+    CompiledMode training = trainingPlan.mode();
     if (training == null) {
-      return fallback ? new Output(new ClassEmitter(model, List.of(), EAGER_SUMMARY).emit(), EAGER_SUMMARY) : null;
+      return trainingPlan.fellBack() ? new Output(new ClassEmitter(model, List.of(), EAGER_SUMMARY).emit(), EAGER_SUMMARY)
+          : null;
     }
     Diagnostics evalDiags = new Diagnostics();
-    CompiledMode eval = mode(model, false, "Eval", evalDiags);
+    CompiledMode eval = mode(model, false, "Eval", evalDiags).mode();
     evalDiags.entries().forEach(diags::add);
     if (eval == null) {
       return null;
     }
-    List<CompiledMode> modes = render(training).equals(render(eval))
-        ? List.of(new CompiledMode("", training.forward(), training.forwardTwin(), training.backward(),
-            training.backwardTwin(), training.saved()))
+    List<CompiledMode> modes = render(training).equals(render(eval)) ? List.of(training.withSuffix(""))
         : List.of(training, eval);
     String summary = SummaryWriter.write(model, training);
     return new Output(new ClassEmitter(model, modes, summary).emit(), summary);
   }
 
-  /** The forward and backward passes of one mode, or null after an error. */
-  CompiledMode mode(ModelSource model, boolean training, String suffix, Diagnostics diags) {
-    Lowering lowering = new Lowering(model, training, Symbolic.FIRST, diags);
-    Graph first = lowering.lower();
-    if (first == null) {
-      fallback = lowering.fellBack() && !diags.hasErrors();
-      return null;
+  /** The plan of one mode's forward and backward passes; no mode after an error or a fall-back warning. */
+  Planned mode(ModelSource model, boolean training, String suffix, Diagnostics diags) {
+    Lowering lowering = new Lowering(model, training, diags);
+    Graph forward = lowering.lower();
+    if (forward == null) {
+      return new Planned(null, lowering.fellBack() && !diags.hasErrors());
     }
-    Graph second = new Lowering(model, training, Symbolic.SECOND, new Diagnostics()).lower();
-    if (second == null) {
-      throw new IllegalStateException("the model lowers with batch size " + Symbolic.FIRST + " but not " + Symbolic.SECOND);
-    }
-    first = new DeadCode().run(new CommonSubexpressions().run(first));
-    second = new DeadCode().run(new CommonSubexpressions().run(second));
-    Differentiate.Backward b1 = optimize(new Differentiate().run(first));
-    Differentiate.Backward b2 = optimize(new Differentiate().run(second));
-    check(first, b1);
-    Set<Value> held = new HashSet<>(b1.leafGrads().keySet());
-    List<Value> saved = SavedValues.of(first, b1.nodes(), held);
-    return new CompiledMode(suffix, first, second, b1, b2, saved);
+    forward = new DeadCode().run(new CommonSubexpressions().run(forward));
+    Differentiate.Backward backward = optimize(new Differentiate().run(forward));
+    check(forward, backward);
+    return new Planned(Objects.requireNonNull(CompiledMode.of(suffix, forward, backward)), false);
   }
 
   private static Differentiate.Backward optimize(Differentiate.Backward b) {

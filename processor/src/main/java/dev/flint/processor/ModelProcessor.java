@@ -34,6 +34,17 @@ import javax.tools.StandardLocation;
  */
 @AutoService(Processor.class)
 public final class ModelProcessor extends AbstractProcessor {
+  /**
+   * Fault injection for the processor's own tests: {@code -Aflint.injectFailure=demo.Net} makes compiling
+   * that model throw, to show that an internal failure becomes a diagnostic (no user model can reach
+   * one on purpose).
+   */
+  static final String INJECT_FAILURE = "flint.injectFailure";
+
+  @Override
+  public Set<String> getSupportedOptions() {
+    return Set.of(INJECT_FAILURE);
+  }
 
   @Override
   public Set<String> getSupportedAnnotationTypes() {
@@ -76,6 +87,9 @@ public final class ModelProcessor extends AbstractProcessor {
   }
 
   private void compile(TypeElement type, ModelValidator validator, Diagnostics diags) {
+    if (type.getQualifiedName().contentEquals(processingEnv.getOptions().getOrDefault(INJECT_FAILURE, ""))) {
+      throw new IllegalStateException("a failure injected by -A" + INJECT_FAILURE);
+    }
     ExecutableElement forward = validator.validate(type, diags);
     if (forward == null) {
       return;

@@ -393,6 +393,23 @@ class DiagnosticsTest {
   }
 
   @Test
+  void inputDimsInvalid() {
+    expect(Message.INPUT_DIMS_INVALID, "class Net",
+        "@Model(inputDims = {\"T\", \"T\"}) public class Net extends Module {",
+        "  @Forward public Tensor forward(Tensor x) {",
+        "    return x.exp();",
+        "  }",
+        "}");
+    Compilation both = expect(Message.INPUT_DIMS_INVALID, "class Net",
+        "@Model(input = {4}, inputDims = {\"T\"}) public class Net extends Module {",
+        "  @Forward public Tensor forward(Tensor x) {",
+        "    return x.exp();",
+        "  }",
+        "}");
+    assertThat(both).hadErrorContaining("not both");
+  }
+
+  @Test
   void noReturnInOneMode() {
     expect(Message.NO_RETURN, "public Tensor forward",
         "@Model(input = {4}) public class Net extends Module {",
@@ -404,14 +421,22 @@ class DiagnosticsTest {
 
   @Test
   void internalFailuresAreDiagnosticsNotCrashes() {
-    // A size that grows with the square of the batch is beyond the symbolic sizes the processor handles.
-    Compilation c = expect(Message.INTERNAL, "class Net",
+    // no model reaches an internal failure on purpose (a B*B size, the old example, now compiles): inject one
+    List<String> lines = new ArrayList<>(List.of(HEADER.split("\n")));
+    lines.addAll(List.of(
         "@Model(input = {4}) public class Net extends Module {",
         "  @Forward public Tensor forward(Tensor x) {",
         "    return x.matmul(x.t()).flatten(0);",
         "  }",
-        "}");
+        "}"));
+    JavaFileObject src = JavaFileObjects.forSourceLines("demo.Net", lines);
+    Compilation c = javac().withProcessors(new ModelProcessor()).withOptions("-A" + ModelProcessor.INJECT_FAILURE + "=demo.Net")
+        .compile(src);
+    assertThat(c).hadErrorContaining("[internal]").inFile(src).onLineContaining("class Net");
+    assertThat(c).hadErrorContaining("a failure injected by").inFile(src).onLineContaining("class Net");
     assertThat(c).hadErrorContaining("the eager model still works");
+    TESTED.add(Message.INTERNAL);
+    assertThat(javac().withProcessors(new ModelProcessor()).compile(src)).succeeded();   // B*B sizes compile
   }
 
   @Test

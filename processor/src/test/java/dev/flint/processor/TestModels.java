@@ -38,7 +38,7 @@ public final class TestModels {
     return new Ast.StaticCall("F", "relu", List.of(arg), at(line, "F.relu(" + arg.where().text() + ")"));
   }
 
-  public static ModelSource model(List<ModelSource.LayerField> layers, List<Integer> input, Ast.Stmt... body) {
+  public static ModelSource model(List<ModelSource.LayerField> layers, List<String> input, Ast.Stmt... body) {
     return new ModelSource("demo", "Net", "demo.Net", "Net.java", input, layers,
         new Ast.Method("x", List.of(body), at(9, "forward(x)")), List.of(), at(1, "Net"));
   }

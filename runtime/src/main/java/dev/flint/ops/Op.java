@@ -449,10 +449,15 @@ public enum Op {
 
   /** The output shape for these input shapes, or a {@link ShapeError} naming this op. */
   public int[] inferShape(List<int[]> in, Attrs attrs) {
+    return inferShape(DimAlgebra.EAGER, in, attrs);
+  }
+
+  /** As above, with sizes of {@code dims}: the compiler's symbolic sizes (Note [Dimension algebra]). */
+  public int[] inferShape(DimAlgebra dims, List<int[]> in, Attrs attrs) {
     if (arity >= 0 && in.size() != arity) {
       throw new ShapeError(opName() + ": expected " + arity + " inputs, but got " + in.size());
     }
-    return shapeRule.infer(opName(), in, attrs);
+    return shapeRule.infer(dims, opName(), in, attrs);
   }
 
   /** The kernel's and the Algebra method's name: {@code LOG_SOFTMAX} is {@code logSoftmax}. */

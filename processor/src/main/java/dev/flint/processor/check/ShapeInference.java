@@ -2,6 +2,7 @@ package dev.flint.processor.check;
 
 import dev.flint.ops.Attrs;
 import dev.flint.ops.Op;
+import dev.flint.processor.ir.SymbolicDims;
 import dev.flint.processor.ir.TensorType;
 import dev.flint.processor.ir.TensorType.Elem;
 import dev.flint.processor.ir.TypeRule;
@@ -10,8 +11,8 @@ import java.util.List;
 
 /**
  * Types an op node with the runtime's own rules: the shape from the op table ({@link Op#inferShape},
- * that is {@code dev.flint.ops.Shapes}), the element kind from the row's result type. The batch size
- * is a stand-in prime (Note [Symbolic sizes]), so the same rules serve both the compiler and eager mode.
+ * that is {@code dev.flint.ops.Shapes}), the element kind from the row's result type. Sizes are
+ * symbolic ({@link SymbolicDims}), so the same rules serve both the compiler and eager mode.
  */
 public final class ShapeInference implements TypeRule {
 
@@ -19,7 +20,7 @@ public final class ShapeInference implements TypeRule {
   public TensorType infer(Op op, List<TensorType> inputs, Attrs attrs) {
     List<int[]> shapes = new ArrayList<>();
     inputs.forEach(t -> shapes.add(t.shape()));
-    int[] shape = op.inferShape(shapes, attrs);
+    int[] shape = op.inferShape(SymbolicDims.INSTANCE, shapes, attrs);
     return new TensorType(elem(op, inputs, attrs), shape);
   }
 

@@ -1,6 +1,8 @@
 package dev.flint.processor.emit;
 
 import dev.flint.ops.Op;
+import dev.flint.processor.grad.Differentiate;
+import dev.flint.processor.ir.Dim;
 import dev.flint.processor.ir.Node;
 import dev.flint.processor.ir.Value;
 import java.util.HashSet;
@@ -45,11 +47,10 @@ final class BackwardBuffers {
    */
 
   /** Slot numbers of the buffered backward values, in emission order. */
-  static Map<Value, Integer> plan(CompiledMode mode) {
-    List<Node> nodes = mode.backward().nodes();
-    Set<Value> returned = new HashSet<>(mode.backward().leafGrads().values());
+  static Map<Value, Integer> plan(Differentiate.Backward backward, Fusions fusions) {
+    List<Node> nodes = backward.nodes();
+    Set<Value> returned = new HashSet<>(backward.leafGrads().values());
     Map<Value, Integer> slots = new LinkedHashMap<>();
-    Fusions fusions = Fusions.backward(mode);
     for (Node n : nodes) {
       Value v = n.out();
       boolean buffered = fusions.call(v) != null || BUFFERED.contains(n.op());
@@ -57,7 +58,7 @@ final class BackwardBuffers {
           || v.type().shape().length < 1 || v.type().shape().length > 4) {
         continue;
       }
-      if (staysInside(v, nodes, returned, fusions, mode)) {
+      if (staysInside(v, nodes, returned, fusions)) {
         slots.put(v, slots.size());
       }
     }
@@ -69,37 +70,34 @@ final class BackwardBuffers {
    * a view (reshape, permute, sumTo...) that is not returned and whose own readers satisfy the same
    * (a CNN's flattened input gradient, reshaped back to an image batch for the pooling gradient).
    */
-  private static boolean staysInside(Value v, List<Node> nodes, Set<Value> returned, Fusions fusions, CompiledMode mode) {
+  private static boolean staysInside(Value v, List<Node> nodes, Set<Value> returned, Fusions fusions) {
     for (Node reader : nodes) {
       if (!reader.inputs().contains(v)) {
         continue;
       }
       // an absorbed reader is not emitted; the fused call that replaces it makes a new tensor
-      boolean fresh = fusions.absorbed(reader.out()) || fusions.call(reader.out()) != null || freshResult(reader, mode);
-      if (!fresh && (returned.contains(reader.out()) || !staysInside(reader.out(), nodes, returned, fusions, mode))) {
+      boolean fresh = fusions.absorbed(reader.out()) || fusions.call(reader.out()) != null || freshResult(reader);
+      if (!fresh && (returned.contains(reader.out()) || !staysInside(reader.out(), nodes, returned, fusions))) {
         return false;
       }
     }
     return true;
   }
 
-  private static boolean freshResult(Node reader, CompiledMode mode) {
+  private static boolean freshResult(Node reader) {
     if (FRESH.contains(reader.op())) {
       return true;
     }
     if (reader.op() == Op.SUM_TO) {
       // sumTo returns its input when the shapes are equal at run time; they cannot be when the ranks
-      // differ or some size that does not depend on the batch differs (B may equal any other size)
-      Node twin = mode.twin(reader, true);
-      int[] in = reader.inputs().get(0).type().shape();
-      int[] out = reader.out().type().shape();
-      int[] inTwin = twin.inputs().get(0).type().shape();
-      int[] outTwin = twin.out().type().shape();
-      if (in.length != out.length) {
+      // differ or two known sizes differ (a named size such as B may equal any other size)
+      List<Dim> in = reader.inputs().get(0).type().dims();
+      List<Dim> out = reader.out().type().dims();
+      if (in.size() != out.size()) {
         return true;
       }
-      for (int i = 0; i < in.length; i++) {
-        if (in[i] == inTwin[i] && out[i] == outTwin[i] && in[i] != out[i]) {
+      for (int i = 0; i < in.size(); i++) {
+        if (in.get(i).isConstant() && out.get(i).isConstant() && !in.get(i).equals(out.get(i))) {
           return true;
         }
       }

@@ -10,7 +10,6 @@ import com.palantir.javapoet.TypeSpec;
 import dev.flint.processor.ir.Leaf;
 import dev.flint.processor.ir.Node;
 import dev.flint.processor.ir.SourceRef;
-import dev.flint.processor.ir.Symbolic;
 import dev.flint.processor.ir.Value;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,7 +32,7 @@ final class BackwardEmitter {
 
   private final CompiledMode mode;
   private final ForwardEmitter forward;
-  private final Names names = new Names("g", Symbolic.BATCH);
+  private final Names names;
   private final KernelCalls calls;
   private final ClassName model;
   private final Map<Integer, String> fields = new HashMap<>();
@@ -50,9 +49,10 @@ final class BackwardEmitter {
     this.forward = forward;
     this.model = model;
     this.calls = new KernelCalls(constants);
-    this.buffered = BackwardBuffers.plan(mode);
-    this.forwardBuffers = ForwardBuffers.plan(mode);
-    this.fusions = Fusions.backward(mode);
+    this.buffered = mode.backwardBuffers();
+    this.forwardBuffers = mode.forwardBuffers();
+    this.fusions = mode.backwardFusions();
+    this.names = new Names("g", mode.sizes().keySet().toArray(new String[0]));
   }
 
   /** The model's pool of the arrays that nodes of {@code mode} return from {@code inputs()}. */
@@ -67,27 +67,7 @@ final class BackwardEmitter {
 
   /** The model's field holding the buffers of {@code mode}'s backward pass, or null when it needs none. */
   static String buffersField(CompiledMode mode) {
-    return BackwardBuffers.plan(mode).isEmpty() ? null : "backwardBuffers" + mode.suffix();
-  }
-
-  /** How many buffers the backward pass of {@code mode} keeps. */
-  static int bufferCount(CompiledMode mode) {
-    return BackwardBuffers.plan(mode).size();
-  }
-
-  /** Whether the backward pass of {@code mode} needs the batch size. */
-  static boolean usesBatch(CompiledMode mode) {
-    KernelCalls probe = new KernelCalls(new Constants());
-    for (Node n : mode.backward().nodes()) {
-      probe.call(n, mode.twin(n, true), v -> CodeBlock.of("v"));
-    }
-    for (Value v : BackwardBuffers.plan(mode).keySet()) {
-      probe.attr(v.type().shape(), twinOut(mode, v).type().shape());
-    }
-    for (Value v : ForwardBuffers.plan(mode).grads().keySet()) {
-      probe.attr(v.type().shape(), twinOut(mode, v).type().shape());
-    }
-    return probe.usesBatch();
+    return mode.backwardBuffers().isEmpty() ? null : "backwardBuffers" + mode.suffix();
   }
 
   TypeSpec emit(String className, String nodeName) {
@@ -124,10 +104,9 @@ final class BackwardEmitter {
       type.addField(FieldSpec.builder(ForwardEmitter.TENSOR, name, Modifier.PRIVATE).build());
       ctor.addParameter(ForwardEmitter.TENSOR, name).addStatement("this.$N = $N", name, name);
     }
-    boolean batch = usesBatch(mode);
-    if (batch) {
-      type.addField(int.class, Symbolic.BATCH, Modifier.PRIVATE, Modifier.FINAL);
-      ctor.addParameter(int.class, Symbolic.BATCH).addStatement("this.$L = $L", Symbolic.BATCH, Symbolic.BATCH);
+    for (String size : mode.backwardSizes()) {
+      type.addField(int.class, size, Modifier.PRIVATE, Modifier.FINAL);
+      ctor.addParameter(int.class, size).addStatement("this.$L = $L", size, size);
     }
     if (forwardBuffers.size() > 0) {
       setField = names.reserve("set", "field:set");
@@ -218,11 +197,10 @@ final class BackwardEmitter {
         b.add("\n// $L  $L\n", where.location(), where.lineText());
         line = where.line();
       }
-      Node twin = mode.twin(n, true);
       Fusions.Call fused = fusions.call(n.out());
-      CodeBlock out = buffer(n, twin);
-      CodeBlock call = fused != null ? calls.fused(fused, this::code, out) : calls.call(n, twin, this::code, out);
-      String type = n.out().type().display(twin.out().type());
+      CodeBlock out = buffer(n);
+      CodeBlock call = fused != null ? calls.fused(fused, this::code, out) : calls.call(n, this::code, out);
+      String type = n.out().type().display();
       if (buffered.containsKey(n.out())) {
         type += ", reused buffer";
       }
@@ -244,7 +222,7 @@ final class BackwardEmitter {
    * The out argument that writes {@code n} into its reused buffer or, for a returned gradient, into
    * the forward pass's buffer set; null when {@code n} gets a fresh tensor.
    */
-  private CodeBlock buffer(Node n, Node twin) {
+  private CodeBlock buffer(Node n) {
     Integer slot = buffered.get(n.out());
     String array = buffersField;
     if (slot == null) {
@@ -257,17 +235,8 @@ final class BackwardEmitter {
     Fusions.Call fused = fusions.call(n.out());
     CodeBlock dtype = fused != null ? calls.resultDtype(fused, this::code)
         : n.op() == dev.flint.ops.Op.SUM_TO ? CodeBlock.of("$L.dtype()", code(n.inputs().get(0)))   // a gradient: floating
-        : calls.resultDtype(n, twin, this::code);
-    return KernelCalls.reuse(array, slot, dtype, n.out(), twin.out(), calls);
-  }
-
-  private static Value twinOut(CompiledMode mode, Value v) {
-    for (Node n : mode.backward().nodes()) {
-      if (n.out().equals(v)) {
-        return mode.twin(n, true).out();
-      }
-    }
-    throw new IllegalStateException("no backward node computes " + v);
+        : calls.resultDtype(n, this::code);
+    return KernelCalls.reuse(array, slot, dtype, n.out());
   }
 
   private String forwardName(Value v) {

@@ -101,7 +101,7 @@ public final class ClassEmitter {
    * can flow, the pool of node input arrays, the array of returned gradients and the backward buffers.
    */
   private static void modeFields(TypeSpec.Builder type, CompiledMode mode, ForwardEmitter fwd) {
-    int sets = ForwardBuffers.plan(mode).size();
+    int sets = mode.forwardBuffers().size();
     if (sets > 0) {
       type.addField(FieldSpec.builder(BackwardEmitter.BUFFER_POOL, ForwardEmitter.poolField(mode), Modifier.PRIVATE,
               Modifier.FINAL)
@@ -126,7 +126,7 @@ public final class ClassEmitter {
       type.addField(FieldSpec.builder(ArrayTypeName.of(ForwardEmitter.TENSOR), field, Modifier.PRIVATE, Modifier.FINAL)
           .addJavadoc("Intermediate gradients of the backward pass, reused from step to step. A model instance\n"
               + "must not run two backward passes at the same time on different threads.\n")
-          .initializer("new $T[$L]", ForwardEmitter.TENSOR, BackwardEmitter.bufferCount(mode)).build());
+          .initializer("new $T[$L]", ForwardEmitter.TENSOR, mode.backwardBuffers().size()).build());
     }
   }
 

@@ -1,39 +1,136 @@
 package dev.flint.processor.emit;
 
+import dev.flint.ops.Attrs;
 import dev.flint.processor.grad.Differentiate;
+import dev.flint.processor.ir.Dim;
+import dev.flint.processor.ir.Effect;
 import dev.flint.processor.ir.Graph;
-import dev.flint.processor.ir.Node;
+import dev.flint.processor.ir.Leaf;
 import dev.flint.processor.ir.Value;
-import java.util.HashMap;
+import dev.flint.processor.opt.InPlace;
+import dev.flint.processor.opt.SavedValues;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
- * One compiled forward pass and its backward pass, for training mode, evaluation mode, or both when
- * they are the same; with the twin graphs of the second lowering (Note [Symbolic sizes]).
+ * The plan of one compiled mode (training, evaluation, or both when they are the same): the forward
+ * and backward graphs and every decision about them that the emitters act on, made once by
+ * {@link #of} between analysis and emission. Emitters only read it.
  *
  * @param suffix names the mode in generated names: {@code Training}, {@code Eval}, or empty
+ * @param forward the forward graph
+ * @param backward its backward pass
  * @param saved the forward values the backward pass reads (Note [Saved values])
+ * @param gradInputs the leaves the autograd node takes as inputs: those with a gradient, in leaf order
+ * @param inPlace for each forward node computed in place (by output id), the value it overwrites
+ * @param forwardFusions fused kernel calls of the forward pass
+ * @param backwardFusions fused kernel calls of the backward pass
+ * @param forwardBuffers the pooled forward buffer set (Note [Forward buffers])
+ * @param backwardBuffers slots of the reused backward buffers (Note [Backward buffers])
+ * @param sizes each named size of the input ({@code B}, {@code T}) and the input dim it is read from
+ * @param forwardSizes the sizes the forward method's code uses (also those it passes to the node)
+ * @param backwardSizes the sizes the backward node's code uses, which the forward passes to it
  */
 public record CompiledMode(
     String suffix,
     Graph forward,
-    Graph forwardTwin,
     Differentiate.Backward backward,
-    Differentiate.Backward backwardTwin,
-    List<Value> saved) {
+    List<Value> saved,
+    List<Leaf> gradInputs,
+    Map<Integer, Value> inPlace,
+    Fusions forwardFusions,
+    Fusions backwardFusions,
+    ForwardBuffers forwardBuffers,
+    Map<Value, Integer> backwardBuffers,
+    Map<String, Integer> sizes,
+    Set<String> forwardSizes,
+    Set<String> backwardSizes) {
 
-  /** The node of the second lowering that matches {@code n} (values are numbered alike in both). */
-  Node twin(Node n, boolean backwardPass) {
-    List<Node> nodes = backwardPass ? backwardTwin.nodes() : forwardTwin.nodes();
-    Map<Integer, Node> byId = new HashMap<>();
-    for (Node m : nodes) {
-      byId.put(m.out().id(), m);
+  public CompiledMode {
+    saved = List.copyOf(saved);
+    gradInputs = List.copyOf(gradInputs);
+    inPlace = Collections.unmodifiableMap(new LinkedHashMap<>(inPlace));
+    backwardBuffers = Collections.unmodifiableMap(new LinkedHashMap<>(backwardBuffers));
+    sizes = Collections.unmodifiableMap(new LinkedHashMap<>(sizes));
+    forwardSizes = Collections.unmodifiableSet(sorted(forwardSizes));
+    backwardSizes = Collections.unmodifiableSet(sorted(backwardSizes));
+  }
+
+  /** Plans the mode whose passes are {@code forward} and {@code backward}. */
+  public static CompiledMode of(String suffix, Graph forward, Differentiate.Backward backward) {
+    List<Value> saved = SavedValues.of(forward, backward.nodes(), new HashSet<>(backward.leafGrads().keySet()));
+    List<Leaf> gradInputs = new ArrayList<>();
+    for (Leaf l : forward.leaves()) {
+      if (backward.leafGrads().containsKey(l.value())) {
+        gradInputs.add(l);
+      }
     }
-    Node t = byId.get(n.out().id());
-    if (t == null || t.op() != n.op()) {
-      throw new IllegalStateException("the two lowerings differ at " + n);
+    Map<Integer, Value> inPlace = InPlace.plan(forward, saved);
+    Fusions forwardFusions = Fusions.forward(forward, saved);
+    Fusions backwardFusions = Fusions.backward(backward);
+    ForwardBuffers forwardBuffers = ForwardBuffers.plan(forward, backward, inPlace, forwardFusions, backwardFusions);
+    Map<Value, Integer> backwardBuffers = BackwardBuffers.plan(backward, backwardFusions);
+
+    Map<String, Integer> sizes = new LinkedHashMap<>();
+    forward.leaves().stream().filter(l -> l.role() == Leaf.Role.INPUT).findFirst().ifPresent(l -> {
+      List<Dim> dims = l.value().type().dims();
+      for (int i = 0; i < dims.size(); i++) {
+        if (!dims.get(i).isConstant()) {
+          sizes.put(dims.get(i).symbols().iterator().next(), i);
+        }
+      }
+    });
+    Set<String> backwardSizes = new HashSet<>();
+    if (!gradInputs.isEmpty()) {
+      backward.nodes().forEach(n -> backwardSizes.addAll(sizesOf(n.attrs())));
+      backwardBuffers.keySet().forEach(v -> backwardSizes.addAll(v.type().symbols()));
+      forwardBuffers.grads().keySet().forEach(v -> backwardSizes.addAll(v.type().symbols()));
     }
-    return t;
+    Set<String> forwardSizes = new HashSet<>(backwardSizes);
+    forward.nodes().forEach(n -> forwardSizes.addAll(sizesOf(n.attrs())));
+    forwardBuffers.forward().keySet().forEach(v -> forwardSizes.addAll(v.type().symbols()));
+    for (Effect e : forward.effects()) {
+      sizes.keySet().stream().filter(s -> Pattern.compile("\\b" + s + "\\b").matcher(e.format()).find())
+          .forEach(forwardSizes::add);
+    }
+    return new CompiledMode(suffix, forward, backward, saved, gradInputs, inPlace, forwardFusions, backwardFusions,
+        forwardBuffers, backwardBuffers, sizes, forwardSizes, backwardSizes);
+  }
+
+  private static Set<String> sorted(Set<String> sizes) {
+    Set<String> out = new TreeSet<>(Dim::compareSymbols);
+    out.addAll(sizes);
+    return out;
+  }
+
+  /** The same plan under another name (training and evaluation compile alike). */
+  public CompiledMode withSuffix(String newSuffix) {
+    return new CompiledMode(newSuffix, forward, backward, saved, gradInputs, inPlace, forwardFusions, backwardFusions,
+        forwardBuffers, backwardBuffers, sizes, forwardSizes, backwardSizes);
+  }
+
+  /** The named sizes that an op's attributes mention: sizes ({@code int}, {@code int[]}) and 1/size scalars. */
+  static Set<String> sizesOf(Attrs attrs) {
+    Set<String> out = new HashSet<>();
+    for (String key : attrs.keys()) {
+      Object a = attrs.get(key);
+      if (a instanceof Integer code) {
+        out.addAll(Dim.of(code).symbols());
+      } else if (a instanceof int[] codes) {
+        for (int code : codes) {
+          out.addAll(Dim.of(code).symbols());
+        }
+      } else if (a instanceof Double x && Dim.reciprocalOf(x) != null) {
+        out.addAll(Dim.reciprocalOf(x).symbols());
+      }
+    }
+    return out;
   }
 }

@@ -1,11 +1,11 @@
 package dev.flint.processor.emit;
 
 import dev.flint.ops.Op;
+import dev.flint.processor.grad.Differentiate;
 import dev.flint.processor.ir.Graph;
 import dev.flint.processor.ir.Leaf;
 import dev.flint.processor.ir.Node;
 import dev.flint.processor.ir.Value;
-import dev.flint.processor.opt.InPlace;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -26,7 +26,7 @@ import java.util.Set;
  * @param grads slot of each returned gradient written into the set
  * @param size the number of buffers in a set
  */
-record ForwardBuffers(Map<Value, Integer> forward, Set<Value> outputOnly, Map<Value, Integer> grads, int size) {
+public record ForwardBuffers(Map<Value, Integer> forward, Set<Value> outputOnly, Map<Value, Integer> grads, int size) {
 
   /*
    * Note [Forward buffers]
@@ -51,13 +51,17 @@ record ForwardBuffers(Map<Value, Integer> forward, Set<Value> outputOnly, Map<Va
    * first gradient and consumes a non-leaf input's gradient within the same backward pass.
    */
 
-  /** The plan of {@code mode}: only ranks 1 to 4 (Buffers.reuse's fixed-rank overloads, no varargs array). */
-  static ForwardBuffers plan(CompiledMode mode) {
-    Graph g = mode.forward();
-    Map<Integer, Value> inPlace = InPlace.plan(g, mode.saved());
+  public ForwardBuffers {
+    forward = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(forward));
+    outputOnly = Set.copyOf(outputOnly);
+    grads = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(grads));
+  }
+
+  /** The plan of a pass: only ranks 1 to 4 (Buffers.reuse's fixed-rank overloads, no varargs array). */
+  static ForwardBuffers plan(Graph g, Differentiate.Backward backwardPass, Map<Integer, Value> inPlace, Fusions fused,
+      Fusions backward) {
     Map<Value, Integer> forward = new LinkedHashMap<>();
     int slots = 0;
-    Fusions fused = Fusions.forward(mode);
     for (Node n : g.nodes()) {
       // sumTo returns its input unchanged without an out tensor; forward code rarely sums to a shape
       boolean out = fused.call(n.out()) != null || KernelCalls.hasOutVariant(n.op()) && n.op() != Op.SUM_TO;
@@ -72,9 +76,8 @@ record ForwardBuffers(Map<Value, Integer> forward, Set<Value> outputOnly, Map<Va
       }
     }
     Map<Value, Integer> grads = new LinkedHashMap<>();
-    Set<Value> returned = new HashSet<>(mode.backward().leafGrads().values());
-    Fusions backward = Fusions.backward(mode);
-    for (Node n : mode.backward().nodes()) {
+    Set<Value> returned = new HashSet<>(backwardPass.leafGrads().values());
+    for (Node n : backwardPass.nodes()) {
       boolean out = backward.call(n.out()) != null || BACKWARD_OUT.contains(n.op());
       if (returned.contains(n.out()) && out && plannable(n.out()) && !grads.containsKey(n.out())) {
         grads.put(n.out(), slots++);

@@ -6,8 +6,8 @@ import com.palantir.javapoet.MethodSpec;
 import dev.flint.processor.ir.Effect;
 import dev.flint.processor.ir.Leaf;
 import dev.flint.processor.ir.Node;
+import dev.flint.processor.ir.Dim;
 import dev.flint.processor.ir.SourceRef;
-import dev.flint.processor.ir.Symbolic;
 import dev.flint.processor.ir.Value;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,21 +36,23 @@ final class ForwardEmitter {
   private final java.util.Map<Integer, Value> inPlace;
   private final ForwardBuffers buffers;
   private final Fusions fusions;
+  private final List<Leaf> gradInputs;
 
   /** {@code fields} are the model's layer fields, which generated code reads and locals must not shadow. */
   ForwardEmitter(CompiledMode mode, String parameter, String compiledName, List<String> fields, Constants constants) {
     this.mode = mode;
     this.constants = constants;
     this.calls = new KernelCalls(constants);
-    this.buffers = ForwardBuffers.plan(mode);
-    this.fusions = Fusions.forward(mode);
+    this.buffers = mode.forwardBuffers();
+    this.fusions = mode.forwardFusions();
+    this.gradInputs = mode.gradInputs();
     this.parameter = parameter;
     this.compiledName = compiledName;
     List<String> reserved = new ArrayList<>(fields);
-    reserved.add(Symbolic.BATCH);
+    reserved.addAll(mode.sizes().keySet());
     reserved.remove(parameter);
     this.names = new Names("t", reserved.toArray(new String[0]));
-    this.inPlace = dev.flint.processor.opt.InPlace.plan(mode.forward(), mode.saved());
+    this.inPlace = mode.inPlace();
     List<String> userNames = new ArrayList<>();
     mode.forward().nodes().forEach(n -> userNames.add(n.out().hint()));
     names.avoid(userNames);
@@ -101,12 +103,11 @@ final class ForwardEmitter {
       if (item instanceof Node n) {
         Value v = n.out();
         Value target = inPlace.get(v.id());
-        Node twin = mode.twin(n, false);
         String comment = target == null ? "" : ", in place: " + names.get(target) + " is not needed again";
         CodeBlock out = target == null ? null : code(target);
         Integer slot = buffers.forward().get(v);
         if (slot != null) {
-          CodeBlock reuse = reuse(set, slot, n, twin);
+          CodeBlock reuse = reuse(set, slot, n);
           if (!buffers.outputOnly().contains(v)) {
             out = reuse;
           } else if (graph) {
@@ -117,8 +118,8 @@ final class ForwardEmitter {
           }
         }
         Fusions.Call fused = fusions.call(v);
-        CodeBlock call = fused != null ? calls.fused(fused, this::code, out) : calls.call(n, twin, this::code, out);
-        body.add("$T $N = $L; // $L$L\n", TENSOR, names.declare(v), call, v.type().display(twin.out().type()), comment);
+        CodeBlock call = fused != null ? calls.fused(fused, this::code, out) : calls.call(n, this::code, out);
+        body.add("$T $N = $L; // $L$L\n", TENSOR, names.declare(v), call, v.type().display(), comment);
       } else {
         Leaf l = (Leaf) item;
         List<CodeBlock> args = new ArrayList<>();
@@ -143,14 +144,11 @@ final class ForwardEmitter {
       ctorArgs.add(CodeBlock.of("this"));
       inputs.forEach(l -> ctorArgs.add(code(l.value())));
       mode.saved().forEach(v -> ctorArgs.add(code(v)));
-      if (BackwardEmitter.usesBatch(mode)) {
-        calls.useBatch();
-        ctorArgs.add(CodeBlock.of("$L", Symbolic.BATCH));
-      }
+      mode.backwardSizes().forEach(size -> ctorArgs.add(CodeBlock.of("$L", size)));
       if (set != null) {
         ctorArgs.add(CodeBlock.of("$N", set));
       }
-      String backwardBuffers = BackwardEmitter.buffersField(mode);
+      String backwardBuffers = BackwardEmitter.buffersField(mode);   // null when it keeps none
       if (backwardBuffers != null) {
         ctorArgs.add(CodeBlock.of("this.$N", backwardBuffers));
       }
@@ -162,9 +160,11 @@ final class ForwardEmitter {
 
     CodeBlock.Builder full = CodeBlock.builder();
     full.add(inputCheck(input));
-    if (calls.usesBatch()) {
-      full.addStatement("int $L = $N.size(0)", Symbolic.BATCH, parameter);
-    }
+    mode.sizes().forEach((size, axis) -> {
+      if (mode.forwardSizes().contains(size)) {
+        full.addStatement("int $L = $N.size($L)", size, parameter, axis);
+      }
+    });
     full.add(body.build());
     MethodSpec.Builder m = MethodSpec.methodBuilder(methodName)
         .addModifiers(isOverride ? Modifier.PUBLIC : Modifier.PRIVATE)
@@ -185,10 +185,10 @@ final class ForwardEmitter {
   }
 
   /** {@code set[slot] = Buffers.reuse(set[slot], dtype, dims...)}: the buffer {@code n} writes into. */
-  private CodeBlock reuse(String set, int slot, Node n, Node twin) {
+  private CodeBlock reuse(String set, int slot, Node n) {
     Fusions.Call fused = fusions.call(n.out());
-    CodeBlock dtype = fused != null ? calls.resultDtype(fused, this::code) : calls.resultDtype(n, twin, this::code);
-    return KernelCalls.reuse(set, slot, dtype, n.out(), twin.out(), calls);
+    CodeBlock dtype = fused != null ? calls.resultDtype(fused, this::code) : calls.resultDtype(n, this::code);
+    return KernelCalls.reuse(set, slot, dtype, n.out());
   }
 
   private int flushEffects(List<Effect> effects, int beforeId, CodeBlock.Builder body, int line) {
@@ -201,22 +201,13 @@ final class ForwardEmitter {
       List<CodeBlock> args = new ArrayList<>();
       e.args().forEach(a -> args.add(code(a)));
       body.add(KernelCalls.template(e.format(), args)).add("\n");
-      if (e.format().contains(Symbolic.BATCH)) {
-        calls.useBatch();
-      }
     }
     return line;
   }
 
   /** The leaves that the autograd node takes as inputs: the model input (if floating) and the parameters. */
   List<Leaf> gradInputs() {
-    List<Leaf> out = new ArrayList<>();
-    for (Leaf l : mode.forward().leaves()) {
-      if (mode.backward().leafGrads().containsKey(l.value())) {
-        out.add(l);
-      }
-    }
-    return out;
+    return gradInputs;
   }
 
   /** How forward code reads {@code v}: a local's name, or the field access of a parameter or buffer. */
@@ -235,18 +226,18 @@ final class ForwardEmitter {
     if (input == null) {
       return CodeBlock.of("");
     }
-    int[] shape = input.value().type().shape();
+    List<Dim> shape = input.value().type().dims();
     List<String> conditions = new ArrayList<>();
-    conditions.add(parameter + ".dim() != " + shape.length);
-    for (int i = 0; i < shape.length; i++) {
-      if (Symbolic.size(shape[i]).matches("\\d+")) {
-        conditions.add(parameter + ".size(" + i + ") != " + shape[i]);
+    conditions.add(parameter + ".dim() != " + shape.size());
+    for (int i = 0; i < shape.size(); i++) {
+      if (shape.get(i).isConstant()) {
+        conditions.add(parameter + ".size(" + i + ") != " + shape.get(i));
       }
     }
     return CodeBlock.builder()
         .beginControlFlow("if ($L)", String.join(" || ", conditions))
         .addStatement("throw new $T($S + $T.toString($N.shape()))", IllegalArgumentException.class,
-            compiledName + " expects input of shape " + Symbolic.shape(shape) + ", but got ", Arrays.class, parameter)
+            compiledName + " expects input of shape " + input.value().type().shapeText() + ", but got ", Arrays.class, parameter)
         .endControlFlow()
         .build();
   }

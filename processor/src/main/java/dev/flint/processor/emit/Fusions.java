@@ -2,6 +2,8 @@ package dev.flint.processor.emit;
 
 import dev.flint.ops.Attrs;
 import dev.flint.ops.Op;
+import dev.flint.processor.grad.Differentiate;
+import dev.flint.processor.ir.Graph;
 import dev.flint.processor.ir.Node;
 import dev.flint.processor.ir.Value;
 import java.util.ArrayList;
@@ -27,7 +29,7 @@ import java.util.Set;
  * only when that is its only reader and nothing else needs it as a tensor ({@code pinned}: saved
  * for backward, returned, the output, read by a side effect).
  */
-final class Fusions {
+public final class Fusions {
   /**
    * One fused call replacing the node that computes its value.
    *
@@ -41,24 +43,24 @@ final class Fusions {
 
   private Fusions() {}
 
-  /** The fused calls of {@code mode}'s forward pass. */
-  static Fusions forward(CompiledMode mode) {
-    Set<Value> pinned = new HashSet<>(mode.saved());
-    pinned.add(mode.forward().output());
-    mode.forward().effects().forEach(e -> pinned.addAll(e.args()));
-    mode.forward().leaves().forEach(l -> pinned.addAll(l.args()));
-    return plan(mode.forward().nodes(), pinned);
+  /** The fused calls of a forward pass whose backward reads {@code saved}. */
+  static Fusions forward(Graph forward, List<Value> saved) {
+    Set<Value> pinned = new HashSet<>(saved);
+    pinned.add(forward.output());
+    forward.effects().forEach(e -> pinned.addAll(e.args()));
+    forward.leaves().forEach(l -> pinned.addAll(l.args()));
+    return plan(forward.nodes(), pinned);
   }
 
-  /** The fused calls of {@code mode}'s backward pass. */
-  static Fusions backward(CompiledMode mode) {
+  /** The fused calls of a backward pass. */
+  static Fusions backward(Differentiate.Backward backward) {
     Set<Value> pinned = new HashSet<>();
-    mode.backward().leafGrads().values().forEach(g -> {
+    backward.leafGrads().values().forEach(g -> {
       if (g != null) {
         pinned.add(g);
       }
     });
-    return plan(mode.backward().nodes(), pinned);
+    return plan(backward.nodes(), pinned);
   }
 
   /** The fused calls among {@code nodes}; {@code pinned} values are needed as tensors outside them. */

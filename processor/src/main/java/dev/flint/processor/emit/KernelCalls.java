@@ -4,11 +4,10 @@ import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import dev.flint.ops.Attrs;
 import dev.flint.ops.Op;
+import dev.flint.processor.ir.Dim;
 import dev.flint.processor.ir.Node;
-import dev.flint.processor.ir.Symbolic;
 import dev.flint.processor.ir.Value;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -18,9 +17,8 @@ import java.util.regex.Pattern;
 
 /**
  * The kernel call that computes a node: {@code Kernels.<opName>(inputs and attributes)}, with the
- * arguments in the order of the row's {@code Algebra} method (which {@code Kernels} mirrors). Attributes that depend on the batch
- * size are written in terms of {@code B}, found by comparing the node with its twin from the second
- * lowering (Note [Symbolic sizes]).
+ * arguments in the order of the row's {@code Algebra} method (which {@code Kernels} mirrors). Sizes are
+ * {@link Dim} codes; symbolic ones are written over the int locals named after them ({@code B * T}).
  */
 final class KernelCalls {
   static final String KERNEL_PACKAGE = "dev.flint.kernel";
@@ -28,34 +26,19 @@ final class KernelCalls {
   private static final Pattern TOKEN = Pattern.compile("\\{T:([\\w.$]+)}|%s");
 
   private final Constants constants;
-  private boolean usesBatch;
 
   /** Calls whose constant {@code int[]} attributes become fields of {@code constants}. */
   KernelCalls(Constants constants) {
     this.constants = constants;
   }
 
-  /** Whether any call written so far used {@code B}. */
-  boolean usesBatch() {
-    return usesBatch;
-  }
-
-  void useBatch() {
-    usesBatch = true;
-  }
-
-  /** The call computing {@code n}, naming inputs with {@code names}; {@code twin} is the same node of the second lowering. */
-  CodeBlock call(Node n, Node twin, Function<Value, CodeBlock> names) {
-    return call(n, twin, names, null);
-  }
-
-  /** As above; with {@code out}, the kernel writes into that tensor (see {@code opt.InPlace}). */
-  CodeBlock call(Node n, Node twin, Function<Value, CodeBlock> names, CodeBlock out) {
+  /** The call computing {@code n}, naming inputs with {@code names}; with {@code out}, the kernel writes into that tensor. */
+  CodeBlock call(Node n, Function<Value, CodeBlock> names, CodeBlock out) {
     CodeBlock.Builder b = CodeBlock.builder();
     b.add("$T.$N(", KERNELS, n.op().opName());
     List<CodeBlock> args = new ArrayList<>();
     for (String slot : slots(n)) {
-      args.add(arg(slot, n, twin, names));
+      args.add(arg(slot, n, names));
     }
     if (out != null) {
       args.add(out);
@@ -64,7 +47,7 @@ final class KernelCalls {
     return b.add(")").build();
   }
 
-  private CodeBlock arg(String slot, Node n, Node twin, Function<Value, CodeBlock> names) {
+  private CodeBlock arg(String slot, Node n, Function<Value, CodeBlock> names) {
     if (slot.equals("*")) {
       List<CodeBlock> items = new ArrayList<>();
       n.inputs().forEach(v -> items.add(names.apply(v)));
@@ -79,14 +62,13 @@ final class KernelCalls {
         key = key.substring(0, bracket);
       }
       Object a = n.attrs().get(key);
-      Object b = twin.attrs().get(key);
       if (index >= 0) {
-        return size(((int[]) a)[index], ((int[]) b)[index]);
+        return size(((int[]) a)[index]);
       }
-      if (a instanceof int[] xs && Arrays.equals(xs, (int[]) b)) {
+      if (a instanceof int[] xs && allKnown(xs)) {
         return constants.intArray(key, xs);
       }
-      return attr(a, b);
+      return attr(a);
     }
     return names.apply(n.inputs().get(Integer.parseInt(slot)));
   }
@@ -108,7 +90,7 @@ final class KernelCalls {
    * {@code out}: operand dtypes are known only at run time (a model converted to FLOAT64). Avoids the
    * varargs {@code DTypes.promote} where both operands have dims, so no array is allocated per call.
    */
-  CodeBlock resultDtype(Node n, Node twin, Function<Value, CodeBlock> names) {
+  CodeBlock resultDtype(Node n, Function<Value, CodeBlock> names) {
     List<Value> in = n.inputs();
     CodeBlock x = names.apply(in.get(0));
     return switch (n.op()) {
@@ -118,7 +100,7 @@ final class KernelCalls {
       case WHERE -> promote(in.get(1), in.get(2), names);
       case EXP, LOG, SQRT, SIGMOID, TANH, SOFTMAX, LOG_SOFTMAX -> CodeBlock.of("$T.toFloat($L.dtype())", DTYPES, x);
       case ADD_SCALAR, MUL_SCALAR -> CodeBlock.of("$T.scalarResult($L.dtype(), $L)", DTYPES, x,
-          arg("@" + Attrs.VALUE, n, twin, names));
+          arg("@" + Attrs.VALUE, n, names));
       case SUM, SUM_TO -> in.get(0).type().elem() == dev.flint.processor.ir.TensorType.Elem.FLOAT
           ? CodeBlock.of("$L.dtype()", x)
           : CodeBlock.of("$L.dtype().isFloatingPoint() ? $L.dtype() : $T.INT64", x, x, DTYPE);
@@ -130,14 +112,12 @@ final class KernelCalls {
 
   /**
    * {@code array[slot] = Buffers.reuse(array[slot], dtype, dims...)}: the buffer for {@code v} (of
-   * rank 1 to 4), kept while dtype and shape stay the same; sizes in terms of {@code B} via {@code calls}.
+   * rank 1 to 4), kept while dtype and shape stay the same; symbolic sizes over their locals ({@code B}).
    */
-  static CodeBlock reuse(String array, int slot, CodeBlock dtype, Value v, Value twin, KernelCalls calls) {
-    int[] shape = v.type().shape();
-    int[] twinShape = twin.type().shape();
+  static CodeBlock reuse(String array, int slot, CodeBlock dtype, Value v) {
     List<CodeBlock> dims = new ArrayList<>();
-    for (int i = 0; i < shape.length; i++) {
-      dims.add(calls.size(shape[i], twinShape[i]));
+    for (Dim d : v.type().dims()) {
+      dims.add(size(d.code()));
     }
     return CodeBlock.of("$N[$L] = $T.reuse($N[$L], $L, $L)", array, slot, BUFFERS, array, slot, dtype,
         CodeBlock.join(dims, ", "));
@@ -164,29 +144,26 @@ final class KernelCalls {
     return CodeBlock.of("$T.promote($L, $L)", DTYPES, names.apply(a), names.apply(b));
   }
 
-  /** An attribute value as Java code: literals, arrays, and batch-dependent sizes in terms of {@code B}. */
-  CodeBlock attr(Object a, Object b) {
+  /** An attribute value as Java code: literals, arrays, and symbolic sizes and {@code 1 / size} scalars. */
+  static CodeBlock attr(Object a) {
     if (a instanceof Integer x) {
-      return size(x, (Integer) b);
+      return size(x);
     }
     if (a instanceof int[] xs) {
-      int[] ys = (int[]) b;
       List<CodeBlock> items = new ArrayList<>();
-      for (int i = 0; i < xs.length; i++) {
-        items.add(size(xs[i], ys[i]));
+      for (int x : xs) {
+        items.add(size(x));
       }
       return CodeBlock.of("new int[] {$L}", CodeBlock.join(items, ", "));
     }
     if (a instanceof Double x) {
-      long k = Symbolic.inverseBatchMultiple(x, (Double) b);
-      if (k == 0) {
+      Dim d = Dim.reciprocalOf(x);
+      if (d == null) {
         return real(x);
       }
-      if (k < 0) {
-        throw new IllegalStateException("a scalar that depends on the batch size in an unsupported way: " + a + " / " + b);
-      }
-      usesBatch = true;
-      return k == 1 ? CodeBlock.of("1.0 / $L", Symbolic.BATCH) : CodeBlock.of("1.0 / ($L * $L)", Symbolic.BATCH, k);
+      String size = d.java();
+      return CodeBlock.of(d.symbols().size() == 1 && size.equals(d.symbols().iterator().next()) ? "1.0 / $L" : "1.0 / ($L)",
+          size);
     }
     if (a instanceof Boolean x) {
       return CodeBlock.of("$L", x);
@@ -194,16 +171,18 @@ final class KernelCalls {
     throw new IllegalStateException("cannot write attribute " + a);
   }
 
-  CodeBlock size(int a, int b) {
-    int k = Symbolic.batchMultiple(a, b);
-    if (k == 0) {
-      return CodeBlock.of("$L", a);
+  /** A size as Java code: {@code 20}, {@code B}, {@code B * T * 16}. */
+  static CodeBlock size(int code) {
+    return CodeBlock.of("$L", Dim.of(code).java());
+  }
+
+  private static boolean allKnown(int[] codes) {
+    for (int c : codes) {
+      if (!Dim.of(c).isConstant()) {
+        return false;
+      }
     }
-    if (k < 0) {
-      throw new IllegalStateException("a size that depends on the batch size in an unsupported way: " + a + " / " + b);
-    }
-    usesBatch = true;
-    return k == 1 ? CodeBlock.of("$L", Symbolic.BATCH) : CodeBlock.of("$L * $L", Symbolic.BATCH, k);
+    return true;
   }
 
   static CodeBlock real(double x) {

@@ -3,7 +3,7 @@ package dev.flint.processor.emit;
 import dev.flint.processor.ir.Graph;
 import dev.flint.processor.ir.Leaf;
 import dev.flint.processor.ir.Node;
-import dev.flint.processor.ir.Symbolic;
+import dev.flint.processor.ir.Dim;
 import dev.flint.processor.ir.Value;
 import dev.flint.processor.parse.ModelSource;
 import java.util.List;
@@ -21,51 +21,59 @@ public final class SummaryWriter {
     sb.append(model.compiledName()).append(" (compiled from ").append(model.qualifiedName()).append(")\n");
     Graph g = training.forward();
     g.leaves().stream().filter(l -> l.role() == Leaf.Role.INPUT).findFirst()
-        .ifPresent(l -> sb.append(String.format("  %-28s %s%n", "input", Symbolic.shape(l.value().type().shape()))));
+        .ifPresent(l -> sb.append(String.format("  %-28s %s%n", "input", l.value().type().shapeText())));
     for (Node n : g.nodes()) {
       if (!n.out().origin().isEmpty()) {
-        sb.append(String.format("  %-28s %s%n", n.out().origin(), Symbolic.shape(n.out().type().shape())));
+        sb.append(String.format("  %-28s %s%n", n.out().origin(), n.out().type().shapeText()));
       }
     }
-    sb.append(String.format("  %-28s %s%n", "output", Symbolic.shape(g.output().type().shape())));
-    long params = 0;
+    sb.append(String.format("  %-28s %s%n", "output", g.output().type().shapeText()));
+    Dim params = Dim.constant(0);
     for (Leaf l : g.leaves()) {
       if (l.role() == Leaf.Role.PARAM) {
-        params += numel(l.value().type().shape());
+        params = params.plus(l.value().type().numel());
       }
     }
     sb.append("parameters: ").append(params).append('\n');
     sb.append("FLOPs per sample: forward ").append(flops(g.nodes()))
         .append(", backward ").append(flops(training.backward().nodes())).append('\n');
-    long saved = 0;
+    Dim saved = Dim.constant(0);
     for (Value v : training.saved()) {
-      saved += numel(v.type().shape());
+      saved = saved.plus(v.type().numel());
     }
-    sb.append("saved activations per sample: ").append(Math.round(4.0 * saved / Symbolic.FIRST))
+    sb.append("saved activations per sample: ").append(perSample(saved.times(Dim.constant(4))))
         .append(" bytes (FLOAT32)\n");
     return sb.toString();
   }
 
   /**
    * Floating-point operations per sample: 2mnk for products and convolutions, one per element
-   * otherwise (views are free); counted at the stand-in batch size and divided by it, so work that
-   * does not grow with the batch (transposing a weight) is amortized away.
+   * otherwise (views are free); the part that grows with the batch, divided by it, so work that does
+   * not (transposing a weight) is amortized away.
    */
-  static long flops(List<Node> nodes) {
-    double total = 0;
+  static Dim flops(List<Node> nodes) {
+    Dim total = Dim.constant(0);
     for (Node n : nodes) {
-      int[] out = n.out().type().shape();
+      Dim out = n.out().type().numel();
       if (n.op() == dev.flint.ops.Op.MATMUL) {
-        int[] a = n.inputs().get(0).type().shape();
-        total += 2.0 * numel(out) * a[a.length - 1];
+        total = total.plus(out.times(n.inputs().get(0).type().dim(-1)).times(Dim.constant(2)));
       } else if (n.op().name().startsWith("CONV2D")) {
-        int[] gy = n.op() == dev.flint.ops.Op.CONV2D ? out : n.inputs().get(0).type().shape();
-        total += 2.0 * numel(gy) * kernelVolume(n);   // one multiply-add per output element and kernel tap
+        Dim gy = n.op() == dev.flint.ops.Op.CONV2D ? out : n.inputs().get(0).type().numel();
+        total = total.plus(gy.times(Dim.constant(2 * kernelVolume(n))));   // a multiply-add per output element and tap
       } else if (!isView(n.op())) {
-        total += Math.max(numel(out), numel(n.inputs().get(0).type().shape()));
+        Dim in = n.inputs().get(0).type().numel();
+        total = total.plus(in.atLeastForLargeSizes(out) ? in : out);
       }
     }
-    return Math.round(total / Symbolic.FIRST);
+    return perSample(total);
+  }
+
+  /** The terms of {@code total} that grow with the batch {@code B}, per sample: {@code 645}, {@code T*645}. */
+  private static Dim perSample(Dim total) {
+    Dim b = Dim.symbol(Dim.BATCH);
+    Dim perSample = total.substitute(java.util.Map.of(Dim.BATCH, 0L)).minus(total).times(Dim.constant(-1));
+    Dim q = perSample.dividedBy(b);
+    return q == null ? perSample : q;
   }
 
   /** C·k·k: the taps of one output element of a convolution or its gradients. */
@@ -82,11 +90,4 @@ public final class SummaryWriter {
     };
   }
 
-  private static long numel(int[] shape) {
-    long n = 1;
-    for (int d : shape) {
-      n *= d;
-    }
-    return n;
-  }
 }

@@ -1,13 +1,14 @@
 package dev.flint.processor.ir;
 
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * The type of an IR value: its element kind and its shape. The shape holds plain sizes; the batch
- * dimension is a stand-in size that the processor recognizes afterwards (see Note [Symbolic sizes] in
- * {@link Symbolic}).
+ * The type of an IR value: its element kind and its shape, whose sizes are {@link Dim}s ({@code B},
+ * {@code 784}, {@code B*T}). The op table's rules see the shape as {@link #shape()}, the dims' int
+ * codes (Note [Symbolic sizes]).
  */
-public record TensorType(Elem elem, int[] shape) {
+public record TensorType(Elem elem, List<Dim> dims) {
 
   /** What the elements are: the model's floating dtype (FLOAT32 or FLOAT64, chosen at run time), INT64, or BOOL. */
   public enum Elem {
@@ -25,52 +26,81 @@ public record TensorType(Elem elem, int[] shape) {
   }
 
   public TensorType {
-    shape = shape.clone();
+    dims = List.copyOf(dims);
+  }
+
+  /** A type from dim codes, as the op table's rules compute them. */
+  public TensorType(Elem elem, int[] shape) {
+    this(elem, decode(shape));
   }
 
   public static TensorType floating(int... shape) {
     return new TensorType(Elem.FLOAT, shape);
   }
 
-  @Override
+  private static List<Dim> decode(int[] shape) {
+    List<Dim> out = new ArrayList<>();
+    for (int code : shape) {
+      out.add(Dim.of(code));
+    }
+    return out;
+  }
+
+  /** The shape as dim codes (a copy). */
   public int[] shape() {
-    return shape.clone();
+    int[] out = new int[dims.size()];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = dims.get(i).code();
+    }
+    return out;
   }
 
   public int rank() {
-    return shape.length;
+    return dims.size();
   }
 
-  public int dim(int i) {
-    return shape[i < 0 ? i + shape.length : i];
+  /** Dim {@code i}, counting negative indexes from the end. */
+  public Dim dim(int i) {
+    return dims.get(i < 0 ? i + dims.size() : i);
   }
 
   public TensorType withShape(int[] newShape) {
     return new TensorType(elem, newShape);
   }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof TensorType t && t.elem == elem && Arrays.equals(t.shape, shape);
+  /** The number of elements. */
+  public Dim numel() {
+    Dim n = Dim.constant(1);
+    for (Dim d : dims) {
+      n = n.times(d);
+    }
+    return n;
   }
 
-  @Override
-  public int hashCode() {
-    return elem.hashCode() * 31 + Arrays.hashCode(shape);
+  /** The symbols the shape names. */
+  public java.util.Set<String> symbols() {
+    java.util.Set<String> out = new java.util.TreeSet<>(Dim::compareSymbols);
+    dims.forEach(d -> out.addAll(d.symbols()));
+    return out;
   }
 
-  /** As users read it, given the same value's type in the second lowering (Note [Symbolic sizes]). */
-  public String display(TensorType twin) {
-    return twin == null || twin.rank() != rank() ? display() : elem.prefix() + Symbolic.shape(shape, twin.shape);
+  /** A shape as users read it: {@code [B, T, 64]}. */
+  public static String show(List<Dim> dims) {
+    return dims.toString();
   }
 
-  /** As users read it, with batch-sized dims as B: {@code f[B, 20]}. */
+  /** The shape as users read it: {@code [B, T, 64]}. */
+  public String shapeText() {
+    return show(dims);
+  }
+
+  /** As users read it: {@code f[B, 20]}. */
   public String display() {
-    return elem.prefix() + Symbolic.shape(shape);
+    return elem.prefix() + shapeText();
   }
 
   @Override
   public String toString() {
-    return elem.prefix() + Arrays.toString(shape);
+    return display();
   }
 }

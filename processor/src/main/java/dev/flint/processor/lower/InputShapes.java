@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The shape of one input sample when {@code @Model(input)} is not given, read off the first layer that
+ * The shape of one input sample (sizes as {@code @Model(inputDims)} writes them) when the annotation does not give it, read off the first layer that
  * consumes the input: {@code Linear(in, ...)} gives {@code [in]}, {@code LayerNorm(d...)} its dims,
  * {@code BatchNorm1d(c)} {@code [c]}; a Sequential or nested model looks at its own first layer.
  * Convolutions and embeddings cannot tell the spatial size or the sequence length.
@@ -17,7 +17,7 @@ final class InputShapes {
   private InputShapes() {}
 
   /** The sample shape that {@code layer} expects, or null when it cannot say. */
-  static List<Integer> infer(ModelSource.LayerInit layer, int depth) {
+  static List<String> infer(ModelSource.LayerInit layer, int depth) {
     if (layer == null || depth > MAX_DEPTH) {
       return null;
     }
@@ -29,12 +29,12 @@ final class InputShapes {
       return null;
     }
     return switch (layer.simpleType()) {
-      case "Linear", "BatchNorm1d" -> !args.isEmpty() && args.get(0).value() instanceof Integer n ? List.of(n) : null;
+      case "Linear", "BatchNorm1d" -> !args.isEmpty() && args.get(0).value() instanceof Integer n ? List.of(n.toString()) : null;
       case "LayerNorm" -> {
-        List<Integer> dims = new ArrayList<>();
+        List<String> dims = new ArrayList<>();
         for (ModelSource.Arg a : args) {
           if (a.value() instanceof Integer n) {
-            dims.add(n);
+            dims.add(n.toString());
           }
         }
         yield dims.isEmpty() ? null : dims;

@@ -311,6 +311,11 @@ final class Layers {
       if (!(v instanceof Number n)) {
         throw low.abort(Message.UNSUPPORTED_LAYER, at, state, init.simpleType() + " with these arguments", SUPPORTED);
       }
+      if (Math.abs(n.longValue()) >= dev.flint.ops.DimAlgebra.SYMBOLIC) {
+        // sizes are int codes below 2^30 (Note [Symbolic sizes]); no layer this large fits in memory
+        throw low.abort(Message.UNSUPPORTED_LAYER, at, state, init.simpleType() + " with an argument of " + n
+            + " (2^30 or more)", SUPPORTED);
+      }
       return n.intValue();
     }
 

@@ -1,6 +1,7 @@
 package dev.flint.processor.lower;
 
 import dev.flint.ops.Attrs;
+import dev.flint.ops.DimAlgebra;
 import dev.flint.ops.Op;
 import dev.flint.ops.ShapeError;
 import dev.flint.processor.check.ShapeInference;
@@ -11,19 +12,23 @@ import dev.flint.processor.ir.GraphBuilder;
 import dev.flint.processor.ir.Leaf;
 import dev.flint.processor.ir.Renaming;
 import dev.flint.processor.ir.SourceRef;
-import dev.flint.processor.ir.Symbolic;
+import dev.flint.processor.ir.Dim;
 import dev.flint.processor.ir.TensorType;
 import dev.flint.processor.ir.Value;
 import dev.flint.processor.parse.Ast;
 import dev.flint.processor.parse.ModelSource;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Lowers a model's {@code @Forward} body to an IR graph of op-table rows for one mode (training or
- * evaluation) and one stand-in batch size (Note [Symbolic sizes]). It runs the body like an
+ * evaluation), with symbolic sizes: the batch {@code B} and the sizes named in
+ * {@code @Model(inputDims)} (Note [Symbolic sizes] in {@link Dim}). It runs the body like an
  * interpreter over values instead of tensors: {@code if (isTraining())} picks its branch, layers are
  * replaced by their math ({@link Layers}), nested models are inlined. Every shape problem is reported
  * at the user's expression, and lowering stops at the first one.
@@ -31,7 +36,6 @@ import java.util.Map;
 public final class Lowering {
   private final ModelSource model;
   private final boolean training;
-  private final int batch;
   private final Diagnostics diags;
   final GraphBuilder graph = new GraphBuilder(new ShapeInference());
   private final Map<String, Value> leaves = new HashMap<>();
@@ -42,10 +46,9 @@ public final class Lowering {
   private Value input;
   private boolean fellBack;
 
-  public Lowering(ModelSource model, boolean training, int batch, Diagnostics diags) {
+  public Lowering(ModelSource model, boolean training, Diagnostics diags) {
     this.model = model;
     this.training = training;
-    this.batch = batch;
     this.diags = diags;
   }
 
@@ -190,19 +193,37 @@ public final class Lowering {
       return input;
     }
     ModelSource.LayerInit firstLayer = InputShapes.firstLayer(model);
-    List<Integer> sample = model.inputShape().isEmpty() ? InputShapes.infer(firstLayer, 0) : model.inputShape();
+    List<String> sample = model.inputShape().isEmpty() ? InputShapes.infer(firstLayer, 0) : model.inputShape();
     boolean indices = firstLayer != null && InputShapes.takesIndices(firstLayer, 0);
     if (sample == null) {
       throw fallBack(Message.INPUT_SHAPE_NEEDED, where, where.text(), model.compiledName());
     }
-    int[] shape = new int[sample.size() + 1];
-    shape[0] = batch;
-    for (int i = 0; i < sample.size(); i++) {
-      shape[i + 1] = sample.get(i);
+    List<Dim> shape = new ArrayList<>();
+    shape.add(Dim.symbol(Dim.BATCH));
+    Set<String> names = new HashSet<>();
+    for (String size : sample) {
+      if (size.matches("[0-9]{1,10}") && Long.parseLong(size) > 0 && Long.parseLong(size) < DimAlgebra.SYMBOLIC) {
+        shape.add(Dim.constant(Integer.parseInt(size)));
+      } else if (isSizeName(size) && names.add(size)) {
+        shape.add(Dim.symbol(size));
+      } else {
+        throw abort(Message.INPUT_DIMS_INVALID, model.where(), model.simpleName(), "`" + size + "` is not a size: give"
+            + " numbers from 1 to 2^30-1 and names of sizes (capital letters and digits, such as T, other than B"
+            + " and the layer fields; each name once)");
+      }
     }
     TensorType type = new TensorType(indices ? TensorType.Elem.INT64 : TensorType.Elem.FLOAT, shape);
     input = graph.leaf(Leaf.Role.INPUT, model.forward().parameter(), type, model.forward().parameter(), "the input");
     return input;
+  }
+
+  /**
+   * Whether {@code name} can name a size. Generated code declares it as an int local, so it must not
+   * shadow the parameter, a layer field, or a type or constant the code names (CamelCase, or with '_').
+   */
+  private boolean isSizeName(String name) {
+    return name.matches("[A-Z][A-Z0-9]*") && !name.equals(Dim.BATCH) && !name.equals(model.forward().parameter())
+        && model.layers().stream().noneMatch(l -> l.name().equals(name));
   }
 
   /** A leaf read from the model (a parameter or buffer), created once per access path. */
@@ -224,7 +245,7 @@ public final class Lowering {
       track(out, inputs, origin);
       return out;
     } catch (ShapeError e) {
-      throw shapeError(op, inputs, names, e, where);
+      throw shapeError(op, inputs, attrs, names, e, where);
     }
   }
 
@@ -245,50 +266,39 @@ public final class Lowering {
     return op(op, List.of(x), attrs, where, List.of("the input"));
   }
 
-  private Abort shapeError(Op op, List<Value> in, List<String> names, ShapeError e, SourceRef where) {
-    String a = in.isEmpty() ? "" : Symbolic.shape(in.get(0).type().shape());
-    String b = in.size() < 2 ? "" : Symbolic.shape(in.get(1).type().shape());
+  /** The message for a shape rule's refusal, from the operands' types (the rule's own text as a last resort). */
+  private Abort shapeError(Op op, List<Value> in, Attrs attrs, List<String> names, ShapeError e, SourceRef where) {
+    String a = in.isEmpty() ? "" : in.get(0).type().shapeText();
+    String b = in.size() < 2 ? "" : in.get(1).type().shapeText();
     switch (op) {
       case ADD, SUB, MUL, DIV, WHERE -> {
-        int[] x = in.get(0).type().shape();
-        int[] y = in.get(1).type().shape();
-        for (int i = 1; i <= Math.min(x.length, y.length); i++) {
-          int p = x[x.length - i];
-          int q = y[y.length - i];
-          if (p != q && p != 1 && q != 1) {
+        List<Dim> x = in.get(0).type().dims();
+        List<Dim> y = in.get(1).type().dims();
+        for (int i = 1; i <= Math.min(x.size(), y.size()); i++) {
+          Dim p = x.get(x.size() - i);
+          Dim q = y.get(y.size() - i);
+          if (!p.equals(q) && !p.equals(Dim.constant(1)) && !q.equals(Dim.constant(1))) {
             return abort(Message.BROADCAST_MISMATCH, where, where.text(), names.get(0) + " " + a,
-                names.get(1) + " " + b, Symbolic.size(p), Symbolic.size(q));
+                names.get(1) + " " + b, p, q);
           }
         }
       }
       case MATMUL -> {
-        int[] x = in.get(0).type().shape();
-        int[] y = in.get(1).type().shape();
-        if (x.length >= 2 && y.length >= 2) {
+        if (in.get(0).type().rank() >= 2 && in.get(1).type().rank() >= 2) {
           return abort(Message.MATMUL_MISMATCH, where, names.get(0) + " " + a, names.get(1) + " " + b,
-              Symbolic.size(x[x.length - 1]), Symbolic.size(y[y.length - 2]));
+              in.get(0).type().dim(-1), in.get(1).type().dim(-2));
         }
       }
       case RESHAPE -> {
-        int[] x = in.get(0).type().shape();
-        long perSample = 1;
-        for (int i = 1; i < x.length; i++) {
-          perSample *= x[i];
-        }
+        List<Dim> x = in.get(0).type().dims();
+        Dim perSample = x.isEmpty() ? null : in.get(0).type().numel().dividedBy(x.get(0));
         return abort(Message.RESHAPE_MISMATCH, where, where.text(), names.get(0) + " " + a,
-            x.length > 0 && x[0] == batch ? perSample : "?", shapeAttr(e));
+            perSample != null && x.get(0).equals(Dim.symbol(Dim.BATCH)) ? perSample : "?",
+            new TensorType(TensorType.Elem.FLOAT, attrs.ints(Attrs.SHAPE)).shapeText());
       }
       default -> { }
     }
-    return abort(Message.SHAPE_ERROR, where, where.text(), e.getMessage()
-        .replace(Integer.toString(batch), Symbolic.BATCH));
-  }
-
-  private static String shapeAttr(ShapeError e) {
-    String m = e.getMessage();
-    int start = m.indexOf('\'');
-    int end = m.indexOf('\'', start + 1);
-    return start >= 0 && end > start ? m.substring(start + 1, end) : m;
+    return abort(Message.SHAPE_ERROR, where, where.text(), e.getMessage());
   }
 
   /** Reports {@code message} and returns the exception that stops lowering. */
@@ -305,14 +315,10 @@ public final class Lowering {
   int dim(int d, Described x, SourceRef where) {
     int rank = x.value().type().rank();
     if (d < -rank || d >= Math.max(rank, 1)) {
-      throw abort(Message.DIM_OUT_OF_RANGE, where, where.text(), d, x.name() + " " + Symbolic.shape(x.value().type().shape()),
+      throw abort(Message.DIM_OUT_OF_RANGE, where, where.text(), d, x.name() + " " + x.value().type().shapeText(),
           rank, -rank, rank - 1);
     }
     return d < 0 ? d + rank : d;
-  }
-
-  int batch() {
-    return batch;
   }
 
   /** How a value is named in messages: the user's variable, or the source of the expression. */
@@ -338,7 +344,7 @@ public final class Lowering {
   /** A value with the name messages call it by, and the layer it comes from (for "(from fc1: Linear 10→20)"). */
   record Described(Value value, String name, String provenance) {
     String shape() {
-      return Symbolic.shape(value.type().shape());
+      return value.type().shapeText();
     }
 
     String from() {

@@ -5,7 +5,7 @@ import dev.flint.ops.Op;
 import dev.flint.processor.diag.Message;
 import dev.flint.processor.ir.Leaf;
 import dev.flint.processor.ir.SourceRef;
-import dev.flint.processor.ir.Symbolic;
+import dev.flint.processor.ir.Dim;
 import dev.flint.processor.ir.TensorType;
 import dev.flint.processor.ir.Value;
 import dev.flint.processor.lower.Lowering.Described;
@@ -27,12 +27,12 @@ final class Norms {
       String expected = twoD ? "input [B, " + c + ", H, W]" : "input [B, " + c + "] or [B, " + c + ", L]";
       throw low.abort(Message.SHAPE_MISMATCH, at, label, expected, in.name(), in.shape(), in.from());
     }
-    int l = 1;
+    Dim l = Dim.constant(1);
     for (int i = 2; i < s.length; i++) {
-      l *= s[i];
+      l = l.times(x.type().dim(i));
     }
     String h = Lowering.hint(state);
-    Value x3 = reshape(low, x, new int[] {s[0], c, l}, at);
+    Value x3 = reshape(low, x, new int[] {s[0], c, l.code()}, at);
     Value normalized;
     if (low.training()) {
       Value mean = mean(low, mean(low, x3, 2, at), 0, at);
@@ -40,7 +40,7 @@ final class Norms {
       Value squares = low.op(Op.MUL, List.of(centered, centered), Attrs.NONE, at, List.of("x", "x"));
       Value var = mean(low, mean(low, squares, 2, at), 0, at);
       normalized = low.op(Op.DIV, List.of(centered, std(low, var, eps, at)), Attrs.NONE, at, List.of("x", "std"));
-      String count = s[0] == low.batch() ? Symbolic.BATCH + (l == 1 ? "" : " * " + l) : Integer.toString(s[0] * l);
+      String count = x.type().dim(0).times(l).java();
       low.graph.effect("updateRunningStats(" + access + ".runningMean, " + access + ".runningVar, %s, %s, "
           + momentum + ", " + count + ");", List.of(mean, var), at);
       low.graph.effect("countBatch(" + access + ".numBatchesTracked);", List.of(), at);
@@ -106,8 +106,8 @@ final class Norms {
   /** {@code x.mean(dim, true)}: a sum and a product with {@code 1 / n}. */
   private static Value mean(Lowering low, Value x, int dim, SourceRef at) {
     Value sum = low.op(Op.SUM, x, Attrs.of(Attrs.DIMS, new int[] {dim}, Attrs.KEEP_DIM, true), at);
-    int n = x.type().shape()[dim];
-    return n == 1 ? sum : low.op(Op.MUL_SCALAR, sum, Attrs.of(Attrs.VALUE, 1.0 / n), at);
+    Dim n = x.type().dim(dim);
+    return n.equals(Dim.constant(1)) ? sum : low.op(Op.MUL_SCALAR, sum, Attrs.of(Attrs.VALUE, n.reciprocal()), at);
   }
 
   /** {@code sqrt(var + eps)}. */

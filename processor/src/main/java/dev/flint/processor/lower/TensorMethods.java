@@ -3,6 +3,7 @@ package dev.flint.processor.lower;
 import dev.flint.ops.Attrs;
 import dev.flint.ops.Op;
 import dev.flint.processor.diag.Message;
+import dev.flint.processor.ir.Dim;
 import dev.flint.processor.ir.SourceRef;
 import dev.flint.processor.ir.Value;
 import dev.flint.processor.lower.Lowering.Described;
@@ -58,7 +59,7 @@ final class TensorMethods {
         Value y = low.expr(args.get(0), frame, vars);
         if (x.value().type().rank() < 2 || y.type().rank() < 2) {
           throw low.abort(Message.SHAPE_ERROR, at, at.text(), "the compiler supports matmul of operands with at least 2 dims, but got "
-              + x.shape() + " @ " + dev.flint.processor.ir.Symbolic.shape(y.type().shape()));
+              + x.shape() + " @ " + y.type().shapeText());
         }
         return low.op(Op.MATMUL, List.of(x.value(), y), Attrs.NONE, at, List.of(x.name(), Lowering.describe(args.get(0))));
       }
@@ -262,11 +263,11 @@ final class TensorMethods {
     for (int i = 0; i < a; i++) {
       out.add(s[i]);
     }
-    int prod = 1;
+    Dim prod = Dim.constant(1);
     for (int i = a; i <= b; i++) {
-      prod *= s[i];
+      prod = prod.times(x.value().type().dim(i));
     }
-    out.add(prod);
+    out.add(prod.code());
     for (int i = b + 1; i < s.length; i++) {
       out.add(s[i]);
     }
@@ -279,14 +280,14 @@ final class TensorMethods {
     if (!mean || dims.length == 0) {
       return sum;
     }
-    long count = 1;
+    Dim count = Dim.constant(1);
     for (int d : dims) {
-      count *= x.value().type().shape()[d];
+      count = count.times(x.value().type().dim(d));
     }
-    if (count == 1) {
+    if (count.equals(Dim.constant(1))) {
       return sum;
     }
-    return low.op(Op.MUL_SCALAR, sum, Attrs.of(Attrs.VALUE, 1.0 / count), at);
+    return low.op(Op.MUL_SCALAR, sum, Attrs.of(Attrs.VALUE, count.reciprocal()), at);
   }
 
   Value softmax(Op op, Described x, int dim, SourceRef at) {
@@ -301,13 +302,12 @@ final class TensorMethods {
       int[] si = xs.get(i).type().shape();
       if (si.length != s0.length) {
         throw low.abort(Message.CAT_MISMATCH, at, at.text(), d, names.get(0) + " " + first.shape(),
-            names.get(i) + " " + dev.flint.processor.ir.Symbolic.shape(si), 0, "rank " + s0.length, "rank " + si.length);
+            names.get(i) + " " + xs.get(i).type().shapeText(), 0, "rank " + s0.length, "rank " + si.length);
       }
       for (int k = 0; k < s0.length; k++) {
         if (k != d && si[k] != s0[k]) {
           throw low.abort(Message.CAT_MISMATCH, at, at.text(), d, names.get(0) + " " + first.shape(),
-              names.get(i) + " " + dev.flint.processor.ir.Symbolic.shape(si), k,
-              dev.flint.processor.ir.Symbolic.size(s0[k]), dev.flint.processor.ir.Symbolic.size(si[k]));
+              names.get(i) + " " + xs.get(i).type().shapeText(), k, Dim.of(s0[k]), Dim.of(si[k]));
         }
       }
     }
@@ -337,7 +337,12 @@ final class TensorMethods {
 
   int integer(Ast.Expr e, Frame frame, Map<String, Value> vars) {
     if (e instanceof Ast.Literal l && (l.value() instanceof Integer || l.value() instanceof Long)) {
-      return ((Number) l.value()).intValue();
+      long v = ((Number) l.value()).longValue();
+      if (Math.abs(v) >= dev.flint.ops.DimAlgebra.SYMBOLIC) {
+        // sizes are int codes below 2^30 (Note [Symbolic sizes] in ir.Dim)
+        throw low.abort(Message.UNSUPPORTED_EXPRESSION, e.where(), "`" + e.where().text() + "` (a size of 2^30 or more)");
+      }
+      return (int) v;
     }
     if (e instanceof Ast.MethodCall m && m.method().equals("size") && m.args().size() == 1) {
       Value t = low.expr(m.target(), frame, vars);

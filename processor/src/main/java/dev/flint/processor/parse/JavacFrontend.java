@@ -116,8 +116,9 @@ public final class JavacFrontend {
       c.getThrownTypes().forEach(t -> thrown.add(TypeName.get(t)));
       ctors.add(new ModelSource.Constructor(types, names, c.isVarArgs(), thrown));
     }
+    SourceRef where = unit.ref(trees.getTree(model), model.getSimpleName().toString());
     return new ModelSource(pkg, model.getSimpleName().toString(), model.getQualifiedName().toString(), file,
-        inputShape(model), layers, fwd, ctors, unit.ref(trees.getTree(model), model.getSimpleName().toString()));
+        inputShape(model, where, diags), layers, fwd, ctors, where);
   }
 
   /** The {@code @Layer} fields of {@code model} and of its superclasses (superclass fields first), as Module does. */
@@ -138,18 +139,25 @@ public final class JavacFrontend {
     return out;
   }
 
-  private List<Integer> inputShape(TypeElement model) {
-    List<Integer> shape = new ArrayList<>();
+  /** The sample shape from {@code @Model(input)} (numbers) or {@code @Model(inputDims)} (numbers and names). */
+  private List<String> inputShape(TypeElement model, SourceRef where, Diagnostics diags) {
+    List<String> numbers = new ArrayList<>();
+    List<String> named = new ArrayList<>();
     model.getAnnotationMirrors().stream()
         .filter(a -> ((TypeElement) a.getAnnotationType().asElement()).getQualifiedName().contentEquals("dev.flint.dsl.Model"))
         .forEach(a -> a.getElementValues().forEach((k, v) -> {
-          if (k.getSimpleName().contentEquals("input") && v.getValue() instanceof List<?> items) {
+          boolean dims = k.getSimpleName().contentEquals("inputDims");
+          if ((dims || k.getSimpleName().contentEquals("input")) && v.getValue() instanceof List<?> items) {
             for (Object item : items) {
-              shape.add(((Number) ((javax.lang.model.element.AnnotationValue) item).getValue()).intValue());
+              (dims ? named : numbers).add(String.valueOf(((javax.lang.model.element.AnnotationValue) item).getValue()).trim());
             }
           }
         }));
-    return shape;
+    if (!numbers.isEmpty() && !named.isEmpty()) {
+      diags.error(Message.INPUT_DIMS_INVALID, where, model.getSimpleName(),
+          "give the sample shape once, as @Model(input = {...}) or as @Model(inputDims = {...}), not both");
+    }
+    return named.isEmpty() ? numbers : named;
   }
 
   // ------------------------------------------------------------------ layers

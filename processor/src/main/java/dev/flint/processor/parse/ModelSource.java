@@ -9,14 +9,15 @@ import java.util.List;
  * their initializers build them, its {@code @Forward} body as a small statement tree, and its
  * constructors (which the generated class repeats).
  *
- * @param inputShape the sample shape from {@code @Model(input = ...)}, empty when not given
+ * @param inputShape the sample shape from {@code @Model(input = ...)} or {@code @Model(inputDims = ...)}:
+ *     each size a number or the name of a size that varies ({@code T}); empty when not given
  */
 public record ModelSource(
     String packageName,
     String simpleName,
     String qualifiedName,
     String fileName,
-    List<Integer> inputShape,
+    List<String> inputShape,
     List<LayerField> layers,
     Ast.Method forward,
     List<Constructor> constructors,

@@ -14,18 +14,18 @@ import dev.flint.processor.diag.Message;
 import dev.flint.processor.ir.Graph;
 import dev.flint.processor.ir.Leaf;
 import dev.flint.processor.ir.Node;
-import dev.flint.processor.ir.Symbolic;
+import dev.flint.processor.ir.Dim;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class LoweringTest {
-  private static final int B = Symbolic.FIRST;
+  private static final int B = Dim.symbol(Dim.BATCH).code();
 
   @Test
   void mlpLowersToLinearMathWithTheUsersNames() {
     Diagnostics diags = new Diagnostics();
-    Graph g = new Lowering(TestModels.mlp(10, 20, 20, 5), true, B, diags).lower();
+    Graph g = new Lowering(TestModels.mlp(10, 20, 20, 5), true, diags).lower();
     assertNotNull(g, diags.entries().toString());
     List<Op> ops = g.nodes().stream().map(Node::op).toList();
     assertEquals(List.of(Op.PERMUTE, Op.MATMUL, Op.ADD, Op.RELU, Op.PERMUTE, Op.MATMUL, Op.ADD), ops);
@@ -41,7 +41,7 @@ class LoweringTest {
   @Test
   void linearFedTheWrongWidthNamesBothLayersAndShapes() {
     Diagnostics diags = new Diagnostics();
-    Graph g = new Lowering(TestModels.mlp(10, 20, 30, 5), true, B, diags).lower();
+    Graph g = new Lowering(TestModels.mlp(10, 20, 30, 5), true, diags).lower();
     assertNull(g);
     assertEquals(1, diags.entries().size());
     Diagnostics.Entry e = diags.entries().get(0);
@@ -54,9 +54,9 @@ class LoweringTest {
   @Test
   void inputShapeComesFromTheFirstLinearOrTheAnnotation() {
     Graph g = new Lowering(TestModels.model(
-        List.of(TestModels.field("fc", TestModels.layer("Linear", 12, 3))), List.of(12),
+        List.of(TestModels.field("fc", TestModels.layer("Linear", 12, 3))), List.of("12"),
         new dev.flint.processor.parse.Ast.Return(TestModels.call("fc", TestModels.name("x"), 10), TestModels.at(10, "return fc.forward(x);"))),
-        false, B, new Diagnostics()).lower();
+        false, new Diagnostics()).lower();
     assertArrayEquals(new int[] {B, 12}, g.leaves().get(0).value().type().shape());
   }
 }

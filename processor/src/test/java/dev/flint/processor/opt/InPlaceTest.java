@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 class InPlaceTest {
   @Test
   void biasAndReluOfALinearReuseTheProductsBuffer() {
-    Graph g = new Lowering(TestModels.mlp(10, 20, 20, 5), true, 1009, new Diagnostics()).lower();
+    Graph g = new Lowering(TestModels.mlp(10, 20, 20, 5), true, new Diagnostics()).lower();
     Map<Integer, Value> plan = InPlace.plan(g, List.of());
     // fc1: add into matmul, relu into add; fc2: add into matmul
     assertEquals(3, plan.size());

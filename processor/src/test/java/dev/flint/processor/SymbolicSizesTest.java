@@ -1,0 +1,71 @@
+package dev.flint.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static com.google.testing.compile.Compiler.javac;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.JavaFileObjects;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Models with two symbolic sizes, the batch B and a sequence length T named in
+ * {@code @Model(inputDims)}: one compiled class serves every T, and shape errors name T.
+ */
+class SymbolicSizesTest {
+
+  @Test
+  void oneCompiledModelServesEverySequenceLengthAndMatchesEagerMode() throws Exception {
+    Compilation c = Compile.models("Attend");
+    assertThat(c).succeeded();
+    String source = Compile.generatedSource(c, "models.CompiledAttend");
+    assertTrue(source.contains("int T = x.size(1);"), "T is read from the input");
+    assertTrue(source.contains("1.0 / T"), "the mean over steps divides by T");
+    assertTrue(source.contains("// f[B, T, T]"), "attention scores are typed [B, T, T]");
+    assertTrue(source.contains("[B, T, 6]"), "the input check names both sizes");
+    // outputs and gradients against eager mode (and central differences) at two sequence lengths
+    EquivalenceTest.check("Attend", new int[] {2, 5, 6});
+    EquivalenceTest.check("Attend", new int[] {3, 2, 6});
+  }
+
+  @Test
+  void aShapeErrorNamesTheSequenceLengthOnTheUsersLine() {
+    JavaFileObject src = JavaFileObjects.forSourceLines("demo.Net",
+        "package demo;",
+        "import dev.flint.dsl.*;",
+        "import dev.flint.nn.*;",
+        "import dev.flint.nn.Module;",
+        "import dev.flint.tensor.Tensor;",
+        "@Model(inputDims = {\"T\", \"128\"}) public class Net extends Module {",
+        "  @Layer Linear fc1 = new Linear(128, 128);",
+        "  @Layer Linear fc2 = new Linear(64, 10);",
+        "  @Forward public Tensor forward(Tensor x) {",
+        "    Tensor h = F.relu(fc1.forward(x));",
+        "    return fc2.forward(h);",
+        "  }",
+        "}");
+    Compilation c = javac().withProcessors(new ModelProcessor()).compile(src);
+    assertThat(c).hadErrorContaining("fc2 (Linear 64→10) expects last dim 64, but h has shape [B, T, 128]")
+        .inFile(src).onLineContaining("return fc2.forward(h);");
+  }
+
+  @Test
+  void aMismatchBetweenTwoNamedSizesIsAnError() {
+    JavaFileObject src = JavaFileObjects.forSourceLines("demo.Net",
+        "package demo;",
+        "import dev.flint.dsl.*;",
+        "import dev.flint.nn.*;",
+        "import dev.flint.nn.Module;",
+        "import dev.flint.tensor.Tensor;",
+        "@Model(inputDims = {\"T\", \"S\"}) public class Net extends Module {",
+        "  @Forward public Tensor forward(Tensor x) {",
+        "    Tensor y = x.transpose(1, 2);",
+        "    return x.add(y);",
+        "  }",
+        "}");
+    Compilation c = javac().withProcessors(new ModelProcessor()).compile(src);
+    assertThat(c).hadErrorContaining("x [B, T, S] and y [B, S, T]").inFile(src).onLineContaining("return x.add(y);");
+    assertThat(c).hadErrorContaining("(S vs T)").inFile(src).onLineContaining("return x.add(y);");
+  }
+}
