@@ -315,6 +315,11 @@ public final class Shapes {
 
   /** The input with dim {@code dim} cut to the {@code length} entries {@code start, start + step, ...}. */
   public static int[] slice(String op, List<int[]> in, Attrs attrs) {
+    return slice(DimAlgebra.EAGER, op, in, attrs);
+  }
+
+  /** slice's rule with sizes of {@code dims}; start, length and step are plain ints. */
+  public static int[] slice(DimAlgebra dims, String op, List<int[]> in, Attrs attrs) {
     int[] s = in.get(0);
     if (s.length == 0) {
       throw new ShapeError(op + ": cannot be applied to a 0-dim tensor");
@@ -326,9 +331,14 @@ public final class Shapes {
     if (step < 1) {
       throw new ShapeError(op + ": step must be positive, but got " + step);
     }
-    if (start < 0 || length < 0 || length > 0 && (long) start + (long) (length - 1) * step >= s[d]) {
+    boolean outside = start < 0 || length < 0;
+    if (!outside && length > 0) {
+      long last = (long) start + (long) (length - 1) * step;
+      outside = last >= Integer.MAX_VALUE || dims.exceeds((int) last + 1, s[d]);
+    }
+    if (outside) {
       throw new ShapeError(op + ": " + length + " entries from " + start + " by " + step + " do not fit dimension size ("
-          + s[d] + ") of dim " + d + " of shape " + str(s));
+          + dims.show(s[d]) + ") of dim " + d + " of shape " + dims.str(s));
     }
     int[] out = s.clone();
     out[d] = length;

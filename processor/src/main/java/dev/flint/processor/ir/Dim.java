@@ -18,7 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Note [Symbolic sizes]: the op table's shape and derivative rules compute with {@code int[]}
  * shapes, so each dim has an int code ({@link #code}, Note [Dimension algebra] in the runtime's
- * {@code DimAlgebra}): a non-negative constant below {@link DimAlgebra#SYMBOLIC} is its own code, any
+ * {@code DimAlgebra}): a constant of magnitude below {@link DimAlgebra#SYMBOLIC} is its own code, any
  * other dim is interned once per JVM and gets a code from {@code SYMBOLIC} up. Codes flow unchanged
  * through the rules (which copy sizes, compare them with {@code ==} and do their arithmetic through
  * {@link SymbolicDims}) and into op attributes; {@link #of} reads them back.
@@ -59,10 +59,10 @@ public final class Dim {
     return BY_CODE.get(code - DimAlgebra.SYMBOLIC);
   }
 
-  /** The int code of this dim: itself when a small non-negative constant, else an interned number. */
+  /** The int code of this dim: itself when a constant in (-2^30, 2^30), else an interned number. */
   public int code() {
     Long c = constantValue();
-    if (c != null && c >= 0 && c < DimAlgebra.SYMBOLIC) {
+    if (c != null && c > -DimAlgebra.SYMBOLIC && c < DimAlgebra.SYMBOLIC) {
       return (int) (long) c;
     }
     return CODES.computeIfAbsent(this, d -> {
