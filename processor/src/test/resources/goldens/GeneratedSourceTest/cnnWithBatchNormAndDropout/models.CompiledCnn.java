@@ -5,6 +5,7 @@ import dev.flint.autograd.GradMode;
 import dev.flint.autograd.Node;
 import dev.flint.compiled.BufferPool;
 import dev.flint.compiled.Buffers;
+import dev.flint.compiled.InputChecks;
 import dev.flint.compiled.Outputs;
 import dev.flint.kernel.Kernels;
 import dev.flint.nn.Module;
@@ -148,6 +149,9 @@ public class CompiledCnn extends Cnn {
     if (x.dim() != 4 || x.size(1) != 1 || x.size(2) != 12 || x.size(3) != 12) {
       throw new IllegalArgumentException("CompiledCnn expects input of shape [B, 1, 12, 12], but got " + Arrays.toString(x.shape()));
     }
+    if (x.dtype() != conv1.weight.dtype()) {
+      throw InputChecks.dtypeMismatch("CompiledCnn", conv1.weight.dtype(), x.dtype());
+    }
     int B = x.size(0);
     // Whether this pass records its autograd node (Note [Forward buffers] in the processor).
     boolean record = GradMode.isEnabled() && (x.requiresGrad() || conv1.weight.requiresGrad() ||
@@ -213,6 +217,9 @@ public class CompiledCnn extends Cnn {
   private Tensor forwardEval(Tensor x) {
     if (x.dim() != 4 || x.size(1) != 1 || x.size(2) != 12 || x.size(3) != 12) {
       throw new IllegalArgumentException("CompiledCnn expects input of shape [B, 1, 12, 12], but got " + Arrays.toString(x.shape()));
+    }
+    if (x.dtype() != conv1.weight.dtype()) {
+      throw InputChecks.dtypeMismatch("CompiledCnn", conv1.weight.dtype(), x.dtype());
     }
     int B = x.size(0);
     // Whether this pass records its autograd node (Note [Forward buffers] in the processor).

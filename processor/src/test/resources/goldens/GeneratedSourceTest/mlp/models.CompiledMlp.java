@@ -5,6 +5,7 @@ import dev.flint.autograd.GradMode;
 import dev.flint.autograd.Node;
 import dev.flint.compiled.BufferPool;
 import dev.flint.compiled.Buffers;
+import dev.flint.compiled.InputChecks;
 import dev.flint.compiled.Outputs;
 import dev.flint.kernel.Kernels;
 import dev.flint.nn.Module;
@@ -80,6 +81,9 @@ public class CompiledMlp extends Mlp {
   public Tensor forward(Tensor x) {
     if (x.dim() != 2 || x.size(1) != 10) {
       throw new IllegalArgumentException("CompiledMlp expects input of shape [B, 10], but got " + Arrays.toString(x.shape()));
+    }
+    if (x.dtype() != fc1.weight.dtype()) {
+      throw InputChecks.dtypeMismatch("CompiledMlp", fc1.weight.dtype(), x.dtype());
     }
     int B = x.size(0);
     // Whether this pass records its autograd node (Note [Forward buffers] in the processor).

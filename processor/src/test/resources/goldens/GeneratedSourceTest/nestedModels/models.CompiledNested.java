@@ -5,6 +5,7 @@ import dev.flint.autograd.GradMode;
 import dev.flint.autograd.Node;
 import dev.flint.compiled.BufferPool;
 import dev.flint.compiled.Buffers;
+import dev.flint.compiled.InputChecks;
 import dev.flint.compiled.Outputs;
 import dev.flint.kernel.Kernels;
 import dev.flint.nn.Module;
@@ -89,6 +90,9 @@ public class CompiledNested extends Nested {
   public Tensor forward(Tensor x) {
     if (x.dim() != 2 || x.size(1) != 4) {
       throw new IllegalArgumentException("CompiledNested expects input of shape [B, 4], but got " + Arrays.toString(x.shape()));
+    }
+    if (x.dtype() != in.weight.dtype()) {
+      throw InputChecks.dtypeMismatch("CompiledNested", in.weight.dtype(), x.dtype());
     }
     int B = x.size(0);
     // Whether this pass records its autograd node (Note [Forward buffers] in the processor).

@@ -5,6 +5,7 @@ import dev.flint.autograd.GradMode;
 import dev.flint.autograd.Node;
 import dev.flint.compiled.BufferPool;
 import dev.flint.compiled.Buffers;
+import dev.flint.compiled.InputChecks;
 import dev.flint.compiled.Outputs;
 import dev.flint.kernel.Kernels;
 import dev.flint.nn.Module;
@@ -121,6 +122,9 @@ public class CompiledModes extends Modes {
     if (x.dim() != 2 || x.size(1) != 6) {
       throw new IllegalArgumentException("CompiledModes expects input of shape [B, 6], but got " + Arrays.toString(x.shape()));
     }
+    if (x.dtype() != fc1.weight.dtype()) {
+      throw InputChecks.dtypeMismatch("CompiledModes", fc1.weight.dtype(), x.dtype());
+    }
     int B = x.size(0);
     // Whether this pass records its autograd node (Note [Forward buffers] in the processor).
     boolean record = GradMode.isEnabled() && (x.requiresGrad() || fc1.weight.requiresGrad() ||
@@ -176,6 +180,9 @@ public class CompiledModes extends Modes {
   private Tensor forwardEval(Tensor x) {
     if (x.dim() != 2 || x.size(1) != 6) {
       throw new IllegalArgumentException("CompiledModes expects input of shape [B, 6], but got " + Arrays.toString(x.shape()));
+    }
+    if (x.dtype() != fc1.weight.dtype()) {
+      throw InputChecks.dtypeMismatch("CompiledModes", fc1.weight.dtype(), x.dtype());
     }
     int B = x.size(0);
     // Whether this pass records its autograd node (Note [Forward buffers] in the processor).

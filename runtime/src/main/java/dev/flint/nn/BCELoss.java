@@ -1,5 +1,6 @@
 package dev.flint.nn;
 
+import dev.flint.autograd.NamedNode;
 import dev.flint.tensor.Tensor;
 /**
  * The binary cross entropy between probabilities x and targets y, as {@code torch.nn.BCELoss}:
@@ -36,6 +37,10 @@ public final class BCELoss extends Loss {
 
   @Override
   public Tensor forward(Tensor input, Tensor target) {
+    return NamedNode.name(compute(input, target), "BinaryCrossEntropyBackward");   // PyTorch's grad_fn name
+  }
+
+  private Tensor compute(Tensor input, Tensor target) {
     checkSameShapeFloat(input, target);
     if (weight != null) {
       checkBroadcastsTo("weight", weight, input);

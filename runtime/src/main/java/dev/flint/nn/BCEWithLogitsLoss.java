@@ -1,5 +1,6 @@
 package dev.flint.nn;
 
+import dev.flint.autograd.NamedNode;
 import dev.flint.tensor.Tensor;
 
 /**
@@ -51,6 +52,10 @@ public final class BCEWithLogitsLoss extends Loss {
 
   @Override
   public Tensor forward(Tensor input, Tensor target) {
+    return NamedNode.name(compute(input, target), "BinaryCrossEntropyWithLogitsBackward");   // PyTorch's grad_fn name
+  }
+
+  private Tensor compute(Tensor input, Tensor target) {
     checkSameShapeFloat(input, target);
     if (posWeight != null) {
       checkBroadcastsTo("posWeight", posWeight, input);

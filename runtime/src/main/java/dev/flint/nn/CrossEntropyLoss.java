@@ -1,5 +1,6 @@
 package dev.flint.nn;
 
+import dev.flint.autograd.NamedNode;
 import dev.flint.nn.NLLLoss.ClassTargets;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.Tensor;
@@ -77,6 +78,10 @@ public final class CrossEntropyLoss extends Loss {
 
   @Override
   public Tensor forward(Tensor input, Tensor target) {
+    return NamedNode.name(compute(input, target), "NllLossBackward");   // PyTorch's grad_fn name
+  }
+
+  private Tensor compute(Tensor input, Tensor target) {
     checkFloat("input", input);
     if (input.dim() == 0) {
       throw new IllegalArgumentException("CrossEntropyLoss: input must have a class dimension, but is 0-d");
@@ -99,8 +104,7 @@ public final class CrossEntropyLoss extends Loss {
       }
       return probabilities(logP, unbatched ? target.reshape(1, classes) : target, classes, unbatched);
     }
-    if ((t == DType.INT64 || t == DType.INT32)
-        && Arrays.equals(target.shapeRef(), ClassTargets.expectedShape(input))) {
+    if (t == DType.INT64 && Arrays.equals(target.shapeRef(), ClassTargets.expectedShape(input))) {
       return classIndices(logP, unbatched ? target.reshape(1) : target, classes, unbatched);
     }
     throw new IllegalArgumentException(
@@ -108,7 +112,9 @@ public final class CrossEntropyLoss extends Loss {
             + " (class indices) or a float tensor of shape " + Arrays.toString(input.shapeRef())
             + " (probabilities), but got " + t.shortName() + " " + Arrays.toString(target.shapeRef())
             + (t.isFloatingPoint() && target.numel() * classes == input.numel()
-                ? "; class indices stored as floats must be converted with target.to(DType.INT64)" : ""));
+                ? "; class indices stored as floats must be converted with target.to(DType.INT64)"
+                : t == DType.INT32 ? "; convert the target with target.to(DType.INT64) (PyTorch also refuses Int targets)"
+                : ""));
   }
 
   private Tensor classIndices(Tensor logP, Tensor target, int classes, boolean unbatched) {

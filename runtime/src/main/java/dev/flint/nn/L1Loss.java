@@ -1,5 +1,6 @@
 package dev.flint.nn;
 
+import dev.flint.autograd.NamedNode;
 import dev.flint.tensor.Tensor;
 
 /** The absolute error |xᵢ − yᵢ|, reduced, as {@code torch.nn.L1Loss}. Input and target have one shape. */
@@ -15,6 +16,10 @@ public final class L1Loss extends Loss {
 
   @Override
   public Tensor forward(Tensor input, Tensor target) {
+    return NamedNode.name(compute(input, target), "L1LossBackward");   // PyTorch's grad_fn name
+  }
+
+  private Tensor compute(Tensor input, Tensor target) {
     checkSameShapeFloat(input, target);
     return reduction().apply(input.sub(target).abs());
   }

@@ -1,5 +1,6 @@
 package dev.flint.nn;
 
+import dev.flint.autograd.NamedNode;
 import dev.flint.autograd.GradMode;
 import dev.flint.autograd.Node;
 import dev.flint.compiled.BufferPool;
@@ -30,6 +31,10 @@ public final class MSELoss extends Loss {
 
   @Override
   public Tensor forward(Tensor input, Tensor target) {
+    return NamedNode.name(compute(input, target), "MseLossBackward");   // PyTorch's grad_fn name
+  }
+
+  private Tensor compute(Tensor input, Tensor target) {
     checkSameShapeFloat(input, target);
     if (reduction() == Reduction.NONE || !input.isContiguous() || !target.isContiguous()) {
       Tensor d = input.sub(target);

@@ -1,5 +1,6 @@
 package dev.flint.nn;
 
+import dev.flint.autograd.NamedNode;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.Tensor;
 import java.util.Arrays;
@@ -46,16 +47,21 @@ public final class NLLLoss extends Loss {
 
   @Override
   public Tensor forward(Tensor input, Tensor target) {
+    return NamedNode.name(compute(input, target), "NllLossBackward");   // PyTorch's grad_fn name
+  }
+
+  private Tensor compute(Tensor input, Tensor target) {
     checkFloat("input", input);
     if (input.dim() == 0) {
       throw new IllegalArgumentException("NLLLoss: input must have a class dimension, but is 0-d");
     }
-    if (target.dtype().isFloatingPoint() || target.dtype() == DType.BOOL
+    if (target.dtype() != DType.INT64
         || !Arrays.equals(target.shapeRef(), ClassTargets.expectedShape(input))) {
       throw new IllegalArgumentException(
           "NLLLoss: expected target of dtype INT64 with shape " + Arrays.toString(ClassTargets.expectedShape(input))
               + " (class indices) for input of shape " + Arrays.toString(input.shapeRef()) + ", but got "
-              + target.dtype().shortName() + " " + Arrays.toString(target.shapeRef()));
+              + target.dtype().shortName() + " " + Arrays.toString(target.shapeRef())
+              + (target.dtype() != DType.INT64 ? "; convert the target with target.to(DType.INT64)" : ""));
     }
     boolean unbatched = input.dim() == 1;
     Tensor x = unbatched ? input.reshape(1, input.size(0)) : input;

@@ -1,5 +1,6 @@
 package dev.flint.nn;
 
+import dev.flint.autograd.NamedNode;
 import dev.flint.tensor.Tensor;
 
 /**
@@ -32,6 +33,10 @@ public final class SmoothL1Loss extends Loss {
 
   @Override
   public Tensor forward(Tensor input, Tensor target) {
+    return NamedNode.name(compute(input, target), "SmoothL1LossBackward");   // PyTorch's grad_fn name
+  }
+
+  private Tensor compute(Tensor input, Tensor target) {
     checkSameShapeFloat(input, target);
     Tensor d = input.sub(target).abs();
     if (beta == 0) {

@@ -3,6 +3,7 @@ package dev.flint.nn;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flint.tensor.DType;
 import dev.flint.autograd.GradCheck;
@@ -270,9 +271,12 @@ class CrossEntropyLossTest {
   }
 
   @Test
-  void int32ClassIndicesAreAccepted() {
+  void int32ClassIndicesAreRefusedAsInPyTorchWithTheConversionToMake() {
     int[] target = {1, 2, 0, 4};
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new CrossEntropyLoss().forward(logits(), Tensor.of(target)));
+    assertTrue(e.getMessage().contains("target.to(DType.INT64)"), e.getMessage());
     assertEquals(new CrossEntropyLoss().forward(logits(), Tensor.of(TARGET.clone())).item(),
-        new CrossEntropyLoss().forward(logits(), Tensor.of(target)).item(), 0);
+        new CrossEntropyLoss().forward(logits(), Tensor.of(target).to(DType.INT64)).item(), 0);
   }
 }

@@ -71,7 +71,7 @@ class NLLLossTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> new NLLLoss().forward(Tensor.zeros(4, 3), Tensor.zeros(4)));
     assertEquals("NLLLoss: expected target of dtype INT64 with shape [4] (class indices) for input of shape [4, 3], "
-        + "but got f32 [4]", e.getMessage());
+        + "but got f32 [4]; convert the target with target.to(DType.INT64)", e.getMessage());
     e = assertThrows(IllegalArgumentException.class,
         () -> new NLLLoss().forward(Tensor.zeros(4, 3), Tensor.of(new long[] {0, 1, 3, 0})));
     assertEquals("NLLLoss: target 3 is out of range for 3 classes (at batch index 2)", e.getMessage());

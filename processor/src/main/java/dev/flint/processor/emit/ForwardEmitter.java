@@ -8,6 +8,7 @@ import dev.flint.processor.ir.Leaf;
 import dev.flint.processor.ir.Node;
 import dev.flint.processor.ir.Dim;
 import dev.flint.processor.ir.SourceRef;
+import dev.flint.processor.ir.TensorType;
 import dev.flint.processor.ir.Value;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,6 +27,7 @@ final class ForwardEmitter {
   /** The runtime's facade for generated code (pools, buffer reuse, the lent output). */
   static final String COMPILED_PACKAGE = "dev.flint.compiled";
   private static final ClassName OUTPUTS = ClassName.get(COMPILED_PACKAGE, "Outputs");
+  private static final ClassName INPUT_CHECKS = ClassName.get(COMPILED_PACKAGE, "InputChecks");
 
   private final CompiledMode mode;
   private final String parameter;
@@ -238,6 +240,29 @@ final class ForwardEmitter {
         .beginControlFlow("if ($L)", String.join(" || ", conditions))
         .addStatement("throw new $T($S + $T.toString($N.shape()))", IllegalArgumentException.class,
             compiledName + " expects input of shape " + input.value().type().shapeText() + ", but got ", Arrays.class, parameter)
+        .endControlFlow()
+        .add(dtypeCheck(input))
+        .build();
+  }
+
+  /**
+   * A floating-point input must have the model's dtype, read from its first floating-point parameter at
+   * run time (the model may have been converted with {@code to(DType)}); the message names both fixes.
+   */
+  private CodeBlock dtypeCheck(Leaf input) {
+    if (input.value().type().elem() != TensorType.Elem.FLOAT) {
+      return CodeBlock.of("");   // token ids for an embedding: their kernels check them
+    }
+    Leaf param = mode.forward().leaves().stream()
+        .filter(l -> l.role() == Leaf.Role.PARAM && l.value().type().elem() == TensorType.Elem.FLOAT)
+        .findFirst().orElse(null);
+    if (param == null) {
+      return CodeBlock.of("");
+    }
+    CodeBlock model = CodeBlock.of("$L.dtype()", KernelCalls.template(param.access(), List.of()));
+    return CodeBlock.builder()
+        .beginControlFlow("if ($N.dtype() != $L)", parameter, model)
+        .addStatement("throw $T.dtypeMismatch($S, $L, $N.dtype())", INPUT_CHECKS, compiledName, model, parameter)
         .endControlFlow()
         .build();
   }
