@@ -4,6 +4,7 @@ import dev.flint.kernel.Kernels;
 import dev.flint.ops.Attrs;
 import dev.flint.ops.Call;
 import dev.flint.ops.Op;
+import dev.flint.ops.Signature;
 import dev.flint.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,8 +12,8 @@ import java.util.List;
 
 /**
  * The backward node of one eager op: the op table row and its call (inputs, output, attributes).
- * Backward runs the row's derivative rule with {@link EagerAlgebra}. See Note [Saved values]: the
- * inputs and the output are what the rules may read; {@link #release()} drops them after backward.
+ * Backward runs the row's derivative rule with {@link EagerAlgebra}. See Note [Saved values]: the node
+ * keeps only the inputs and output its rule reads; {@link #release()} drops them after backward.
  */
 public final class OpNode extends Node {
   private final Op op;
@@ -25,17 +26,21 @@ public final class OpNode extends Node {
   private Tensor output;
 
   private OpNode(Op op, Attrs attrs, Tensor[] inputs, Tensor output) {
+    Signature sig = op.signature();
     this.op = op;
     this.attrs = attrs;
-    this.inputs = inputs.clone();
-    this.output = output;
+    this.inputs = new Tensor[inputs.length];
+    this.output = sig.savesOutput() ? output : null;
     this.inShapes = new int[inputs.length][];
     this.needsGrad = new boolean[inputs.length];
     this.versions = new int[inputs.length];
     for (int i = 0; i < inputs.length; i++) {
-      inShapes[i] = inputs[i].shape();
-      needsGrad[i] = inputs[i].requiresGrad();
-      versions[i] = inputs[i].storage().version();
+      Tensor t = inputs[i];
+      inShapes[i] = t.shape();
+      needsGrad[i] = t.requiresGrad();
+      versions[i] = t.storage().version();
+      boolean keep = sig.savesInput(i) || t.requiresGrad() && t.isLeaf();   // the engine accumulates into leaves
+      this.inputs[i] = keep ? t : StandIn.of(t);
     }
     this.outShape = output.shape();
   }
@@ -82,6 +87,11 @@ public final class OpNode extends Node {
     return inputs;
   }
 
+  /** The output, when the rule reads it (Note [Saved values]); else null. */
+  Tensor savedOutput() {
+    return output;
+  }
+
   @Override
   protected Tensor[] backward(Tensor grad) {
     List<int[]> shapes = new ArrayList<>(Arrays.asList(inShapes));
@@ -126,8 +136,14 @@ public final class OpNode extends Node {
     }
   }
 
-  // Note [Saved values]: eager nodes keep their inputs and output until backward has run, because any
-  // rule may read them; the processor instead saves only what its traced backward graph reads.
+  // Note [Saved values]: an eager node keeps, until backward has run, the inputs and the output that
+  // its row's signature says the derivative rule reads (Signature.saves; OpTableTest checks the list
+  // against what each rule reads), plus the leaves that require grad, into which the engine
+  // accumulates. Every other input is replaced by a stand-in (StandIn) of its shape and dtype that
+  // carries its gradFn: the engine still finds the producer, and rules still read shapes and dtypes
+  // (sumTo, cast), but the input's storage is no longer held. Over many recurrent steps that keeps,
+  // say, an add node from holding both of its operands. The processor saves only what its traced
+  // backward graph reads.
   @Override
   protected void releaseSaved() {
     inputs = new Tensor[inputs.length];

@@ -2,15 +2,19 @@ package dev.flint.ops;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The primitive ops. Each row gives its arity (-1: any number of inputs), its result dtype rule, its
  * shape rule, and its derivative rule: the input gradients given {@code g = dL/dout}, written against
  * {@link Algebra} so that eager autograd and the processor share them (see STYLE.md section 2). A row's
  * forward is its kernel, {@code Kernels.<name>()}. A rule returns null for an input that gets no
- * gradient (indices, conditions).
+ * gradient (indices, conditions). Each row's {@link Signature} (kernel arguments, out variant, fresh
+ * result, saved values) is declared in {@code signature(Op)} at the end of this file, a switch the
+ * compiler requires to cover every row.
  */
 public enum Op {
   /** {@code a + b}, broadcast. */
@@ -136,7 +140,7 @@ public enum Op {
   /** BOOL {@code a != b}, broadcast; not differentiable. */
   NE(2, ResultType.BOOL, Shapes::broadcast, false),
   /** {@code cond ? a : b} (inputs cond, a, b), broadcast; the result type promotes a and b. */
-  WHERE(3, ResultType.PROMOTE, Shapes::broadcast, true) {
+  WHERE(3, ResultType.PROMOTE_BRANCHES, Shapes::broadcast, true) {
     @Override
     public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
       return Arrays.asList(null, a.sumTo(a.mul(g, c.in(0)), c.in(1)),
@@ -150,8 +154,8 @@ public enum Op {
       return List.of(a.mul(g, a.eq(c.out(), c.in(0))));   // gradient passes where x was not clipped
     }
   },
-  /** Batched matrix product {@code [..., n, k] @ [..., k, m] -> [..., n, m]} with broadcast batch dims. */
-  MATMUL(2, ResultType.PROMOTE, Shapes::matmul, true) {
+  /** Batched matrix product {@code [..., n, k] @ [..., k, m] -> [..., n, m]} with broadcast batch dims; one dtype. */
+  MATMUL(2, ResultType.SAME, Shapes::matmul, true) {
     @Override
     public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
       T bt = a.permute(c.in(1), Shapes.swapLastTwo(c.inShape(1).length));
@@ -482,5 +486,85 @@ public enum Op {
   public String backwardName() {
     String n = opName().replace("Scalar", "");
     return Character.toUpperCase(n.charAt(0)) + n.substring(1) + "Backward";
+  }
+
+  /** This row's {@link Signature}. */
+  public Signature signature() {
+    return Signatures.ALL.get(this);
+  }
+
+  /** Built once, after the rows exist (a switch over rows cannot run while they are being constructed). */
+  private static final class Signatures {
+    static final Map<Op, Signature> ALL = new EnumMap<>(Op.class);
+
+    static {
+      for (Op op : values()) {
+        ALL.put(op, signature(op));
+      }
+    }
+  }
+
+  /**
+   * The signature of each row: the kernel's arguments in order ({@code in(i)}, {@code inputs()},
+   * {@code attr(name)}), {@code withOut()} when it has an out variant, {@code alwaysFresh()} when its
+   * result never shares an input's storage, and the values the derivative rule reads ({@code saving}).
+   */
+  private static Signature signature(Op op) {
+    Signature.Arg x = Signature.in(0);
+    Signature.Arg y = Signature.in(1);
+    Signature.Arg out = Signature.out();
+    Signature unary = Signature.kernel(x);
+    Signature binary = Signature.kernel(x, y);
+    Signature scalar = Signature.kernel(x, Signature.attr(Attrs.VALUE));
+    Signature.Arg dim = Signature.attr(Attrs.DIM);
+    Signature.Arg keepDim = Signature.attr(Attrs.KEEP_DIM);
+    Signature.Arg shape = Signature.attr(Attrs.SHAPE);
+    Signature.Arg kernel = Signature.attr(Attrs.KERNEL);
+    Signature.Arg stride = Signature.attr(Attrs.STRIDE);
+    Signature.Arg padding = Signature.attr(Attrs.PADDING);
+    return switch (op) {
+      case ADD, SUB -> binary.withOut().alwaysFresh();
+      case MUL -> binary.withOut().alwaysFresh().saving(x, y);
+      case DIV -> binary.withOut().alwaysFresh().saving(y, out);
+      case NEG, SIGN -> unary.withOut().alwaysFresh();
+      case ADD_SCALAR, MUL_SCALAR -> scalar.withOut().alwaysFresh();
+      case POW_SCALAR -> scalar.alwaysFresh().saving(x);
+      case EXP, SQRT, RELU, SIGMOID, TANH -> unary.withOut().alwaysFresh().saving(out);
+      case LOG -> unary.withOut().alwaysFresh().saving(x);
+      case ABS -> unary.alwaysFresh().saving(x);
+      case GT, LT, GE, LE, EQ, NE -> binary;
+      case WHERE -> Signature.kernel(x, y, Signature.in(2)).withOut().alwaysFresh().saving(x);
+      case CLAMP -> Signature.kernel(x, Signature.attr(Attrs.MIN), Signature.attr(Attrs.MAX)).alwaysFresh()
+          .saving(x, out);
+      case MATMUL -> binary.withOut().alwaysFresh().saving(x, y);
+      case SUM -> Signature.kernel(x, Signature.attr(Attrs.DIMS), keepDim).withOut().alwaysFresh();
+      case SUM_TO -> Signature.kernel(x, shape).withOut();   // x itself when the shapes agree
+      case EXPAND, RESHAPE -> Signature.kernel(x, shape);
+      case PERMUTE -> Signature.kernel(x, Signature.attr(Attrs.PERM));
+      case NARROW -> Signature.kernel(x, dim, Signature.attr(Attrs.START), Signature.attr(Attrs.LENGTH));
+      case SLICE -> Signature.kernel(x, dim, Signature.attr(Attrs.START), Signature.attr(Attrs.LENGTH),
+          Signature.attr(Attrs.STEP));
+      case SLICE_BACKWARD -> Signature.kernel(x, dim, Signature.attr(Attrs.START), Signature.attr(Attrs.STEP), shape)
+          .alwaysFresh();
+      case PAD -> Signature.kernel(x, dim, Signature.attr(Attrs.BEFORE), Signature.attr(Attrs.AFTER));
+      case CAT -> Signature.kernel(Signature.inputs(), dim);
+      case MAX, MIN -> Signature.kernel(x, dim, keepDim).saving(x);
+      case ARGMAX, ARGMIN -> Signature.kernel(x, dim, keepDim);
+      case SOFTMAX, LOG_SOFTMAX -> Signature.kernel(x, dim).withOut().alwaysFresh().saving(out);
+      case CAST -> Signature.kernel(x, Signature.attr(Attrs.DTYPE));
+      case CLONE -> unary.alwaysFresh();
+      case INDEX_SELECT, GATHER -> Signature.kernel(x, dim, y).saving(y);
+      case INDEX_ADD, SCATTER_ADD -> Signature.kernel(x, dim, y, shape).saving(y);
+      case CONV2D -> Signature.kernel(x, y, stride, padding).alwaysFresh().saving(x, y);
+      case CONV2D_INPUT_GRAD, CONV2D_WEIGHT_GRAD -> Signature.kernel(x, y, shape, stride, padding).alwaysFresh()
+          .saving(x, y);
+      case MAX_POOL2D -> Signature.kernel(x, kernel, stride, padding).alwaysFresh().saving(x);
+      case MAX_POOL2D_BACKWARD -> Signature.kernel(x, y, kernel, stride, padding).alwaysFresh();
+      case AVG_POOL2D -> Signature.kernel(x, kernel, stride, padding).alwaysFresh();
+      case AVG_POOL2D_BACKWARD -> Signature.kernel(x, shape, kernel, stride, padding).alwaysFresh();
+      case SIN, COS -> unary.alwaysFresh().saving(x);
+      case FLOOR, CEIL, ROUND -> unary.alwaysFresh();
+      case ERF -> unary.saving(x);
+    };
   }
 }

@@ -1,7 +1,10 @@
 package dev.flint.tensor;
 
 import dev.flint.ops.Attrs;
+import dev.flint.ops.DTypeRules;
 import dev.flint.ops.ResultType;
+import java.util.Arrays;
+import java.util.List;
 
 /** Static helpers for dtypes: PyTorch's type promotion over tensors, and each op's result dtype. */
 public final class DTypes {
@@ -42,18 +45,41 @@ public final class DTypes {
 
   /** The output dtype of an op with this result rule on these inputs. */
   public static DType result(ResultType rule, Tensor[] in, Attrs attrs) {
-    switch (rule) {
-      case SAME: return in[0].dtype();
-      case PROMOTE: return in.length == 3 ? promote(in[1], in[2]) : promote(in);
-      case PROMOTE_FLOAT: return toFloat(promote(in));
-      case FLOAT: return toFloat(in[0].dtype());
-      case SCALAR: return scalarResult(in[0].dtype(), attrs.real(Attrs.VALUE));
-      case ACCUMULATE: return in[0].dtype().isFloatingPoint() ? in[0].dtype() : DType.INT64;
-      case BOOL: return DType.BOOL;
-      case INT64: return DType.INT64;
-      default: return DType.valueOf(attrs.text(Attrs.DTYPE));
-    }
+    return rule.apply(ON_TENSORS, Arrays.asList(in), attrs);
   }
+
+  /** The dtype operations of {@link ResultType} on tensors. */
+  private static final DTypeRules<Tensor, DType> ON_TENSORS = new DTypeRules<>() {
+    @Override
+    public DType dtype(Tensor v) {
+      return v.dtype();
+    }
+
+    @Override
+    public DType promote(List<Tensor> operands) {
+      return DTypes.promote(operands.toArray(new Tensor[0]));
+    }
+
+    @Override
+    public DType toFloat(DType t) {
+      return DTypes.toFloat(t);
+    }
+
+    @Override
+    public DType scalarResult(Tensor x, double scalar) {
+      return DTypes.scalarResult(x.dtype(), scalar);
+    }
+
+    @Override
+    public DType accumulate(Tensor x) {
+      return x.dtype().isFloatingPoint() ? x.dtype() : DType.INT64;
+    }
+
+    @Override
+    public DType named(String name) {
+      return DType.valueOf(name);
+    }
+  };
 
   /**
    * The dtype of {@code tensor op scalar}: a float tensor keeps its dtype; an integer tensor stays

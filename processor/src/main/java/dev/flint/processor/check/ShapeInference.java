@@ -1,6 +1,7 @@
 package dev.flint.processor.check;
 
 import dev.flint.ops.Attrs;
+import dev.flint.ops.DTypeRules;
 import dev.flint.ops.Op;
 import dev.flint.processor.ir.SymbolicDims;
 import dev.flint.processor.ir.TensorType;
@@ -24,42 +25,54 @@ public final class ShapeInference implements TypeRule {
     return new TensorType(elem(op, inputs, attrs), shape);
   }
 
-  /** The element kind of {@code op}'s output, following its {@link dev.flint.ops.ResultType}. */
+  /** The element kind of {@code op}'s output, by its {@link dev.flint.ops.ResultType}. */
   static Elem elem(Op op, List<TensorType> in, Attrs attrs) {
-    Elem first = in.isEmpty() ? Elem.FLOAT : in.get(0).elem();
-    switch (op.resultType()) {
-      case SAME:
-        return first;
-      case PROMOTE: {
-        List<TensorType> operands = op == Op.WHERE ? in.subList(1, in.size()) : in;
-        Elem e = Elem.BOOL;
-        for (TensorType t : operands) {
-          if (t.elem() == Elem.FLOAT) {
-            return Elem.FLOAT;
-          }
-          if (t.elem() == Elem.INT64) {
-            e = Elem.INT64;
-          }
-        }
-        return e;
-      }
-      case PROMOTE_FLOAT:
-      case FLOAT:
-        return Elem.FLOAT;
-      case SCALAR: {
-        boolean fractional = attrs.has(Attrs.VALUE) && attrs.real(Attrs.VALUE) != Math.rint(attrs.real(Attrs.VALUE));
-        return first == Elem.FLOAT || fractional ? Elem.FLOAT : first;
-      }
-      case ACCUMULATE:
-        return first == Elem.FLOAT ? Elem.FLOAT : Elem.INT64;
-      case BOOL:
-        return Elem.BOOL;
-      case INT64:
-        return Elem.INT64;
-      default: {
-        String dtype = attrs.has(Attrs.DTYPE) ? attrs.text(Attrs.DTYPE) : "";
-        return dtype.startsWith("INT") ? Elem.INT64 : dtype.equals("BOOL") ? Elem.BOOL : Elem.FLOAT;
-      }
+    if (in.isEmpty()) {
+      return Elem.FLOAT;
     }
+    return op.resultType().apply(KINDS, in, attrs);
   }
+
+  /** The dtype operations on element kinds: BOOL &lt; INT64 &lt; FLOAT. */
+  private static final DTypeRules<TensorType, Elem> KINDS = new DTypeRules<>() {
+    @Override
+    public Elem dtype(TensorType v) {
+      return v.elem();
+    }
+
+    @Override
+    public Elem promote(List<TensorType> operands) {
+      Elem e = Elem.BOOL;
+      for (TensorType t : operands) {
+        if (t.elem() == Elem.FLOAT) {
+          return Elem.FLOAT;
+        }
+        if (t.elem() == Elem.INT64) {
+          e = Elem.INT64;
+        }
+      }
+      return e;
+    }
+
+    @Override
+    public Elem toFloat(Elem t) {
+      return Elem.FLOAT;
+    }
+
+    @Override
+    public Elem scalarResult(TensorType x, double scalar) {
+      boolean whole = scalar == Math.rint(scalar) && !Double.isInfinite(scalar);
+      return x.elem() == Elem.FLOAT || !whole ? Elem.FLOAT : Elem.INT64;
+    }
+
+    @Override
+    public Elem accumulate(TensorType x) {
+      return x.elem() == Elem.FLOAT ? Elem.FLOAT : Elem.INT64;
+    }
+
+    @Override
+    public Elem named(String name) {
+      return name.startsWith("INT") ? Elem.INT64 : name.equals("BOOL") ? Elem.BOOL : Elem.FLOAT;
+    }
+  };
 }

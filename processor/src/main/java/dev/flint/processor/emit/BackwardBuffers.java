@@ -22,12 +22,6 @@ import java.util.Set;
 final class BackwardBuffers {
   /** Ops whose {@code out} variant the generated code may call; their results are always fresh. */
   private static final Set<Op> BUFFERED = Set.of(Op.MATMUL, Op.MUL, Op.ADD, Op.SUB, Op.SIGN, Op.NEG);
-  /** Ops whose result never shares storage with an input (besides the buffered ones). */
-  private static final Set<Op> FRESH = Set.of(Op.MATMUL, Op.MUL, Op.ADD, Op.SUB, Op.SIGN, Op.NEG, Op.DIV,
-      Op.EXP, Op.LOG, Op.SQRT, Op.SIGMOID, Op.TANH, Op.RELU, Op.WHERE, Op.ADD_SCALAR, Op.MUL_SCALAR,
-      Op.POW_SCALAR, Op.ABS, Op.CLAMP, Op.SUM, Op.SOFTMAX, Op.LOG_SOFTMAX, Op.CLONE, Op.CONV2D,
-      Op.CONV2D_INPUT_GRAD, Op.CONV2D_WEIGHT_GRAD, Op.MAX_POOL2D, Op.MAX_POOL2D_BACKWARD, Op.AVG_POOL2D,
-      Op.AVG_POOL2D_BACKWARD);
 
   private BackwardBuffers() {}
 
@@ -85,7 +79,7 @@ final class BackwardBuffers {
   }
 
   private static boolean freshResult(Node reader) {
-    if (FRESH.contains(reader.op())) {
+    if (reader.op().signature().fresh()) {
       return true;
     }
     if (reader.op() == Op.SUM_TO) {

@@ -114,7 +114,7 @@ public record ForwardBuffers(Map<Value, Integer> forward, Set<Value> outputOnly,
         work.add(target);
       }
       Node n = producer.get(v);
-      if (n != null && !FRESH.contains(n.op()) && fused.call(v) == null) {
+      if (n != null && !n.op().signature().fresh() && fused.call(v) == null) {
         work.addAll(n.inputs());
       }
     }
@@ -123,9 +123,4 @@ public record ForwardBuffers(Map<Value, Integer> forward, Set<Value> outputOnly,
     }
     return seen;
   }
-
-  /** Ops whose result never shares storage with an input (when the kernel makes it; sumTo may not). */
-  private static final Set<Op> FRESH = Set.of(Op.MATMUL, Op.ADD, Op.SUB, Op.MUL, Op.DIV, Op.WHERE, Op.RELU, Op.NEG,
-      Op.SIGN, Op.EXP, Op.LOG, Op.SQRT, Op.SIGMOID, Op.TANH, Op.SOFTMAX, Op.LOG_SOFTMAX, Op.ADD_SCALAR,
-      Op.MUL_SCALAR, Op.SUM, Op.CLONE, Op.CONV2D, Op.ABS, Op.POW_SCALAR, Op.CLAMP);
 }

@@ -3,14 +3,14 @@ package dev.flint.processor.emit;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import dev.flint.ops.Attrs;
+import dev.flint.ops.DTypeRules;
 import dev.flint.ops.Op;
+import dev.flint.ops.Signature;
 import dev.flint.processor.ir.Dim;
 import dev.flint.processor.ir.Node;
 import dev.flint.processor.ir.Value;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -37,8 +37,8 @@ final class KernelCalls {
     CodeBlock.Builder b = CodeBlock.builder();
     b.add("$T.$N(", KERNELS, n.op().opName());
     List<CodeBlock> args = new ArrayList<>();
-    for (String slot : slots(n)) {
-      args.add(arg(slot, n, names));
+    for (Signature.Arg a : n.op().signature().kernelArgs()) {
+      args.add(arg(a, n, names));
     }
     if (out != null) {
       args.add(out);
@@ -47,65 +47,87 @@ final class KernelCalls {
     return b.add(")").build();
   }
 
-  private CodeBlock arg(String slot, Node n, Function<Value, CodeBlock> names) {
-    if (slot.equals("*")) {
-      List<CodeBlock> items = new ArrayList<>();
-      n.inputs().forEach(v -> items.add(names.apply(v)));
-      return CodeBlock.of("$T.of($L)", List.class, CodeBlock.join(items, ", "));
+  private CodeBlock arg(Signature.Arg slot, Node n, Function<Value, CodeBlock> names) {
+    switch (slot.kind()) {
+      case INPUTS: {
+        List<CodeBlock> items = new ArrayList<>();
+        n.inputs().forEach(v -> items.add(names.apply(v)));
+        return CodeBlock.of("$T.of($L)", List.class, CodeBlock.join(items, ", "));
+      }
+      case ATTR: {
+        String key = slot.attr();
+        Object a = n.attrs().get(key);
+        if (key.equals(Attrs.DTYPE)) {
+          return CodeBlock.of("$T.$L", DTYPE, a);
+        }
+        if (a instanceof int[] xs && allKnown(xs)) {
+          return constants.intArray(key, xs);
+        }
+        return attr(a);
+      }
+      case INPUT:
+        return names.apply(n.inputs().get(slot.index()));
+      default:
+        throw new IllegalStateException(n.op() + ": a kernel argument cannot be " + slot);
     }
-    if (slot.startsWith("@")) {
-      String key = slot.substring(1);
-      int index = -1;
-      int bracket = key.indexOf('[');
-      if (bracket >= 0) {
-        index = Integer.parseInt(key.substring(bracket + 1, key.length() - 1));
-        key = key.substring(0, bracket);
-      }
-      Object a = n.attrs().get(key);
-      if (index >= 0) {
-        return size(((int[]) a)[index]);
-      }
-      if (a instanceof int[] xs && allKnown(xs)) {
-        return constants.intArray(key, xs);
-      }
-      return attr(a);
-    }
-    return names.apply(n.inputs().get(Integer.parseInt(slot)));
   }
 
   private static final ClassName DTYPE = ClassName.get("dev.flint.tensor", "DType");
   private static final ClassName DTYPES = ClassName.get("dev.flint.tensor", "DTypes");
-  /** Ops whose kernel has an {@code out} variant that writes a contiguous result into a given buffer. */
-  private static final Set<Op> OUT_VARIANT = EnumSet.of(Op.MATMUL, Op.ADD, Op.SUB, Op.MUL, Op.DIV, Op.WHERE, Op.RELU,
-      Op.NEG, Op.SIGN, Op.EXP, Op.LOG, Op.SQRT, Op.SIGMOID, Op.TANH, Op.SOFTMAX, Op.LOG_SOFTMAX, Op.ADD_SCALAR,
-      Op.MUL_SCALAR, Op.SUM, Op.SUM_TO);
-
   /** Whether {@code op}'s kernel can write into a buffer the generated code passes as {@code out}. */
   static boolean hasOutVariant(Op op) {
-    return OUT_VARIANT.contains(op);
+    return op.signature().outVariant();
   }
 
   /**
-   * The dtype of {@code n}'s result as Java code, by the kernel's own rule, for the buffer passed as
-   * {@code out}: operand dtypes are known only at run time (a model converted to FLOAT64). Avoids the
-   * varargs {@code DTypes.promote} where both operands have dims, so no array is allocated per call.
+   * The dtype of {@code n}'s result as Java code, by the row's {@link dev.flint.ops.ResultType}, for
+   * the buffer passed as {@code out}: operand dtypes are known only at run time (a model converted to
+   * FLOAT64). Avoids the varargs {@code DTypes.promote} where both operands have dims, so no array is
+   * allocated per call.
    */
   CodeBlock resultDtype(Node n, Function<Value, CodeBlock> names) {
-    List<Value> in = n.inputs();
-    CodeBlock x = names.apply(in.get(0));
-    return switch (n.op()) {
-      case MATMUL, RELU, NEG, SIGN -> CodeBlock.of("$L.dtype()", x);
-      case ADD, SUB, MUL -> promote(in.get(0), in.get(1), names);
-      case DIV -> CodeBlock.of("$T.toFloat($L)", DTYPES, promote(in.get(0), in.get(1), names));
-      case WHERE -> promote(in.get(1), in.get(2), names);
-      case EXP, LOG, SQRT, SIGMOID, TANH, SOFTMAX, LOG_SOFTMAX -> CodeBlock.of("$T.toFloat($L.dtype())", DTYPES, x);
-      case ADD_SCALAR, MUL_SCALAR -> CodeBlock.of("$T.scalarResult($L.dtype(), $L)", DTYPES, x,
-          arg("@" + Attrs.VALUE, n, names));
-      case SUM, SUM_TO -> in.get(0).type().elem() == dev.flint.processor.ir.TensorType.Elem.FLOAT
-          ? CodeBlock.of("$L.dtype()", x)
-          : CodeBlock.of("$L.dtype().isFloatingPoint() ? $L.dtype() : $T.INT64", x, x, DTYPE);
-      default -> throw new IllegalStateException("no out variant for " + n.op());
+    DTypeRules<Value, CodeBlock> code = new DTypeRules<>() {
+      @Override
+      public CodeBlock dtype(Value v) {
+        return CodeBlock.of("$L.dtype()", names.apply(v));
+      }
+
+      @Override
+      public CodeBlock promote(List<Value> operands) {
+        if (operands.size() == 2) {
+          return KernelCalls.promote(operands.get(0), operands.get(1), names);
+        }
+        List<CodeBlock> items = new ArrayList<>();
+        operands.forEach(v -> items.add(names.apply(v)));
+        return CodeBlock.of("$T.promote($L)", DTYPES, CodeBlock.join(items, ", "));
+      }
+
+      @Override
+      public CodeBlock toFloat(CodeBlock t) {
+        return CodeBlock.of("$T.toFloat($L)", DTYPES, t);
+      }
+
+      @Override
+      public CodeBlock scalarResult(Value x, double scalar) {
+        // the attribute as the call writes it: it may be a symbolic 1 / size
+        return CodeBlock.of("$T.scalarResult($L.dtype(), $L)", DTYPES, names.apply(x),
+            arg(Signature.attr(Attrs.VALUE), n, names));
+      }
+
+      @Override
+      public CodeBlock accumulate(Value x) {
+        CodeBlock v = names.apply(x);
+        return x.type().elem() == dev.flint.processor.ir.TensorType.Elem.FLOAT
+            ? CodeBlock.of("$L.dtype()", v)
+            : CodeBlock.of("$L.dtype().isFloatingPoint() ? $L.dtype() : $T.INT64", v, v, DTYPE);
+      }
+
+      @Override
+      public CodeBlock named(String name) {
+        return CodeBlock.of("$T.$L", DTYPE, name);
+      }
     };
+    return n.op().resultType().apply(code, n.inputs(), n.attrs());
   }
 
   private static final ClassName BUFFERS = ClassName.get(ForwardEmitter.COMPILED_PACKAGE, "Buffers");
@@ -215,41 +237,5 @@ final class KernelCalls {
     }
     b.add("$L", template.substring(at));
     return b.build();
-  }
-
-  /** The argument order of each primitive's kernel: input indexes, {@code *} for all inputs as a list, {@code @attr}. */
-  static List<String> slots(Node n) {
-    return switch (n.op()) {
-      case WHERE -> List.of("0", "1", "2");
-      case ADD_SCALAR, MUL_SCALAR, POW_SCALAR -> List.of("0", "@" + Attrs.VALUE);
-      case CLAMP -> List.of("0", "@" + Attrs.MIN, "@" + Attrs.MAX);
-      case SUM -> List.of("0", "@" + Attrs.DIMS, "@" + Attrs.KEEP_DIM);
-      case SUM_TO, EXPAND, RESHAPE -> List.of("0", "@" + Attrs.SHAPE);
-      case PERMUTE -> List.of("0", "@" + Attrs.PERM);
-      case NARROW -> List.of("0", "@" + Attrs.DIM, "@" + Attrs.START, "@" + Attrs.LENGTH);
-      case SLICE -> List.of("0", "@" + Attrs.DIM, "@" + Attrs.START, "@" + Attrs.LENGTH, "@" + Attrs.STEP);
-      case SLICE_BACKWARD -> List.of("0", "@" + Attrs.DIM, "@" + Attrs.START, "@" + Attrs.STEP, "@" + Attrs.SHAPE);
-      case PAD -> List.of("0", "@" + Attrs.DIM, "@" + Attrs.BEFORE, "@" + Attrs.AFTER);
-      case CAT -> List.of("*", "@" + Attrs.DIM);
-      case MAX, MIN, ARGMAX, ARGMIN -> List.of("0", "@" + Attrs.DIM, "@" + Attrs.KEEP_DIM);
-      case SOFTMAX, LOG_SOFTMAX -> List.of("0", "@" + Attrs.DIM);
-      case INDEX_SELECT, GATHER -> List.of("0", "@" + Attrs.DIM, "1");
-      case INDEX_ADD, SCATTER_ADD -> List.of("0", "@" + Attrs.DIM, "1", "@" + Attrs.SHAPE);
-      case CONV2D -> List.of("0", "1", "@" + Attrs.STRIDE, "@" + Attrs.PADDING);
-      case CONV2D_INPUT_GRAD, CONV2D_WEIGHT_GRAD -> List.of("0", "1", "@" + Attrs.SHAPE, "@" + Attrs.STRIDE, "@" + Attrs.PADDING);
-      case MAX_POOL2D, AVG_POOL2D -> List.of("0", "@" + Attrs.KERNEL, "@" + Attrs.STRIDE, "@" + Attrs.PADDING);
-      case MAX_POOL2D_BACKWARD -> List.of("0", "1", "@" + Attrs.KERNEL, "@" + Attrs.STRIDE, "@" + Attrs.PADDING);
-      case AVG_POOL2D_BACKWARD -> List.of("0", "@" + Attrs.SHAPE, "@" + Attrs.KERNEL, "@" + Attrs.STRIDE, "@" + Attrs.PADDING);
-      default -> {
-        if (!n.attrs().keys().isEmpty()) {
-          throw new IllegalStateException("no kernel argument order for " + n.op() + " with attributes " + n.attrs());
-        }
-        List<String> inputs = new ArrayList<>();
-        for (int i = 0; i < n.inputs().size(); i++) {
-          inputs.add(Integer.toString(i));
-        }
-        yield inputs;
-      }
-    };
   }
 }
