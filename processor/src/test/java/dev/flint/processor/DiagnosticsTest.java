@@ -166,6 +166,30 @@ class DiagnosticsTest {
   }
 
   @Test
+  void advancedIndexingInForwardNamesTheConstructAndWhatIsSupported() {
+    Compilation c = expect(Message.UNSUPPORTED_CALL, "x.gt(0)",
+        "import dev.flint.tensor.Index;",
+        "@Model(input = {4}) public class Net extends Module {",
+        "  @Forward public Tensor forward(Tensor x) {",
+        "    return x.index(Index.all(), Index.tensor(x.gt(0)));",
+        "  }",
+        "}");
+    assertThat(c).hadErrorContaining("supported: basic indexing in @Forward: x.index(...) with Index.at, Index.all");
+  }
+
+  @Test
+  void anIndexOutOfRangeInForwardIsACompileError() {
+    Compilation c = expect(Message.SHAPE_ERROR, "Index.at(5)",
+        "import dev.flint.tensor.Index;",
+        "@Model(input = {3, 4}) public class Net extends Module {",
+        "  @Forward public Tensor forward(Tensor x) {",
+        "    return x.index(Index.all(), Index.at(5));",
+        "  }",
+        "}");
+    assertThat(c).hadErrorContaining("index 5 is out of bounds for dimension 1 with size 3");
+  }
+
+  @Test
   void noForward() {
     expect(Message.NO_FORWARD, "class Net",
         "@Model public class Net extends Module {",

@@ -30,6 +30,11 @@ class EquivalenceTest {
   }
 
   @Test
+  void basicIndexing() throws Exception {
+    check("Indexed", new int[] {3, 4, 6});
+  }
+
+  @Test
   void mlp() throws Exception {
     check("Mlp", new int[] {4, 10});
   }

@@ -21,7 +21,8 @@ import java.util.Map;
 final class TensorMethods {
   static final String SUPPORTED_METHODS = "add, sub, mul, div (tensor or number), neg, pow, exp, log, sqrt, abs, "
       + "relu, sigmoid, tanh, sin, cos, floor, ceil, round, matmul, t, transpose, permute, reshape, view, flatten, squeeze, unsqueeze, "
-      + "sum, mean, max, softmax, logSoftmax, clamp, size (as a shape argument)";
+      + "sum, mean, max, softmax, logSoftmax, clamp, index (basic: Index.at/all/slice/from/to/ellipsis/newAxis), "
+      + "size (as a shape argument)";
   static final String SUPPORTED_F = "F.relu, F.sigmoid, F.tanh, F.softmax, F.logSoftmax, F.leakyRelu, F.gelu, F.dropout, "
       + "F.flatten, F.maxPool2d, F.avgPool2d, F.linear(x, w, b), Tensor.cat, Tensor.stack";
 
@@ -132,6 +133,9 @@ final class TensorMethods {
       case "softmax", "logSoftmax" -> {
         arity(m, 1);
         return softmax(name.equals("softmax") ? Op.SOFTMAX : Op.LOG_SOFTMAX, x, integer(args.get(0), frame, vars), at);
+      }
+      case "index" -> {
+        return new Indexing(low, this).index(x, m, frame, vars);
       }
       case "clamp" -> {
         arity(m, 2);

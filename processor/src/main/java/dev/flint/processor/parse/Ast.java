@@ -48,7 +48,10 @@ public final class Ast {
   /** {@code fc.weight}: a parameter or buffer of a {@code @Layer} field, read as a tensor. */
   public record LayerParam(String field, String member, SourceRef where) implements Expr {}
 
-  /** {@code F.relu(x)}, {@code Tensor.cat(1, a, b)} or {@code isTraining()}: owner is {@code F}, {@code Tensor} or {@code this}. */
+  /**
+   * {@code F.relu(x)}, {@code Tensor.cat(1, a, b)}, {@code Index.at(0)} (an argument of {@code x.index}) or
+   * {@code isTraining()}: owner is {@code F}, {@code Tensor}, {@code Index} or {@code this}.
+   */
   public record StaticCall(String owner, String method, List<Expr> args, SourceRef where) implements Expr {}
 
   /** {@code target.method(args)} on a tensor. */

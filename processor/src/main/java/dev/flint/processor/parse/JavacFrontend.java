@@ -52,6 +52,8 @@ import javax.lang.model.util.ElementFilter;
  * compilation unit's imports, and reports every construct outside the supported subset.
  */
 public final class JavacFrontend {
+  private static final String INDEX = "dev.flint.tensor.Index";
+
   private static final int MAX_NESTING = 8;
 
   private final ProcessingEnvironment env;
@@ -430,11 +432,17 @@ public final class JavacFrontend {
         if (ModelValidator.TENSOR.equals(owner)) {
           return new Ast.StaticCall("Tensor", method, args, where);
         }
+        if (INDEX.equals(owner)) {
+          return new Ast.StaticCall("Index", method, args, where);
+        }
       }
       if (recv instanceof MemberSelectTree q) {
         String owner = unit.text(q);
         if (owner.equals("dev.flint.nn.F") || owner.equals(ModelValidator.TENSOR)) {
           return new Ast.StaticCall(owner.endsWith("F") ? "F" : "Tensor", method, args, where);
+        }
+        if (owner.equals(INDEX)) {
+          return new Ast.StaticCall("Index", method, args, where);
         }
       }
       Ast.Expr target = expr(recv);
