@@ -1053,4 +1053,67 @@ class PublicApiContractTest {
       assertNotNull(back.get("w"));
     }
   }
+
+  /** DESIGN.md, "Names PyTorch users reach for": the names, their types and PyTorch's semantics. */
+  @Nested
+  class PyTorchNames {
+    @Test
+    void sizeNdimAndTheRoundingAndTrigOps() {
+      Tensor x = Tensor.of(new double[] {0.5, 1.5, 2.5, -0.5}, 2, 2);
+      int[] size = x.size();
+      assertArrayEquals(x.shape(), size);
+      int ndim = x.ndim();
+      assertEquals(2, ndim);
+      assertValues(new double[] {0, 2, 2, -0.0}, x.round());   // half to even
+      assertValues(new double[] {0, 1, 2, -1}, x.floor());
+      assertValues(new double[] {1, 2, 3, -0.0}, x.ceil());
+      assertValues(new double[] {Math.sin(0.5), Math.sin(1.5), Math.sin(2.5), Math.sin(-0.5)}, x.sin(), 1e-15);
+      assertValues(new double[] {Math.cos(0.5), Math.cos(1.5), Math.cos(2.5), Math.cos(-0.5)}, x.cos(), 1e-15);
+    }
+
+    @Test
+    void equalAllAnyAndTheInt64Scalar() {
+      Tensor a = Tensor.of(new float[] {1, 0});
+      boolean same = a.equal(Tensor.of(new float[] {1, 0}));
+      assertTrue(same);
+      assertFalse(a.equal(Tensor.of(new float[] {1, 0}, 1, 2)));
+      Tensor all = a.all();
+      Tensor any = a.any();
+      assertEquals(DType.BOOL, all.dtype());
+      assertEquals(0, all.dim());
+      assertEquals(0, all.item());
+      assertEquals(1, any.item());
+      Tensor label = Tensor.scalar(3L);
+      assertEquals(DType.INT64, label.dtype());
+      assertEquals(0, label.dim());
+    }
+
+    @Test
+    void noGradTakesASupplierOrARunnable() {
+      Tensor w = Tensor.ones(2).requiresGrad(true);
+      Tensor y = Autograd.noGrad(() -> w.mul(3));
+      assertFalse(y.requiresGrad());
+      boolean[] ran = {false};
+      Autograd.noGrad(() -> { ran[0] = true; });
+      assertTrue(ran[0]);
+      assertTrue(w.mul(3).requiresGrad(), "grad mode is back on after the lambdas");
+    }
+
+    static class Plain extends Module {
+      Linear fc1 = new Linear(2, 3);        // no @Layer
+      private final Linear fc2 = new Linear(3, 1);
+
+      @Override
+      public Tensor forward(Tensor x) {
+        return fc2.forward(fc1.forward(x));
+      }
+    }
+
+    @Test
+    void everyModuleFieldIsAChildWithOrWithoutLayer() {
+      Plain m = new Plain();
+      assertEquals(List.of("fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"), List.copyOf(m.namedParameters().keySet()));
+      assertEquals(4, m.parameters().size());
+    }
+  }
 }
