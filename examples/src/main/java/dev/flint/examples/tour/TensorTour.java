@@ -7,6 +7,7 @@ import dev.flint.nn.BCEWithLogitsLoss;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.Device;
 import dev.flint.tensor.Generator;
+import dev.flint.tensor.Index;
 import dev.flint.tensor.Tensor;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -58,23 +59,28 @@ public final class TensorTour {
   static void attributes(PrintStream out) {
     section(out, "Attributes of a tensor");
     Tensor tensor = Tensor.rand(3, 4);
-    out.println("Shape of tensor: " + Arrays.toString(tensor.shape()));
+    out.println("Shape of tensor: " + tensor.shapeString());   // shape() and size() are int[]
     out.println("Datatype of tensor: " + tensor.dtype());
     out.println("Device tensor is stored on: " + tensor.device());
     Tensor doubles = tensor.to(DType.FLOAT64);
     out.println("After to(DType.FLOAT64): " + doubles.dtype() + ", " + doubles.numel() + " elements in " + doubles.dim() + " dims");
   }
 
-  /** Indexing returns views: writing through {@code tensor.select(1, 1)} changes {@code tensor}, as {@code tensor[:, 1] = 0} does. */
+  /**
+   * Indexing as PyTorch's subscripts, {@code x.index(...)} with {@link Index} entries: integers and slices
+   * give views, so writing through {@code tensor[:, 1]} changes {@code tensor}; a mask gives a copy.
+   */
   static Tensor indexing(PrintStream out) {
     section(out, "Standard numpy-like indexing and slicing");
     Tensor tensor = Tensor.ones(4, 4);
-    out.println("First row: " + tensor.select(0, 0));
-    out.println("First column: " + tensor.select(1, 0));
-    out.println("Last column: " + tensor.select(1, -1));
-    tensor.select(1, 1).fill(0);                                         // tensor[:, 1] = 0
+    out.println("First row: " + tensor.index(Index.at(0)));                          // tensor[0]
+    out.println("First column: " + tensor.index(Index.all(), Index.at(0)));          // tensor[:, 0]
+    out.println("Last column: " + tensor.index(Index.ellipsis(), Index.at(-1)));     // tensor[..., -1]
+    tensor.index(Index.all(), Index.at(1)).fill(0);                                  // tensor[:, 1] = 0
     out.println(tensor);
-    out.println("Rows 1..2 (narrow(0, 1, 2)):\n" + tensor.narrow(0, 1, 2));
+    out.println("Rows 1..2 (tensor[1:3]):\n" + tensor.index(Index.slice(1, 3)));
+    out.println("Every other column (tensor[:, ::2]): " + tensor.index(Index.all(), Index.slice(0, 4, 2)).shapeString());
+    out.println("The zeros, by mask (tensor[tensor == 0]): " + tensor.index(tensor.eq(0)));
 
     section(out, "Joining tensors");
     Tensor t1 = Tensor.cat(1, tensor, tensor, tensor);
