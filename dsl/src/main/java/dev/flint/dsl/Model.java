@@ -35,7 +35,8 @@ public @interface Model {
    * The input shape of one sample, without the batch dimension (for example {@code {784}} or
    * {@code {1, 28, 28}}), used to check shapes at compile time. Empty means: infer it from the first
    * layer that consumes the input ({@code Linear}, {@code LayerNorm}, {@code BatchNorm1d}, also inside a
-   * {@code Sequential} or nested model). Where that is impossible (a {@code Conv2d} or {@code Embedding}
+   * {@code Sequential} or nested model; an {@code Embedding} first reads a sequence of any length
+   * {@code T}, as {@code inputDims = {"T"}}). Where that is impossible (a {@code Conv2d}
    * first), the processor warns {@code [input-shape-needed]} and {@code Compiled<Name>} keeps the eager
    * {@code forward}: give the shape here.
    */

@@ -30,6 +30,16 @@ class SymbolicSizesTest {
   }
 
   @Test
+  void anEmbeddingFirstReadsTokenSequencesOfAnyLength() throws Exception {
+    Compilation c = Compile.models("Tokens");
+    assertThat(c).succeeded();
+    String source = Compile.generatedSource(c, "models.CompiledTokens");
+    assertTrue(source.contains("expects input of shape [B, T]"), "the input is typed [B, T]");
+    EquivalenceTest.check("Tokens", new int[] {2, 5}, true);
+    EquivalenceTest.check("Tokens", new int[] {3, 1}, true);
+  }
+
+  @Test
   void aShapeErrorNamesTheSequenceLengthOnTheUsersLine() {
     JavaFileObject src = JavaFileObjects.forSourceLines("demo.Net",
         "package demo;",

@@ -13,7 +13,6 @@ import dev.flint.processor.ir.SourceRef;
 import dev.flint.processor.ir.Value;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -157,7 +156,7 @@ final class BackwardEmitter {
     mode.backward().grads().forEach((v, g) -> gradOf.putIfAbsent(g.id(), v));
     Leaf input = inputs.stream().filter(l -> l.role() == Leaf.Role.INPUT).findFirst().orElse(null);
     Value inputGrad = input == null ? null : mode.backward().leafGrads().get(input.value());
-    Set<Value> forParams = neededFor(paramGrads());
+    Set<Value> forParams = mode.neededForParams();
     List<Node> always = new ArrayList<>();
     List<Node> onlyInput = new ArrayList<>();
     for (Node n : mode.backward().nodes()) {
@@ -244,29 +243,6 @@ final class BackwardEmitter {
       return forward.names().get(v);
     }
     return v.hint();
-  }
-
-  private List<Value> paramGrads() {
-    List<Value> out = new ArrayList<>();
-    mode.backward().leafGrads().forEach((leaf, g) -> {
-      Leaf l = mode.forward().leafOf(leaf);
-      if (l.role() == Leaf.Role.PARAM && g != null) {
-        out.add(g);
-      }
-    });
-    return out;
-  }
-
-  /** The backward values that {@code roots} depend on. */
-  private Set<Value> neededFor(List<Value> roots) {
-    Set<Value> needed = new HashSet<>(roots);
-    List<Node> nodes = mode.backward().nodes();
-    for (int i = nodes.size() - 1; i >= 0; i--) {
-      if (needed.contains(nodes.get(i).out())) {
-        needed.addAll(nodes.get(i).inputs());
-      }
-    }
-    return needed;
   }
 
   private CodeBlock code(Value v) {

@@ -6,6 +6,7 @@ import dev.flint.processor.ir.Dim;
 import dev.flint.processor.ir.Effect;
 import dev.flint.processor.ir.Graph;
 import dev.flint.processor.ir.Leaf;
+import dev.flint.processor.ir.Node;
 import dev.flint.processor.ir.Value;
 import dev.flint.processor.opt.InPlace;
 import dev.flint.processor.opt.SavedValues;
@@ -34,6 +35,8 @@ import java.util.regex.Pattern;
  * @param backwardFusions fused kernel calls of the backward pass
  * @param forwardBuffers the pooled forward buffer set (Note [Forward buffers])
  * @param backwardBuffers slots of the reused backward buffers (Note [Backward buffers])
+ * @param neededForParams the backward values the parameters' gradients depend on; the rest serve only
+ *     the input's gradient and run only when the input requires one
  * @param sizes each named size of the input ({@code B}, {@code T}) and the input dim it is read from
  * @param forwardSizes the sizes the forward method's code uses (also those it passes to the node)
  * @param backwardSizes the sizes the backward node's code uses, which the forward passes to it
@@ -49,6 +52,7 @@ public record CompiledMode(
     Fusions backwardFusions,
     ForwardBuffers forwardBuffers,
     Map<Value, Integer> backwardBuffers,
+    Set<Value> neededForParams,
     Map<String, Integer> sizes,
     Set<String> forwardSizes,
     Set<String> backwardSizes) {
@@ -58,6 +62,7 @@ public record CompiledMode(
     gradInputs = List.copyOf(gradInputs);
     inPlace = Collections.unmodifiableMap(new LinkedHashMap<>(inPlace));
     backwardBuffers = Collections.unmodifiableMap(new LinkedHashMap<>(backwardBuffers));
+    neededForParams = Set.copyOf(neededForParams);
     sizes = Collections.unmodifiableMap(new LinkedHashMap<>(sizes));
     forwardSizes = Collections.unmodifiableSet(sorted(forwardSizes));
     backwardSizes = Collections.unmodifiableSet(sorted(backwardSizes));
@@ -77,6 +82,18 @@ public record CompiledMode(
     Fusions backwardFusions = Fusions.backward(backward);
     ForwardBuffers forwardBuffers = ForwardBuffers.plan(forward, backward, inPlace, forwardFusions, backwardFusions);
     Map<Value, Integer> backwardBuffers = BackwardBuffers.plan(backward, backwardFusions);
+    Set<Value> neededForParams = new HashSet<>();
+    backward.leafGrads().forEach((leaf, g) -> {
+      if (g != null && forward.leafOf(leaf).role() == Leaf.Role.PARAM) {
+        neededForParams.add(g);
+      }
+    });
+    for (int i = backward.nodes().size() - 1; i >= 0; i--) {
+      Node n = backward.nodes().get(i);
+      if (neededForParams.contains(n.out())) {
+        neededForParams.addAll(n.inputs());
+      }
+    }
 
     Map<String, Integer> sizes = new LinkedHashMap<>();
     forward.leaves().stream().filter(l -> l.role() == Leaf.Role.INPUT).findFirst().ifPresent(l -> {
@@ -101,7 +118,7 @@ public record CompiledMode(
           .forEach(forwardSizes::add);
     }
     return new CompiledMode(suffix, forward, backward, saved, gradInputs, inPlace, forwardFusions, backwardFusions,
-        forwardBuffers, backwardBuffers, sizes, forwardSizes, backwardSizes);
+        forwardBuffers, backwardBuffers, neededForParams, sizes, forwardSizes, backwardSizes);
   }
 
   private static Set<String> sorted(Set<String> sizes) {
@@ -113,7 +130,7 @@ public record CompiledMode(
   /** The same plan under another name (training and evaluation compile alike). */
   public CompiledMode withSuffix(String newSuffix) {
     return new CompiledMode(newSuffix, forward, backward, saved, gradInputs, inPlace, forwardFusions, backwardFusions,
-        forwardBuffers, backwardBuffers, sizes, forwardSizes, backwardSizes);
+        forwardBuffers, backwardBuffers, neededForParams, sizes, forwardSizes, backwardSizes);
   }
 
   /** The named sizes that an op's attributes mention: sizes ({@code int}, {@code int[]}) and 1/size scalars. */

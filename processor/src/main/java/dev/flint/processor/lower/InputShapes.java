@@ -8,11 +8,14 @@ import java.util.List;
 /**
  * The shape of one input sample (sizes as {@code @Model(inputDims)} writes them) when the annotation does not give it, read off the first layer that
  * consumes the input: {@code Linear(in, ...)} gives {@code [in]}, {@code LayerNorm(d...)} its dims,
- * {@code BatchNorm1d(c)} {@code [c]}; a Sequential or nested model looks at its own first layer.
- * Convolutions and embeddings cannot tell the spatial size or the sequence length.
+ * {@code BatchNorm1d(c)} {@code [c]}, {@code Embedding} a sequence of {@link #SEQUENCE} indices of any
+ * length; a Sequential or nested model looks at its own first layer. Convolutions cannot tell the
+ * spatial size.
  */
 final class InputShapes {
   private static final int MAX_DEPTH = 8;
+  /** The name of an embedding's sequence length when the model does not name it in {@code @Model(inputDims)}. */
+  static final String SEQUENCE = "T";
 
   private InputShapes() {}
 
@@ -39,6 +42,7 @@ final class InputShapes {
         }
         yield dims.isEmpty() ? null : dims;
       }
+      case "Embedding" -> List.of(SEQUENCE);
       case "Sequential" -> layer.children().isEmpty() ? null : infer(layer.children().get(0), depth + 1);
       default -> null;
     };

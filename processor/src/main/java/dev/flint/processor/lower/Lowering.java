@@ -195,7 +195,8 @@ public final class Lowering {
     ModelSource.LayerInit firstLayer = InputShapes.firstLayer(model);
     List<String> sample = model.inputShape().isEmpty() ? InputShapes.infer(firstLayer, 0) : model.inputShape();
     boolean indices = firstLayer != null && InputShapes.takesIndices(firstLayer, 0);
-    if (sample == null) {
+    if (sample == null || model.inputShape().isEmpty() && sample.contains(InputShapes.SEQUENCE)
+        && !isSizeName(InputShapes.SEQUENCE)) {
       throw fallBack(Message.INPUT_SHAPE_NEEDED, where, where.text(), model.compiledName());
     }
     List<Dim> shape = new ArrayList<>();
