@@ -171,11 +171,16 @@ final class Json {
           if (pos + 4 > text.length()) {
             throw error("incomplete \\u escape");
           }
-          try {
-            sb.append((char) Integer.parseInt(text.substring(pos, pos + 4), 16));
-          } catch (NumberFormatException ex) {
-            throw error("invalid \\u escape");
+          int code = 0;
+          for (int i = 0; i < 4; i++) {
+            // not Integer.parseInt, which would also take a sign: "\\u+041"
+            int digit = Character.digit(text.charAt(pos + i), 16);
+            if (digit < 0 || text.charAt(pos + i) > 'f') {
+              throw error("invalid \\u escape, expected 4 hex digits");
+            }
+            code = code * 16 + digit;
           }
+          sb.append((char) code);
           pos += 4;
           break;
         default:

@@ -30,7 +30,10 @@ final class Views {
         Attrs.of(Attrs.DIM, dim, Attrs.START, start, Attrs.LENGTH, length));
     int d = Shapes.dim("narrow", dim, shape.length);
     int[] strides = x.strides();
-    return Tensor.view(x.storage(), x.offset() + (length == 0 ? 0 : start * strides[d]), shape, strides);
+    // an empty result keeps the input's offset: its start may lie past the storage's end (row 1 of
+    // a [2, 0] tensor), and array copies check even zero-length ranges
+    boolean empty = Shapes.numel(shape) == 0;
+    return Tensor.view(x.storage(), x.offset() + (empty ? 0 : start * strides[d]), shape, strides);
   }
 
   static Tensor slice(Tensor x, int dim, int start, int length, int step) {

@@ -1114,6 +1114,8 @@ public final class Tensor {
   /** Dims {@code start..end} (inclusive) flattened into one. */
   public Tensor flatten(int start, int end) {
     if (shape.length == 0) {
+      Layouts.normalizeDim(start, 0, "flatten");   // a 0-d tensor takes dims -1 and 0 only, as in PyTorch
+      Layouts.normalizeDim(end, 0, "flatten");
       return reshape(1);
     }
     int s = Layouts.normalizeDim(start, shape.length, "flatten");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flint.tensor.DType;
@@ -109,6 +110,17 @@ class CsvDatasetTest {
     Path empty = write("e.csv", "1,,0\n");
     e = assertThrows(IllegalArgumentException.class, () -> CsvDataset.fromPath(empty).build());
     assertTrue(e.getMessage().contains("column 1 (0-based): expected a number, but found \"\""), e.getMessage());
+  }
+
+  @Test
+  void everyDecimalFormParsesAndALongBadFieldFailsFast() throws IOException {
+    Path forms = write("forms.csv", "1.,.5,0\n+2E-1,-0,1\n1.e3,7,0\n");
+    assertArrayEquals(new float[] {1, 0.5f, 0.2f, -0f, 1000, 7}, CsvDataset.fromPath(forms).build().features().toFloatArray());
+    // 100,000 digits and an 'x': the number pattern once backtracked quadratically here (minutes)
+    Path hostile = write("long.csv", "1".repeat(100_000) + "x,0\n");
+    IllegalArgumentException e = assertTimeoutPreemptively(java.time.Duration.ofSeconds(5),
+        () -> assertThrows(IllegalArgumentException.class, () -> CsvDataset.fromPath(hostile).build()));
+    assertTrue(e.getMessage().contains("line 1, column 0 (0-based): expected a number"), e.getMessage());
   }
 
   @Test

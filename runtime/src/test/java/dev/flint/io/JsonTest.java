@@ -37,7 +37,8 @@ class JsonTest {
   @Test
   void refusesMalformedTextWithAPosition() {
     for (String bad : Arrays.asList("", "{", "{\"a\" 1}", "{\"a\":1,}", "[1 2]", "01", "1.", "-", "\"abc", "tru", "{} x",
-        "\"\\x\"", "\"a\u0001\"", "{\"a\":1,\"a\":2}")) {
+        "\"\\x\"", "\"a\u0001\"", "{\"a\":1,\"a\":2}",
+        "\"\\u+041\"", "\"\\u-041\"", "\"\\u00g1\"")) {
       Json.ParseException e = assertThrows(Json.ParseException.class, () -> Json.parse(bad), bad);
       assertTrue(e.getMessage().contains("at character"), e.getMessage());
     }
