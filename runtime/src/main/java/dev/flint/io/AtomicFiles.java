@@ -1,7 +1,11 @@
 package dev.flint.io;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -14,10 +18,31 @@ import java.util.concurrent.ThreadLocalRandom;
  * Writes files atomically: the content goes to a temporary file in the target's directory, is
  * forced to disk, and then renamed over the target. A reader sees the old file or the new one,
  * never a half-written one, and a failed or interrupted write leaves the old file and no
- * temporary file behind.
+ * temporary file behind. A new file gets the usual permissions (those a plain
+ * {@code Files.writeString} would give it under the process's umask), not the owner-only ones of a
+ * {@code Files.createTempFile}. {@link SafeTensors} saves this way; {@link #writeString} does it for
+ * text (loss curves, prediction tables).
  */
-final class AtomicFiles {
+public final class AtomicFiles {
   private AtomicFiles() {}
+
+  /**
+   * Replaces {@code target} with {@code text} encoded as UTF-8, atomically; its directory must exist.
+   *
+   * @throws UncheckedIOException naming the file when it cannot be written
+   */
+  public static void writeString(Path target, CharSequence text) {
+    ByteBuffer bytes = StandardCharsets.UTF_8.encode(CharBuffer.wrap(text));
+    try {
+      write(target, channel -> {
+        while (bytes.hasRemaining()) {
+          channel.write(bytes);
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not write " + target.toAbsolutePath() + ": " + e, e);
+    }
+  }
 
   /** Writes a file's content to an open channel. */
   @FunctionalInterface

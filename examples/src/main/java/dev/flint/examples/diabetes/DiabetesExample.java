@@ -4,15 +4,17 @@ import dev.flint.autograd.Autograd;
 import dev.flint.data.Batch;
 import dev.flint.data.DataLoader;
 import dev.flint.examples.training.Console;
-import dev.flint.examples.training.LossCurve;
 import dev.flint.examples.training.Predictions;
-import dev.flint.examples.training.ProgressBar;
 import dev.flint.examples.training.RunOptions;
-import dev.flint.examples.training.TextFiles;
 import dev.flint.examples.training.Training;
 import dev.flint.nn.MSELoss;
 import dev.flint.optim.SGD;
 import dev.flint.tensor.Generator;
+import dev.flint.train.BestCheckpoint;
+import dev.flint.train.EarlyStopping;
+import dev.flint.train.Evaluation;
+import dev.flint.train.LossCurve;
+import dev.flint.train.ProgressBar;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -84,24 +86,21 @@ public final class DiabetesExample {
     // A compiled model prints the processor's report: shapes, parameters, FLOPs, saved bytes.
     System.out.println(model instanceof CompiledDiabetesNet compiled ? compiled.summary() : model);
 
-    Path best = options.out().resolve("best.safetensors");
-    TextFiles.createDirectories(options.out());
+    BestCheckpoint best = new BestCheckpoint(options.out().resolve("best.safetensors"));
+    EarlyStopping stop = options.patience() > 0 ? new EarlyStopping(options.patience()) : null;
     LossCurve curve = new LossCurve("diabetes: MSE of the standardized target");
-    double bestValid = Double.POSITIVE_INFINITY;
-    int bestEpoch = 0;
     long start = System.nanoTime();
     for (int epoch = 1; epoch <= options.epochs(); epoch++) {
-      try (ProgressBar bar = ProgressBar.create(Training.epochLabel(epoch, options.epochs()), trainLoader.size())) {
+      try (ProgressBar bar = ProgressBar.forEpoch(epoch, options.epochs(), trainLoader.size())) {
         double trainLoss = Training.trainEpoch(model, trainLoader, lossFn, optimizer, bar);
-        double validLoss = Training.evaluate(model, validLoader, lossFn);
+        double validLoss = Evaluation.meanLoss(model, validLoader, lossFn);
         curve.add(trainLoss, validLoss);
-        boolean improved = validLoss < bestValid;
-        if (improved) {
-          bestValid = validLoss;
-          bestEpoch = epoch;
-          model.save(best); // atomic: a crash mid-save keeps the previous best
-        }
+        boolean improved = best.update(epoch, validLoss, model); // atomic: a crash mid-save keeps the previous best
         bar.close(String.format(Locale.ROOT, "valid_loss=%.4f%s", validLoss, improved ? " *saved*" : ""));
+        if (stop != null && stop.update(validLoss)) {
+          System.out.printf("early stop: no better valid_loss in %d epochs%n", options.patience());
+          break;
+        }
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
@@ -109,10 +108,10 @@ public final class DiabetesExample {
 
     // Reload the best weights into a fresh model, as a later program would.
     DiabetesNet reloaded = newModel(options.eager());
-    reloaded.load(best);
-    double reloadedValid = Training.evaluate(reloaded, validLoader, lossFn);
+    best.restore(reloaded);
+    double reloadedValid = Evaluation.meanLoss(reloaded, validLoader, lossFn);
     System.out.printf(Locale.ROOT, "best epoch %d: valid_loss=%.6f; reloaded from %s: valid_loss=%.6f%n",
-        bestEpoch, bestValid, best, reloadedValid);
+        best.bestEpoch(), best.bestValue(), best.file(), reloadedValid);
 
     double[][] test = predict(reloaded, testLoader, data);
     int[] rows = data.test().indices();
@@ -125,9 +124,10 @@ public final class DiabetesExample {
     double mse = meanSquaredError(test[0], test[1]);
     double r2 = rSquared(test[0], test[1]);
     System.out.printf(Locale.ROOT, "test: MSE=%.1f  RMSE=%.1f  R²=%.3f  (%d samples, %d epochs in %.1f s)%n",
-        mse, Math.sqrt(mse), r2, rows.length, options.epochs(), seconds);
-    System.out.printf("wrote %s, %s, %s%n", options.out().resolve("loss.svg"), best, csv);
-    return new Result(curve, bestEpoch, bestValid, reloadedValid, mse, r2, seconds, options.out(), Training.mode(model));
+        mse, Math.sqrt(mse), r2, rows.length, curve.epochs(), seconds);
+    System.out.printf("wrote %s, %s, %s%n", options.out().resolve("loss.svg"), best.file(), csv);
+    return new Result(curve, best.bestEpoch(), best.bestValue(), reloadedValid, mse, r2, seconds, options.out(),
+        Training.mode(model));
   }
 
   /** The targets and predictions of the test samples ({@code loader} runs over them), in disease-progression units: {@code {targets, predictions}}. */

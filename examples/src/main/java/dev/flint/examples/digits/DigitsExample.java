@@ -4,15 +4,17 @@ import dev.flint.autograd.Autograd;
 import dev.flint.data.Batch;
 import dev.flint.data.DataLoader;
 import dev.flint.examples.training.Console;
-import dev.flint.examples.training.LossCurve;
 import dev.flint.examples.training.Predictions;
-import dev.flint.examples.training.ProgressBar;
 import dev.flint.examples.training.RunOptions;
-import dev.flint.examples.training.TextFiles;
 import dev.flint.examples.training.Training;
 import dev.flint.nn.CrossEntropyLoss;
 import dev.flint.optim.Adam;
 import dev.flint.tensor.Generator;
+import dev.flint.train.BestCheckpoint;
+import dev.flint.train.EarlyStopping;
+import dev.flint.train.Evaluation;
+import dev.flint.train.LossCurve;
+import dev.flint.train.ProgressBar;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -82,37 +84,34 @@ public final class DigitsExample {
     // A compiled model prints the processor's report: shapes, parameters, FLOPs, saved bytes.
     System.out.println(model instanceof CompiledDigitsNet compiled ? compiled.summary() : model);
 
-    TextFiles.createDirectories(options.out());
-    Path best = options.out().resolve("best.safetensors");
+    BestCheckpoint best = new BestCheckpoint(options.out().resolve("best.safetensors"));
+    EarlyStopping stop = options.patience() > 0 ? new EarlyStopping(options.patience()) : null;
     LossCurve curve = new LossCurve("digits: cross-entropy loss");
-    double bestValid = Double.POSITIVE_INFINITY;
-    int bestEpoch = 0;
     long start = System.nanoTime();
     for (int epoch = 1; epoch <= options.epochs(); epoch++) {
-      try (ProgressBar bar = ProgressBar.create(Training.epochLabel(epoch, options.epochs()), trainLoader.size())) {
+      try (ProgressBar bar = ProgressBar.forEpoch(epoch, options.epochs(), trainLoader.size())) {
         double trainLoss = Training.trainEpoch(model, trainLoader, lossFn, optimizer, bar);
-        double validLoss = Training.evaluate(model, validLoader, lossFn);
-        double validAccuracy = accuracy(model, validLoader);
+        double validLoss = Evaluation.meanLoss(model, validLoader, lossFn);
+        double validAccuracy = Evaluation.accuracy(model, validLoader);
         curve.add(trainLoss, validLoss);
-        boolean improved = validLoss < bestValid;
-        if (improved) {
-          bestValid = validLoss;
-          bestEpoch = epoch;
-          model.save(best);
-        }
+        boolean improved = best.update(epoch, validLoss, model); // saved atomically when it is the best so far
         bar.close(String.format(Locale.ROOT, "valid_loss=%.4f valid_acc=%.1f%%%s",
             validLoss, 100 * validAccuracy, improved ? " *saved*" : ""));
+        if (stop != null && stop.update(validLoss)) {
+          System.out.printf("early stop: no better valid_loss in %d epochs%n", options.patience());
+          break;
+        }
       }
     }
     double seconds = (System.nanoTime() - start) / 1e9;
     curve.writeSvg(options.out().resolve("loss.svg"));
 
     DigitsNet reloaded = newModel(options.eager());
-    reloaded.load(best);
-    double reloadedValid = Training.evaluate(reloaded, validLoader, lossFn);
-    double validAccuracy = accuracy(reloaded, validLoader);
+    best.restore(reloaded);
+    double reloadedValid = Evaluation.meanLoss(reloaded, validLoader, lossFn);
+    double validAccuracy = Evaluation.accuracy(reloaded, validLoader);
     System.out.printf(Locale.ROOT, "best epoch %d: valid_loss=%.6f; reloaded from %s: valid_loss=%.6f%n",
-        bestEpoch, bestValid, best, reloadedValid);
+        best.bestEpoch(), best.bestValue(), best.file(), reloadedValid);
 
     long[][] test = predict(reloaded, testLoader, data.test().size());
     int[] rows = data.test().indices();
@@ -130,28 +129,10 @@ public final class DigitsExample {
     Predictions.writeCsv(csv, List.of("row", "label", "predicted"), rowColumn, labels, predicted);
     double testAccuracy = (double) correct / rows.length;
     System.out.printf(Locale.ROOT, "test accuracy: %.2f%% (%d/%d)  (%d epochs in %.1f s)%n",
-        100 * testAccuracy, correct, rows.length, options.epochs(), seconds);
-    System.out.printf("wrote %s, %s, %s%n", options.out().resolve("loss.svg"), best, csv);
-    return new Result(curve, bestEpoch, bestValid, reloadedValid, validAccuracy, testAccuracy, rows.length, seconds,
-        options.out(), Training.mode(model));
-  }
-
-  /** The fraction of {@code loader}'s samples whose highest logit is the label; eval mode, no grad. */
-  static double accuracy(DigitsNet model, DataLoader loader) {
-    model.eval();
-    long correct = 0;
-    long total = 0;
-    try (var noGrad = Autograd.noGrad()) {
-      for (Batch batch : loader) {
-        long[] predicted = model.forward(batch.x()).argmax(1).toLongArray();
-        long[] labels = batch.y().toLongArray();
-        for (int i = 0; i < labels.length; i++) {
-          correct += predicted[i] == labels[i] ? 1 : 0;
-        }
-        total += labels.length;
-      }
-    }
-    return (double) correct / total;
+        100 * testAccuracy, correct, rows.length, curve.epochs(), seconds);
+    System.out.printf("wrote %s, %s, %s%n", options.out().resolve("loss.svg"), best.file(), csv);
+    return new Result(curve, best.bestEpoch(), best.bestValue(), reloadedValid, validAccuracy, testAccuracy, rows.length,
+        seconds, options.out(), Training.mode(model));
   }
 
   /** The labels and predicted classes of {@code n} samples: {@code {labels, predicted}}; eval mode, no grad. */

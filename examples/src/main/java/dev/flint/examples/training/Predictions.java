@@ -1,11 +1,18 @@
 package dev.flint.examples.training;
 
+import dev.flint.io.AtomicFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Writes per-sample results as a CSV file with a header row, atomically. */
+/**
+ * Writes per-sample results as a CSV file with a header row, atomically and with the usual
+ * permissions ({@link AtomicFiles}).
+ */
 public final class Predictions {
   private Predictions() {}
 
@@ -35,7 +42,13 @@ public final class Predictions {
       }
       s.append('\n');
     }
-    TextFiles.writeAtomically(path, s.toString());
+    Path dir = path.toAbsolutePath().getParent();
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the directory " + dir + ": " + e, e);
+    }
+    AtomicFiles.writeString(path, s);
   }
 
   /** {@code v} to 7 significant digits without trailing zeros: {@code 85}, {@code 138.0591}, {@code 1.5E-7}. */

@@ -1,18 +1,17 @@
 package dev.flint.examples.training;
 
-import dev.flint.autograd.Autograd;
 import dev.flint.data.Batch;
 import dev.flint.data.DataLoader;
 import dev.flint.nn.Loss;
 import dev.flint.nn.Module;
 import dev.flint.optim.Optimizer;
 import dev.flint.tensor.Tensor;
-import java.util.Locale;
+import dev.flint.train.ProgressBar;
 
 /**
- * The tutorial's two loops, shared by the examples: {@link #trainEpoch} (the {@code train_loop}:
- * forward, loss, zeroGrad, backward, step, with a progress bar) and {@link #evaluate} (the
- * {@code test_loop}: eval mode, no gradients, the mean loss over every sample).
+ * The tutorial's {@code train_loop}, shared by the examples: {@link #trainEpoch} runs forward,
+ * loss, zeroGrad, backward and step over a loader, with a progress bar. Its {@code test_loop} is
+ * {@link dev.flint.train.Evaluation} in the runtime.
  */
 public final class Training {
   private Training() {}
@@ -41,28 +40,6 @@ public final class Training {
   }
 
   /**
-   * The mean loss over every sample of {@code loader}, computed in evaluation mode under
-   * {@link Autograd#noGrad()} (each batch's mean weighted by its size, so a short last batch
-   * counts as much as its samples). Leaves the model in evaluation mode.
-   */
-  public static double evaluate(Module model, DataLoader loader, Loss lossFn) {
-    model.eval();
-    double sum = 0;
-    long count = 0;
-    try (Autograd.Scope noGrad = Autograd.noGrad()) {
-      for (Batch batch : loader) {
-        Tensor loss = lossFn.forward(model.forward(batch.x()), batch.y());
-        sum += loss.item() * batch.size();
-        count += batch.size();
-      }
-    }
-    if (count == 0) {
-      throw new IllegalArgumentException("evaluate: the loader yielded no samples");
-    }
-    return sum / count;
-  }
-
-  /**
    * How {@code model} runs: {@code "compiled"} for a processor-generated {@code Compiled<Name>}
    * class, {@code "eager"} otherwise.
    */
@@ -71,11 +48,5 @@ public final class Training {
     boolean compiled = type.getSimpleName().startsWith("Compiled") && type.getSuperclass() != null
         && type.getSimpleName().endsWith(type.getSuperclass().getSimpleName());
     return compiled ? "compiled" : "eager";
-  }
-
-  /** The label of epoch {@code epoch} (1-based) of {@code epochs}: {@code epoch 3/20}, padded so bars line up. */
-  public static String epochLabel(int epoch, int epochs) {
-    int width = Integer.toString(epochs).length();
-    return String.format(Locale.ROOT, "epoch %" + width + "d/%d", epoch, epochs);
   }
 }

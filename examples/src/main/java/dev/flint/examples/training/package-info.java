@@ -1,6 +1,7 @@
 /**
- * What the examples share around their training loops: a tqdm-style {@link dev.flint.examples.training.ProgressBar},
- * the {@link dev.flint.examples.training.LossCurve} SVG chart, the command line ({@link dev.flint.examples.training.RunOptions}),
- * feature standardization and atomic text files.
+ * What the examples share around their training loops and that is not a library's job: the
+ * command line ({@link dev.flint.examples.training.RunOptions}), the train loop with its progress
+ * bar, feature standardization and the predictions table. The progress bar, the loss curve, the
+ * metrics, best-checkpoint keeping and early stopping come from the runtime's {@code dev.flint.train}.
  */
 package dev.flint.examples.training;

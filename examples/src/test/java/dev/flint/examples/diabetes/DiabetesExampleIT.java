@@ -26,6 +26,7 @@ class DiabetesExampleIT {
     RunFiles.assertFalls(r.curve().valid(), 1.05, "valid loss");
     RunFiles.assertLossCurve(out, EPOCHS);
     RunFiles.assertModelFile(out);
+    RunFiles.assertUsualPermissions(out);
     // The model reloaded from disk is the best epoch's model: same validation loss.
     assertEquals(r.curve().valid().get(r.bestEpoch() - 1), r.bestValidLoss(), 0);
     assertEquals(r.bestValidLoss(), r.reloadedValidLoss(), 1e-6 * r.bestValidLoss()); // parallel kernels may reorder sums

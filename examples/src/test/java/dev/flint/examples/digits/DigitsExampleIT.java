@@ -24,6 +24,7 @@ class DigitsExampleIT {
     RunFiles.assertFalls(r.curve().valid(), 5, "valid loss");
     RunFiles.assertLossCurve(out, DigitsExample.EPOCHS);
     RunFiles.assertModelFile(out);
+    RunFiles.assertUsualPermissions(out);
     assertEquals(r.bestValidLoss(), r.reloadedValidLoss(), 1e-6 * r.bestValidLoss()); // parallel kernels may reorder sums
 
     // The CSV's labels and predictions give the reported accuracy.

@@ -21,7 +21,8 @@ class RunOptionsTest {
   @Test
   void readsEveryFlag() {
     RunOptions o = RunOptions.parse("diabetes", 30, "--epochs", "5", "--out", "/tmp/x", "--seed", "7", "--eager");
-    assertEquals(new RunOptions(5, Path.of("/tmp/x"), 7, true), o);
+    assertEquals(new RunOptions(5, Path.of("/tmp/x"), 7, true, 0), o);
+    assertEquals(4, RunOptions.parse("digits", 30, "--patience", "4").patience());
   }
 
   @Test
@@ -31,6 +32,7 @@ class RunOptionsTest {
     assertMessage("--out needs a value, but none was given", "--out");
     assertMessage("unknown argument '--epoch'", "--epoch", "3");
     assertMessage("usage: tour", "--help");
+    assertMessage("--patience expects a whole number, but got '-'", "--patience", "-");
   }
 
   private static void assertMessage(String expected, String... args) {

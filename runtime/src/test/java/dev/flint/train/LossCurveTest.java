@@ -1,4 +1,4 @@
-package dev.flint.examples.training;
+package dev.flint.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -68,6 +68,17 @@ class LossCurveTest {
     for (double v : new double[] {y0, y1}) {
       assertTrue(v >= 0 && v <= 400);
     }
+  }
+
+  @Test
+  void theSvgGetsTheUsualPermissions() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Files.getFileAttributeView(dir, java.nio.file.attribute.PosixFileAttributeView.class) != null, "a POSIX file system");
+    Path plain = Files.writeString(dir.resolve("plain.txt"), "x");
+    LossCurve curve = new LossCurve("t");
+    curve.add(1, 1);
+    assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(write(curve)),
+        "as a plain write under the umask (not rw------- as a temp file)");
   }
 
   @Test

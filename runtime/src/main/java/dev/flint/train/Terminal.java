@@ -1,4 +1,4 @@
-package dev.flint.examples.training;
+package dev.flint.train;
 
 import java.io.Console;
 import java.lang.reflect.Method;

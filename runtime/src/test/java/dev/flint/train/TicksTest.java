@@ -1,4 +1,4 @@
-package dev.flint.examples.training;
+package dev.flint.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package dev.flint.examples.training;
+package dev.flint.train;
 
 import java.util.ArrayList;
 import java.util.List;

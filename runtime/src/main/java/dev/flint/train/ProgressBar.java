@@ -1,4 +1,4 @@
-package dev.flint.examples.training;
+package dev.flint.train;
 
 import java.io.PrintStream;
 import java.util.Locale;
@@ -53,9 +53,23 @@ public final class ProgressBar implements AutoCloseable {
     this.start = clock.getAsLong();
   }
 
-  /** A bar on {@code System.out}, live when the program runs on a terminal. */
+  /**
+   * A bar on {@code System.out}, live when the program runs on a terminal (the system property
+   * {@code flint.progress} set to {@code live} or {@code lines} overrides the guess).
+   */
   public static ProgressBar create(String label, int total) {
     return new ProgressBar(label, total, System.out, Terminal.isInteractive(), System::nanoTime);
+  }
+
+  /** A bar on {@code System.out} for epoch {@code epoch} (1-based) of {@code epochs}, {@code total} steps long. */
+  public static ProgressBar forEpoch(int epoch, int epochs, int total) {
+    return create(epochLabel(epoch, epochs), total);
+  }
+
+  /** {@code epoch 3/20}, with the epoch padded to the width of {@code epochs} so bars line up. */
+  public static String epochLabel(int epoch, int epochs) {
+    int width = Integer.toString(epochs).length();
+    return String.format(Locale.ROOT, "epoch %" + width + "d/%d", epoch, epochs);
   }
 
   /** Records one finished step and its loss; the bar shows the running mean loss of the pass so far. */

@@ -1,5 +1,9 @@
-package dev.flint.examples.training;
+package dev.flint.train;
 
+import dev.flint.io.AtomicFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,9 +58,15 @@ public final class LossCurve {
     return List.copyOf(valid);
   }
 
-  /** Writes {@link #toSvg()} to {@code path}, atomically. */
+  /** Writes {@link #toSvg()} to {@code path} atomically (see {@link AtomicFiles}), creating its directory. */
   public void writeSvg(Path path) {
-    TextFiles.writeAtomically(path, toSvg());
+    Path dir = path.toAbsolutePath().getParent();
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("LossCurve: cannot create the directory " + dir + ": " + e, e);
+    }
+    AtomicFiles.writeString(path, toSvg());
   }
 
   /** The chart as an SVG document. */

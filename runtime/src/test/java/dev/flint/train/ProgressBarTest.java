@@ -1,4 +1,4 @@
-package dev.flint.examples.training;
+package dev.flint.train;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -65,6 +65,13 @@ class ProgressBarTest {
     assertEquals("00:00", ProgressBar.clockTime(0.9));
     assertEquals("01:05", ProgressBar.clockTime(65));
     assertEquals("1:01:01", ProgressBar.clockTime(3661));
+  }
+
+  @Test
+  void epochLabelsArePaddedSoBarsLineUp() {
+    assertEquals("epoch  3/20", ProgressBar.epochLabel(3, 20));
+    assertEquals("epoch 20/20", ProgressBar.epochLabel(20, 20));
+    assertEquals("epoch 7/9", ProgressBar.epochLabel(7, 9));
   }
 
   @Test
