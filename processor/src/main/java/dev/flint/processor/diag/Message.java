@@ -30,7 +30,7 @@ public enum Message {
   NESTED_MODEL_INVALID("nested-model-invalid", "@Layer %s is the @Model %s, which has errors of its own; fix those first"),
   NON_CONSTANT_ARG("non-constant-arg", "argument `%s` of %s is not a compile-time constant, so %s cannot be checked or compiled; %s runs the eager forward instead, with its run-time shape checks"),
   INPUT_SHAPE_NEEDED("input-shape-needed", "%s needs the input's shape, which the processor cannot infer from the first layer; give the shape of one sample as @Model(input = {...}). Until then %s runs the eager forward"),
-  INPUT_DIMS_INVALID("input-dims-invalid", "@Model(inputDims) of %s: %s"),
+  INPUT_DIMS_INVALID("input-dims-invalid", "the input shape in @Model of %s: %s"),
   NO_RETURN("no-return", "@Forward method must end with `return <tensor>;`"),
   UNASSIGNED("unassigned", "variable %s is used before it holds a tensor"),
 

@@ -197,15 +197,13 @@ public final class Dim {
       long c = e.getValue();
       if (sb.length() > 0) {
         sb.append(c < 0 ? minus : plus);
-        c = Math.abs(c);
+      } else if (c < 0) {
+        sb.append('-');
       }
+      c = Math.abs(c);
       List<String> parts = new ArrayList<>(e.getKey());
       if (c != 1 || parts.isEmpty()) {
         parts.add(Long.toString(c));
-      }
-      if (c == -1 && !e.getKey().isEmpty() && sb.length() == 0) {
-        parts.remove(parts.size() - 1);
-        sb.append('-');
       }
       sb.append(String.join(times, parts));
     }

@@ -30,6 +30,17 @@ class DimTest {
     assertEquals("B * T * 16", T.times(c(16)).times(B).java());
     assertEquals("T+2", T.plus(c(2)).toString());
     assertEquals("T - 1", T.minus(c(1)).java());
+    assertEquals("-T*3+2", c(2).minus(T.times(c(3))).toString());
+    assertEquals("-1", c(-1).toString());
+  }
+
+  @Test
+  void largerForLargeSizesComparesTheLeadingTerms() {
+    assertTrue(B.times(c(20)).atLeastForLargeSizes(c(20)), "a batch of 20 rows outgrows a vector of 20");
+    assertTrue(B.times(T).atLeastForLargeSizes(B.times(c(1000))));
+    assertTrue(c(20).atLeastForLargeSizes(c(20)));
+    assertTrue(!c(19).atLeastForLargeSizes(c(20)));
+    assertTrue(!B.atLeastForLargeSizes(B.times(c(2))));
   }
 
   @Test
