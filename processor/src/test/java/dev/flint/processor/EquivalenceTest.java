@@ -80,6 +80,11 @@ class EquivalenceTest {
   }
 
   @Test
+  void normsWithoutAffineOrRunningStats() throws Exception {
+    check("NoAffine", new int[] {5, 6});
+  }
+
+  @Test
   void noBias() throws Exception {
     check("NoBias", new int[] {4, 3});
   }

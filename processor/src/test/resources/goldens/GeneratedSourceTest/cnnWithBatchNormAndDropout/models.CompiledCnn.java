@@ -6,12 +6,12 @@ import dev.flint.autograd.Node;
 import dev.flint.compiled.BufferPool;
 import dev.flint.compiled.Buffers;
 import dev.flint.compiled.InputChecks;
+import dev.flint.compiled.LayerKernels;
 import dev.flint.compiled.Outputs;
 import dev.flint.kernel.Kernels;
 import dev.flint.nn.Module;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.DTypes;
-import dev.flint.tensor.Generator;
 import dev.flint.tensor.Tensor;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -37,6 +37,7 @@ public class CompiledCnn extends Cnn {
       + "  conv2: Conv2d 4→6 k3         [B, 6, 2, 2]\n"
       + "  avg: AvgPool2d 2, 1          [B, 6, 1, 1]\n"
       + "  flatten: Flatten             [B, 6]\n"
+      + "  drop: Dropout 0.25           [B, 6]\n"
       + "  fc: Linear 6→3               [B, 3]\n"
       + "  output                       [B, 3]\n"
       + "parameters: 291\n"
@@ -178,8 +179,8 @@ public class CompiledCnn extends Cnn {
     Tensor t15 = Kernels.addScalar(t14, 1.0E-5, set[10] = Buffers.reuse(set[10], DTypes.scalarResult(t14.dtype(), 1.0E-5), 1, 4, 1)); // f[1, 4, 1]
     Tensor t16 = Kernels.sqrt(t15, set[11] = Buffers.reuse(set[11], DTypes.toFloat(t15.dtype()), 1, 4, 1)); // f[1, 4, 1]
     Tensor t17 = Kernels.div(t9, t16, set[12] = Buffers.reuse(set[12], DTypes.toFloat(DType.promote(t9.dtype(), t16.dtype())), B, 4, 144)); // f[B, 4, 144]
-    updateRunningStats(bn1.runningMean, bn1.runningVar, t8, t14, 0.1, B * 144);
-    countBatch(bn1.numBatchesTracked);
+    LayerKernels.updateRunningStats(bn1.runningMean, bn1.runningVar, t8, t14, 0.1, B * 144);
+    LayerKernels.countBatch(bn1.numBatchesTracked);
     Tensor t18 = Kernels.reshape(bn1.weight, SHAPE_1_4_1); // f[1, 4, 1]
     Tensor t19 = Kernels.mul(t17, t18, set[13] = Buffers.reuse(set[13], DType.promote(t17.dtype(), t18.dtype()), B, 4, 144)); // f[B, 4, 144]
     Tensor t20 = Kernels.reshape(bn1.bias, SHAPE_1_4_1); // f[1, 4, 1]
@@ -197,7 +198,7 @@ public class CompiledCnn extends Cnn {
 
     // Cnn.java:26  return fc.forward(drop.forward(flatten.forward(h)));
     Tensor t28 = Kernels.reshape(h2, new int[] {B, 6}); // f[B, 6]
-    Tensor keep = dropoutMask(t28, 0.25); // f[B, 6]
+    Tensor keep = LayerKernels.dropoutMask(t28, 0.25); // f[B, 6]
     Tensor t29 = Kernels.mul(t28, keep, set[16] = Buffers.reuse(set[16], DType.promote(t28.dtype(), keep.dtype()), B, 6)); // f[B, 6]
     Tensor t30 = Kernels.matmulNT(t29, fc.weight, record ? (set[17] = Buffers.reuse(set[17], t29.dtype(), B, 3)) : null); // f[B, 3], a new tensor when no graph is recorded: the caller keeps the output
     Tensor out = Kernels.add(t30, fc.bias, t30); // f[B, 3], in place: t30 is not needed again
@@ -274,54 +275,6 @@ public class CompiledCnn extends Cnn {
    */
   public String summary() {
     return SUMMARY;
-  }
-
-  /**
-   * The mask of {@code F.dropout}: 0 with probability p, else 1/(1-p), drawn from the default
-   * generator in the same order, so compiled and eager models agree under the same seed.
-   */
-  private static Tensor dropoutMask(Tensor x, double p) {
-    double keep = 1 / (1 - p);
-    Generator g = Generator.defaultGenerator();
-    int n = x.numel();
-    if (x.dtype() == DType.FLOAT64) {
-      double[] m = new double[n];
-      for (int i = 0; i < n; i++) {
-        m[i] = g.nextDouble() < p ? 0 : keep;
-      }
-      return Tensor.of(m, x.shape());
-    }
-    float[] m = new float[n];
-    for (int i = 0; i < n; i++) {
-      m[i] = g.nextDouble() < p ? 0f : (float) keep;
-    }
-    return Tensor.of(m, x.shape());
-  }
-
-  /**
-   * Batch norm's running statistics, as {@code F.batchNorm} updates them: running = (1 - momentum)
-   * running + momentum batch, with the unbiased variance.
-   */
-  private static void updateRunningStats(Tensor runningMean, Tensor runningVar, Tensor mean,
-      Tensor var, double momentum, int count) {
-    double[] m = mean.toDoubleArray();
-    double[] v = var.toDoubleArray();
-    double[] rm = runningMean.toDoubleArray();
-    double[] rv = runningVar.toDoubleArray();
-    double unbias = count / (count - 1.0);
-    for (int i = 0; i < rm.length; i++) {
-      rm[i] = (1 - momentum) * rm[i] + momentum * m[i];
-      rv[i] = (1 - momentum) * rv[i] + momentum * v[i] * unbias;
-    }
-    Kernels.copy(Tensor.of(rm), runningMean);
-    Kernels.copy(Tensor.of(rv), runningVar);
-  }
-
-  /**
-   * Adds one to batch norm's {@code num_batches_tracked}.
-   */
-  private static void countBatch(Tensor counter) {
-    counter.storage().setLong(counter.offset(), counter.getLong() + 1);
   }
 
   /**

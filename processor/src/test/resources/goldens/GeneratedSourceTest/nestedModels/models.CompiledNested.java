@@ -39,7 +39,7 @@ public class CompiledNested extends Nested {
       + "  output                       [B, 1]\n"
       + "parameters: 225\n"
       + "FLOPs per sample: forward 577, backward 1137\n"
-      + "saved activations per sample: 488 bytes (FLOAT32)\n";
+      + "saved activations per sample: 424 bytes (FLOAT32)\n";
 
   private static final int[] DIMS_1 = {1};
 
@@ -108,58 +108,54 @@ public class CompiledNested extends Nested {
     Tensor h = Kernels.add(t1, in.bias, t1); // f[B, 8], in place: t1 is not needed again
 
     // Block.java:18  Tensor h = F.gelu(fc.forward(norm.forward(x)));
-    Tensor t2 = Kernels.reshape(h, new int[] {B, 8}); // f[B, 8]
-    Tensor t3 = Kernels.sum(t2, DIMS_1, true, set[1] = Buffers.reuse(set[1], t2.dtype(), B, 1)); // f[B, 1]
-    Tensor t4 = Kernels.mulScalar(t3, 0.125, set[2] = Buffers.reuse(set[2], DTypes.scalarResult(t3.dtype(), 0.125), B, 1)); // f[B, 1]
-    Tensor t5 = Kernels.sub(t2, t4, set[3] = Buffers.reuse(set[3], DType.promote(t2.dtype(), t4.dtype()), B, 8)); // f[B, 8]
-    Tensor t6 = Kernels.mul(t5, t5, set[4] = Buffers.reuse(set[4], DType.promote(t5.dtype(), t5.dtype()), B, 8)); // f[B, 8]
-    Tensor t7 = Kernels.sum(t6, DIMS_1, true, set[5] = Buffers.reuse(set[5], t6.dtype(), B, 1)); // f[B, 1]
-    Tensor t8 = Kernels.mulScalar(t7, 0.125, set[6] = Buffers.reuse(set[6], DTypes.scalarResult(t7.dtype(), 0.125), B, 1)); // f[B, 1]
-    Tensor t9 = Kernels.addScalar(t8, 1.0E-5, set[7] = Buffers.reuse(set[7], DTypes.scalarResult(t8.dtype(), 1.0E-5), B, 1)); // f[B, 1]
-    Tensor t10 = Kernels.sqrt(t9, set[8] = Buffers.reuse(set[8], DTypes.toFloat(t9.dtype()), B, 1)); // f[B, 1]
-    Tensor t11 = Kernels.div(t5, t10, set[9] = Buffers.reuse(set[9], DTypes.toFloat(DType.promote(t5.dtype(), t10.dtype())), B, 8)); // f[B, 8]
-    Tensor t12 = Kernels.reshape(t11, new int[] {B, 8}); // f[B, 8]
-    Tensor t13 = Kernels.mul(t12, b1.norm.weight, set[10] = Buffers.reuse(set[10], DType.promote(t12.dtype(), b1.norm.weight.dtype()), B, 8)); // f[B, 8]
-    Tensor t14 = Kernels.add(t13, b1.norm.bias, set[11] = Buffers.reuse(set[11], DType.promote(t13.dtype(), b1.norm.bias.dtype()), B, 8)); // f[B, 8]
-    Tensor t15 = Kernels.matmulNT(t14, b1.fc.weight, set[12] = Buffers.reuse(set[12], t14.dtype(), B, 8)); // f[B, 8]
-    Tensor t16 = Kernels.add(t15, b1.fc.bias, t15); // f[B, 8], in place: t15 is not needed again
-    Tensor t17 = Kernels.mulScalar(t16, 0.7071067811865476, set[13] = Buffers.reuse(set[13], DTypes.scalarResult(t16.dtype(), 0.7071067811865476), B, 8)); // f[B, 8]
-    Tensor t18 = Kernels.erf(t17); // f[B, 8]
-    Tensor t19 = Kernels.mulScalar(t16, 0.5, set[14] = Buffers.reuse(set[14], DTypes.scalarResult(t16.dtype(), 0.5), B, 8)); // f[B, 8]
-    Tensor t20 = Kernels.addScalar(t18, 1.0, set[15] = Buffers.reuse(set[15], DTypes.scalarResult(t18.dtype(), 1.0), B, 8)); // f[B, 8]
-    Tensor b1H = Kernels.mul(t19, t20, set[16] = Buffers.reuse(set[16], DType.promote(t19.dtype(), t20.dtype()), B, 8)); // f[B, 8]
+    Tensor t2 = Kernels.sum(h, DIMS_1, true, set[1] = Buffers.reuse(set[1], h.dtype(), B, 1)); // f[B, 1]
+    Tensor t3 = Kernels.mulScalar(t2, 0.125, set[2] = Buffers.reuse(set[2], DTypes.scalarResult(t2.dtype(), 0.125), B, 1)); // f[B, 1]
+    Tensor t4 = Kernels.sub(h, t3, set[3] = Buffers.reuse(set[3], DType.promote(h.dtype(), t3.dtype()), B, 8)); // f[B, 8]
+    Tensor t5 = Kernels.mul(t4, t4, set[4] = Buffers.reuse(set[4], DType.promote(t4.dtype(), t4.dtype()), B, 8)); // f[B, 8]
+    Tensor t6 = Kernels.sum(t5, DIMS_1, true, set[5] = Buffers.reuse(set[5], t5.dtype(), B, 1)); // f[B, 1]
+    Tensor t7 = Kernels.mulScalar(t6, 0.125, set[6] = Buffers.reuse(set[6], DTypes.scalarResult(t6.dtype(), 0.125), B, 1)); // f[B, 1]
+    Tensor t8 = Kernels.addScalar(t7, 1.0E-5, set[7] = Buffers.reuse(set[7], DTypes.scalarResult(t7.dtype(), 1.0E-5), B, 1)); // f[B, 1]
+    Tensor t9 = Kernels.sqrt(t8, set[8] = Buffers.reuse(set[8], DTypes.toFloat(t8.dtype()), B, 1)); // f[B, 1]
+    Tensor t10 = Kernels.div(t4, t9, set[9] = Buffers.reuse(set[9], DTypes.toFloat(DType.promote(t4.dtype(), t9.dtype())), B, 8)); // f[B, 8]
+    Tensor t11 = Kernels.mul(t10, b1.norm.weight, set[10] = Buffers.reuse(set[10], DType.promote(t10.dtype(), b1.norm.weight.dtype()), B, 8)); // f[B, 8]
+    Tensor t12 = Kernels.add(t11, b1.norm.bias, set[11] = Buffers.reuse(set[11], DType.promote(t11.dtype(), b1.norm.bias.dtype()), B, 8)); // f[B, 8]
+    Tensor t13 = Kernels.matmulNT(t12, b1.fc.weight, set[12] = Buffers.reuse(set[12], t12.dtype(), B, 8)); // f[B, 8]
+    Tensor t14 = Kernels.add(t13, b1.fc.bias, t13); // f[B, 8], in place: t13 is not needed again
+    Tensor t15 = Kernels.mulScalar(t14, 0.7071067811865476, set[13] = Buffers.reuse(set[13], DTypes.scalarResult(t14.dtype(), 0.7071067811865476), B, 8)); // f[B, 8]
+    Tensor t16 = Kernels.erf(t15); // f[B, 8]
+    Tensor t17 = Kernels.mulScalar(t14, 0.5, set[14] = Buffers.reuse(set[14], DTypes.scalarResult(t14.dtype(), 0.5), B, 8)); // f[B, 8]
+    Tensor t18 = Kernels.addScalar(t16, 1.0, set[15] = Buffers.reuse(set[15], DTypes.scalarResult(t16.dtype(), 1.0), B, 8)); // f[B, 8]
+    Tensor b1H = Kernels.mul(t17, t18, set[16] = Buffers.reuse(set[16], DType.promote(t17.dtype(), t18.dtype()), B, 8)); // f[B, 8]
 
     // Block.java:19  return x.add(h);
     Tensor b1Out = Kernels.add(h, b1H, set[17] = Buffers.reuse(set[17], DType.promote(h.dtype(), b1H.dtype()), B, 8)); // f[B, 8]
 
     // Block.java:18  Tensor h = F.gelu(fc.forward(norm.forward(x)));
-    Tensor t21 = Kernels.reshape(b1Out, new int[] {B, 8}); // f[B, 8]
-    Tensor t22 = Kernels.sum(t21, DIMS_1, true, set[18] = Buffers.reuse(set[18], t21.dtype(), B, 1)); // f[B, 1]
-    Tensor t23 = Kernels.mulScalar(t22, 0.125, set[19] = Buffers.reuse(set[19], DTypes.scalarResult(t22.dtype(), 0.125), B, 1)); // f[B, 1]
-    Tensor t24 = Kernels.sub(t21, t23, set[20] = Buffers.reuse(set[20], DType.promote(t21.dtype(), t23.dtype()), B, 8)); // f[B, 8]
-    Tensor t25 = Kernels.mul(t24, t24, set[21] = Buffers.reuse(set[21], DType.promote(t24.dtype(), t24.dtype()), B, 8)); // f[B, 8]
-    Tensor t26 = Kernels.sum(t25, DIMS_1, true, set[22] = Buffers.reuse(set[22], t25.dtype(), B, 1)); // f[B, 1]
-    Tensor t27 = Kernels.mulScalar(t26, 0.125, set[23] = Buffers.reuse(set[23], DTypes.scalarResult(t26.dtype(), 0.125), B, 1)); // f[B, 1]
-    Tensor t28 = Kernels.addScalar(t27, 1.0E-5, set[24] = Buffers.reuse(set[24], DTypes.scalarResult(t27.dtype(), 1.0E-5), B, 1)); // f[B, 1]
-    Tensor t29 = Kernels.sqrt(t28, set[25] = Buffers.reuse(set[25], DTypes.toFloat(t28.dtype()), B, 1)); // f[B, 1]
-    Tensor t30 = Kernels.div(t24, t29, set[26] = Buffers.reuse(set[26], DTypes.toFloat(DType.promote(t24.dtype(), t29.dtype())), B, 8)); // f[B, 8]
-    Tensor t31 = Kernels.reshape(t30, new int[] {B, 8}); // f[B, 8]
-    Tensor t32 = Kernels.mul(t31, b2.norm.weight, set[27] = Buffers.reuse(set[27], DType.promote(t31.dtype(), b2.norm.weight.dtype()), B, 8)); // f[B, 8]
-    Tensor t33 = Kernels.add(t32, b2.norm.bias, set[28] = Buffers.reuse(set[28], DType.promote(t32.dtype(), b2.norm.bias.dtype()), B, 8)); // f[B, 8]
-    Tensor t34 = Kernels.matmulNT(t33, b2.fc.weight, set[29] = Buffers.reuse(set[29], t33.dtype(), B, 8)); // f[B, 8]
-    Tensor t35 = Kernels.add(t34, b2.fc.bias, t34); // f[B, 8], in place: t34 is not needed again
-    Tensor t36 = Kernels.mulScalar(t35, 0.7071067811865476, set[30] = Buffers.reuse(set[30], DTypes.scalarResult(t35.dtype(), 0.7071067811865476), B, 8)); // f[B, 8]
-    Tensor t37 = Kernels.erf(t36); // f[B, 8]
-    Tensor t38 = Kernels.mulScalar(t35, 0.5, set[31] = Buffers.reuse(set[31], DTypes.scalarResult(t35.dtype(), 0.5), B, 8)); // f[B, 8]
-    Tensor t39 = Kernels.addScalar(t37, 1.0, set[32] = Buffers.reuse(set[32], DTypes.scalarResult(t37.dtype(), 1.0), B, 8)); // f[B, 8]
-    Tensor b2H = Kernels.mul(t38, t39, set[33] = Buffers.reuse(set[33], DType.promote(t38.dtype(), t39.dtype()), B, 8)); // f[B, 8]
+    Tensor t19 = Kernels.sum(b1Out, DIMS_1, true, set[18] = Buffers.reuse(set[18], b1Out.dtype(), B, 1)); // f[B, 1]
+    Tensor t20 = Kernels.mulScalar(t19, 0.125, set[19] = Buffers.reuse(set[19], DTypes.scalarResult(t19.dtype(), 0.125), B, 1)); // f[B, 1]
+    Tensor t21 = Kernels.sub(b1Out, t20, set[20] = Buffers.reuse(set[20], DType.promote(b1Out.dtype(), t20.dtype()), B, 8)); // f[B, 8]
+    Tensor t22 = Kernels.mul(t21, t21, set[21] = Buffers.reuse(set[21], DType.promote(t21.dtype(), t21.dtype()), B, 8)); // f[B, 8]
+    Tensor t23 = Kernels.sum(t22, DIMS_1, true, set[22] = Buffers.reuse(set[22], t22.dtype(), B, 1)); // f[B, 1]
+    Tensor t24 = Kernels.mulScalar(t23, 0.125, set[23] = Buffers.reuse(set[23], DTypes.scalarResult(t23.dtype(), 0.125), B, 1)); // f[B, 1]
+    Tensor t25 = Kernels.addScalar(t24, 1.0E-5, set[24] = Buffers.reuse(set[24], DTypes.scalarResult(t24.dtype(), 1.0E-5), B, 1)); // f[B, 1]
+    Tensor t26 = Kernels.sqrt(t25, set[25] = Buffers.reuse(set[25], DTypes.toFloat(t25.dtype()), B, 1)); // f[B, 1]
+    Tensor t27 = Kernels.div(t21, t26, set[26] = Buffers.reuse(set[26], DTypes.toFloat(DType.promote(t21.dtype(), t26.dtype())), B, 8)); // f[B, 8]
+    Tensor t28 = Kernels.mul(t27, b2.norm.weight, set[27] = Buffers.reuse(set[27], DType.promote(t27.dtype(), b2.norm.weight.dtype()), B, 8)); // f[B, 8]
+    Tensor t29 = Kernels.add(t28, b2.norm.bias, set[28] = Buffers.reuse(set[28], DType.promote(t28.dtype(), b2.norm.bias.dtype()), B, 8)); // f[B, 8]
+    Tensor t30 = Kernels.matmulNT(t29, b2.fc.weight, set[29] = Buffers.reuse(set[29], t29.dtype(), B, 8)); // f[B, 8]
+    Tensor t31 = Kernels.add(t30, b2.fc.bias, t30); // f[B, 8], in place: t30 is not needed again
+    Tensor t32 = Kernels.mulScalar(t31, 0.7071067811865476, set[30] = Buffers.reuse(set[30], DTypes.scalarResult(t31.dtype(), 0.7071067811865476), B, 8)); // f[B, 8]
+    Tensor t33 = Kernels.erf(t32); // f[B, 8]
+    Tensor t34 = Kernels.mulScalar(t31, 0.5, set[31] = Buffers.reuse(set[31], DTypes.scalarResult(t31.dtype(), 0.5), B, 8)); // f[B, 8]
+    Tensor t35 = Kernels.addScalar(t33, 1.0, set[32] = Buffers.reuse(set[32], DTypes.scalarResult(t33.dtype(), 1.0), B, 8)); // f[B, 8]
+    Tensor b2H = Kernels.mul(t34, t35, set[33] = Buffers.reuse(set[33], DType.promote(t34.dtype(), t35.dtype()), B, 8)); // f[B, 8]
 
     // Block.java:19  return x.add(h);
     Tensor h2 = Kernels.add(b1Out, b2H, set[34] = Buffers.reuse(set[34], DType.promote(b1Out.dtype(), b2H.dtype()), B, 8)); // f[B, 8]
 
     // Nested.java:22  return out.forward(h);
-    Tensor t40 = Kernels.matmulNT(h2, out.weight, record ? (set[35] = Buffers.reuse(set[35], h2.dtype(), B, 1)) : null); // f[B, 1], a new tensor when no graph is recorded: the caller keeps the output
-    Tensor out2 = Kernels.add(t40, out.bias, t40); // f[B, 1], in place: t40 is not needed again
+    Tensor t36 = Kernels.matmulNT(h2, out.weight, record ? (set[35] = Buffers.reuse(set[35], h2.dtype(), B, 1)) : null); // f[B, 1], a new tensor when no graph is recorded: the caller keeps the output
+    Tensor out2 = Kernels.add(t36, out.bias, t36); // f[B, 1], in place: t36 is not needed again
 
     if (!record) {
       forwardPool.giveBack(set);
@@ -167,7 +163,7 @@ public class CompiledNested extends Nested {
     }
     // One autograd node for the whole pass: its backward is the generated Backward.backward. The caller
     // gets a view of the output buffer, valid until a later forward reuses this buffer set.
-    return Outputs.lend(out2, new Backward(this, x, in.weight, in.bias, b1.norm.weight, b1.norm.bias, b1.fc.weight, b1.fc.bias, b2.norm.weight, b2.norm.bias, b2.fc.weight, b2.fc.bias, out.weight, out.bias, t5, t10, t11, t12, t14, t17, t19, t20, t24, t29, t30, t31, t33, t36, t38, t39, h2, B, set, this.backwardBuffers));
+    return Outputs.lend(out2, new Backward(this, x, in.weight, in.bias, b1.norm.weight, b1.norm.bias, b1.fc.weight, b1.fc.bias, b2.norm.weight, b2.norm.bias, b2.fc.weight, b2.fc.bias, out.weight, out.bias, t4, t9, t10, t12, t15, t17, t18, t21, t26, t27, t29, t32, t34, t35, h2, B, set, this.backwardBuffers));
   }
 
   /**
@@ -222,37 +218,33 @@ public class CompiledNested extends Nested {
 
     private final Tensor outBias;
 
-    private Tensor t5;
+    private Tensor t4;
+
+    private Tensor t9;
 
     private Tensor t10;
 
-    private Tensor t11;
-
     private Tensor t12;
 
-    private Tensor t14;
+    private Tensor t15;
 
     private Tensor t17;
 
-    private Tensor t19;
+    private Tensor t18;
 
-    private Tensor t20;
+    private Tensor t21;
 
-    private Tensor t24;
+    private Tensor t26;
+
+    private Tensor t27;
 
     private Tensor t29;
 
-    private Tensor t30;
+    private Tensor t32;
 
-    private Tensor t31;
+    private Tensor t34;
 
-    private Tensor t33;
-
-    private Tensor t36;
-
-    private Tensor t38;
-
-    private Tensor t39;
+    private Tensor t35;
 
     private Tensor h2;
 
@@ -271,9 +263,9 @@ public class CompiledNested extends Nested {
     Backward(CompiledNested model, Tensor x, Tensor inWeight, Tensor inBias, Tensor b1NormWeight,
         Tensor b1NormBias, Tensor b1FcWeight, Tensor b1FcBias, Tensor b2NormWeight,
         Tensor b2NormBias, Tensor b2FcWeight, Tensor b2FcBias, Tensor outWeight, Tensor outBias,
-        Tensor t5, Tensor t10, Tensor t11, Tensor t12, Tensor t14, Tensor t17, Tensor t19,
-        Tensor t20, Tensor t24, Tensor t29, Tensor t30, Tensor t31, Tensor t33, Tensor t36,
-        Tensor t38, Tensor t39, Tensor h2, int B, Tensor[] set, Tensor[] buffers) {
+        Tensor t4, Tensor t9, Tensor t10, Tensor t12, Tensor t15, Tensor t17, Tensor t18,
+        Tensor t21, Tensor t26, Tensor t27, Tensor t29, Tensor t32, Tensor t34, Tensor t35,
+        Tensor h2, int B, Tensor[] set, Tensor[] buffers) {
       this.model = model;
       this.x = x;
       this.inWeight = inWeight;
@@ -288,22 +280,20 @@ public class CompiledNested extends Nested {
       this.b2FcBias = b2FcBias;
       this.outWeight = outWeight;
       this.outBias = outBias;
-      this.t5 = t5;
+      this.t4 = t4;
+      this.t9 = t9;
       this.t10 = t10;
-      this.t11 = t11;
       this.t12 = t12;
-      this.t14 = t14;
+      this.t15 = t15;
       this.t17 = t17;
-      this.t19 = t19;
-      this.t20 = t20;
-      this.t24 = t24;
+      this.t18 = t18;
+      this.t21 = t21;
+      this.t26 = t26;
+      this.t27 = t27;
       this.t29 = t29;
-      this.t30 = t30;
-      this.t31 = t31;
-      this.t33 = t33;
-      this.t36 = t36;
-      this.t38 = t38;
-      this.t39 = t39;
+      this.t32 = t32;
+      this.t34 = t34;
+      this.t35 = t35;
       this.h2 = h2;
       this.B = B;
       this.set = set;
@@ -338,78 +328,78 @@ public class CompiledNested extends Nested {
       Tensor dOutWeight = Kernels.matmulTN(dOut, h2, set[37] = Buffers.reuse(set[37], dOut.dtype(), 1, 8)); // f[1, 8], returned
 
       // Block.java:18  Tensor h = F.gelu(fc.forward(norm.forward(x)));
-      Tensor dT38 = Kernels.mul(dH2, t39, buffers[1] = Buffers.reuse(buffers[1], DType.promote(dH2.dtype(), t39.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor dT39 = Kernels.mul(dH2, t38, buffers[2] = Buffers.reuse(buffers[2], DType.promote(dH2.dtype(), t38.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g1 = Kernels.mulScalar(dT38, 0.5); // f[B, 8]
-      Tensor g2 = Kernels.mul(t36, t36, buffers[3] = Buffers.reuse(buffers[3], DType.promote(t36.dtype(), t36.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dT34 = Kernels.mul(dH2, t35, buffers[1] = Buffers.reuse(buffers[1], DType.promote(dH2.dtype(), t35.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dT35 = Kernels.mul(dH2, t34, buffers[2] = Buffers.reuse(buffers[2], DType.promote(dH2.dtype(), t34.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g1 = Kernels.mulScalar(dT34, 0.5); // f[B, 8]
+      Tensor g2 = Kernels.mul(t32, t32, buffers[3] = Buffers.reuse(buffers[3], DType.promote(t32.dtype(), t32.dtype()), B, 8)); // f[B, 8], reused buffer
       Tensor g3 = Kernels.neg(g2, buffers[4] = Buffers.reuse(buffers[4], g2.dtype(), B, 8)); // f[B, 8], reused buffer
       Tensor g4 = Kernels.exp(g3); // f[B, 8]
       Tensor g5 = Kernels.mulScalar(g4, 1.1283791670955126); // f[B, 8]
-      Tensor dT36 = Kernels.mul(dT39, g5, buffers[5] = Buffers.reuse(buffers[5], DType.promote(dT39.dtype(), g5.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g6 = Kernels.mulScalar(dT36, 0.7071067811865476); // f[B, 8]
-      Tensor dT35 = Kernels.add(g1, g6, buffers[6] = Buffers.reuse(buffers[6], DType.promote(g1.dtype(), g6.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor dB2FcBias = Kernels.sumTo(dT35, SHAPE_8, set[38] = Buffers.reuse(set[38], dT35.dtype(), 8)); // f[8], returned
-      Tensor dT33 = Kernels.matmul(dT35, b2FcWeight, buffers[7] = Buffers.reuse(buffers[7], dT35.dtype(), B, 8)); // f[B, 8], reused buffer
-      Tensor dB2FcWeight = Kernels.matmulTN(dT35, t33, set[39] = Buffers.reuse(set[39], dT35.dtype(), 8, 8)); // f[8, 8], returned
-      Tensor dB2NormBias = Kernels.sumTo(dT33, SHAPE_8, set[40] = Buffers.reuse(set[40], dT33.dtype(), 8)); // f[8], returned
-      Tensor dT31 = Kernels.mul(dT33, b2NormWeight, buffers[8] = Buffers.reuse(buffers[8], DType.promote(dT33.dtype(), b2NormWeight.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g7 = Kernels.mul(dT33, t31, buffers[9] = Buffers.reuse(buffers[9], DType.promote(dT33.dtype(), t31.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dT32 = Kernels.mul(dT35, g5, buffers[5] = Buffers.reuse(buffers[5], DType.promote(dT35.dtype(), g5.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g6 = Kernels.mulScalar(dT32, 0.7071067811865476); // f[B, 8]
+      Tensor dT31 = Kernels.add(g1, g6, buffers[6] = Buffers.reuse(buffers[6], DType.promote(g1.dtype(), g6.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dB2FcBias = Kernels.sumTo(dT31, SHAPE_8, set[38] = Buffers.reuse(set[38], dT31.dtype(), 8)); // f[8], returned
+      Tensor dT29 = Kernels.matmul(dT31, b2FcWeight, buffers[7] = Buffers.reuse(buffers[7], dT31.dtype(), B, 8)); // f[B, 8], reused buffer
+      Tensor dB2FcWeight = Kernels.matmulTN(dT31, t29, set[39] = Buffers.reuse(set[39], dT31.dtype(), 8, 8)); // f[8, 8], returned
+      Tensor dB2NormBias = Kernels.sumTo(dT29, SHAPE_8, set[40] = Buffers.reuse(set[40], dT29.dtype(), 8)); // f[8], returned
+      Tensor dT27 = Kernels.mul(dT29, b2NormWeight, buffers[8] = Buffers.reuse(buffers[8], DType.promote(dT29.dtype(), b2NormWeight.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g7 = Kernels.mul(dT29, t27, buffers[9] = Buffers.reuse(buffers[9], DType.promote(dT29.dtype(), t27.dtype()), B, 8)); // f[B, 8], reused buffer
       Tensor dB2NormWeight = Kernels.sumTo(g7, SHAPE_8, set[41] = Buffers.reuse(set[41], g7.dtype(), 8)); // f[8], returned
-      Tensor g8 = Kernels.div(dT31, t29); // f[B, 8]
-      Tensor g9 = Kernels.div(t30, t29); // f[B, 8]
-      Tensor g10 = Kernels.mul(dT31, g9, buffers[10] = Buffers.reuse(buffers[10], DType.promote(dT31.dtype(), g9.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g8 = Kernels.div(dT27, t26); // f[B, 8]
+      Tensor g9 = Kernels.div(t27, t26); // f[B, 8]
+      Tensor g10 = Kernels.mul(dT27, g9, buffers[10] = Buffers.reuse(buffers[10], DType.promote(dT27.dtype(), g9.dtype()), B, 8)); // f[B, 8], reused buffer
       Tensor g11 = Kernels.neg(g10, buffers[11] = Buffers.reuse(buffers[11], g10.dtype(), B, 8)); // f[B, 8], reused buffer
-      Tensor dT29 = Kernels.sumTo(g11, new int[] {B, 1}); // f[B, 1]
-      Tensor g12 = Kernels.mulScalar(t29, 2.0); // f[B, 1]
-      Tensor dT28 = Kernels.div(dT29, g12); // f[B, 1]
-      Tensor dT26 = Kernels.mulScalar(dT28, 0.125); // f[B, 1]
-      Tensor dT25 = Kernels.expand(dT26, new int[] {B, 8}); // f[B, 8]
-      Tensor g13 = Kernels.mul(dT25, t24, buffers[12] = Buffers.reuse(buffers[12], DType.promote(dT25.dtype(), t24.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g14 = Kernels.mul(dT25, t24, buffers[13] = Buffers.reuse(buffers[13], DType.promote(dT25.dtype(), t24.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dT26 = Kernels.sumTo(g11, new int[] {B, 1}); // f[B, 1]
+      Tensor g12 = Kernels.mulScalar(t26, 2.0); // f[B, 1]
+      Tensor dT25 = Kernels.div(dT26, g12); // f[B, 1]
+      Tensor dT23 = Kernels.mulScalar(dT25, 0.125); // f[B, 1]
+      Tensor dT22 = Kernels.expand(dT23, new int[] {B, 8}); // f[B, 8]
+      Tensor g13 = Kernels.mul(dT22, t21, buffers[12] = Buffers.reuse(buffers[12], DType.promote(dT22.dtype(), t21.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g14 = Kernels.mul(dT22, t21, buffers[13] = Buffers.reuse(buffers[13], DType.promote(dT22.dtype(), t21.dtype()), B, 8)); // f[B, 8], reused buffer
       Tensor g15 = Kernels.add(g8, g13, buffers[14] = Buffers.reuse(buffers[14], DType.promote(g8.dtype(), g13.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor dT24 = Kernels.add(g15, g14, buffers[15] = Buffers.reuse(buffers[15], DType.promote(g15.dtype(), g14.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g16 = Kernels.neg(dT24, buffers[16] = Buffers.reuse(buffers[16], dT24.dtype(), B, 8)); // f[B, 8], reused buffer
-      Tensor dT23 = Kernels.sumTo(g16, new int[] {B, 1}); // f[B, 1]
-      Tensor dT22 = Kernels.mulScalar(dT23, 0.125); // f[B, 1]
-      Tensor g17 = Kernels.expand(dT22, new int[] {B, 8}); // f[B, 8]
-      Tensor dT21 = Kernels.add(dT24, g17, buffers[17] = Buffers.reuse(buffers[17], DType.promote(dT24.dtype(), g17.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor dB1Out = Kernels.add(dH2, dT21, buffers[18] = Buffers.reuse(buffers[18], DType.promote(dH2.dtype(), dT21.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor dT19 = Kernels.mul(dB1Out, t20, buffers[19] = Buffers.reuse(buffers[19], DType.promote(dB1Out.dtype(), t20.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor dT20 = Kernels.mul(dB1Out, t19, buffers[20] = Buffers.reuse(buffers[20], DType.promote(dB1Out.dtype(), t19.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g18 = Kernels.mulScalar(dT19, 0.5); // f[B, 8]
-      Tensor g19 = Kernels.mul(t17, t17, buffers[21] = Buffers.reuse(buffers[21], DType.promote(t17.dtype(), t17.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g20 = Kernels.neg(g19, buffers[22] = Buffers.reuse(buffers[22], g19.dtype(), B, 8)); // f[B, 8], reused buffer
-      Tensor g21 = Kernels.exp(g20); // f[B, 8]
-      Tensor g22 = Kernels.mulScalar(g21, 1.1283791670955126); // f[B, 8]
-      Tensor dT17 = Kernels.mul(dT20, g22, buffers[23] = Buffers.reuse(buffers[23], DType.promote(dT20.dtype(), g22.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g23 = Kernels.mulScalar(dT17, 0.7071067811865476); // f[B, 8]
-      Tensor dT16 = Kernels.add(g18, g23, buffers[24] = Buffers.reuse(buffers[24], DType.promote(g18.dtype(), g23.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor dB1FcBias = Kernels.sumTo(dT16, SHAPE_8, set[42] = Buffers.reuse(set[42], dT16.dtype(), 8)); // f[8], returned
-      Tensor dT14 = Kernels.matmul(dT16, b1FcWeight, buffers[25] = Buffers.reuse(buffers[25], dT16.dtype(), B, 8)); // f[B, 8], reused buffer
-      Tensor dB1FcWeight = Kernels.matmulTN(dT16, t14, set[43] = Buffers.reuse(set[43], dT16.dtype(), 8, 8)); // f[8, 8], returned
-      Tensor dB1NormBias = Kernels.sumTo(dT14, SHAPE_8, set[44] = Buffers.reuse(set[44], dT14.dtype(), 8)); // f[8], returned
-      Tensor dT12 = Kernels.mul(dT14, b1NormWeight, buffers[26] = Buffers.reuse(buffers[26], DType.promote(dT14.dtype(), b1NormWeight.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g24 = Kernels.mul(dT14, t12, buffers[27] = Buffers.reuse(buffers[27], DType.promote(dT14.dtype(), t12.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor dB1NormWeight = Kernels.sumTo(g24, SHAPE_8, set[45] = Buffers.reuse(set[45], g24.dtype(), 8)); // f[8], returned
-      Tensor g25 = Kernels.div(dT12, t10); // f[B, 8]
-      Tensor g26 = Kernels.div(t11, t10); // f[B, 8]
-      Tensor g27 = Kernels.mul(dT12, g26, buffers[28] = Buffers.reuse(buffers[28], DType.promote(dT12.dtype(), g26.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g28 = Kernels.neg(g27, buffers[29] = Buffers.reuse(buffers[29], g27.dtype(), B, 8)); // f[B, 8], reused buffer
-      Tensor dT10 = Kernels.sumTo(g28, new int[] {B, 1}); // f[B, 1]
-      Tensor g29 = Kernels.mulScalar(t10, 2.0); // f[B, 1]
-      Tensor dT9 = Kernels.div(dT10, g29); // f[B, 1]
-      Tensor dT7 = Kernels.mulScalar(dT9, 0.125); // f[B, 1]
-      Tensor dT6 = Kernels.expand(dT7, new int[] {B, 8}); // f[B, 8]
-      Tensor g30 = Kernels.mul(dT6, t5, buffers[30] = Buffers.reuse(buffers[30], DType.promote(dT6.dtype(), t5.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g31 = Kernels.mul(dT6, t5, buffers[31] = Buffers.reuse(buffers[31], DType.promote(dT6.dtype(), t5.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g32 = Kernels.add(g25, g30, buffers[32] = Buffers.reuse(buffers[32], DType.promote(g25.dtype(), g30.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor dT5 = Kernels.add(g32, g31, buffers[33] = Buffers.reuse(buffers[33], DType.promote(g32.dtype(), g31.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g33 = Kernels.neg(dT5, buffers[34] = Buffers.reuse(buffers[34], dT5.dtype(), B, 8)); // f[B, 8], reused buffer
-      Tensor dT4 = Kernels.sumTo(g33, new int[] {B, 1}); // f[B, 1]
-      Tensor dT3 = Kernels.mulScalar(dT4, 0.125); // f[B, 1]
-      Tensor g34 = Kernels.expand(dT3, new int[] {B, 8}); // f[B, 8]
-      Tensor dT2 = Kernels.add(dT5, g34, buffers[35] = Buffers.reuse(buffers[35], DType.promote(dT5.dtype(), g34.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor dH = Kernels.add(dB1Out, dT2, buffers[36] = Buffers.reuse(buffers[36], DType.promote(dB1Out.dtype(), dT2.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dT21 = Kernels.add(g15, g14, buffers[15] = Buffers.reuse(buffers[15], DType.promote(g15.dtype(), g14.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g16 = Kernels.neg(dT21, buffers[16] = Buffers.reuse(buffers[16], dT21.dtype(), B, 8)); // f[B, 8], reused buffer
+      Tensor dT20 = Kernels.sumTo(g16, new int[] {B, 1}); // f[B, 1]
+      Tensor g17 = Kernels.add(dH2, dT21, buffers[17] = Buffers.reuse(buffers[17], DType.promote(dH2.dtype(), dT21.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dT19 = Kernels.mulScalar(dT20, 0.125); // f[B, 1]
+      Tensor g18 = Kernels.expand(dT19, new int[] {B, 8}); // f[B, 8]
+      Tensor dB1Out = Kernels.add(g17, g18, buffers[18] = Buffers.reuse(buffers[18], DType.promote(g17.dtype(), g18.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dT17 = Kernels.mul(dB1Out, t18, buffers[19] = Buffers.reuse(buffers[19], DType.promote(dB1Out.dtype(), t18.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dT18 = Kernels.mul(dB1Out, t17, buffers[20] = Buffers.reuse(buffers[20], DType.promote(dB1Out.dtype(), t17.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g19 = Kernels.mulScalar(dT17, 0.5); // f[B, 8]
+      Tensor g20 = Kernels.mul(t15, t15, buffers[21] = Buffers.reuse(buffers[21], DType.promote(t15.dtype(), t15.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g21 = Kernels.neg(g20, buffers[22] = Buffers.reuse(buffers[22], g20.dtype(), B, 8)); // f[B, 8], reused buffer
+      Tensor g22 = Kernels.exp(g21); // f[B, 8]
+      Tensor g23 = Kernels.mulScalar(g22, 1.1283791670955126); // f[B, 8]
+      Tensor dT15 = Kernels.mul(dT18, g23, buffers[23] = Buffers.reuse(buffers[23], DType.promote(dT18.dtype(), g23.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g24 = Kernels.mulScalar(dT15, 0.7071067811865476); // f[B, 8]
+      Tensor dT14 = Kernels.add(g19, g24, buffers[24] = Buffers.reuse(buffers[24], DType.promote(g19.dtype(), g24.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dB1FcBias = Kernels.sumTo(dT14, SHAPE_8, set[42] = Buffers.reuse(set[42], dT14.dtype(), 8)); // f[8], returned
+      Tensor dT12 = Kernels.matmul(dT14, b1FcWeight, buffers[25] = Buffers.reuse(buffers[25], dT14.dtype(), B, 8)); // f[B, 8], reused buffer
+      Tensor dB1FcWeight = Kernels.matmulTN(dT14, t12, set[43] = Buffers.reuse(set[43], dT14.dtype(), 8, 8)); // f[8, 8], returned
+      Tensor dB1NormBias = Kernels.sumTo(dT12, SHAPE_8, set[44] = Buffers.reuse(set[44], dT12.dtype(), 8)); // f[8], returned
+      Tensor dT10 = Kernels.mul(dT12, b1NormWeight, buffers[26] = Buffers.reuse(buffers[26], DType.promote(dT12.dtype(), b1NormWeight.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g25 = Kernels.mul(dT12, t10, buffers[27] = Buffers.reuse(buffers[27], DType.promote(dT12.dtype(), t10.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dB1NormWeight = Kernels.sumTo(g25, SHAPE_8, set[45] = Buffers.reuse(set[45], g25.dtype(), 8)); // f[8], returned
+      Tensor g26 = Kernels.div(dT10, t9); // f[B, 8]
+      Tensor g27 = Kernels.div(t10, t9); // f[B, 8]
+      Tensor g28 = Kernels.mul(dT10, g27, buffers[28] = Buffers.reuse(buffers[28], DType.promote(dT10.dtype(), g27.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g29 = Kernels.neg(g28, buffers[29] = Buffers.reuse(buffers[29], g28.dtype(), B, 8)); // f[B, 8], reused buffer
+      Tensor dT9 = Kernels.sumTo(g29, new int[] {B, 1}); // f[B, 1]
+      Tensor g30 = Kernels.mulScalar(t9, 2.0); // f[B, 1]
+      Tensor dT8 = Kernels.div(dT9, g30); // f[B, 1]
+      Tensor dT6 = Kernels.mulScalar(dT8, 0.125); // f[B, 1]
+      Tensor dT5 = Kernels.expand(dT6, new int[] {B, 8}); // f[B, 8]
+      Tensor g31 = Kernels.mul(dT5, t4, buffers[30] = Buffers.reuse(buffers[30], DType.promote(dT5.dtype(), t4.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g32 = Kernels.mul(dT5, t4, buffers[31] = Buffers.reuse(buffers[31], DType.promote(dT5.dtype(), t4.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g33 = Kernels.add(g26, g31, buffers[32] = Buffers.reuse(buffers[32], DType.promote(g26.dtype(), g31.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dT4 = Kernels.add(g33, g32, buffers[33] = Buffers.reuse(buffers[33], DType.promote(g33.dtype(), g32.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g34 = Kernels.neg(dT4, buffers[34] = Buffers.reuse(buffers[34], dT4.dtype(), B, 8)); // f[B, 8], reused buffer
+      Tensor dT3 = Kernels.sumTo(g34, new int[] {B, 1}); // f[B, 1]
+      Tensor g35 = Kernels.add(dB1Out, dT4, buffers[35] = Buffers.reuse(buffers[35], DType.promote(dB1Out.dtype(), dT4.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dT2 = Kernels.mulScalar(dT3, 0.125); // f[B, 1]
+      Tensor g36 = Kernels.expand(dT2, new int[] {B, 8}); // f[B, 8]
+      Tensor dH = Kernels.add(g35, g36, buffers[36] = Buffers.reuse(buffers[36], DType.promote(g35.dtype(), g36.dtype()), B, 8)); // f[B, 8], reused buffer
 
       // Nested.java:20  Tensor h = in.forward(x);
       Tensor dInBias = Kernels.sumTo(dH, SHAPE_8, set[46] = Buffers.reuse(set[46], dH.dtype(), 8)); // f[8], returned
@@ -440,22 +430,20 @@ public class CompiledNested extends Nested {
 
     @Override
     protected void releaseSaved() {
-      t5 = null;
+      t4 = null;
+      t9 = null;
       t10 = null;
-      t11 = null;
       t12 = null;
-      t14 = null;
+      t15 = null;
       t17 = null;
-      t19 = null;
-      t20 = null;
-      t24 = null;
+      t18 = null;
+      t21 = null;
+      t26 = null;
+      t27 = null;
       t29 = null;
-      t30 = null;
-      t31 = null;
-      t33 = null;
-      t36 = null;
-      t38 = null;
-      t39 = null;
+      t32 = null;
+      t34 = null;
+      t35 = null;
       h2 = null;
       model.forwardPool.giveBack(set);
       set = null;

@@ -6,12 +6,12 @@ import dev.flint.autograd.Node;
 import dev.flint.compiled.BufferPool;
 import dev.flint.compiled.Buffers;
 import dev.flint.compiled.InputChecks;
+import dev.flint.compiled.LayerKernels;
 import dev.flint.compiled.Outputs;
 import dev.flint.kernel.Kernels;
 import dev.flint.nn.Module;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.DTypes;
-import dev.flint.tensor.Generator;
 import dev.flint.tensor.Tensor;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -147,8 +147,8 @@ public class CompiledModes extends Modes {
     Tensor t12 = Kernels.addScalar(t11, 1.0E-5, set[9] = Buffers.reuse(set[9], DTypes.scalarResult(t11.dtype(), 1.0E-5), 1, 8, 1)); // f[1, 8, 1]
     Tensor t13 = Kernels.sqrt(t12, set[10] = Buffers.reuse(set[10], DTypes.toFloat(t12.dtype()), 1, 8, 1)); // f[1, 8, 1]
     Tensor t14 = Kernels.div(t7, t13, set[11] = Buffers.reuse(set[11], DTypes.toFloat(DType.promote(t7.dtype(), t13.dtype())), B, 8, 1)); // f[B, 8, 1]
-    updateRunningStats(bn.runningMean, bn.runningVar, t6, t11, 0.1, B);
-    countBatch(bn.numBatchesTracked);
+    LayerKernels.updateRunningStats(bn.runningMean, bn.runningVar, t6, t11, 0.1, B);
+    LayerKernels.countBatch(bn.numBatchesTracked);
     Tensor t15 = Kernels.reshape(bn.weight, SHAPE_1_8_1); // f[1, 8, 1]
     Tensor t16 = Kernels.mul(t14, t15, set[12] = Buffers.reuse(set[12], DType.promote(t14.dtype(), t15.dtype()), B, 8, 1)); // f[B, 8, 1]
     Tensor t17 = Kernels.reshape(bn.bias, SHAPE_1_8_1); // f[1, 8, 1]
@@ -157,7 +157,7 @@ public class CompiledModes extends Modes {
 
     // Modes.java:21  h = F.dropout(F.relu(h), 0.3, isTraining());
     Tensor t19 = Kernels.relu(h, set[14] = Buffers.reuse(set[14], h.dtype(), B, 8)); // f[B, 8]
-    Tensor keep = dropoutMask(t19, 0.3); // f[B, 8]
+    Tensor keep = LayerKernels.dropoutMask(t19, 0.3); // f[B, 8]
     Tensor h2 = Kernels.mul(t19, keep, set[15] = Buffers.reuse(set[15], DType.promote(t19.dtype(), keep.dtype()), B, 8)); // f[B, 8]
 
     // Modes.java:25  return fc2.forward(h).logSoftmax(1);
@@ -230,54 +230,6 @@ public class CompiledModes extends Modes {
    */
   public String summary() {
     return SUMMARY;
-  }
-
-  /**
-   * The mask of {@code F.dropout}: 0 with probability p, else 1/(1-p), drawn from the default
-   * generator in the same order, so compiled and eager models agree under the same seed.
-   */
-  private static Tensor dropoutMask(Tensor x, double p) {
-    double keep = 1 / (1 - p);
-    Generator g = Generator.defaultGenerator();
-    int n = x.numel();
-    if (x.dtype() == DType.FLOAT64) {
-      double[] m = new double[n];
-      for (int i = 0; i < n; i++) {
-        m[i] = g.nextDouble() < p ? 0 : keep;
-      }
-      return Tensor.of(m, x.shape());
-    }
-    float[] m = new float[n];
-    for (int i = 0; i < n; i++) {
-      m[i] = g.nextDouble() < p ? 0f : (float) keep;
-    }
-    return Tensor.of(m, x.shape());
-  }
-
-  /**
-   * Batch norm's running statistics, as {@code F.batchNorm} updates them: running = (1 - momentum)
-   * running + momentum batch, with the unbiased variance.
-   */
-  private static void updateRunningStats(Tensor runningMean, Tensor runningVar, Tensor mean,
-      Tensor var, double momentum, int count) {
-    double[] m = mean.toDoubleArray();
-    double[] v = var.toDoubleArray();
-    double[] rm = runningMean.toDoubleArray();
-    double[] rv = runningVar.toDoubleArray();
-    double unbias = count / (count - 1.0);
-    for (int i = 0; i < rm.length; i++) {
-      rm[i] = (1 - momentum) * rm[i] + momentum * m[i];
-      rv[i] = (1 - momentum) * rv[i] + momentum * v[i] * unbias;
-    }
-    Kernels.copy(Tensor.of(rm), runningMean);
-    Kernels.copy(Tensor.of(rv), runningVar);
-  }
-
-  /**
-   * Adds one to batch norm's {@code num_batches_tracked}.
-   */
-  private static void countBatch(Tensor counter) {
-    counter.storage().setLong(counter.offset(), counter.getLong() + 1);
   }
 
   /**

@@ -1,20 +1,20 @@
 package dev.flint.nn;
 
 import dev.flint.autograd.EagerAlgebra;
+import dev.flint.compiled.LayerKernels;
+import dev.flint.layers.Composites;
+import dev.flint.layers.LayerSpec;
+import dev.flint.layers.Sizes;
 import dev.flint.tensor.DType;
-import dev.flint.tensor.Generator;
-import dev.flint.tensor.Storage;
 import dev.flint.tensor.Tensor;
 import java.util.Arrays;
 
 /**
  * The functional forms of the layers ({@code torch.nn.functional}): stateless functions of tensors,
- * differentiable through eager autograd. Each layer's {@code forward} calls one of these.
+ * differentiable through eager autograd. Each layer's {@code forward} calls one of these. The math is
+ * {@code dev.flint.layers}' (Composites and the LayerSpec forwards), which the processor compiles too.
  */
 public final class F {
-  private static final double SQRT_HALF = Math.sqrt(0.5);
-  private static final double SQRT_TWO_OVER_PI = Math.sqrt(2 / Math.PI);
-
   // Conv, pooling and erf are op-table rows; their eager entry points live on the algebra, not on Tensor.
   private static final EagerAlgebra OPS = EagerAlgebra.INSTANCE;
 
@@ -33,11 +33,7 @@ public final class F {
 
   /** {@code x} where positive, else {@code negativeSlope·x}; the gradient is 1 or the slope (at 0: the slope). */
   public static Tensor leakyRelu(Tensor x, double negativeSlope) {
-    double[] v = x.toDoubleArray();
-    for (int i = 0; i < v.length; i++) {
-      v[i] = v[i] > 0 ? 1 : negativeSlope;   // d(leaky)/dx, constant per element
-    }
-    return x.mul(TensorData.converted(Tensor.wrap(Storage.of(v), x.shapeRef()), floatType(x)));
+    return x.mul(LayerKernels.leakyReluSlopes(x, negativeSlope));   // d(leaky)/dx, constant per element
   }
 
   /** Leaky ReLU with slope 0.01. */
@@ -63,17 +59,11 @@ public final class F {
   /** GELU, exact ({@code "none"}) or with PyTorch's tanh approximation ({@code "tanh"}). */
   public static Tensor gelu(Tensor x, String approximate) {
     checkGeluApproximation(approximate);
-    if (approximate.equals("tanh")) {
-      Tensor inner = x.add(x.pow(3).mul(0.044715)).mul(SQRT_TWO_OVER_PI);
-      return x.mul(0.5).mul(inner.tanh().add(1));
-    }
-    return x.mul(0.5).mul(OPS.erf(x.mul(SQRT_HALF)).add(1));
+    return Composites.gelu(OPS, x, approximate.equals("tanh"));
   }
 
   static void checkGeluApproximation(String approximate) {
-    if (!"none".equals(approximate) && !"tanh".equals(approximate)) {
-      throw new IllegalArgumentException("GELU: approximate must be \"none\" or \"tanh\", but got \"" + approximate + "\"");
-    }
+    LayerSpec.GELU.bind(approximate);   // the spec's check
   }
 
   /** Softmax along {@code dim}: {@code e^(x_i) / Σ_j e^(x_j)}, computed stably. */
@@ -94,35 +84,7 @@ public final class F {
    */
   public static Tensor dropout(Tensor x, double p, boolean training) {
     checkProbability(p);
-    if (!training || p == 0) {
-      return x;
-    }
-    if (p == 1) {
-      return x.mul(0.0);
-    }
-    double keep = 1 / (1 - p);
-    Generator g = Generator.defaultGenerator();
-    int n = x.numel();
-    Tensor mask;
-    if (x.dtype() == DType.FLOAT64) {
-      double[] m = new double[n];
-      for (int i = 0; i < n; i++) {
-        m[i] = g.nextDouble() < p ? 0 : keep;
-      }
-      mask = Tensor.wrap(Storage.of(m), x.shapeRef());
-    } else {
-      float[] m = new float[n];
-      for (int i = 0; i < n; i++) {
-        m[i] = g.nextDouble() < p ? 0f : (float) keep;
-      }
-      mask = Tensor.wrap(Storage.of(m), x.shapeRef());
-    }
-    return x.mul(mask);
-  }
-
-  /** The dtype of a constant combined with {@code x}: x's own if floating, else FLOAT32. */
-  private static DType floatType(Tensor x) {
-    return x.dtype().isFloatingPoint() ? x.dtype() : DType.FLOAT32;
+    return Composites.dropout(OPS, x, p, training, () -> LayerKernels.dropoutMask(x, p));
   }
 
   static void checkProbability(double p) {
@@ -135,8 +97,7 @@ public final class F {
 
   /** {@code x·wᵀ + b} for {@code x: [*, in]}, {@code w: [out, in]}, {@code b: [out]} or null. */
   public static Tensor linear(Tensor x, Tensor w, Tensor b) {
-    Tensor y = x.matmul(w.transpose(0, 1));
-    return b == null ? y : y.add(b);
+    return Composites.linear(OPS, x, x.shapeRef(), w, w.size(0), b);
   }
 
   /**
@@ -145,13 +106,7 @@ public final class F {
    * both directions.
    */
   public static Tensor conv2d(Tensor x, Tensor w, Tensor b, int stride, int padding) {
-    boolean unbatched = x.dim() == 3;
-    Tensor in = unbatched ? x.unsqueeze(0) : x;
-    Tensor y = OPS.conv2d(in, w, pair(stride), pair(padding));
-    if (b != null) {
-      y = y.add(b.reshape(1, b.numel(), 1, 1));
-    }
-    return unbatched ? y.squeeze(0) : y;
+    return Composites.conv2d(OPS, x, x.shapeRef(), w, w.size(0), w.size(2), b, stride, padding);
   }
 
   /** Max pooling over {@code kernel × kernel} windows with stride = kernel. */
@@ -189,52 +144,19 @@ public final class F {
           + Arrays.toString(x.shapeRef()));
     }
     int[] shape = x.shape();
-    int n = shape[0];
     int c = shape[1];
     int count = c == 0 ? 0 : x.numel() / c;
-    Tensor x3 = x.reshape(n, c, count / Math.max(n, 1));   // [N, C, L]: statistics over dims 0 and 2
-    Tensor normalized;
-    if (training) {
-      if (count <= 1) {
-        throw new IllegalArgumentException("batch_norm: expected more than 1 value per channel when training, "
-            + "but got input of shape " + Arrays.toString(shape));
-      }
-      Tensor mean = x3.mean(2, true).mean(0, true);
-      Tensor centered = x3.sub(mean);
-      Tensor var = centered.mul(centered).mean(2, true).mean(0, true);
-      normalized = centered.div(var.add(eps).sqrt());
-      if (runningMean != null && runningVar != null) {
-        updateRunningStats(runningMean, runningVar, mean, var, momentum, count);
-      }
-    } else {
-      if (runningMean == null || runningVar == null) {
-        throw new IllegalArgumentException("batch_norm: evaluation mode needs running_mean and running_var");
-      }
-      normalized = x3.sub(runningMean.reshape(1, c, 1)).div(runningVar.reshape(1, c, 1).add(eps).sqrt());
+    if (training && count <= 1) {
+      throw new IllegalArgumentException("batch_norm: expected more than 1 value per channel when training, "
+          + "but got input of shape " + Arrays.toString(shape));
     }
-    if (weight != null) {
-      normalized = normalized.mul(weight.reshape(1, c, 1));
+    if (!training && (runningMean == null || runningVar == null)) {
+      throw new IllegalArgumentException("batch_norm: evaluation mode needs running_mean and running_var");
     }
-    if (bias != null) {
-      normalized = normalized.add(bias.reshape(1, c, 1));
-    }
-    return normalized.reshape(shape);
-  }
-
-  /** {@code running = (1 − momentum)·running + momentum·batch}, in place; the variance made unbiased first. */
-  private static void updateRunningStats(Tensor runningMean, Tensor runningVar, Tensor mean, Tensor var,
-      double momentum, int count) {
-    double[] m = mean.toDoubleArray();
-    double[] v = var.toDoubleArray();
-    double[] rm = runningMean.toDoubleArray();
-    double[] rv = runningVar.toDoubleArray();
-    double unbias = count / (count - 1.0);
-    for (int i = 0; i < rm.length; i++) {
-      rm[i] = (1 - momentum) * rm[i] + momentum * m[i];
-      rv[i] = (1 - momentum) * rv[i] + momentum * v[i] * unbias;
-    }
-    TensorData.copyInto(Tensor.of(rm), runningMean);
-    TensorData.copyInto(Tensor.of(rv), runningVar);
+    // BatchNorm2d's forward is the same; only the ranks it accepts differ
+    EagerLayer layer = new EagerLayer(training, "weight", weight, "bias", bias, "runningMean", runningMean,
+        "runningVar", runningVar);
+    return LayerSpec.BATCH_NORM_1D.forward(OPS, layer, LayerSpec.BATCH_NORM_1D.bind(c, eps, momentum), x);
   }
 
   /**
@@ -254,23 +176,7 @@ public final class F {
           + ", expected input with shape [*, " + Arrays.toString(normalizedShape).replaceAll("[\\[\\]]", "")
           + "], but got input of shape " + Arrays.toString(shape));
     }
-    int[] flat = Arrays.copyOf(shape, shape.length - k + 1);
-    int m = 1;
-    for (int s : normalizedShape) {
-      m *= s;
-    }
-    flat[flat.length - 1] = m;
-    Tensor xf = x.reshape(flat);
-    Tensor centered = xf.sub(xf.mean(-1, true));
-    Tensor var = centered.mul(centered).mean(-1, true);
-    Tensor y = centered.div(var.add(eps).sqrt()).reshape(shape);
-    if (weight != null) {
-      y = y.mul(weight);
-    }
-    if (bias != null) {
-      y = y.add(bias);
-    }
-    return y;
+    return Composites.affine(OPS, Composites.normalizeTrailing(OPS, Sizes.EAGER, x, shape, normalizedShape, eps), weight, bias);
   }
 
   // ---------------------------------------------------------------- lookup and reshaping
@@ -288,9 +194,7 @@ public final class F {
             + " rows (valid: 0.." + (num - 1) + ")");
       }
     }
-    int[] outShape = Arrays.copyOf(indices.shapeRef(), indices.dim() + 1);
-    outShape[indices.dim()] = weight.size(1);
-    return weight.indexSelect(0, indices.reshape(-1)).reshape(outShape);
+    return Composites.embedding(OPS, indices, indices.shapeRef(), weight, weight.size(1));
   }
 
   /** Merges dimensions {@code startDim..endDim} (inclusive; negative counts from the end) into one. */
@@ -305,16 +209,7 @@ public final class F {
     if (x.dim() == 0) {
       return x.reshape(1);
     }
-    int[] shape = x.shapeRef();
-    int[] out = new int[shape.length - (e - s)];
-    int merged = 1;
-    for (int d = s; d <= e; d++) {
-      merged *= shape[d];
-    }
-    System.arraycopy(shape, 0, out, 0, s);
-    out[s] = merged;
-    System.arraycopy(shape, e + 1, out, s + 1, shape.length - e - 1);
-    return x.reshape(out);
+    return x.reshape(Composites.flattened(Sizes.EAGER, x.shapeRef(), s, e));
   }
 
   /** Flattens all dimensions after the first: {@code [N, ...] -> [N, prod(...)]}. */

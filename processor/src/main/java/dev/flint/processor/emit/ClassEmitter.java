@@ -25,8 +25,6 @@ import javax.lang.model.element.Modifier;
 public final class ClassEmitter {
   static final ClassName MODULE = ClassName.get("dev.flint.nn", "Module");
   private static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
-  private static final ClassName GENERATOR = ClassName.get("dev.flint.tensor", "Generator");
-  private static final ClassName DTYPE = ClassName.get("dev.flint.tensor", "DType");
 
   private final ModelSource model;
   private final List<CompiledMode> modes;
@@ -87,7 +85,6 @@ public final class ClassEmitter {
     type.addMethod(MethodSpec.methodBuilder("summary").addModifiers(Modifier.PUBLIC).returns(String.class)
         .addJavadoc("Layers, output shapes, parameter count, FLOPs and saved-activation bytes per sample, computed at compile time.\n")
         .addStatement("return SUMMARY").build());
-    helpers(type);
     constants.fields().forEach(type::addField);
     return JavaFile.builder(model.packageName(), type.build())
         .addFileComment("Generated from $L. Do not edit.", model.fileName())
@@ -160,81 +157,5 @@ public final class ClassEmitter {
       m.addStatement(f.name().equals("layers") ? "layers.put($S, this.$N)" : "layers.put($S, $N)", f.name(), f.name());
     }
     return m.addStatement("layers.values().removeIf($T::isNull)", Objects.class).addStatement("return layers").build();
-  }
-
-  private void helpers(TypeSpec.Builder type) {
-    TypeName tensor = ForwardEmitter.TENSOR;
-    List<String> used = usedHelpers();
-    if (used.contains("dropoutMask")) {
-      type.addMethod(MethodSpec.methodBuilder("dropoutMask").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-          .addJavadoc("The mask of {@code F.dropout}: 0 with probability p, else 1/(1-p), drawn from the default\n"
-              + "generator in the same order, so compiled and eager models agree under the same seed.\n")
-          .returns(tensor).addParameter(tensor, "x").addParameter(double.class, "p")
-          .addStatement("double keep = 1 / (1 - p)")
-          .addStatement("$T g = $T.defaultGenerator()", GENERATOR, GENERATOR)
-          .addStatement("int n = x.numel()")
-          .beginControlFlow("if (x.dtype() == $T.FLOAT64)", DTYPE)
-          .addStatement("double[] m = new double[n]")
-          .beginControlFlow("for (int i = 0; i < n; i++)").addStatement("m[i] = g.nextDouble() < p ? 0 : keep").endControlFlow()
-          .addStatement("return $T.of(m, x.shape())", tensor)
-          .endControlFlow()
-          .addStatement("float[] m = new float[n]")
-          .beginControlFlow("for (int i = 0; i < n; i++)").addStatement("m[i] = g.nextDouble() < p ? 0f : (float) keep").endControlFlow()
-          .addStatement("return $T.of(m, x.shape())", tensor).build());
-    }
-    if (used.contains("leakyReluMask")) {
-      type.addMethod(MethodSpec.methodBuilder("leakyReluMask").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-          .addJavadoc("The slopes of {@code F.leakyRelu}: 1 where x is positive, else the negative slope.\n")
-          .returns(tensor).addParameter(tensor, "x").addParameter(double.class, "slope")
-          .addStatement("double[] v = x.toDoubleArray()")
-          .beginControlFlow("for (int i = 0; i < v.length; i++)").addStatement("v[i] = v[i] > 0 ? 1 : slope").endControlFlow()
-          .beginControlFlow("if (x.dtype() == $T.FLOAT64)", DTYPE)
-          .addStatement("return $T.of(v, x.shape())", tensor)
-          .endControlFlow()
-          .addStatement("float[] f = new float[v.length]")
-          .beginControlFlow("for (int i = 0; i < v.length; i++)").addStatement("f[i] = (float) v[i]").endControlFlow()
-          .addStatement("return $T.of(f, x.shape())", tensor).build());
-    }
-    if (used.contains("updateRunningStats")) {
-      type.addMethod(MethodSpec.methodBuilder("updateRunningStats").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-          .addJavadoc("Batch norm's running statistics, as {@code F.batchNorm} updates them: running = (1 - momentum)\n"
-              + "running + momentum batch, with the unbiased variance.\n")
-          .addParameter(tensor, "runningMean").addParameter(tensor, "runningVar").addParameter(tensor, "mean")
-          .addParameter(tensor, "var").addParameter(double.class, "momentum").addParameter(int.class, "count")
-          .addStatement("double[] m = mean.toDoubleArray()")
-          .addStatement("double[] v = var.toDoubleArray()")
-          .addStatement("double[] rm = runningMean.toDoubleArray()")
-          .addStatement("double[] rv = runningVar.toDoubleArray()")
-          .addStatement("double unbias = count / (count - 1.0)")
-          .beginControlFlow("for (int i = 0; i < rm.length; i++)")
-          .addStatement("rm[i] = (1 - momentum) * rm[i] + momentum * m[i]")
-          .addStatement("rv[i] = (1 - momentum) * rv[i] + momentum * v[i] * unbias")
-          .endControlFlow()
-          .addStatement("$T.copy($T.of(rm), runningMean)", KernelCalls.KERNELS, tensor)
-          .addStatement("$T.copy($T.of(rv), runningVar)", KernelCalls.KERNELS, tensor).build());
-    }
-    if (used.contains("countBatch")) {
-      type.addMethod(MethodSpec.methodBuilder("countBatch").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
-          .addJavadoc("Adds one to batch norm's {@code num_batches_tracked}.\n")
-          .addParameter(tensor, "counter")
-          .addStatement("counter.storage().setLong(counter.offset(), counter.getLong() + 1)").build());
-    }
-  }
-
-  private List<String> usedHelpers() {
-    List<String> used = new ArrayList<>();
-    for (CompiledMode mode : modes) {
-      mode.forward().leaves().forEach(l -> addIfUsed(used, l.access()));
-      mode.forward().effects().forEach(e -> addIfUsed(used, e.format()));
-    }
-    return used;
-  }
-
-  private static void addIfUsed(List<String> used, String code) {
-    for (String helper : List.of("dropoutMask", "leakyReluMask", "updateRunningStats", "countBatch")) {
-      if (code.startsWith(helper + "(") && !used.contains(helper)) {
-        used.add(helper);
-      }
-    }
   }
 }

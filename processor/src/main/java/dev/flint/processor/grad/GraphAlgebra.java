@@ -26,6 +26,12 @@ public final class GraphAlgebra implements Algebra<Value> {
     forward.nodes().forEach(n -> producers.put(n.out(), n));
   }
 
+  /** An algebra appending to {@code graph} at {@code where}: a layer's forward traced during lowering. */
+  public GraphAlgebra(GraphBuilder graph, SourceRef where) {
+    this.graph = graph;
+    this.where = where;
+  }
+
   /** Attributes the nodes appended next to {@code source}: the forward node being differentiated. */
   void at(SourceRef source) {
     this.where = source;

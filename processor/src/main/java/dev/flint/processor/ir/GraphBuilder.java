@@ -61,6 +61,21 @@ public final class GraphBuilder {
     return out;
   }
 
+  /**
+   * {@code v} with {@code origin} when it is the output of the last node appended (a composite's result
+   * is known only after its last op, which nothing reads yet); else {@code v} unchanged.
+   */
+  public Value withOrigin(Value v, String origin) {
+    int last = nodes.size() - 1;
+    if (last < 0 || !nodes.get(last).out().equals(v)) {
+      return v;
+    }
+    Node n = nodes.get(last);
+    Value named = new Value(v.id(), v.hint(), v.type(), origin);
+    nodes.set(last, new Node(n.op(), n.inputs(), n.attrs(), named, n.where()));
+    return named;
+  }
+
   public void effect(String format, List<Value> args, SourceRef where) {
     effects.add(new Effect(format, args, where, nextId));
   }

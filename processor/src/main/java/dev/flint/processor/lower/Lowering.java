@@ -259,6 +259,13 @@ public final class Lowering {
     }
   }
 
+  /** {@code v}, the result of a layer's last op, labelled with the layer ({@code fc1: Linear 10→20}). */
+  Value withOrigin(Value v, String origin) {
+    Value named = graph.withOrigin(v, origin);
+    track(named, List.of(), origin);
+    return named;
+  }
+
   String topPackage() {
     return model.packageName();
   }

@@ -1,5 +1,6 @@
 package dev.flint.processor.lower;
 
+import dev.flint.layers.LayerSpec;
 import dev.flint.ops.Attrs;
 import dev.flint.ops.Op;
 import dev.flint.processor.diag.Message;
@@ -173,14 +174,16 @@ final class TensorMethods {
           return softmax(s.method().equals("softmax") ? Op.SOFTMAX : Op.LOG_SOFTMAX, x, integer(args.get(1), frame, vars), at);
         }
         case "leakyRelu" -> {
-          return Layers.leakyRelu(low, x, args.size() > 1 ? real(args.get(1)) : 0.01, at);
+          List<Object> slope = args.size() > 1 ? List.of(real(args.get(1))) : List.of();
+          return new Layers(low).functional(LayerSpec.LEAKY_RELU, slope, low.training(), x, at);
         }
         case "gelu" -> {
-          return Layers.gelu(low, x, args.size() > 1 && args.get(1) instanceof Ast.Literal l && "tanh".equals(l.value()), at);
+          boolean tanh = args.size() > 1 && args.get(1) instanceof Ast.Literal l && "tanh".equals(l.value());
+          return new Layers(low).functional(LayerSpec.GELU, List.of(tanh ? "tanh" : "none"), low.training(), x, at);
         }
         case "dropout" -> {
           checkArity(s, 3);
-          return Layers.dropout(low, x, real(args.get(1)), bool(args.get(2)), at);
+          return new Layers(low).functional(LayerSpec.DROPOUT, List.of(real(args.get(1))), bool(args.get(2)), x, at);
         }
         case "linear" -> {
           if (args.size() != 3) {

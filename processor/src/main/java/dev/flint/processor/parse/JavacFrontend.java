@@ -225,7 +225,7 @@ public final class JavacFrontend {
         }
         children.add(child);
       } else {
-        args.add(new ModelSource.Arg(unit.constant(arg), unit.text(arg)));
+        args.add(new ModelSource.Arg(constantArg(arg, unit), unit.text(arg)));
       }
     }
     SourceRef where = unit.ref(t, unit.text(t));
@@ -701,5 +701,20 @@ public final class JavacFrontend {
 
   private static String capitalize(String s) {
     return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+  }
+
+  /** A constructor argument's compile-time value; {@code new int[] {4, 8}} of constants is an {@code int[]}. */
+  private static Object constantArg(ExpressionTree arg, Unit unit) {
+    if (arg instanceof NewArrayTree na && na.getInitializers() != null) {
+      int[] values = new int[na.getInitializers().size()];
+      for (int i = 0; i < values.length; i++) {
+        if (!(unit.constant(na.getInitializers().get(i)) instanceof Integer v)) {
+          return null;
+        }
+        values[i] = v;
+      }
+      return values;
+    }
+    return unit.constant(arg);
   }
 }

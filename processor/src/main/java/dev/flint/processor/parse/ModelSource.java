@@ -52,7 +52,7 @@ public record ModelSource(
     }
   }
 
-  /** A constructor argument: its compile-time value (Integer, Long, Double, Boolean, String) or null, and its text. */
+  /** A constructor argument: its compile-time value (Integer, Long, Double, Boolean, String, int[]) or null, and its text. */
   public record Arg(Object value, String text) {
     public boolean isConstant() {
       return value != null;

@@ -1,0 +1,79 @@
+package dev.flint.compiled;
+
+import dev.flint.kernel.Kernels;
+import dev.flint.tensor.DType;
+import dev.flint.tensor.Generator;
+import dev.flint.tensor.Tensor;
+
+/**
+ * The parts of layers that are not op rows, shared by eager modules ({@code dev.flint.nn.F}) and
+ * generated code so both draw and update the same way: dropout's random mask, leaky ReLU's slopes
+ * read from the data, and batch norm's running statistics ({@code dev.flint.layers.LayerContext}).
+ */
+public final class LayerKernels {
+  private LayerKernels() {}
+
+  /**
+   * The mask of inverted dropout for {@code x}: 0 with probability {@code p}, else {@code 1/(1-p)}, in
+   * x's dtype (FLOAT32 unless FLOAT64), drawn from the default generator in element order, so compiled
+   * and eager models agree under the same seed.
+   */
+  public static Tensor dropoutMask(Tensor x, double p) {
+    double keep = 1 / (1 - p);
+    Generator g = Generator.defaultGenerator();
+    int n = x.numel();
+    if (x.dtype() == DType.FLOAT64) {
+      double[] m = new double[n];
+      for (int i = 0; i < n; i++) {
+        m[i] = g.nextDouble() < p ? 0 : keep;
+      }
+      return Tensor.of(m, x.shape());
+    }
+    float[] m = new float[n];
+    for (int i = 0; i < n; i++) {
+      m[i] = g.nextDouble() < p ? 0f : (float) keep;
+    }
+    return Tensor.of(m, x.shape());
+  }
+
+  /** Leaky ReLU's derivative for {@code x}: 1 where x is positive, else {@code slope}; FLOAT64 for FLOAT64 x, else FLOAT32. */
+  public static Tensor leakyReluSlopes(Tensor x, double slope) {
+    double[] v = x.toDoubleArray();
+    if (x.dtype() == DType.FLOAT64) {
+      for (int i = 0; i < v.length; i++) {
+        v[i] = v[i] > 0 ? 1 : slope;
+      }
+      return Tensor.of(v, x.shape());
+    }
+    float[] f = new float[v.length];
+    for (int i = 0; i < v.length; i++) {
+      f[i] = v[i] > 0 ? 1f : (float) slope;
+    }
+    return Tensor.of(f, x.shape());
+  }
+
+  /**
+   * {@code running = (1 − momentum)·running + momentum·batch} in place, for batch norm's per-channel
+   * {@code mean} and biased {@code var} over {@code count} values each: the variance is made unbiased
+   * ({@code count / (count − 1)}) first, as PyTorch's.
+   */
+  public static void updateRunningStats(Tensor runningMean, Tensor runningVar, Tensor mean, Tensor var,
+      double momentum, int count) {
+    double[] m = mean.toDoubleArray();
+    double[] v = var.toDoubleArray();
+    double[] rm = runningMean.toDoubleArray();
+    double[] rv = runningVar.toDoubleArray();
+    double unbias = count / (count - 1.0);
+    for (int i = 0; i < rm.length; i++) {
+      rm[i] = (1 - momentum) * rm[i] + momentum * m[i];
+      rv[i] = (1 - momentum) * rv[i] + momentum * v[i] * unbias;
+    }
+    Kernels.copy(Tensor.of(rm), runningMean);
+    Kernels.copy(Tensor.of(rv), runningVar);
+  }
+
+  /** Adds one to batch norm's {@code num_batches_tracked} (a 0-d INT64 tensor). */
+  public static void countBatch(Tensor counter) {
+    counter.storage().setLong(counter.offset(), counter.getLong() + 1);
+  }
+}

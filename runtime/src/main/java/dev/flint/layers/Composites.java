@@ -1,0 +1,182 @@
+package dev.flint.layers;
+
+import dev.flint.ops.Algebra;
+import java.util.Arrays;
+import java.util.function.Supplier;
+
+/**
+ * The layers' composite math, written once against {@link Algebra}: {@code dev.flint.nn.F} runs it on
+ * tensors and the processor traces it into op-table rows (through {@link LayerSpec#forward}), so
+ * compiled and eager models compute the same steps and agree to rounding. Shapes are passed in, as
+ * an algebra has none.
+ */
+public final class Composites {
+  private static final double SQRT_HALF = Math.sqrt(0.5);
+  private static final double SQRT_TWO_OVER_PI = Math.sqrt(2 / Math.PI);
+
+  private Composites() {}
+
+  /** {@code x · wᵀ} for {@code x: [*, in]} (rank 2 or more) and {@code w: [out, in]}. */
+  public static <T> T matmulTransposed(Algebra<T> a, T x, T w) {
+    return a.matmul(x, a.permute(w, new int[] {1, 0}));
+  }
+
+  /** {@code y + b}, or y when {@code b} is null. */
+  public static <T> T bias(Algebra<T> a, T y, T b) {
+    return b == null ? y : a.add(y, b);
+  }
+
+  /** {@code x·wᵀ + b} for {@code x: [*, in]} (a vector is one row), {@code w: [out, in]}, {@code b: [out]} or null. */
+  public static <T> T linear(Algebra<T> a, T x, int[] xShape, T w, int outFeatures, T b) {
+    if (xShape.length == 1) {
+      T row = a.reshape(x, new int[] {1, xShape[0]});
+      return bias(a, a.reshape(matmulTransposed(a, row, w), new int[] {outFeatures}), b);
+    }
+    return bias(a, matmulTransposed(a, x, w), b);
+  }
+
+  /**
+   * 2-D convolution of {@code x: [N, C, H, W]} or {@code [C, H, W]} with square filters
+   * {@code w: [O, C, k, k]}, plus {@code b: [O]} or null; equal stride and zero padding both ways.
+   */
+  public static <T> T conv2d(Algebra<T> a, T x, int[] xShape, T w, int outChannels, int kernel, T b, int stride,
+      int padding) {
+    if (xShape.length == 3) {
+      int[] batched = {1, xShape[0], xShape[1], xShape[2]};
+      T y = conv2d(a, a.reshape(x, batched), batched, w, outChannels, kernel, b, stride, padding);
+      int h = (xShape[1] + 2 * padding - kernel) / stride + 1;
+      int wOut = (xShape[2] + 2 * padding - kernel) / stride + 1;
+      return a.reshape(y, new int[] {outChannels, h, wOut});
+    }
+    T y = a.conv2d(x, w, pair(stride), pair(padding));
+    return b == null ? y : a.add(y, a.reshape(b, new int[] {1, outChannels, 1, 1}));
+  }
+
+  /** GELU: exact {@code x/2·(1 + erf(x/√2))}, or PyTorch's tanh approximation. */
+  public static <T> T gelu(Algebra<T> a, T x, boolean tanh) {
+    T inner;
+    if (tanh) {
+      T cube = a.mulScalar(a.powScalar(x, 3.0), 0.044715);
+      inner = a.tanh(a.mulScalar(a.add(x, cube), SQRT_TWO_OVER_PI));
+    } else {
+      inner = a.erf(a.mulScalar(x, SQRT_HALF));
+    }
+    return a.mul(a.mulScalar(x, 0.5), a.addScalar(inner, 1.0));
+  }
+
+  /** Inverted dropout: in training, {@code x} times {@code mask} (drawn only then); x itself otherwise or for p = 0. */
+  public static <T> T dropout(Algebra<T> a, T x, double p, boolean training, Supplier<T> mask) {
+    if (!training || p == 0) {
+      return x;
+    }
+    return p == 1 ? a.mulScalar(x, 0.0) : a.mul(x, mask.get());
+  }
+
+  /** Rows of {@code w: [num, dim]} picked by integer {@code indices} of shape {@code s}: {@code [*s, dim]}. */
+  public static <T> T embedding(Algebra<T> a, T indices, int[] s, T w, int dim) {
+    T rows = a.indexSelect(w, 0, a.reshape(indices, new int[] {-1}));
+    int[] out = Arrays.copyOf(s, s.length + 1);
+    out[s.length] = dim;
+    return a.reshape(rows, out);
+  }
+
+  /** The mean over {@code dim} (of size n), kept: a sum and a product with {@code 1/n}. */
+  public static <T> T mean(Algebra<T> a, Sizes sz, T x, int dim, int n) {
+    T sum = a.sum(x, new int[] {dim}, true);
+    return n == 1 ? sum : a.mulScalar(sum, sz.reciprocal(n));
+  }
+
+  /** {@code √(var + eps)}. */
+  public static <T> T std(Algebra<T> a, T var, double eps) {
+    return a.sqrt(a.addScalar(var, eps));
+  }
+
+  /**
+   * Layer norm's normalization of {@code x} (shape {@code s}) over its trailing {@code normalized}
+   * dims: centered and divided by {@code √(biased variance + eps)}; no weight or bias.
+   */
+  public static <T> T normalizeTrailing(Algebra<T> a, Sizes sz, T x, int[] s, int[] normalized, double eps) {
+    int[] flat = Arrays.copyOf(s, s.length - normalized.length + 1);
+    int m = sz.dims().numel(normalized);
+    flat[flat.length - 1] = m;
+    T xf = a.reshape(x, flat);
+    int last = flat.length - 1;
+    T centered = a.sub(xf, mean(a, sz, xf, last, m));
+    T var = mean(a, sz, a.mul(centered, centered), last, m);
+    return a.reshape(a.div(centered, std(a, var, eps)), s);
+  }
+
+  /** {@code y · w + b}, either of which may be null. */
+  public static <T> T affine(Algebra<T> a, T y, T w, T b) {
+    T scaled = w == null ? y : a.mul(y, w);
+    return b == null ? scaled : a.add(scaled, b);
+  }
+
+  /** Receives batch norm's batch statistics, to update running ones. */
+  public interface BatchStats<T> {
+    void update(T mean, T var);
+  }
+
+  /**
+   * Batch norm's normalization of {@code x3: [N, C, L]} per channel: with the batch's mean and biased
+   * variance (handed to {@code stats}, which may be null) when {@code batchStats}, else with the
+   * running statistics {@code rm}, {@code rv} ({@code [C]}); no weight or bias.
+   */
+  public static <T> T batchNormalize(Algebra<T> a, Sizes sz, T x3, int[] s3, boolean batchStats, T rm, T rv,
+      double eps, BatchStats<T> stats) {
+    int c = s3[1];
+    if (batchStats) {
+      T mean = mean(a, sz, mean(a, sz, x3, 2, s3[2]), 0, s3[0]);
+      T centered = a.sub(x3, mean);
+      T var = mean(a, sz, mean(a, sz, a.mul(centered, centered), 2, s3[2]), 0, s3[0]);
+      T normalized = a.div(centered, std(a, var, eps));
+      if (stats != null) {
+        stats.update(mean, var);
+      }
+      return normalized;
+    }
+    int[] perChannel = {1, c, 1};
+    T centered = a.sub(x3, a.reshape(rm, perChannel));
+    return a.div(centered, std(a, a.reshape(rv, perChannel), eps));
+  }
+
+  /** {@code x3 · w + b} per channel of {@code [N, C, L]}, with {@code w}, {@code b} ({@code [C]}) either null. */
+  public static <T> T channelAffine(Algebra<T> a, T x3, int c, T w, T b) {
+    int[] perChannel = {1, c, 1};
+    T scaled = w == null ? x3 : a.mul(x3, a.reshape(w, perChannel));
+    return b == null ? scaled : a.add(scaled, a.reshape(b, perChannel));
+  }
+
+  /** {@code x}'s shape {@code s} as {@code [N, C, L]}: the statistics of batch norm are over dims 0 and 2. */
+  public static int[] asNcl(Sizes sz, int[] s) {
+    return new int[] {s[0], s[1], sz.dims().numel(Arrays.copyOfRange(s, 2, s.length))};
+  }
+
+  /** {@code s} with dims {@code start..end} (normalized, inclusive) merged into one. */
+  public static int[] flattened(Sizes sz, int[] s, int start, int end) {
+    if (s.length == 0) {
+      return new int[] {1};
+    }
+    int[] out = new int[s.length - (end - start)];
+    int merged = sz.dims().numel(Arrays.copyOfRange(s, start, end + 1));
+    System.arraycopy(s, 0, out, 0, start);
+    out[start] = merged;
+    System.arraycopy(s, end + 1, out, start + 1, s.length - end - 1);
+    return out;
+  }
+
+  /** A dim counted from the end when negative, for a tensor of {@code rank} (a 0-d tensor takes 0 or -1). */
+  public static int dim(int d, int rank) {
+    int r = Math.max(rank, 1);
+    if (d < -r || d >= r) {
+      throw new IllegalArgumentException("dimension " + d + " is out of range for a tensor of rank " + rank
+          + " (expected a dim in [" + -r + ", " + (r - 1) + "])");
+    }
+    return d < 0 ? d + r : d;
+  }
+
+  static int[] pair(int v) {
+    return new int[] {v, v};
+  }
+
+}

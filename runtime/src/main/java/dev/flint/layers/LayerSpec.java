@@ -1,0 +1,401 @@
+package dev.flint.layers;
+
+import dev.flint.ops.Algebra;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Every layer the compiler knows, described once: its class in {@code dev.flint.nn}, its constructor
+ * parameters with names and defaults, its parameters and buffers with their shapes as functions of
+ * the arguments ({@link #state}), what it expects of its input ({@link #expects}), and its forward,
+ * written against {@link Algebra} and a {@link LayerContext} so that eager modules run it on tensors
+ * and the annotation processor traces it into op-table rows. {@code LayerSpecTest} checks each row
+ * against its module (constructors, fields, state dict, outputs).
+ */
+public enum LayerSpec {
+  /** {@code y = x·Wᵀ + b}. */
+  LINEAR("Linear", Input.FLOATING, Param.required("inFeatures", Param.Kind.INT),
+      Param.required("outFeatures", Param.Kind.INT), Param.optional("bias", Param.Kind.BOOL, true)) {
+    @Override
+    public List<StateSpec> state(LayerArgs a) {
+      return withBias(a.bool("bias"), StateSpec.param("weight", a.integer("outFeatures"), a.integer("inFeatures")),
+          a.integer("outFeatures"));
+    }
+
+    @Override
+    public String expects(LayerArgs a, int[] s) {
+      int in = a.integer("inFeatures");
+      return s.length < 2 ? "input [B, " + in + "]" : s[s.length - 1] != in ? "last dim " + in : null;
+    }
+
+    @Override
+    public <T> T forward(Algebra<T> ops, LayerContext<T> layer, LayerArgs a, T x) {
+      T y = Composites.matmulTransposed(ops, x, layer.state("weight"));
+      return Composites.bias(ops, y, layer.has("bias") ? layer.state("bias") : null);
+    }
+
+    @Override
+    public String describe(List<String> args) {
+      return args.size() >= 2 ? className() + " " + args.get(0) + "→" + args.get(1) : className();
+    }
+  },
+  /** {@code max(x, 0)}. */
+  RELU("ReLU", Input.FLOATING) {
+    @Override
+    public <T> T forward(Algebra<T> ops, LayerContext<T> layer, LayerArgs a, T x) {
+      return ops.relu(x);
+    }
+  },
+  /** {@code 1 / (1 + e^-x)}. */
+  SIGMOID("Sigmoid", Input.FLOATING) {
+    @Override
+    public <T> T forward(Algebra<T> ops, LayerContext<T> layer, LayerArgs a, T x) {
+      return ops.sigmoid(x);
+    }
+  },
+  /** The hyperbolic tangent. */
+  TANH("Tanh", Input.FLOATING) {
+    @Override
+    public <T> T forward(Algebra<T> ops, LayerContext<T> layer, LayerArgs a, T x) {
+      return ops.tanh(x);
+    }
+  },
+  /** GELU, exact ({@code "none"}) or with the tanh approximation. */
+  GELU("GELU", Input.ANY, Param.optional("approximate", Param.Kind.TEXT, "none")) {
+    @Override
+    void validate(LayerArgs a) {
+      String approximate = a.text("approximate");
+      if (!"none".equals(approximate) && !"tanh".equals(approximate)) {
+        throw new IllegalArgumentException("GELU: approximate must be \"none\" or \"tanh\", but got \"" + approximate + "\"");
+      }
+    }
+
+    @Override
+    public <T> T forward(Algebra<T> ops, LayerContext<T> layer, LayerArgs a, T x) {
+      return Composites.gelu(ops, x, a.text("approximate").equals("tanh"));
+    }
+  },
+  /** {@code x} where positive, else {@code negativeSlope·x}. */
+  LEAKY_RELU("LeakyReLU", Input.ANY, Param.optional("negativeSlope", Param.Kind.REAL, 0.01)) {
+    @Override
+    public <T> T forward(Algebra<T> ops, LayerContext<T> layer, LayerArgs a, T x) {
+      return ops.mul(x, layer.leakyReluSlopes(x, a.real("negativeSlope")));
+    }
+  },
+  /** Softmax along {@code dim}. */
+  SOFTMAX("Softmax", Input.ANY, Param.required("dim", Param.Kind.DIM)) {
+    @Override
+    public <T> T forward(Algebra<T> ops, LayerContext<T> layer, LayerArgs a, T x) {
+      return ops.softmax(x, Composites.dim(a.integer("dim"), layer.shape(x).length));
+    }
+  },
+  /** Log-softmax along {@code dim}. */
+  LOG_SOFTMAX("LogSoftmax", Input.ANY, Param.required("dim", Param.Kind.DIM)) {
+    @Override
+    public <T> T forward(Algebra<T> ops, LayerContext<T> layer, LayerArgs a, T x) {
+      return ops.logSoftmax(x, Composites.dim(a.integer("dim"), layer.shape(x).length));
+    }
+  },
+  /** Inverted dropout in training; the identity in evaluation. */
+  DROPOUT("Dropout", Input.ANY, Param.optional("p", Param.Kind.REAL, 0.5)) {
+    @Override
+    void validate(LayerArgs a) {
+      double p = a.real("p");
+      if (!(p >= 0 && p <= 1)) {
+        throw new IllegalArgumentException("dropout probability has to be between 0 and 1, but got " + p);
+      }
+    }
+
+    @Override
+    public <T> T forward(Algebra<T> ops, LayerContext<T> layer, LayerArgs a, T x) {
+      double p = a.real("p");
+      return Composites.dropout(ops, x, p, layer.training(), () -> layer.dropoutMask(x, p));
+    }
+  },
+  /** Batch normalization of {@code [N, C]} or {@code [N, C, L]} per channel. */
+  BATCH_NORM_1D("BatchNorm1d", Input.ANY, batchNormParams()) {
+    @Override
+    public List<StateSpec> state(LayerArgs a) {
+      return batchNormState(a);
+    }
+
+    @Override
+    public String expects(LayerArgs a, int[] s) {
+      int c = a.integer("numFeatures");
+      return (s.length == 2 || s.length == 3) && s[1] == c ? null : "input [B, " + c + "] or [B, " + c + ", L]";
+    }
+
+    @Override
+    public <T> T forward(Algebra<T> ops, LayerContext<T> layer, LayerArgs a, T x) {
+      return batchNorm(ops, layer, a, x);
+    }
+  },
+  /** Batch normalization of {@code [N, C, H, W]} per channel. */
+  BATCH_NORM_2D("BatchNorm2d", Input.ANY, batchNormParams()) {
+    @Override
+    public List<StateSpec> state(LayerArgs a) {
+      return batchNormState(a);
+    }
+
+    @Override
+    public String expects(LayerArgs a, int[] s) {
+      int c = a.integer("numFeatures");
+      return s.length == 4 && s[1] == c ? null : "input [B, " + c + ", H, W]";
+    }
+
+    @Override
+    public <T> T forward(Algebra<T> ops, LayerContext<T> layer, LayerArgs a, T x) {
+      return batchNorm(ops, layer, a, x);
+    }
+  },
+  /** Layer normalization over the trailing {@code normalizedShape} dims. */
+  LAYER_NORM("LayerNorm", Input.ANY, Param.required("normalizedShape", Param.Kind.INTS),
+      Param.optional("eps", Param.Kind.REAL, 1e-5), Param.optional("elementwiseAffine", Param.Kind.BOOL, true)) {
+    @Override
+    public List<StateSpec> state(LayerArgs a) {
+      int[] shape = a.integers("normalizedShape");
+      return a.bool("elementwiseAffine") ? List.of(StateSpec.param("weight", shape), StateSpec.param("bias", shape)) : List.of();
+    }
+
+    @Override
+    public String expects(LayerArgs a, int[] s) {
+      int[] n = a.integers("normalizedShape");
+      boolean fits = s.length >= n.length;
+      for (int i = 0; fits && i < n.length; i++) {
+        fits = s[s.length - n.length + i] == n[i];
+      }
+      return fits ? null : "trailing dims " + Arrays.toString(n);
+    }
+
+    @Override
+    public <T> T forward(Algebra<T> ops, LayerContext<T> layer, LayerArgs a, T x) {
+      T y = Composites.normalizeTrailing(ops, layer, x, layer.shape(x), a.integers("normalizedShape"), a.real("eps"));
+      return Composites.affine(ops, y, layer.has("weight") ? layer.state("weight") : null,
+          layer.has("bias") ? layer.state("bias") : null);
+    }
+  },
+  /** 2-D convolution with square filters, equal stride and zero padding. */
+  CONV2D("Conv2d", Input.FLOATING, Param.required("inChannels", Param.Kind.INT),
+      Param.required("outChannels", Param.Kind.INT), Param.required("kernelSize", Param.Kind.INT),
+      Param.optional("stride", Param.Kind.INT, 1), Param.optional("padding", Param.Kind.INT, 0),
+      Param.optional("bias", Param.Kind.BOOL, true)) {
+    @Override
+    public List<StateSpec> state(LayerArgs a) {
+      int k = a.integer("kernelSize");
+      return withBias(a.bool("bias"),
+          StateSpec.param("weight", a.integer("outChannels"), a.integer("inChannels"), k, k), a.integer("outChannels"));
+    }
+
+    @Override
+    public String expects(LayerArgs a, int[] s) {
+      int c = a.integer("inChannels");
+      return s.length == 4 && s[1] == c ? null : "input [B, " + c + ", H, W]";
+    }
+
+    @Override
+    public <T> T forward(Algebra<T> ops, LayerContext<T> layer, LayerArgs a, T x) {
+      return Composites.conv2d(ops, x, layer.shape(x), layer.state("weight"), a.integer("outChannels"),
+          a.integer("kernelSize"), layer.has("bias") ? layer.state("bias") : null, a.integer("stride"),
+          a.integer("padding"));
+    }
+
+    @Override
+    public String describe(List<String> args) {
+      return args.size() >= 3 ? className() + " " + args.get(0) + "→" + args.get(1) + " k" + args.get(2) : className();
+    }
+  },
+  /** The maximum of each {@code kernelSize²} window. */
+  MAX_POOL2D("MaxPool2d", Input.ANY, poolParams()) {
+    @Override
+    public String expects(LayerArgs a, int[] s) {
+      return s.length == 4 ? null : "input [N, C, H, W]";
+    }
+
+    @Override
+    public <T> T forward(Algebra<T> ops, LayerContext<T> layer, LayerArgs a, T x) {
+      return ops.maxPool2d(x, Composites.pair(a.integer("kernelSize")), Composites.pair(a.integer("stride")),
+          Composites.pair(a.integer("padding")));
+    }
+  },
+  /** The mean of each {@code kernelSize²} window (zero padding counts). */
+  AVG_POOL2D("AvgPool2d", Input.ANY, poolParams()) {
+    @Override
+    public String expects(LayerArgs a, int[] s) {
+      return s.length == 4 ? null : "input [N, C, H, W]";
+    }
+
+    @Override
+    public <T> T forward(Algebra<T> ops, LayerContext<T> layer, LayerArgs a, T x) {
+      return ops.avgPool2d(x, Composites.pair(a.integer("kernelSize")), Composites.pair(a.integer("stride")),
+          Composites.pair(a.integer("padding")));
+    }
+  },
+  /** Merges dims {@code startDim..endDim} into one. */
+  FLATTEN("Flatten", Input.ANY, Param.optional("startDim", Param.Kind.DIM, 1),
+      Param.optional("endDim", Param.Kind.DIM, -1)) {
+    @Override
+    public String expects(LayerArgs a, int[] s) {
+      int r = Math.max(s.length, 1);
+      int start = a.integer("startDim");
+      int end = a.integer("endDim");
+      boolean ok = start >= -r && start < r && end >= -r && end < r && Composites.dim(start, s.length) <= Composites.dim(end, s.length);
+      return ok ? null : "start_dim " + start + " <= end_dim " + end + ", both dims of the input";
+    }
+
+    @Override
+    public <T> T forward(Algebra<T> ops, LayerContext<T> layer, LayerArgs a, T x) {
+      int[] s = layer.shape(x);
+      int start = Composites.dim(a.integer("startDim"), s.length);
+      int end = Composites.dim(a.integer("endDim"), s.length);
+      return ops.reshape(x, Composites.flattened(layer, s, start, end));
+    }
+  },
+  /** Rows of a table picked by integer indices. */
+  EMBEDDING("Embedding", Input.INDICES, Param.required("numEmbeddings", Param.Kind.INT),
+      Param.required("embeddingDim", Param.Kind.INT)) {
+    @Override
+    public List<StateSpec> state(LayerArgs a) {
+      return List.of(StateSpec.param("weight", a.integer("numEmbeddings"), a.integer("embeddingDim")));
+    }
+
+    @Override
+    public <T> T forward(Algebra<T> ops, LayerContext<T> layer, LayerArgs a, T x) {
+      return Composites.embedding(ops, x, layer.shape(x), layer.state("weight"), a.integer("embeddingDim"));
+    }
+
+    @Override
+    public String describe(List<String> args) {
+      return LINEAR.describe(args).replace(LINEAR.className(), className());
+    }
+  };
+
+  /** What a layer accepts as input. */
+  public enum Input {
+    /** Floating-point values. */
+    FLOATING,
+    /** Integer indices (INT64 or INT32). */
+    INDICES,
+    /** Any dtype its ops accept. */
+    ANY
+  }
+
+  /** The package of the modules these specs describe. */
+  public static final String NN_PACKAGE = "dev.flint.nn";
+
+  private final String className;
+  private final Input input;
+  private final List<Param> params;
+
+  LayerSpec(String className, Input input, Param... params) {
+    this.className = className;
+    this.input = input;
+    this.params = List.of(params);
+  }
+
+  /** The spec of the module class {@code qualifiedName} ({@code dev.flint.nn.Linear}), or null when the compiler does not know it. */
+  public static LayerSpec forClass(String qualifiedName) {
+    for (LayerSpec s : values()) {
+      if (qualifiedName.equals(NN_PACKAGE + "." + s.className)) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  /** The module's simple class name in {@code dev.flint.nn}. */
+  public String className() {
+    return className;
+  }
+
+  public Input input() {
+    return input;
+  }
+
+  /** The constructor parameters in order (each public constructor takes a prefix of them). */
+  public List<Param> params() {
+    return params;
+  }
+
+  /** Binds positional constructor arguments (see {@link LayerArgs#bind}). */
+  public LayerArgs bind(Object... positional) {
+    return LayerArgs.bind(this, Arrays.asList(positional));
+  }
+
+  /** The layer's parameters and buffers for these arguments, in registration order. */
+  public List<StateSpec> state(LayerArgs a) {
+    return List.of();
+  }
+
+  /** What the layer expects of an input of shape {@code s} ({@code "last dim 10"}), or null when it fits. */
+  public String expects(LayerArgs a, int[] s) {
+    return null;
+  }
+
+  /** The output for input {@code x}: the layer's math in the rows of {@code ops}. */
+  public abstract <T> T forward(Algebra<T> ops, LayerContext<T> layer, LayerArgs a, T x);
+
+  /** How messages name the layer, from its arguments as written: {@code Linear 10→20}, {@code Dropout 0.5}. */
+  public String describe(List<String> args) {
+    return args.isEmpty() ? className : className + " " + String.join(", ", args);
+  }
+
+  /** Fails with an {@link IllegalArgumentException} when the bound arguments are out of range. */
+  void validate(LayerArgs a) {}
+
+  private static List<StateSpec> withBias(boolean bias, StateSpec weight, int outFeatures) {
+    List<StateSpec> state = new ArrayList<>();
+    state.add(weight);
+    if (bias) {
+      state.add(StateSpec.param("bias", outFeatures));
+    }
+    return state;
+  }
+
+  private static Param[] batchNormParams() {
+    return new Param[] {Param.required("numFeatures", Param.Kind.INT), Param.optional("eps", Param.Kind.REAL, 1e-5),
+        Param.optional("momentum", Param.Kind.REAL, 0.1), Param.optional("affine", Param.Kind.BOOL, true),
+        Param.optional("trackRunningStats", Param.Kind.BOOL, true)};
+  }
+
+  private static List<StateSpec> batchNormState(LayerArgs a) {
+    int c = a.integer("numFeatures");
+    List<StateSpec> state = new ArrayList<>();
+    if (a.bool("affine")) {
+      state.add(StateSpec.param("weight", c));
+      state.add(StateSpec.param("bias", c));
+    }
+    if (a.bool("trackRunningStats")) {
+      state.add(StateSpec.buffer("runningMean", "running_mean", c));
+      state.add(StateSpec.buffer("runningVar", "running_var", c));
+      state.add(StateSpec.counter("numBatchesTracked", "num_batches_tracked"));
+    }
+    return state;
+  }
+
+  /**
+   * Batch norm: batch statistics in training (moving the running ones, when tracked) and in
+   * evaluation without running statistics; the running statistics otherwise; then weight and bias.
+   */
+  private static <T> T batchNorm(Algebra<T> ops, LayerContext<T> layer, LayerArgs a, T x) {
+    int[] s = layer.shape(x);
+    int[] s3 = Composites.asNcl(layer, s);
+    boolean tracked = layer.has("runningMean") && layer.has("runningVar");
+    boolean batchStats = layer.training() || !tracked;
+    T rm = batchStats ? null : layer.state("runningMean");
+    T rv = batchStats ? null : layer.state("runningVar");
+    T x3 = ops.reshape(x, s3);
+    double momentum = a.real("momentum");
+    T y = Composites.batchNormalize(ops, layer, x3, s3, batchStats, rm, rv, a.real("eps"),
+        layer.training() && tracked ? (mean, var) -> layer.updateRunningStats(x3, mean, var, momentum) : null);
+    y = Composites.channelAffine(ops, y, s3[1], layer.has("weight") ? layer.state("weight") : null,
+        layer.has("bias") ? layer.state("bias") : null);
+    return ops.reshape(y, s);
+  }
+
+  private static Param[] poolParams() {
+    return new Param[] {Param.required("kernelSize", Param.Kind.INT),
+        Param.optional("stride", Param.Kind.INT, new Param.SameAs("kernelSize")),
+        Param.optional("padding", Param.Kind.INT, 0)};
+  }
+}

@@ -1,0 +1,251 @@
+package dev.flint.layers;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.flint.autograd.EagerAlgebra;
+import dev.flint.compiled.LayerKernels;
+import dev.flint.nn.Module;
+import dev.flint.ops.DimAlgebra;
+import dev.flint.tensor.DType;
+import dev.flint.tensor.Generator;
+import dev.flint.tensor.Tensor;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Each {@link LayerSpec} against its module in {@code dev.flint.nn}, the eager truth: constructors,
+ * defaults, parameters and buffers (fields, state-dict names, shapes), and the forward.
+ */
+class LayerSpecTest {
+
+  /** The required arguments each spec is tested with, and an input that fits them. */
+  private record Case(Object[] required, int[] input, boolean indices) {}
+
+  private static final Map<LayerSpec, Case> CASES = new EnumMap<>(LayerSpec.class);
+
+  static {
+    CASES.put(LayerSpec.LINEAR, new Case(new Object[] {3, 4}, new int[] {5, 3}, false));
+    CASES.put(LayerSpec.RELU, new Case(new Object[] {}, new int[] {2, 3}, false));
+    CASES.put(LayerSpec.SIGMOID, new Case(new Object[] {}, new int[] {2, 3}, false));
+    CASES.put(LayerSpec.TANH, new Case(new Object[] {}, new int[] {2, 3}, false));
+    CASES.put(LayerSpec.GELU, new Case(new Object[] {}, new int[] {2, 3}, false));
+    CASES.put(LayerSpec.LEAKY_RELU, new Case(new Object[] {}, new int[] {2, 3}, false));
+    CASES.put(LayerSpec.SOFTMAX, new Case(new Object[] {-1}, new int[] {2, 3}, false));
+    CASES.put(LayerSpec.LOG_SOFTMAX, new Case(new Object[] {1}, new int[] {2, 3}, false));
+    CASES.put(LayerSpec.DROPOUT, new Case(new Object[] {}, new int[] {4, 6}, false));
+    CASES.put(LayerSpec.BATCH_NORM_1D, new Case(new Object[] {3}, new int[] {4, 3, 2}, false));
+    CASES.put(LayerSpec.BATCH_NORM_2D, new Case(new Object[] {2}, new int[] {3, 2, 2, 2}, false));
+    CASES.put(LayerSpec.LAYER_NORM, new Case(new Object[] {new int[] {2, 3}}, new int[] {4, 2, 3}, false));
+    CASES.put(LayerSpec.CONV2D, new Case(new Object[] {2, 3, 3}, new int[] {2, 2, 5, 5}, false));
+    CASES.put(LayerSpec.MAX_POOL2D, new Case(new Object[] {2}, new int[] {1, 2, 4, 4}, false));
+    CASES.put(LayerSpec.AVG_POOL2D, new Case(new Object[] {2}, new int[] {1, 2, 4, 4}, false));
+    CASES.put(LayerSpec.FLATTEN, new Case(new Object[] {}, new int[] {2, 3, 4}, false));
+    CASES.put(LayerSpec.EMBEDDING, new Case(new Object[] {7, 3}, new int[] {2, 4}, true));
+  }
+
+  @ParameterizedTest
+  @EnumSource(LayerSpec.class)
+  void everyPublicConstructorTakesAPrefixOfTheParameters(LayerSpec spec) throws Exception {
+    Class<?> module = moduleClass(spec);
+    int required = (int) spec.params().stream().filter(p -> p.defaultValue() == null).count();
+    int longest = -1;
+    for (Constructor<?> c : module.getConstructors()) {
+      Class<?>[] types = c.getParameterTypes();
+      assertTrue(types.length >= required && types.length <= spec.params().size(),
+          spec + ": constructor " + Arrays.toString(types) + " does not take a prefix of " + spec.params());
+      for (int i = 0; i < types.length; i++) {
+        assertEquals(javaType(spec.params().get(i).kind()), types[i], spec + ": parameter " + spec.params().get(i).name());
+      }
+      longest = Math.max(longest, types.length);
+    }
+    assertEquals(spec.params().size(), longest, spec + ": no constructor takes every parameter");
+  }
+
+  @ParameterizedTest
+  @EnumSource(LayerSpec.class)
+  void theSpecsDefaultsAreTheModulesDefaults(LayerSpec spec) throws Exception {
+    LayerArgs args = spec.bind(CASES.get(spec).required());
+    Module shortest = build(spec, CASES.get(spec).required());
+    List<Object> all = new ArrayList<>();
+    spec.params().forEach(p -> all.add(args.get(p.name())));
+    Module full = build(spec, all.toArray());
+    assertEquals(full.toString(), shortest.toString(), spec + ": the module's defaults differ from " + args);
+  }
+
+  @ParameterizedTest
+  @EnumSource(LayerSpec.class)
+  void stateIsTheModulesParametersAndBuffers(LayerSpec spec) throws Exception {
+    LayerArgs args = spec.bind(CASES.get(spec).required());
+    Module m = build(spec, CASES.get(spec).required());
+    Map<String, int[]> declared = new LinkedHashMap<>();
+    for (StateSpec s : spec.state(args)) {
+      declared.put(s.stateName(), s.shape());
+      Tensor field = (Tensor) m.getClass().getField(s.field()).get(m);
+      assertNotNull(field, spec + "." + s.field());
+      assertSame(m.stateDict().get(s.stateName()).storage(), field.storage(), spec + ": field " + s.field() + " is "
+          + s.stateName());
+      assertEquals(s.buffer(), m.namedBuffers().containsKey(s.stateName()), spec + ": " + s.stateName() + " buffer");
+      assertEquals(s.counts() ? DType.INT64 : DType.FLOAT32, field.dtype(), spec + ": " + s.stateName() + " dtype");
+    }
+    Map<String, Tensor> actual = m.stateDict();
+    assertEquals(declared.keySet(), actual.keySet(), spec + " state-dict names");
+    declared.forEach((k, v) -> assertArrayEquals(v, actual.get(k).shape(), spec + ": shape of " + k));
+  }
+
+  @ParameterizedTest
+  @EnumSource(LayerSpec.class)
+  void theSpecsForwardIsTheModulesForward(LayerSpec spec) throws Exception {
+    for (boolean training : new boolean[] {true, false}) {
+      Case c = CASES.get(spec);
+      Module module = build(spec, c.required());
+      Module twin = build(spec, c.required());   // the spec runs on a copy, so buffers updated in training compare too
+      module.train(training);
+      Tensor x = c.indices() ? Tensor.of(new long[] {0, 6, 2, 3, 3, 1, 5, 4}).reshape(c.input())
+          : Tensor.randn(new Generator(7), c.input());
+      Generator.defaultGenerator().manualSeed(11);
+      Tensor expected = module.forward(x);
+      Generator.defaultGenerator().manualSeed(11);
+      Tensor actual = spec.forward(EagerAlgebra.INSTANCE, new ModuleContext(twin, training), spec.bind(c.required()), x);
+      assertArrayEquals(expected.shape(), actual.shape(), spec + " shape, training " + training);
+      assertArrayEquals(expected.toDoubleArray(), actual.toDoubleArray(), 1e-6, spec + " values, training " + training);
+      module.stateDict().forEach((k, v) -> assertArrayEquals(v.toDoubleArray(), twin.stateDict().get(k).toDoubleArray(),
+          1e-6, spec + ": " + k + " after forward, training " + training));
+    }
+  }
+
+  @Test
+  void bindingNamesTheLayerAndTheParameter() {
+    assertEquals(4, LayerSpec.LINEAR.bind(3, 4).integer("outFeatures"));
+    assertEquals(true, LayerSpec.LINEAR.bind(3, 4).bool("bias"));
+    assertEquals(3, LayerSpec.MAX_POOL2D.bind(3).integer("stride"), "a pool's stride defaults to its kernel size");
+    assertArrayEquals(new int[] {2, 3}, LayerSpec.LAYER_NORM.bind(2, 3).integers("normalizedShape"));
+    assertEquals(1e-3, LayerSpec.LAYER_NORM.bind(2, 3, 1e-3).real("eps"));
+    IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> LayerSpec.LINEAR.bind(3));
+    assertEquals("Linear: missing argument outFeatures (inFeatures, outFeatures, bias = true)", missing.getMessage());
+    IllegalArgumentException kind = assertThrows(IllegalArgumentException.class, () -> LayerSpec.LINEAR.bind(3, 4, 1));
+    assertEquals("Linear: argument bias must be a boolean, but got 1", kind.getMessage());
+    IllegalArgumentException extra = assertThrows(IllegalArgumentException.class, () -> LayerSpec.RELU.bind(1));
+    assertTrue(extra.getMessage().startsWith("ReLU: takes at most 0 arguments"), extra.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> LayerSpec.DROPOUT.bind(1.5));
+    assertThrows(IllegalArgumentException.class, () -> LayerSpec.GELU.bind("exact"));
+  }
+
+  @Test
+  void layersIsALeafPackage() throws java.io.IOException {
+    java.nio.file.Path dir = java.nio.file.Path.of("src/main/java/dev/flint/layers");
+    org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(dir), "sources not found");
+    try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(dir)) {
+      for (java.nio.file.Path f : (Iterable<java.nio.file.Path>) files::iterator) {
+        for (String line : java.nio.file.Files.readString(f).split("\n")) {
+          assertTrue(!line.startsWith("import ") || line.startsWith("import java.") || line.startsWith("import dev.flint.ops."),
+              f + ": " + line);
+        }
+      }
+    }
+  }
+
+  private static Class<?> moduleClass(LayerSpec spec) throws ClassNotFoundException {
+    return Class.forName(LayerSpec.NN_PACKAGE + "." + spec.className());
+  }
+
+  private static Class<?> javaType(Param.Kind kind) {
+    return switch (kind) {
+      case INT, DIM -> int.class;
+      case INTS -> int[].class;
+      case REAL -> double.class;
+      case BOOL -> boolean.class;
+      case TEXT -> String.class;
+    };
+  }
+
+  /** The module built from these arguments (the same seed each time, so two builds hold equal weights). */
+  private static Module build(LayerSpec spec, Object[] args) throws Exception {
+    for (Constructor<?> c : moduleClass(spec).getConstructors()) {
+      if (c.getParameterCount() == args.length) {
+        Generator.defaultGenerator().manualSeed(3);
+        return (Module) c.newInstance(args);
+      }
+    }
+    throw new AssertionError(spec + " has no constructor of " + args.length + " arguments");
+  }
+
+  /** The module's public tensor fields as the layer's state, masks and updates from the runtime, as eager modules use. */
+  private static final class ModuleContext implements LayerContext<Tensor> {
+    private final Module module;
+    private final boolean training;
+
+    ModuleContext(Module module, boolean training) {
+      this.module = module;
+      this.training = training;
+    }
+
+    @Override
+    public DimAlgebra dims() {
+      return DimAlgebra.EAGER;
+    }
+
+    @Override
+    public double reciprocal(int n) {
+      return 1.0 / n;
+    }
+
+    @Override
+    public int[] shape(Tensor x) {
+      return x.shape();
+    }
+
+    @Override
+    public boolean has(String field) {
+      return state(field) != null;
+    }
+
+    @Override
+    public Tensor state(String field) {
+      try {
+        Field f = module.getClass().getField(field);
+        return Modifier.isStatic(f.getModifiers()) ? null : (Tensor) f.get(module);
+      } catch (NoSuchFieldException e) {
+        return null;
+      } catch (IllegalAccessException e) {
+        throw new AssertionError(e);
+      }
+    }
+
+    @Override
+    public boolean training() {
+      return training;
+    }
+
+    @Override
+    public Tensor dropoutMask(Tensor x, double p) {
+      return LayerKernels.dropoutMask(x, p);
+    }
+
+    @Override
+    public Tensor leakyReluSlopes(Tensor x, double slope) {
+      return LayerKernels.leakyReluSlopes(x, slope);
+    }
+
+    @Override
+    public void updateRunningStats(Tensor x3, Tensor mean, Tensor var, double momentum) {
+      int[] s = x3.shape();
+      LayerKernels.updateRunningStats(state("runningMean"), state("runningVar"), mean, var, momentum, s[0] * s[2]);
+      LayerKernels.countBatch(state("numBatchesTracked"));
+    }
+  }
+}
