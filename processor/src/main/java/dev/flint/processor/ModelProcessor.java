@@ -56,9 +56,19 @@ public final class ModelProcessor extends AbstractProcessor {
     return SourceVersion.latestSupported();
   }
 
+  /** Held for the compilation, so the shared scanner (held weakly by its class) keeps its record of scanned files. */
+  private BareNoGradScanner noGradScanner;
+
+  private BareNoGradScanner noGradScanner() {
+    if (noGradScanner == null) {
+      noGradScanner = BareNoGradScanner.of(processingEnv);
+    }
+    return noGradScanner;
+  }
+
   @Override
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
-    BareNoGradScanner.scanQuietly(processingEnv, round.getRootElements());   // see NoGradLint
+    noGradScanner().scanQuietly(round.getRootElements());   // see NoGradLint
     TypeElement model = processingEnv.getElementUtils().getTypeElement("dev.flint.dsl.Model");
     if (model == null) {
       return false;

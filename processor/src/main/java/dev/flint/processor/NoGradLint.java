@@ -4,6 +4,7 @@ import com.google.auto.service.AutoService;
 import dev.flint.processor.parse.BareNoGradScanner;
 import java.util.Set;
 import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.ProcessingEnvironment;
 import javax.annotation.processing.Processor;
 import javax.annotation.processing.RoundEnvironment;
 import javax.lang.model.SourceVersion;
@@ -30,9 +31,23 @@ public final class NoGradLint extends AbstractProcessor {
     return SourceVersion.latestSupported();
   }
 
+  private BareNoGradScanner scanner;
+
+  @Override
+  public synchronized void init(ProcessingEnvironment env) {
+    super.init(env);
+    try {
+      scanner = BareNoGradScanner.of(env);
+    } catch (RuntimeException | LinkageError e) {
+      scanner = null;   // a lint never breaks a build
+    }
+  }
+
   @Override
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
-    BareNoGradScanner.scanQuietly(processingEnv, round.getRootElements());
+    if (scanner != null) {
+      scanner.scanQuietly(round.getRootElements());
+    }
     return false;
   }
 }

@@ -14,6 +14,7 @@ import dev.flint.nn.Module;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.Generator;
 import dev.flint.tensor.Tensor;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -104,6 +105,12 @@ class EquivalenceTest {
     check("Syntax", new int[] {4, 5});
   }
 
+  /** A superclass's layer before the model's own: the compiled model lists its children as the eager one. */
+  @Test
+  void inheritedLayersComeFirst() throws Exception {
+    check("Inherited", new int[] {3, 4}, false, "InheritedBase");
+  }
+
   @Test
   void identity() throws Exception {
     check("Identity", new int[] {2, 3});
@@ -163,7 +170,9 @@ class EquivalenceTest {
         yc.mul(w).sum().backward();
         Map<String, Tensor> pe = eager.namedParameters();
         Map<String, Tensor> pc = compiled.namedParameters();
-        assertEquals(pe.keySet(), pc.keySet(), where);
+        // the same children in the same order: state-dict keys (parameters and buffers) as ordered lists
+        assertEquals(List.copyOf(eager.stateDict().keySet()), List.copyOf(compiled.stateDict().keySet()), where);
+        assertEquals(List.copyOf(pe.keySet()), List.copyOf(pc.keySet()), where);
         for (String k : pe.keySet()) {
           if (pe.get(k).grad() == null) {   // a parameter the forward pass does not use
             assertNull(pc.get(k).grad(), where + ": unexpected gradient for unused " + k);

@@ -2,9 +2,14 @@ package dev.flint.processor;
 
 import static com.google.testing.compile.CompilationSubject.assertThat;
 import static com.google.testing.compile.Compiler.javac;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.JavaFileObjects;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
+import javax.annotation.processing.Processor;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
@@ -101,5 +106,40 @@ class NoGradLintTest {
     assertThat(c).succeeded();
     assertThat(c).hadWarningContaining("[bare-no-grad]").inFile(src).onLineContaining("void freeze");
     assertThat(c).hadWarningCount(1);
+  }
+
+  /**
+   * As a user's build runs it: the processors registered in META-INF/services, no @Model
+   * anywhere; an eager module whose only Flint annotation is @Layer (claimed by ModelProcessor, so
+   * NoGradLint is not called for that round) is still warned once.
+   */
+  @Test
+  void discoveredFromTheClassPathWithoutAnyModel() {
+    JavaFileObject plain = JavaFileObjects.forSourceLines("demo.Train",
+        "package demo;",
+        "import dev.flint.autograd.Autograd;",
+        "public class Train {",
+        "  void f() { Autograd.noGrad(); }   // plain",
+        "}");
+    JavaFileObject eager = JavaFileObjects.forSourceLines("demo.Net",
+        "package demo;",
+        "import dev.flint.autograd.Autograd;",
+        "import dev.flint.dsl.Layer;",
+        "import dev.flint.nn.Linear;",
+        "import dev.flint.nn.Module;",
+        "import dev.flint.tensor.Tensor;",
+        "public class Net extends Module {",
+        "  @Layer Linear fc = new Linear(2, 1);",
+        "  public Tensor forward(Tensor x) { Autograd.noGrad(); return fc.forward(x); }   // eager",
+        "}");
+    // compile-testing turns javac's own discovery off, so load them as javac would: ServiceLoader, file order
+    List<Processor> found = new ArrayList<>();
+    ServiceLoader.load(Processor.class, NoGradLintTest.class.getClassLoader()).forEach(found::add);
+    assertTrue(found.stream().anyMatch(p -> p instanceof NoGradLint), found.toString());
+    Compilation c = javac().withProcessors(found).compile(plain, eager);
+    assertThat(c).succeeded();
+    assertThat(c).hadWarningContaining("[bare-no-grad]").inFile(plain).onLineContaining("// plain");
+    assertThat(c).hadWarningContaining("[bare-no-grad]").inFile(eager).onLineContaining("// eager");
+    assertThat(c).hadWarningCount(2);
   }
 }

@@ -22,6 +22,7 @@ public final class OpNode extends Node {
   private final int[] outShape;
   private final boolean[] needsGrad;
   private final int[] versions;
+  private final int outputVersion;
   private Tensor[] inputs;
   private Tensor output;
 
@@ -31,6 +32,7 @@ public final class OpNode extends Node {
     this.attrs = attrs;
     this.inputs = new Tensor[inputs.length];
     this.output = sig.savesOutput() ? output : null;
+    this.outputVersion = output.storage().version();
     this.inShapes = new int[inputs.length][];
     this.needsGrad = new boolean[inputs.length];
     this.versions = new int[inputs.length];
@@ -114,9 +116,11 @@ public final class OpNode extends Node {
   private static final ThreadLocal<OpNode> RUNNING = new ThreadLocal<>();
 
   /**
-   * Fails when one of {@code args} is an input of the node whose rule is running and its storage was
-   * written in place since the op ran (PyTorch's version counter). Called for the tensors a rule
-   * passes to ops as values, so inputs the rule only takes shapes or dtypes from (sumTo, cast) never fail.
+   * Fails when one of {@code args} is an input or the saved output of the node whose rule is running
+   * and its storage was written in place since the op ran (PyTorch's version counter): exp, sigmoid and
+   * tanh read their output, which a write through {@code y.detach()} would otherwise change silently.
+   * Called for the tensors a rule passes to ops as values, so inputs the rule only takes shapes or
+   * dtypes from (sumTo, cast) never fail.
    */
   static void checkSaved(Tensor[] args) {
     OpNode node = RUNNING.get();
@@ -127,13 +131,20 @@ public final class OpNode extends Node {
       for (int i = 0; i < node.inputs.length; i++) {
         Tensor t = node.inputs[i];
         if (a == t && t.storage().version() != node.versions[i]) {
-          throw new IllegalStateException("one of the tensors needed to compute the gradient of " + node.name()
-              + " (input " + i + ", shape " + Arrays.toString(t.shape()) + ") was modified by an in-place operation "
-              + "after the op used it: its storage is at version " + t.storage().version() + ", expected "
-              + node.versions[i] + ". Modify a clone() instead, or make the change after backward()");
+          throw modified(node, "input " + i, t, node.versions[i]);
         }
       }
+      if (a != null && a == node.output && a.storage().version() != node.outputVersion) {
+        throw modified(node, "its output", a, node.outputVersion);
+      }
     }
+  }
+
+  private static IllegalStateException modified(OpNode node, String which, Tensor t, int expected) {
+    return new IllegalStateException("one of the tensors needed to compute the gradient of " + node.name()
+        + " (" + which + ", shape " + Arrays.toString(t.shape()) + ") was modified by an in-place operation "
+        + "after the op used it: its storage is at version " + t.storage().version() + ", expected "
+        + expected + ". Modify a clone() instead, or make the change after backward()");
   }
 
   // Note [Saved values]: an eager node keeps, until backward has run, the inputs and the output that

@@ -47,6 +47,9 @@ public abstract class Module {
     }
   };
 
+  /** The modules whose toString() is running on this thread: a back-reference to one prints as {@code Name(...)}. */
+  private static final ThreadLocal<Set<Module>> PRINTING = ThreadLocal.withInitial(Module::identitySet);
+
   private final Map<String, Tensor> ownParameters = new LinkedHashMap<>();
   private final Map<String, Tensor> ownBuffers = new LinkedHashMap<>();
   private boolean training = true;
@@ -430,11 +433,20 @@ public abstract class Module {
    * as PyTorch), e.g. for custom initialisation; returns this.
    */
   public Module apply(Consumer<Module> fn) {
-    for (Module child : children()) {
-      child.apply(fn);
-    }
-    fn.accept(this);
+    applyBelow(this, fn, identitySet());
     return this;
+  }
+
+  /** {@code path} holds the modules above {@code m}: a field pointing back up (a parent) is not descended into. */
+  private static void applyBelow(Module m, Consumer<Module> fn, Set<Module> path) {
+    path.add(m);
+    for (Module child : m.children()) {
+      if (!path.contains(child)) {
+        applyBelow(child, fn, path);
+      }
+    }
+    path.remove(m);
+    fn.accept(m);
   }
 
   /** Turns gradient tracking of every parameter on or off ({@code requires_grad_}, to freeze layers); returns this. */
@@ -499,8 +511,18 @@ public abstract class Module {
       lines.addAll(Arrays.asList(extra.split("\n")));
     }
     Map<String, Module> layers = declaredLayers();
-    for (Map.Entry<String, Module> e : layers.entrySet()) {
-      lines.add("(" + e.getKey() + "): " + e.getValue().toString().replace("\n", "\n  "));
+    Set<Module> path = PRINTING.get();
+    boolean outermost = path.add(this);
+    try {
+      for (Map.Entry<String, Module> e : layers.entrySet()) {
+        Module child = e.getValue();
+        String text = path.contains(child) ? child.moduleName() + "(...)" : child.toString();
+        lines.add("(" + e.getKey() + "): " + text.replace("\n", "\n  "));
+      }
+    } finally {
+      if (outermost) {
+        path.remove(this);
+      }
     }
     StringBuilder out = new StringBuilder(moduleName()).append('(');
     if (lines.size() == 1 && layers.isEmpty()) {

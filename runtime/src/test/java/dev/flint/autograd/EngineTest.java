@@ -170,6 +170,25 @@ class EngineTest {
   }
 
   @Test
+  void modifyingASavedOutputThroughADetachedAliasIsDetected() {
+    // exp's rule reads its output (d e^x/dx = e^x); y.detach() shares y's storage, so doubling it would
+    // silently double the gradient (PyTorch: "modified by an inplace operation")
+    Tensor w = Tensor.of(new double[] {0, 1}).requiresGrad(true);
+    Tensor y = w.exp();
+    Tensor loss = y.sum();
+    y.detach().mulInPlace(2);
+    IllegalStateException e = assertThrows(IllegalStateException.class, loss::backward);
+    assertTrue(e.getMessage().startsWith("one of the tensors needed to compute the gradient of ExpBackward (its output, "
+        + "shape [2]) was modified by an in-place operation"), e.getMessage());
+
+    Tensor v = Tensor.of(new double[] {0, 1}).requiresGrad(true);
+    Tensor z = v.exp();
+    z.detach().clone().mulInPlace(2);   // a clone has its own storage: backward is unaffected
+    z.sum().backward();
+    assertArrayEquals(new double[] {1, Math.E}, v.grad().toDoubleArray(), 1e-12);
+  }
+
+  @Test
   void modifyingASavedInputBeforeBackwardIsDetected() {
     Tensor w = Tensor.of(new double[] {1, 2}).requiresGrad(true);
     Tensor x = Tensor.of(new double[] {3, 4});

@@ -155,4 +155,24 @@ class UnannotatedChildrenTest {
     p.eval();
     assertFalse(p.child.isTraining());
   }
+
+  @Test
+  void printingAndApplyStopAtABackReference() {
+    Parent p = new Parent();
+    assertEquals("Parent(\n"
+        + "  (fc): Linear(in_features=2, out_features=1, bias=True)\n"
+        + "  (child): Child(\n"
+        + "    (parent): Parent(...)\n"
+        + "    (own): Linear(in_features=1, out_features=1, bias=True)\n"
+        + "  )\n"
+        + ")", p.toString());
+
+    List<Module> visited = new java.util.ArrayList<>();
+    p.apply(visited::add);   // children first, as PyTorch's apply; the way back up is not taken
+    assertEquals(4, visited.size(), visited.toString());
+    assertSame(p.fc, visited.get(0));
+    assertSame(p.child.own, visited.get(1));
+    assertSame(p.child, visited.get(2));
+    assertSame(p, visited.get(3));
+  }
 }

@@ -11,10 +11,10 @@ import com.sun.source.util.TreePath;
 import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.Trees;
 import dev.flint.processor.diag.Message;
+import java.lang.ref.WeakReference;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.WeakHashMap;
 import javax.annotation.processing.ProcessingEnvironment;
@@ -40,29 +40,35 @@ public final class BareNoGradScanner {
 
   // One scanner per compilation, shared by the processors that call it: javac runs NoGradLint only for
   // annotations nobody claimed, so ModelProcessor scans the files it is given, and neither warns twice.
-  private static final Map<ProcessingEnvironment, Optional<BareNoGradScanner>> SHARED = new WeakHashMap<>();
+  // The map holds the scanner weakly (the processors hold it strongly, for the compilation): its Trees
+  // reach the compilation's context, the key among it, so a strong value would keep every compilation
+  // of a long-lived JVM (an IDE, a build daemon) alive.
+  private static final Map<ProcessingEnvironment, WeakReference<BareNoGradScanner>> SHARED = new WeakHashMap<>();
 
-  /** The scanner of this compilation, or null when the compiler offers no Trees API (then there is nothing to check). */
+  /** The scanner of this compilation; one that finds nothing when the compiler offers no Trees API. Never throws. */
   public static BareNoGradScanner of(ProcessingEnvironment env) {
     synchronized (SHARED) {
-      return SHARED.computeIfAbsent(env, e -> {
+      WeakReference<BareNoGradScanner> ref = SHARED.get(env);
+      BareNoGradScanner scanner = ref == null ? null : ref.get();
+      if (scanner == null) {
+        Trees trees;
         try {
-          return Optional.of(new BareNoGradScanner(Trees.instance(e)));
-        } catch (IllegalArgumentException | NoClassDefFoundError unavailable) {
-          return Optional.empty();
+          trees = Trees.instance(env);
+        } catch (RuntimeException | LinkageError unavailable) {
+          trees = null;   // not javac (Trees.instance refuses): there is nothing to check
         }
-      }).orElse(null);
+        scanner = new BareNoGradScanner(trees);
+        SHARED.put(env, new WeakReference<>(scanner));
+      }
+      return scanner;
     }
   }
 
   /** Scans the compilation units of {@code roots}; never throws (a lint must not break the user's build). */
-  public static void scanQuietly(ProcessingEnvironment env, Iterable<? extends Element> roots) {
+  public void scanQuietly(Iterable<? extends Element> roots) {
     try {
-      BareNoGradScanner scanner = of(env);
-      if (scanner != null) {
-        for (Element root : roots) {
-          scanner.scan(root);
-        }
+      for (Element root : roots) {
+        scan(root);
       }
     } catch (RuntimeException | LinkageError e) {
       // say nothing rather than fail a build over a warning
@@ -71,6 +77,9 @@ public final class BareNoGradScanner {
 
   /** Scans the compilation unit of {@code root} unless it was scanned before; returns the warnings printed. */
   public synchronized int scan(Element root) {
+    if (trees == null) {
+      return 0;
+    }
     TreePath path = trees.getPath(root);
     if (path == null || !scanned.add(path.getCompilationUnit())) {
       return 0;
