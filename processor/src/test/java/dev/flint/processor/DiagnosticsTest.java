@@ -35,7 +35,8 @@ class DiagnosticsTest {
     JavaFileObject src = JavaFileObjects.forSourceLines("demo.Net", lines);
     Compilation c = javac().withProcessors(new ModelProcessor()).compile(src);
     String id = "[" + message.id() + "]";
-    if (message == Message.NON_CONSTANT_ARG || message == Message.INPUT_SHAPE_NEEDED || message == Message.BARE_NO_GRAD) {
+    if (message == Message.NON_CONSTANT_ARG || message == Message.INPUT_SHAPE_NEEDED || message == Message.BARE_NO_GRAD
+        || message == Message.CHILD_AS_OBJECT) {
       assertThat(c).hadWarningContaining(id).inFile(src).onLineContaining(marker);
     } else {
       assertThat(c).hadErrorContaining(id).inFile(src).onLineContaining(marker);
@@ -153,6 +154,18 @@ class DiagnosticsTest {
     Compilation c = javac().withProcessors(new ModelProcessor()).compile(base, net);
     assertThat(c).hadErrorContaining("[layer-missing] field `Base.head` (inherited) holds a Linear")
         .inFile(base).onLineContaining("Linear head");
+  }
+
+  @Test
+  void anObjectFieldWarnsThatOnlyTheEagerModelWouldSeeAModuleInIt() {
+    Compilation c = expect(Message.CHILD_AS_OBJECT, "Object extra",
+        "@Model(input = {4}) public class Net extends Module {",
+        "  @Layer Linear fc1 = new Linear(4, 8);",
+        "  Object extra = new Linear(8, 1);",
+        "  @Forward public Tensor forward(Tensor x) { return fc1.forward(x); }",
+        "}");
+    assertThat(c).succeeded();
+    assertThat(c).hadWarningContaining("field `extra` is declared as Object");
   }
 
   @Test

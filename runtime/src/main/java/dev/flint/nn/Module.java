@@ -62,21 +62,22 @@ public abstract class Module {
   /**
    * The child modules by name, in declaration order: by default every non-static field whose declared
    * type is a {@code Module} (with or without {@link Layer}, private included, as PyTorch registers
-   * every module attribute), superclass fields first; null fields are skipped, as PyTorch skips
-   * {@code None} submodules. The processor's generated subclasses override this with plain field
-   * reads; containers such as {@link Sequential} override it to name their children {@code "0", "1", ...}.
+   * every module attribute), and every field declared {@code Object} whose value is a Module now,
+   * superclass fields first; null fields are skipped, as PyTorch skips {@code None} submodules. The
+   * processor's generated subclasses override this with plain field reads; containers such as
+   * {@link Sequential} override it to name their children {@code "0", "1", ...}.
    */
   protected Map<String, Module> declaredLayers() {
     List<Field> fields = LAYER_FIELDS.get(getClass());
     Map<String, Module> layers = new LinkedHashMap<>();
     for (Field f : fields) {
-      Module child;
+      Object value;
       try {
-        child = (Module) f.get(this);
+        value = f.get(this);
       } catch (IllegalAccessException e) {
         throw new IllegalStateException("cannot read layer field " + describe(f) + ": " + e.getMessage(), e);
       }
-      if (child != null) {
+      if (value instanceof Module child) {
         layers.put(f.getName(), child);
       }
     }
@@ -91,24 +92,31 @@ public abstract class Module {
     }
     for (Field f : type.getDeclaredFields()) {
       boolean annotated = f.isAnnotationPresent(Layer.class);
+      boolean moduleTyped = Module.class.isAssignableFrom(f.getType());
+      // an Object field may hold a Module, as any Python attribute: its value decides, at each traversal
+      boolean untyped = !annotated && f.getType() == Object.class;
       // synthetic fields (an inner class's this$0) point at the enclosing instance, not at a child
-      if (Modifier.isStatic(f.getModifiers()) || f.isSynthetic()
-          || !annotated && !Module.class.isAssignableFrom(f.getType())) {
+      if (Modifier.isStatic(f.getModifiers()) || f.isSynthetic() || !annotated && !moduleTyped && !untyped) {
         continue;
       }
-      if (!Module.class.isAssignableFrom(f.getType())) {
+      if (!moduleTyped && !untyped) {
         throw new IllegalStateException("@Layer field " + describe(f) + " has type " + f.getType().getSimpleName()
             + ", but a @Layer field must hold a Module (a layer such as Linear, or a model)");
       }
-      for (Field earlier : fields) {
-        if (earlier.getName().equals(f.getName())) {
-          throw new IllegalStateException("layer field " + describe(f) + " hides layer field " + describe(earlier)
-              + ": two child modules cannot share the name '" + f.getName() + "'");
-        }
+      Field hidden = fields.stream().filter(earlier -> earlier.getName().equals(f.getName())).findFirst().orElse(null);
+      if (hidden != null && untyped) {
+        continue;
+      }
+      if (hidden != null) {
+        throw new IllegalStateException("layer field " + describe(f) + " hides layer field " + describe(hidden)
+            + ": two child modules cannot share the name '" + f.getName() + "'");
       }
       try {
         f.setAccessible(true);
       } catch (InaccessibleObjectException e) {
+        if (untyped) {
+          continue;   // most likely not a Module; only a field declared as one is worth this error
+        }
         throw new IllegalStateException("cannot read layer field " + describe(f) + ": open its package to "
             + "dev.flint.runtime, or use the compiled model (which needs no reflection)", e);
       }

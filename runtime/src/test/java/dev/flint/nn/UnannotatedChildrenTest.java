@@ -175,4 +175,26 @@ class UnannotatedChildrenTest {
     assertSame(p.child, visited.get(2));
     assertSame(p, visited.get(3));
   }
+
+  /** An Object field is a child when it holds a Module, as a Python attribute is; other values are not. */
+  static class Loose extends Module {
+    final Object head = new Linear(2, 3);
+    Object later;
+    final Object note = "not a module";
+
+    @Override
+    public Tensor forward(Tensor x) {
+      return ((Linear) head).forward(x);
+    }
+  }
+
+  @Test
+  void anObjectFieldHoldingAModuleIsAChild() {
+    Loose m = new Loose();
+    assertEquals(List.of("head"), List.copyOf(m.namedChildren().keySet()));
+    assertEquals(List.of("head.weight", "head.bias"), List.copyOf(m.stateDict().keySet()));
+    m.later = new Linear(3, 1);   // the value at traversal decides, as a PyTorch attribute assignment
+    assertEquals(List.of("head", "later"), List.copyOf(m.namedChildren().keySet()));
+    assertEquals(2 * 3 + 3 + 3 * 1 + 1, m.numParameters());
+  }
 }

@@ -14,6 +14,7 @@ public enum Message {
   LAYER_PRIVATE("layer-private", "@Layer field %s must not be private: generated code reads it directly (make it package-private)"),
   LAYER_STATIC("layer-static", "@Layer field %s must not be static: each model instance owns its layers"),
   LAYER_MISSING("layer-missing", "field %s holds a %s, a Module, so it is a child of the model (as every module attribute in PyTorch), but the processor compiles only @Layer fields: add @Layer to %s%s"),
+  CHILD_AS_OBJECT("child-as-object", "field %s is declared as Object: when it holds a Module, the eager model trains and saves it as a child, but the compiled model reads only @Layer fields; declare it with its layer type and add @Layer (or give it another type if it never holds a Module)"),
   LAYER_NOT_MODULE("layer-not-module", "@Layer field %s has type %s, which is not a dev.flint.nn.Module"),
   NO_FORWARD("no-forward", "@Model class %s has no @Forward method; add one: @Forward public Tensor forward(Tensor x) { ... }"),
   SEVERAL_FORWARDS("several-forwards", "@Model class %s has %d @Forward methods (%s); exactly one is allowed"),

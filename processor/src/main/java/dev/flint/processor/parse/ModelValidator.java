@@ -67,6 +67,9 @@ public final class ModelValidator {
     if (!hasConstructor) {
       diags.error(Message.NO_CONSTRUCTOR, at, name, name);
     }
+    for (VariableElement field : objectFields(model, module)) {
+      diags.warning(Message.CHILD_AS_OBJECT, at(field), describeField(field, model));
+    }
     for (VariableElement field : unannotatedModuleFields(model, module)) {
       boolean isPrivate = field.getModifiers().contains(Modifier.PRIVATE);
       diags.error(Message.LAYER_MISSING, at(field), describeField(field, model), simple(field.asType().toString()),
@@ -101,6 +104,20 @@ public final class ModelValidator {
       for (VariableElement field : ElementFilter.fieldsIn(type.getEnclosedElements())) {
         if (!hasAnnotation(field, LAYER) && !field.getModifiers().contains(Modifier.STATIC)
             && field.asType().getKind() == TypeKind.DECLARED && isSubtype(field.asType(), module)) {
+          out.add(field);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The non-static fields declared {@code Object} without {@code @Layer}: the runtime counts one as a child when it holds a Module. */
+  private List<VariableElement> objectFields(TypeElement model, TypeElement module) {
+    List<VariableElement> out = new ArrayList<>();
+    for (TypeElement type = model; type != null && !type.equals(module); type = superclassOf(type)) {
+      for (VariableElement field : ElementFilter.fieldsIn(type.getEnclosedElements())) {
+        if (!hasAnnotation(field, LAYER) && !field.getModifiers().contains(Modifier.STATIC)
+            && field.asType().getKind() == TypeKind.DECLARED && field.asType().toString().equals("java.lang.Object")) {
           out.add(field);
         }
       }
