@@ -30,6 +30,11 @@ public enum LayerSpec {
     }
 
     @Override
+    public int[] sampleShape(LayerArgs a) {
+      return new int[] {a.integer("inFeatures")};
+    }
+
+    @Override
     public <T> T forward(Algebra<T> ops, LayerContext<T> layer, LayerArgs a, T x) {
       T y = Composites.matmulTransposed(ops, x, layer.state("weight"));
       return Composites.bias(ops, y, layer.has("bias") ? layer.state("bias") : null);
@@ -127,6 +132,11 @@ public enum LayerSpec {
     }
 
     @Override
+    public int[] sampleShape(LayerArgs a) {
+      return new int[] {a.integer("numFeatures")};
+    }
+
+    @Override
     public <T> T forward(Algebra<T> ops, LayerContext<T> layer, LayerArgs a, T x) {
       return batchNorm(ops, layer, a, x);
     }
@@ -166,6 +176,11 @@ public enum LayerSpec {
         fits = s[s.length - n.length + i] == n[i];
       }
       return fits ? null : "trailing dims " + Arrays.toString(n);
+    }
+
+    @Override
+    public int[] sampleShape(LayerArgs a) {
+      return a.integers("normalizedShape");
     }
 
     @Override
@@ -329,6 +344,14 @@ public enum LayerSpec {
 
   /** What the layer expects of an input of shape {@code s} ({@code "last dim 10"}), or null when it fits. */
   public String expects(LayerArgs a, int[] s) {
+    return null;
+  }
+
+  /**
+   * The shape of one input sample when this layer alone fixes it (a Linear's {@code [inFeatures]}),
+   * else null: how the processor types a model's input when {@code @Model} does not give it.
+   */
+  public int[] sampleShape(LayerArgs a) {
     return null;
   }
 

@@ -142,6 +142,9 @@ class LayerSpecTest {
     IllegalArgumentException extra = assertThrows(IllegalArgumentException.class, () -> LayerSpec.RELU.bind(1));
     assertTrue(extra.getMessage().startsWith("ReLU: takes at most 0 arguments"), extra.getMessage());
     assertThrows(IllegalArgumentException.class, () -> LayerSpec.DROPOUT.bind(1.5));
+    assertArrayEquals(new int[] {3}, LayerSpec.LINEAR.sampleShape(LayerSpec.LINEAR.bind(3, 4)));
+    assertArrayEquals(new int[] {2, 3}, LayerSpec.LAYER_NORM.sampleShape(LayerSpec.LAYER_NORM.bind(2, 3)));
+    assertEquals(null, LayerSpec.CONV2D.sampleShape(LayerSpec.CONV2D.bind(1, 2, 3)), "a convolution cannot tell H and W");
     assertThrows(IllegalArgumentException.class, () -> LayerSpec.GELU.bind("exact"));
   }
 

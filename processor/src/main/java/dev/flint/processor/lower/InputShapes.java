@@ -1,5 +1,7 @@
 package dev.flint.processor.lower;
 
+import dev.flint.layers.LayerArgs;
+import dev.flint.layers.LayerSpec;
 import dev.flint.processor.parse.Ast;
 import dev.flint.processor.parse.ModelSource;
 import java.util.ArrayList;
@@ -7,10 +9,10 @@ import java.util.List;
 
 /**
  * The shape of one input sample (sizes as {@code @Model(inputDims)} writes them) when the annotation does not give it, read off the first layer that
- * consumes the input: {@code Linear(in, ...)} gives {@code [in]}, {@code LayerNorm(d...)} its dims,
- * {@code BatchNorm1d(c)} {@code [c]}, {@code Embedding} a sequence of {@link #SEQUENCE} indices of any
- * length; a Sequential or nested model looks at its own first layer. Convolutions cannot tell the
- * spatial size.
+ * consumes the input, by its {@code LayerSpec.sampleShape}: {@code Linear(in, ...)} gives {@code [in]},
+ * {@code LayerNorm(d...)} its dims, {@code BatchNorm1d(c)} {@code [c]}; a layer taking indices
+ * (Embedding) a sequence of {@link #SEQUENCE} indices of any length; a Sequential or nested model
+ * looks at its own first layer. Convolutions cannot tell the spatial size.
  */
 final class InputShapes {
   private static final int MAX_DEPTH = 8;
@@ -27,25 +29,45 @@ final class InputShapes {
     if (layer.nested() != null) {
       return infer(firstLayer(layer.nested()), depth + 1);
     }
-    List<ModelSource.Arg> args = layer.args();
-    if (args == null) {
+    if (layer.type().equals(Layers.SEQUENTIAL)) {
+      return layer.children() == null || layer.children().isEmpty() ? null : infer(layer.children().get(0), depth + 1);
+    }
+    LayerSpec spec = LayerSpec.forClass(layer.type());
+    if (spec == null) {
       return null;
     }
-    return switch (layer.simpleType()) {
-      case "Linear", "BatchNorm1d" -> !args.isEmpty() && args.get(0).value() instanceof Integer n ? List.of(n.toString()) : null;
-      case "LayerNorm" -> {
-        List<String> dims = new ArrayList<>();
-        for (ModelSource.Arg a : args) {
-          if (a.value() instanceof Integer n) {
-            dims.add(n.toString());
-          }
-        }
-        yield dims.isEmpty() ? null : dims;
+    if (spec.input() == LayerSpec.Input.INDICES) {
+      return List.of(SEQUENCE);
+    }
+    LayerArgs args = constantArgs(spec, layer);
+    int[] shape = args == null ? null : spec.sampleShape(args);
+    if (shape == null) {
+      return null;
+    }
+    List<String> dims = new ArrayList<>();
+    for (int d : shape) {
+      dims.add(Integer.toString(d));
+    }
+    return dims;
+  }
+
+  /** The layer's arguments when all are constants that bind, else null (lowering reports what is wrong). */
+  private static LayerArgs constantArgs(LayerSpec spec, ModelSource.LayerInit layer) {
+    if (layer.args() == null) {
+      return null;
+    }
+    List<Object> values = new ArrayList<>();
+    for (ModelSource.Arg a : layer.args()) {
+      if (!a.isConstant()) {
+        return null;
       }
-      case "Embedding" -> List.of(SEQUENCE);
-      case "Sequential" -> layer.children().isEmpty() ? null : infer(layer.children().get(0), depth + 1);
-      default -> null;
-    };
+      values.add(a.value());
+    }
+    try {
+      return LayerArgs.bind(spec, values);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   /** Whether {@code layer} reads integer indices (an Embedding first). */
@@ -56,10 +78,11 @@ final class InputShapes {
     if (layer.nested() != null) {
       return takesIndices(firstLayer(layer.nested()), depth + 1);
     }
-    if (layer.simpleType().equals("Sequential")) {
-      return !layer.children().isEmpty() && takesIndices(layer.children().get(0), depth + 1);
+    if (layer.type().equals(Layers.SEQUENTIAL)) {
+      return layer.children() != null && !layer.children().isEmpty() && takesIndices(layer.children().get(0), depth + 1);
     }
-    return layer.type().equals(Layers.EMBEDDING);
+    LayerSpec spec = LayerSpec.forClass(layer.type());
+    return spec != null && spec.input() == LayerSpec.Input.INDICES;
   }
 
   /** The layer that a model's forward applies to its parameter first, or null. */

@@ -25,7 +25,6 @@ import java.util.stream.Stream;
  */
 final class Layers {
   static final String NN = "dev.flint.nn.";
-  static final String EMBEDDING = NN + LayerSpec.EMBEDDING.className();
   static final String SEQUENTIAL = NN + "Sequential";
   static final String SUPPORTED = Stream.of(LayerSpec.values()).map(LayerSpec::className).collect(Collectors.joining(", "))
       + ", Sequential, and @Model classes in the same package";
