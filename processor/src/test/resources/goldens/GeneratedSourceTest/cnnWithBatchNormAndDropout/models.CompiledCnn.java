@@ -5,6 +5,7 @@ import dev.flint.autograd.GradMode;
 import dev.flint.autograd.Node;
 import dev.flint.compiled.BufferPool;
 import dev.flint.compiled.Buffers;
+import dev.flint.compiled.CompiledModel;
 import dev.flint.compiled.InputChecks;
 import dev.flint.compiled.LayerKernels;
 import dev.flint.compiled.Outputs;
@@ -17,6 +18,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import javax.annotation.processing.Generated;
 
 /**
@@ -28,7 +30,7 @@ import javax.annotation.processing.Generated;
     value = "dev.flint.processor.ModelProcessor",
     comments = "from models.Cnn"
 )
-public class CompiledCnn extends Cnn {
+public class CompiledCnn extends Cnn implements CompiledModel {
   private static final String SUMMARY = "CompiledCnn (compiled from models.Cnn)\n"
       + "  input                        [B, 1, 12, 12]\n"
       + "  conv1: Conv2d 1→4 k3         [B, 4, 12, 12]\n"
@@ -75,6 +77,13 @@ public class CompiledCnn extends Cnn {
   private static final int[] SHAPE_4_1_3_3 = {4, 1, 3, 3};
 
   /**
+   * Builds the user's class as this instance was built (ModelCheck compares against it).
+   */
+  private final Supplier<Module> eagerTwin;
+
+  private final Supplier<Module> compiledTwin;
+
+  /**
    * Sets of 20 buffers for forward values and returned gradients, one per live graph (Note [Forward buffers]).
    */
   private final BufferPool forwardPoolTraining = new BufferPool(20);
@@ -118,6 +127,18 @@ public class CompiledCnn extends Cnn {
 
   public CompiledCnn() {
     super();
+    this.eagerTwin = () -> new Cnn();
+    this.compiledTwin = () -> new CompiledCnn();
+  }
+
+  @Override
+  public Module newEagerTwin() {
+    return eagerTwin.get();
+  }
+
+  @Override
+  public Module newCompiledTwin() {
+    return compiledTwin.get();
   }
 
   /**

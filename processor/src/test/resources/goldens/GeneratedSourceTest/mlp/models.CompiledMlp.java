@@ -5,6 +5,7 @@ import dev.flint.autograd.GradMode;
 import dev.flint.autograd.Node;
 import dev.flint.compiled.BufferPool;
 import dev.flint.compiled.Buffers;
+import dev.flint.compiled.CompiledModel;
 import dev.flint.compiled.InputChecks;
 import dev.flint.compiled.Outputs;
 import dev.flint.kernel.Kernels;
@@ -15,6 +16,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import javax.annotation.processing.Generated;
 
 /**
@@ -26,7 +28,7 @@ import javax.annotation.processing.Generated;
     value = "dev.flint.processor.ModelProcessor",
     comments = "from models.Mlp"
 )
-public class CompiledMlp extends Mlp {
+public class CompiledMlp extends Mlp implements CompiledModel {
   private static final String SUMMARY = "CompiledMlp (compiled from models.Mlp)\n"
       + "  input                        [B, 10]\n"
       + "  fc1: Linear 10→20            [B, 20]\n"
@@ -39,6 +41,13 @@ public class CompiledMlp extends Mlp {
   private static final int[] SHAPE_5 = {5};
 
   private static final int[] SHAPE_20 = {20};
+
+  /**
+   * Builds the user's class as this instance was built (ModelCheck compares against it).
+   */
+  private final Supplier<Module> eagerTwin;
+
+  private final Supplier<Module> compiledTwin;
 
   /**
    * Sets of 7 buffers for forward values and returned gradients, one per live graph (Note [Forward buffers]).
@@ -63,6 +72,18 @@ public class CompiledMlp extends Mlp {
 
   public CompiledMlp() {
     super();
+    this.eagerTwin = () -> new Mlp();
+    this.compiledTwin = () -> new CompiledMlp();
+  }
+
+  @Override
+  public Module newEagerTwin() {
+    return eagerTwin.get();
+  }
+
+  @Override
+  public Module newCompiledTwin() {
+    return compiledTwin.get();
   }
 
   /**

@@ -5,6 +5,7 @@ import dev.flint.autograd.GradMode;
 import dev.flint.autograd.Node;
 import dev.flint.compiled.BufferPool;
 import dev.flint.compiled.Buffers;
+import dev.flint.compiled.CompiledModel;
 import dev.flint.compiled.InputChecks;
 import dev.flint.compiled.Outputs;
 import dev.flint.kernel.Kernels;
@@ -16,6 +17,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import javax.annotation.processing.Generated;
 
 /**
@@ -27,7 +29,7 @@ import javax.annotation.processing.Generated;
     value = "dev.flint.processor.ModelProcessor",
     comments = "from models.Nested"
 )
-public class CompiledNested extends Nested {
+public class CompiledNested extends Nested implements CompiledModel {
   private static final String SUMMARY = "CompiledNested (compiled from models.Nested)\n"
       + "  input                        [B, 4]\n"
       + "  in: Linear 4→8               [B, 8]\n"
@@ -46,6 +48,13 @@ public class CompiledNested extends Nested {
   private static final int[] SHAPE_1 = {1};
 
   private static final int[] SHAPE_8 = {8};
+
+  /**
+   * Builds the user's class as this instance was built (ModelCheck compares against it).
+   */
+  private final Supplier<Module> eagerTwin;
+
+  private final Supplier<Module> compiledTwin;
 
   /**
    * Sets of 49 buffers for forward values and returned gradients, one per live graph (Note [Forward buffers]).
@@ -70,6 +79,18 @@ public class CompiledNested extends Nested {
 
   public CompiledNested() {
     super();
+    this.eagerTwin = () -> new Nested();
+    this.compiledTwin = () -> new CompiledNested();
+  }
+
+  @Override
+  public Module newEagerTwin() {
+    return eagerTwin.get();
+  }
+
+  @Override
+  public Module newCompiledTwin() {
+    return compiledTwin.get();
   }
 
   /**

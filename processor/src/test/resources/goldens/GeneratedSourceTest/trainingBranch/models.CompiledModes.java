@@ -5,6 +5,7 @@ import dev.flint.autograd.GradMode;
 import dev.flint.autograd.Node;
 import dev.flint.compiled.BufferPool;
 import dev.flint.compiled.Buffers;
+import dev.flint.compiled.CompiledModel;
 import dev.flint.compiled.InputChecks;
 import dev.flint.compiled.LayerKernels;
 import dev.flint.compiled.Outputs;
@@ -17,6 +18,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import javax.annotation.processing.Generated;
 
 /**
@@ -28,7 +30,7 @@ import javax.annotation.processing.Generated;
     value = "dev.flint.processor.ModelProcessor",
     comments = "from models.Modes"
 )
-public class CompiledModes extends Modes {
+public class CompiledModes extends Modes implements CompiledModel {
   private static final String SUMMARY = "CompiledModes (compiled from models.Modes)\n"
       + "  input                        [B, 6]\n"
       + "  fc1: Linear 6→8              [B, 8]\n"
@@ -50,6 +52,13 @@ public class CompiledModes extends Modes {
   private static final int[] SHAPE_3 = {3};
 
   private static final int[] SHAPE_8 = {8};
+
+  /**
+   * Builds the user's class as this instance was built (ModelCheck compares against it).
+   */
+  private final Supplier<Module> eagerTwin;
+
+  private final Supplier<Module> compiledTwin;
 
   /**
    * Sets of 23 buffers for forward values and returned gradients, one per live graph (Note [Forward buffers]).
@@ -95,6 +104,18 @@ public class CompiledModes extends Modes {
 
   public CompiledModes() {
     super();
+    this.eagerTwin = () -> new Modes();
+    this.compiledTwin = () -> new CompiledModes();
+  }
+
+  @Override
+  public Module newEagerTwin() {
+    return eagerTwin.get();
+  }
+
+  @Override
+  public Module newCompiledTwin() {
+    return compiledTwin.get();
   }
 
   /**

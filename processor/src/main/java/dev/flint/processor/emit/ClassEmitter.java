@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import javax.lang.model.element.Modifier;
 
 /**
@@ -25,6 +26,8 @@ import javax.lang.model.element.Modifier;
 public final class ClassEmitter {
   static final ClassName MODULE = ClassName.get("dev.flint.nn", "Module");
   private static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
+  private static final ClassName COMPILED_MODEL = ClassName.get("dev.flint.compiled", "CompiledModel");
+  private static final TypeName MODULE_SUPPLIER = ParameterizedTypeName.get(ClassName.get(Supplier.class), MODULE);
 
   private final ModelSource model;
   private final List<CompiledMode> modes;
@@ -44,6 +47,7 @@ public final class ClassEmitter {
     TypeSpec.Builder type = TypeSpec.classBuilder(name)
         .addModifiers(Modifier.PUBLIC)
         .superclass(modelType)
+        .addSuperinterface(COMPILED_MODEL)
         .addAnnotation(AnnotationSpec.builder(GENERATED)
             .addMember("value", "$S", "dev.flint.processor.ModelProcessor")
             .addMember("comments", "$S", "from " + model.qualifiedName())
@@ -53,7 +57,7 @@ public final class ClassEmitter {
             + "{@code $T model = new $N();}.\n", modelType, modelType, name);
     type.addField(FieldSpec.builder(String.class, "SUMMARY", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
         .initializer("$S", summary).build());
-    constructors(type);
+    twins(type, modelType, ClassName.get(model.packageName(), name));
     type.addMethod(declaredLayers());
     String param = model.forward().parameter();
     Constants constants = new Constants();
@@ -133,17 +137,47 @@ public final class ClassEmitter {
     return out;
   }
 
-  private void constructors(TypeSpec.Builder type) {
-    for (ModelSource.Constructor c : model.constructors()) {
+  /**
+   * The model's constructors, each also recording how to build the twins ({@code new Mlp(hidden)} and
+   * {@code new CompiledMlp(hidden)}) with the same arguments, for {@link CompiledModel}'s tools.
+   */
+  private void twins(TypeSpec.Builder type, ClassName modelType, ClassName self) {
+    type.addField(FieldSpec.builder(MODULE_SUPPLIER, "eagerTwin", Modifier.PRIVATE, Modifier.FINAL)
+        .addJavadoc("Builds the user's class as this instance was built (ModelCheck compares against it).\n").build());
+    type.addField(FieldSpec.builder(MODULE_SUPPLIER, "compiledTwin", Modifier.PRIVATE, Modifier.FINAL).build());
+    List<ModelSource.Constructor> ctors = model.constructors().isEmpty()
+        ? List.of(new ModelSource.Constructor(List.of(), List.of(), false, List.of())) : model.constructors();
+    for (ModelSource.Constructor c : ctors) {
       MethodSpec.Builder m = MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC);
       for (int i = 0; i < c.parameterTypes().size(); i++) {
         m.addParameter(c.parameterTypes().get(i), c.parameterNames().get(i));
       }
       m.varargs(c.varargs());
       c.thrown().forEach(m::addException);
-      m.addStatement("super($L)", String.join(", ", c.parameterNames()));
+      String args = String.join(", ", c.parameterNames());
+      m.addStatement("super($L)", args);
+      m.addCode("this.eagerTwin = $L;\n", twinFactory(c, model.isAbstract() ? "new $T($L) {}" : "new $T($L)", modelType));
+      m.addCode("this.compiledTwin = $L;\n", twinFactory(c, "new $T($L)", self));
       type.addMethod(m.build());
     }
+    type.addMethod(MethodSpec.methodBuilder("newEagerTwin").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+        .returns(MODULE).addStatement("return eagerTwin.get()").build());
+    type.addMethod(MethodSpec.methodBuilder("newCompiledTwin").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+        .returns(MODULE).addStatement("return compiledTwin.get()").build());
+  }
+
+  /** {@code () -> new T(args)}; a constructor that declares exceptions rethrows them unchecked. */
+  private static com.palantir.javapoet.CodeBlock twinFactory(ModelSource.Constructor c, String creation, ClassName type) {
+    String args = String.join(", ", c.parameterNames());
+    if (c.thrown().isEmpty()) {
+      return com.palantir.javapoet.CodeBlock.of("() -> " + creation, type, args);
+    }
+    return com.palantir.javapoet.CodeBlock.builder().add("() -> {\n").indent()
+        .beginControlFlow("try").addStatement("return " + creation, type, args)
+        .nextControlFlow("catch ($T e)", RuntimeException.class).addStatement("throw e")
+        .nextControlFlow("catch ($T e)", Exception.class)
+        .addStatement("throw new $T($S, e)", IllegalStateException.class, "cannot build a twin of this model")
+        .endControlFlow().unindent().add("}").build();
   }
 
   private MethodSpec declaredLayers() {

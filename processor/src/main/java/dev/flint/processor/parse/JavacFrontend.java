@@ -120,7 +120,8 @@ public final class JavacFrontend {
     }
     SourceRef where = unit.ref(trees.getTree(model), model.getSimpleName().toString());
     return new ModelSource(pkg, model.getSimpleName().toString(), model.getQualifiedName().toString(), file,
-        inputShape(model, where, diags), layers, fwd, ctors, where);
+        inputShape(model, where, diags), layers, fwd, ctors, where,
+        model.getModifiers().contains(Modifier.ABSTRACT));
   }
 
   /** The {@code @Layer} fields of {@code model} and of its superclasses (superclass fields first), as Module does. */
