@@ -224,26 +224,24 @@ public enum LayerSpec {
   MAX_POOL2D("MaxPool2d", Input.ANY, poolParams()) {
     @Override
     public String expects(LayerArgs a, int[] s) {
-      return s.length == 4 ? null : "input [N, C, H, W]";
+      return poolInput(s);
     }
 
     @Override
     public <T> T forward(Algebra<T> ops, LayerContext<T> layer, LayerArgs a, T x) {
-      return ops.maxPool2d(x, Composites.pair(a.integer("kernelSize")), Composites.pair(a.integer("stride")),
-          Composites.pair(a.integer("padding")));
+      return ops.maxPool2d(x, window(a, "kernelSize"), window(a, "stride"), window(a, "padding"));
     }
   },
   /** The mean of each {@code kernelSize²} window (zero padding counts). */
   AVG_POOL2D("AvgPool2d", Input.ANY, poolParams()) {
     @Override
     public String expects(LayerArgs a, int[] s) {
-      return s.length == 4 ? null : "input [N, C, H, W]";
+      return poolInput(s);
     }
 
     @Override
     public <T> T forward(Algebra<T> ops, LayerContext<T> layer, LayerArgs a, T x) {
-      return ops.avgPool2d(x, Composites.pair(a.integer("kernelSize")), Composites.pair(a.integer("stride")),
-          Composites.pair(a.integer("padding")));
+      return ops.avgPool2d(x, window(a, "kernelSize"), window(a, "stride"), window(a, "padding"));
     }
   },
   /** Merges dims {@code startDim..endDim} into one. */
@@ -414,6 +412,15 @@ public enum LayerSpec {
     y = Composites.channelAffine(ops, y, s3[1], layer.has("weight") ? layer.state("weight") : null,
         layer.has("bias") ? layer.state("bias") : null);
     return ops.reshape(y, s);
+  }
+
+  private static String poolInput(int[] s) {
+    return s.length == 4 ? null : "input [N, C, H, W]";
+  }
+
+  /** A pool's square {@code kernelSize}, {@code stride} or {@code padding} as (h, w). */
+  private static int[] window(LayerArgs a, String param) {
+    return Composites.pair(a.integer(param));
   }
 
   private static Param[] poolParams() {
