@@ -49,6 +49,10 @@ final class FeatureColumns implements Serializable {
     return array ? "array column '" + names[0] + "'" : "columns " + Arrays.toString(names);
   }
 
+  List<String> names() {
+    return List.of(names);
+  }
+
   String arrayName() {
     return names[0];
   }
