@@ -2,9 +2,13 @@ package dev.flint.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flint.nn.Module;
 import dev.flint.tensor.DType;
+import dev.flint.nn.CrossEntropyLoss;
+import dev.flint.optim.Adam;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -50,6 +54,26 @@ class SeparateJvmTest {
       }
     }
     assertEquals(2, executorProcesses().size(), "two executor JVMs");
+  }
+
+  @Test
+  void synchronousTrainingInOtherProcessesReproducesOneProcess() throws Exception {
+    TrainingData data = new TrainingData(spark, 120, 8);
+    OptimizerFactory adam = params -> new Adam(params, 0.01);
+    Module distributed = SparkTrainerTest.compiled(DType.FLOAT64);
+    Module local = SparkTrainerTest.compiled(DType.FLOAT64);
+    TrainingResult result = SparkTrainerTest.trainer(() -> new CompiledTinyNet().to(DType.FLOAT64), adam)
+        .recordSampleIds(true)
+        .build().fit(distributed, data.frame, 2);
+    LocalTraining.train(local, adam.create(local.parameters()), CrossEntropyLoss::new, data, SparkTrainerTest.SEED,
+        SparkTrainerTest.BATCH, 2);
+
+    assertEquals(8, result.steps());
+    double diff = LocalTraining.maxRelativeDifference(distributed.stateDict(), local.stateDict());
+    assertTrue(diff <= 1e-12, "relative difference " + diff);
+    for (int[] counts : result.sampleCounts()) {
+      assertTrue(Arrays.stream(counts).allMatch(c -> c == 1), Arrays.toString(counts));
+    }
   }
 
   /** The process ids of the JVMs that ran this session's tasks; none is the driver's. */
