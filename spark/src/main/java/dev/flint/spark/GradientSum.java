@@ -6,7 +6,8 @@ import java.util.Arrays;
 /**
  * What the workers send back for one synchronous step, summed over workers: the gradient of the
  * summed loss, the summed loss, the number of loss elements and of samples, the longest compute
- * time of a worker, and (when audited) the ids of the samples used.
+ * time of a worker, (when audited) the ids of the samples used, and the buffers of the worker with
+ * the lowest partition number.
  */
 final class GradientSum implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -17,6 +18,9 @@ final class GradientSum implements Serializable {
   long samples;
   long maxComputeNanos;
   long[] ids = new long[0];
+  /** The buffers (batch-norm statistics) of the first worker by partition, as DDP broadcasts rank 0's. */
+  StateVector buffers;
+  int buffersFrom = Integer.MAX_VALUE;
 
   static GradientSum empty() {
     return new GradientSum();
@@ -37,6 +41,10 @@ final class GradientSum implements Serializable {
     elements += other.elements;
     samples += other.samples;
     maxComputeNanos = Math.max(maxComputeNanos, other.maxComputeNanos);
+    if (other.buffers != null && other.buffersFrom < buffersFrom) {
+      buffers = other.buffers;
+      buffersFrom = other.buffersFrom;
+    }
     if (other.ids.length > 0) {
       long[] joined = Arrays.copyOf(ids, ids.length + other.ids.length);
       System.arraycopy(other.ids, 0, joined, ids.length, other.ids.length);

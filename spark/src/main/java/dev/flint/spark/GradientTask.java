@@ -6,6 +6,7 @@ import dev.flint.nn.Reduction;
 import dev.flint.tensor.Tensor;
 import java.util.Iterator;
 import java.util.List;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
 
@@ -61,6 +62,10 @@ final class GradientTask implements FlatMapFunction<Iterator<Shard>, GradientSum
       sum.loss = value.item();
       sum.elements = target.numel();
       sum.samples = rows.length;
+      if (!model.namedBuffers().isEmpty()) {
+        sum.buffers = StateVector.of(model.namedBuffers());
+        sum.buffersFrom = TaskContext.getPartitionId();
+      }
       model.zeroGrad();
     } finally {
       Replicas.giveBack(job.run, model);

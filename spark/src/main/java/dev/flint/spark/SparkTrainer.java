@@ -269,11 +269,15 @@ public final class SparkTrainer {
   /** Runs model and loss on one row of zeros, so that features or labels the model refuses fail on the driver. */
   private void probe(Module model, FeatureColumns features, LabelColumn label, int width, int labelWidth, DType dtype) {
     Tensor out;
+    boolean training = model.isTraining();
+    model.eval();   // batch norm would refuse one row in training mode, and update its statistics
     try (var noGrad = Autograd.noGrad()) {
       out = model.forward(Tensor.zeros(dtype, 1, width));
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("the model does not take " + width + " features from the " + features.describe()
           + ": " + e.getMessage(), e);
+    } finally {
+      model.train(training);
     }
     try (var noGrad = Autograd.noGrad()) {
       config.loss.create(Reduction.SUM).forward(out, label.tensor(new double[labelWidth], 1, labelWidth, dtype));
@@ -370,7 +374,10 @@ public final class SparkTrainer {
       return sum.loss / sum.elements;
     }
 
-    /** The optimizer step with the summed gradient divided by the batch's loss elements (a mean-reduced loss). */
+    /**
+   * The optimizer step with the summed gradient divided by the batch's loss elements (a mean-reduced
+   * loss); then the buffers of the first worker replace the driver's, as DDP broadcasts rank 0's.
+   */
     private void apply(GradientSum sum) {
       List<Tensor> params = model.parameters();
       int at = 0;
@@ -385,6 +392,9 @@ public final class SparkTrainer {
       }
       optimizer.step();
       optimizer.zeroGrad();
+      if (sum.buffers != null) {
+        model.loadStateDict(sum.buffers.toTensors(), false);
+      }
     }
 
     private double localRound(int epoch, int batch, int count) {

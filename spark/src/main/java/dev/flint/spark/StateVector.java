@@ -91,8 +91,12 @@ final class StateVector implements Serializable {
       for (int d : shapes[i]) {
         numel *= d;
       }
-      Tensor t = Tensor.of(Arrays.copyOfRange(values, at, at + numel), shapes[i]);
-      out.put(names[i], dtypes[i] == DType.FLOAT64 ? t : t.to(dtypes[i]));
+      if (shapes[i].length == 0) {   // a 0-d tensor (a step count, num_batches_tracked)
+        out.put(names[i], Tensor.scalar(values[at], dtypes[i]));
+      } else {
+        Tensor t = Tensor.of(Arrays.copyOfRange(values, at, at + numel), shapes[i]);
+        out.put(names[i], dtypes[i] == DType.FLOAT64 ? t : t.to(dtypes[i]));
+      }
       at += numel;
     }
     return out;

@@ -53,7 +53,7 @@ final class LocalTraining {
         scale = Math.max(scale, Math.abs(w[i]));
         diff = Math.max(diff, Math.abs(w[i] - g[i]));
       }
-      worst = Math.max(worst, diff / scale);
+      worst = Math.max(worst, scale == 0 ? diff : diff / scale);
     }
     return worst;
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flint.nn.BatchNorm1d;
 import dev.flint.nn.CrossEntropyLoss;
 import dev.flint.nn.Linear;
 import dev.flint.nn.Module;
@@ -123,6 +124,26 @@ class SparkTrainerTest {
     TrainingResult two = trainer(() -> new CompiledTinyNet().to(DType.FLOAT64), adam).localSgd(3).build()
         .fit(compiled(DType.FLOAT64), data.frame, 6);
     assertTrue(two.epochLosses().get(5) < 0.8 * two.epochLosses().get(0), two.epochLosses().toString());
+  }
+
+  static Module batchNormed() {
+    Generator.seedAll(6);
+    return new Sequential(new Linear(4, 6), new BatchNorm1d(6), new ReLU(), new Linear(6, 3)).to(DType.FLOAT64);
+  }
+
+  @Test
+  void batchNormStatisticsComeBackFromTheWorkers() {
+    // SGD, not Adam: the bias before batch norm has a zero gradient up to rounding, which Adam
+    // would scale up to full steps, amplifying the order of the sums into visible differences.
+    OptimizerFactory adam = params -> new SGD(params, 0.1).momentum(0.9);
+    Module distributed = batchNormed();
+    Module local = batchNormed();
+    trainer(SparkTrainerTest::batchNormed, adam).workers(1).build().fit(distributed, data.frame, 2);
+    LocalTraining.train(local, adam.create(local.parameters()), CrossEntropyLoss::new, data, SEED, BATCH, 2);
+
+    assertEquals(10L, distributed.stateDict().get("1.num_batches_tracked").toLongArray()[0]);
+    double diff = LocalTraining.maxRelativeDifference(distributed.stateDict(), local.stateDict());
+    assertTrue(diff <= 1e-12, "relative difference " + diff);
   }
 
   static Module flaky(long seed) {
