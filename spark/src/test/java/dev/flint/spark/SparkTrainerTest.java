@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -207,6 +208,37 @@ class SparkTrainerTest {
           "step-000000000018.safetensors"),
           files.map(f -> f.getFileName().toString()).filter(n -> !n.endsWith(".crc")).sorted().toList());
     }
+  }
+
+  @Test
+  void badLabelsWidthsAndCheckpointsAreRefusedOnTheDriverNamingWhatIsWrong() throws Exception {
+    OptimizerFactory sgd = params -> new SGD(params, 0.1);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () ->
+        trainer(() -> new CompiledTinyNet().to(DType.FLOAT64), sgd).label("kind").build()
+            .fit(compiled(DType.FLOAT64), data.frame.withColumn("kind", functions.lit("cat")), 1));
+    assertEquals("label column 'kind' must be an integer (a class index), a number or an array of numbers, but it is string",
+        e.getMessage());
+
+    e = assertThrows(IllegalArgumentException.class, () ->
+        trainer(() -> new CompiledTinyNet().to(DType.FLOAT64), sgd).label("x").build()
+            .fit(compiled(DType.FLOAT64), data.frame, 1));
+    assertTrue(e.getMessage().startsWith("the loss does not take the label column 'x' (4 value(s) per row) against the"
+        + " model's output of shape [1, 3] per row"), e.getMessage());
+
+    e = assertThrows(IllegalArgumentException.class, () ->
+        trainer(() -> new CompiledTinyNet().to(DType.FLOAT64), sgd).featureWidth(5).build()
+            .fit(compiled(DType.FLOAT64), data.frame, 1));
+    assertTrue(e.getMessage().startsWith("the model does not take 5 features from the array column 'x'"), e.getMessage());
+
+    String uri = Files.createDirectories(Path.of("target", "checkpoints")).resolve("seed-" + System.nanoTime()).toUri()
+        .toString();
+    trainer(() -> new CompiledTinyNet().to(DType.FLOAT64), sgd).checkpoints(uri, 5).build()
+        .fit(compiled(DType.FLOAT64), data.frame, 1);
+    IllegalStateException refused = assertThrows(IllegalStateException.class, () ->
+        trainer(() -> new CompiledTinyNet().to(DType.FLOAT64), sgd).seed(SEED + 1).checkpoints(uri, 5).build()
+            .fit(compiled(DType.FLOAT64), data.frame, 2));
+    assertTrue(refused.getMessage().matches("cannot resume from .*step-000000000005\\.safetensors: it was written with"
+        + " seed 17, but this run has seed 18; .*"), refused.getMessage());
   }
 
   private static void touch(Path p) {
