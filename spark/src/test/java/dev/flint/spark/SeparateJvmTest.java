@@ -64,11 +64,11 @@ class SeparateJvmTest {
     Module local = SparkTrainerTest.compiled(DType.FLOAT64);
     TrainingResult result = SparkTrainerTest.trainer(() -> new CompiledTinyNet().to(DType.FLOAT64), adam)
         .recordSampleIds(true)
-        .build().fit(distributed, data.frame, 2);
+        .build().fit(distributed, data.frame, 1);
     LocalTraining.train(local, adam.create(local.parameters()), CrossEntropyLoss::new, data, SparkTrainerTest.SEED,
-        SparkTrainerTest.BATCH, 2);
+        SparkTrainerTest.BATCH, 1);
 
-    assertEquals(8, result.steps());
+    assertEquals(4, result.steps());
     double diff = LocalTraining.maxRelativeDifference(distributed.stateDict(), local.stateDict());
     assertTrue(diff <= 1e-12, "relative difference " + diff);
     for (int[] counts : result.sampleCounts()) {
