@@ -321,6 +321,16 @@ public final class SparkTrainer {
 
     TrainingResult run() {
       resume();
+      try {
+        return loop();
+      } finally {
+        if (order != null) {
+          order.destroy();
+        }
+      }
+    }
+
+    private TrainingResult loop() {
       long total = (long) epochs * batchesPerEpoch;
       long begin = System.nanoTime();
       while (step < total) {
@@ -342,9 +352,6 @@ public final class SparkTrainer {
         }
       }
       double seconds = (System.nanoTime() - begin) / 1e9;
-      if (order != null) {
-        order.destroy();
-      }
       return new TrainingResult(optimizer, resumedFrom, step, List.copyOf(epochLosses), data.samples, seconds,
           timedRounds == 0 ? 0 : stepNanos / timedRounds / 1e6, timedRounds == 0 ? 0 : coordinationNanos / timedRounds / 1e6,
           List.copyOf(sampleCounts));
