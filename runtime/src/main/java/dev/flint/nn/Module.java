@@ -1,6 +1,7 @@
 package dev.flint.nn;
 
 import dev.flint.dsl.Layer;
+import dev.flint.internal.Internals;
 import dev.flint.io.SafeTensors;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.Device;
@@ -310,10 +311,10 @@ public abstract class Module {
       Tensor value = state.get(e.getKey());
       if (value == null) {
         missing.add(e.getKey());
-      } else if (!Arrays.equals(value.shapeRef(), e.getValue().shapeRef())) {
+      } else if (!Arrays.equals(Internals.shapeRef(value), Internals.shapeRef(e.getValue()))) {
         mismatched.add("size mismatch for " + e.getKey() + ": copying a param with shape "
-            + Arrays.toString(value.shapeRef()) + " from checkpoint, the shape in current model is "
-            + Arrays.toString(e.getValue().shapeRef()) + ".");
+            + Arrays.toString(Internals.shapeRef(value)) + " from checkpoint, the shape in current model is "
+            + Arrays.toString(Internals.shapeRef(e.getValue())) + ".");
       }
     }
     List<String> unexpected = new ArrayList<>();
@@ -404,7 +405,7 @@ public abstract class Module {
     if (t.dtype().isFloatingPoint() && t.dtype() != dtype) {
       t.setData(TensorData.converted(t, dtype));
     }
-    Tensor g = t.gradForUpdate();
+    Tensor g = Internals.gradForUpdate(t);
     if (g != null && g.dtype() != dtype && t.dtype() == dtype) {
       t.setGrad(TensorData.converted(g, dtype));
     }
