@@ -29,6 +29,11 @@ public final class EagerBackend implements TensorBackend {
   }
 
   @Override
+  public Tensor compute(Op op, Attrs attrs, Tensor... inputs) {
+    return Kernels.forward(op, attrs, inputs);
+  }
+
+  @Override
   public Tensor copyData(Tensor t) {
     return Kernels.clone(t);
   }

@@ -778,7 +778,7 @@ public final class Tensor {
     if (!Arrays.equals(shape, other.shape)) {
       return false;
     }
-    return Kernels.eq(this, other).all().item() != 0;
+    return backend().compute(Op.EQ, Attrs.NONE, this, other).all().item() != 0;
   }
 
   /** A 0-d BOOL tensor: whether every element is non-zero (true for an empty tensor), as {@code torch.all}. */
@@ -1417,42 +1417,42 @@ public final class Tensor {
 
   /** {@code this += other} in place (broadcast into this tensor's shape); returns this ({@code add_}). */
   public Tensor addInPlace(Tensor other) {
-    return writeInPlace("addInPlace", Kernels.add(this, checkOperand("addInPlace", other)));
+    return writeInPlace("addInPlace", backend().compute(Op.ADD, Attrs.NONE, this, checkOperand("addInPlace", other)));
   }
 
   /** {@code this += s} in place; returns this ({@code add_}). */
   public Tensor addInPlace(double s) {
-    return writeInPlace("addInPlace", Kernels.addScalar(this, s));
+    return writeInPlace("addInPlace", backend().compute(Op.ADD_SCALAR, Attrs.of(Attrs.VALUE, s), this));
   }
 
   /** {@code this -= other} in place; returns this ({@code sub_}). */
   public Tensor subInPlace(Tensor other) {
-    return writeInPlace("subInPlace", Kernels.sub(this, checkOperand("subInPlace", other)));
+    return writeInPlace("subInPlace", backend().compute(Op.SUB, Attrs.NONE, this, checkOperand("subInPlace", other)));
   }
 
   /** {@code this -= s} in place; returns this ({@code sub_}). */
   public Tensor subInPlace(double s) {
-    return writeInPlace("subInPlace", Kernels.addScalar(this, -s));
+    return writeInPlace("subInPlace", backend().compute(Op.ADD_SCALAR, Attrs.of(Attrs.VALUE, -s), this));
   }
 
   /** {@code this *= other} in place; returns this ({@code mul_}). */
   public Tensor mulInPlace(Tensor other) {
-    return writeInPlace("mulInPlace", Kernels.mul(this, checkOperand("mulInPlace", other)));
+    return writeInPlace("mulInPlace", backend().compute(Op.MUL, Attrs.NONE, this, checkOperand("mulInPlace", other)));
   }
 
   /** {@code this *= s} in place; returns this ({@code mul_}). */
   public Tensor mulInPlace(double s) {
-    return writeInPlace("mulInPlace", Kernels.mulScalar(this, s));
+    return writeInPlace("mulInPlace", backend().compute(Op.MUL_SCALAR, Attrs.of(Attrs.VALUE, s), this));
   }
 
   /** {@code this /= other} in place (true division: an integer tensor is refused); returns this ({@code div_}). */
   public Tensor divInPlace(Tensor other) {
-    return writeInPlace("divInPlace", Kernels.div(this, checkOperand("divInPlace", other)));
+    return writeInPlace("divInPlace", backend().compute(Op.DIV, Attrs.NONE, this, checkOperand("divInPlace", other)));
   }
 
   /** {@code this /= s} in place; returns this ({@code div_}). */
   public Tensor divInPlace(double s) {
-    return writeInPlace("divInPlace", Kernels.div(this, scalarLike(s)));
+    return writeInPlace("divInPlace", backend().compute(Op.DIV, Attrs.NONE, this, scalarLike(s)));
   }
 
   /**
@@ -1460,7 +1460,7 @@ public final class Tensor {
    * have to record: an operand that requires grad (here as well as on this tensor, see checkInPlace).
    */
   private Tensor checkOperand(String op, Tensor other) {
-    if (GradMode.isEnabled() && other.requiresGrad()) {
+    if (backend().gradEnabled() && other.requiresGrad()) {
       throw new IllegalStateException(op + ": the operand requires grad, and Flint does not record in-place ops: "
           + "write the out-of-place form (x = x.add(y)), or update under Autograd.noGrad()");
     }
@@ -1484,7 +1484,7 @@ public final class Tensor {
           + dtype() + " tensor in place (PyTorch's rule: no float into an integer tensor); use the out-of-place form, "
           + "or convert first with to(DType." + result.dtype() + ")");
     }
-    Kernels.copy(result, this);
+    backend().copy(result, this);
     storage.bumpVersion();
     return this;
   }

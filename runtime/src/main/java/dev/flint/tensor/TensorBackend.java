@@ -20,6 +20,9 @@ public interface TensorBackend {
   /** Runs {@code op} on {@code inputs}, recording an autograd node when gradients are needed. */
   Tensor run(Op op, Attrs attrs, Tensor... inputs);
 
+  /** Runs {@code op}'s kernel on {@code inputs} without recording anything (for in-place updates and tests of values). */
+  Tensor compute(Op op, Attrs attrs, Tensor... inputs);
+
   /** A contiguous copy of {@code t} with its own storage, outside the graph. */
   Tensor copyData(Tensor t);
 
