@@ -17,6 +17,7 @@ public abstract class Node implements GradFn {
   Tensor pendingGrad;
 
   /** The tensors this node's output was computed from, in argument order (entries may be null). */
+  @Override
   public abstract Tensor[] inputs();
 
   /**

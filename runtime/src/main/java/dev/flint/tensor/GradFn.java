@@ -11,6 +11,9 @@ public interface GradFn {
   /** A short name such as {@code MulBackward}. */
   String name();
 
+  /** The tensors this function's output was computed from, in argument order (entries may be null). */
+  Tensor[] inputs();
+
   /** Asks backward to store the gradient of this function's output in {@code output.grad()}. */
   void retainGradOf(Tensor output);
 }
