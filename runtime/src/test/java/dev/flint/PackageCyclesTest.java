@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 class PackageCyclesTest {
   @Test
   void runtimePackagesHaveNoCycle() throws Exception {
-    Path classes = Path.of(Tensor.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path classes = location(Tensor.class);
     assertTrue(Files.isDirectory(classes), "expected the runtime's compiled classes in a directory, got " + classes);
     Map<String, Map<String, String>> graph = packageGraph(jdeps(classes));
     assertTrue(graph.containsKey("dev.flint.tensor") && graph.containsKey("dev.flint.kernel"),
@@ -81,13 +81,23 @@ class PackageCyclesTest {
     assertEquals(List.of(Set.of("dev.flint.kernel", "dev.flint.tensor")), cycles(graph));
   }
 
+  private static Path location(Class<?> type) {
+    try {
+      return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (java.net.URISyntaxException e) {
+      throw new AssertionError(e);
+    }
+  }
+
   private static String jdeps(Path classes) {
     ToolProvider jdeps = ToolProvider.findFirst("jdeps")
         .orElseThrow(() -> new AssertionError("this test needs a JDK with jdeps (module jdk.jdeps)"));
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
+    // the runtime is a module (module-info.class): jdeps resolves its 'requires dev.flint.dsl' there
+    String dsl = location(dev.flint.dsl.Layer.class).toString();
     int rc = jdeps.run(new PrintWriter(out), new PrintWriter(err), "-verbose:class", "-filter:none",
-        "--multi-release", "17", classes.toString());
+        "--multi-release", "17", "--module-path", dsl, classes.toString());
     assertEquals(0, rc, "jdeps failed: " + err);
     return out.toString();
   }
