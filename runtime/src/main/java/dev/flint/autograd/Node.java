@@ -32,6 +32,9 @@ public abstract class Node implements GradFn {
 
   /** Drops the values saved for backward; a later {@link #apply} fails with a clear message. */
   public void release() {
+    if (released) {
+      return;   // a node frees what it saved once (a compiled node gives its buffers back to pools)
+    }
     released = true;
     releaseSaved();
   }
