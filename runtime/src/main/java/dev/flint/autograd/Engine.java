@@ -55,7 +55,7 @@ public final class Engine {
   }
 
   // The traversal keeps its state in the nodes (a pass mark and the pending output gradient) and in
-  // per-thread scratch arrays, so a backward pass allocates nothing of its own once warm (issue 5).
+  // per-thread scratch arrays, so a backward pass allocates nothing of its own once warm (docs/design.md, "Performance targets").
   private static final AtomicInteger PASSES = new AtomicInteger();
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 

@@ -99,7 +99,7 @@ final class MatMul {
 
   /**
    * The 2-D product without the general rule's lists and shape arrays: compiled steps call it for
-   * every layer, and with an {@code out} buffer it allocates nothing of its own (issue 5).
+   * every layer, and with an {@code out} buffer it allocates nothing of its own (docs/design.md, "Performance targets").
    */
   private static Tensor matmul2d(Tensor a, Tensor b, Tensor out, boolean vector) {
     return product2d("matmul", a, false, b, false, out, vector);

@@ -38,7 +38,10 @@ import java.util.function.Consumer;
  * }</pre>
  *
  * <p>Every traversal (parameters, state dict, train/eval, dtype conversion, printing) goes through
- * {@link #declaredLayers()}, so a compiled subclass that overrides it needs no reflection.
+ * {@link #declaredLayers()}, so a compiled subclass that overrides it needs no reflection. An eager
+ * module reads its fields reflectively: on the class path that needs nothing; in a named module, open
+ * the model's package to Flint's runtime module ({@code opens my.models to dev.flint.runtime;} in
+ * {@code module-info.java}).
  */
 public abstract class Module {
   private static final ClassValue<List<Field>> LAYER_FIELDS = new ClassValue<>() {
@@ -119,7 +122,8 @@ public abstract class Module {
           continue;   // most likely not a Module; only a field declared as one is worth this error
         }
         throw new IllegalStateException("cannot read layer field " + describe(f) + ": open its package to "
-            + "dev.flint.runtime, or use the compiled model (which needs no reflection)", e);
+            + "Flint's runtime module ('opens " + f.getDeclaringClass().getPackageName() + " to dev.flint.runtime;' in "
+            + "module-info.java), or use the compiled model (which needs no reflection)", e);
       }
       fields.add(f);
     }
