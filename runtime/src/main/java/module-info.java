@@ -21,6 +21,7 @@ module dev.flint.runtime {
   exports dev.flint.data;
   exports dev.flint.io;
   exports dev.flint.kernel;
+  exports dev.flint.layers;
   exports dev.flint.nn;
   exports dev.flint.ops;
   exports dev.flint.optim;
