@@ -26,6 +26,7 @@ module dev.flint.runtime {
   exports dev.flint.ops;
   exports dev.flint.optim;
   exports dev.flint.tensor;
+  exports dev.flint.testing;
   exports dev.flint.train;
   // not exported: dev.flint.internal (tensor internals for the runtime's own packages) and
   // dev.flint.kernel.vector (reached only through dev.flint.kernel)

@@ -78,7 +78,7 @@ class InternalsHiddenTest {
     assertFalse(exported.contains("dev.flint.internal"), "exports " + exported);
     Set<String> api = Set.of("dev.flint", "dev.flint.tensor", "dev.flint.ops", "dev.flint.kernel", "dev.flint.autograd",
         "dev.flint.compiled", "dev.flint.nn", "dev.flint.optim", "dev.flint.data", "dev.flint.io", "dev.flint.checkpoint",
-        "dev.flint.train", "dev.flint.layers");
+        "dev.flint.train", "dev.flint.layers", "dev.flint.testing");
     assertTrue(exported.containsAll(api), "exports " + exported + ", expected at least " + api);
     Set<String> packages;
     try (var files = Files.walk(classes)) {
