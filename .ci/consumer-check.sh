@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Proves that Flint works from an outside build, as a user gets it (issue 4, "Done when"):
+# Proves that Flint works from an outside build, as a user gets it:
 #   1. installs flint-parent, flint-dsl, flint-runtime and flint-processor into the local repository
 #      (`mvn install`, as the README's set-up step does);
 #   2. builds .ci/consumer/good, a separate project with flint-dsl/flint-runtime as dependencies and

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Runs PyTorch (../shared/bench/pytorch_bench.py, through pytorch_cpu_bench.py, which adds the CPU
+# Runs PyTorch (benchmarks/pytorch/pytorch_bench.py, through pytorch_cpu_bench.py, which adds the CPU
 # time per step) and Flint (BenchDriver) alternately, workload by workload, at 1 and then 2 threads
 # (the same on both sides), appends every JSON line to one results file and prints the table of
-# issue 5 (benchmarks/compare_table.py). One run takes about 10 minutes.
+# docs/design.md, "Performance targets" (benchmarks/compare_table.py). One run takes about 10 minutes.
 #
 #   benchmarks/compare.sh                       # build, run, table
 #   BUDGET=0.5 THREADS=1 ONLY=gemm,mlp_train_small benchmarks/compare.sh
@@ -31,7 +31,7 @@ WAIT_QUIET="${WAIT_QUIET:-0}"
 RETRIES="${RETRIES:-0}"
 WARMUP="${WARMUP:-4}"
 PYTHON="${PYTHON:-/usr/bin/python3}"
-PYTORCH_BENCH="${PYTORCH_BENCH:-$ROOT/../shared/bench/pytorch_bench.py}"
+PYTORCH_BENCH="${PYTORCH_BENCH:-$ROOT/benchmarks/pytorch/pytorch_bench.py}"
 mkdir -p benchmarks/results
 OUT="${OUT:-benchmarks/results/compare-$(date -u +%Y%m%dT%H%M%SZ).jsonl}"
 JAR=benchmarks/target/benchmarks.jar

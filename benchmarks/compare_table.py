@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Prints the PyTorch-vs-Flint table of issue 5 from the JSON lines of pytorch_bench.py and BenchDriver.
+"""Prints the PyTorch-vs-Flint table (docs/design.md, "Performance targets") from the JSON lines of pytorch_bench.py and BenchDriver.
 
     /usr/bin/python3 benchmarks/compare_table.py results.jsonl [--markdown]
 
@@ -145,7 +145,7 @@ def table(rows):
             continue
         out.append([str(t), "mlp_infer_mnist b1: its 3 products, us (PyTorch: whole call)", fmt(py, "us_per_call"),
                     fmt(eager, "us_per_call") + " / cand. " + fmt(cand, "us_per_call"), "-", "", "", ""])
-    # issue 5's allocation target: heap bytes per warm mlp_train_small step (BenchDriver's alloc rows)
+    # the allocation target (docs/design.md): heap bytes per warm mlp_train_small step (BenchDriver's alloc rows)
     for batch in (256, 1024):
         eager = find(rows, "alloc_mlp_train_small", "flint-eager", 1, {"batch": batch})
         comp = find(rows, "alloc_mlp_train_small", "flint-compiled", 1, {"batch": batch})

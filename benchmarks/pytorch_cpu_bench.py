@@ -1,11 +1,11 @@
 #!/usr/bin/python3
-"""Runs ../shared/bench/pytorch_bench.py unchanged except that each row also gets
+"""Runs benchmarks/pytorch/pytorch_bench.py unchanged except that each row also gets
 cpu_ms_per_step_mean: this process's CPU time (time.process_time, all threads) over the timed
 blocks divided by the timed calls, as Flint's BlockTimer records it. On a shared machine the wall
 time of a step grows when other processes preempt it; its CPU time does not, so the two figures
 together say how much of a ratio is noise.
 
-    /usr/bin/python3 benchmarks/pytorch_cpu_bench.py ../shared/bench/pytorch_bench.py --threads 1 ...
+    /usr/bin/python3 benchmarks/pytorch_cpu_bench.py benchmarks/pytorch/pytorch_bench.py --threads 1 ...
 
 The timing loop below is pytorch_bench._bench with the CPU clock read around the timed blocks.
 """

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Runs the workloads of {@code shared/bench/pytorch_bench.py} on Flint and prints one JSON line per
+ * Runs the workloads of {@code benchmarks/pytorch/pytorch_bench.py} on Flint and prints one JSON line per
  * workload and implementation ({@code flint-eager}, {@code flint-compiled}) with the same fields, so
  * {@code benchmarks/compare.sh} can table them beside PyTorch's:
  * <pre>

@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * Measures how much CPU time <em>other</em> processes take while we benchmark, as
- * {@code shared/bench/cpuload.py} does: busy jiffies of the whole machine (from {@code /proc/stat})
+ * {@code benchmarks/pytorch/cpuload.py} does: busy jiffies of the whole machine (from {@code /proc/stat})
  * minus this process's own CPU time (all its threads: JIT, GC, kernel pool), per second of wall time.
  * 0.0 means a clean window; on a 2-core machine 2.0 means the other processes took everything.
  * Where {@code /proc/stat} does not exist, the foreign load is reported as unknown ({@code NaN}).

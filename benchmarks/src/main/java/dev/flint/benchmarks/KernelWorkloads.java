@@ -111,8 +111,8 @@ final class KernelWorkloads {
         int n = x.size(0);
         int k = x.size(1);
         int m = y.size(1);
-        int[] sx = x.stridesRef();
-        int[] sy = y.stridesRef();
+        int[] sx = x.strides();
+        int[] sy = y.strides();
         Parallel.forRange((n + 63) / 64, (long) n * k * m, (from, to) -> Gemms.gemm(x.storage().floats(), x.offset(),
             sx[0], sx[1], y.storage().floats(), y.offset(), sy[0], sy[1], o, 0, m, k, m, from * 64,
             Math.min(n, to * 64)));

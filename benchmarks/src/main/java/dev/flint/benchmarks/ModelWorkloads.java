@@ -95,7 +95,7 @@ final class ModelWorkloads {
   }
 
   /**
-   * Heap bytes per warm mlp_train_small step (issue 5's allocation figure) at batch 256 and 1024, on
+   * Heap bytes per warm mlp_train_small step (the allocation target of docs/design.md, "Performance targets") at batch 256 and 1024, on
    * one thread so pool threads cannot hide allocations: total, and the optimizer update's share.
    */
   void allocation(String impl) {

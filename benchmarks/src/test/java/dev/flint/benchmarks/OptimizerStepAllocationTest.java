@@ -13,7 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 5's allocation target, the part that holds today: once warm, an optimizer step over the
+ * The allocation target of docs/design.md ("Performance targets"), the part that holds today: once warm, an optimizer step over the
  * parameters of mlp_train_small (117-64-32-1) updates them in place and allocates no heap bytes.
  */
 class OptimizerStepAllocationTest {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 5's allocation target on mlp_train_small (step = zeroGrad + forward + loss + backward +
+ * The allocation target of docs/design.md ("Performance targets") on mlp_train_small (step = zeroGrad + forward + loss + backward +
  * step, measured with ThreadMXBean over 100 warm steps on one thread): under 1 KiB per compiled
  * step, the same at batch 256 and 1024, nothing in backward. Runs with the Vector API module (this
  * module's surefire argLine); without it the pure-Java GEMM packs its operand into new arrays.
@@ -69,7 +69,7 @@ class TrainStepAllocationTest {
     }
   }
 
-  /** Issue 5's bound on the whole compiled step, zeroGrad + forward + loss + backward + step. */
+  /** The bound of docs/design.md ("Performance targets") on the whole compiled step, zeroGrad + forward + loss + backward + step. */
   private static final long STEP_LIMIT = 1024;
 
   @Test

@@ -6,20 +6,35 @@ import static com.google.testing.compile.Compiler.javac;
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.JavaFileObjects;
 import dev.flint.processor.diag.Message;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import javax.annotation.processing.Completion;
+import javax.annotation.processing.ProcessingEnvironment;
+import javax.annotation.processing.Processor;
+import javax.annotation.processing.RoundEnvironment;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.TypeElement;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * One negative test per {@link Message}: the processor reports it as a javac diagnostic with its id,
- * in the user's file, on the offending line.
+ * in the user's file, on the offending line. When the whole class runs, a message without such a
+ * test fails it (a new message needs its negative test).
  */
 class DiagnosticsTest {
   private static final Set<Message> TESTED = EnumSet.noneOf(Message.class);
+  private static int testsRun;
 
   private static final String HEADER = String.join("\n",
       "package demo;",
@@ -489,9 +504,78 @@ class DiagnosticsTest {
     TESTED.add(Message.RUNTIME_MISSING);
   }
 
+  @Test
+  void treesUnavailable() {
+    // IntelliJ's or ECJ's wrapped processing environment: javac's Trees API refuses it
+    JavaFileObject src = JavaFileObjects.forSourceLines("demo.Net", HEADER,
+        "@Model public class Net extends Module {",
+        "  @Layer Linear fc = new Linear(2, 2);",
+        "  @Forward public Tensor forward(Tensor x) { return fc.forward(x); }",
+        "}");
+    Compilation c = javac().withProcessors(new WrappedEnvironment(new ModelProcessor())).compile(src);
+    assertThat(c).hadErrorContaining("[trees-unavailable] this compiler does not offer javac's Trees API, so demo.Net "
+        + "cannot be compiled").inFile(src).onLineContaining("class Net");
+    TESTED.add(Message.TREES_UNAVAILABLE);
+  }
+
+  /** Runs {@code delegate} with the processing environment behind a proxy, as IDEs wrap it. */
+  private record WrappedEnvironment(Processor delegate) implements Processor {
+    @Override
+    public Set<String> getSupportedOptions() {
+      return delegate.getSupportedOptions();
+    }
+
+    @Override
+    public Set<String> getSupportedAnnotationTypes() {
+      return delegate.getSupportedAnnotationTypes();
+    }
+
+    @Override
+    public SourceVersion getSupportedSourceVersion() {
+      return delegate.getSupportedSourceVersion();
+    }
+
+    @Override
+    public void init(ProcessingEnvironment env) {
+      delegate.init((ProcessingEnvironment) Proxy.newProxyInstance(ProcessingEnvironment.class.getClassLoader(),
+          new Class<?>[] {ProcessingEnvironment.class}, (proxy, method, args) -> {
+            try {
+              return method.invoke(env, args);
+            } catch (InvocationTargetException e) {
+              throw e.getCause();
+            }
+          }));
+    }
+
+    @Override
+    public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+      return delegate.process(annotations, round);
+    }
+
+    @Override
+    public Iterable<? extends Completion> getCompletions(Element element, AnnotationMirror annotation,
+        ExecutableElement member, String userText) {
+      return delegate.getCompletions(element, annotation, member, userText);
+    }
+  }
+
+  @AfterEach
+  void count() {
+    testsRun++;
+  }
+
   @AfterAll
-  static void report() {
-    EnumSet<Message> missing = EnumSet.complementOf(EnumSet.copyOf(TESTED));
-    System.out.println("DiagnosticsTest: messages without a negative test: " + missing);
+  static void everyMessageHasANegativeTest() {
+    long tests = Arrays.stream(DiagnosticsTest.class.getDeclaredMethods())
+        .filter(m -> m.isAnnotationPresent(Test.class)).count();
+    if (testsRun < tests) {
+      return;   // a filtered run (-Dtest=DiagnosticsTest#one) cannot tell which messages lack a test
+    }
+    EnumSet<Message> missing = EnumSet.allOf(Message.class);
+    missing.removeAll(TESTED);
+    if (!missing.isEmpty()) {
+      throw new AssertionError("messages without a negative test in DiagnosticsTest: " + missing
+          + " (each Message needs a test that triggers it and checks its file and line)");
+    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.flint.autograd;
 
+import dev.flint.internal.Internals;
 import dev.flint.ops.Op;
 import dev.flint.tensor.Tensor;
 import java.util.Arrays;
@@ -53,13 +54,13 @@ public final class AnomalyMode {
       int bad = firstNaN(in[i]);
       if (bad >= 0) {
         throw new IllegalStateException(
-            "anomaly mode: input " + i + " of " + op.opName() + " already holds NaN at " + index(bad, in[i].shapeRef())
+            "anomaly mode: input " + i + " of " + op.opName() + " already holds NaN at " + index(bad, Internals.shapeRef(in[i]))
                 + "; no recorded op produced it, so it came from the data or from a tensor made outside the ops");
       }
       inputs.append(i == 0 ? "" : ", ").append(describe(in[i]));
     }
     throw new IllegalStateException(
-        "anomaly mode: " + op.opName() + " produced NaN at " + index(at, out.shapeRef()) + " of its output "
+        "anomaly mode: " + op.opName() + " produced NaN at " + index(at, Internals.shapeRef(out)) + " of its output "
             + describe(out) + " from inputs " + inputs + " without NaN");
   }
 
@@ -70,7 +71,7 @@ public final class AnomalyMode {
       if (at >= 0) {
         throw new IllegalStateException(
             "anomaly mode: " + node.name() + " returned NaN in its gradient for input " + i + " at "
-                + index(at, grads[i].shapeRef()) + " (gradient " + describe(grads[i]) + ")");
+                + index(at, Internals.shapeRef(grads[i])) + " (gradient " + describe(grads[i]) + ")");
       }
     }
   }
@@ -89,7 +90,7 @@ public final class AnomalyMode {
   }
 
   private static String describe(Tensor t) {
-    return t.dtype().shortName() + Arrays.toString(t.shapeRef());
+    return t.dtype().shortName() + Arrays.toString(Internals.shapeRef(t));
   }
 
   private static String index(int flat, int[] shape) {

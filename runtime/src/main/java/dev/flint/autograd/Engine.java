@@ -1,5 +1,6 @@
 package dev.flint.autograd;
 
+import dev.flint.internal.Internals;
 import dev.flint.kernel.Kernels;
 import dev.flint.tensor.Tensor;
 import java.util.Arrays;
@@ -29,7 +30,7 @@ public final class Engine {
             + Arrays.toString(root.shape()) + ": pass a gradient of that shape, e.g. backward(Tensor.onesLike(y))");
       }
       g = ImplicitGradient.oneLike(root);
-    } else if (!Arrays.equals(g.shapeRef(), root.shapeRef())) {
+    } else if (!Arrays.equals(Internals.shapeRef(g), Internals.shapeRef(root))) {
       throw new IllegalArgumentException("backward: the gradient has shape " + Arrays.toString(g.shape())
           + ", but the tensor has shape " + Arrays.toString(root.shape()) + "; they must match");
     }
@@ -39,14 +40,22 @@ public final class Engine {
         accumulate(root, conform(g, root, null));
         return;
       }
-      run(root.gradFn(), conform(g, root, null), retainGraph);
+      run(producer(root), conform(g, root, null), retainGraph);
     } finally {
       GradMode.set(previous);
     }
   }
 
+  /**
+   * The node that computed {@code t}, or null for a leaf. A tensor holds it as a {@link
+   * dev.flint.tensor.GradFn}, whose only implementation is {@link Node}: only the runtime sets it.
+   */
+  private static Node producer(Tensor t) {
+    return (Node) t.gradFn();
+  }
+
   // The traversal keeps its state in the nodes (a pass mark and the pending output gradient) and in
-  // per-thread scratch arrays, so a backward pass allocates nothing of its own once warm (issue 5).
+  // per-thread scratch arrays, so a backward pass allocates nothing of its own once warm (docs/design.md, "Performance targets").
   private static final AtomicInteger PASSES = new AtomicInteger();
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -112,7 +121,7 @@ public final class Engine {
         continue;
       }
       Tensor gi = conform(inGrads[i], t, node);
-      Node producer = t.gradFn();
+      Node producer = producer(t);
       if (producer == null) {
         accumulate(t, gi);
       } else {
@@ -148,7 +157,7 @@ public final class Engine {
       if (i < ins.length) {
         s.nextInput[at] = i + 1;
         Tensor t = ins[i];
-        Node child = t == null ? null : t.gradFn();
+        Node child = t == null ? null : producer(t);
         if (child != null && child.visitMark != pass) {
           child.visitMark = pass;
           if (top == s.stack.length) {
@@ -187,7 +196,7 @@ public final class Engine {
 
   /** {@code g} as {@code t}'s dtype, after checking its shape (a rule returning a wrong shape is a bug). */
   private static Tensor conform(Tensor g, Tensor t, Node node) {
-    if (!Arrays.equals(g.shapeRef(), t.shapeRef())) {
+    if (!Arrays.equals(Internals.shapeRef(g), Internals.shapeRef(t))) {
       throw new IllegalStateException("backward" + (node == null ? "" : " of " + node.name()) + " produced a gradient of shape "
           + Arrays.toString(g.shape()) + " for an input of shape " + Arrays.toString(t.shape()));
     }
@@ -196,9 +205,9 @@ public final class Engine {
 
   /** Adds {@code g} into {@code t}'s gradient in place, or stores a private copy as the first one. */
   private static void accumulate(Tensor t, Tensor g) {
-    Tensor have = t.gradForUpdate();
+    Tensor have = Internals.gradForUpdate(t);
     if (have == null) {
-      t.setFirstGrad(g);   // a copy: g may alias other gradients or views
+      Internals.setFirstGrad(t, g);   // a copy: g may alias other gradients or views
     } else {
       Kernels.accumulate(g, have);
     }

@@ -1,5 +1,6 @@
 package dev.flint.autograd;
 
+import dev.flint.internal.Internals;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.Generator;
 import dev.flint.tensor.Storage;
@@ -128,7 +129,7 @@ public final class GradCheck {
 
   /** A FLOAT64 tensor of exactly this shape ({@code Tensor.of} makes a 0-d shape 1-D). */
   private static Tensor of(double[] data, int[] shape) {
-    return Tensor.wrap(Storage.of(data), shape);
+    return Internals.wrap(Storage.of(data), shape);
   }
 
   private static int[] unravel(int k, int[] shape) {

@@ -1,5 +1,6 @@
 package dev.flint.autograd;
 
+import dev.flint.internal.Internals;
 import dev.flint.tensor.Tensor;
 
 /**
@@ -25,7 +26,7 @@ public final class NamedNode extends Node {
       return t;
     }
     Tensor named = t.detach();
-    named.setGradFn(new NamedNode(name, t));
+    Internals.setGradFn(named, new NamedNode(name, t));
     return named;
   }
 

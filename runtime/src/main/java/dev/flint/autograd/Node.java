@@ -1,5 +1,6 @@
 package dev.flint.autograd;
 
+import dev.flint.tensor.GradFn;
 import dev.flint.tensor.Tensor;
 
 /**
@@ -7,7 +8,7 @@ import dev.flint.tensor.Tensor;
  * PyTorch). Eager ops record an {@code OpNode} per op; a compiled model records one node for its
  * whole forward pass whose {@link #backward} is the generated backward code.
  */
-public abstract class Node {
+public abstract class Node implements GradFn {
   private boolean released;
   private Tensor retained;
   // Engine state during one backward pass (see Engine): the pass that last visited this node, and
@@ -16,6 +17,7 @@ public abstract class Node {
   Tensor pendingGrad;
 
   /** The tensors this node's output was computed from, in argument order (entries may be null). */
+  @Override
   public abstract Tensor[] inputs();
 
   /**
@@ -25,10 +27,14 @@ public abstract class Node {
   protected abstract Tensor[] backward(Tensor grad);
 
   /** A short name for messages and printing, such as {@code MulBackward}. */
+  @Override
   public abstract String name();
 
   /** Drops the values saved for backward; a later {@link #apply} fails with a clear message. */
   public void release() {
+    if (released) {
+      return;   // a node frees what it saved once (a compiled node gives its buffers back to pools)
+    }
     released = true;
     releaseSaved();
   }
@@ -39,6 +45,7 @@ public abstract class Node {
   }
 
   /** Asks backward to store the gradient of this node's output in {@code output.grad()} ({@code retain_grad}). */
+  @Override
   public void retainGradOf(Tensor output) {
     this.retained = output;
   }

@@ -1,5 +1,6 @@
 package dev.flint.autograd;
 
+import dev.flint.internal.Internals;
 import dev.flint.kernel.Kernels;
 import dev.flint.ops.Attrs;
 import dev.flint.ops.Call;
@@ -68,11 +69,11 @@ public final class OpNode extends Node {
     }
     for (Tensor t : in) {
       if (t == out) {   // a kernel returned its input (sumTo to the same shape): give the node its own tensor
-        out = Tensor.view(out.storage(), out.offset(), out.shape(), out.strides());
+        out = Internals.view(out.storage(), out.offset(), out.shape(), out.strides());
         break;
       }
     }
-    out.setGradFn(new OpNode(op, attrs, in, out));
+    Internals.setGradFn(out, new OpNode(op, attrs, in, out));
     return out;
   }
 

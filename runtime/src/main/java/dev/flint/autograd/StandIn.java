@@ -1,5 +1,6 @@
 package dev.flint.autograd;
 
+import dev.flint.internal.Internals;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.Storage;
 import dev.flint.tensor.Tensor;
@@ -23,9 +24,9 @@ final class StandIn {
   private StandIn() {}
 
   static Tensor of(Tensor t) {
-    Tensor s = Tensor.view(ONE_ELEMENT.get(t.dtype()), 0, t.shape(), new int[t.dim()]);
+    Tensor s = Internals.view(ONE_ELEMENT.get(t.dtype()), 0, t.shape(), new int[t.dim()]);
     if (t.gradFn() != null) {
-      s.setGradFn(t.gradFn());
+      Internals.setGradFn(s, t.gradFn());
     }
     return s;
   }

@@ -11,7 +11,7 @@ import dev.flint.tensor.Tensor;
  * pass still runs (the engine may still hold an input gradient that lives in it) can only be claimed
  * again by a later forward on the same thread, never by another thread's forward; threads sharing one
  * model for inference each get their own set. Training one model instance on two threads at once is
- * not supported (its backward buffers are shared).
+ * refused ({@link TrainingOwner}): its backward buffers are shared.
  */
 public final class BufferPool {
   private final int size;

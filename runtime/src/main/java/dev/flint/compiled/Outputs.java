@@ -1,6 +1,7 @@
 package dev.flint.compiled;
 
 import dev.flint.autograd.Node;
+import dev.flint.internal.Internals;
 import dev.flint.tensor.Tensor;
 
 /**
@@ -16,8 +17,8 @@ public final class Outputs {
    * forward of the same model reuses the buffer ({@link Buffers#reuse} takes it back first).
    */
   public static Tensor lend(Tensor buffer, Node backward) {
-    Tensor view = buffer.lend();
-    view.setGradFn(backward);
+    Tensor view = Internals.lend(buffer);
+    Internals.setGradFn(view, backward);
     return view;
   }
 }

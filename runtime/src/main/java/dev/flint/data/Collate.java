@@ -1,5 +1,6 @@
 package dev.flint.data;
 
+import dev.flint.internal.Internals;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.Layouts;
 import dev.flint.tensor.Storage;
@@ -49,7 +50,7 @@ public final class Collate {
     int per = first.numel();
     for (int i = 1; i < tensors.length; i++) {
       Tensor t = tensors[i];
-      if (!Arrays.equals(t.shapeRef(), shape) || t.dtype() != dtype) {
+      if (!Arrays.equals(Internals.shapeRef(t), shape) || t.dtype() != dtype) {
         throw new IllegalArgumentException("collate: every " + what + " in a batch must have the same shape and dtype, but sample 0 has "
             + describe(first) + " and sample " + i + " has " + describe(t));
       }
@@ -61,7 +62,7 @@ public final class Collate {
     int[] batchShape = new int[shape.length + 1];
     batchShape[0] = tensors.length;
     System.arraycopy(shape, 0, batchShape, 1, shape.length);
-    return Tensor.wrap(out, batchShape);
+    return Internals.wrap(out, batchShape);
   }
 
   /** Copies {@code src}'s elements in row-major order into {@code dst} from {@code at} (same dtype). */
@@ -79,13 +80,13 @@ public final class Collate {
       }
     }
     if (dst.dtype().isFloatingPoint()) {
-      Layouts.forEachIndex(src.shapeRef(), src.stridesRef(), src.offset(), (i, k) -> dst.setDouble(at + i, s.getDouble(k)));
+      Layouts.forEachIndex(Internals.shapeRef(src), Internals.stridesRef(src), src.offset(), (i, k) -> dst.setDouble(at + i, s.getDouble(k)));
     } else {
-      Layouts.forEachIndex(src.shapeRef(), src.stridesRef(), src.offset(), (i, k) -> dst.setLong(at + i, s.getLong(k)));
+      Layouts.forEachIndex(Internals.shapeRef(src), Internals.stridesRef(src), src.offset(), (i, k) -> dst.setLong(at + i, s.getLong(k)));
     }
   }
 
   private static String describe(Tensor t) {
-    return t.dtype().shortName() + Arrays.toString(t.shapeRef());
+    return t.dtype().shortName() + Arrays.toString(Internals.shapeRef(t));
   }
 }

@@ -1,5 +1,6 @@
 package dev.flint.data;
 
+import dev.flint.internal.Internals;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.Storage;
 import dev.flint.tensor.Tensor;
@@ -358,7 +359,7 @@ public final class CsvDataset implements Dataset<Sample> {
       for (int i = 0; i < rows * f; i++) {
         xs.setDouble(i, x[i]);
       }
-      Tensor features = Tensor.wrap(xs, rows, f);
+      Tensor features = Internals.wrap(xs, rows, f);
       switch (b.target) {
         case CLASS:
           return new TensorDataset(features, Tensor.of(Arrays.copyOf(classes, rows)));
@@ -367,7 +368,7 @@ public final class CsvDataset implements Dataset<Sample> {
           for (int i = 0; i < rows; i++) {
             ys.setDouble(i, values[i]);
           }
-          return new TensorDataset(features, Tensor.wrap(ys, rows, 1));
+          return new TensorDataset(features, Internals.wrap(ys, rows, 1));
         }
         default:
           return new TensorDataset(features);

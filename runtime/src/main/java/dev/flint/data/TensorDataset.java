@@ -1,5 +1,6 @@
 package dev.flint.data;
 
+import dev.flint.internal.Internals;
 import dev.flint.tensor.Tensor;
 import java.util.Arrays;
 import java.util.Objects;
@@ -67,9 +68,9 @@ public final class TensorDataset implements Dataset<Sample> {
     if (i < 0 || i >= n) {
       throw new IndexOutOfBoundsException("index " + i + " is out of range for a dataset of " + n + " samples");
     }
-    int[] shape = t.shapeRef();
-    int[] strides = t.stridesRef();
-    return Tensor.view(t.storage(), t.offset() + i * strides[0],
+    int[] shape = Internals.shapeRef(t);
+    int[] strides = Internals.stridesRef(t);
+    return Internals.view(t.storage(), t.offset() + i * strides[0],
         Arrays.copyOfRange(shape, 1, shape.length), Arrays.copyOfRange(strides, 1, strides.length));
   }
 }

@@ -1,5 +1,6 @@
 package dev.flint.io;
 
+import dev.flint.internal.Internals;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.Storage;
 import dev.flint.tensor.Tensor;
@@ -123,7 +124,7 @@ public final class SafeTensors {
       done += count;
       position += (long) count * e.type.byteSize;
     }
-    return Tensor.wrap(storage, e.shape);
+    return Internals.wrap(storage, e.shape);
   }
 
   private static void decode(ByteBuffer in, StDType type, Storage out, int at, int count) {

@@ -1,5 +1,6 @@
 package dev.flint.kernel;
 
+import dev.flint.internal.Internals;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.Tensor;
 import java.util.Arrays;
@@ -28,7 +29,7 @@ public final class Conv {
    */
   public static Tensor conv2d(Tensor x, Tensor w, int strideH, int strideW, int padH, int padW) {
     checkDtypes("conv2d", x, w);
-    Geometry g = new Geometry(x.shapeRef(), w.shapeRef(), strideH, strideW, padH, padW);
+    Geometry g = new Geometry(Internals.shapeRef(x), Internals.shapeRef(w), strideH, strideW, padH, padW);
     Tensor xc = x.contiguous();
     Tensor w2 = matrix(w.contiguous(), g.o, g.k, false);
     Tensor out = Tensor.empty(x.dtype(), g.n, g.o, g.ho, g.wo);
@@ -52,8 +53,8 @@ public final class Conv {
   public static Tensor conv2dInputGrad(Tensor gy, Tensor w, int[] inShape,
       int strideH, int strideW, int padH, int padW) {
     checkDtypes("conv2d backward", gy, w);
-    Geometry g = new Geometry(inShape, w.shapeRef(), strideH, strideW, padH, padW);
-    g.checkOutput(gy.shapeRef());
+    Geometry g = new Geometry(inShape, Internals.shapeRef(w), strideH, strideW, padH, padW);
+    g.checkOutput(Internals.shapeRef(gy));
     Tensor gc = gy.contiguous();
     Tensor w2 = matrix(w.contiguous(), g.o, g.k, false);
     Tensor dx = Tensor.empty(gy.dtype(), g.n, g.c, g.h, g.w);
@@ -77,8 +78,8 @@ public final class Conv {
   public static Tensor conv2dWeightGrad(Tensor gy, Tensor x, int[] weightShape,
       int strideH, int strideW, int padH, int padW) {
     checkDtypes("conv2d backward", gy, x);
-    Geometry g = new Geometry(x.shapeRef(), weightShape, strideH, strideW, padH, padW);
-    g.checkOutput(gy.shapeRef());
+    Geometry g = new Geometry(Internals.shapeRef(x), weightShape, strideH, strideW, padH, padW);
+    g.checkOutput(Internals.shapeRef(gy));
     Tensor gc = gy.contiguous();
     Tensor xc = x.contiguous();
     Tensor dw = Tensor.empty(gy.dtype(), weightShape);
@@ -123,8 +124,8 @@ public final class Conv {
       for (int t = from; t < to; t++) {
         int c0 = t * slice;
         int c1 = Math.min(len, c0 + slice);
-        Tensor gs = Tensor.view(grads.storage(), grads.offset() + c0, new int[] {o, c1 - c0}, new int[] {len, 1});
-        Tensor cs = Tensor.view(cols.storage(), cols.offset() + c0, new int[] {k, c1 - c0}, new int[] {len, 1});
+        Tensor gs = Internals.view(grads.storage(), grads.offset() + c0, new int[] {o, c1 - c0}, new int[] {len, 1});
+        Tensor cs = Internals.view(cols.storage(), cols.offset() + c0, new int[] {k, c1 - c0}, new int[] {len, 1});
         partial[t] = Kernels.matmulNT(gs, cs, t == 0 ? out : null);
       }
     });
@@ -136,12 +137,12 @@ public final class Conv {
   /** The weight {@code [O, C, kH, kW]} as the matrix {@code [O, K]}, or its transpose {@code [K, O]} as a view. */
   private static Tensor matrix(Tensor w, int rows, int cols, boolean transposed) {
     int k = transposed ? rows : cols;
-    return Tensor.view(w.storage(), w.offset(), new int[] {rows, cols}, transposed ? new int[] {1, k} : new int[] {k, 1});
+    return Internals.view(w.storage(), w.offset(), new int[] {rows, cols}, transposed ? new int[] {1, k} : new int[] {k, 1});
   }
 
   /** A contiguous {@code [rows, cols]} view of the start of {@code t}'s storage (a workspace). */
   private static Tensor wide(Tensor t, int rows, int cols) {
-    return Tensor.view(t.storage(), 0, new int[] {rows, cols}, new int[] {cols, 1});
+    return Internals.view(t.storage(), 0, new int[] {rows, cols}, new int[] {cols, 1});
   }
 
   /**

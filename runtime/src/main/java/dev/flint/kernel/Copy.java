@@ -1,5 +1,6 @@
 package dev.flint.kernel;
 
+import dev.flint.internal.Internals;
 import dev.flint.ops.Shapes;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.Storage;
@@ -14,14 +15,14 @@ final class Copy {
   /** Copies {@code src} (broadcast to {@code dst}'s shape) into {@code dst}, converting the dtype. */
   static void copy(Tensor src, Tensor dst) {
     if (src.dtype() == dst.dtype() && src.isContiguous() && dst.isContiguous()
-        && Arrays.equals(src.shapeRef(), dst.shapeRef())) {
+        && Arrays.equals(Internals.shapeRef(src), Internals.shapeRef(dst))) {
       // the common case (a first gradient into its recycled storage): one array copy, no plan
       System.arraycopy(array(src.storage()), src.offset(), array(dst.storage()), dst.offset(), src.numel());
       return;
     }
-    int[] shape = dst.shapeRef();
+    int[] shape = Internals.shapeRef(dst);
     checkBroadcastable("copy", src, shape);
-    int[][] strides = {dst.stridesRef(), Strided.broadcastStrides(src, shape)};
+    int[][] strides = {Internals.stridesRef(dst), Strided.broadcastStrides(src, shape)};
     int[] base = {dst.offset(), src.offset()};
     int[] inner = new int[2];
     Storage d = dst.storage();
@@ -66,9 +67,9 @@ final class Copy {
 
   /** {@code dst += src} with {@code src} broadcast to {@code dst}'s shape. */
   static void accumulate(Tensor src, Tensor dst) {
-    int[] shape = dst.shapeRef();
+    int[] shape = Internals.shapeRef(dst);
     checkBroadcastable("accumulate", src, shape);
-    int[][] strides = {dst.stridesRef(), Strided.broadcastStrides(src, shape)};
+    int[][] strides = {Internals.stridesRef(dst), Strided.broadcastStrides(src, shape)};
     int[] base = {dst.offset(), src.offset()};
     int[] inner = new int[2];
     Storage d = dst.storage();
@@ -103,9 +104,9 @@ final class Copy {
   }
 
   private static void checkBroadcastable(String op, Tensor src, int[] shape) {
-    int[] b = Shapes.broadcast(op, src.shapeRef(), shape);
+    int[] b = Shapes.broadcast(op, Internals.shapeRef(src), shape);
     if (!Arrays.equals(b, shape)) {
-      throw new IllegalArgumentException(op + ": source shape " + Shapes.str(src.shapeRef())
+      throw new IllegalArgumentException(op + ": source shape " + Shapes.str(Internals.shapeRef(src))
           + " does not broadcast to destination shape " + Shapes.str(shape));
     }
   }
@@ -122,7 +123,7 @@ final class Copy {
 
   /** A new contiguous tensor of {@code dtype} holding {@code x}'s values. */
   static Tensor cast(Tensor x, DType dtype) {
-    Tensor out = Tensor.empty(dtype, x.shapeRef());
+    Tensor out = Tensor.empty(dtype, Internals.shapeRef(x));
     copy(x, out);
     return out;
   }
@@ -131,14 +132,14 @@ final class Copy {
   static Tensor cat(List<Tensor> xs, int dim) {
     List<int[]> shapes = new java.util.ArrayList<>();
     for (Tensor x : xs) {
-      shapes.add(x.shapeRef());
+      shapes.add(Internals.shapeRef(x));
     }
     int[] shape = Shapes.cat("cat", shapes, dev.flint.ops.Attrs.of(dev.flint.ops.Attrs.DIM, dim));
     int d = Shapes.dim("cat", dim, shape.length);
     Tensor out = Tensor.empty(dev.flint.tensor.DTypes.promote(xs.toArray(new Tensor[0])), shape);
     int start = 0;
     for (Tensor x : xs) {
-      int len = x.shapeRef()[d];
+      int len = Internals.shapeRef(x)[d];
       copy(x, Views.narrow(out, d, start, len));
       start += len;
     }
@@ -150,7 +151,7 @@ final class Copy {
     int[] shape = x.shape();
     shape[dim] += before + after;
     Tensor out = Tensor.empty(x.dtype(), shape);
-    copy(x, Views.narrow(out, dim, before, x.shapeRef()[dim]));
+    copy(x, Views.narrow(out, dim, before, Internals.shapeRef(x)[dim]));
     return out;
   }
 }

@@ -1,5 +1,6 @@
 package dev.flint.kernel;
 
+import dev.flint.internal.Internals;
 import dev.flint.ops.Shapes;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.DTypes;
@@ -24,10 +25,10 @@ final class Elementwise {
     if (out == null) {
       return Tensor.empty(dtype, shape);
     }
-    if (out.dtype() != dtype || !Arrays.equals(out.shapeRef(), shape) || !out.isContiguous()) {
+    if (out.dtype() != dtype || !Arrays.equals(Internals.shapeRef(out), shape) || !out.isContiguous()) {
       throw new IllegalArgumentException(op + ": the out tensor must be a contiguous " + dtype.shortName()
           + Shapes.str(shape) + ", but got " + (out.isContiguous() ? "a contiguous " : "a non-contiguous ")
-          + out.dtype().shortName() + Shapes.str(out.shapeRef()));
+          + out.dtype().shortName() + Shapes.str(Internals.shapeRef(out)));
     }
     return out;
   }
@@ -35,7 +36,7 @@ final class Elementwise {
   // ---------------------------------------------------------------- binary
 
   static Tensor binary(Binary op, String name, Tensor a, Tensor b, Tensor out) {
-    int[] shape = Shapes.broadcast(name, a.shapeRef(), b.shapeRef());
+    int[] shape = Shapes.broadcast(name, Internals.shapeRef(a), Internals.shapeRef(b));
     DType compute = DTypes.promote(a, b);
     DType outType = op.isComparison() ? DType.BOOL : op == Binary.DIV ? DTypes.toFloat(compute) : compute;
     if (op == Binary.DIV) {
@@ -46,7 +47,7 @@ final class Elementwise {
     if (typed && outType == DType.FLOAT32 && VectorTier.ENABLED && VectorRows.binary(op, a, b, o)) {
       return o;
     }
-    int[][] strides = {o.stridesRef(), Strided.broadcastStrides(a, shape), Strided.broadcastStrides(b, shape)};
+    int[][] strides = {Internals.stridesRef(o), Strided.broadcastStrides(a, shape), Strided.broadcastStrides(b, shape)};
     int[] base = {o.offset(), a.offset(), b.offset()};
     int[] inner = new int[3];
     Storage os = o.storage();
@@ -187,12 +188,12 @@ final class Elementwise {
 
   /** {@code op(x; p, q)} into a new or given tensor of dtype {@code outType}. */
   static Tensor unary(Unary op, String name, Tensor x, double p, double q, DType outType, Tensor out) {
-    int[] shape = x.shapeRef();
+    int[] shape = Internals.shapeRef(x);
     Tensor o = prepare(out, outType, shape, name);
     if (x.dtype() == outType && outType == DType.FLOAT32 && VectorTier.ENABLED && VectorRows.unary(op, x, o, (float) p)) {
       return o;
     }
-    int[][] strides = {o.stridesRef(), x.stridesRef()};
+    int[][] strides = {Internals.stridesRef(o), Internals.stridesRef(x)};
     int[] base = {o.offset(), x.offset()};
     int[] inner = new int[2];
     Storage os = o.storage();
@@ -289,10 +290,10 @@ final class Elementwise {
 
   /** {@code cond ? a : b} elementwise with broadcasting of all three; the result promotes a and b. */
   static Tensor where(Tensor cond, Tensor a, Tensor b, Tensor out) {
-    int[] shape = Shapes.broadcast("where", java.util.List.of(cond.shapeRef(), a.shapeRef(), b.shapeRef()), null);
+    int[] shape = Shapes.broadcast("where", java.util.List.of(Internals.shapeRef(cond), Internals.shapeRef(a), Internals.shapeRef(b)), null);
     DType outType = DTypes.promote(a, b);
     Tensor o = prepare(out, outType, shape, "where");
-    int[][] strides = {o.stridesRef(), Strided.broadcastStrides(cond, shape), Strided.broadcastStrides(a, shape),
+    int[][] strides = {Internals.stridesRef(o), Strided.broadcastStrides(cond, shape), Strided.broadcastStrides(a, shape),
         Strided.broadcastStrides(b, shape)};
     int[] base = {o.offset(), cond.offset(), a.offset(), b.offset()};
     int[] inner = new int[4];

@@ -1,5 +1,6 @@
 package dev.flint.kernel;
 
+import dev.flint.internal.Internals;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.Storage;
 import dev.flint.tensor.Tensor;
@@ -59,12 +60,12 @@ public final class Erf {
       for (int i = 0; i < v.length; i++) {
         v[i] = erf(v[i]);
       }
-      return Tensor.wrap(Storage.of(v), x.shapeRef());
+      return Internals.wrap(Storage.of(v), Internals.shapeRef(x));
     }
     float[] f = new float[v.length];
     for (int i = 0; i < v.length; i++) {
       f[i] = (float) erf(v[i]);
     }
-    return Tensor.wrap(Storage.of(f), x.shapeRef());
+    return Internals.wrap(Storage.of(f), Internals.shapeRef(x));
   }
 }

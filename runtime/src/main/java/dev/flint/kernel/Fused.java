@@ -1,5 +1,6 @@
 package dev.flint.kernel;
 
+import dev.flint.internal.Internals;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.DTypes;
 import dev.flint.tensor.Tensor;
@@ -14,12 +15,12 @@ final class Fused {
 
   /** {@code out = a * sign(s)}, elementwise over same-shape operands. */
   static Tensor mulSign(Tensor a, Tensor s, Tensor out) {
-    if (!Arrays.equals(a.shapeRef(), s.shapeRef())) {
+    if (!Arrays.equals(Internals.shapeRef(a), Internals.shapeRef(s))) {
       throw new IllegalArgumentException("mulSign: expected operands of the same shape, but got "
-          + Arrays.toString(a.shapeRef()) + " and " + Arrays.toString(s.shapeRef()));
+          + Arrays.toString(Internals.shapeRef(a)) + " and " + Arrays.toString(Internals.shapeRef(s)));
     }
     DType t = a.dim() > 0 ? DType.promote(a.dtype(), s.dtype()) : DTypes.promote(a, s);
-    Tensor o = Elementwise.prepare(out, t, a.shapeRef(), "mulSign");
+    Tensor o = Elementwise.prepare(out, t, Internals.shapeRef(a), "mulSign");
     boolean dense = a.isContiguous() && s.isContiguous() && a.dtype() == t && s.dtype() == t;
     int n = o.numel();
     if (dense && t == DType.FLOAT32) {

@@ -1,5 +1,6 @@
 package dev.flint.kernel;
 
+import dev.flint.internal.Internals;
 import dev.flint.ops.Attrs;
 import dev.flint.ops.Shapes;
 import dev.flint.tensor.Layouts;
@@ -29,7 +30,7 @@ final class Indexing {
   /** The slices of {@code x} along {@code dim} at the positions of the 1-D {@code index}. */
   static Tensor indexSelect(Tensor x, int dim, Tensor index) {
     checkIndexType("indexSelect", index);
-    int[] shape = Shapes.indexSelect("indexSelect", List.of(x.shapeRef(), index.shapeRef()), Attrs.of(Attrs.DIM, dim));
+    int[] shape = Shapes.indexSelect("indexSelect", List.of(Internals.shapeRef(x), Internals.shapeRef(index)), Attrs.of(Attrs.DIM, dim));
     Tensor out = Tensor.empty(x.dtype(), shape);
     if (x.dim() == 0) {
       Copy.copy(x, out);
@@ -38,7 +39,7 @@ final class Indexing {
     int d = Shapes.dim("indexSelect", dim, x.dim());
     long[] idx = index.toLongArray();
     for (int i = 0; i < idx.length; i++) {
-      int at = checkedIndex("indexSelect", idx[i], x.shapeRef()[d], d);
+      int at = checkedIndex("indexSelect", idx[i], Internals.shapeRef(x)[d], d);
       Copy.copy(Views.narrow(x, d, at, 1), Views.narrow(out, d, i, 1));
     }
     return out;
@@ -47,7 +48,7 @@ final class Indexing {
   /** Zeros of {@code shape} with the slices of {@code src} added at the positions of {@code index} along {@code dim}. */
   static Tensor indexAdd(Tensor src, int dim, Tensor index, int[] shape) {
     checkIndexType("indexAdd", index);
-    Shapes.indexAdd("indexAdd", List.of(src.shapeRef(), index.shapeRef()), Attrs.of(Attrs.DIM, dim, Attrs.SHAPE, shape));
+    Shapes.indexAdd("indexAdd", List.of(Internals.shapeRef(src), Internals.shapeRef(index)), Attrs.of(Attrs.DIM, dim, Attrs.SHAPE, shape));
     Tensor out = Tensor.empty(src.dtype(), shape);
     if (shape.length == 0) {
       Copy.accumulate(src, out);
@@ -65,11 +66,11 @@ final class Indexing {
   /** {@code out[...i...] = x[...index[...i...]...]} along {@code dim}, shaped like {@code index}. */
   static Tensor gather(Tensor x, int dim, Tensor index) {
     checkIndexType("gather", index);
-    int[] shape = Shapes.gather("gather", List.of(x.shapeRef(), index.shapeRef()), Attrs.of(Attrs.DIM, dim));
+    int[] shape = Shapes.gather("gather", List.of(Internals.shapeRef(x), Internals.shapeRef(index)), Attrs.of(Attrs.DIM, dim));
     Tensor out = Tensor.empty(x.dtype(), shape);
     int d = Shapes.dim("gather", dim, Math.max(x.dim(), 1));
-    int size = x.dim() == 0 ? 1 : x.shapeRef()[d];
-    int step = x.dim() == 0 ? 0 : x.stridesRef()[d];
+    int size = x.dim() == 0 ? 1 : Internals.shapeRef(x)[d];
+    int step = x.dim() == 0 ? 0 : Internals.stridesRef(x)[d];
     int[] xStrides = x.strides();
     if (x.dim() > 0) {
       xStrides[d] = 0;
@@ -79,7 +80,7 @@ final class Indexing {
     Storage os = out.storage();
     Storage is = index.storage();
     boolean exact = !x.dtype().isFloatingPoint();
-    Layouts.forEachIndex(shape, index.stridesRef(), index.offset(), (i, at) -> {
+    Layouts.forEachIndex(shape, Internals.stridesRef(index), index.offset(), (i, at) -> {
       int k = checkedIndex("gather", is.getLong(at), size, d);
       int from = xAt[i] + k * step;
       if (exact) {
@@ -94,7 +95,7 @@ final class Indexing {
   /** Zeros of {@code shape} with {@code src} added at {@code index} along {@code dim}: the adjoint of gather. */
   static Tensor scatterAdd(Tensor src, int dim, Tensor index, int[] shape) {
     checkIndexType("scatterAdd", index);
-    Shapes.scatterAdd("scatterAdd", List.of(src.shapeRef(), index.shapeRef()), Attrs.of(Attrs.DIM, dim, Attrs.SHAPE, shape));
+    Shapes.scatterAdd("scatterAdd", List.of(Internals.shapeRef(src), Internals.shapeRef(index)), Attrs.of(Attrs.DIM, dim, Attrs.SHAPE, shape));
     Tensor out = Tensor.empty(src.dtype(), shape);
     int d = Shapes.dim("scatterAdd", dim, Math.max(shape.length, 1));
     int size = shape.length == 0 ? 1 : shape[d];
@@ -103,14 +104,14 @@ final class Indexing {
     if (shape.length > 0) {
       oStrides[d] = 0;
     }
-    int[] idxShape = index.shapeRef();
+    int[] idxShape = Internals.shapeRef(index);
     int[] oAt = positions(idxShape, oStrides, 0);
-    int[] srcAt = positions(idxShape, src.stridesRef(), src.offset());
+    int[] srcAt = positions(idxShape, Internals.stridesRef(src), src.offset());
     Storage ss = src.storage();
     Storage os = out.storage();
     Storage is = index.storage();
     boolean exact = !src.dtype().isFloatingPoint();
-    Layouts.forEachIndex(idxShape, index.stridesRef(), index.offset(), (i, at) -> {
+    Layouts.forEachIndex(idxShape, Internals.stridesRef(index), index.offset(), (i, at) -> {
       int k = checkedIndex("scatterAdd", is.getLong(at), size, d);
       int to = oAt[i] + k * step;
       if (exact) {

@@ -1,5 +1,6 @@
 package dev.flint.kernel;
 
+import dev.flint.internal.Internals;
 import dev.flint.ops.Attrs;
 import dev.flint.ops.Op;
 import dev.flint.tensor.DType;
@@ -319,7 +320,7 @@ public final class Kernels {
   /** Zeros of {@code shape} with {@code g} written at the positions {@link #slice} reads. */
   public static Tensor sliceBackward(Tensor g, int dim, int start, int step, int[] shape) {
     Tensor out = Tensor.empty(g.dtype(), shape);
-    Copy.copy(g, Views.slice(out, dim, start, g.shapeRef()[dim], step));
+    Copy.copy(g, Views.slice(out, dim, start, Internals.shapeRef(g)[dim], step));
     return out;
   }
 

@@ -1,5 +1,6 @@
 package dev.flint.kernel;
 
+import dev.flint.internal.Internals;
 import dev.flint.kernel.vector.VectorMatMul;
 import dev.flint.ops.Attrs;
 import dev.flint.ops.Shapes;
@@ -58,12 +59,12 @@ final class MatMul {
     if (a.dim() == 2 && b.dim() == 2) {
       return matmul2d(a, b, out, vector);
     }
-    int[] shape = Shapes.matmul("matmul", List.of(a.shapeRef(), b.shapeRef()), Attrs.NONE);
+    int[] shape = Shapes.matmul("matmul", List.of(Internals.shapeRef(a), Internals.shapeRef(b)), Attrs.NONE);
     Tensor o = Elementwise.prepare(out, a.dtype(), shape, "matmul");
     int r = shape.length;
     int n = shape[r - 2];
     int m = shape[r - 1];
-    int k = a.shapeRef()[a.dim() - 1];
+    int k = Internals.shapeRef(a)[a.dim() - 1];
     if (o.numel() == 0) {
       return o;
     }
@@ -98,7 +99,7 @@ final class MatMul {
 
   /**
    * The 2-D product without the general rule's lists and shape arrays: compiled steps call it for
-   * every layer, and with an {@code out} buffer it allocates nothing of its own (issue 5).
+   * every layer, and with an {@code out} buffer it allocates nothing of its own (docs/design.md, "Performance targets").
    */
   private static Tensor matmul2d(Tensor a, Tensor b, Tensor out, boolean vector) {
     return product2d("matmul", a, false, b, false, out, vector);
@@ -112,15 +113,15 @@ final class MatMul {
   static Tensor matmulTransposed(String name, Tensor a, boolean transposeA, Tensor b, boolean transposeB, Tensor out) {
     if (a.dim() != 2 || b.dim() != 2) {
       throw new IllegalArgumentException(name + ": expected two 2-D operands, but got shapes "
-          + Arrays.toString(a.shapeRef()) + " and " + Arrays.toString(b.shapeRef()));
+          + Arrays.toString(Internals.shapeRef(a)) + " and " + Arrays.toString(Internals.shapeRef(b)));
     }
     checkSameDtype(a, b);
     return product2d(name, a, transposeA, b, transposeB, out, VectorTier.ENABLED);
   }
 
   private static Tensor product2d(String name, Tensor a, boolean ta, Tensor b, boolean tb, Tensor out, boolean vector) {
-    int[] as = a.shapeRef();
-    int[] bs = b.shapeRef();
+    int[] as = Internals.shapeRef(a);
+    int[] bs = Internals.shapeRef(b);
     int n = ta ? as[1] : as[0];
     int k = ta ? as[0] : as[1];
     int m = tb ? bs[0] : bs[1];
@@ -128,7 +129,7 @@ final class MatMul {
       Shapes.matmul(name, List.of(new int[] {n, k}, new int[] {tb ? bs[1] : bs[0], m}), Attrs.NONE);
     }
     Tensor o;
-    int[] os = out == null ? null : out.shapeRef();
+    int[] os = out == null ? null : Internals.shapeRef(out);
     if (out != null && out.dtype() == a.dtype() && os.length == 2 && os[0] == n && os[1] == m && out.isContiguous()) {
       o = out;
     } else {
@@ -141,8 +142,8 @@ final class MatMul {
       o.storage().fill(o.offset(), o.offset() + o.numel(), 0);
       return o;
     }
-    int[] sa = a.stridesRef();
-    int[] sb = b.stridesRef();
+    int[] sa = Internals.stridesRef(a);
+    int[] sb = Internals.stridesRef(b);
     int[][] offsets = OFFSETS_2D.get();
     offsets[0][0] = a.offset();
     offsets[1][0] = b.offset();
@@ -152,8 +153,8 @@ final class MatMul {
   }
 
   private static void dispatch(Tensor a, int[] aOff, Tensor b, int[] bOff, Tensor o, int n, int k, int m, boolean vector) {
-    int[] sa = a.stridesRef();
-    int[] sb = b.stridesRef();
+    int[] sa = Internals.stridesRef(a);
+    int[] sb = Internals.stridesRef(b);
     dispatch(a, aOff, sa[sa.length - 2], sa[sa.length - 1], b, bOff, sb[sb.length - 2], sb[sb.length - 1], o, n, k, m, vector);
   }
 
@@ -174,7 +175,7 @@ final class MatMul {
   /** The storage offset of each batch matrix of {@code t} broadcast to {@code batch}. */
   private static int[] batchOffsets(Tensor t, int[] batch) {
     int r = t.dim();
-    Tensor meta = Tensor.view(t.storage(), t.offset(), Arrays.copyOf(t.shapeRef(), r - 2), Arrays.copyOf(t.stridesRef(), r - 2));
+    Tensor meta = Internals.view(t.storage(), t.offset(), Arrays.copyOf(Internals.shapeRef(t), r - 2), Arrays.copyOf(Internals.stridesRef(t), r - 2));
     int[] st = Strided.broadcastStrides(meta, batch);
     int[] offs = new int[Layouts.numel(batch)];
     Layouts.forEachIndex(batch, st, t.offset(), (i, at) -> offs[i] = at);

@@ -1,5 +1,6 @@
 package dev.flint.kernel;
 
+import dev.flint.internal.Internals;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.Storage;
 import dev.flint.tensor.Tensor;
@@ -40,7 +41,7 @@ public final class Pool {
           }
         }
       });
-      return Tensor.wrap(Storage.of(out), outShape);
+      return Internals.wrap(Storage.of(out), outShape);
     }
     double[] in = xc.storage().doubles();
     double[] out = new double[g.planes * g.ho * g.wo];
@@ -61,7 +62,7 @@ public final class Pool {
         }
       }
     });
-    return Tensor.wrap(Storage.of(out), outShape);
+    return Internals.wrap(Storage.of(out), outShape);
   }
 
   /** The gradient of {@link #maxPool2d}: each output gradient flows to its window's first maximum. */
@@ -104,7 +105,7 @@ public final class Pool {
           }
         }
       });
-      return Tensor.wrap(Storage.of(dx), x.shape());
+      return Internals.wrap(Storage.of(dx), x.shape());
     }
     double[] in = xc.storage().doubles();
     double[] gout = gc.storage().doubles();
@@ -131,7 +132,7 @@ public final class Pool {
         }
       }
     });
-    return Tensor.wrap(Storage.of(dx), x.shape());
+    return Internals.wrap(Storage.of(dx), x.shape());
   }
 
   /** {@code y[.., i, j] =} the mean over the window, dividing by {@code kH·kW} (padding counts as zeros). */
@@ -190,7 +191,7 @@ public final class Pool {
     final boolean unrolled;
 
     Window(String op, Tensor x, int kh, int kw, int sh, int sw, int ph, int pw) {
-      this(op, x.dtype(), x.shapeRef(), kh, kw, sh, sw, ph, pw);
+      this(op, x.dtype(), Internals.shapeRef(x), kh, kw, sh, sw, ph, pw);
     }
 
     Window(String op, DType dtype, int[] shape, int kh, int kw, int sh, int sw, int ph, int pw) {
@@ -242,9 +243,9 @@ public final class Pool {
     }
 
     void checkGrad(Tensor gy) {
-      if (!Arrays.equals(gy.shapeRef(), outShape())) {
+      if (!Arrays.equals(Internals.shapeRef(gy), outShape())) {
         throw new IllegalArgumentException("pool2d backward: expected a gradient of shape "
-            + Arrays.toString(outShape()) + ", but got " + Arrays.toString(gy.shapeRef()));
+            + Arrays.toString(outShape()) + ", but got " + Arrays.toString(Internals.shapeRef(gy)));
       }
     }
 
@@ -384,13 +385,13 @@ public final class Pool {
 
     Tensor result(double[] values, DType dtype, int[] shape) {
       if (dtype == DType.FLOAT64) {
-        return Tensor.wrap(Storage.of(values), shape);
+        return Internals.wrap(Storage.of(values), shape);
       }
       float[] f = new float[values.length];
       for (int i = 0; i < f.length; i++) {
         f[i] = (float) values[i];
       }
-      return Tensor.wrap(Storage.of(f), shape);
+      return Internals.wrap(Storage.of(f), shape);
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.flint.kernel;
 
+import dev.flint.internal.Internals;
 import dev.flint.ops.Shapes;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.Layouts;
@@ -13,7 +14,7 @@ final class Reduce {
 
   /** Sum over {@code dims} (all dims when empty... only when listed); integer sums are INT64, as PyTorch. */
   static Tensor sum(Tensor x, int[] dims, boolean keepDim, Tensor out) {
-    int[] shape = x.shapeRef();
+    int[] shape = Internals.shapeRef(x);
     boolean[] reduced = Shapes.reducedDims("sum", shape.length, dims);
     int[] kept = Shapes.reduce(shape, reduced, true);
     DType outType = x.dtype().isFloatingPoint() ? x.dtype() : DType.INT64;
@@ -22,7 +23,7 @@ final class Reduce {
       o = Tensor.empty(outType, kept);
     } else {
       Elementwise.prepare(out, outType, Shapes.reduce(shape, reduced, keepDim), "sum");
-      o = Tensor.view(out.storage(), out.offset(), kept, Layouts.contiguousStrides(kept));
+      o = Internals.view(out.storage(), out.offset(), kept, Layouts.contiguousStrides(kept));
     }
     int[] ostr = o.strides();
     for (int d = 0; d < shape.length; d++) {
@@ -30,7 +31,7 @@ final class Reduce {
         ostr[d] = 0;
       }
     }
-    int[][] strides = {ostr, x.stridesRef()};
+    int[][] strides = {ostr, Internals.stridesRef(x)};
     int[] base = {o.offset(), x.offset()};
     int[] inner = new int[2];
     Storage os = o.storage();
@@ -99,7 +100,7 @@ final class Reduce {
       return o;
     }
     int[] dropped = Shapes.reduce(shape, reduced, false);
-    return Tensor.view(o.storage(), 0, dropped, Layouts.contiguousStrides(dropped));
+    return Internals.view(o.storage(), 0, dropped, Layouts.contiguousStrides(dropped));
   }
 
   /** Which dims {@link VectorRows#columnSums} reduces for a 2-D input: the rows. */
@@ -111,9 +112,9 @@ final class Reduce {
    * path's views and index arrays and allocates nothing.
    */
   private static boolean isBiasGradient(Tensor x, int[] target, Tensor out) {
-    int[] shape = x.shapeRef();
+    int[] shape = Internals.shapeRef(x);
     if (shape.length != 2 || shape[0] < 2 || !x.isContiguous() || !x.dtype().isFloatingPoint()
-        || out.dtype() != x.dtype() || !out.isContiguous() || !Arrays.equals(out.shapeRef(), target)) {
+        || out.dtype() != x.dtype() || !out.isContiguous() || !Arrays.equals(Internals.shapeRef(out), target)) {
       return false;
     }
     return target.length == 1 ? target[0] == shape[1] : target.length == 2 && target[0] == 1 && target[1] == shape[1];
@@ -125,8 +126,8 @@ final class Reduce {
    * declines one-column sums such as a single output's bias).
    */
   private static void columnSums(Tensor x, Tensor out) {
-    int rows = x.shapeRef()[0];
-    int n = x.shapeRef()[1];
+    int rows = Internals.shapeRef(x)[0];
+    int n = Internals.shapeRef(x)[1];
     int xo = x.offset();
     int oo = out.offset();
     if (x.dtype() == DType.FLOAT32) {
@@ -155,7 +156,7 @@ final class Reduce {
 
   /** Sums {@code x} down to {@code target}, a shape that broadcasts to it; {@code x} itself when equal. */
   static Tensor sumTo(Tensor x, int[] target, Tensor out) {
-    int[] shape = x.shapeRef();
+    int[] shape = Internals.shapeRef(x);
     if (out != null && isBiasGradient(x, target, out)) {
       columnSums(x, out);
       return out;
@@ -181,11 +182,11 @@ final class Reduce {
       // sum into out viewed with the kept dims: the same elements, since target broadcasts to shape
       Elementwise.prepare(out, x.dtype().isFloatingPoint() ? x.dtype() : DType.INT64, target, "sumTo");
       int[] kept = Shapes.reduce(shape, Shapes.reducedDims("sumTo", shape.length, reducedDims), true);
-      sum(x, reducedDims, true, Tensor.view(out.storage(), out.offset(), kept, Layouts.contiguousStrides(kept)));
+      sum(x, reducedDims, true, Internals.view(out.storage(), out.offset(), kept, Layouts.contiguousStrides(kept)));
       return out;
     }
     Tensor s = sum(x, reducedDims, true, null);
-    return Tensor.view(s.storage(), s.offset(), target.clone(), Layouts.contiguousStrides(target));
+    return Internals.view(s.storage(), s.offset(), target.clone(), Layouts.contiguousStrides(target));
   }
 
   /**
@@ -193,7 +194,7 @@ final class Reduce {
    * first one on ties). NaN counts as the extreme, as in PyTorch.
    */
   static Tensor extreme(Tensor x, int dim, boolean keepDim, boolean max, boolean indices) {
-    int[] shape = x.shapeRef();
+    int[] shape = Internals.shapeRef(x);
     DType outType = indices ? DType.INT64 : x.dtype();
     if (shape.length == 0) {
       Tensor o = Tensor.empty(outType);
@@ -208,9 +209,9 @@ final class Reduce {
       throw new IllegalArgumentException((indices ? "arg" : "") + (max ? "max" : "min")
           + ": cannot reduce over dimension " + d + " of shape " + Shapes.str(shape) + " because it has size 0");
     }
-    int step = x.stridesRef()[d];
+    int step = Internals.stridesRef(x)[d];
     int[] outer = remove(shape, d);
-    int[] outerStrides = remove(x.stridesRef(), d);
+    int[] outerStrides = remove(Internals.stridesRef(x), d);
     Tensor o = Tensor.empty(outType, outer);
     Storage xs = x.storage();
     Storage os = o.storage();
@@ -238,7 +239,7 @@ final class Reduce {
     }
     int[] kept = shape.clone();
     kept[d] = 1;
-    return Tensor.view(o.storage(), 0, kept, Layouts.contiguousStrides(kept));
+    return Internals.view(o.storage(), 0, kept, Layouts.contiguousStrides(kept));
   }
 
   static int[] remove(int[] a, int d) {

@@ -1,5 +1,6 @@
 package dev.flint.kernel;
 
+import dev.flint.internal.Internals;
 import dev.flint.ops.Shapes;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.DTypes;
@@ -15,7 +16,7 @@ final class Softmax {
   private Softmax() {}
 
   static Tensor softmax(Tensor x, int dim, boolean log, Tensor out) {
-    int[] shape = x.shapeRef();
+    int[] shape = Internals.shapeRef(x);
     DType outType = DTypes.toFloat(x.dtype());
     Tensor o = Elementwise.prepare(out, outType, shape, log ? "logSoftmax" : "softmax");
     if (x.numel() == 0) {
@@ -27,11 +28,11 @@ final class Softmax {
     }
     int d = Shapes.dim(log ? "logSoftmax" : "softmax", dim, shape.length);
     int len = shape[d];
-    int xStep = x.stridesRef()[d];
-    int oStep = o.stridesRef()[d];
+    int xStep = Internals.stridesRef(x)[d];
+    int oStep = Internals.stridesRef(o)[d];
     int[] outer = Reduce.remove(shape, d);
-    int[] xOuter = Reduce.remove(x.stridesRef(), d);
-    int[] oOuter = Reduce.remove(o.stridesRef(), d);
+    int[] xOuter = Reduce.remove(Internals.stridesRef(x), d);
+    int[] oOuter = Reduce.remove(Internals.stridesRef(o), d);
     int[] oAt = new int[Layouts.numel(outer)];
     Layouts.forEachIndex(outer, oOuter, 0, (i, at) -> oAt[i] = at);
     Storage xs = x.storage();

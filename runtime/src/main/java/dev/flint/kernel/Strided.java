@@ -1,5 +1,6 @@
 package dev.flint.kernel;
 
+import dev.flint.internal.Internals;
 import dev.flint.tensor.Tensor;
 
 /**
@@ -18,8 +19,8 @@ final class Strided {
 
   /** Per-operand strides of {@code t} viewed at {@code shape} (right-aligned), 0 where it broadcasts. */
   static int[] broadcastStrides(Tensor t, int[] shape) {
-    int[] ts = t.shapeRef();
-    int[] st = t.stridesRef();
+    int[] ts = Internals.shapeRef(t);
+    int[] st = Internals.stridesRef(t);
     int[] out = new int[shape.length];
     int lead = shape.length - ts.length;
     for (int d = lead; d < shape.length; d++) {

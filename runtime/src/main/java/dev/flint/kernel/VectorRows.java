@@ -1,5 +1,6 @@
 package dev.flint.kernel;
 
+import dev.flint.internal.Internals;
 import dev.flint.kernel.vector.VectorElementwise;
 import dev.flint.tensor.Tensor;
 
@@ -18,7 +19,7 @@ final class VectorRows {
   /** {@code o = a op b} (o contiguous, of the broadcast shape) when a and b are contiguous or a repeated row. */
   static boolean binary(Binary op, Tensor a, Tensor b, Tensor o) {
     int code = code(op);
-    int[] shape = o.shapeRef();
+    int[] shape = Internals.shapeRef(o);
     if (code < 0 || shape.length == 0) {
       return false;
     }
@@ -114,7 +115,7 @@ final class VectorRows {
    * accumulator). o is contiguous with the kept dims' elements.
    */
   static boolean columnSums(Tensor x, boolean[] reduced, Tensor o) {
-    int[] shape = x.shapeRef();
+    int[] shape = Internals.shapeRef(x);
     int lead = 0;
     while (lead < shape.length && reduced[lead]) {
       lead++;
@@ -153,8 +154,8 @@ final class VectorRows {
       // same element count as the broadcast result: no dim was broadcast
       return n;
     }
-    int[] ts = t.shapeRef();
-    if (t.numel() == n && (n == 1 || (ts.length > 0 && ts[ts.length - 1] == n && t.stridesRef()[ts.length - 1] == 1))) {
+    int[] ts = Internals.shapeRef(t);
+    if (t.numel() == n && (n == 1 || (ts.length > 0 && ts[ts.length - 1] == n && Internals.stridesRef(t)[ts.length - 1] == 1))) {
       return 0;
     }
     return -1;

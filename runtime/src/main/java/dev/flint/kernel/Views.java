@@ -1,5 +1,6 @@
 package dev.flint.kernel;
 
+import dev.flint.internal.Internals;
 import dev.flint.ops.Attrs;
 import dev.flint.ops.Shapes;
 import dev.flint.tensor.Tensor;
@@ -10,40 +11,40 @@ final class Views {
   private Views() {}
 
   static Tensor permute(Tensor x, int[] perm) {
-    int[] shape = Shapes.permute("permute", List.of(x.shapeRef()), Attrs.of(Attrs.PERM, perm));
-    int[] st = x.stridesRef();
+    int[] shape = Shapes.permute("permute", List.of(Internals.shapeRef(x)), Attrs.of(Attrs.PERM, perm));
+    int[] st = Internals.stridesRef(x);
     int[] strides = new int[perm.length];
     for (int i = 0; i < perm.length; i++) {
       strides[i] = st[Shapes.dim("permute", perm[i], perm.length)];
     }
-    return Tensor.view(x.storage(), x.offset(), shape, strides);
+    return Internals.view(x.storage(), x.offset(), shape, strides);
   }
 
   static Tensor expand(Tensor x, int[] target) {
-    int[] shape = Shapes.expand("expand", List.of(x.shapeRef()), Attrs.of(Attrs.SHAPE, target));
+    int[] shape = Shapes.expand("expand", List.of(Internals.shapeRef(x)), Attrs.of(Attrs.SHAPE, target));
     int[] strides = Strided.broadcastStrides(x, shape);
-    return Tensor.view(x.storage(), x.offset(), shape, strides);
+    return Internals.view(x.storage(), x.offset(), shape, strides);
   }
 
   static Tensor narrow(Tensor x, int dim, int start, int length) {
-    int[] shape = Shapes.narrow("narrow", List.of(x.shapeRef()),
+    int[] shape = Shapes.narrow("narrow", List.of(Internals.shapeRef(x)),
         Attrs.of(Attrs.DIM, dim, Attrs.START, start, Attrs.LENGTH, length));
     int d = Shapes.dim("narrow", dim, shape.length);
     int[] strides = x.strides();
     // an empty result keeps the input's offset: its start may lie past the storage's end (row 1 of
     // a [2, 0] tensor), and array copies check even zero-length ranges
     boolean empty = Shapes.numel(shape) == 0;
-    return Tensor.view(x.storage(), x.offset() + (empty ? 0 : start * strides[d]), shape, strides);
+    return Internals.view(x.storage(), x.offset() + (empty ? 0 : start * strides[d]), shape, strides);
   }
 
   static Tensor slice(Tensor x, int dim, int start, int length, int step) {
-    int[] shape = Shapes.slice("slice", List.of(x.shapeRef()),
+    int[] shape = Shapes.slice("slice", List.of(Internals.shapeRef(x)),
         Attrs.of(Attrs.DIM, dim, Attrs.START, start, Attrs.LENGTH, length, Attrs.STEP, step));
     int d = Shapes.dim("slice", dim, shape.length);
     int[] strides = x.strides();
     int offset = x.offset() + (length == 0 ? 0 : start * strides[d]);
     strides[d] *= step;
-    return Tensor.view(x.storage(), offset, shape, strides);
+    return Internals.view(x.storage(), offset, shape, strides);
   }
 
   /** A view with {@code shape} (one -1 inferred) when the strides allow one, else a contiguous copy. */
@@ -52,17 +53,17 @@ final class Views {
     if (v != null) {
       return v;
     }
-    Tensor c = Tensor.empty(x.dtype(), x.shapeRef());
+    Tensor c = Tensor.empty(x.dtype(), Internals.shapeRef(x));
     Copy.copy(x, c);
-    return Tensor.view(c.storage(), 0, Shapes.inferSize("reshape", shape, x.numel()),
+    return Internals.view(c.storage(), 0, Shapes.inferSize("reshape", shape, x.numel()),
         dev.flint.tensor.Layouts.contiguousStrides(Shapes.inferSize("reshape", shape, x.numel())));
   }
 
   /** A view with {@code shape}, or null when {@code x}'s strides cannot express it without a copy. */
   static Tensor viewOrNull(Tensor x, int[] shape, String op) {
     int[] target = Shapes.inferSize(op, shape, x.numel());
-    int[] strides = computeStrides(x.shapeRef(), x.stridesRef(), target);
-    return strides == null ? null : Tensor.view(x.storage(), x.offset(), target, strides);
+    int[] strides = computeStrides(Internals.shapeRef(x), Internals.stridesRef(x), target);
+    return strides == null ? null : Internals.view(x.storage(), x.offset(), target, strides);
   }
 
   /** PyTorch's {@code computeStride}: strides that view {@code old} as {@code target}, or null. */

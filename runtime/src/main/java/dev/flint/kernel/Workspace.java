@@ -1,5 +1,6 @@
 package dev.flint.kernel;
 
+import dev.flint.internal.Internals;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.Storage;
 import dev.flint.tensor.Tensor;
@@ -41,7 +42,7 @@ final class Workspace {
           ws.floats[slot] = a;
         }
       }
-      return Tensor.wrap(Storage.of(a), a.length);
+      return Internals.wrap(Storage.of(a), a.length);
     }
     if (dtype != DType.FLOAT64) {
       throw new IllegalArgumentException("workspace: expected FLOAT32 or FLOAT64, but got " + dtype);
@@ -53,6 +54,6 @@ final class Workspace {
         ws.doubles[slot] = a;
       }
     }
-    return Tensor.wrap(Storage.of(a), a.length);
+    return Internals.wrap(Storage.of(a), a.length);
   }
 }

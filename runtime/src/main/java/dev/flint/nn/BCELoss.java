@@ -1,6 +1,7 @@
 package dev.flint.nn;
 
 import dev.flint.autograd.NamedNode;
+import dev.flint.internal.Internals;
 import dev.flint.tensor.Tensor;
 /**
  * The binary cross entropy between probabilities x and targets y, as {@code torch.nn.BCELoss}:
@@ -49,7 +50,7 @@ public final class BCELoss extends Loss {
     for (int i = 0; i < x.length; i++) {
       if (!(x[i] >= 0 && x[i] <= 1)) {
         throw new IllegalArgumentException(
-            "BCELoss: all elements of input should be between 0 and 1, but input" + index(i, input.shapeRef())
+            "BCELoss: all elements of input should be between 0 and 1, but input" + index(i, Internals.shapeRef(input))
                 + " is " + x[i] + "; apply sigmoid first, or use BCEWithLogitsLoss on raw scores");
       }
     }

@@ -1,5 +1,6 @@
 package dev.flint.nn;
 
+import dev.flint.internal.Internals;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.Tensor;
 import java.util.Arrays;
@@ -58,7 +59,7 @@ public abstract class BatchNorm extends Module {
     checkRank(input);
     if (input.size(1) != numFeatures) {
       throw new IllegalArgumentException(this + " expects input with " + numFeatures + " channels in dimension 1, "
-          + "but got shape " + Arrays.toString(input.shapeRef()));
+          + "but got shape " + Arrays.toString(Internals.shapeRef(input)));
     }
     if (isTraining() && numBatchesTracked != null) {
       numBatchesTracked.storage().setLong(numBatchesTracked.offset(), numBatchesTracked.getLong() + 1);

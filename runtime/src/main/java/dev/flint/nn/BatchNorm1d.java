@@ -1,5 +1,6 @@
 package dev.flint.nn;
 
+import dev.flint.internal.Internals;
 import dev.flint.tensor.Tensor;
 import java.util.Arrays;
 
@@ -25,7 +26,7 @@ public class BatchNorm1d extends BatchNorm {
   protected void checkRank(Tensor input) {
     if (input.dim() != 2 && input.dim() != 3) {
       throw new IllegalArgumentException(
-          "BatchNorm1d: expected 2D or 3D input ([N, C] or [N, C, L]), but got shape " + Arrays.toString(input.shapeRef()));
+          "BatchNorm1d: expected 2D or 3D input ([N, C] or [N, C, L]), but got shape " + Arrays.toString(Internals.shapeRef(input)));
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.flint.nn;
 
+import dev.flint.internal.Internals;
 import dev.flint.tensor.Tensor;
 import java.util.Arrays;
 
@@ -25,7 +26,7 @@ public class BatchNorm2d extends BatchNorm {
   protected void checkRank(Tensor input) {
     if (input.dim() != 4) {
       throw new IllegalArgumentException(
-          "BatchNorm2d: expected 4D input ([N, C, H, W]), but got shape " + Arrays.toString(input.shapeRef()));
+          "BatchNorm2d: expected 4D input ([N, C, H, W]), but got shape " + Arrays.toString(Internals.shapeRef(input)));
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.flint.nn;
 
+import dev.flint.internal.Internals;
 import dev.flint.tensor.Tensor;
 import java.util.Arrays;
 
@@ -54,13 +55,13 @@ public class Conv2d extends Module {
     int rank = input.dim();
     if ((rank != 3 && rank != 4) || input.size(-3) != inChannels) {
       throw new IllegalArgumentException(this + " expects input [N, " + inChannels + ", H, W] or [" + inChannels
-          + ", H, W] with " + inChannels + " channels, but got shape " + Arrays.toString(input.shapeRef()));
+          + ", H, W] with " + inChannels + " channels, but got shape " + Arrays.toString(Internals.shapeRef(input)));
     }
     int h = input.size(-2) + 2 * padding;
     int w = input.size(-1) + 2 * padding;
     if (h < kernelSize || w < kernelSize) {
       throw new IllegalArgumentException(this + ": kernel size " + kernelSize + " is larger than the padded input "
-          + "(" + h + ", " + w + ") of shape " + Arrays.toString(input.shapeRef()));
+          + "(" + h + ", " + w + ") of shape " + Arrays.toString(Internals.shapeRef(input)));
     }
     return F.conv2d(input, weight, bias, stride, padding);
   }

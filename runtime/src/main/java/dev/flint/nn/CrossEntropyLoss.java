@@ -1,6 +1,7 @@
 package dev.flint.nn;
 
 import dev.flint.autograd.NamedNode;
+import dev.flint.internal.Internals;
 import dev.flint.nn.NLLLoss.ClassTargets;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.Tensor;
@@ -41,7 +42,7 @@ public final class CrossEntropyLoss extends Loss {
       if (weight.dim() != 1) {
         throw new IllegalArgumentException(
             "CrossEntropyLoss: weight must be 1-D with one value per class, but has shape "
-                + Arrays.toString(weight.shapeRef()));
+                + Arrays.toString(Internals.shapeRef(weight)));
       }
     }
     this.weight = weight;
@@ -92,11 +93,11 @@ public final class CrossEntropyLoss extends Loss {
     if (weight != null && weight.numel() != classes) {
       throw new IllegalArgumentException(
           "CrossEntropyLoss: weight has " + weight.numel() + " values, but the input has " + classes
-              + " classes (dimension " + (unbatched ? 0 : 1) + " of shape " + Arrays.toString(input.shapeRef()) + ")");
+              + " classes (dimension " + (unbatched ? 0 : 1) + " of shape " + Arrays.toString(Internals.shapeRef(input)) + ")");
     }
     Tensor logP = x.logSoftmax(1);
     DType t = target.dtype();
-    if (t.isFloatingPoint() && Arrays.equals(target.shapeRef(), input.shapeRef())) {
+    if (t.isFloatingPoint() && Arrays.equals(Internals.shapeRef(target), Internals.shapeRef(input))) {
       if (t != input.dtype()) {
         throw new IllegalArgumentException(
             "CrossEntropyLoss: input is " + input.dtype().shortName() + " but the probability target is "
@@ -104,13 +105,13 @@ public final class CrossEntropyLoss extends Loss {
       }
       return probabilities(logP, unbatched ? target.reshape(1, classes) : target, classes, unbatched);
     }
-    if (t == DType.INT64 && Arrays.equals(target.shapeRef(), ClassTargets.expectedShape(input))) {
+    if (t == DType.INT64 && Arrays.equals(Internals.shapeRef(target), ClassTargets.expectedShape(input))) {
       return classIndices(logP, unbatched ? target.reshape(1) : target, classes, unbatched);
     }
     throw new IllegalArgumentException(
         "CrossEntropyLoss: expected target of dtype INT64 with shape " + Arrays.toString(ClassTargets.expectedShape(input))
-            + " (class indices) or a float tensor of shape " + Arrays.toString(input.shapeRef())
-            + " (probabilities), but got " + t.shortName() + " " + Arrays.toString(target.shapeRef())
+            + " (class indices) or a float tensor of shape " + Arrays.toString(Internals.shapeRef(input))
+            + " (probabilities), but got " + t.shortName() + " " + Arrays.toString(Internals.shapeRef(target))
             + (t.isFloatingPoint() && target.numel() * classes == input.numel()
                 ? "; class indices stored as floats must be converted with target.to(DType.INT64)"
                 : t == DType.INT32 ? "; convert the target with target.to(DType.INT64) (PyTorch also refuses Int targets)"

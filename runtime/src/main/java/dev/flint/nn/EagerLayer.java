@@ -1,6 +1,7 @@
 package dev.flint.nn;
 
 import dev.flint.compiled.LayerKernels;
+import dev.flint.internal.Internals;
 import dev.flint.layers.LayerContext;
 import dev.flint.ops.DimAlgebra;
 import dev.flint.tensor.Tensor;
@@ -62,7 +63,7 @@ final class EagerLayer implements LayerContext<Tensor> {
 
   @Override
   public void updateRunningStats(Tensor x3, Tensor mean, Tensor var, double momentum) {
-    int[] s = x3.shapeRef();
+    int[] s = Internals.shapeRef(x3);
     LayerKernels.updateRunningStats(state("runningMean"), state("runningVar"), mean, var, momentum,
         s[0] * s[2]);
     if (has("numBatchesTracked")) {

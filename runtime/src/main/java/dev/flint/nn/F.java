@@ -2,6 +2,7 @@ package dev.flint.nn;
 
 import dev.flint.autograd.EagerAlgebra;
 import dev.flint.compiled.LayerKernels;
+import dev.flint.internal.Internals;
 import dev.flint.layers.Composites;
 import dev.flint.layers.LayerSpec;
 import dev.flint.layers.Sizes;
@@ -97,7 +98,7 @@ public final class F {
 
   /** {@code x·wᵀ + b} for {@code x: [*, in]}, {@code w: [out, in]}, {@code b: [out]} or null. */
   public static Tensor linear(Tensor x, Tensor w, Tensor b) {
-    return Composites.linear(OPS, x, x.shapeRef(), w, w.size(0), b);
+    return Composites.linear(OPS, x, Internals.shapeRef(x), w, w.size(0), b);
   }
 
   /**
@@ -106,7 +107,7 @@ public final class F {
    * both directions.
    */
   public static Tensor conv2d(Tensor x, Tensor w, Tensor b, int stride, int padding) {
-    return Composites.conv2d(OPS, x, x.shapeRef(), w, w.size(0), w.size(2), b, stride, padding);
+    return Composites.conv2d(OPS, x, Internals.shapeRef(x), w, w.size(0), w.size(2), b, stride, padding);
   }
 
   /** Max pooling over {@code kernel × kernel} windows with stride = kernel. */
@@ -141,7 +142,7 @@ public final class F {
       boolean training, double momentum, double eps) {
     if (x.dim() < 2) {
       throw new IllegalArgumentException("batch_norm: expected input [N, C, *], but got shape "
-          + Arrays.toString(x.shapeRef()));
+          + Arrays.toString(Internals.shapeRef(x)));
     }
     int[] shape = x.shape();
     int c = shape[1];
@@ -194,7 +195,7 @@ public final class F {
             + " rows (valid: 0.." + (num - 1) + ")");
       }
     }
-    return Composites.embedding(OPS, indices, indices.shapeRef(), weight, weight.size(1));
+    return Composites.embedding(OPS, indices, Internals.shapeRef(indices), weight, weight.size(1));
   }
 
   /** Merges dimensions {@code startDim..endDim} (inclusive; negative counts from the end) into one. */
@@ -204,12 +205,12 @@ public final class F {
     int e = endDim < 0 ? endDim + rank : endDim;
     if (s < 0 || e >= rank || s > e) {
       throw new IllegalArgumentException("flatten: start_dim " + startDim + " and end_dim " + endDim
-          + " do not name a range of dimensions of shape " + Arrays.toString(x.shapeRef()));
+          + " do not name a range of dimensions of shape " + Arrays.toString(Internals.shapeRef(x)));
     }
     if (x.dim() == 0) {
       return x.reshape(1);
     }
-    return x.reshape(Composites.flattened(Sizes.EAGER, x.shapeRef(), s, e));
+    return x.reshape(Composites.flattened(Sizes.EAGER, Internals.shapeRef(x), s, e));
   }
 
   /** Flattens all dimensions after the first: {@code [N, ...] -> [N, prod(...)]}. */

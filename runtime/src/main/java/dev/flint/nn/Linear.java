@@ -1,5 +1,6 @@
 package dev.flint.nn;
 
+import dev.flint.internal.Internals;
 import dev.flint.tensor.Tensor;
 import java.util.Arrays;
 
@@ -49,7 +50,7 @@ public class Linear extends Module {
   public Tensor forward(Tensor input) {
     if (input.dim() == 0 || input.size(-1) != inFeatures) {
       throw new IllegalArgumentException("Linear(in_features=" + inFeatures + ", out_features=" + outFeatures + ") expects input with last dimension " + inFeatures
-          + ", but got shape " + Arrays.toString(input.shapeRef()));
+          + ", but got shape " + Arrays.toString(Internals.shapeRef(input)));
     }
     return F.linear(input, weight, bias);
   }

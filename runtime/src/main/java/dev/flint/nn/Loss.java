@@ -1,5 +1,6 @@
 package dev.flint.nn;
 
+import dev.flint.internal.Internals;
 import dev.flint.tensor.Tensor;
 import java.util.Arrays;
 
@@ -32,11 +33,11 @@ public abstract class Loss {
 
   /** Fails unless {@code input} and {@code target} are float tensors of one shape and dtype. */
   protected void checkSameShapeFloat(Tensor input, Tensor target) {
-    if (!Arrays.equals(input.shapeRef(), target.shapeRef())) {
+    if (!Arrays.equals(Internals.shapeRef(input), Internals.shapeRef(target))) {
       throw new IllegalArgumentException(
-          name() + ": input shape " + Arrays.toString(input.shapeRef()) + " and target shape "
-              + Arrays.toString(target.shapeRef()) + " differ; they must match element for element"
-              + " (reshape one of them, e.g. target.view(" + joined(input.shapeRef()) + "))");
+          name() + ": input shape " + Arrays.toString(Internals.shapeRef(input)) + " and target shape "
+              + Arrays.toString(Internals.shapeRef(target)) + " differ; they must match element for element"
+              + " (reshape one of them, e.g. target.view(" + joined(Internals.shapeRef(input)) + "))");
     }
     checkFloat("input", input);
     if (target.dtype() != input.dtype()) {
@@ -51,7 +52,7 @@ public abstract class Loss {
     if (!t.dtype().isFloatingPoint()) {
       throw new IllegalArgumentException(
           name() + ": " + what + " must be FLOAT32 or FLOAT64, but is " + t.dtype().shortName()
-              + " " + Arrays.toString(t.shapeRef()) + "; convert it with to(DType.FLOAT32)");
+              + " " + Arrays.toString(Internals.shapeRef(t)) + "; convert it with to(DType.FLOAT32)");
     }
   }
 
@@ -65,8 +66,8 @@ public abstract class Loss {
 
   /** Fails unless {@code t} broadcasts to {@code input}'s shape without changing it (trailing dims equal or 1). */
   protected void checkBroadcastsTo(String what, Tensor t, Tensor input) {
-    int[] ts = t.shapeRef();
-    int[] is = input.shapeRef();
+    int[] ts = Internals.shapeRef(t);
+    int[] is = Internals.shapeRef(input);
     boolean ok = ts.length <= is.length;
     for (int k = 1; ok && k <= ts.length; k++) {
       int a = ts[ts.length - k];

@@ -5,6 +5,7 @@ import dev.flint.autograd.GradMode;
 import dev.flint.autograd.Node;
 import dev.flint.compiled.BufferPool;
 import dev.flint.compiled.Buffers;
+import dev.flint.internal.Internals;
 import dev.flint.kernel.Kernels;
 import dev.flint.tensor.Tensor;
 
@@ -45,7 +46,7 @@ public final class MSELoss extends Loss {
     double scale = reduction() == Reduction.MEAN ? 1.0 / n : 1.0;
     Tensor loss = Tensor.scalar(sum * scale, input.dtype());   // mean of nothing: 0 · ∞ = NaN, as PyTorch
     if (GradMode.isEnabled() && (input.requiresGrad() || target.requiresGrad())) {
-      loss.setGradFn(new Backward(input, target, 2 * scale, gradients));
+      Internals.setGradFn(loss, new Backward(input, target, 2 * scale, gradients));
     }
     return loss;
   }
@@ -91,11 +92,11 @@ public final class MSELoss extends Loss {
       grads[0] = null;
       grads[1] = null;
       if (x.requiresGrad()) {
-        Tensor dx = set[0] = Buffers.reuse(set[0], x.dtype(), x.shapeRef());
+        Tensor dx = set[0] = Buffers.reuse(set[0], x.dtype(), Internals.shapeRef(x));
         grads[0] = Kernels.squaredErrorGrad(x, y, c, dx);
       }
       if (y.requiresGrad()) {
-        Tensor dy = set[1] = Buffers.reuse(set[1], y.dtype(), y.shapeRef());
+        Tensor dy = set[1] = Buffers.reuse(set[1], y.dtype(), Internals.shapeRef(y));
         grads[1] = Kernels.squaredErrorGrad(x, y, -c, dy);
       }
       return grads;

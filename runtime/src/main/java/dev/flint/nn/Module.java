@@ -1,6 +1,7 @@
 package dev.flint.nn;
 
 import dev.flint.dsl.Layer;
+import dev.flint.internal.Internals;
 import dev.flint.io.SafeTensors;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.Device;
@@ -37,7 +38,10 @@ import java.util.function.Consumer;
  * }</pre>
  *
  * <p>Every traversal (parameters, state dict, train/eval, dtype conversion, printing) goes through
- * {@link #declaredLayers()}, so a compiled subclass that overrides it needs no reflection.
+ * {@link #declaredLayers()}, so a compiled subclass that overrides it needs no reflection. An eager
+ * module reads its fields reflectively: on the class path that needs nothing; in a named module, open
+ * the model's package to Flint's runtime module ({@code opens my.models to dev.flint.runtime;} in
+ * {@code module-info.java}).
  */
 public abstract class Module {
   private static final ClassValue<List<Field>> LAYER_FIELDS = new ClassValue<>() {
@@ -118,7 +122,8 @@ public abstract class Module {
           continue;   // most likely not a Module; only a field declared as one is worth this error
         }
         throw new IllegalStateException("cannot read layer field " + describe(f) + ": open its package to "
-            + "dev.flint.runtime, or use the compiled model (which needs no reflection)", e);
+            + "Flint's runtime module ('opens " + f.getDeclaringClass().getPackageName() + " to dev.flint.runtime;' in "
+            + "module-info.java), or use the compiled model (which needs no reflection)", e);
       }
       fields.add(f);
     }
@@ -310,10 +315,10 @@ public abstract class Module {
       Tensor value = state.get(e.getKey());
       if (value == null) {
         missing.add(e.getKey());
-      } else if (!Arrays.equals(value.shapeRef(), e.getValue().shapeRef())) {
+      } else if (!Arrays.equals(Internals.shapeRef(value), Internals.shapeRef(e.getValue()))) {
         mismatched.add("size mismatch for " + e.getKey() + ": copying a param with shape "
-            + Arrays.toString(value.shapeRef()) + " from checkpoint, the shape in current model is "
-            + Arrays.toString(e.getValue().shapeRef()) + ".");
+            + Arrays.toString(Internals.shapeRef(value)) + " from checkpoint, the shape in current model is "
+            + Arrays.toString(Internals.shapeRef(e.getValue())) + ".");
       }
     }
     List<String> unexpected = new ArrayList<>();
@@ -404,7 +409,7 @@ public abstract class Module {
     if (t.dtype().isFloatingPoint() && t.dtype() != dtype) {
       t.setData(TensorData.converted(t, dtype));
     }
-    Tensor g = t.gradForUpdate();
+    Tensor g = Internals.gradForUpdate(t);
     if (g != null && g.dtype() != dtype && t.dtype() == dtype) {
       t.setGrad(TensorData.converted(g, dtype));
     }

@@ -1,6 +1,7 @@
 package dev.flint.nn;
 
 import dev.flint.autograd.NamedNode;
+import dev.flint.internal.Internals;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.Tensor;
 import java.util.Arrays;
@@ -56,11 +57,11 @@ public final class NLLLoss extends Loss {
       throw new IllegalArgumentException("NLLLoss: input must have a class dimension, but is 0-d");
     }
     if (target.dtype() != DType.INT64
-        || !Arrays.equals(target.shapeRef(), ClassTargets.expectedShape(input))) {
+        || !Arrays.equals(Internals.shapeRef(target), ClassTargets.expectedShape(input))) {
       throw new IllegalArgumentException(
           "NLLLoss: expected target of dtype INT64 with shape " + Arrays.toString(ClassTargets.expectedShape(input))
-              + " (class indices) for input of shape " + Arrays.toString(input.shapeRef()) + ", but got "
-              + target.dtype().shortName() + " " + Arrays.toString(target.shapeRef())
+              + " (class indices) for input of shape " + Arrays.toString(Internals.shapeRef(input)) + ", but got "
+              + target.dtype().shortName() + " " + Arrays.toString(Internals.shapeRef(target))
               + (target.dtype() != DType.INT64 ? "; convert the target with target.to(DType.INT64)" : ""));
     }
     boolean unbatched = input.dim() == 1;
@@ -77,7 +78,7 @@ public final class NLLLoss extends Loss {
       checkFloat("weight", weight);
       if (weight.dim() != 1) {
         throw new IllegalArgumentException(
-            name() + ": weight must be 1-D with one value per class, but has shape " + Arrays.toString(weight.shapeRef()));
+            name() + ": weight must be 1-D with one value per class, but has shape " + Arrays.toString(Internals.shapeRef(weight)));
       }
     }
     return weight;
@@ -105,7 +106,7 @@ public final class NLLLoss extends Loss {
 
     /** The target shape class indices need: the input's shape without dimension 1 ([] for a 1-D input). */
     static int[] expectedShape(Tensor input) {
-      int[] s = input.shapeRef();
+      int[] s = Internals.shapeRef(input);
       if (s.length <= 1) {
         return new int[0];
       }
@@ -120,7 +121,7 @@ public final class NLLLoss extends Loss {
       if (classWeight != null && classWeight.numel() != classes) {
         throw new IllegalArgumentException(
             loss + ": weight has " + classWeight.numel() + " values, but the input has " + classes
-                + " classes (dimension 1 of shape " + Arrays.toString(input.shapeRef()) + ")");
+                + " classes (dimension 1 of shape " + Arrays.toString(Internals.shapeRef(input)) + ")");
       }
       double[] w = classWeight == null ? null : classWeight.toDoubleArray();
       long[] y = target.toLongArray();
@@ -135,7 +136,7 @@ public final class NLLLoss extends Loss {
         if (y[i] < 0 || y[i] >= classes) {
           throw new IllegalArgumentException(
               loss + ": target " + y[i] + " is out of range for " + classes + " classes (at "
-                  + (target.dim() == 1 ? "batch index " + i : "target index " + index(i, target.shapeRef())) + ")");
+                  + (target.dim() == 1 ? "batch index " + i : "target index " + index(i, Internals.shapeRef(target))) + ")");
         }
         index[i] = y[i];
         weights[i] = w == null ? 1 : w[(int) y[i]];

@@ -1,5 +1,6 @@
 package dev.flint.nn;
 
+import dev.flint.internal.Internals;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.Layouts;
 import dev.flint.tensor.Storage;
@@ -15,23 +16,23 @@ final class TensorData {
 
   /** Writes {@code src}'s elements into {@code dst}'s storage (same shape), converting the dtype. */
   static void copyInto(Tensor src, Tensor dst) {
-    if (!Arrays.equals(src.shapeRef(), dst.shapeRef())) {
+    if (!Arrays.equals(Internals.shapeRef(src), Internals.shapeRef(dst))) {
       throw new IllegalArgumentException(
-          "copy: shapes " + Arrays.toString(src.shapeRef()) + " and " + Arrays.toString(dst.shapeRef()) + " differ");
+          "copy: shapes " + Arrays.toString(Internals.shapeRef(src)) + " and " + Arrays.toString(Internals.shapeRef(dst)) + " differ");
     }
     Storage out = dst.storage();
     if (dst.dtype().isFloatingPoint() || src.dtype().isFloatingPoint()) {
       double[] values = src.toDoubleArray();
-      Layouts.forEachIndex(dst.shapeRef(), dst.stridesRef(), dst.offset(), (i, at) -> out.setDouble(at, values[i]));
+      Layouts.forEachIndex(Internals.shapeRef(dst), Internals.stridesRef(dst), dst.offset(), (i, at) -> out.setDouble(at, values[i]));
     } else {
       long[] values = src.toLongArray();
-      Layouts.forEachIndex(dst.shapeRef(), dst.stridesRef(), dst.offset(), (i, at) -> out.setLong(at, values[i]));
+      Layouts.forEachIndex(Internals.shapeRef(dst), Internals.stridesRef(dst), dst.offset(), (i, at) -> out.setLong(at, values[i]));
     }
   }
 
   /** A new contiguous tensor with {@code t}'s values converted to {@code dtype}, detached from the graph. */
   static Tensor converted(Tensor t, DType dtype) {
-    Tensor out = Tensor.empty(dtype, t.shapeRef());
+    Tensor out = Tensor.empty(dtype, Internals.shapeRef(t));
     copyInto(t, out);
     return out;
   }

@@ -10,7 +10,7 @@ import java.util.Map;
 /**
  * The primitive ops. Each row gives its arity (-1: any number of inputs), its result dtype rule, its
  * shape rule, and its derivative rule: the input gradients given {@code g = dL/dout}, written against
- * {@link Algebra} so that eager autograd and the processor share them (see STYLE.md section 2). A row's
+ * {@link Algebra} so that eager autograd and the processor share them (see docs/style.md, section 2). A row's
  * forward is its kernel, {@code Kernels.<name>()}. A rule returns null for an input that gets no
  * gradient (indices, conditions). Each row's {@link Signature} (kernel arguments, out variant, fresh
  * result, saved values) is declared in {@code signature(Op)} at the end of this file, a switch the

@@ -1,5 +1,6 @@
 package dev.flint.optim;
 
+import dev.flint.internal.Internals;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.Storage;
 import dev.flint.tensor.Tensor;
@@ -29,14 +30,14 @@ public final class GradClip {
     }
     List<Tensor> owners = new ArrayList<>();
     for (Tensor p : params) {
-      if (p.gradForUpdate() != null) {
+      if (Internals.gradForUpdate(p) != null) {
         owners.add(p);
       }
     }
     double total = 0;
     boolean inf = normType == Double.POSITIVE_INFINITY;
     for (Tensor p : owners) {
-      Tensor g = p.gradForUpdate();
+      Tensor g = Internals.gradForUpdate(p);
       // Contiguous gradients are read in place; others through one row-major copy.
       Storage s = g.isContiguous() ? g.storage() : Storage.of(g.toDoubleArray());
       int off = g.isContiguous() ? g.offset() : 0;
@@ -64,10 +65,10 @@ public final class GradClip {
   private static void scale(List<Tensor> owners, double c) {
     Map<Storage, Integer> uses = new IdentityHashMap<>();
     for (Tensor p : owners) {
-      uses.merge(p.gradForUpdate().storage(), 1, Integer::sum);
+      uses.merge(Internals.gradForUpdate(p).storage(), 1, Integer::sum);
     }
     for (Tensor p : owners) {
-      Tensor g = p.gradForUpdate();
+      Tensor g = Internals.gradForUpdate(p);
       int n = g.numel();
       if (!g.isContiguous() || uses.get(g.storage()) > 1) {
         double[] v = g.toDoubleArray();

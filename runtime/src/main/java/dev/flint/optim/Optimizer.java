@@ -1,5 +1,6 @@
 package dev.flint.optim;
 
+import dev.flint.internal.Internals;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.Layouts;
 import dev.flint.tensor.Storage;
@@ -123,7 +124,7 @@ public abstract class Optimizer {
   public void zeroGrad(boolean setToNone) {
     for (int i = 0; i < params.size(); i++) {   // indexed: no iterator per step
       Tensor p = params.get(i);
-      Tensor g = p.gradForUpdate();
+      Tensor g = Internals.gradForUpdate(p);
       if (setToNone || g == null) {
         p.setGrad(null);
       } else if (g.isContiguous()) {
@@ -139,7 +140,7 @@ public abstract class Optimizer {
     checkSettings();
     for (int i = 0; i < params.size(); i++) {
       Tensor p = params.get(i);
-      Tensor g = p.gradForUpdate();
+      Tensor g = Internals.gradForUpdate(p);
       if (g != null) {
         stepParameter(i, p, g);
       }
@@ -205,7 +206,7 @@ public abstract class Optimizer {
       }
       return;
     }
-    Layouts.forEachIndex(g.shapeRef(), g.stridesRef(), g.offset(), (k, at) -> out[k] = s.getDouble(at));
+    Layouts.forEachIndex(Internals.shapeRef(g), Internals.stridesRef(g), g.offset(), (k, at) -> out[k] = s.getDouble(at));
   }
 
   private void checkParameter(int index, Tensor p, Tensor g) {
@@ -215,13 +216,13 @@ public abstract class Optimizer {
     }
     if (!p.isContiguous()) {
       throw new IllegalStateException(
-          name() + ": parameter " + index + " (shape " + Arrays.toString(p.shapeRef())
+          name() + ": parameter " + index + " (shape " + Arrays.toString(Internals.shapeRef(p))
               + ") is not contiguous; optimizers update parameters in place and need contiguous storage");
     }
-    if (!Arrays.equals(p.shapeRef(), g.shapeRef())) {
+    if (!Arrays.equals(Internals.shapeRef(p), Internals.shapeRef(g))) {
       throw new IllegalStateException(
-          name() + ": parameter " + index + " has shape " + Arrays.toString(p.shapeRef())
-              + ", but its gradient has shape " + Arrays.toString(g.shapeRef()));
+          name() + ": parameter " + index + " has shape " + Arrays.toString(Internals.shapeRef(p))
+              + ", but its gradient has shape " + Arrays.toString(Internals.shapeRef(g)));
     }
     if (!g.dtype().isFloatingPoint()) {
       throw new IllegalStateException(
@@ -313,13 +314,13 @@ public abstract class Optimizer {
       }
       if (field.equals("step")) {
         if (t.numel() != 1) {
-          problems.add(key + " must hold one value, but has shape " + Arrays.toString(t.shapeRef()));
+          problems.add(key + " must hold one value, but has shape " + Arrays.toString(Internals.shapeRef(t)));
         } else {
           loaded[index].step = Math.round(t.item());
         }
       } else if (t.numel() != params.get(index).numel()) {
-        problems.add(key + " has shape " + Arrays.toString(t.shapeRef()) + ", but parameter " + index
-            + " has shape " + Arrays.toString(params.get(index).shapeRef()));
+        problems.add(key + " has shape " + Arrays.toString(Internals.shapeRef(t)) + ", but parameter " + index
+            + " has shape " + Arrays.toString(params.get(index).shape()));
       } else {
         loaded[index].buffers[buffer] = t.toDoubleArray();
       }

@@ -1,10 +1,5 @@
 package dev.flint.tensor;
 
-import dev.flint.autograd.Engine;
-import dev.flint.autograd.GradMode;
-import dev.flint.autograd.Node;
-import dev.flint.autograd.OpNode;
-import dev.flint.kernel.Kernels;
 import dev.flint.ops.Attrs;
 import dev.flint.ops.Op;
 import java.util.ArrayList;
@@ -14,7 +9,11 @@ import java.util.List;
 /**
  * An n-dimensional array with a dtype, a device and, optionally, a gradient: Flint's
  * {@code torch.Tensor}. A tensor is a view (shape, strides, offset) over a {@link Storage}; views
- * such as {@code transpose} share the storage. Ops that need gradients record a {@link Node}.
+ * such as {@code transpose} share the storage. Ops that need gradients record a {@link GradFn}.
+ *
+ * <p>Math, copies and backward go through the {@link TensorBackend} (the eager kernels and autograd
+ * engine), so this package depends on no other Flint package but the op table (docs/design.md,
+ * "Packages").
  */
 public final class Tensor {
   // Not final: setData swaps them, as PyTorch's `param.data = ...` does (see Module.to).
@@ -26,7 +25,7 @@ public final class Tensor {
 
   private boolean requiresGrad;
   private Tensor grad;
-  private Node gradFn;
+  private GradFn gradFn;
   private boolean retainsGrad;
   // Gradient recycling (Note [Recycled gradients]): the engine made `grad` and nobody outside the
   // runtime has read it, so after zeroGrad() its storage can take the next first gradient.
@@ -45,18 +44,23 @@ public final class Tensor {
     this.device = device;
   }
 
-  // ---------------------------------------------------------------- construction (internal API)
+  /** The backend that runs ops, copies and backward (loaded once, see {@link TensorAccess}). */
+  private static TensorBackend backend() {
+    return TensorAccess.BACKEND;
+  }
+
+  // ---------------------------------------------------------------- construction (runtime-internal, see TensorAccess)
 
   /**
    * A tensor viewing {@code storage} with the given layout; the arrays are owned by the tensor
    * afterwards. Used by kernels and views; users create tensors with {@code of}, {@code zeros}, ...
    */
-  public static Tensor view(Storage storage, int offset, int[] shape, int[] strides) {
+  static Tensor view(Storage storage, int offset, int[] shape, int[] strides) {
     return new Tensor(storage, offset, shape, strides, Device.CPU);
   }
 
   /** A contiguous tensor over all of {@code storage} with this shape. */
-  public static Tensor wrap(Storage storage, int... shape) {
+  static Tensor wrap(Storage storage, int... shape) {
     int n = Layouts.numel(shape);
     if (n != storage.size()) {
       throw new IllegalArgumentException(
@@ -352,14 +356,14 @@ public final class Tensor {
   // reclaims the buffer, which starts a new storage generation: the view handed out earlier then
   // refuses to read (storage() above) instead of showing the newer values.
 
-  /** Internal, for compiled models: a view of this buffer for the caller, valid until {@link #reclaim()}. */
-  public Tensor lend() {
+  /** For compiled models (TensorAccess): a view of this buffer for the caller, valid until {@link #reclaim()}. */
+  Tensor lend() {
     storage.markLent();
     return new Tensor(storage, offset, shape, strides, device);
   }
 
-  /** Internal, for compiled models: takes back a buffer lent by {@link #lend()} before writing it again. */
-  public void reclaim() {
+  /** For compiled models (TensorAccess): takes back a buffer lent by {@link #lend()} before writing it again. */
+  void reclaim() {
     if (storage.reclaim()) {
       generation = storage.generation();
     }
@@ -375,13 +379,13 @@ public final class Tensor {
     return isContiguous() ? this : clone();
   }
 
-  /** Internal: the shape array itself, not a copy; callers must not modify it. */
-  public int[] shapeRef() {
+  /** The shape array itself, not a copy; callers (kernels, through TensorAccess) must not modify it. */
+  int[] shapeRef() {
     return shape;
   }
 
-  /** Internal: the strides array itself, not a copy; callers must not modify it. */
-  public int[] stridesRef() {
+  /** The strides array itself, not a copy; callers (kernels, through TensorAccess) must not modify it. */
+  int[] stridesRef() {
     return strides;
   }
 
@@ -478,13 +482,13 @@ public final class Tensor {
 
   /** A contiguous copy with its own storage, detached from the graph. */
   public Tensor copyData() {
-    return Kernels.clone(this);
+    return backend().copyData(this);
   }
 
   /** A contiguous copy with its own storage that stays in the autograd graph ({@code torch.clone}). */
   @Override
   public Tensor clone() {
-    return OpNode.run(Op.CLONE, Attrs.NONE, this);
+    return backend().run(Op.CLONE, Attrs.NONE, this);
   }
 
   /**
@@ -554,7 +558,7 @@ public final class Tensor {
   // ---------------------------------------------------------------- elementwise math
 
   private static Tensor run(Op op, Attrs attrs, Tensor... in) {
-    return OpNode.run(op, attrs, in);
+    return backend().run(op, attrs, in);
   }
 
   /** A 0-d tensor holding {@code v} in the dtype a Python scalar would take next to this tensor. */
@@ -774,7 +778,7 @@ public final class Tensor {
     if (!Arrays.equals(shape, other.shape)) {
       return false;
     }
-    return Kernels.eq(this, other).all().item() != 0;
+    return backend().compute(Op.EQ, Attrs.NONE, this, other).all().item() != 0;
   }
 
   /** A 0-d BOOL tensor: whether every element is non-zero (true for an empty tensor), as {@code torch.all}. */
@@ -1092,7 +1096,7 @@ public final class Tensor {
 
   /** A view with a new shape (one size may be -1); fails when the strides cannot express it. */
   public Tensor view(int... newShape) {
-    if (Kernels.viewOrNull(this, newShape) == null) {
+    if (backend().viewOrNull(this, newShape) == null) {
       throw new IllegalStateException("view size is not compatible with input tensor's size and stride (at least one "
           + "dimension spans across two contiguous subspaces): shape " + Arrays.toString(shape) + ", strides "
           + Arrays.toString(strides) + ", requested " + Arrays.toString(newShape)
@@ -1377,7 +1381,7 @@ public final class Tensor {
   // ---------------------------------------------------------------- in place (no autograd)
 
   private void checkInPlace(String op) {
-    if (!GradMode.isEnabled()) {
+    if (!backend().gradEnabled()) {
       return;
     }
     if (requiresGrad && gradFn == null) {
@@ -1398,7 +1402,7 @@ public final class Tensor {
   /** Sets every element to {@code value} in place; returns this ({@code fill_}). */
   public Tensor fill(double value) {
     checkInPlace("fill");
-    Kernels.copy(scalar(value, dtype()), this);
+    backend().copy(scalar(value, dtype()), this);
     storage.bumpVersion();
     return this;
   }
@@ -1406,49 +1410,49 @@ public final class Tensor {
   /** Copies {@code src}'s values (broadcast, converted) into this tensor in place; returns this ({@code copy_}). */
   public Tensor copyFrom(Tensor src) {
     checkInPlace("copyFrom");
-    Kernels.copy(src, this);
+    backend().copy(src, this);
     storage.bumpVersion();
     return this;
   }
 
   /** {@code this += other} in place (broadcast into this tensor's shape); returns this ({@code add_}). */
   public Tensor addInPlace(Tensor other) {
-    return writeInPlace("addInPlace", Kernels.add(this, checkOperand("addInPlace", other)));
+    return writeInPlace("addInPlace", backend().compute(Op.ADD, Attrs.NONE, this, checkOperand("addInPlace", other)));
   }
 
   /** {@code this += s} in place; returns this ({@code add_}). */
   public Tensor addInPlace(double s) {
-    return writeInPlace("addInPlace", Kernels.addScalar(this, s));
+    return writeInPlace("addInPlace", backend().compute(Op.ADD_SCALAR, Attrs.of(Attrs.VALUE, s), this));
   }
 
   /** {@code this -= other} in place; returns this ({@code sub_}). */
   public Tensor subInPlace(Tensor other) {
-    return writeInPlace("subInPlace", Kernels.sub(this, checkOperand("subInPlace", other)));
+    return writeInPlace("subInPlace", backend().compute(Op.SUB, Attrs.NONE, this, checkOperand("subInPlace", other)));
   }
 
   /** {@code this -= s} in place; returns this ({@code sub_}). */
   public Tensor subInPlace(double s) {
-    return writeInPlace("subInPlace", Kernels.addScalar(this, -s));
+    return writeInPlace("subInPlace", backend().compute(Op.ADD_SCALAR, Attrs.of(Attrs.VALUE, -s), this));
   }
 
   /** {@code this *= other} in place; returns this ({@code mul_}). */
   public Tensor mulInPlace(Tensor other) {
-    return writeInPlace("mulInPlace", Kernels.mul(this, checkOperand("mulInPlace", other)));
+    return writeInPlace("mulInPlace", backend().compute(Op.MUL, Attrs.NONE, this, checkOperand("mulInPlace", other)));
   }
 
   /** {@code this *= s} in place; returns this ({@code mul_}). */
   public Tensor mulInPlace(double s) {
-    return writeInPlace("mulInPlace", Kernels.mulScalar(this, s));
+    return writeInPlace("mulInPlace", backend().compute(Op.MUL_SCALAR, Attrs.of(Attrs.VALUE, s), this));
   }
 
   /** {@code this /= other} in place (true division: an integer tensor is refused); returns this ({@code div_}). */
   public Tensor divInPlace(Tensor other) {
-    return writeInPlace("divInPlace", Kernels.div(this, checkOperand("divInPlace", other)));
+    return writeInPlace("divInPlace", backend().compute(Op.DIV, Attrs.NONE, this, checkOperand("divInPlace", other)));
   }
 
   /** {@code this /= s} in place; returns this ({@code div_}). */
   public Tensor divInPlace(double s) {
-    return writeInPlace("divInPlace", Kernels.div(this, scalarLike(s)));
+    return writeInPlace("divInPlace", backend().compute(Op.DIV, Attrs.NONE, this, scalarLike(s)));
   }
 
   /**
@@ -1456,7 +1460,7 @@ public final class Tensor {
    * have to record: an operand that requires grad (here as well as on this tensor, see checkInPlace).
    */
   private Tensor checkOperand(String op, Tensor other) {
-    if (GradMode.isEnabled() && other.requiresGrad()) {
+    if (backend().gradEnabled() && other.requiresGrad()) {
       throw new IllegalStateException(op + ": the operand requires grad, and Flint does not record in-place ops: "
           + "write the out-of-place form (x = x.add(y)), or update under Autograd.noGrad()");
     }
@@ -1480,7 +1484,7 @@ public final class Tensor {
           + dtype() + " tensor in place (PyTorch's rule: no float into an integer tensor); use the out-of-place form, "
           + "or convert first with to(DType." + result.dtype() + ")");
     }
-    Kernels.copy(result, this);
+    backend().copy(result, this);
     storage.bumpVersion();
     return this;
   }
@@ -1494,17 +1498,17 @@ public final class Tensor {
 
   /** Computes the gradients of this one-element tensor with respect to the leaves that require grad. */
   public void backward() {
-    Engine.backward(this, null, false);
+    backend().backward(this, null, false);
   }
 
   /** Backpropagates {@code gradient} (this tensor's shape) into the leaves' {@code grad()}. */
   public void backward(Tensor gradient) {
-    Engine.backward(this, gradient, false);
+    backend().backward(this, gradient, false);
   }
 
   /** As {@link #backward(Tensor)}; {@code retainGraph} keeps the saved values for another backward. */
   public void backward(Tensor gradient, boolean retainGraph) {
-    Engine.backward(this, gradient, retainGraph);
+    backend().backward(this, gradient, retainGraph);
   }
 
 
@@ -1556,21 +1560,21 @@ public final class Tensor {
   // the next first gradient is copied into it: a training step then allocates no gradient storage.
   // Runtime code that only reads or updates gradients uses gradForUpdate(), which hands out nothing.
 
-  /** Internal, for optimizers and the engine: the gradient, without handing it out (see {@link #grad()}). */
-  public Tensor gradForUpdate() {
+  /** For optimizers and the engine (TensorAccess): the gradient, without handing it out (see {@link #grad()}). */
+  Tensor gradForUpdate() {
     return grad;
   }
 
   /**
-   * Internal, for the engine: makes a private contiguous copy of {@code g} the first gradient, reusing
+   * For the engine (TensorAccess): makes a private contiguous copy of {@code g} the first gradient, reusing
    * the storage of a gradient cleared by {@code setGrad(null)} when nobody outside the runtime saw it.
    */
-  public void setFirstGrad(Tensor g) {
+  void setFirstGrad(Tensor g) {
     Tensor spare = spareGrad;
     spareGrad = null;
     Tensor copy;
     if (spare != null && spare.dtype() == g.dtype() && Arrays.equals(spare.shape, g.shape)) {
-      Kernels.copy(g, spare);
+      backend().copy(g, spare);
       copy = spare;
     } else {
       copy = g.copyData();
@@ -1581,12 +1585,12 @@ public final class Tensor {
   }
 
   /** The node that computed this tensor, or null for a leaf. */
-  public Node gradFn() {
+  public GradFn gradFn() {
     return gradFn;
   }
 
-  /** Internal: marks this tensor as the output of {@code node}; sets requiresGrad. */
-  public void setGradFn(Node node) {
+  /** For autograd and compiled models (TensorAccess): marks this tensor as the output of {@code node}; sets requiresGrad. */
+  void setGradFn(GradFn node) {
     this.gradFn = node;
     this.requiresGrad = node != null;
   }

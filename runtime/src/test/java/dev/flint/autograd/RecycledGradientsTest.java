@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import dev.flint.internal.Internals;
 import dev.flint.optim.SGD;
 import dev.flint.tensor.Tensor;
 import java.util.List;
@@ -21,11 +22,11 @@ class RecycledGradientsTest {
     Tensor w = Tensor.of(new double[] {1, -2, 3}).requiresGrad(true);
     SGD opt = new SGD(List.of(w), 0.1);
     backwardOfSumOfSquares(w, 1);
-    Tensor first = w.gradForUpdate();   // internal read: does not hand the gradient out
+    Tensor first = Internals.gradForUpdate(w);   // internal read: does not hand the gradient out
     opt.zeroGrad();
-    assertNull(w.gradForUpdate());
+    assertNull(Internals.gradForUpdate(w));
     backwardOfSumOfSquares(w, 10);
-    assertSame(first, w.gradForUpdate(), "the cleared gradient's tensor takes the next first gradient");
+    assertSame(first, Internals.gradForUpdate(w), "the cleared gradient's tensor takes the next first gradient");
     assertArrayEquals(new double[] {20, -40, 60}, w.grad().toDoubleArray(), 0);
   }
 

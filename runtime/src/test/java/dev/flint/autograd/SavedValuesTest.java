@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import dev.flint.tensor.GradFn;
 import dev.flint.tensor.Storage;
 import dev.flint.tensor.Tensor;
 import java.util.ArrayDeque;
@@ -76,8 +77,8 @@ class SavedValuesTest {
   /** The elements of the distinct storages that the graph behind {@code root} keeps alive. */
   private static long heldElements(Tensor root) {
     Set<Storage> storages = Collections.newSetFromMap(new IdentityHashMap<>());
-    Set<Node> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-    Deque<Node> work = new ArrayDeque<>();
+    Set<GradFn> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    Deque<GradFn> work = new ArrayDeque<>();
     work.add(root.gradFn());
     while (!work.isEmpty()) {
       OpNode node = (OpNode) work.pop();

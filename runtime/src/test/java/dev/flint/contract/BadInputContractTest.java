@@ -23,7 +23,7 @@ import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The errors of DESIGN.md's "Bad input gets a clear error" and of issues 2 and 3 that no owning test
+ * The errors of docs/design.md's "Bad input gets a clear error" that no owning test
  * class asserted the message of: each message must name where (the op or layer), what was expected
  * and what was found. The rest of those lists is asserted in TensorErrorsTest, EngineTest,
  * AnomalyModeTest, LinearTest, CrossEntropyLossTest, ModuleTest, SafeTensorsTest and the

@@ -14,7 +14,7 @@ import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
 
 /**
- * The Maven coordinates of DESIGN.md's contract: outside builds depend on {@code dev.flint:flint-*}, so
+ * The Maven coordinates of docs/design.md's contract: outside builds depend on {@code dev.flint:flint-*}, so
  * the poms must keep these group and artifact ids. Reads the poms of the checkout this test runs in.
  */
 class MavenCoordinatesTest {

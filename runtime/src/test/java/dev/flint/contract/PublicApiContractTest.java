@@ -63,7 +63,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The public API contract of DESIGN.md, exercised from outside Flint's packages as a user's code
+ * The public API contract of docs/design.md, exercised from outside Flint's packages as a user's code
  * would be: every listed name is called with the listed signature, and every call is checked against
  * a value computed by hand (or from PyTorch's documented formula) in this file. If a name, a
  * parameter type, a return type or a static modifier changes, this class stops compiling.

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flint.internal.Internals;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.Generator;
 import dev.flint.tensor.Storage;
@@ -127,7 +128,7 @@ class DataLoaderTest {
   void defaultCollateCopiesStridedSamplesIntoOneContiguousBatch() {
     // x is the transpose of a [3, 4] storage: rows are strided views
     Storage s = Storage.of(new double[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11});
-    Tensor x = Tensor.view(s, 0, new int[] {4, 3}, new int[] {1, 4}); // x[i] = [i, i+4, i+8]
+    Tensor x = Internals.view(s, 0, new int[] {4, 3}, new int[] {1, 4}); // x[i] = [i, i+4, i+8]
     TensorDataset ds = new TensorDataset(x, Tensor.of(new boolean[] {true, false, true, false}));
     Batch b = DataLoader.builder(ds).batchSize(3).build().iterator().next();
     assertEquals(DType.FLOAT64, b.x().dtype());

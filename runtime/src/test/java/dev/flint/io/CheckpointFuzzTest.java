@@ -3,6 +3,7 @@ package dev.flint.io;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.flint.checkpoint.Checkpoint;
 import java.nio.file.Path;
 
 /**

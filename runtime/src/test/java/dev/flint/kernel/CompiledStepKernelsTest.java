@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * The kernels a compiled backward pass calls every step, into its buffers: the transposed products
  * of a weight's and an input's gradient, a bias gradient (sumTo over the batch) and a first
  * gradient's copy. Their values against the general paths, and, warm on the vector tier, zero
- * bytes allocated per call (issue 5: the generated forward and backward allocate nothing).
+ * bytes allocated per call (docs/design.md, "Performance targets": the generated forward and backward allocate nothing).
  */
 class CompiledStepKernelsTest {
   private final Generator g = new Generator(11);

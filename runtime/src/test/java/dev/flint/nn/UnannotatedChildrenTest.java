@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Every non-static Module field is a child, with or without {@code @Layer}, private included, as every
  * module attribute is in PyTorch: the fields a beginner writes as {@code Linear fc2 = ...} are trained
- * and saved (issue 15: they were silently left out).
+ * and saved (they used to be silently left out).
  */
 class UnannotatedChildrenTest {
   static class Base extends Module {

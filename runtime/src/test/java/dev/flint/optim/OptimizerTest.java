@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flint.internal.Internals;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.Storage;
 import dev.flint.tensor.Tensor;
@@ -151,7 +152,7 @@ class OptimizerTest {
     SGD opt = new SGD(Steps.list(p), 1.0);
     // A transposed view of [[g00, g10], [g01, g11]] stored column-wise.
     double[] g = GRADS[0];
-    Tensor strided = Tensor.view(Storage.of(new double[] {g[0], g[2], g[1], g[3]}), 0, new int[] {2, 2}, new int[] {1, 2});
+    Tensor strided = Internals.view(Storage.of(new double[] {g[0], g[2], g[1], g[3]}), 0, new int[] {2, 2}, new int[] {1, 2});
     p.setGrad(strided);
     opt.step();
     double[] expected = new double[4];

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.flint.ops.ShapeError;
 import org.junit.jupiter.api.Test;
 
-/** Each error of issue 2 section 5: the message says what was expected, what was found, and the fix. */
+/** Each tensor error of docs/design.md, "Bad input gets a clear error": the message says what was expected, what was found, and the fix. */
 class TensorErrorsTest {
 
   @Test

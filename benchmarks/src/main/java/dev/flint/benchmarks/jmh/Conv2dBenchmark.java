@@ -54,11 +54,11 @@ public class Conv2dBenchmark {
 
   @Benchmark
   public Tensor inputGrad() {
-    return Conv.conv2dInputGrad(gy, w, x.shapeRef(), 1, 1, 1, 1);
+    return Conv.conv2dInputGrad(gy, w, x.shape(), 1, 1, 1, 1);
   }
 
   @Benchmark
   public Tensor weightGrad() {
-    return Conv.conv2dWeightGrad(gy, x, w.shapeRef(), 1, 1, 1, 1);
+    return Conv.conv2dWeightGrad(gy, x, w.shape(), 1, 1, 1, 1);
   }
 }

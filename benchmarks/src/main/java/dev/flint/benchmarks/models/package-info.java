@@ -1,5 +1,5 @@
 /**
- * The reference models of {@code shared/bench/pytorch_bench.py} written as {@code @Model} classes:
+ * The reference models of {@code benchmarks/pytorch/pytorch_bench.py} written as {@code @Model} classes:
  * they run eagerly as they are, and the Flint processor compiles each into {@code Compiled<Name>}.
  */
 package dev.flint.benchmarks.models;

@@ -28,6 +28,9 @@ final class BackwardEmitter {
   static final ClassName NODE = ClassName.get("dev.flint.autograd", "Node");
   private static final TypeName TENSORS = ArrayTypeName.of(ForwardEmitter.TENSOR);
   static final ClassName BUFFER_POOL = ClassName.get(ForwardEmitter.COMPILED_PACKAGE, "BufferPool");
+  static final ClassName TRAINING_OWNER = ClassName.get(ForwardEmitter.COMPILED_PACKAGE, "TrainingOwner");
+  /** The model's field that records which thread is training it (one per model, for every mode). */
+  static final String OWNER_FIELD = "trainingOwner";
 
   private final CompiledMode mode;
   private final ForwardEmitter forward;
@@ -89,6 +92,8 @@ final class BackwardEmitter {
     type.addField(FieldSpec.builder(TENSORS, inputsField, Modifier.PRIVATE)
         .addJavadoc("The inputs in argument order, in an array from the model's pool, given back with the node.\n").build());
     ctor.addParameter(model, modelField).addStatement("this.$N = $N", modelField, modelField);
+    ctor.addComment("a graph of this model is live: no other thread may train it until the graph is freed");
+    ctor.addStatement("$N.$N.claim()", modelField, OWNER_FIELD);
     List<String> inputFields = new ArrayList<>();
     for (Leaf l : inputs) {
       String name = field(l.value(), l.role() == Leaf.Role.INPUT ? forward.names().get(l.value()) : l.value().hint());
@@ -139,6 +144,7 @@ final class BackwardEmitter {
     }
     release.addStatement("$N.$N.giveBack($N)", modelField, inputsPoolField(mode), inputsField);
     release.addStatement("$N = $N", inputsField, noInputs);
+    release.addStatement("$N.$N.release()", modelField, OWNER_FIELD);
     type.addMethod(release.build());
     type.addMethod(MethodSpec.methodBuilder("name").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
         .returns(String.class).addStatement("return $S", nodeName).build());

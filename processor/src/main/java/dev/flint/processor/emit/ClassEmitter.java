@@ -62,6 +62,7 @@ public final class ClassEmitter {
     String param = model.forward().parameter();
     Constants constants = new Constants();
     ClassName self = ClassName.get(model.packageName(), name);
+    boolean backwardEmitted = false;
     if (modes.isEmpty()) {
       type.addJavadoc("<p>Not compiled (see the processor's warning): {@code forward} is the eager one.\n");
     } else if (modes.size() == 1) {
@@ -71,6 +72,7 @@ public final class ClassEmitter {
       modeFields(type, mode, fwd);
       if (!fwd.gradInputs().isEmpty()) {
         type.addType(new BackwardEmitter(mode, fwd, self, constants).emit("Backward", name + "Backward"));
+        backwardEmitted = true;
       }
     } else {
       type.addMethod(MethodSpec.methodBuilder("forward").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
@@ -83,8 +85,16 @@ public final class ClassEmitter {
         modeFields(type, mode, fwd);
         if (!fwd.gradInputs().isEmpty()) {
           type.addType(new BackwardEmitter(mode, fwd, self, constants).emit(backward, name + backward));
+          backwardEmitted = true;
         }
       }
+    }
+    if (backwardEmitted) {
+      type.addField(FieldSpec.builder(BackwardEmitter.TRAINING_OWNER, BackwardEmitter.OWNER_FIELD, Modifier.PRIVATE,
+              Modifier.FINAL)
+          .addJavadoc("The thread training this instance: its backward buffers are the instance's, so a second\n"
+              + "thread's training forward fails while a graph of the first is live (concurrent noGrad forwards are fine).\n")
+          .initializer("new $T($S)", BackwardEmitter.TRAINING_OWNER, name).build());
     }
     type.addMethod(MethodSpec.methodBuilder("summary").addModifiers(Modifier.PUBLIC).returns(String.class)
         .addJavadoc("Layers, output shapes, parameter count, FLOPs and saved-activation bytes per sample, computed at compile time.\n")
@@ -125,8 +135,8 @@ public final class ClassEmitter {
     String field = BackwardEmitter.buffersField(mode);
     if (field != null) {
       type.addField(FieldSpec.builder(ArrayTypeName.of(ForwardEmitter.TENSOR), field, Modifier.PRIVATE, Modifier.FINAL)
-          .addJavadoc("Intermediate gradients of the backward pass, reused from step to step. A model instance\n"
-              + "must not run two backward passes at the same time on different threads.\n")
+          .addJavadoc("Intermediate gradients of the backward pass, reused from step to step; one thread trains\n"
+              + "the instance at a time ({@code trainingOwner}).\n")
           .initializer("new $T[$L]", ForwardEmitter.TENSOR, mode.backwardBuffers().size()).build());
     }
   }

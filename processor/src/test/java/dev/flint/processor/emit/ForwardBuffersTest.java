@@ -160,14 +160,14 @@ class ForwardBuffersTest {
   }
 
   /*
-   * Issue 5: a warm compiled training step allocates nothing that grows with the batch. ThreadMXBean
+   * docs/design.md, "Performance targets": a warm compiled training step allocates nothing that grows with the batch. ThreadMXBean
    * counts what this thread allocates inside model.forward and inside backward (the engine, the
    * generated backward, the kernels it calls); one kernel thread keeps the work on this thread, and
    * the Vector API tier runs the products (surefire's argLine), as in the benchmarks. Any activation
    * or gradient allocated per step would differ by at least 4 * 768 bytes between the two batches.
    * Measured 2026-11-28 11:40 UTC: 290 to 550 bytes per forward and 0 per backward, at batch 256 and
    * at 1024: the node and the lent output the generated code makes (about 150 bytes), and 48 bytes
-   * of bookkeeping per bias add in the elementwise kernel. Issue 5's bound is 1 KiB per whole step.
+   * of bookkeeping per bias add in the elementwise kernel. The target's bound is 1 KiB per whole step.
    */
   @Test
   void aWarmTrainingStepAllocatesTheSameAtAnyBatchSize() throws Exception {

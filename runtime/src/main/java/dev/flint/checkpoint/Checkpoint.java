@@ -1,5 +1,8 @@
-package dev.flint.io;
+package dev.flint.checkpoint;
 
+import dev.flint.internal.Internals;
+import dev.flint.io.SafeTensors;
+import dev.flint.io.SafeTensorsException;
 import dev.flint.nn.Module;
 import dev.flint.optim.Optimizer;
 import dev.flint.tensor.Generator;
@@ -119,7 +122,7 @@ public final class Checkpoint {
         Tensor t = e.getValue();
         if (t.numel() != 3 || t.dtype().isFloatingPoint()) {
           throw new SafeTensorsException(path + ": generator state '" + key + "' must be 3 integers, but it is "
-              + t.dtype() + java.util.Arrays.toString(t.shapeRef()));
+              + t.dtype() + java.util.Arrays.toString(Internals.shapeRef(t)));
         }
         generators.put(key.substring(GENERATOR_PREFIX.length()), t.toLongArray());
       } else {

@@ -1,4 +1,4 @@
-package dev.flint.io;
+package dev.flint.checkpoint;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.flint.data.Batch;
 import dev.flint.data.DataLoader;
 import dev.flint.data.TensorDataset;
+import dev.flint.io.SafeTensors;
+import dev.flint.io.SafeTensorsException;
 import dev.flint.nn.Module;
 import dev.flint.optim.Adam;
 import dev.flint.optim.Optimizer;

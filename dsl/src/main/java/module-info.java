@@ -1,0 +1,4 @@
+/** The annotations users write on their models: {@code @Model}, {@code @Layer}, {@code @Forward}. */
+module dev.flint.dsl {
+  exports dev.flint.dsl;
+}
