@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.Compilation;
-import dev.flint.compiled.CompiledModel;
+import dev.flint.nn.CompiledModel;
 import dev.flint.nn.Module;
 import dev.flint.tensor.Generator;
 import dev.flint.tensor.Tensor;

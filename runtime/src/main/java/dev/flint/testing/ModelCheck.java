@@ -1,7 +1,7 @@
 package dev.flint.testing;
 
 import dev.flint.autograd.Autograd;
-import dev.flint.compiled.CompiledModel;
+import dev.flint.nn.CompiledModel;
 import dev.flint.nn.Module;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.Generator;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.flint.compiled.CompiledModel;
 import dev.flint.nn.BatchNorm1d;
+import dev.flint.nn.CompiledModel;
 import dev.flint.nn.Dropout;
 import dev.flint.nn.F;
 import dev.flint.nn.Linear;

@@ -26,7 +26,7 @@ import javax.lang.model.element.Modifier;
 public final class ClassEmitter {
   static final ClassName MODULE = ClassName.get("dev.flint.nn", "Module");
   private static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
-  private static final ClassName COMPILED_MODEL = ClassName.get("dev.flint.compiled", "CompiledModel");
+  private static final ClassName COMPILED_MODEL = ClassName.get("dev.flint.nn", "CompiledModel");
   private static final TypeName MODULE_SUPPLIER = ParameterizedTypeName.get(ClassName.get(Supplier.class), MODULE);
 
   private final ModelSource model;

@@ -1,6 +1,4 @@
-package dev.flint.compiled;
-
-import dev.flint.nn.Module;
+package dev.flint.nn;
 
 /**
  * What every generated {@code Compiled<Name>} offers tools that check it: fresh instances of itself and
