@@ -1,6 +1,6 @@
 package dev.flint.spark;
 
-import dev.flint.io.Checkpoint;
+import dev.flint.checkpoint.Checkpoint;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,7 +1,7 @@
 package dev.flint.spark;
 
 import dev.flint.autograd.Autograd;
-import dev.flint.io.Checkpoint;
+import dev.flint.checkpoint.Checkpoint;
 import dev.flint.nn.Module;
 import dev.flint.nn.Reduction;
 import dev.flint.optim.Optimizer;
