@@ -7,31 +7,60 @@ import dev.flint.tensor.Tensor;
  * ({@code torch.nn.Embedding}): {@code y[..., :] = weight[index[...], :]}.
  *
  * <p>Shapes: integer indices {@code [*] -> [*, embeddingDim]}; {@code weight: [numEmbeddings,
- * embeddingDim]}, initialised from N(0, 1) as PyTorch does. Gradients add up per row.
+ * embeddingDim]}, initialised from N(0, 1) as PyTorch does. Gradients add up per row. With a
+ * {@code paddingIdx} that row starts at zero and gets no gradient ({@code padding_idx}).
  */
 public class Embedding extends Module {
   /** The table {@code [numEmbeddings, embeddingDim]}. */
   public final Tensor weight;
   private final int numEmbeddings;
   private final int embeddingDim;
+  private final Integer paddingIdx;
 
   public Embedding(int numEmbeddings, int embeddingDim) {
+    this(numEmbeddings, embeddingDim, null);
+  }
+
+  /**
+   * A table whose row {@code paddingIdx} (negative counts from the end, as PyTorch) is initialised to zero
+   * and receives no gradient: lookups of the padding token contribute nothing to training.
+   */
+  public Embedding(int numEmbeddings, int embeddingDim, int paddingIdx) {
+    this(numEmbeddings, embeddingDim, Integer.valueOf(paddingIdx));
+  }
+
+  private Embedding(int numEmbeddings, int embeddingDim, Integer paddingIdx) {
     if (numEmbeddings <= 0 || embeddingDim <= 0) {
       throw new IllegalArgumentException("Embedding: num_embeddings and embedding_dim must be positive, but got "
           + numEmbeddings + " and " + embeddingDim);
     }
     this.numEmbeddings = numEmbeddings;
     this.embeddingDim = embeddingDim;
-    this.weight = registerParameter("weight", Init.normal(numEmbeddings, embeddingDim));
+    if (paddingIdx != null && (paddingIdx < -numEmbeddings || paddingIdx >= numEmbeddings)) {
+      throw new IllegalArgumentException("Embedding: padding_idx must be within num_embeddings (" + numEmbeddings
+          + "): in [" + -numEmbeddings + ", " + numEmbeddings + "), but got " + paddingIdx);
+    }
+    this.paddingIdx = paddingIdx == null ? null : paddingIdx < 0 ? paddingIdx + numEmbeddings : paddingIdx;
+    Tensor table = Init.normal(numEmbeddings, embeddingDim);
+    if (this.paddingIdx != null) {
+      int row = this.paddingIdx * embeddingDim;
+      table.storage().fill(row, row + embeddingDim, 0);
+    }
+    this.weight = registerParameter("weight", table);
+  }
+
+  /** The padding row (normalised to {@code [0, numEmbeddings)}), or -1 when there is none. */
+  public int paddingIdx() {
+    return paddingIdx == null ? -1 : paddingIdx;
   }
 
   @Override
   public Tensor forward(Tensor indices) {
-    return F.embedding(indices, weight);
+    return paddingIdx == null ? F.embedding(indices, weight) : F.embedding(indices, weight, paddingIdx);
   }
 
   @Override
   protected String extraRepr() {
-    return numEmbeddings + ", " + embeddingDim;
+    return numEmbeddings + ", " + embeddingDim + (paddingIdx == null ? "" : ", padding_idx=" + paddingIdx);
   }
 }

@@ -109,6 +109,21 @@ public final class F {
     return Composites.conv2d(OPS, x, x.shapeRef(), w, w.size(0), w.size(2), b, stride, padding);
   }
 
+  /**
+   * 1-D convolution (cross-correlation) of {@code x: [N, C, L]} (or {@code [C, L]}) with {@code w: [O, C, k]},
+   * plus {@code b: [O]} (or null): the 2-D kernel on a height-1 view ({@code [N, C, 1, L]} with a
+   * {@code [O, C, 1, k]} filter, stride and padding along the width only).
+   */
+  public static Tensor conv1d(Tensor x, Tensor w, Tensor b, int stride, int padding) {
+    boolean unbatched = x.dim() == 2;
+    Tensor in = (unbatched ? x.unsqueeze(0) : x).unsqueeze(2);
+    Tensor y = OPS.conv2d(in, w.unsqueeze(2), new int[] {1, stride}, new int[] {0, padding}).squeeze(2);
+    if (b != null) {
+      y = y.add(b.reshape(1, b.numel(), 1));
+    }
+    return unbatched ? y.squeeze(0) : y;
+  }
+
   /** Max pooling over {@code kernel × kernel} windows with stride = kernel. */
   public static Tensor maxPool2d(Tensor x, int kernel) {
     return maxPool2d(x, kernel, kernel, 0);
@@ -195,6 +210,19 @@ public final class F {
       }
     }
     return Composites.embedding(OPS, indices, indices.shapeRef(), weight, weight.size(1));
+  }
+
+  /**
+   * {@link #embedding(Tensor, Tensor)} where entries equal to {@code paddingIdx} (a row of {@code weight}) send
+   * no gradient to that row, as PyTorch's {@code padding_idx}: their output is the row, detached.
+   */
+  public static Tensor embedding(Tensor indices, Tensor weight, int paddingIdx) {
+    Tensor rows = embedding(indices, weight);
+    if (!rows.requiresGrad()) {
+      return rows;
+    }
+    Tensor isPadding = indices.eq((double) paddingIdx).unsqueeze(-1);
+    return Tensor.where(isPadding, rows.detach(), rows);
   }
 
   /** Merges dimensions {@code startDim..endDim} (inclusive; negative counts from the end) into one. */
