@@ -194,6 +194,31 @@ public final class F {
     return Composites.affine(OPS, Composites.normalizeTrailing(OPS, Sizes.EAGER, x, shape, normalizedShape, eps), weight, bias);
   }
 
+  // ---------------------------------------------------------------- attention
+
+  /** {@link #scaledDotProductAttention(Tensor, Tensor, Tensor, Tensor, double, boolean)} without a mask or dropout. */
+  public static Tensor scaledDotProductAttention(Tensor query, Tensor key, Tensor value, boolean isCausal) {
+    return ScaledDotProductAttention.apply(query, key, value, null, 0, isCausal);
+  }
+
+  /**
+   * {@code softmax(q·kᵀ / √E + mask) · v} over query {@code [..., T, E]}, key {@code [..., S, E]} and value
+   * {@code [..., S, Ev]} with the same leading (batch, head) dims, giving {@code [..., T, Ev]}, as PyTorch 2's
+   * {@code torch.nn.functional.scaled_dot_product_attention}. A BOOL {@code attnMask} is true where attention
+   * is allowed; a floating one is added to the scores; it broadcasts to {@code [..., T, S]}; null for none.
+   * {@code isCausal} lets query i attend to keys {@code j <= i} only (not together with a mask).
+   * {@code dropoutP > 0} drops attention weights (scaling the rest by {@code 1/(1-p)}) whatever the module's
+   * mode, as PyTorch's functional form: pass 0 in evaluation.
+   *
+   * <p>One fused kernel: memory beyond the inputs and output is one number per query row, for forward and
+   * backward alike (FlashAttention's recomputation). A query row whose keys are all masked gives zeros and no
+   * gradient, as PyTorch ≥ 2.5 (earlier versions gave NaN).
+   */
+  public static Tensor scaledDotProductAttention(Tensor query, Tensor key, Tensor value, Tensor attnMask,
+      double dropoutP, boolean isCausal) {
+    return ScaledDotProductAttention.apply(query, key, value, attnMask, dropoutP, isCausal);
+  }
+
   // ---------------------------------------------------------------- lookup and reshaping
 
   /** Rows of {@code weight: [num, dim]} picked by integer {@code indices: [*]}: the result is {@code [*, dim]}. */
