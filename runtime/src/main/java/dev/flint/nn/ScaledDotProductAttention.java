@@ -54,10 +54,10 @@ final class ScaledDotProductAttention {
         colStride, dropoutP, seed);
     double[] out = new double[n * t * ev];
     double[] lse = new double[n * t];
-    Attention.forward(spec, doubles(q), doubles(k), doubles(v), out, lse);
+    Attention.forward(spec, DoubleArrays.of(q), DoubleArrays.of(k), DoubleArrays.of(v), out, lse);
     int[] outShape = qs.clone();
     outShape[rank - 1] = ev;
-    Tensor result = fromDoubles(out, outShape, q.dtype());
+    Tensor result = DoubleArrays.toTensor(out, outShape, q.dtype());
     boolean maskGrad = attnMask != null && attnMask.requiresGrad();
     if (GradMode.isEnabled() && (q.requiresGrad() || k.requiresGrad() || v.requiresGrad() || maskGrad)) {
       result.setGradFn(new Backward(spec, q, k, v, maskGrad ? attnMask : null, result, lse));
@@ -134,19 +134,6 @@ final class ScaledDotProductAttention {
         + " does not broadcast to the attention scores " + Arrays.toString(target) + " ([..., T, S])");
   }
 
-  /** The values of {@code t} as a contiguous row-major double array (t's own storage when it already is one). */
-  static double[] doubles(Tensor t) {
-    if (t.dtype() == DType.FLOAT64 && t.isContiguous() && t.offset() == 0 && t.storage().size() == t.numel()) {
-      return t.storage().doubles();
-    }
-    return Kernels.cast(t, DType.FLOAT64).storage().doubles();
-  }
-
-  static Tensor fromDoubles(double[] values, int[] shape, DType dtype) {
-    Tensor t = Tensor.of(values, shape);
-    return dtype == DType.FLOAT64 ? t : Kernels.cast(t, dtype);
-  }
-
   /** The backward of the fused attention (FlashAttention-2's recomputation; see Note [Fused attention]). */
   static final class Backward extends Node {
     private final Attention.Spec spec;
@@ -199,15 +186,15 @@ final class ScaledDotProductAttention {
       double[] dv = v.requiresGrad() ? new double[v.numel()] : null;
       Tensor mask = inputs[3];
       double[] dMask = mask != null ? new double[spec.n() * spec.t() * spec.s()] : null;
-      Attention.backward(spec, doubles(q), doubles(k), doubles(v), doubles(out), lse, doubles(grad), dq, dk, dv, dMask);
+      Attention.backward(spec, DoubleArrays.of(q), DoubleArrays.of(k), DoubleArrays.of(v), DoubleArrays.of(out), lse, DoubleArrays.of(grad), dq, dk, dv, dMask);
       Tensor[] grads = new Tensor[4];
-      grads[0] = dq == null ? null : fromDoubles(dq, q.shape(), q.dtype());
-      grads[1] = dk == null ? null : fromDoubles(dk, k.shape(), k.dtype());
-      grads[2] = dv == null ? null : fromDoubles(dv, v.shape(), v.dtype());
+      grads[0] = dq == null ? null : DoubleArrays.toTensor(dq, q.shape(), q.dtype());
+      grads[1] = dk == null ? null : DoubleArrays.toTensor(dk, k.shape(), k.dtype());
+      grads[2] = dv == null ? null : DoubleArrays.toTensor(dv, v.shape(), v.dtype());
       if (dMask != null) {
         int[] scores = q.shape();
         scores[scores.length - 1] = spec.s();
-        grads[3] = Kernels.sumTo(fromDoubles(dMask, scores, mask.dtype()), mask.shape());
+        grads[3] = Kernels.sumTo(DoubleArrays.toTensor(dMask, scores, mask.dtype()), mask.shape());
       }
       return grads;
     }
