@@ -1,5 +1,7 @@
 package dev.flint.kernel;
 
+import dev.flint.tensor.Storage;
+import dev.flint.tensor.Tensor;
 import java.util.Arrays;
 
 /**
@@ -13,7 +15,7 @@ import java.util.Arrays;
  * {@code j <= i} only (top-left aligned, as PyTorch's {@code is_causal}).
  */
 public final class Attention {
-  /** Keys per block: the working memory of one query row is a block of scores and one output row. */
+  /** Query rows and keys per tile: the working memory is a few [BLOCK, BLOCK] tiles per thread, whatever T is. */
   static final int BLOCK = 64;
 
   private Attention() {}
@@ -51,65 +53,101 @@ public final class Attention {
 
   /** Computes {@code out} and {@code lse}. */
   public static void forward(Spec sp, double[] q, double[] k, double[] v, double[] out, double[] lse) {
+    int blocks = (sp.t + BLOCK - 1) / BLOCK;
     long work = (long) sp.n * sp.t * sp.s * (sp.e + sp.ev);
-    Parallel.forRange(sp.n * sp.t, work, (from, to) -> {
-      double[] scores = new double[BLOCK];
-      double[] acc = new double[sp.ev];
-      for (int row = from; row < to; row++) {
-        forwardRow(sp, row / sp.t, row % sp.t, q, k, v, out, lse, scores, acc);
+    Parallel.forRange(sp.n * blocks, work, (from, to) -> {
+      Tiles tiles = new Tiles(sp);
+      for (int task = from; task < to; task++) {
+        int b = task / blocks;
+        int i0 = (task % blocks) * BLOCK;
+        forwardBlock(sp, b, i0, Math.min(sp.t, i0 + BLOCK), q, k, v, out, lse, tiles);
       }
     });
   }
 
-  private static void forwardRow(Spec sp, int b, int i, double[] q, double[] k, double[] v, double[] out,
-      double[] lse, double[] scores, double[] acc) {
-    int e = sp.e;
+  /** The per-thread tiles: scores or weights {@code [BLOCK, BLOCK]}, products, running row statistics. */
+  private static final class Tiles {
+    final double[] scores = new double[BLOCK * BLOCK];
+    final double[] grads = new double[BLOCK * BLOCK];
+    final double[] product;
+    final double[] acc;
+    final double[] max = new double[BLOCK];
+    final double[] sum = new double[BLOCK];
+
+    Tiles(Spec sp) {
+      int width = Math.max(sp.e, sp.ev);
+      product = new double[BLOCK * width];
+      acc = new double[BLOCK * sp.ev];
+    }
+  }
+
+  private static Tensor mat(double[] a, int offset, int rows, int cols) {
+    return Tensor.view(Storage.of(a), offset, new int[] {rows, cols}, new int[] {cols, 1});
+  }
+
+  /** Query rows {@code [i0, i1)} of slice b against every allowed key block, with the online softmax. */
+  private static void forwardBlock(Spec sp, int b, int i0, int i1, double[] q, double[] k, double[] v, double[] out,
+      double[] lse, Tiles tl) {
+    int rows = i1 - i0;
     int ev = sp.ev;
-    int qi = (b * sp.t + i) * e;
-    Arrays.fill(acc, 0);
-    double m = Double.NEGATIVE_INFINITY;
-    double l = 0;
-    int end = sp.keyEnd(i);
+    Arrays.fill(tl.max, Double.NEGATIVE_INFINITY);
+    Arrays.fill(tl.sum, 0);
+    Arrays.fill(tl.acc, 0, rows * ev, 0);
+    int end = sp.keyEnd(i1 - 1);
     for (int j0 = 0; j0 < end; j0 += BLOCK) {
-      int j1 = Math.min(end, j0 + BLOCK);
-      double blockMax = Double.NEGATIVE_INFINITY;
-      for (int j = j0; j < j1; j++) {
-        double sc = sp.scale * dot(q, qi, k, (b * sp.s + j) * e, e) + sp.maskAt(b, i, j);
-        scores[j - j0] = sc;
-        blockMax = Math.max(blockMax, sc);
+      int cols = Math.min(end, j0 + BLOCK) - j0;
+      Kernels.matmulNT(mat(q, (b * sp.t + i0) * sp.e, rows, sp.e), mat(k, (b * sp.s + j0) * sp.e, cols, sp.e),
+          mat(tl.scores, 0, rows, cols));
+      boolean any = false;
+      for (int r = 0; r < rows; r++) {
+        int i = i0 + r;
+        int row = r * cols;
+        double blockMax = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < cols; c++) {
+          int j = j0 + c;
+          double sc = sp.causal && j > i ? Double.NEGATIVE_INFINITY : sp.scale * tl.scores[row + c] + sp.maskAt(b, i, j);
+          tl.scores[row + c] = sc;
+          blockMax = Math.max(blockMax, sc);
+        }
+        if (blockMax == Double.NEGATIVE_INFINITY) {
+          Arrays.fill(tl.scores, row, row + cols, 0);   // every key of the block masked for this row
+          continue;
+        }
+        any = true;
+        double mNew = Math.max(tl.max[r], blockMax);
+        double correction = Math.exp(tl.max[r] - mNew);   // 0 on the row's first block
+        tl.sum[r] *= correction;
+        for (int c = 0; c < ev; c++) {
+          tl.acc[r * ev + c] *= correction;
+        }
+        for (int c = 0; c < cols; c++) {
+          double p = Math.exp(tl.scores[row + c] - mNew);
+          tl.sum[r] += p;
+          tl.scores[row + c] = p * sp.keep(b, i, j0 + c);
+        }
+        tl.max[r] = mNew;
       }
-      if (blockMax == Double.NEGATIVE_INFINITY) {
-        continue;   // every key of the block is masked
-      }
-      double mNew = Math.max(m, blockMax);
-      double correction = Math.exp(m - mNew);   // exp(-inf) = 0 on the first block
-      l *= correction;
-      for (int c = 0; c < ev; c++) {
-        acc[c] *= correction;
-      }
-      for (int j = j0; j < j1; j++) {
-        double p = Math.exp(scores[j - j0] - mNew);
-        l += p;
-        double w = p * sp.keep(b, i, j);
-        if (w != 0) {
-          int vj = (b * sp.s + j) * ev;
-          for (int c = 0; c < ev; c++) {
-            acc[c] += w * v[vj + c];
-          }
+      if (any) {
+        Kernels.matmul(mat(tl.scores, 0, rows, cols), mat(v, (b * sp.s + j0) * ev, cols, ev),
+            mat(tl.product, 0, rows, ev));
+        for (int x = 0; x < rows * ev; x++) {
+          tl.acc[x] += tl.product[x];
         }
       }
-      m = mNew;
     }
-    int oi = (b * sp.t + i) * ev;
-    if (l == 0) {
-      Arrays.fill(out, oi, oi + ev, 0);
-      lse[b * sp.t + i] = Double.POSITIVE_INFINITY;
-      return;
+    for (int r = 0; r < rows; r++) {
+      int oi = (b * sp.t + i0 + r) * ev;
+      double l = tl.sum[r];
+      if (l == 0) {
+        Arrays.fill(out, oi, oi + ev, 0);
+        lse[b * sp.t + i0 + r] = Double.POSITIVE_INFINITY;
+        continue;
+      }
+      for (int c = 0; c < ev; c++) {
+        out[oi + c] = tl.acc[r * ev + c] / l;
+      }
+      lse[b * sp.t + i0 + r] = tl.max[r] + Math.log(l);
     }
-    for (int c = 0; c < ev; c++) {
-      out[oi + c] = acc[c] / l;
-    }
-    lse[b * sp.t + i] = m + Math.log(l);
   }
 
   /**
@@ -119,59 +157,78 @@ public final class Attention {
   public static void backward(Spec sp, double[] q, double[] k, double[] v, double[] out, double[] lse,
       double[] dOut, double[] dq, double[] dk, double[] dv, double[] dMask) {
     long work = 2L * sp.n * sp.t * sp.s * (sp.e + sp.ev);
-    // slices own their dk and dv rows, so they split over threads without sharing a write
+    // slices own their dq, dk and dv rows, so they split over threads without sharing a write
     Parallel.forRange(sp.n, work, (from, to) -> {
+      Tiles tl = new Tiles(sp);
+      double[] d = new double[sp.t];
       for (int b = from; b < to; b++) {
-        backwardSlice(sp, b, q, k, v, out, lse, dOut, dq, dk, dv, dMask);
+        for (int i = 0; i < sp.t; i++) {
+          int oi = (b * sp.t + i) * sp.ev;
+          d[i] = dot(dOut, oi, out, oi, sp.ev);
+        }
+        for (int j0 = 0; j0 < sp.s; j0 += BLOCK) {
+          int cols = Math.min(sp.s, j0 + BLOCK) - j0;
+          for (int i0 = sp.causal ? Math.min(sp.t, j0) / BLOCK * BLOCK : 0; i0 < sp.t; i0 += BLOCK) {
+            backwardTile(sp, b, i0, Math.min(sp.t, i0 + BLOCK) - i0, j0, cols, q, k, v, lse, d, dOut, dq, dk, dv,
+                dMask, tl);
+          }
+        }
       }
     });
   }
 
-  private static void backwardSlice(Spec sp, int b, double[] q, double[] k, double[] v, double[] out, double[] lse,
-      double[] dOut, double[] dq, double[] dk, double[] dv, double[] dMask) {
+  /** One [rows, cols] tile of backward: recompute the weights, then the four products of FlashAttention-2. */
+  private static void backwardTile(Spec sp, int b, int i0, int rows, int j0, int cols, double[] q, double[] k,
+      double[] v, double[] lse, double[] d, double[] dOut, double[] dq, double[] dk, double[] dv, double[] dMask,
+      Tiles tl) {
     int e = sp.e;
     int ev = sp.ev;
-    for (int i = 0; i < sp.t; i++) {
+    double[] p = tl.scores;
+    double[] ds = tl.grads;
+    Tensor qBlock = mat(q, (b * sp.t + i0) * e, rows, e);
+    Tensor kBlock = mat(k, (b * sp.s + j0) * e, cols, e);
+    Tensor dOutBlock = mat(dOut, (b * sp.t + i0) * ev, rows, ev);
+    Kernels.matmulNT(qBlock, kBlock, mat(p, 0, rows, cols));
+    Kernels.matmulNT(dOutBlock, mat(v, (b * sp.s + j0) * ev, cols, ev), mat(ds, 0, rows, cols));   // dOut·vᵀ
+    boolean any = false;
+    for (int r = 0; r < rows; r++) {
+      int i = i0 + r;
       double rowLse = lse[b * sp.t + i];
-      if (rowLse == Double.POSITIVE_INFINITY) {
-        continue;   // a fully masked row: its output is a constant 0
-      }
-      int qi = (b * sp.t + i) * e;
-      int oi = (b * sp.t + i) * ev;
-      double d = dot(dOut, oi, out, oi, ev);
-      int end = sp.keyEnd(i);
-      for (int j = 0; j < end; j++) {
-        int kj = (b * sp.s + j) * e;
-        int vj = (b * sp.s + j) * ev;
-        double sc = sp.scale * dot(q, qi, k, kj, e) + sp.maskAt(b, i, j);
-        if (sc == Double.NEGATIVE_INFINITY) {
-          continue;
-        }
-        double p = Math.exp(sc - rowLse);
-        double z = sp.keep(b, i, j);
-        if (dv != null && z != 0) {
-          double w = p * z;
-          for (int c = 0; c < ev; c++) {
-            dv[vj + c] += w * dOut[oi + c];
-          }
-        }
-        double dp = z == 0 ? 0 : z * dot(dOut, oi, v, vj, ev);
-        double ds = p * (dp - d);
+      for (int c = 0; c < cols; c++) {
+        int j = j0 + c;
+        int x = r * cols + c;
+        double sc = sp.causal && j > i ? Double.NEGATIVE_INFINITY : sp.scale * p[x] + sp.maskAt(b, i, j);
+        double w = sc == Double.NEGATIVE_INFINITY ? 0 : Math.exp(sc - rowLse);   // +∞ lse (all masked): 0
+        double z = w == 0 ? 0 : sp.keep(b, i, j);
+        double g = w == 0 ? 0 : w * (z * ds[x] - d[i]);
+        any |= w != 0;
+        p[x] = w * z;   // the weights as applied to v
+        ds[x] = g;
         if (dMask != null) {
-          dMask[(b * sp.t + i) * sp.s + j] = ds;
-        }
-        double g = sp.scale * ds;
-        if (dq != null) {
-          for (int c = 0; c < e; c++) {
-            dq[qi + c] += g * k[kj + c];
-          }
-        }
-        if (dk != null) {
-          for (int c = 0; c < e; c++) {
-            dk[kj + c] += g * q[qi + c];
-          }
+          dMask[(b * sp.t + i) * sp.s + j] = g;
         }
       }
+    }
+    if (!any) {
+      return;
+    }
+    if (dv != null) {   // dv += (p·z)ᵀ · dOut
+      Kernels.matmulTN(mat(p, 0, rows, cols), dOutBlock, mat(tl.product, 0, cols, ev));
+      addInto(dv, (b * sp.s + j0) * ev, tl.product, cols * ev, 1);
+    }
+    if (dq != null) {   // dq += scale · ds · k
+      Kernels.matmul(mat(ds, 0, rows, cols), kBlock, mat(tl.product, 0, rows, e));
+      addInto(dq, (b * sp.t + i0) * e, tl.product, rows * e, sp.scale);
+    }
+    if (dk != null) {   // dk += scale · dsᵀ · q
+      Kernels.matmulTN(mat(ds, 0, rows, cols), qBlock, mat(tl.product, 0, cols, e));
+      addInto(dk, (b * sp.s + j0) * e, tl.product, cols * e, sp.scale);
+    }
+  }
+
+  private static void addInto(double[] target, int offset, double[] values, int n, double scale) {
+    for (int x = 0; x < n; x++) {
+      target[offset + x] += scale * values[x];
     }
   }
 

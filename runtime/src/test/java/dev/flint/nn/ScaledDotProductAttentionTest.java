@@ -90,6 +90,8 @@ class ScaledDotProductAttentionTest {
     // 150 keys span three blocks of the online softmax; large scores test its rescaling
     compare(DType.FLOAT64, new int[] {1}, 150, 150, 8, 8, null, true);
     compare(DType.FLOAT64, new int[] {2}, 3, 130, 4, 4, randn(DType.FLOAT64, 3, 130).mul(20), false);
+    compare(DType.FLOAT64, new int[] {1}, 70, 130, 4, 5, null, true);   // causal, S > T, tiles on both sides
+    compare(DType.FLOAT32, new int[] {2, 2}, 129, 129, 8, 8, null, true);
   }
 
   @Test
