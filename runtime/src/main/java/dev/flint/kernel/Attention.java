@@ -1,6 +1,6 @@
 package dev.flint.kernel;
 
-import dev.flint.tensor.Storage;
+import dev.flint.tensor.DType;
 import dev.flint.tensor.Tensor;
 import java.util.Arrays;
 
@@ -51,12 +51,15 @@ public final class Attention {
   // A row with every key masked has l = 0: its output is 0 and its lse +∞ (so every p is 0 and no
   // gradient flows), as PyTorch's scaled_dot_product_attention (its _safe_softmax, PyTorch ≥ 2.5).
 
-  /** Computes {@code out} and {@code lse}. */
-  public static void forward(Spec sp, double[] q, double[] k, double[] v, double[] out, double[] lse) {
+  /**
+   * Computes {@code out} and {@code lse} for contiguous {@code q}, {@code k}, {@code v} and {@code out} of one
+   * floating dtype: the products run in that dtype on the GEMM kernel, the softmax arithmetic in double.
+   */
+  public static void forward(Spec sp, Tensor q, Tensor k, Tensor v, Tensor out, double[] lse) {
     int blocks = (sp.t + BLOCK - 1) / BLOCK;
     long work = (long) sp.n * sp.t * sp.s * (sp.e + sp.ev);
     Parallel.forRange(sp.n * blocks, work, (from, to) -> {
-      Tiles tiles = new Tiles(sp);
+      Tiles tiles = new Tiles(sp, q.dtype());
       for (int task = from; task < to; task++) {
         int b = task / blocks;
         int i0 = (task % blocks) * BLOCK;
@@ -65,39 +68,72 @@ public final class Attention {
     });
   }
 
-  /** The per-thread tiles: scores or weights {@code [BLOCK, BLOCK]}, products, running row statistics. */
+  /** One thread's tiles: two [BLOCK, BLOCK] and one product tile in the dtype, their double copies, row state. */
   private static final class Tiles {
-    final double[] scores = new double[BLOCK * BLOCK];
-    final double[] grads = new double[BLOCK * BLOCK];
-    final double[] product;
+    final Tensor first;
+    final Tensor second;
+    final Tensor product;
+    final double[] a = new double[BLOCK * BLOCK];
+    final double[] b = new double[BLOCK * BLOCK];
+    final double[] prod;
     final double[] acc;
     final double[] max = new double[BLOCK];
     final double[] sum = new double[BLOCK];
 
-    Tiles(Spec sp) {
-      int width = Math.max(sp.e, sp.ev);
-      product = new double[BLOCK * width];
+    Tiles(Spec sp, DType dtype) {
+      int width = Math.max(BLOCK, Math.max(sp.e, sp.ev));
+      first = Tensor.empty(dtype, BLOCK * BLOCK);
+      second = Tensor.empty(dtype, BLOCK * BLOCK);
+      product = Tensor.empty(dtype, BLOCK * width);
+      prod = new double[BLOCK * width];
       acc = new double[BLOCK * sp.ev];
     }
   }
 
-  private static Tensor mat(double[] a, int offset, int rows, int cols) {
-    return Tensor.view(Storage.of(a), offset, new int[] {rows, cols}, new int[] {cols, 1});
+  /** Rows {@code [row, row + rows)} of the contiguous {@code [*, cols]} tensor x, as a matrix view. */
+  private static Tensor rows(Tensor x, int row, int rows, int cols) {
+    return Tensor.view(x.storage(), x.offset() + row * cols, new int[] {rows, cols}, new int[] {cols, 1});
+  }
+
+  private static void load(Tensor t, int n, double[] dst) {
+    int o = t.offset();
+    if (t.dtype() == DType.FLOAT32) {
+      float[] f = t.storage().floats();
+      for (int i = 0; i < n; i++) {
+        dst[i] = f[o + i];
+      }
+    } else {
+      System.arraycopy(t.storage().doubles(), o, dst, 0, n);
+    }
+  }
+
+  private static void store(double[] src, int n, Tensor t, int offset) {
+    int o = t.offset() + offset;
+    if (t.dtype() == DType.FLOAT32) {
+      float[] f = t.storage().floats();
+      for (int i = 0; i < n; i++) {
+        f[o + i] = (float) src[i];
+      }
+    } else {
+      System.arraycopy(src, 0, t.storage().doubles(), o, n);
+    }
   }
 
   /** Query rows {@code [i0, i1)} of slice b against every allowed key block, with the online softmax. */
-  private static void forwardBlock(Spec sp, int b, int i0, int i1, double[] q, double[] k, double[] v, double[] out,
+  private static void forwardBlock(Spec sp, int b, int i0, int i1, Tensor q, Tensor k, Tensor v, Tensor out,
       double[] lse, Tiles tl) {
     int rows = i1 - i0;
     int ev = sp.ev;
+    double[] w = tl.a;
     Arrays.fill(tl.max, Double.NEGATIVE_INFINITY);
     Arrays.fill(tl.sum, 0);
     Arrays.fill(tl.acc, 0, rows * ev, 0);
     int end = sp.keyEnd(i1 - 1);
     for (int j0 = 0; j0 < end; j0 += BLOCK) {
       int cols = Math.min(end, j0 + BLOCK) - j0;
-      Kernels.matmulNT(mat(q, (b * sp.t + i0) * sp.e, rows, sp.e), mat(k, (b * sp.s + j0) * sp.e, cols, sp.e),
-          mat(tl.scores, 0, rows, cols));
+      Tensor scores = rows(tl.first, 0, rows, cols);
+      Kernels.matmulNT(rows(q, b * sp.t + i0, rows, sp.e), rows(k, b * sp.s + j0, cols, sp.e), scores);
+      load(scores, rows * cols, w);
       boolean any = false;
       for (int r = 0; r < rows; r++) {
         int i = i0 + r;
@@ -105,12 +141,12 @@ public final class Attention {
         double blockMax = Double.NEGATIVE_INFINITY;
         for (int c = 0; c < cols; c++) {
           int j = j0 + c;
-          double sc = sp.causal && j > i ? Double.NEGATIVE_INFINITY : sp.scale * tl.scores[row + c] + sp.maskAt(b, i, j);
-          tl.scores[row + c] = sc;
+          double sc = sp.causal && j > i ? Double.NEGATIVE_INFINITY : sp.scale * w[row + c] + sp.maskAt(b, i, j);
+          w[row + c] = sc;
           blockMax = Math.max(blockMax, sc);
         }
         if (blockMax == Double.NEGATIVE_INFINITY) {
-          Arrays.fill(tl.scores, row, row + cols, 0);   // every key of the block masked for this row
+          Arrays.fill(w, row, row + cols, 0);   // every key of the block masked for this row
           continue;
         }
         any = true;
@@ -121,50 +157,51 @@ public final class Attention {
           tl.acc[r * ev + c] *= correction;
         }
         for (int c = 0; c < cols; c++) {
-          double p = Math.exp(tl.scores[row + c] - mNew);
+          double p = Math.exp(w[row + c] - mNew);
           tl.sum[r] += p;
-          tl.scores[row + c] = p * sp.keep(b, i, j0 + c);
+          w[row + c] = p * sp.keep(b, i, j0 + c);
         }
         tl.max[r] = mNew;
       }
       if (any) {
-        Kernels.matmul(mat(tl.scores, 0, rows, cols), mat(v, (b * sp.s + j0) * ev, cols, ev),
-            mat(tl.product, 0, rows, ev));
+        store(w, rows * cols, scores, 0);
+        Tensor product = rows(tl.product, 0, rows, ev);
+        Kernels.matmul(scores, rows(v, b * sp.s + j0, cols, ev), product);
+        load(product, rows * ev, tl.prod);
         for (int x = 0; x < rows * ev; x++) {
-          tl.acc[x] += tl.product[x];
+          tl.acc[x] += tl.prod[x];
         }
       }
     }
     for (int r = 0; r < rows; r++) {
-      int oi = (b * sp.t + i0 + r) * ev;
       double l = tl.sum[r];
-      if (l == 0) {
-        Arrays.fill(out, oi, oi + ev, 0);
-        lse[b * sp.t + i0 + r] = Double.POSITIVE_INFINITY;
-        continue;
-      }
+      int at = b * sp.t + i0 + r;
       for (int c = 0; c < ev; c++) {
-        out[oi + c] = tl.acc[r * ev + c] / l;
+        tl.prod[c] = l == 0 ? 0 : tl.acc[r * ev + c] / l;
       }
-      lse[b * sp.t + i0 + r] = tl.max[r] + Math.log(l);
+      store(tl.prod, ev, out, at * ev);
+      lse[at] = l == 0 ? Double.POSITIVE_INFINITY : tl.max[r] + Math.log(l);
     }
   }
 
   /**
-   * Accumulates the gradients of q, k, v (each may be null when not needed, but the arrays passed are
-   * zeroed by the caller) and, when {@code dMask} is not null, writes the score gradient {@code [n, t, s]}.
+   * Accumulates into {@code dq, dk, dv} (double, zeroed by the caller; null when not needed) and, when
+   * {@code dMask} is not null, writes the score gradient {@code [n, t, s]}; tensors as in forward.
    */
-  public static void backward(Spec sp, double[] q, double[] k, double[] v, double[] out, double[] lse,
-      double[] dOut, double[] dq, double[] dk, double[] dv, double[] dMask) {
+  public static void backward(Spec sp, Tensor q, Tensor k, Tensor v, Tensor out, double[] lse, Tensor dOut,
+      double[] dq, double[] dk, double[] dv, double[] dMask) {
     long work = 2L * sp.n * sp.t * sp.s * (sp.e + sp.ev);
     // slices own their dq, dk and dv rows, so they split over threads without sharing a write
     Parallel.forRange(sp.n, work, (from, to) -> {
-      Tiles tl = new Tiles(sp);
+      Tiles tl = new Tiles(sp, q.dtype());
       double[] d = new double[sp.t];
+      double[] x = new double[sp.ev];
+      double[] y = new double[sp.ev];
       for (int b = from; b < to; b++) {
         for (int i = 0; i < sp.t; i++) {
-          int oi = (b * sp.t + i) * sp.ev;
-          d[i] = dot(dOut, oi, out, oi, sp.ev);
+          load(rows(dOut, b * sp.t + i, 1, sp.ev), sp.ev, x);
+          load(rows(out, b * sp.t + i, 1, sp.ev), sp.ev, y);
+          d[i] = dot(x, 0, y, 0, sp.ev);
         }
         for (int j0 = 0; j0 < sp.s; j0 += BLOCK) {
           int cols = Math.min(sp.s, j0 + BLOCK) - j0;
@@ -178,18 +215,22 @@ public final class Attention {
   }
 
   /** One [rows, cols] tile of backward: recompute the weights, then the four products of FlashAttention-2. */
-  private static void backwardTile(Spec sp, int b, int i0, int rows, int j0, int cols, double[] q, double[] k,
-      double[] v, double[] lse, double[] d, double[] dOut, double[] dq, double[] dk, double[] dv, double[] dMask,
+  private static void backwardTile(Spec sp, int b, int i0, int rows, int j0, int cols, Tensor q, Tensor k,
+      Tensor v, double[] lse, double[] d, Tensor dOut, double[] dq, double[] dk, double[] dv, double[] dMask,
       Tiles tl) {
     int e = sp.e;
     int ev = sp.ev;
-    double[] p = tl.scores;
-    double[] ds = tl.grads;
-    Tensor qBlock = mat(q, (b * sp.t + i0) * e, rows, e);
-    Tensor kBlock = mat(k, (b * sp.s + j0) * e, cols, e);
-    Tensor dOutBlock = mat(dOut, (b * sp.t + i0) * ev, rows, ev);
-    Kernels.matmulNT(qBlock, kBlock, mat(p, 0, rows, cols));
-    Kernels.matmulNT(dOutBlock, mat(v, (b * sp.s + j0) * ev, cols, ev), mat(ds, 0, rows, cols));   // dOut·vᵀ
+    double[] p = tl.a;
+    double[] ds = tl.b;
+    Tensor qBlock = rows(q, b * sp.t + i0, rows, e);
+    Tensor kBlock = rows(k, b * sp.s + j0, cols, e);
+    Tensor dOutBlock = rows(dOut, b * sp.t + i0, rows, ev);
+    Tensor pTile = rows(tl.first, 0, rows, cols);
+    Tensor dsTile = rows(tl.second, 0, rows, cols);
+    Kernels.matmulNT(qBlock, kBlock, pTile);
+    Kernels.matmulNT(dOutBlock, rows(v, b * sp.s + j0, cols, ev), dsTile);   // dOut·vᵀ
+    load(pTile, rows * cols, p);
+    load(dsTile, rows * cols, ds);
     boolean any = false;
     for (int r = 0; r < rows; r++) {
       int i = i0 + r;
@@ -212,18 +253,24 @@ public final class Attention {
     if (!any) {
       return;
     }
+    store(p, rows * cols, pTile, 0);
+    store(ds, rows * cols, dsTile, 0);
     if (dv != null) {   // dv += (p·z)ᵀ · dOut
-      Kernels.matmulTN(mat(p, 0, rows, cols), dOutBlock, mat(tl.product, 0, cols, ev));
-      addInto(dv, (b * sp.s + j0) * ev, tl.product, cols * ev, 1);
+      product(tl, cols, ev, Kernels.matmulTN(pTile, dOutBlock, rows(tl.product, 0, cols, ev)));
+      addInto(dv, (b * sp.s + j0) * ev, tl.prod, cols * ev, 1);
     }
     if (dq != null) {   // dq += scale · ds · k
-      Kernels.matmul(mat(ds, 0, rows, cols), kBlock, mat(tl.product, 0, rows, e));
-      addInto(dq, (b * sp.t + i0) * e, tl.product, rows * e, sp.scale);
+      product(tl, rows, e, Kernels.matmul(dsTile, kBlock, rows(tl.product, 0, rows, e)));
+      addInto(dq, (b * sp.t + i0) * e, tl.prod, rows * e, sp.scale);
     }
     if (dk != null) {   // dk += scale · dsᵀ · q
-      Kernels.matmulTN(mat(ds, 0, rows, cols), qBlock, mat(tl.product, 0, cols, e));
-      addInto(dk, (b * sp.s + j0) * e, tl.product, cols * e, sp.scale);
+      product(tl, cols, e, Kernels.matmulTN(dsTile, qBlock, rows(tl.product, 0, cols, e)));
+      addInto(dk, (b * sp.s + j0) * e, tl.prod, cols * e, sp.scale);
     }
+  }
+
+  private static void product(Tiles tl, int rows, int cols, Tensor product) {
+    load(product, rows * cols, tl.prod);
   }
 
   private static void addInto(double[] target, int offset, double[] values, int n, double scale) {

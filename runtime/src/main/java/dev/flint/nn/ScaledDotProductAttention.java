@@ -52,12 +52,11 @@ final class ScaledDotProductAttention {
     long seed = dropoutP > 0 ? Generator.defaultGenerator().nextLong() : 0;
     Attention.Spec spec = new Attention.Spec(n, t, s, e, ev, 1 / Math.sqrt(e), isCausal, mask, base, rowStride,
         colStride, dropoutP, seed);
-    double[] out = new double[n * t * ev];
     double[] lse = new double[n * t];
-    Attention.forward(spec, DoubleArrays.of(q), DoubleArrays.of(k), DoubleArrays.of(v), out, lse);
     int[] outShape = qs.clone();
     outShape[rank - 1] = ev;
-    Tensor result = DoubleArrays.toTensor(out, outShape, q.dtype());
+    Tensor result = Tensor.empty(q.dtype(), outShape);
+    Attention.forward(spec, q.contiguous(), k.contiguous(), v.contiguous(), result, lse);
     boolean maskGrad = attnMask != null && attnMask.requiresGrad();
     if (GradMode.isEnabled() && (q.requiresGrad() || k.requiresGrad() || v.requiresGrad() || maskGrad)) {
       result.setGradFn(new Backward(spec, q, k, v, maskGrad ? attnMask : null, result, lse));
@@ -186,7 +185,8 @@ final class ScaledDotProductAttention {
       double[] dv = v.requiresGrad() ? new double[v.numel()] : null;
       Tensor mask = inputs[3];
       double[] dMask = mask != null ? new double[spec.n() * spec.t() * spec.s()] : null;
-      Attention.backward(spec, DoubleArrays.of(q), DoubleArrays.of(k), DoubleArrays.of(v), DoubleArrays.of(out), lse, DoubleArrays.of(grad), dq, dk, dv, dMask);
+      Attention.backward(spec, q.contiguous(), k.contiguous(), v.contiguous(), out, lse, grad.to(q.dtype()).contiguous(),
+          dq, dk, dv, dMask);
       Tensor[] grads = new Tensor[4];
       grads[0] = dq == null ? null : DoubleArrays.toTensor(dq, q.shape(), q.dtype());
       grads[1] = dk == null ? null : DoubleArrays.toTensor(dk, k.shape(), k.dtype());
