@@ -15,34 +15,33 @@ public class Embedding extends Module {
   public final Tensor weight;
   private final int numEmbeddings;
   private final int embeddingDim;
-  private final Integer paddingIdx;
+  private final int paddingIdx;
+
+  /** The {@code paddingIdx} argument that means "no padding row" (PyTorch's {@code padding_idx=None}). */
+  public static final int NO_PADDING = Integer.MIN_VALUE;
 
   public Embedding(int numEmbeddings, int embeddingDim) {
-    this(numEmbeddings, embeddingDim, null);
+    this(numEmbeddings, embeddingDim, NO_PADDING);
   }
 
   /**
-   * A table whose row {@code paddingIdx} (negative counts from the end, as PyTorch) is initialised to zero
-   * and receives no gradient: lookups of the padding token contribute nothing to training.
+   * A table whose row {@code paddingIdx} (negative counts from the end, as PyTorch; {@link #NO_PADDING} for
+   * none) is initialised to zero and receives no gradient: lookups of the padding token train nothing.
    */
   public Embedding(int numEmbeddings, int embeddingDim, int paddingIdx) {
-    this(numEmbeddings, embeddingDim, Integer.valueOf(paddingIdx));
-  }
-
-  private Embedding(int numEmbeddings, int embeddingDim, Integer paddingIdx) {
     if (numEmbeddings <= 0 || embeddingDim <= 0) {
       throw new IllegalArgumentException("Embedding: num_embeddings and embedding_dim must be positive, but got "
           + numEmbeddings + " and " + embeddingDim);
     }
-    this.numEmbeddings = numEmbeddings;
-    this.embeddingDim = embeddingDim;
-    if (paddingIdx != null && (paddingIdx < -numEmbeddings || paddingIdx >= numEmbeddings)) {
+    if (paddingIdx != NO_PADDING && (paddingIdx < -numEmbeddings || paddingIdx >= numEmbeddings)) {
       throw new IllegalArgumentException("Embedding: padding_idx must be within num_embeddings (" + numEmbeddings
           + "): in [" + -numEmbeddings + ", " + numEmbeddings + "), but got " + paddingIdx);
     }
-    this.paddingIdx = paddingIdx == null ? null : paddingIdx < 0 ? paddingIdx + numEmbeddings : paddingIdx;
+    this.numEmbeddings = numEmbeddings;
+    this.embeddingDim = embeddingDim;
+    this.paddingIdx = paddingIdx == NO_PADDING ? -1 : paddingIdx < 0 ? paddingIdx + numEmbeddings : paddingIdx;
     Tensor table = Init.normal(numEmbeddings, embeddingDim);
-    if (this.paddingIdx != null) {
+    if (this.paddingIdx >= 0) {
       int row = this.paddingIdx * embeddingDim;
       table.storage().fill(row, row + embeddingDim, 0);
     }
@@ -51,16 +50,16 @@ public class Embedding extends Module {
 
   /** The padding row (normalised to {@code [0, numEmbeddings)}), or -1 when there is none. */
   public int paddingIdx() {
-    return paddingIdx == null ? -1 : paddingIdx;
+    return paddingIdx;
   }
 
   @Override
   public Tensor forward(Tensor indices) {
-    return paddingIdx == null ? F.embedding(indices, weight) : F.embedding(indices, weight, paddingIdx);
+    return paddingIdx < 0 ? F.embedding(indices, weight) : F.embedding(indices, weight, paddingIdx);
   }
 
   @Override
   protected String extraRepr() {
-    return numEmbeddings + ", " + embeddingDim + (paddingIdx == null ? "" : ", padding_idx=" + paddingIdx);
+    return numEmbeddings + ", " + embeddingDim + (paddingIdx < 0 ? "" : ", padding_idx=" + paddingIdx);
   }
 }
