@@ -194,4 +194,14 @@ public final class EagerAlgebra implements Algebra<Tensor> {
   public Tensor round(Tensor x) {
     return run(Op.ROUND, Attrs.NONE, x);
   }
+
+  @Override
+  public Tensor tril(Tensor x, int diagonal) {
+    return run(Op.TRIL, Attrs.of(Attrs.DIAGONAL, diagonal), x);
+  }
+
+  @Override
+  public Tensor triu(Tensor x, int diagonal) {
+    return run(Op.TRIU, Attrs.of(Attrs.DIAGONAL, diagonal), x);
+  }
 }

@@ -82,6 +82,8 @@ public final class Kernels {
       case AVG_POOL2D_BACKWARD: return avgPool2dBackward(in[0], at.ints(Attrs.SHAPE), at.ints(Attrs.KERNEL),
           at.ints(Attrs.STRIDE), at.ints(Attrs.PADDING));
       case ERF: return erf(in[0]);
+      case TRIL: return tril(in[0], at.integer(Attrs.DIAGONAL));
+      case TRIU: return triu(in[0], at.integer(Attrs.DIAGONAL));
       case SIN: return sin(in[0]);
       case COS: return cos(in[0]);
       case FLOOR: return floor(in[0]);
@@ -322,6 +324,16 @@ public final class Kernels {
     Tensor out = Tensor.empty(g.dtype(), shape);
     Copy.copy(g, Views.slice(out, dim, start, Internals.shapeRef(g)[dim], step));
     return out;
+  }
+
+  /** A copy of {@code x} with the entries above diagonal {@code diagonal} of its last two dims zeroed. */
+  public static Tensor tril(Tensor x, int diagonal) {
+    return Triangle.keep(x, diagonal, true);
+  }
+
+  /** A copy of {@code x} with the entries below diagonal {@code diagonal} of its last two dims zeroed. */
+  public static Tensor triu(Tensor x, int diagonal) {
+    return Triangle.keep(x, diagonal, false);
   }
 
   public static Tensor pad(Tensor x, int dim, int before, int after) {

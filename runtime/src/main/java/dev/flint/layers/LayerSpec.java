@@ -266,7 +266,15 @@ public enum LayerSpec {
   },
   /** Rows of a table picked by integer indices. */
   EMBEDDING("Embedding", Input.INDICES, Param.required("numEmbeddings", Param.Kind.INT),
-      Param.required("embeddingDim", Param.Kind.INT)) {
+      Param.required("embeddingDim", Param.Kind.INT),
+      Param.optional("paddingIdx", Param.Kind.INT, Integer.MIN_VALUE)) {   // Embedding.NO_PADDING
+    @Override
+    void validate(LayerArgs a) {
+      if (a.integer("paddingIdx") != Integer.MIN_VALUE) {   // its gradient mask needs a detach the op table lacks
+        throw new IllegalArgumentException("Embedding with a paddingIdx runs eagerly only; it does not compile yet");
+      }
+    }
+
     @Override
     public List<StateSpec> state(LayerArgs a) {
       return List.of(StateSpec.param("weight", a.integer("numEmbeddings"), a.integer("embeddingDim")));

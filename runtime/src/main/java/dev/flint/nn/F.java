@@ -110,6 +110,21 @@ public final class F {
     return Composites.conv2d(OPS, x, Internals.shapeRef(x), w, w.size(0), w.size(2), b, stride, padding);
   }
 
+  /**
+   * 1-D convolution (cross-correlation) of {@code x: [N, C, L]} (or {@code [C, L]}) with {@code w: [O, C, k]},
+   * plus {@code b: [O]} (or null): the 2-D kernel on a height-1 view ({@code [N, C, 1, L]} with a
+   * {@code [O, C, 1, k]} filter, stride and padding along the width only).
+   */
+  public static Tensor conv1d(Tensor x, Tensor w, Tensor b, int stride, int padding) {
+    boolean unbatched = x.dim() == 2;
+    Tensor in = (unbatched ? x.unsqueeze(0) : x).unsqueeze(2);
+    Tensor y = OPS.conv2d(in, w.unsqueeze(2), new int[] {1, stride}, new int[] {0, padding}).squeeze(2);
+    if (b != null) {
+      y = y.add(b.reshape(1, b.numel(), 1));
+    }
+    return unbatched ? y.squeeze(0) : y;
+  }
+
   /** Max pooling over {@code kernel × kernel} windows with stride = kernel. */
   public static Tensor maxPool2d(Tensor x, int kernel) {
     return maxPool2d(x, kernel, kernel, 0);
@@ -180,6 +195,31 @@ public final class F {
     return Composites.affine(OPS, Composites.normalizeTrailing(OPS, Sizes.EAGER, x, shape, normalizedShape, eps), weight, bias);
   }
 
+  // ---------------------------------------------------------------- attention
+
+  /** {@link #scaledDotProductAttention(Tensor, Tensor, Tensor, Tensor, double, boolean)} without a mask or dropout. */
+  public static Tensor scaledDotProductAttention(Tensor query, Tensor key, Tensor value, boolean isCausal) {
+    return ScaledDotProductAttention.apply(query, key, value, null, 0, isCausal);
+  }
+
+  /**
+   * {@code softmax(q·kᵀ / √E + mask) · v} over query {@code [..., T, E]}, key {@code [..., S, E]} and value
+   * {@code [..., S, Ev]} with the same leading (batch, head) dims, giving {@code [..., T, Ev]}, as PyTorch 2's
+   * {@code torch.nn.functional.scaled_dot_product_attention}. A BOOL {@code attnMask} is true where attention
+   * is allowed; a floating one is added to the scores; it broadcasts to {@code [..., T, S]}; null for none.
+   * {@code isCausal} lets query i attend to keys {@code j <= i} only (not together with a mask).
+   * {@code dropoutP > 0} drops attention weights (scaling the rest by {@code 1/(1-p)}) whatever the module's
+   * mode, as PyTorch's functional form: pass 0 in evaluation.
+   *
+   * <p>One fused kernel: memory beyond the inputs and output is one number per query row, for forward and
+   * backward alike (FlashAttention's recomputation). A query row whose keys are all masked gives zeros and no
+   * gradient, as PyTorch ≥ 2.5 (earlier versions gave NaN).
+   */
+  public static Tensor scaledDotProductAttention(Tensor query, Tensor key, Tensor value, Tensor attnMask,
+      double dropoutP, boolean isCausal) {
+    return ScaledDotProductAttention.apply(query, key, value, attnMask, dropoutP, isCausal);
+  }
+
   // ---------------------------------------------------------------- lookup and reshaping
 
   /** Rows of {@code weight: [num, dim]} picked by integer {@code indices: [*]}: the result is {@code [*, dim]}. */
@@ -196,6 +236,19 @@ public final class F {
       }
     }
     return Composites.embedding(OPS, indices, Internals.shapeRef(indices), weight, weight.size(1));
+  }
+
+  /**
+   * {@link #embedding(Tensor, Tensor)} where entries equal to {@code paddingIdx} (a row of {@code weight}) send
+   * no gradient to that row, as PyTorch's {@code padding_idx}: their output is the row, detached.
+   */
+  public static Tensor embedding(Tensor indices, Tensor weight, int paddingIdx) {
+    Tensor rows = embedding(indices, weight);
+    if (!rows.requiresGrad()) {
+      return rows;
+    }
+    Tensor isPadding = indices.eq((double) paddingIdx).unsqueeze(-1);
+    return Tensor.where(isPadding, rows.detach(), rows);
   }
 
   /** Merges dimensions {@code startDim..endDim} (inclusive; negative counts from the end) into one. */

@@ -140,4 +140,10 @@ public interface Algebra<T> {
   T ceil(T x);
 
   T round(T x);
+
+  /** {@code x} with the entries above diagonal {@code diagonal} of its last two dims set to zero. */
+  T tril(T x, int diagonal);
+
+  /** {@code x} with the entries below diagonal {@code diagonal} of its last two dims set to zero. */
+  T triu(T x, int diagonal);
 }

@@ -21,6 +21,7 @@ public final class Attrs {
   public static final String START = "start";
   public static final String LENGTH = "length";
   public static final String STEP = "step";
+  public static final String DIAGONAL = "diagonal";
   public static final String BEFORE = "before";
   public static final String AFTER = "after";
   public static final String DTYPE = "dtype";

@@ -404,6 +404,20 @@ public enum Op {
       return List.of(a.mulScalar(g, 0));
     }
   },
+  /** The lower triangle of the last two dims: entries with {@code col - row <= diagonal} kept, the rest zero. */
+  TRIL(1, ResultType.SAME, Shapes::matrixLike, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      return List.of(a.tril(g, c.attrs().integer(Attrs.DIAGONAL)));   // a mask is its own adjoint
+    }
+  },
+  /** The upper triangle of the last two dims: entries with {@code col - row >= diagonal} kept, the rest zero. */
+  TRIU(1, ResultType.SAME, Shapes::matrixLike, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      return List.of(a.triu(g, c.attrs().integer(Attrs.DIAGONAL)));
+    }
+  },
   /** The error function; d erf(x)/dx = 2/√π · e^(−x²). */
   ERF(1, ResultType.FLOAT, Shapes::same, true) {
     @Override
@@ -547,6 +561,7 @@ public enum Op {
       case SLICE_BACKWARD -> Signature.kernel(x, dim, Signature.attr(Attrs.START), Signature.attr(Attrs.STEP), shape)
           .alwaysFresh();
       case PAD -> Signature.kernel(x, dim, Signature.attr(Attrs.BEFORE), Signature.attr(Attrs.AFTER));
+      case TRIL, TRIU -> Signature.kernel(x, Signature.attr(Attrs.DIAGONAL)).alwaysFresh();
       case CAT -> Signature.kernel(Signature.inputs(), dim);
       case MAX, MIN -> Signature.kernel(x, dim, keepDim).saving(x);
       case ARGMAX, ARGMIN -> Signature.kernel(x, dim, keepDim);

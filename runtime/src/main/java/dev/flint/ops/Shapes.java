@@ -163,6 +163,15 @@ public final class Shapes {
     return reduce(s, reduced, attrs.bool(Attrs.KEEP_DIM));
   }
 
+  /** The input's shape, which must have at least two dims (tril, triu: a batch of matrices). */
+  public static int[] matrixLike(DimAlgebra d, String op, List<int[]> in, Attrs attrs) {
+    int[] s = in.get(0);
+    if (s.length < 2) {
+      throw new ShapeError(op + ": input tensor must have at least 2 dimensions, but got shape " + d.str(s));
+    }
+    return s.clone();
+  }
+
   /** The input shape, after checking that {@code dim} is in range (softmax, logSoftmax). */
   public static int[] sameWithDim(DimAlgebra d, String op, List<int[]> in, Attrs attrs) {
     dim(op, attrs.integer(Attrs.DIM), in.get(0).length);

@@ -1075,6 +1075,30 @@ public final class Tensor {
     return permute(perm);
   }
 
+  /**
+   * The lower triangle of each matrix in the last two dims ({@code torch.tril}): entries with
+   * {@code col - row <= diagonal} kept, the others zero; 0 is the main diagonal, positive values
+   * move it up. Any dtype ({@code Tensor.ones(DType.BOOL, T, T).tril(0)} is a causal mask).
+   */
+  public Tensor tril(int diagonal) {
+    return run(Op.TRIL, Attrs.of(Attrs.DIAGONAL, diagonal), this);
+  }
+
+  /** {@code tril(0)}. */
+  public Tensor tril() {
+    return tril(0);
+  }
+
+  /** The upper triangle ({@code torch.triu}): entries with {@code col - row >= diagonal} kept, the others zero. */
+  public Tensor triu(int diagonal) {
+    return run(Op.TRIU, Attrs.of(Attrs.DIAGONAL, diagonal), this);
+  }
+
+  /** {@code triu(0)}. */
+  public Tensor triu() {
+    return triu(0);
+  }
+
   /** The transpose of a tensor with at most 2 dims ({@code torch.t}). */
   public Tensor t() {
     if (shape.length > 2) {

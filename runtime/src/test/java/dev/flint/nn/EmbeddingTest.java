@@ -46,4 +46,23 @@ class EmbeddingTest {
         () -> e.forward(Tensor.of(new float[] {1})));
     assertTrue(f.getMessage().contains("INT64"), f.getMessage());
   }
+
+  @Test
+  void paddingRowStartsAtZeroAndGetsNoGradientAsPyTorchs() {
+    Embedding fresh = new Embedding(5, 3, -1);
+    assertEquals(4, fresh.paddingIdx());
+    assertArrayEquals(new float[] {0, 0, 0}, fresh.weight.select(0, 4).toFloatArray());
+    assertEquals("Embedding(5, 3, padding_idx=4)", fresh.toString());
+
+    Embedding e = new Embedding(6, 3, 1);
+    PyTorchFixtures.loadInto(e, "embedding");   // PyTorch's table, with a non-zero padding row
+    Map<String, Tensor> io = PyTorchFixtures.io("embedding");
+    Tensor y = e.forward(io.get("in.idx"));
+    PyTorchFixtures.assertClose(io.get("out.y"), y, 0, "y");
+    PyTorchFixtures.loss(io, Map.of("y", y)).backward();
+    PyTorchFixtures.assertClose(io.get("grad.weight"), e.weight.grad(), 1e-6, "grad weight");
+    assertArrayEquals(new float[] {0, 0, 0}, e.weight.grad().select(0, 1).toFloatArray());
+    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> new Embedding(4, 2, 4));
+    assertTrue(bad.getMessage().contains("padding_idx") && bad.getMessage().contains("4"), bad.getMessage());
+  }
 }

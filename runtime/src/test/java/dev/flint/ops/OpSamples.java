@@ -76,6 +76,9 @@ final class OpSamples {
     put(Op.EXPAND, Attrs.of(Attrs.SHAPE, new int[] {2, 3}), d(1, 1, 1, 2, 2, 2), s(2, 3), f(d(1, 2), 2, 1));
     put(Op.RESHAPE, Attrs.of(Attrs.SHAPE, new int[] {3, 2}), d(1, 2, 3, 4, 5, 6), s(3, 2), a23);
     put(Op.PERMUTE, Attrs.of(Attrs.PERM, new int[] {1, 0}), d(1, 4, 2, 5, 3, 6), s(3, 2), a23);
+    Tensor m33 = f(d(1, 2, 3, 4, 5, 6, 7, 8, 9), 3, 3);
+    put(Op.TRIL, Attrs.of(Attrs.DIAGONAL, 0), d(1, 0, 0, 4, 5, 0, 7, 8, 9), s(3, 3), m33);
+    put(Op.TRIU, Attrs.of(Attrs.DIAGONAL, 1), d(0, 2, 3, 0, 0, 6, 0, 0, 0), s(3, 3), m33);
     put(Op.NARROW, Attrs.of(Attrs.DIM, 1, Attrs.START, 1, Attrs.LENGTH, 2), d(2, 3, 5, 6), s(2, 2), a23);
     put(Op.PAD, Attrs.of(Attrs.DIM, 1, Attrs.BEFORE, 1, Attrs.AFTER, 2), d(0, 1, 2, 0, 0, 0, 3, 4, 0, 0), s(2, 5),
         f(d(1, 2, 3, 4), 2, 2));

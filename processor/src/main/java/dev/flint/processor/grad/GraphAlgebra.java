@@ -217,6 +217,16 @@ public final class GraphAlgebra implements Algebra<Value> {
   }
 
   @Override
+  public Value tril(Value x, int diagonal) {
+    return op(Op.TRIL, x, Attrs.DIAGONAL, diagonal);
+  }
+
+  @Override
+  public Value triu(Value x, int diagonal) {
+    return op(Op.TRIU, x, Attrs.DIAGONAL, diagonal);
+  }
+
+  @Override
   public Value erf(Value x) {
     return op(Op.ERF, x);
   }
