@@ -1,5 +1,6 @@
 package dev.flint.kernel;
 
+import dev.flint.internal.Internals;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.Tensor;
 import java.util.Arrays;
@@ -92,7 +93,7 @@ public final class Attention {
 
   /** Rows {@code [row, row + rows)} of the contiguous {@code [*, cols]} tensor x, as a matrix view. */
   private static Tensor rows(Tensor x, int row, int rows, int cols) {
-    return Tensor.view(x.storage(), x.offset() + row * cols, new int[] {rows, cols}, new int[] {cols, 1});
+    return Internals.view(x.storage(), x.offset() + row * cols, new int[] {rows, cols}, new int[] {cols, 1});
   }
 
   private static void load(Tensor t, int n, double[] dst) {

@@ -1,5 +1,6 @@
 package dev.flint.kernel;
 
+import dev.flint.internal.Internals;
 import dev.flint.tensor.Storage;
 import dev.flint.tensor.Tensor;
 import java.util.Arrays;
@@ -15,7 +16,7 @@ public final class Recurrence {
   private Recurrence() {}
 
   private static Tensor mat(double[] a, int offset, int rows, int cols) {
-    return Tensor.view(Storage.of(a), offset, new int[] {rows, cols}, new int[] {cols, 1});
+    return Internals.view(Storage.of(a), offset, new int[] {rows, cols}, new int[] {cols, 1});
   }
 
   /** {@code out[n, m] = a[n, k] · w[m, k]ᵀ}. */

@@ -1,5 +1,6 @@
 package dev.flint.kernel;
 
+import dev.flint.internal.Internals;
 import dev.flint.ops.Attrs;
 import dev.flint.ops.DimAlgebra;
 import dev.flint.ops.Shapes;
@@ -17,9 +18,9 @@ final class Triangle {
    * (upper), and zeros elsewhere; any dtype (a BOOL tril is a causal mask).
    */
   static Tensor keep(Tensor x, int diagonal, boolean lower) {
-    Shapes.matrixLike(DimAlgebra.EAGER, lower ? "tril" : "triu", List.of(x.shapeRef()), Attrs.NONE);
+    Shapes.matrixLike(DimAlgebra.EAGER, lower ? "tril" : "triu", List.of(Internals.shapeRef(x)), Attrs.NONE);
     Tensor out = Copy.cast(x, x.dtype());   // a fresh contiguous copy
-    int[] shape = out.shapeRef();
+    int[] shape = Internals.shapeRef(out);
     int rows = shape[shape.length - 2];
     int cols = shape[shape.length - 1];
     int matrices = rows * cols == 0 ? 0 : out.numel() / (rows * cols);

@@ -1,5 +1,6 @@
 package dev.flint.nn;
 
+import dev.flint.internal.Internals;
 import dev.flint.tensor.Tensor;
 import java.util.Arrays;
 
@@ -53,11 +54,11 @@ public class Conv1d extends Module {
     int rank = input.dim();
     if ((rank != 2 && rank != 3) || input.size(-2) != inChannels) {
       throw new IllegalArgumentException(this + " expects input [N, " + inChannels + ", L] or [" + inChannels
-          + ", L] with " + inChannels + " channels, but got shape " + Arrays.toString(input.shapeRef()));
+          + ", L] with " + inChannels + " channels, but got shape " + Arrays.toString(Internals.shapeRef(input)));
     }
     if (input.size(-1) + 2 * padding < kernelSize) {
       throw new IllegalArgumentException(this + ": kernel size " + kernelSize + " is larger than the padded input "
-          + "length " + (input.size(-1) + 2 * padding) + " of shape " + Arrays.toString(input.shapeRef()));
+          + "length " + (input.size(-1) + 2 * padding) + " of shape " + Arrays.toString(Internals.shapeRef(input)));
     }
     return F.conv1d(input, weight, bias, stride, padding);
   }

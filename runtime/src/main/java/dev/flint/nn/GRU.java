@@ -2,6 +2,7 @@ package dev.flint.nn;
 
 import dev.flint.autograd.GradMode;
 import dev.flint.autograd.Node;
+import dev.flint.internal.Internals;
 import dev.flint.kernel.Recurrence;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.Tensor;
@@ -66,7 +67,7 @@ public class GRU extends RNNBase {
     Recurrence.gruForward(batch, steps, hidden, DoubleArrays.of(gx), w, DoubleArrays.of(bhh), h, out, saved);
     Tensor result = DoubleArrays.toTensor(out, new int[] {batch, steps, hidden}, gx.dtype());
     if (GradMode.isEnabled() && (gx.requiresGrad() || whh.requiresGrad() || bhh.requiresGrad() || h0.requiresGrad())) {
-      result.setGradFn(new Backward(new Tensor[] {gx, whh, bhh, h0}, batch, steps, hidden, w, h, out, saved));
+      Internals.setGradFn(result, new Backward(new Tensor[] {gx, whh, bhh, h0}, batch, steps, hidden, w, h, out, saved));
     }
     return result;
   }

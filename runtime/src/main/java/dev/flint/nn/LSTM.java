@@ -2,6 +2,7 @@ package dev.flint.nn;
 
 import dev.flint.autograd.GradMode;
 import dev.flint.autograd.Node;
+import dev.flint.internal.Internals;
 import dev.flint.kernel.Recurrence;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.Tensor;
@@ -77,7 +78,7 @@ public class LSTM extends RNNBase {
     Recurrence.lstmForward(batch, steps, hidden, DoubleArrays.of(gx), w, h, c, hc, acts);
     Tensor out = DoubleArrays.toTensor(hc, new int[] {batch, steps, 2, hidden}, gx.dtype());
     if (GradMode.isEnabled() && (gx.requiresGrad() || whh.requiresGrad() || h0.requiresGrad() || c0.requiresGrad())) {
-      out.setGradFn(new Backward(new Tensor[] {gx, whh, h0, c0}, batch, steps, hidden, w, h, c, hc, acts));
+      Internals.setGradFn(out, new Backward(new Tensor[] {gx, whh, h0, c0}, batch, steps, hidden, w, h, c, hc, acts));
     }
     return out;
   }

@@ -1,5 +1,6 @@
 package dev.flint.nn;
 
+import dev.flint.internal.Internals;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.Generator;
 import dev.flint.tensor.Tensor;
@@ -132,7 +133,7 @@ public class MultiheadAttention extends Module {
 
   /** The module's mask as the functional form's: BOOL inverted into an additive -∞, batch masks split by head. */
   private Tensor scoreMask(Tensor mask, int b, int t, int s, DType dtype) {
-    int[] m = mask.shapeRef();
+    int[] m = Internals.shapeRef(mask);
     boolean twoD = m.length == 2 && m[0] == t && m[1] == s;
     boolean threeD = m.length == 3 && m[0] == b * numHeads && m[1] == t && m[2] == s;
     if (!twoD && !threeD) {
@@ -150,8 +151,8 @@ public class MultiheadAttention extends Module {
         && v.size(2) == embedDim && k.size(0) == q.size(0) && v.size(0) == q.size(0) && k.size(1) == v.size(1);
     if (!ok) {
       throw new IllegalArgumentException(this + " expects query [B, T, " + embedDim + "] and key, value [B, S, "
-          + embedDim + "] (or all without B), but got " + Arrays.toString(q.shapeRef()) + ", "
-          + Arrays.toString(k.shapeRef()) + " and " + Arrays.toString(v.shapeRef()));
+          + embedDim + "] (or all without B), but got " + Arrays.toString(Internals.shapeRef(q)) + ", "
+          + Arrays.toString(Internals.shapeRef(k)) + " and " + Arrays.toString(Internals.shapeRef(v)));
     }
   }
 

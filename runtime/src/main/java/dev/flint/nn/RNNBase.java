@@ -1,5 +1,6 @@
 package dev.flint.nn;
 
+import dev.flint.internal.Internals;
 import dev.flint.tensor.Tensor;
 import java.util.Arrays;
 
@@ -57,7 +58,7 @@ abstract class RNNBase extends Module {
         && x.dtype().isFloatingPoint();
     if (!ok) {
       throw new IllegalArgumentException(this + " expects a floating input [B, T, " + inputSize + "] (batch first) or ["
-          + "T, " + inputSize + "] with T >= 1, but got " + x.dtype() + " " + Arrays.toString(x.shapeRef()));
+          + "T, " + inputSize + "] with T >= 1, but got " + x.dtype() + " " + Arrays.toString(Internals.shapeRef(x)));
     }
   }
 
@@ -70,7 +71,7 @@ abstract class RNNBase extends Module {
         || given.dtype() != x.dtype()) {
       throw new IllegalArgumentException(this + ": expected " + name + " of shape [" + numLayers + ", " + batch + ", "
           + hiddenSize + "] ([num_layers, B, H]) and dtype " + x.dtype() + ", but got " + given.dtype() + " "
-          + Arrays.toString(given.shapeRef()));
+          + Arrays.toString(Internals.shapeRef(given)));
     }
     return given;
   }

@@ -2,6 +2,7 @@ package dev.flint.nn;
 
 import dev.flint.autograd.GradMode;
 import dev.flint.autograd.Node;
+import dev.flint.internal.Internals;
 import dev.flint.kernel.Attention;
 import dev.flint.kernel.Kernels;
 import dev.flint.tensor.DType;
@@ -18,7 +19,7 @@ final class ScaledDotProductAttention {
 
   static Tensor apply(Tensor q, Tensor k, Tensor v, Tensor attnMask, double dropoutP, boolean isCausal) {
     check(q, k, v, attnMask, dropoutP, isCausal);
-    int[] qs = q.shapeRef();
+    int[] qs = Internals.shapeRef(q);
     int rank = qs.length;
     int t = qs[rank - 2];
     int e = qs[rank - 1];
@@ -34,7 +35,7 @@ final class ScaledDotProductAttention {
     int colStride = 0;
     if (attnMask != null) {
       mask = additive(attnMask);
-      int[] strides = broadcastStrides(attnMask.shapeRef(), qs, s);
+      int[] strides = broadcastStrides(Internals.shapeRef(attnMask), qs, s);
       base = new int[n];
       int[] batch = Arrays.copyOf(qs, rank - 2);
       for (int b = 0; b < n; b++) {
@@ -59,7 +60,7 @@ final class ScaledDotProductAttention {
     Attention.forward(spec, q.contiguous(), k.contiguous(), v.contiguous(), result, lse);
     boolean maskGrad = attnMask != null && attnMask.requiresGrad();
     if (GradMode.isEnabled() && (q.requiresGrad() || k.requiresGrad() || v.requiresGrad() || maskGrad)) {
-      result.setGradFn(new Backward(spec, q, k, v, maskGrad ? attnMask : null, result, lse));
+      Internals.setGradFn(result, new Backward(spec, q, k, v, maskGrad ? attnMask : null, result, lse));
     }
     return result;
   }
@@ -68,20 +69,20 @@ final class ScaledDotProductAttention {
     String where = "scaledDotProductAttention";
     if (q.dim() < 2 || k.dim() != q.dim() || v.dim() != q.dim()) {
       throw new IllegalArgumentException(where + ": expected query [..., T, E], key [..., S, E] and value [..., S, Ev] "
-          + "of one rank >= 2, but got " + Arrays.toString(q.shapeRef()) + ", " + Arrays.toString(k.shapeRef())
-          + " and " + Arrays.toString(v.shapeRef()));
+          + "of one rank >= 2, but got " + Arrays.toString(Internals.shapeRef(q)) + ", " + Arrays.toString(Internals.shapeRef(k))
+          + " and " + Arrays.toString(Internals.shapeRef(v)));
     }
     if (!q.dtype().isFloatingPoint() || k.dtype() != q.dtype() || v.dtype() != q.dtype()) {
       throw new IllegalArgumentException(where + ": expected query, key and value of one floating dtype, but got "
           + q.dtype() + ", " + k.dtype() + " and " + v.dtype());
     }
     int r = q.dim();
-    boolean sameBatch = Arrays.equals(Arrays.copyOf(q.shapeRef(), r - 2), Arrays.copyOf(k.shapeRef(), r - 2))
-        && Arrays.equals(Arrays.copyOf(q.shapeRef(), r - 2), Arrays.copyOf(v.shapeRef(), r - 2));
+    boolean sameBatch = Arrays.equals(Arrays.copyOf(Internals.shapeRef(q), r - 2), Arrays.copyOf(Internals.shapeRef(k), r - 2))
+        && Arrays.equals(Arrays.copyOf(Internals.shapeRef(q), r - 2), Arrays.copyOf(Internals.shapeRef(v), r - 2));
     if (!sameBatch || q.size(-1) != k.size(-1) || k.size(-2) != v.size(-2)) {
       throw new IllegalArgumentException(where + ": expected query [..., T, E], key [..., S, E] and value [..., S, Ev] "
-          + "with the same leading dims, but got " + Arrays.toString(q.shapeRef()) + ", "
-          + Arrays.toString(k.shapeRef()) + " and " + Arrays.toString(v.shapeRef()));
+          + "with the same leading dims, but got " + Arrays.toString(Internals.shapeRef(q)) + ", "
+          + Arrays.toString(Internals.shapeRef(k)) + " and " + Arrays.toString(Internals.shapeRef(v)));
     }
     if (!(dropoutP >= 0 && dropoutP <= 1)) {
       throw new IllegalArgumentException(where + ": dropout probability has to be between 0 and 1, but got " + dropoutP);
