@@ -9,12 +9,16 @@ import dev.flint.compiled.CompiledModel;
 import dev.flint.compiled.InputChecks;
 import dev.flint.compiled.LayerKernels;
 import dev.flint.compiled.Outputs;
+import dev.flint.compiled.StateSchemaCheck;
 import dev.flint.kernel.Kernels;
 import dev.flint.nn.Module;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.DTypes;
 import dev.flint.tensor.Tensor;
+import dev.flint.tensor.TensorSpec;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -45,6 +49,8 @@ public class CompiledCnn extends Cnn implements CompiledModel {
       + "parameters: 291\n"
       + "FLOPs per sample: forward 17989, backward 35897\n"
       + "saved activations per sample: 7632 bytes (FLOAT32)\n";
+
+  private static final Map<String, TensorSpec> STATE_SCHEMA = stateSchemaEntries();
 
   private static final int[] STRIDE_1_1 = {1, 1};
 
@@ -157,6 +163,39 @@ public class CompiledCnn extends Cnn implements CompiledModel {
     layers.put("fc", fc);
     layers.values().removeIf(Objects::isNull);
     return layers;
+  }
+
+  private static Map<String, TensorSpec> stateSchemaEntries() {
+    Map<String, TensorSpec> schema = new LinkedHashMap<>();
+    schema.put("conv1.weight", TensorSpec.of(DType.FLOAT32, 4, 1, 3, 3));
+    schema.put("conv1.bias", TensorSpec.of(DType.FLOAT32, 4));
+    schema.put("bn1.weight", TensorSpec.of(DType.FLOAT32, 4));
+    schema.put("bn1.bias", TensorSpec.of(DType.FLOAT32, 4));
+    schema.put("bn1.running_mean", TensorSpec.of(DType.FLOAT32, 4));
+    schema.put("bn1.running_var", TensorSpec.of(DType.FLOAT32, 4));
+    schema.put("bn1.num_batches_tracked", TensorSpec.of(DType.INT64));
+    schema.put("conv2.weight", TensorSpec.of(DType.FLOAT32, 6, 4, 3, 3));
+    schema.put("conv2.bias", TensorSpec.of(DType.FLOAT32, 6));
+    schema.put("fc.weight", TensorSpec.of(DType.FLOAT32, 3, 6));
+    schema.put("fc.bias", TensorSpec.of(DType.FLOAT32, 3));
+    return Collections.unmodifiableMap(schema);
+  }
+
+  /**
+   * The state dict's keys in order, each with its shape and dtype, known at compile time.
+   */
+  public static Map<String, TensorSpec> stateSchema() {
+    return STATE_SCHEMA;
+  }
+
+  /**
+   * Loads a safetensors file after checking its header against {@link #stateSchema()}: every missing,
+   * unexpected, mis-shaped or mis-typed key is named in one error, before any tensor data is read.
+   */
+  @Override
+  public Module load(Path path) {
+    StateSchemaCheck.check("CompiledCnn", STATE_SCHEMA, path);
+    return super.load(path);
   }
 
   @Override

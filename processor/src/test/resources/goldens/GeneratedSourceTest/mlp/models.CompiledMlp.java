@@ -8,11 +8,15 @@ import dev.flint.compiled.Buffers;
 import dev.flint.compiled.CompiledModel;
 import dev.flint.compiled.InputChecks;
 import dev.flint.compiled.Outputs;
+import dev.flint.compiled.StateSchemaCheck;
 import dev.flint.kernel.Kernels;
 import dev.flint.nn.Module;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.Tensor;
+import dev.flint.tensor.TensorSpec;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -37,6 +41,8 @@ public class CompiledMlp extends Mlp implements CompiledModel {
       + "parameters: 325\n"
       + "FLOPs per sample: forward 645, backward 1265\n"
       + "saved activations per sample: 80 bytes (FLOAT32)\n";
+
+  private static final Map<String, TensorSpec> STATE_SCHEMA = stateSchemaEntries();
 
   private static final int[] SHAPE_5 = {5};
 
@@ -96,6 +102,32 @@ public class CompiledMlp extends Mlp implements CompiledModel {
     layers.put("fc2", fc2);
     layers.values().removeIf(Objects::isNull);
     return layers;
+  }
+
+  private static Map<String, TensorSpec> stateSchemaEntries() {
+    Map<String, TensorSpec> schema = new LinkedHashMap<>();
+    schema.put("fc1.weight", TensorSpec.of(DType.FLOAT32, 20, 10));
+    schema.put("fc1.bias", TensorSpec.of(DType.FLOAT32, 20));
+    schema.put("fc2.weight", TensorSpec.of(DType.FLOAT32, 5, 20));
+    schema.put("fc2.bias", TensorSpec.of(DType.FLOAT32, 5));
+    return Collections.unmodifiableMap(schema);
+  }
+
+  /**
+   * The state dict's keys in order, each with its shape and dtype, known at compile time.
+   */
+  public static Map<String, TensorSpec> stateSchema() {
+    return STATE_SCHEMA;
+  }
+
+  /**
+   * Loads a safetensors file after checking its header against {@link #stateSchema()}: every missing,
+   * unexpected, mis-shaped or mis-typed key is named in one error, before any tensor data is read.
+   */
+  @Override
+  public Module load(Path path) {
+    StateSchemaCheck.check("CompiledMlp", STATE_SCHEMA, path);
+    return super.load(path);
   }
 
   @Override

@@ -8,12 +8,16 @@ import dev.flint.compiled.Buffers;
 import dev.flint.compiled.CompiledModel;
 import dev.flint.compiled.InputChecks;
 import dev.flint.compiled.Outputs;
+import dev.flint.compiled.StateSchemaCheck;
 import dev.flint.kernel.Kernels;
 import dev.flint.nn.Module;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.DTypes;
 import dev.flint.tensor.Tensor;
+import dev.flint.tensor.TensorSpec;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -42,6 +46,8 @@ public class CompiledNested extends Nested implements CompiledModel {
       + "parameters: 225\n"
       + "FLOPs per sample: forward 577, backward 1137\n"
       + "saved activations per sample: 424 bytes (FLOAT32)\n";
+
+  private static final Map<String, TensorSpec> STATE_SCHEMA = stateSchemaEntries();
 
   private static final int[] DIMS_1 = {1};
 
@@ -105,6 +111,40 @@ public class CompiledNested extends Nested implements CompiledModel {
     layers.put("out", out);
     layers.values().removeIf(Objects::isNull);
     return layers;
+  }
+
+  private static Map<String, TensorSpec> stateSchemaEntries() {
+    Map<String, TensorSpec> schema = new LinkedHashMap<>();
+    schema.put("in.weight", TensorSpec.of(DType.FLOAT32, 8, 4));
+    schema.put("in.bias", TensorSpec.of(DType.FLOAT32, 8));
+    schema.put("b1.norm.weight", TensorSpec.of(DType.FLOAT32, 8));
+    schema.put("b1.norm.bias", TensorSpec.of(DType.FLOAT32, 8));
+    schema.put("b1.fc.weight", TensorSpec.of(DType.FLOAT32, 8, 8));
+    schema.put("b1.fc.bias", TensorSpec.of(DType.FLOAT32, 8));
+    schema.put("b2.norm.weight", TensorSpec.of(DType.FLOAT32, 8));
+    schema.put("b2.norm.bias", TensorSpec.of(DType.FLOAT32, 8));
+    schema.put("b2.fc.weight", TensorSpec.of(DType.FLOAT32, 8, 8));
+    schema.put("b2.fc.bias", TensorSpec.of(DType.FLOAT32, 8));
+    schema.put("out.weight", TensorSpec.of(DType.FLOAT32, 1, 8));
+    schema.put("out.bias", TensorSpec.of(DType.FLOAT32, 1));
+    return Collections.unmodifiableMap(schema);
+  }
+
+  /**
+   * The state dict's keys in order, each with its shape and dtype, known at compile time.
+   */
+  public static Map<String, TensorSpec> stateSchema() {
+    return STATE_SCHEMA;
+  }
+
+  /**
+   * Loads a safetensors file after checking its header against {@link #stateSchema()}: every missing,
+   * unexpected, mis-shaped or mis-typed key is named in one error, before any tensor data is read.
+   */
+  @Override
+  public Module load(Path path) {
+    StateSchemaCheck.check("CompiledNested", STATE_SCHEMA, path);
+    return super.load(path);
   }
 
   @Override

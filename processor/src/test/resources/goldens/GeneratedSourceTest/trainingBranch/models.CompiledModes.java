@@ -9,12 +9,16 @@ import dev.flint.compiled.CompiledModel;
 import dev.flint.compiled.InputChecks;
 import dev.flint.compiled.LayerKernels;
 import dev.flint.compiled.Outputs;
+import dev.flint.compiled.StateSchemaCheck;
 import dev.flint.kernel.Kernels;
 import dev.flint.nn.Module;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.DTypes;
 import dev.flint.tensor.Tensor;
+import dev.flint.tensor.TensorSpec;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -40,6 +44,8 @@ public class CompiledModes extends Modes implements CompiledModel {
       + "parameters: 99\n"
       + "FLOPs per sample: forward 246, backward 463\n"
       + "saved activations per sample: 172 bytes (FLOAT32)\n";
+
+  private static final Map<String, TensorSpec> STATE_SCHEMA = stateSchemaEntries();
 
   private static final int[] DIMS_2 = {2};
 
@@ -129,6 +135,37 @@ public class CompiledModes extends Modes implements CompiledModel {
     layers.put("fc2", fc2);
     layers.values().removeIf(Objects::isNull);
     return layers;
+  }
+
+  private static Map<String, TensorSpec> stateSchemaEntries() {
+    Map<String, TensorSpec> schema = new LinkedHashMap<>();
+    schema.put("fc1.weight", TensorSpec.of(DType.FLOAT32, 8, 6));
+    schema.put("fc1.bias", TensorSpec.of(DType.FLOAT32, 8));
+    schema.put("bn.weight", TensorSpec.of(DType.FLOAT32, 8));
+    schema.put("bn.bias", TensorSpec.of(DType.FLOAT32, 8));
+    schema.put("bn.running_mean", TensorSpec.of(DType.FLOAT32, 8));
+    schema.put("bn.running_var", TensorSpec.of(DType.FLOAT32, 8));
+    schema.put("bn.num_batches_tracked", TensorSpec.of(DType.INT64));
+    schema.put("fc2.weight", TensorSpec.of(DType.FLOAT32, 3, 8));
+    schema.put("fc2.bias", TensorSpec.of(DType.FLOAT32, 3));
+    return Collections.unmodifiableMap(schema);
+  }
+
+  /**
+   * The state dict's keys in order, each with its shape and dtype, known at compile time.
+   */
+  public static Map<String, TensorSpec> stateSchema() {
+    return STATE_SCHEMA;
+  }
+
+  /**
+   * Loads a safetensors file after checking its header against {@link #stateSchema()}: every missing,
+   * unexpected, mis-shaped or mis-typed key is named in one error, before any tensor data is read.
+   */
+  @Override
+  public Module load(Path path) {
+    StateSchemaCheck.check("CompiledModes", STATE_SCHEMA, path);
+    return super.load(path);
   }
 
   @Override
