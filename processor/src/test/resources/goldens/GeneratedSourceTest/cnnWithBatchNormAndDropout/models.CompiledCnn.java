@@ -5,17 +5,20 @@ import dev.flint.autograd.GradMode;
 import dev.flint.autograd.Node;
 import dev.flint.compiled.BufferPool;
 import dev.flint.compiled.Buffers;
+import dev.flint.compiled.CompiledModel;
 import dev.flint.compiled.InputChecks;
 import dev.flint.compiled.LayerKernels;
 import dev.flint.compiled.Outputs;
-import dev.flint.compiled.TrainingOwner;
+import dev.flint.compiled.StateSchemaCheck;
 import dev.flint.kernel.Kernels;
-import dev.flint.nn.CompiledModel;
 import dev.flint.nn.Module;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.DTypes;
 import dev.flint.tensor.Tensor;
+import dev.flint.tensor.TensorSpec;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -46,6 +49,8 @@ public class CompiledCnn extends Cnn implements CompiledModel {
       + "parameters: 291\n"
       + "FLOPs per sample: forward 17989, backward 35897\n"
       + "saved activations per sample: 7632 bytes (FLOAT32)\n";
+
+  private static final Map<String, TensorSpec> STATE_SCHEMA = stateSchemaEntries();
 
   private static final int[] STRIDE_1_1 = {1, 1};
 
@@ -100,8 +105,8 @@ public class CompiledCnn extends Cnn implements CompiledModel {
   private final Tensor[] inputGradsTraining = new Tensor[9];
 
   /**
-   * Intermediate gradients of the backward pass, reused from step to step; one thread trains
-   * the instance at a time ({@code trainingOwner}).
+   * Intermediate gradients of the backward pass, reused from step to step. A model instance
+   * must not run two backward passes at the same time on different threads.
    */
   private final Tensor[] backwardBuffersTraining = new Tensor[14];
 
@@ -121,16 +126,10 @@ public class CompiledCnn extends Cnn implements CompiledModel {
   private final Tensor[] inputGradsEval = new Tensor[9];
 
   /**
-   * Intermediate gradients of the backward pass, reused from step to step; one thread trains
-   * the instance at a time ({@code trainingOwner}).
+   * Intermediate gradients of the backward pass, reused from step to step. A model instance
+   * must not run two backward passes at the same time on different threads.
    */
   private final Tensor[] backwardBuffersEval = new Tensor[5];
-
-  /**
-   * The thread training this instance: its backward buffers are the instance's, so a second
-   * thread's training forward fails while a graph of the first is live (concurrent noGrad forwards are fine).
-   */
-  private final TrainingOwner trainingOwner = new TrainingOwner("CompiledCnn");
 
   public CompiledCnn() {
     super();
@@ -164,6 +163,39 @@ public class CompiledCnn extends Cnn implements CompiledModel {
     layers.put("fc", fc);
     layers.values().removeIf(Objects::isNull);
     return layers;
+  }
+
+  private static Map<String, TensorSpec> stateSchemaEntries() {
+    Map<String, TensorSpec> schema = new LinkedHashMap<>();
+    schema.put("conv1.weight", TensorSpec.of(DType.FLOAT32, 4, 1, 3, 3));
+    schema.put("conv1.bias", TensorSpec.of(DType.FLOAT32, 4));
+    schema.put("bn1.weight", TensorSpec.of(DType.FLOAT32, 4));
+    schema.put("bn1.bias", TensorSpec.of(DType.FLOAT32, 4));
+    schema.put("bn1.running_mean", TensorSpec.of(DType.FLOAT32, 4));
+    schema.put("bn1.running_var", TensorSpec.of(DType.FLOAT32, 4));
+    schema.put("bn1.num_batches_tracked", TensorSpec.of(DType.INT64));
+    schema.put("conv2.weight", TensorSpec.of(DType.FLOAT32, 6, 4, 3, 3));
+    schema.put("conv2.bias", TensorSpec.of(DType.FLOAT32, 6));
+    schema.put("fc.weight", TensorSpec.of(DType.FLOAT32, 3, 6));
+    schema.put("fc.bias", TensorSpec.of(DType.FLOAT32, 3));
+    return Collections.unmodifiableMap(schema);
+  }
+
+  /**
+   * The state dict's keys in order, each with its shape and dtype, known at compile time.
+   */
+  public static Map<String, TensorSpec> stateSchema() {
+    return STATE_SCHEMA;
+  }
+
+  /**
+   * Loads a safetensors file after checking its header against {@link #stateSchema()}: every missing,
+   * unexpected, mis-shaped or mis-typed key is named in one error, before any tensor data is read.
+   */
+  @Override
+  public Module load(Path path) {
+    StateSchemaCheck.check("CompiledCnn", STATE_SCHEMA, path);
+    return super.load(path);
   }
 
   @Override
@@ -377,8 +409,6 @@ public class CompiledCnn extends Cnn implements CompiledModel {
         Tensor fcBias, Tensor keep, Tensor t9, Tensor t16, Tensor t17, Tensor t18, Tensor t23,
         Tensor h, Tensor t27, Tensor t29, int B, Tensor[] set, Tensor[] buffers) {
       this.model = model;
-      // a graph of this model is live: no other thread may train it until the graph is freed
-      model.trainingOwner.claim();
       this.x = x;
       this.conv1Weight = conv1Weight;
       this.conv1Bias = conv1Bias;
@@ -506,7 +536,6 @@ public class CompiledCnn extends Cnn implements CompiledModel {
       set = null;
       model.nodeInputsTraining.giveBack(inputs);
       inputs = NO_INPUTS;
-      model.trainingOwner.release();
     }
 
     @Override
@@ -583,8 +612,6 @@ public class CompiledCnn extends Cnn implements CompiledModel {
         Tensor fcBias, Tensor t9, Tensor t10, Tensor t11, Tensor t16, Tensor h, Tensor t20,
         Tensor t21, int B, Tensor[] set, Tensor[] buffers) {
       this.model = model;
-      // a graph of this model is live: no other thread may train it until the graph is freed
-      model.trainingOwner.claim();
       this.x = x;
       this.conv1Weight = conv1Weight;
       this.conv1Bias = conv1Bias;
@@ -686,7 +713,6 @@ public class CompiledCnn extends Cnn implements CompiledModel {
       set = null;
       model.nodeInputsEval.giveBack(inputs);
       inputs = NO_INPUTS;
-      model.trainingOwner.release();
     }
 
     @Override

@@ -5,15 +5,18 @@ import dev.flint.autograd.GradMode;
 import dev.flint.autograd.Node;
 import dev.flint.compiled.BufferPool;
 import dev.flint.compiled.Buffers;
+import dev.flint.compiled.CompiledModel;
 import dev.flint.compiled.InputChecks;
 import dev.flint.compiled.Outputs;
-import dev.flint.compiled.TrainingOwner;
+import dev.flint.compiled.StateSchemaCheck;
 import dev.flint.kernel.Kernels;
-import dev.flint.nn.CompiledModel;
 import dev.flint.nn.Module;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.Tensor;
+import dev.flint.tensor.TensorSpec;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -38,6 +41,8 @@ public class CompiledMlp extends Mlp implements CompiledModel {
       + "parameters: 325\n"
       + "FLOPs per sample: forward 645, backward 1265\n"
       + "saved activations per sample: 80 bytes (FLOAT32)\n";
+
+  private static final Map<String, TensorSpec> STATE_SCHEMA = stateSchemaEntries();
 
   private static final int[] SHAPE_5 = {5};
 
@@ -66,16 +71,10 @@ public class CompiledMlp extends Mlp implements CompiledModel {
   private final Tensor[] inputGrads = new Tensor[5];
 
   /**
-   * Intermediate gradients of the backward pass, reused from step to step; one thread trains
-   * the instance at a time ({@code trainingOwner}).
+   * Intermediate gradients of the backward pass, reused from step to step. A model instance
+   * must not run two backward passes at the same time on different threads.
    */
   private final Tensor[] backwardBuffers = new Tensor[2];
-
-  /**
-   * The thread training this instance: its backward buffers are the instance's, so a second
-   * thread's training forward fails while a graph of the first is live (concurrent noGrad forwards are fine).
-   */
-  private final TrainingOwner trainingOwner = new TrainingOwner("CompiledMlp");
 
   public CompiledMlp() {
     super();
@@ -103,6 +102,32 @@ public class CompiledMlp extends Mlp implements CompiledModel {
     layers.put("fc2", fc2);
     layers.values().removeIf(Objects::isNull);
     return layers;
+  }
+
+  private static Map<String, TensorSpec> stateSchemaEntries() {
+    Map<String, TensorSpec> schema = new LinkedHashMap<>();
+    schema.put("fc1.weight", TensorSpec.of(DType.FLOAT32, 20, 10));
+    schema.put("fc1.bias", TensorSpec.of(DType.FLOAT32, 20));
+    schema.put("fc2.weight", TensorSpec.of(DType.FLOAT32, 5, 20));
+    schema.put("fc2.bias", TensorSpec.of(DType.FLOAT32, 5));
+    return Collections.unmodifiableMap(schema);
+  }
+
+  /**
+   * The state dict's keys in order, each with its shape and dtype, known at compile time.
+   */
+  public static Map<String, TensorSpec> stateSchema() {
+    return STATE_SCHEMA;
+  }
+
+  /**
+   * Loads a safetensors file after checking its header against {@link #stateSchema()}: every missing,
+   * unexpected, mis-shaped or mis-typed key is named in one error, before any tensor data is read.
+   */
+  @Override
+  public Module load(Path path) {
+    StateSchemaCheck.check("CompiledMlp", STATE_SCHEMA, path);
+    return super.load(path);
   }
 
   @Override
@@ -190,8 +215,6 @@ public class CompiledMlp extends Mlp implements CompiledModel {
     Backward(CompiledMlp model, Tensor x, Tensor fc1Weight, Tensor fc1Bias, Tensor fc2Weight,
         Tensor fc2Bias, Tensor h, int B, Tensor[] set, Tensor[] buffers) {
       this.model = model;
-      // a graph of this model is live: no other thread may train it until the graph is freed
-      model.trainingOwner.claim();
       this.x = x;
       this.fc1Weight = fc1Weight;
       this.fc1Bias = fc1Bias;
@@ -249,7 +272,6 @@ public class CompiledMlp extends Mlp implements CompiledModel {
       set = null;
       model.nodeInputs.giveBack(inputs);
       inputs = NO_INPUTS;
-      model.trainingOwner.release();
     }
 
     @Override

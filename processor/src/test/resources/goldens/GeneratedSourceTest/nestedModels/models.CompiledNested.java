@@ -5,16 +5,19 @@ import dev.flint.autograd.GradMode;
 import dev.flint.autograd.Node;
 import dev.flint.compiled.BufferPool;
 import dev.flint.compiled.Buffers;
+import dev.flint.compiled.CompiledModel;
 import dev.flint.compiled.InputChecks;
 import dev.flint.compiled.Outputs;
-import dev.flint.compiled.TrainingOwner;
+import dev.flint.compiled.StateSchemaCheck;
 import dev.flint.kernel.Kernels;
-import dev.flint.nn.CompiledModel;
 import dev.flint.nn.Module;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.DTypes;
 import dev.flint.tensor.Tensor;
+import dev.flint.tensor.TensorSpec;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -43,6 +46,8 @@ public class CompiledNested extends Nested implements CompiledModel {
       + "parameters: 225\n"
       + "FLOPs per sample: forward 577, backward 1137\n"
       + "saved activations per sample: 424 bytes (FLOAT32)\n";
+
+  private static final Map<String, TensorSpec> STATE_SCHEMA = stateSchemaEntries();
 
   private static final int[] DIMS_1 = {1};
 
@@ -73,16 +78,10 @@ public class CompiledNested extends Nested implements CompiledModel {
   private final Tensor[] inputGrads = new Tensor[13];
 
   /**
-   * Intermediate gradients of the backward pass, reused from step to step; one thread trains
-   * the instance at a time ({@code trainingOwner}).
+   * Intermediate gradients of the backward pass, reused from step to step. A model instance
+   * must not run two backward passes at the same time on different threads.
    */
   private final Tensor[] backwardBuffers = new Tensor[37];
-
-  /**
-   * The thread training this instance: its backward buffers are the instance's, so a second
-   * thread's training forward fails while a graph of the first is live (concurrent noGrad forwards are fine).
-   */
-  private final TrainingOwner trainingOwner = new TrainingOwner("CompiledNested");
 
   public CompiledNested() {
     super();
@@ -112,6 +111,40 @@ public class CompiledNested extends Nested implements CompiledModel {
     layers.put("out", out);
     layers.values().removeIf(Objects::isNull);
     return layers;
+  }
+
+  private static Map<String, TensorSpec> stateSchemaEntries() {
+    Map<String, TensorSpec> schema = new LinkedHashMap<>();
+    schema.put("in.weight", TensorSpec.of(DType.FLOAT32, 8, 4));
+    schema.put("in.bias", TensorSpec.of(DType.FLOAT32, 8));
+    schema.put("b1.norm.weight", TensorSpec.of(DType.FLOAT32, 8));
+    schema.put("b1.norm.bias", TensorSpec.of(DType.FLOAT32, 8));
+    schema.put("b1.fc.weight", TensorSpec.of(DType.FLOAT32, 8, 8));
+    schema.put("b1.fc.bias", TensorSpec.of(DType.FLOAT32, 8));
+    schema.put("b2.norm.weight", TensorSpec.of(DType.FLOAT32, 8));
+    schema.put("b2.norm.bias", TensorSpec.of(DType.FLOAT32, 8));
+    schema.put("b2.fc.weight", TensorSpec.of(DType.FLOAT32, 8, 8));
+    schema.put("b2.fc.bias", TensorSpec.of(DType.FLOAT32, 8));
+    schema.put("out.weight", TensorSpec.of(DType.FLOAT32, 1, 8));
+    schema.put("out.bias", TensorSpec.of(DType.FLOAT32, 1));
+    return Collections.unmodifiableMap(schema);
+  }
+
+  /**
+   * The state dict's keys in order, each with its shape and dtype, known at compile time.
+   */
+  public static Map<String, TensorSpec> stateSchema() {
+    return STATE_SCHEMA;
+  }
+
+  /**
+   * Loads a safetensors file after checking its header against {@link #stateSchema()}: every missing,
+   * unexpected, mis-shaped or mis-typed key is named in one error, before any tensor data is read.
+   */
+  @Override
+  public Module load(Path path) {
+    StateSchemaCheck.check("CompiledNested", STATE_SCHEMA, path);
+    return super.load(path);
   }
 
   @Override
@@ -295,8 +328,6 @@ public class CompiledNested extends Nested implements CompiledModel {
         Tensor t21, Tensor t26, Tensor t27, Tensor t29, Tensor t32, Tensor t34, Tensor t35,
         Tensor h2, int B, Tensor[] set, Tensor[] buffers) {
       this.model = model;
-      // a graph of this model is live: no other thread may train it until the graph is freed
-      model.trainingOwner.claim();
       this.x = x;
       this.inWeight = inWeight;
       this.inBias = inBias;
@@ -479,7 +510,6 @@ public class CompiledNested extends Nested implements CompiledModel {
       set = null;
       model.nodeInputs.giveBack(inputs);
       inputs = NO_INPUTS;
-      model.trainingOwner.release();
     }
 
     @Override

@@ -5,17 +5,20 @@ import dev.flint.autograd.GradMode;
 import dev.flint.autograd.Node;
 import dev.flint.compiled.BufferPool;
 import dev.flint.compiled.Buffers;
+import dev.flint.compiled.CompiledModel;
 import dev.flint.compiled.InputChecks;
 import dev.flint.compiled.LayerKernels;
 import dev.flint.compiled.Outputs;
-import dev.flint.compiled.TrainingOwner;
+import dev.flint.compiled.StateSchemaCheck;
 import dev.flint.kernel.Kernels;
-import dev.flint.nn.CompiledModel;
 import dev.flint.nn.Module;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.DTypes;
 import dev.flint.tensor.Tensor;
+import dev.flint.tensor.TensorSpec;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -41,6 +44,8 @@ public class CompiledModes extends Modes implements CompiledModel {
       + "parameters: 99\n"
       + "FLOPs per sample: forward 246, backward 463\n"
       + "saved activations per sample: 172 bytes (FLOAT32)\n";
+
+  private static final Map<String, TensorSpec> STATE_SCHEMA = stateSchemaEntries();
 
   private static final int[] DIMS_2 = {2};
 
@@ -77,8 +82,8 @@ public class CompiledModes extends Modes implements CompiledModel {
   private final Tensor[] inputGradsTraining = new Tensor[7];
 
   /**
-   * Intermediate gradients of the backward pass, reused from step to step; one thread trains
-   * the instance at a time ({@code trainingOwner}).
+   * Intermediate gradients of the backward pass, reused from step to step. A model instance
+   * must not run two backward passes at the same time on different threads.
    */
   private final Tensor[] backwardBuffersTraining = new Tensor[13];
 
@@ -98,16 +103,10 @@ public class CompiledModes extends Modes implements CompiledModel {
   private final Tensor[] inputGradsEval = new Tensor[7];
 
   /**
-   * Intermediate gradients of the backward pass, reused from step to step; one thread trains
-   * the instance at a time ({@code trainingOwner}).
+   * Intermediate gradients of the backward pass, reused from step to step. A model instance
+   * must not run two backward passes at the same time on different threads.
    */
   private final Tensor[] backwardBuffersEval = new Tensor[4];
-
-  /**
-   * The thread training this instance: its backward buffers are the instance's, so a second
-   * thread's training forward fails while a graph of the first is live (concurrent noGrad forwards are fine).
-   */
-  private final TrainingOwner trainingOwner = new TrainingOwner("CompiledModes");
 
   public CompiledModes() {
     super();
@@ -136,6 +135,37 @@ public class CompiledModes extends Modes implements CompiledModel {
     layers.put("fc2", fc2);
     layers.values().removeIf(Objects::isNull);
     return layers;
+  }
+
+  private static Map<String, TensorSpec> stateSchemaEntries() {
+    Map<String, TensorSpec> schema = new LinkedHashMap<>();
+    schema.put("fc1.weight", TensorSpec.of(DType.FLOAT32, 8, 6));
+    schema.put("fc1.bias", TensorSpec.of(DType.FLOAT32, 8));
+    schema.put("bn.weight", TensorSpec.of(DType.FLOAT32, 8));
+    schema.put("bn.bias", TensorSpec.of(DType.FLOAT32, 8));
+    schema.put("bn.running_mean", TensorSpec.of(DType.FLOAT32, 8));
+    schema.put("bn.running_var", TensorSpec.of(DType.FLOAT32, 8));
+    schema.put("bn.num_batches_tracked", TensorSpec.of(DType.INT64));
+    schema.put("fc2.weight", TensorSpec.of(DType.FLOAT32, 3, 8));
+    schema.put("fc2.bias", TensorSpec.of(DType.FLOAT32, 3));
+    return Collections.unmodifiableMap(schema);
+  }
+
+  /**
+   * The state dict's keys in order, each with its shape and dtype, known at compile time.
+   */
+  public static Map<String, TensorSpec> stateSchema() {
+    return STATE_SCHEMA;
+  }
+
+  /**
+   * Loads a safetensors file after checking its header against {@link #stateSchema()}: every missing,
+   * unexpected, mis-shaped or mis-typed key is named in one error, before any tensor data is read.
+   */
+  @Override
+  public Module load(Path path) {
+    StateSchemaCheck.check("CompiledModes", STATE_SCHEMA, path);
+    return super.load(path);
   }
 
   @Override
@@ -326,8 +356,6 @@ public class CompiledModes extends Modes implements CompiledModel {
         Tensor t13, Tensor t14, Tensor t15, Tensor t19, Tensor h2, Tensor out, int B, Tensor[] set,
         Tensor[] buffers) {
       this.model = model;
-      // a graph of this model is live: no other thread may train it until the graph is freed
-      model.trainingOwner.claim();
       this.x = x;
       this.fc1Weight = fc1Weight;
       this.fc1Bias = fc1Bias;
@@ -438,7 +466,6 @@ public class CompiledModes extends Modes implements CompiledModel {
       set = null;
       model.nodeInputsTraining.giveBack(inputs);
       inputs = NO_INPUTS;
-      model.trainingOwner.release();
     }
 
     @Override
@@ -508,8 +535,6 @@ public class CompiledModes extends Modes implements CompiledModel {
         Tensor bnBias, Tensor fc2Weight, Tensor fc2Bias, Tensor t8, Tensor t9, Tensor t10,
         Tensor t14, Tensor h2, Tensor out, int B, Tensor[] set, Tensor[] buffers) {
       this.model = model;
-      // a graph of this model is live: no other thread may train it until the graph is freed
-      model.trainingOwner.claim();
       this.x = x;
       this.fc1Weight = fc1Weight;
       this.fc1Bias = fc1Bias;
@@ -598,7 +623,6 @@ public class CompiledModes extends Modes implements CompiledModel {
       set = null;
       model.nodeInputsEval.giveBack(inputs);
       inputs = NO_INPUTS;
-      model.trainingOwner.release();
     }
 
     @Override

@@ -41,6 +41,45 @@ public final class SafeTensors {
   /** The tensors and the string metadata of a safetensors file. */
   public record Contents(Map<String, Tensor> tensors, Map<String, String> metadata) {}
 
+  /**
+   * One tensor's header entry.
+   *
+   * @param dtype the header's name for its element type: {@code F32}, {@code BF16}, {@code I64}
+   * @param begin the first byte of its data, relative to the data section
+   * @param end one past its last byte
+   */
+  public record TensorEntry(String name, String dtype, int[] shape, long begin, long end) {
+    public TensorEntry {
+      shape = shape.clone();
+    }
+
+    @Override
+    public int[] shape() {
+      return shape.clone();
+    }
+
+    /** The bytes its data takes. */
+    public long bytes() {
+      return end - begin;
+    }
+
+    /** The Flint dtype it loads as (F16 and BF16 widen to FLOAT32). */
+    public DType loadsAs() {
+      return StDType.named(dtype).loadsAs;
+    }
+  }
+
+  /**
+   * A file's header: its tensors in header order, its {@code __metadata__}, the size of the JSON header
+   * and of the data section in bytes.
+   */
+  public record Header(List<TensorEntry> tensors, Map<String, String> metadata, long headerBytes, long dataBytes) {}
+
+  /** The validated header of a safetensors file; reads no tensor data. */
+  public static Header readHeader(Path path) {
+    return read(path, false).header();
+  }
+
   /** The tensors of a safetensors file, in header order (an ordered, modifiable map). */
   public static Map<String, Tensor> load(Path path) {
     return read(path, true).tensors();
@@ -48,7 +87,7 @@ public final class SafeTensors {
 
   /** The tensors (in header order) and the {@code __metadata__} entries of a safetensors file. */
   public static Contents loadWithMetadata(Path path) {
-    return read(path, true);
+    return read(path, true).contents();
   }
 
   /** The {@code __metadata__} entries of a safetensors file (empty when it has none); reads only the header. */
@@ -81,7 +120,17 @@ public final class SafeTensors {
 
   // ---------------------------------------------------------------- reading
 
-  private static Contents read(Path path, boolean withTensors) {
+  private record Read(Contents contents, Header header) {
+    Map<String, Tensor> tensors() {
+      return contents.tensors();
+    }
+
+    Map<String, String> metadata() {
+      return contents.metadata();
+    }
+  }
+
+  private static Read read(Path path, boolean withTensors) {
     String where = path.toString();
     try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
       long fileSize = channel.size();
@@ -103,7 +152,12 @@ public final class SafeTensors {
           tensors.put(e.name, readTensor(channel, dataStart, e, where));
         }
       }
-      return new Contents(tensors, header.metadata);
+      List<TensorEntry> entries = new ArrayList<>();
+      for (SafeTensorsHeader.Entry e : header.entries) {
+        entries.add(new TensorEntry(e.name, e.type.headerName, e.shape, e.begin, e.end));
+      }
+      return new Read(new Contents(tensors, header.metadata),
+          new Header(List.copyOf(entries), header.metadata, headerLength, fileSize - dataStart));
     } catch (IOException e) {
       throw new UncheckedIOException("could not read safetensors file " + where + ": " + e, e);
     }

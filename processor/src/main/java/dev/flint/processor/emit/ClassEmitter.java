@@ -26,6 +26,9 @@ import javax.lang.model.element.Modifier;
 public final class ClassEmitter {
   static final ClassName MODULE = ClassName.get("dev.flint.nn", "Module");
   private static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
+  private static final ClassName TENSOR_SPEC = ClassName.get("dev.flint.tensor", "TensorSpec");
+  private static final ClassName DTYPE = ClassName.get("dev.flint.tensor", "DType");
+  private static final ClassName STATE_SCHEMA_CHECK = ClassName.get("dev.flint.compiled", "StateSchemaCheck");
   private static final ClassName COMPILED_MODEL = ClassName.get("dev.flint.nn", "CompiledModel");
   private static final TypeName MODULE_SUPPLIER = ParameterizedTypeName.get(ClassName.get(Supplier.class), MODULE);
 
@@ -59,6 +62,7 @@ public final class ClassEmitter {
         .initializer("$S", summary).build());
     twins(type, modelType, ClassName.get(model.packageName(), name));
     type.addMethod(declaredLayers());
+    stateSchema(type, name);
     String param = model.forward().parameter();
     Constants constants = new Constants();
     ClassName self = ClassName.get(model.packageName(), name);
@@ -188,6 +192,43 @@ public final class ClassEmitter {
         .nextControlFlow("catch ($T e)", Exception.class)
         .addStatement("throw new $T($S, e)", IllegalStateException.class, "cannot build a twin of this model")
         .endControlFlow().unindent().add("}").build();
+  }
+
+  /**
+   * {@code stateSchema()}: the state dict's keys, shapes and dtypes as constants, and {@code load(path)}
+   * checking a file's header against them before any tensor data is read. Not written when a layer's
+   * state is unknown at compile time (the model then fell back to eager).
+   */
+  private void stateSchema(TypeSpec.Builder type, String name) {
+    Map<String, StateSchema.Entry> schema = StateSchema.of(model);
+    if (schema == null) {
+      return;
+    }
+    TypeName map = ParameterizedTypeName.get(ClassName.get(Map.class), ClassName.get(String.class), TENSOR_SPEC);
+    com.palantir.javapoet.CodeBlock.Builder init = com.palantir.javapoet.CodeBlock.builder()
+        .addStatement("$T schema = new $T<>()", map, LinkedHashMap.class);
+    schema.forEach((key, e) -> {
+      StringBuilder dims = new StringBuilder();
+      for (int d : e.shape()) {
+        dims.append(", ").append(d);
+      }
+      init.addStatement("schema.put($S, $T.of($T.$L$L))", key, TENSOR_SPEC, DTYPE, e.counter() ? "INT64" : "FLOAT32", dims);
+    });
+    init.addStatement("return $T.unmodifiableMap(schema)", java.util.Collections.class);
+    type.addField(FieldSpec.builder(map, "STATE_SCHEMA", Modifier.PRIVATE, Modifier.STATIC, Modifier.FINAL)
+        .initializer("stateSchemaEntries()").build());
+    type.addMethod(MethodSpec.methodBuilder("stateSchemaEntries").addModifiers(Modifier.PRIVATE, Modifier.STATIC)
+        .returns(map).addCode(init.build()).build());
+    type.addMethod(MethodSpec.methodBuilder("stateSchema").addModifiers(Modifier.PUBLIC, Modifier.STATIC).returns(map)
+        .addJavadoc("The state dict's keys in order, each with its shape and dtype, known at compile time.\n")
+        .addStatement("return STATE_SCHEMA").build());
+    ClassName path = ClassName.get("java.nio.file", "Path");
+    type.addMethod(MethodSpec.methodBuilder("load").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
+        .returns(MODULE).addParameter(path, "path")
+        .addJavadoc("Loads a safetensors file after checking its header against {@link #stateSchema()}: every missing,\n"
+            + "unexpected, mis-shaped or mis-typed key is named in one error, before any tensor data is read.\n")
+        .addStatement("$T.check($S, STATE_SCHEMA, path)", STATE_SCHEMA_CHECK, name)
+        .addStatement("return super.load(path)").build());
   }
 
   private MethodSpec declaredLayers() {
