@@ -5,12 +5,13 @@ import dev.flint.autograd.GradMode;
 import dev.flint.autograd.Node;
 import dev.flint.compiled.BufferPool;
 import dev.flint.compiled.Buffers;
-import dev.flint.compiled.CompiledModel;
 import dev.flint.compiled.InputChecks;
 import dev.flint.compiled.LayerKernels;
 import dev.flint.compiled.Outputs;
 import dev.flint.compiled.StateSchemaCheck;
+import dev.flint.compiled.TrainingOwner;
 import dev.flint.kernel.Kernels;
+import dev.flint.nn.CompiledModel;
 import dev.flint.nn.Module;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.DTypes;
@@ -105,8 +106,8 @@ public class CompiledCnn extends Cnn implements CompiledModel {
   private final Tensor[] inputGradsTraining = new Tensor[9];
 
   /**
-   * Intermediate gradients of the backward pass, reused from step to step. A model instance
-   * must not run two backward passes at the same time on different threads.
+   * Intermediate gradients of the backward pass, reused from step to step; one thread trains
+   * the instance at a time ({@code trainingOwner}).
    */
   private final Tensor[] backwardBuffersTraining = new Tensor[14];
 
@@ -126,10 +127,16 @@ public class CompiledCnn extends Cnn implements CompiledModel {
   private final Tensor[] inputGradsEval = new Tensor[9];
 
   /**
-   * Intermediate gradients of the backward pass, reused from step to step. A model instance
-   * must not run two backward passes at the same time on different threads.
+   * Intermediate gradients of the backward pass, reused from step to step; one thread trains
+   * the instance at a time ({@code trainingOwner}).
    */
   private final Tensor[] backwardBuffersEval = new Tensor[5];
+
+  /**
+   * The thread training this instance: its backward buffers are the instance's, so a second
+   * thread's training forward fails while a graph of the first is live (concurrent noGrad forwards are fine).
+   */
+  private final TrainingOwner trainingOwner = new TrainingOwner("CompiledCnn");
 
   public CompiledCnn() {
     super();
@@ -409,6 +416,8 @@ public class CompiledCnn extends Cnn implements CompiledModel {
         Tensor fcBias, Tensor keep, Tensor t9, Tensor t16, Tensor t17, Tensor t18, Tensor t23,
         Tensor h, Tensor t27, Tensor t29, int B, Tensor[] set, Tensor[] buffers) {
       this.model = model;
+      // a graph of this model is live: no other thread may train it until the graph is freed
+      model.trainingOwner.claim();
       this.x = x;
       this.conv1Weight = conv1Weight;
       this.conv1Bias = conv1Bias;
@@ -536,6 +545,7 @@ public class CompiledCnn extends Cnn implements CompiledModel {
       set = null;
       model.nodeInputsTraining.giveBack(inputs);
       inputs = NO_INPUTS;
+      model.trainingOwner.release();
     }
 
     @Override
@@ -612,6 +622,8 @@ public class CompiledCnn extends Cnn implements CompiledModel {
         Tensor fcBias, Tensor t9, Tensor t10, Tensor t11, Tensor t16, Tensor h, Tensor t20,
         Tensor t21, int B, Tensor[] set, Tensor[] buffers) {
       this.model = model;
+      // a graph of this model is live: no other thread may train it until the graph is freed
+      model.trainingOwner.claim();
       this.x = x;
       this.conv1Weight = conv1Weight;
       this.conv1Bias = conv1Bias;
@@ -713,6 +725,7 @@ public class CompiledCnn extends Cnn implements CompiledModel {
       set = null;
       model.nodeInputsEval.giveBack(inputs);
       inputs = NO_INPUTS;
+      model.trainingOwner.release();
     }
 
     @Override

@@ -5,11 +5,12 @@ import dev.flint.autograd.GradMode;
 import dev.flint.autograd.Node;
 import dev.flint.compiled.BufferPool;
 import dev.flint.compiled.Buffers;
-import dev.flint.compiled.CompiledModel;
 import dev.flint.compiled.InputChecks;
 import dev.flint.compiled.Outputs;
 import dev.flint.compiled.StateSchemaCheck;
+import dev.flint.compiled.TrainingOwner;
 import dev.flint.kernel.Kernels;
+import dev.flint.nn.CompiledModel;
 import dev.flint.nn.Module;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.Tensor;
@@ -71,10 +72,16 @@ public class CompiledMlp extends Mlp implements CompiledModel {
   private final Tensor[] inputGrads = new Tensor[5];
 
   /**
-   * Intermediate gradients of the backward pass, reused from step to step. A model instance
-   * must not run two backward passes at the same time on different threads.
+   * Intermediate gradients of the backward pass, reused from step to step; one thread trains
+   * the instance at a time ({@code trainingOwner}).
    */
   private final Tensor[] backwardBuffers = new Tensor[2];
+
+  /**
+   * The thread training this instance: its backward buffers are the instance's, so a second
+   * thread's training forward fails while a graph of the first is live (concurrent noGrad forwards are fine).
+   */
+  private final TrainingOwner trainingOwner = new TrainingOwner("CompiledMlp");
 
   public CompiledMlp() {
     super();
@@ -215,6 +222,8 @@ public class CompiledMlp extends Mlp implements CompiledModel {
     Backward(CompiledMlp model, Tensor x, Tensor fc1Weight, Tensor fc1Bias, Tensor fc2Weight,
         Tensor fc2Bias, Tensor h, int B, Tensor[] set, Tensor[] buffers) {
       this.model = model;
+      // a graph of this model is live: no other thread may train it until the graph is freed
+      model.trainingOwner.claim();
       this.x = x;
       this.fc1Weight = fc1Weight;
       this.fc1Bias = fc1Bias;
@@ -272,6 +281,7 @@ public class CompiledMlp extends Mlp implements CompiledModel {
       set = null;
       model.nodeInputs.giveBack(inputs);
       inputs = NO_INPUTS;
+      model.trainingOwner.release();
     }
 
     @Override

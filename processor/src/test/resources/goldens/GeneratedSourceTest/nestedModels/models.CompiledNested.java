@@ -5,11 +5,12 @@ import dev.flint.autograd.GradMode;
 import dev.flint.autograd.Node;
 import dev.flint.compiled.BufferPool;
 import dev.flint.compiled.Buffers;
-import dev.flint.compiled.CompiledModel;
 import dev.flint.compiled.InputChecks;
 import dev.flint.compiled.Outputs;
 import dev.flint.compiled.StateSchemaCheck;
+import dev.flint.compiled.TrainingOwner;
 import dev.flint.kernel.Kernels;
+import dev.flint.nn.CompiledModel;
 import dev.flint.nn.Module;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.DTypes;
@@ -78,10 +79,16 @@ public class CompiledNested extends Nested implements CompiledModel {
   private final Tensor[] inputGrads = new Tensor[13];
 
   /**
-   * Intermediate gradients of the backward pass, reused from step to step. A model instance
-   * must not run two backward passes at the same time on different threads.
+   * Intermediate gradients of the backward pass, reused from step to step; one thread trains
+   * the instance at a time ({@code trainingOwner}).
    */
   private final Tensor[] backwardBuffers = new Tensor[37];
+
+  /**
+   * The thread training this instance: its backward buffers are the instance's, so a second
+   * thread's training forward fails while a graph of the first is live (concurrent noGrad forwards are fine).
+   */
+  private final TrainingOwner trainingOwner = new TrainingOwner("CompiledNested");
 
   public CompiledNested() {
     super();
@@ -328,6 +335,8 @@ public class CompiledNested extends Nested implements CompiledModel {
         Tensor t21, Tensor t26, Tensor t27, Tensor t29, Tensor t32, Tensor t34, Tensor t35,
         Tensor h2, int B, Tensor[] set, Tensor[] buffers) {
       this.model = model;
+      // a graph of this model is live: no other thread may train it until the graph is freed
+      model.trainingOwner.claim();
       this.x = x;
       this.inWeight = inWeight;
       this.inBias = inBias;
@@ -510,6 +519,7 @@ public class CompiledNested extends Nested implements CompiledModel {
       set = null;
       model.nodeInputs.giveBack(inputs);
       inputs = NO_INPUTS;
+      model.trainingOwner.release();
     }
 
     @Override

@@ -5,12 +5,13 @@ import dev.flint.autograd.GradMode;
 import dev.flint.autograd.Node;
 import dev.flint.compiled.BufferPool;
 import dev.flint.compiled.Buffers;
-import dev.flint.compiled.CompiledModel;
 import dev.flint.compiled.InputChecks;
 import dev.flint.compiled.LayerKernels;
 import dev.flint.compiled.Outputs;
 import dev.flint.compiled.StateSchemaCheck;
+import dev.flint.compiled.TrainingOwner;
 import dev.flint.kernel.Kernels;
+import dev.flint.nn.CompiledModel;
 import dev.flint.nn.Module;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.DTypes;
@@ -82,8 +83,8 @@ public class CompiledModes extends Modes implements CompiledModel {
   private final Tensor[] inputGradsTraining = new Tensor[7];
 
   /**
-   * Intermediate gradients of the backward pass, reused from step to step. A model instance
-   * must not run two backward passes at the same time on different threads.
+   * Intermediate gradients of the backward pass, reused from step to step; one thread trains
+   * the instance at a time ({@code trainingOwner}).
    */
   private final Tensor[] backwardBuffersTraining = new Tensor[13];
 
@@ -103,10 +104,16 @@ public class CompiledModes extends Modes implements CompiledModel {
   private final Tensor[] inputGradsEval = new Tensor[7];
 
   /**
-   * Intermediate gradients of the backward pass, reused from step to step. A model instance
-   * must not run two backward passes at the same time on different threads.
+   * Intermediate gradients of the backward pass, reused from step to step; one thread trains
+   * the instance at a time ({@code trainingOwner}).
    */
   private final Tensor[] backwardBuffersEval = new Tensor[4];
+
+  /**
+   * The thread training this instance: its backward buffers are the instance's, so a second
+   * thread's training forward fails while a graph of the first is live (concurrent noGrad forwards are fine).
+   */
+  private final TrainingOwner trainingOwner = new TrainingOwner("CompiledModes");
 
   public CompiledModes() {
     super();
@@ -356,6 +363,8 @@ public class CompiledModes extends Modes implements CompiledModel {
         Tensor t13, Tensor t14, Tensor t15, Tensor t19, Tensor h2, Tensor out, int B, Tensor[] set,
         Tensor[] buffers) {
       this.model = model;
+      // a graph of this model is live: no other thread may train it until the graph is freed
+      model.trainingOwner.claim();
       this.x = x;
       this.fc1Weight = fc1Weight;
       this.fc1Bias = fc1Bias;
@@ -466,6 +475,7 @@ public class CompiledModes extends Modes implements CompiledModel {
       set = null;
       model.nodeInputsTraining.giveBack(inputs);
       inputs = NO_INPUTS;
+      model.trainingOwner.release();
     }
 
     @Override
@@ -535,6 +545,8 @@ public class CompiledModes extends Modes implements CompiledModel {
         Tensor bnBias, Tensor fc2Weight, Tensor fc2Bias, Tensor t8, Tensor t9, Tensor t10,
         Tensor t14, Tensor h2, Tensor out, int B, Tensor[] set, Tensor[] buffers) {
       this.model = model;
+      // a graph of this model is live: no other thread may train it until the graph is freed
+      model.trainingOwner.claim();
       this.x = x;
       this.fc1Weight = fc1Weight;
       this.fc1Bias = fc1Bias;
@@ -623,6 +635,7 @@ public class CompiledModes extends Modes implements CompiledModel {
       set = null;
       model.nodeInputsEval.giveBack(inputs);
       inputs = NO_INPUTS;
+      model.trainingOwner.release();
     }
 
     @Override
