@@ -267,6 +267,28 @@ class DiagnosticsTest {
   }
 
   @Test
+  void sizeArithmetic() {
+    Compilation c = expect(Message.SIZE_ARITHMETIC, "double scale",
+        "@Model(inputDims = {\"T\", \"8\"}) public class Net extends Module {",
+        "  @Forward public Tensor forward(Tensor x) {",
+        "    int t = x.size(1);",
+        "    double scale = 1.0 / Math.sqrt(t);",
+        "    return x.mul(scale);",
+        "  }",
+        "}");
+    assertThat(c).hadErrorContaining("`t` is the size T, which is known only at run time, but a number is needed here");
+    Compilation split = Compile.source("demo.Net", (HEADER + "\n"
+        + "@Model(inputDims = {\"T\", \"8\"}) public class Net extends Module {\n"
+        + "  @Forward public Tensor forward(Tensor x) {\n"
+        + "    int half = x.size(1) / 2;\n"
+        + "    return x.narrow(1, 0, half);\n"
+        + "  }\n"
+        + "}").split("\n"));
+    assertThat(split).hadErrorContaining("[size-arithmetic] x.size(1) / 2: T / 2 is not a size for every value of T")
+        .inFile(split.sourceFiles().get(0)).onLineContaining("int half");
+  }
+
+  @Test
   void unsupportedCall() {
     expect(Message.UNSUPPORTED_CALL, "x.cumsum",
         "@Model(input = {4}) public class Net extends Module {",

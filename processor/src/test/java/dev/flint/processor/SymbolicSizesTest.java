@@ -30,6 +30,18 @@ class SymbolicSizesTest {
   }
 
   @Test
+  void intLocalsFromSizesAndConstantArithmeticMatchEagerMode() throws Exception {
+    Compilation c = Compile.models("Heads");
+    assertThat(c).succeeded();
+    String source = Compile.generatedSource(c, "models.CompiledHeads");
+    assertTrue(source.contains("// f[B, 3, T, T]"), "attention scores per head are typed [B, 3, T, T]");
+    assertTrue(source.contains("1.0 / T"), "div(t) divides by the run-time T");
+    assertTrue(source.contains(Double.toString(1.0 / Math.sqrt(4))), "the scale is folded: 1 / sqrt(12 / 3)");
+    EquivalenceTest.check("Heads", new int[] {2, 5, 12});
+    EquivalenceTest.check("Heads", new int[] {1, 3, 12});
+  }
+
+  @Test
   void anEmbeddingFirstReadsTokenSequencesOfAnyLength() throws Exception {
     Compilation c = Compile.models("Tokens");
     assertThat(c).succeeded();

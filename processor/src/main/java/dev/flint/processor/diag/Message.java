@@ -33,6 +33,7 @@ public enum Message {
   INPUT_SHAPE_NEEDED("input-shape-needed", "%s needs the input's shape, which the processor cannot infer from the first layer; give the shape of one sample as @Model(input = {...}). Until then %s runs the eager forward"),
   INPUT_DIMS_INVALID("input-dims-invalid", "the input shape in @Model of %s: %s"),
   NO_RETURN("no-return", "@Forward method must end with `return <tensor>;`"),
+  SIZE_ARITHMETIC("size-arithmetic", "%s: %s"),
   UNASSIGNED("unassigned", "variable %s is used before it holds a tensor"),
 
   // Shapes and dtypes.

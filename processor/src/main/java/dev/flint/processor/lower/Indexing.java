@@ -11,7 +11,6 @@ import dev.flint.processor.lower.Lowering.Frame;
 import dev.flint.processor.parse.Ast;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code x.index(Index.at(0), Index.all(), Index.slice(1, 3))} in a {@code @Forward} body: PyTorch's
@@ -40,7 +39,7 @@ final class Indexing {
     }
   }
 
-  Value index(Described x, Ast.MethodCall m, Frame frame, Map<String, Value> vars) {
+  Value index(Described x, Ast.MethodCall m, Frame frame, Scope vars) {
     SourceRef at = m.where();
     List<Entry> entries = new ArrayList<>();
     int consumed = 0;
@@ -103,7 +102,7 @@ final class Indexing {
     return r;
   }
 
-  private Entry entry(Ast.Expr a, Frame frame, Map<String, Value> vars) {
+  private Entry entry(Ast.Expr a, Frame frame, Scope vars) {
     if (!(a instanceof Ast.StaticCall s) || !s.owner().equals("Index")) {
       throw low.abort(Message.UNSUPPORTED_CALL, a.where(), "indexing with a tensor (`" + a.where().text() + "`, advanced indexing)",
           SUPPORTED);

@@ -43,6 +43,7 @@ public final class Lowering {
   private final Map<Integer, String> provenance = new HashMap<>();
   private final Layers layers = new Layers(this);
   private final TensorMethods methods = new TensorMethods(this);
+  final Scalars scalars = new Scalars(this);
   private Value input;
   private boolean fellBack;
 
@@ -100,7 +101,7 @@ public final class Lowering {
 
   /** Runs a forward body; returns the value of its {@code return}. */
   Value run(Ast.Method method, Frame frame) {
-    Map<String, Value> vars = new LinkedHashMap<>();
+    Scope vars = new Scope();
     if (frame.argument() != null) {
       vars.put(method.parameter(), frame.argument());
     }
@@ -111,11 +112,17 @@ public final class Lowering {
     return out;
   }
 
-  private Value block(List<Ast.Stmt> body, Frame frame, Map<String, Value> vars) {
+  private Value block(List<Ast.Stmt> body, Frame frame, Scope vars) {
     for (Ast.Stmt s : body) {
       int firstNew = nextId();
       if (s instanceof Ast.Declare d) {
         vars.put(d.name(), bind(d.name(), expr(d.value(), frame, vars), firstNew, frame));
+      } else if (s instanceof Ast.Let l) {
+        let(l.name(), l.kind(), l.value(), frame, vars);
+      } else if (s instanceof Ast.Assign a && vars.scalar(a.name()) != null) {
+        let(a.name(), vars.scalar(a.name()).integral() ? Ast.Kind.INT : Ast.Kind.DOUBLE, a.value(), frame, vars);
+      } else if (s instanceof Ast.Assign a && vars.list(a.name()) != null) {
+        let(a.name(), Ast.Kind.LIST, a.value(), frame, vars);
       } else if (s instanceof Ast.Assign a) {
         vars.put(a.name(), bind(a.name(), expr(a.value(), frame, vars), firstNew, frame));
       } else if (s instanceof Ast.Return r) {
@@ -134,6 +141,15 @@ public final class Lowering {
     return null;
   }
 
+  /** {@code int name = value;} (Java's int arithmetic, sizes symbolic), {@code double name = value;}, or a list. */
+  private void let(String name, Ast.Kind kind, Ast.Expr value, Frame frame, Scope vars) {
+    switch (kind) {
+      case INT -> vars.putScalar(name, Scalar.of(Dim.of(scalars.integer(value, frame, vars, "an int"))));
+      case DOUBLE -> vars.putScalar(name, Scalar.of(scalars.real(value, frame, vars)));
+      case LIST -> throw abort(Message.UNSUPPORTED_STATEMENT, value.where(), "A List<Tensor> local (`" + value.where().text() + "`)");
+    }
+  }
+
   /** Names the value computed by a statement after the user's variable (nested models prefix their field). */
   private Value bind(String var, Value v, int firstNew, Frame frame) {
     if (v.id() >= firstNew) {
@@ -148,11 +164,15 @@ public final class Lowering {
 
   // ------------------------------------------------------------------ expressions
 
-  Value expr(Ast.Expr e, Frame frame, Map<String, Value> vars) {
+  Value expr(Ast.Expr e, Frame frame, Scope vars) {
     if (e instanceof Ast.Name n) {
       Value v = vars.get(n.name());
       if (v == null && isInput(n.name(), frame)) {
         return input(e.where());
+      }
+      if (v == null && (vars.scalar(n.name()) != null || vars.list(n.name()) != null)) {
+        throw abort(Message.UNSUPPORTED_EXPRESSION, e.where(), "The " + (vars.list(n.name()) != null ? "list" : "number")
+            + " `" + n.name() + "` where a tensor is expected");
       }
       if (v == null) {
         throw abort(Message.UNASSIGNED, e.where(), n.name());
@@ -179,7 +199,7 @@ public final class Lowering {
       return methods.staticCall(s, frame, vars);
     }
     throw abort(Message.UNSUPPORTED_EXPRESSION, e.where(),
-        "A " + (e instanceof Ast.Literal ? "number" : "list") + " (`" + e.where().text() + "`) where a tensor is expected");
+        "A " + (e instanceof Ast.IntList ? "list" : "number") + " (`" + e.where().text() + "`) where a tensor is expected");
   }
 
   /** Whether {@code name} is the top model's forward parameter, which is typed at its first use. */

@@ -13,7 +13,6 @@ import dev.flint.processor.parse.Ast;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Lowers Tensor methods ({@code h.add(y)}, {@code x.reshape(-1, 784)}), {@code F} functions and
@@ -21,9 +20,9 @@ import java.util.Map;
  */
 final class TensorMethods {
   static final String SUPPORTED_METHODS = "add, sub, mul, div (tensor or number), neg, pow, exp, log, sqrt, abs, "
-      + "relu, sigmoid, tanh, sin, cos, floor, ceil, round, matmul, t, transpose, permute, reshape, view, flatten, squeeze, unsqueeze, "
+      + "relu, sigmoid, tanh, sin, cos, floor, ceil, round, matmul, t, transpose, permute, reshape, view, narrow, flatten, squeeze, unsqueeze, "
       + "sum, mean, max, softmax, logSoftmax, clamp, index (basic: Index.at/all/slice/from/to/ellipsis/newAxis), "
-      + "size (as a shape argument)";
+      + "size (in int expressions)";
   static final String SUPPORTED_F = "F.relu, F.sigmoid, F.tanh, F.softmax, F.logSoftmax, F.leakyRelu, F.gelu, F.dropout, "
       + "F.flatten, F.maxPool2d, F.avgPool2d, F.linear(x, w, b), Tensor.cat, Tensor.stack";
 
@@ -33,7 +32,7 @@ final class TensorMethods {
     this.low = low;
   }
 
-  Value call(Described x, Ast.MethodCall m, Frame frame, Map<String, Value> vars) {
+  Value call(Described x, Ast.MethodCall m, Frame frame, Scope vars) {
     List<Ast.Expr> args = m.args();
     SourceRef at = m.where();
     String name = m.method();
@@ -41,8 +40,12 @@ final class TensorMethods {
       case "add", "sub", "mul", "div" -> {
         arity(m, 1);
         Ast.Expr a = args.get(0);
-        if (a instanceof Ast.Literal lit && lit.value() instanceof Number n) {
-          return scalar(name, x, n.doubleValue(), at);
+        if (Scalars.isScalar(a, vars)) {
+          Scalar s = low.scalars.eval(a, frame, vars);
+          if (name.equals("div") && s.known() == null) {
+            return low.op(Op.MUL_SCALAR, x.value(), Attrs.of(Attrs.VALUE, s.size().reciprocal()), at);   // x / T
+          }
+          return scalar(name, x, low.scalars.real(a, frame, vars), at);
         }
         Value y = low.expr(a, frame, vars);
         Op op = Op.valueOf(name.toUpperCase());
@@ -54,7 +57,7 @@ final class TensorMethods {
       }
       case "pow" -> {
         arity(m, 1);
-        return low.op(Op.POW_SCALAR, x.value(), Attrs.of(Attrs.VALUE, real(args.get(0))), at);
+        return low.op(Op.POW_SCALAR, x.value(), Attrs.of(Attrs.VALUE, real(args.get(0), frame, vars)), at);
       }
       case "matmul" -> {
         arity(m, 1);
@@ -135,19 +138,28 @@ final class TensorMethods {
         arity(m, 1);
         return softmax(name.equals("softmax") ? Op.SOFTMAX : Op.LOG_SOFTMAX, x, integer(args.get(0), frame, vars), at);
       }
+      case "narrow" -> {
+        arity(m, 3);
+        int d = low.dim(integer(args.get(0), frame, vars), x, at);
+        int start = integer(args.get(1), frame, vars);
+        if (Dim.of(start).isConstant() && start < 0) {
+          start = Dim.of(start).plus(x.value().type().dim(d)).code();   // from the end, as eager narrow
+        }
+        return narrow(x, d, start, integer(args.get(2), frame, vars), at);
+      }
       case "index" -> {
         return new Indexing(low, this).index(x, m, frame, vars);
       }
       case "clamp" -> {
         arity(m, 2);
-        return low.op(Op.CLAMP, x.value(), Attrs.of(Attrs.MIN, real(args.get(0)), Attrs.MAX, real(args.get(1))), at);
+        return low.op(Op.CLAMP, x.value(), Attrs.of(Attrs.MIN, real(args.get(0), frame, vars), Attrs.MAX, real(args.get(1), frame, vars)), at);
       }
       default -> throw low.abort(Message.UNSUPPORTED_CALL, at, "Tensor method `" + name + "` (`" + at.text() + "`)",
           "Tensor methods " + SUPPORTED_METHODS);
     }
   }
 
-  Value staticCall(Ast.StaticCall s, Frame frame, Map<String, Value> vars) {
+  Value staticCall(Ast.StaticCall s, Frame frame, Scope vars) {
     SourceRef at = s.where();
     List<Ast.Expr> args = s.args();
     if (s.owner().equals("Tensor") && (s.method().equals("cat") || s.method().equals("stack"))) {
@@ -174,7 +186,7 @@ final class TensorMethods {
           return softmax(s.method().equals("softmax") ? Op.SOFTMAX : Op.LOG_SOFTMAX, x, integer(args.get(1), frame, vars), at);
         }
         case "leakyRelu" -> {
-          List<Object> slope = args.size() > 1 ? List.of(real(args.get(1))) : List.of();
+          List<Object> slope = args.size() > 1 ? List.of(real(args.get(1), frame, vars)) : List.of();
           return new Layers(low).functional(LayerSpec.LEAKY_RELU, slope, low.training(), x, at);
         }
         case "gelu" -> {
@@ -183,7 +195,7 @@ final class TensorMethods {
         }
         case "dropout" -> {
           checkArity(s, 3);
-          return new Layers(low).functional(LayerSpec.DROPOUT, List.of(real(args.get(1))), bool(args.get(2)), x, at);
+          return new Layers(low).functional(LayerSpec.DROPOUT, List.of(real(args.get(1), frame, vars)), bool(args.get(2)), x, at);
         }
         case "linear" -> {
           if (args.size() != 3) {
@@ -233,6 +245,12 @@ final class TensorMethods {
       case "mul" -> low.op(Op.MUL_SCALAR, x.value(), Attrs.of(Attrs.VALUE, s), at);
       default -> low.op(Op.MUL_SCALAR, x.value(), Attrs.of(Attrs.VALUE, 1.0 / s), at);
     };
+  }
+
+  /** A view of {@code length} entries of dim {@code d} (normalized) from {@code start}; sizes may be symbolic. */
+  Value narrow(Described x, int d, int start, int length, SourceRef at) {
+    return low.op(Op.NARROW, List.of(x.value()), Attrs.of(Attrs.DIM, d, Attrs.START, start, Attrs.LENGTH, length), at,
+        List.of(x.name()));
   }
 
   Value transpose(Described x, int a, int b, SourceRef at) {
@@ -342,25 +360,11 @@ final class TensorMethods {
 
   // ------------------------------------------------------------------ arguments
 
-  int integer(Ast.Expr e, Frame frame, Map<String, Value> vars) {
-    if (e instanceof Ast.Literal l && (l.value() instanceof Integer || l.value() instanceof Long)) {
-      long v = ((Number) l.value()).longValue();
-      if (Math.abs(v) >= dev.flint.ops.DimAlgebra.SYMBOLIC) {
-        // sizes are int codes below 2^30 (Note [Symbolic sizes] in ir.Dim)
-        throw low.abort(Message.UNSUPPORTED_EXPRESSION, e.where(), "`" + e.where().text() + "` (a size of 2^30 or more)");
-      }
-      return (int) v;
-    }
-    if (e instanceof Ast.MethodCall m && m.method().equals("size") && m.args().size() == 1) {
-      Value t = low.expr(m.target(), frame, vars);
-      Described x = low.described(t, Lowering.describe(m.target()));
-      return t.type().shape()[low.dim(integer(m.args().get(0), frame, vars), x, m.where())];
-    }
-    throw low.abort(Message.UNSUPPORTED_EXPRESSION, e.where(),
-        "`" + e.where().text() + "` where an int constant or x.size(d) is expected");
+  int integer(Ast.Expr e, Frame frame, Scope vars) {
+    return low.scalars.integer(e, frame, vars, "an int constant, int local or x.size(d)");
   }
 
-  int[] ints(List<Ast.Expr> args, int from, Frame frame, Map<String, Value> vars) {
+  int[] ints(List<Ast.Expr> args, int from, Frame frame, Scope vars) {
     if (args.size() == from + 1 && args.get(from) instanceof Ast.IntList list) {
       return ints(list.items(), 0, frame, vars);
     }
@@ -371,11 +375,8 @@ final class TensorMethods {
     return out;
   }
 
-  double real(Ast.Expr e) {
-    if (e instanceof Ast.Literal l && l.value() instanceof Number n) {
-      return n.doubleValue();
-    }
-    throw low.abort(Message.UNSUPPORTED_EXPRESSION, e.where(), "`" + e.where().text() + "` where a number constant is expected");
+  double real(Ast.Expr e, Frame frame, Scope vars) {
+    return low.scalars.real(e, frame, vars);
   }
 
   boolean bool(Ast.Expr e) {

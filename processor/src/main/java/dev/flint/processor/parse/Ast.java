@@ -15,12 +15,25 @@ public final class Ast {
   public record Method(String parameter, List<Stmt> body, SourceRef where) {}
 
   /** A statement. */
-  public sealed interface Stmt permits Declare, Assign, Return, IfTraining {
+  public sealed interface Stmt permits Declare, Let, Assign, Return, IfTraining {
     SourceRef where();
   }
 
   /** {@code Tensor name = value;} */
   public record Declare(String name, Expr value, SourceRef where) implements Stmt {}
+
+  /** What a non-tensor local holds. */
+  public enum Kind {
+    /** {@code int} (or {@code long}): a size, possibly symbolic. */
+    INT,
+    /** {@code double} (or {@code float}): a number known at compile time. */
+    DOUBLE,
+    /** {@code List<Tensor>}: the parts of a split or chunk. */
+    LIST
+  }
+
+  /** {@code int name = value;}, {@code double name = value;} or {@code List<Tensor> name = value;}. */
+  public record Let(String name, Kind kind, Expr value, SourceRef where) implements Stmt {}
 
   /** {@code name = value;} */
   public record Assign(String name, Expr value, SourceRef where) implements Stmt {}
@@ -32,7 +45,7 @@ public final class Ast {
   public record IfTraining(List<Stmt> whenTraining, List<Stmt> otherwise, SourceRef where) implements Stmt {}
 
   /** An expression. */
-  public sealed interface Expr permits Name, Literal, LayerCall, LayerParam, StaticCall, MethodCall, IntList {
+  public sealed interface Expr permits Name, Literal, LayerCall, LayerParam, StaticCall, MethodCall, IntList, Arith, Cast {
     SourceRef where();
   }
 
@@ -50,12 +63,18 @@ public final class Ast {
 
   /**
    * {@code F.relu(x)}, {@code Tensor.cat(1, a, b)}, {@code Index.at(0)} (an argument of {@code x.index}) or
-   * {@code isTraining()}: owner is {@code F}, {@code Tensor}, {@code Index} or {@code this}.
+   * {@code isTraining()}, {@code Math.sqrt(hs)}: owner is {@code F}, {@code Tensor}, {@code Index}, {@code Math} or {@code this}.
    */
   public record StaticCall(String owner, String method, List<Expr> args, SourceRef where) implements Expr {}
 
   /** {@code target.method(args)} on a tensor. */
   public record MethodCall(Expr target, String method, List<Expr> args, SourceRef where) implements Expr {}
+
+  /** {@code left op right} on numbers that are not all constants ({@code C / nh}, {@code T * 2}); op is {@code + - * / %}. */
+  public record Arith(String op, Expr left, Expr right, SourceRef where) implements Expr {}
+
+  /** {@code (int) value} or {@code (double) value} on a number that is not a constant. */
+  public record Cast(String type, Expr value, SourceRef where) implements Expr {}
 
   /** {@code new int[] {a, b}} as a shape or dims argument. */
   public record IntList(List<Expr> items, SourceRef where) implements Expr {}

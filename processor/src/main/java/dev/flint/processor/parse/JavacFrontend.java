@@ -1,6 +1,7 @@
 package dev.flint.processor.parse;
 
 import com.palantir.javapoet.TypeName;
+import com.sun.source.tree.ArrayAccessTree;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
@@ -257,6 +258,8 @@ public final class JavacFrontend {
     final Set<String> layers;
     final Diagnostics diags;
     final Set<String> locals = new HashSet<>();
+    /** The locals that are not tensors: ints, doubles and lists of tensors. */
+    final java.util.Map<String, Ast.Kind> kinds = new java.util.HashMap<>();
 
     Body(Unit unit, Set<String> layers, Diagnostics diags) {
       this.unit = unit;
@@ -279,7 +282,17 @@ public final class JavacFrontend {
           VariableTree v = (VariableTree) s;
           Tree type = v.getType();
           String typeText = type == null ? "var" : unit.text(type);
-          if (!(typeText.equals("var") || typeText.equals("Tensor") || typeText.equals(ModelValidator.TENSOR))) {
+          Ast.Kind kind = kindOf(typeText);
+          if (kind != null && v.getInitializer() != null) {
+            Ast.Expr value = expr(v.getInitializer());
+            locals.add(v.getName().toString());
+            kinds.put(v.getName().toString(), kind);
+            if (value != null) {
+              out.add(new Ast.Let(v.getName().toString(), kind, value, where));
+            }
+          } else if (kind != null) {
+            unsupported(s, "a " + typeText + " local without an initializer (`" + unit.text(s) + "`)");
+          } else if (!(typeText.equals("var") || typeText.equals("Tensor") || typeText.equals(ModelValidator.TENSOR))) {
             unsupported(s, "a local variable of type " + typeText + " (`" + unit.text(s) + "`)");
           } else if (v.getInitializer() == null) {
             locals.add(v.getName().toString());   // assigned later, e.g. in both branches of if (isTraining())
@@ -327,6 +340,16 @@ public final class JavacFrontend {
       }
     }
 
+    /** The kind of a local declared with {@code type}, or null for a tensor (or an unsupported type). */
+    Ast.Kind kindOf(String type) {
+      return switch (type) {
+        case "int", "long" -> Ast.Kind.INT;
+        case "double", "float" -> Ast.Kind.DOUBLE;
+        case "List<Tensor>", "java.util.List<Tensor>", "List<dev.flint.tensor.Tensor>" -> Ast.Kind.LIST;
+        default -> null;
+      };
+    }
+
     List<Ast.Stmt> branch(StatementTree s) {
       Set<String> saved = new HashSet<>(locals);
       List<Ast.Stmt> out = new ArrayList<>();
@@ -372,6 +395,37 @@ public final class JavacFrontend {
       }
       if (t instanceof MemberSelectTree ms && layerName(ms.getExpression()) != null) {
         return new Ast.LayerParam(layerName(ms.getExpression()), ms.getIdentifier().toString(), where);
+      }
+      if (t instanceof BinaryTree b && ARITHMETIC.containsKey(b.getKind())) {
+        Ast.Expr l = expr(b.getLeftOperand());
+        Ast.Expr r = l == null ? null : expr(b.getRightOperand());
+        if (r == null) {
+          return null;
+        }
+        if (l instanceof Ast.Literal x && r instanceof Ast.Literal y && x.value() instanceof Number p
+            && y.value() instanceof Number q && arithmetic(b.getKind(), p, q) != null) {
+          return new Ast.Literal(arithmetic(b.getKind(), p, q), where);
+        }
+        return new Ast.Arith(ARITHMETIC.get(b.getKind()), l, r, where);
+      }
+      if (t instanceof UnaryTree u && (u.getKind() == Tree.Kind.UNARY_MINUS || u.getKind() == Tree.Kind.UNARY_PLUS)
+          && unit.constant(t) == null) {
+        Ast.Expr e = expr(u.getExpression());
+        return e == null || u.getKind() == Tree.Kind.UNARY_PLUS ? e
+            : new Ast.Arith("-", new Ast.Literal(0, where), e, where);
+      }
+      if (t instanceof TypeCastTree cast && unit.constant(t) == null
+          && List.of("int", "long", "double", "float").contains(unit.text(cast.getType()))) {
+        Ast.Expr e = expr(cast.getExpression());
+        return e == null ? null : new Ast.Cast(unit.text(cast.getType()), e, where);
+      }
+      if (t instanceof ArrayAccessTree aa && unwrap(aa.getExpression()) instanceof MethodInvocationTree mi
+          && mi.getArguments().isEmpty() && mi.getMethodSelect() instanceof MemberSelectTree ms
+          && (ms.getIdentifier().contentEquals("shape") || ms.getIdentifier().contentEquals("size"))) {
+        // x.shape()[d] is x.size(d)
+        Ast.Expr target = expr(ms.getExpression());
+        Ast.Expr index = target == null ? null : expr(aa.getIndex());
+        return index == null ? null : new Ast.MethodCall(target, "size", List.of(index), where);
       }
       if (t instanceof NewArrayTree na && na.getInitializers() != null) {
         List<Ast.Expr> items = new ArrayList<>();
@@ -435,6 +489,9 @@ public final class JavacFrontend {
         }
         if (INDEX.equals(owner)) {
           return new Ast.StaticCall("Index", method, args, where);
+        }
+        if ("java.lang.Math".equals(owner)) {
+          return new Ast.StaticCall("Math", method, args, where);
         }
       }
       if (recv instanceof MemberSelectTree q) {
@@ -631,6 +688,10 @@ public final class JavacFrontend {
   }
 
   // ------------------------------------------------------------------ helpers
+
+  /** Binary operators of int/double expressions, by tree kind. */
+  private static final java.util.Map<Tree.Kind, String> ARITHMETIC = java.util.Map.of(
+      Tree.Kind.PLUS, "+", Tree.Kind.MINUS, "-", Tree.Kind.MULTIPLY, "*", Tree.Kind.DIVIDE, "/", Tree.Kind.REMAINDER, "%");
 
   private static Object castTo(String type, Number n) {
     return switch (type) {
