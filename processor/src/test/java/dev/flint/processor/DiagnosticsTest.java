@@ -289,6 +289,41 @@ class DiagnosticsTest {
   }
 
   @Test
+  void splitSizesThatDoNotAddUp() {
+    Compilation c = expect(Message.SPLIT_MISMATCH, "x.split",
+        "@Model(input = {12}) public class Net extends Module {",
+        "  @Forward public Tensor forward(Tensor x) {",
+        "    java.util.List<Tensor> parts = x.split(new int[] {4, 6}, 1);",
+        "    return parts.get(1);",
+        "  }",
+        "}");
+    assertThat(c).hadErrorContaining("split sizes [4, 6] add up to 10, but dim 1 of x [B, 12] has size 12");
+  }
+
+  @Test
+  void listIndexOutOfRange() {
+    expect(Message.LIST_INDEX, "qkv.get(3)",
+        "@Model(input = {12}) public class Net extends Module {",
+        "  @Forward public Tensor forward(Tensor x) {",
+        "    var qkv = x.chunk(3, -1);",
+        "    return qkv.get(3);",
+        "  }",
+        "}");
+  }
+
+  @Test
+  void narrowAlongARunTimeSizeIsAShapeError() {
+    Compilation c = Compile.source("demo.Net", (HEADER + "\n"
+        + "@Model(inputDims = {\"T\", \"8\"}) public class Net extends Module {\n"
+        + "  @Forward public Tensor forward(Tensor x) {\n"
+        + "    return x.narrow(1, 0, 1);\n"
+        + "  }\n"
+        + "}").split("\n"));
+    assertThat(c).hadErrorContaining("[shape-error] x.narrow(1, 0, 1): narrow or split along dim 1 of x [B, T, 8], whose size T")
+        .inFile(c.sourceFiles().get(0)).onLineContaining("x.narrow");
+  }
+
+  @Test
   void unsupportedCall() {
     expect(Message.UNSUPPORTED_CALL, "x.cumsum",
         "@Model(input = {4}) public class Net extends Module {",

@@ -42,6 +42,20 @@ class SymbolicSizesTest {
   }
 
   @Test
+  void listsFromSplitAndChunkReadWithGetMatchEagerMode() throws Exception {
+    Compilation c = Compile.models("Qkv");
+    assertThat(c).succeeded();
+    String source = Compile.generatedSource(c, "models.CompiledQkv");
+    if (Boolean.getBoolean("dump")) {
+      System.out.println(source);
+    }
+    assertTrue(source.contains("Tensor qkv2 = Kernels.narrow(t3, 2, 24, 12);"), "v is the third part of the split");
+    assertTrue(source.contains("Tensor parts1 = Kernels.narrow(y2, 2, 4, 8);"), "split(new int[] {4, 8}, 2)'s second part");
+    EquivalenceTest.check("Qkv", new int[] {2, 4, 12});
+    EquivalenceTest.check("Qkv", new int[] {1, 2, 12});
+  }
+
+  @Test
   void anEmbeddingFirstReadsTokenSequencesOfAnyLength() throws Exception {
     Compilation c = Compile.models("Tokens");
     assertThat(c).succeeded();

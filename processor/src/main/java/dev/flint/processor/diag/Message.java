@@ -44,6 +44,8 @@ public enum Message {
   DIM_OUT_OF_RANGE("dim-out-of-range", "%s: dim %d is out of range for %s, which has %d dims (expected %d..%d)"),
   RESHAPE_MISMATCH("reshape-mismatch", "%s: cannot reshape %s (%s elements per sample) into %s"),
   SHAPE_ERROR("shape-error", "%s: %s"),
+  SPLIT_MISMATCH("split-mismatch", "%s: split sizes %s add up to %s, but dim %d of %s has size %s"),
+  LIST_INDEX("list-index", "%s: index %s is out of range for %s, which holds %d tensors"),
   DTYPE_MISMATCH("dtype-mismatch", "%s expects %s, but %s is %s%s"),
 
   // Any file on the processor path.

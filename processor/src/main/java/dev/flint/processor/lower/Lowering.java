@@ -44,6 +44,7 @@ public final class Lowering {
   private final Layers layers = new Layers(this);
   private final TensorMethods methods = new TensorMethods(this);
   final Scalars scalars = new Scalars(this);
+  private final Splits splits = new Splits(this, methods);
   private Value input;
   private boolean fellBack;
 
@@ -146,7 +147,16 @@ public final class Lowering {
     switch (kind) {
       case INT -> vars.putScalar(name, Scalar.of(Dim.of(scalars.integer(value, frame, vars, "an int"))));
       case DOUBLE -> vars.putScalar(name, Scalar.of(scalars.real(value, frame, vars)));
-      case LIST -> throw abort(Message.UNSUPPORTED_STATEMENT, value.where(), "A List<Tensor> local (`" + value.where().text() + "`)");
+      case LIST -> {
+        int firstNew = nextId();
+        List<Value> parts = splits.list(value, frame, vars);
+        for (int i = 0; i < parts.size(); i++) {
+          if (parts.get(i).id() >= firstNew) {
+            bind(name + i, parts.get(i), firstNew, frame);
+          }
+        }
+        vars.putList(name, parts);
+      }
     }
   }
 
@@ -191,6 +201,9 @@ public final class Lowering {
       ModelSource.LayerField field = frame.layer(p.field());
       return layers.parameter(field.init(), frame.access() + p.field(), frame.state() + p.field(), p.member(), p.where());
     }
+    if (e instanceof Ast.MethodCall m && m.method().equals("get") && Splits.isList(m.target(), vars)) {
+      return splits.get(m, frame, vars);
+    }
     if (e instanceof Ast.MethodCall m) {
       Value target = expr(m.target(), frame, vars);
       return methods.call(described(target, describe(m.target())), m, frame, vars);
@@ -200,6 +213,11 @@ public final class Lowering {
     }
     throw abort(Message.UNSUPPORTED_EXPRESSION, e.where(),
         "A " + (e instanceof Ast.IntList ? "list" : "number") + " (`" + e.where().text() + "`) where a tensor is expected");
+  }
+
+  /** The tensors of a list expression: a {@code List<Tensor>} local, or a split or chunk. */
+  List<Value> splitsOf(Ast.Expr e, Frame frame, Scope vars) {
+    return splits.list(e, frame, vars);
   }
 
   /** Whether {@code name} is the top model's forward parameter, which is typed at its first use. */

@@ -29,7 +29,8 @@ final class Scalars {
         || e instanceof Ast.Name n && vars.scalar(n.name()) != null
         || e instanceof Ast.Arith || e instanceof Ast.Cast
         || e instanceof Ast.StaticCall s && s.owner().equals("Math")
-        || e instanceof Ast.MethodCall m && m.method().equals("size") && m.args().size() == 1;
+        || e instanceof Ast.MethodCall m && m.method().equals("size") && m.args().size() == 1
+        || e instanceof Ast.MethodCall l && l.method().equals("size") && l.args().isEmpty() && Splits.isList(l.target(), vars);
   }
 
   /** The value of a number expression. */
@@ -39,6 +40,9 @@ final class Scalars {
     }
     if (e instanceof Ast.Name n && vars.scalar(n.name()) != null) {
       return vars.scalar(n.name());
+    }
+    if (e instanceof Ast.MethodCall m && m.method().equals("size") && m.args().isEmpty() && Splits.isList(m.target(), vars)) {
+      return Scalar.of(Dim.constant(low.splitsOf(m.target(), frame, vars).size()));   // parts.size()
     }
     if (e instanceof Ast.MethodCall m && m.method().equals("size") && m.args().size() == 1) {
       Value t = low.expr(m.target(), frame, vars);

@@ -249,6 +249,12 @@ final class TensorMethods {
 
   /** A view of {@code length} entries of dim {@code d} (normalized) from {@code start}; sizes may be symbolic. */
   Value narrow(Described x, int d, int start, int length, SourceRef at) {
+    Dim size = x.value().type().dim(d);
+    if (!size.isConstant()) {
+      // NARROW's derivative pads by size - start - length, plain int arithmetic in the op table
+      throw low.abort(Message.SHAPE_ERROR, at, at.text(), "narrow or split along dim " + d + " of " + x.name() + " "
+          + x.shape() + ", whose size " + size + " is known only at run time; the compiler cuts dims of known size");
+    }
     return low.op(Op.NARROW, List.of(x.value()), Attrs.of(Attrs.DIM, d, Attrs.START, start, Attrs.LENGTH, length), at,
         List.of(x.name()));
   }

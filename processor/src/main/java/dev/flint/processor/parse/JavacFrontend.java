@@ -282,7 +282,7 @@ public final class JavacFrontend {
           VariableTree v = (VariableTree) s;
           Tree type = v.getType();
           String typeText = type == null ? "var" : unit.text(type);
-          Ast.Kind kind = kindOf(typeText);
+          Ast.Kind kind = typeText.equals("var") && isSplit(v.getInitializer()) ? Ast.Kind.LIST : kindOf(typeText);
           if (kind != null && v.getInitializer() != null) {
             Ast.Expr value = expr(v.getInitializer());
             locals.add(v.getName().toString());
@@ -348,6 +348,12 @@ public final class JavacFrontend {
         case "List<Tensor>", "java.util.List<Tensor>", "List<dev.flint.tensor.Tensor>" -> Ast.Kind.LIST;
         default -> null;
       };
+    }
+
+    /** Whether {@code init} is {@code x.split(...)} or {@code x.chunk(...)}, whose {@code var} is a list. */
+    boolean isSplit(ExpressionTree init) {
+      return init != null && unwrap(init) instanceof MethodInvocationTree mi && mi.getMethodSelect() instanceof MemberSelectTree ms
+          && (ms.getIdentifier().contentEquals("split") || ms.getIdentifier().contentEquals("chunk"));
     }
 
     List<Ast.Stmt> branch(StatementTree s) {
