@@ -245,10 +245,10 @@ class DiagnosticsTest {
 
   @Test
   void unsupportedStatement() {
-    expect(Message.UNSUPPORTED_STATEMENT, "for (int i",
+    expect(Message.UNSUPPORTED_STATEMENT, "while (",
         "@Model(input = {4}) public class Net extends Module {",
         "  @Forward public Tensor forward(Tensor x) {",
-        "    for (int i = 0; i < 3; i++) { x = x.exp(); }",
+        "    while (x.size(1) < 3) { x = x.exp(); }",
         "    return x;",
         "  }",
         "}");
@@ -321,6 +321,21 @@ class DiagnosticsTest {
         + "}").split("\n"));
     assertThat(c).hadErrorContaining("[shape-error] x.narrow(1, 0, 1): narrow or split along dim 1 of x [B, T, 8], whose size T")
         .inFile(c.sourceFiles().get(0)).onLineContaining("x.narrow");
+  }
+
+  @Test
+  void loopBoundNotConstant() {
+    Compilation c = expect(Message.LOOP_BOUND, "i < steps",
+        "@Model(inputDims = {\"T\", \"4\"}) public class Net extends Module {",
+        "  @Forward public Tensor forward(Tensor x) {",
+        "    int steps = x.size(1);",
+        "    for (int i = 0; i < steps; i++) {",
+        "      x = x.exp();",
+        "    }",
+        "    return x;",
+        "  }",
+        "}");
+    assertThat(c).hadErrorContaining("the loop's bound `steps` is the size T, known only at run time, not a compile-time constant");
   }
 
   @Test

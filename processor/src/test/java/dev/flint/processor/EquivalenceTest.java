@@ -121,6 +121,24 @@ class EquivalenceTest {
     check("TensorOps", new int[] {5, 3, 4});
   }
 
+  @Test
+  void unrolledForLoops() throws Exception {
+    Compilation c = Compile.models("Loops");
+    assertThat(c).succeeded();
+    String source = Compile.generatedSource(c, "models.CompiledLoops");
+    if (Boolean.getBoolean("dump")) {
+      System.out.println(source);
+    }
+    for (int i = 0; i < 3; i++) {
+      assertTrue(source.contains("// Loops.java:21 (i = " + i + ")  h = h.add(F.tanh(fc.forward(h)).mul(1.0 / (i + 1)));"),
+          "iteration " + i + " has its comment");
+    }
+    assertTrue(source.contains("// Loops.java:26 (j = 1)"), "the loop down ends at j = 1");
+    assertTrue(source.contains("// Loops.java:29 (k = 4)") && !source.contains("(k = 3)"), "the loop by 2");
+    assertTrue(source.contains(Double.toString(1.0 / 3)), "1.0 / (i + 1) folded in iteration 2");
+    check("Loops", new int[] {4, 6});
+  }
+
   // ------------------------------------------------------------------ harness
 
   static void check(String name, int[] inputShape) throws Exception {

@@ -169,7 +169,7 @@ final class BackwardEmitter {
       (forParams.contains(n.out()) ? always : onlyInput).add(n);
     }
     CodeBlock.Builder b = CodeBlock.builder();
-    int line = write(always, b, gradOf, -1, null);
+    String line = write(always, b, gradOf, "", null);
     boolean split = inputGrad != null && onlyInput.stream().anyMatch(n -> n.out().equals(inputGrad));
     if (!split) {
       write(onlyInput, b, gradOf, line, null);
@@ -192,15 +192,15 @@ final class BackwardEmitter {
     return b.build();
   }
 
-  private int write(List<Node> nodes, CodeBlock.Builder b, Map<Integer, Value> gradOf, int line, Value assignedOutside) {
+  private String write(List<Node> nodes, CodeBlock.Builder b, Map<Integer, Value> gradOf, String line, Value assignedOutside) {
     for (Node n : nodes) {
       if (fusions.absorbed(n.out())) {
         continue;   // a fused call below computes what it was for
       }
       SourceRef where = n.where();
-      if (where.line() != line && where.line() > 0) {
+      if (!where.location().equals(line) && where.line() > 0) {
         b.add("\n// $L  $L\n", where.location(), where.lineText());
-        line = where.line();
+        line = where.location();
       }
       Fusions.Call fused = fusions.call(n.out());
       CodeBlock out = buffer(n);

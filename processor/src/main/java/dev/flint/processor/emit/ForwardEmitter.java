@@ -91,16 +91,16 @@ final class ForwardEmitter {
     items.sort(Comparator.comparingInt(ForwardEmitter::idOf));
     List<Effect> effects = new ArrayList<>(mode.forward().effects());
     effects.sort(Comparator.comparingInt(Effect::after));
-    int line = -1;
+    String line = "";
     for (Object item : items) {
       line = flushEffects(effects, idOf(item), body, line);
       if (item instanceof Node n && fusions.absorbed(n.out())) {
         continue;   // a fused call below computes what it was for
       }
       SourceRef where = item instanceof Node n ? n.where() : null;
-      if (where != null && where.line() != line && where.line() > 0) {
+      if (where != null && !where.location().equals(line) && where.line() > 0) {
         body.add("\n// $L  $L\n", where.location(), where.lineText());
-        line = where.line();
+        line = where.location();
       }
       if (item instanceof Node n) {
         Value v = n.out();
@@ -193,12 +193,12 @@ final class ForwardEmitter {
     return KernelCalls.reuse(set, slot, dtype, n.out());
   }
 
-  private int flushEffects(List<Effect> effects, int beforeId, CodeBlock.Builder body, int line) {
+  private String flushEffects(List<Effect> effects, int beforeId, CodeBlock.Builder body, String line) {
     while (!effects.isEmpty() && effects.get(0).after() <= beforeId) {
       Effect e = effects.remove(0);
-      if (e.where().line() != line && e.where().line() > 0) {
+      if (!e.where().location().equals(line) && e.where().line() > 0) {
         body.add("\n// $L  $L\n", e.where().location(), e.where().lineText());
-        line = e.where().line();
+        line = e.where().location();
       }
       List<CodeBlock> args = new ArrayList<>();
       e.args().forEach(a -> args.add(code(a)));

@@ -11,8 +11,19 @@ import javax.tools.Diagnostic;
  * @param text the expression's or statement's source, whitespace collapsed to single spaces
  * @param lineText the whole source line, trimmed, for comments in generated code
  * @param anchor prints a message at the expression; null in IR-level tests
+ * @param iteration the iteration of an unrolled loop this code belongs to ({@code i = 2}), or empty
  */
-public record SourceRef(String file, int line, String text, String lineText, Anchor anchor) {
+public record SourceRef(String file, int line, String text, String lineText, Anchor anchor, String iteration) {
+
+  /** A reference outside any unrolled loop. */
+  public SourceRef(String file, int line, String text, String lineText, Anchor anchor) {
+    this(file, line, text, lineText, anchor, "");
+  }
+
+  /** This reference inside the unrolled iteration {@code label} ({@code i = 2}, {@code blocks.2}); empty: none. */
+  public SourceRef inIteration(String label) {
+    return label.isEmpty() ? this : new SourceRef(file, line, text, lineText, anchor, label);
+  }
 
   /** A source position that can print a diagnostic at itself (javac's Trees or an Element). */
   public interface Anchor {
@@ -29,8 +40,8 @@ public record SourceRef(String file, int line, String text, String lineText, Anc
     return new SourceRef(file, line, text, text, null);
   }
 
-  /** {@code Mlp.java:13}, for comments in generated code. */
+  /** {@code Mlp.java:13}, or {@code Gpt.java:31 (i = 2)} in an unrolled loop, for comments in generated code. */
   public String location() {
-    return file + ":" + line;
+    return file + ":" + line + (iteration.isEmpty() ? "" : " (" + iteration + ")");
   }
 }

@@ -81,7 +81,7 @@ final class Layers {
   }
 
   private Value trace(LayerSpec spec, LayerArgs args, LoweredLayer layer, Value x, SourceRef at) {
-    GraphAlgebra ops = new GraphAlgebra(low.graph, at);
+    GraphAlgebra ops = new GraphAlgebra(low.graph, low.here(at));
     try {
       return spec.forward(ops, layer, args, x);
     } catch (IllegalArgumentException e) {   // a ShapeError from an op's rule (a kernel larger than the image)

@@ -115,9 +115,9 @@ final class LoweredLayer implements LayerContext<Value> {
   public void updateRunningStats(Value x3, Value mean, Value var, double momentum) {
     String count = x3.type().dim(0).times(x3.type().dim(2)).java();
     low.graph.effect(LAYER_KERNELS + ".updateRunningStats(" + access + ".runningMean, " + access + ".runningVar, %s, %s, "
-        + momentum + ", " + count + ");", List.of(mean, var), at);
+        + momentum + ", " + count + ");", List.of(mean, var), low.here(at));
     if (has("numBatchesTracked")) {
-      low.graph.effect(LAYER_KERNELS + ".countBatch(" + access + ".numBatchesTracked);", List.of(), at);
+      low.graph.effect(LAYER_KERNELS + ".countBatch(" + access + ".numBatchesTracked);", List.of(), low.here(at));
     }
   }
 }

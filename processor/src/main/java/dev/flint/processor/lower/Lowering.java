@@ -46,6 +46,10 @@ public final class Lowering {
   final Scalars scalars = new Scalars(this);
   private final Splits splits = new Splits(this, methods);
   private Value input;
+  /** The labels of the loop iterations being unrolled, outermost first. */
+  private final java.util.Deque<String> iterations = new java.util.ArrayDeque<>();
+  /** The most iterations the processor unrolls in one loop. */
+  private static final int MAX_UNROLLED = 1024;
   private boolean fellBack;
 
   public Lowering(ModelSource model, boolean training, Diagnostics diags) {
@@ -132,6 +136,11 @@ public final class Lowering {
           names.put(out.id(), frame.state().isEmpty() ? "out" : hint(frame.state()) + "Out");
         }
         return out;
+      } else if (s instanceof Ast.Loop l) {
+        Value out = loop(l, frame, vars);
+        if (out != null) {
+          return out;
+        }
       } else if (s instanceof Ast.IfTraining i) {
         Value out = block(training ? i.whenTraining() : i.otherwise(), frame, vars);
         if (out != null) {
@@ -140,6 +149,53 @@ public final class Lowering {
       }
     }
     return null;
+  }
+
+  /** Unrolls a counted for loop: its body once per value of the counter, each labeled {@code i = 2} for comments. */
+  private Value loop(Ast.Loop l, Frame frame, Scope vars) {
+    long from = loopBound(l, l.from(), "start", frame, vars);
+    long bound = loopBound(l, l.bound(), "bound", frame, vars);
+    int count = 0;
+    for (long i = from; compare(i, l.compare(), bound); i += l.step()) {
+      if (++count > MAX_UNROLLED) {
+        throw abort(Message.SHAPE_ERROR, l.where(), l.where().text().lines().findFirst().orElse(""),
+            "the loop runs more than " + MAX_UNROLLED + " times; the processor unrolls loops, so keep them short");
+      }
+      vars.putScalar(l.var(), Scalar.of(Dim.constant(i)));
+      iterations.addLast(l.var() + " = " + i);
+      try {
+        Value out = block(l.body(), frame, vars);
+        if (out != null) {
+          return out;
+        }
+      } finally {
+        iterations.removeLast();
+      }
+    }
+    return null;
+  }
+
+  private long loopBound(Ast.Loop l, Ast.Expr e, String which, Frame frame, Scope vars) {
+    Scalar s = scalars.eval(e, frame, vars);
+    if (!s.integral() || !s.size().isConstant()) {
+      throw abort(Message.LOOP_BOUND, e.where(), "for (" + l.var() + " ...)", which, e.where().text(),
+          s.integral() ? "the size " + s.size() + ", known only at run time" : "the double " + s.real());
+    }
+    return s.size().constantValue();
+  }
+
+  private static boolean compare(long i, String op, long bound) {
+    return switch (op) {
+      case "<" -> i < bound;
+      case "<=" -> i <= bound;
+      case ">" -> i > bound;
+      default -> i >= bound;
+    };
+  }
+
+  /** {@code where} labeled with the unrolled iterations being lowered ({@code i = 2}), for generated comments. */
+  SourceRef here(SourceRef where) {
+    return where.inIteration(String.join(", ", iterations));
   }
 
   /** {@code int name = value;} (Java's int arithmetic, sizes symbolic), {@code double name = value;}, or a list. */
@@ -280,7 +336,7 @@ public final class Lowering {
   /** As above, recording what produced the value ({@code fc1: Linear 10→20}) for later messages. */
   Value op(Op op, List<Value> inputs, Attrs attrs, SourceRef where, List<String> names, String origin) {
     try {
-      Value out = graph.op(op, inputs, attrs, "t", origin, where);
+      Value out = graph.op(op, inputs, attrs, "t", origin, here(where));
       track(out, inputs, origin);
       return out;
     } catch (ShapeError e) {

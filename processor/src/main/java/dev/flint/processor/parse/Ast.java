@@ -15,7 +15,7 @@ public final class Ast {
   public record Method(String parameter, List<Stmt> body, SourceRef where) {}
 
   /** A statement. */
-  public sealed interface Stmt permits Declare, Let, Assign, Return, IfTraining {
+  public sealed interface Stmt permits Declare, Let, Assign, Return, IfTraining, Loop {
     SourceRef where();
   }
 
@@ -43,6 +43,13 @@ public final class Ast {
 
   /** {@code if (isTraining()) { whenTraining } else { otherwise }}, negation already folded. */
   public record IfTraining(List<Stmt> whenTraining, List<Stmt> otherwise, SourceRef where) implements Stmt {}
+
+  /**
+   * {@code for (int var = from; var < bound; var += step) { body }}, unrolled when lowered; {@code compare}
+   * is {@code <}, {@code <=}, {@code >} or {@code >=}, {@code step} is nonzero.
+   */
+  public record Loop(String var, Expr from, String compare, Expr bound, int step, List<Stmt> body, SourceRef where)
+      implements Stmt {}
 
   /** An expression. */
   public sealed interface Expr permits Name, Literal, LayerCall, LayerParam, StaticCall, MethodCall, IntList, Arith, Cast {

@@ -6,8 +6,10 @@ import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.CompoundAssignmentTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.IfTree;
 import com.sun.source.tree.ImportTree;
@@ -260,6 +262,8 @@ public final class JavacFrontend {
     final Set<String> locals = new HashSet<>();
     /** The locals that are not tensors: ints, doubles and lists of tensors. */
     final java.util.Map<String, Ast.Kind> kinds = new java.util.HashMap<>();
+    /** The counters of the enclosing for loops, which the body must not assign. */
+    final Set<String> counters = new HashSet<>();
 
     Body(Unit unit, Set<String> layers, Diagnostics diags) {
       this.unit = unit;
@@ -307,6 +311,9 @@ public final class JavacFrontend {
         case EXPRESSION_STATEMENT -> {
           ExpressionTree e = ((ExpressionStatementTree) s).getExpression();
           if (e instanceof AssignmentTree a && a.getVariable() instanceof IdentifierTree id
+              && counters.contains(id.getName().toString())) {
+            unsupported(s, "assigning the loop counter " + id.getName() + " in the loop's body (`" + unit.text(s) + "`)");
+          } else if (e instanceof AssignmentTree a && a.getVariable() instanceof IdentifierTree id
               && locals.contains(id.getName().toString())) {
             Ast.Expr value = expr(a.getExpression());
             if (value != null) {
@@ -334,6 +341,12 @@ public final class JavacFrontend {
           List<Ast.Stmt> otherwise = i.getElseStatement() == null ? List.of() : branch(i.getElseStatement());
           out.add(training ? new Ast.IfTraining(then, otherwise, where) : new Ast.IfTraining(otherwise, then, where));
         }
+        case FOR_LOOP -> {
+          Ast.Stmt loop = forLoop((ForLoopTree) s, where);
+          if (loop != null) {
+            out.add(loop);
+          }
+        }
         case BLOCK -> out.addAll(block(((BlockTree) s).getStatements()));
         case EMPTY_STATEMENT -> { }
         default -> unsupported(s, describe(s) + " (`" + firstLine(unit.text(s)) + "`)");
@@ -348,6 +361,59 @@ public final class JavacFrontend {
         case "List<Tensor>", "java.util.List<Tensor>", "List<dev.flint.tensor.Tensor>" -> Ast.Kind.LIST;
         default -> null;
       };
+    }
+
+    /**
+     * {@code for (int i = a; i < n; i++)} (also {@code <=, >, >=}, {@code ++i}, {@code i--}, {@code i += k}), the
+     * counter an int local of the body that the body does not assign.
+     */
+    Ast.Stmt forLoop(ForLoopTree f, SourceRef where) {
+      String shape = "a for loop of the form `for (int i = a; i < n; i++)` (`" + firstLine(unit.text(f)) + "`)";
+      if (f.getInitializer().size() != 1 || !(f.getInitializer().get(0) instanceof VariableTree init)
+          || init.getInitializer() == null || !unit.text(init.getType()).equals("int") || f.getUpdate().size() != 1
+          || !(unwrap(f.getCondition()) instanceof BinaryTree cond) || !COMPARE.containsKey(cond.getKind())
+          || !(unwrap(cond.getLeftOperand()) instanceof IdentifierTree left)
+          || !left.getName().contentEquals(init.getName())) {
+        unsupported(f, "a for loop other than " + shape.substring(2));
+        return null;
+      }
+      String var = init.getName().toString();
+      Integer step = step(f.getUpdate().get(0).getExpression(), var);
+      if (step == null || step == 0) {
+        unsupported(f, "a for loop whose update is not i++, i--, i += k or i -= k with a nonzero constant k (`"
+            + firstLine(unit.text(f)) + "`)");
+        return null;
+      }
+      Ast.Expr from = expr(init.getInitializer());
+      Ast.Expr bound = expr(cond.getRightOperand());
+      if (from == null || bound == null) {
+        return null;
+      }
+      Set<String> saved = new HashSet<>(locals);
+      locals.add(var);
+      kinds.put(var, Ast.Kind.INT);
+      counters.add(var);
+      List<Ast.Stmt> body = new ArrayList<>();
+      statement(f.getStatement(), body);
+      counters.remove(var);
+      locals.retainAll(saved);
+      return new Ast.Loop(var, from, COMPARE.get(cond.getKind()), bound, step, body, where);
+    }
+
+    /** The step of {@code i++}, {@code i--}, {@code i += k}, {@code i -= k} on {@code var}, or null. */
+    Integer step(ExpressionTree update, String var) {
+      if (update instanceof UnaryTree u && unwrap(u.getExpression()) instanceof IdentifierTree id && id.getName().contentEquals(var)) {
+        return switch (u.getKind()) {
+          case POSTFIX_INCREMENT, PREFIX_INCREMENT -> 1;
+          case POSTFIX_DECREMENT, PREFIX_DECREMENT -> -1;
+          default -> null;
+        };
+      }
+      if (update instanceof CompoundAssignmentTree c && unwrap(c.getVariable()) instanceof IdentifierTree id
+          && id.getName().contentEquals(var) && unit.constant(c.getExpression()) instanceof Integer k) {
+        return c.getKind() == Tree.Kind.PLUS_ASSIGNMENT ? k : c.getKind() == Tree.Kind.MINUS_ASSIGNMENT ? -k : null;
+      }
+      return null;
     }
 
     /** Whether {@code init} is {@code x.split(...)} or {@code x.chunk(...)}, whose {@code var} is a list. */
@@ -698,6 +764,10 @@ public final class JavacFrontend {
   /** Binary operators of int/double expressions, by tree kind. */
   private static final java.util.Map<Tree.Kind, String> ARITHMETIC = java.util.Map.of(
       Tree.Kind.PLUS, "+", Tree.Kind.MINUS, "-", Tree.Kind.MULTIPLY, "*", Tree.Kind.DIVIDE, "/", Tree.Kind.REMAINDER, "%");
+
+  /** The comparisons a for loop's condition may use. */
+  private static final java.util.Map<Tree.Kind, String> COMPARE = java.util.Map.of(
+      Tree.Kind.LESS_THAN, "<", Tree.Kind.LESS_THAN_EQUAL, "<=", Tree.Kind.GREATER_THAN, ">", Tree.Kind.GREATER_THAN_EQUAL, ">=");
 
   private static Object castTo(String type, Number n) {
     return switch (type) {
