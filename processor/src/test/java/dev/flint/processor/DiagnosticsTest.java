@@ -339,6 +339,19 @@ class DiagnosticsTest {
   }
 
   @Test
+  void javaOperatorsOnTensorsSayWhatToCall() {
+    Compilation c = Compile.source("demo.Net", (HEADER + "\n"
+        + "@Model(input = {4}) public class Net extends Module {\n"
+        + "  @Forward public Tensor forward(Tensor x) {\n"
+        + "    Tensor y = x + 1;\n"
+        + "    return y;\n"
+        + "  }\n"
+        + "}").split("\n"));
+    assertThat(c).hadErrorContaining("[unsupported-expression] The operator + where a tensor is expected (`x + 1`)")
+        .inFile(c.sourceFiles().get(0)).onLineContaining("Tensor y = x + 1;");
+  }
+
+  @Test
   void unsupportedCall() {
     expect(Message.UNSUPPORTED_CALL, "x.cumsum",
         "@Model(input = {4}) public class Net extends Module {",

@@ -267,6 +267,10 @@ public final class Lowering {
     if (e instanceof Ast.StaticCall s) {
       return methods.staticCall(s, frame, vars);
     }
+    if (e instanceof Ast.Arith a) {
+      throw abort(Message.UNSUPPORTED_EXPRESSION, e.where(), "The operator " + a.op() + " where a tensor is expected (`"
+          + e.where().text() + "`): Java operators compute ints and doubles; for tensors call add, sub, mul, div");
+    }
     throw abort(Message.UNSUPPORTED_EXPRESSION, e.where(),
         "A " + (e instanceof Ast.IntList ? "list" : "number") + " (`" + e.where().text() + "`) where a tensor is expected");
   }

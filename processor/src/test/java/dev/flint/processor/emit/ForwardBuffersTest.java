@@ -178,7 +178,9 @@ class ForwardBuffersTest {
       // a first round only warms the JIT: after other tests ran batched 3-D products and broadcasts
       // through the same kernels (SymbolicSizesTest), a loaded machine was still recompiling them
       // during the first 2000 steps (batch 256: 117288 bytes per forward, then 480 at batch 1024)
+      // (and the SymbolicSizesTest models Heads and Qkv add 4-D products: warm both batch sizes)
       allocatedPerStep(types[1], 256);
+      allocatedPerStep(types[1], 1024);
       long[] small = allocatedPerStep(types[1], 256);
       long[] large = allocatedPerStep(types[1], 1024);
       System.out.printf("MlpSmall compiled step, bytes per forward / backward: batch 256: %d / %d, batch 1024: %d / %d%n",
