@@ -52,4 +52,25 @@ public @interface Model {
    * this or {@link #input}, not both.
    */
   String[] inputDims() default {};
+
+  /**
+   * The most parameters the model may have; a larger model fails the build with an {@code [over-budget]}
+   * error naming the count, the budget and the three largest layers. 0, the default, sets no budget; a
+   * budget given must be positive.
+   */
+  long maxParameters() default 0;
+
+  /**
+   * The most forward FLOPs per sample (as the summary counts them: 2mnk for products and convolutions,
+   * one per element otherwise); over it, an {@code [over-budget]} error names the three largest source
+   * lines. 0, the default, sets no budget.
+   */
+  long maxFlopsPerSample() default 0;
+
+  /**
+   * The most bytes of activations the training-mode forward may keep for the backward pass per sample
+   * (FLOAT32); over it, an {@code [over-budget]} error names the three largest source lines. 0, the
+   * default, sets no budget.
+   */
+  long maxSavedBytesPerSample() default 0;
 }

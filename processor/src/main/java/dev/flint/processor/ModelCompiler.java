@@ -3,6 +3,7 @@ package dev.flint.processor;
 import com.palantir.javapoet.JavaFile;
 import dev.flint.processor.check.WellFormed;
 import dev.flint.processor.diag.Diagnostics;
+import dev.flint.processor.emit.Budgets;
 import dev.flint.processor.emit.ClassEmitter;
 import dev.flint.processor.emit.CompiledMode;
 import dev.flint.processor.emit.SummaryWriter;
@@ -54,6 +55,10 @@ public final class ModelCompiler {
     }
     List<CompiledMode> modes = render(training).equals(render(eval)) ? List.of(training.withSuffix(""))
         : List.of(training, eval);
+    Budgets.check(model, training, diags);
+    if (diags.hasErrors()) {
+      return null;
+    }
     String summary = SummaryWriter.write(model, training);
     return new Output(new ClassEmitter(model, modes, summary).emit(), summary);
   }

@@ -17,8 +17,8 @@ import java.util.Map;
  */
 public final class StateSchema {
 
-  /** One entry: a floating-point tensor of {@code shape}, or (counter) a 0-d INT64 count. */
-  public record Entry(int[] shape, boolean counter) {}
+  /** One entry: a floating-point tensor of {@code shape} (a parameter, or a buffer), or (counter) a 0-d INT64 count. */
+  public record Entry(int[] shape, boolean buffer, boolean counter) {}
 
   private StateSchema() {}
 
@@ -74,9 +74,9 @@ public final class StateSchema {
       return false;
     }
     state.stream().filter(s -> !s.buffer())
-        .forEach(s -> out.put(prefix + "." + s.stateName(), new Entry(s.shape(), false)));
+        .forEach(s -> out.put(prefix + "." + s.stateName(), new Entry(s.shape(), false, false)));
     state.stream().filter(StateSpec::buffer)
-        .forEach(s -> out.put(prefix + "." + s.stateName(), new Entry(s.shape(), s.counts())));
+        .forEach(s -> out.put(prefix + "." + s.stateName(), new Entry(s.shape(), true, s.counts())));
     return true;
   }
 }

@@ -69,7 +69,7 @@ public final class SummaryWriter {
   }
 
   /** The terms of {@code total} that grow with the batch {@code B}, per sample: {@code 645}, {@code T*645}. */
-  private static Dim perSample(Dim total) {
+  static Dim perSample(Dim total) {
     Dim b = Dim.symbol(Dim.BATCH);
     Dim perSample = total.substitute(java.util.Map.of(Dim.BATCH, 0L)).minus(total).times(Dim.constant(-1));
     Dim q = perSample.dividedBy(b);

@@ -124,7 +124,7 @@ public final class JavacFrontend {
     SourceRef where = unit.ref(trees.getTree(model), model.getSimpleName().toString());
     return new ModelSource(pkg, model.getSimpleName().toString(), model.getQualifiedName().toString(), file,
         inputShape(model, where, diags), layers, fwd, ctors, where,
-        model.getModifiers().contains(Modifier.ABSTRACT));
+        model.getModifiers().contains(Modifier.ABSTRACT), budgets(model, where, diags));
   }
 
   /** The {@code @Layer} fields of {@code model} and of its superclasses (superclass fields first), as Module does. */
@@ -142,6 +142,27 @@ public final class JavacFrontend {
         out.add(f);
       }
     }
+    return out;
+  }
+
+  /** The budgets given in {@code @Model}; a limit that is not positive is a {@code [budget-invalid]} error. */
+  private List<ModelSource.Budget> budgets(TypeElement model, SourceRef where, Diagnostics diags) {
+    List<ModelSource.Budget> out = new ArrayList<>();
+    model.getAnnotationMirrors().stream()
+        .filter(a -> ((TypeElement) a.getAnnotationType().asElement()).getQualifiedName().contentEquals("dev.flint.dsl.Model"))
+        .forEach(a -> a.getElementValues().forEach((k, v) -> {
+          String name = k.getSimpleName().toString();
+          if (!name.startsWith("max")) {
+            return;
+          }
+          if (!(v.getValue() instanceof Number n) || n.longValue() <= 0) {
+            diags.error(Message.BUDGET_INVALID, where, name, v.getValue(), model.getSimpleName(),
+                name.equals("maxParameters") ? "parameters" : name.equals("maxFlopsPerSample") ? "FLOPs per sample"
+                    : "saved bytes per sample");
+          } else {
+            out.add(new ModelSource.Budget(name, n.longValue(), where));
+          }
+        }));
     return out;
   }
 

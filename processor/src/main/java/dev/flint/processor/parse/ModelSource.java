@@ -9,6 +9,7 @@ import java.util.List;
  * their initializers build them, its {@code @Forward} body as a small statement tree, and its
  * constructors (which the generated class repeats).
  *
+ * @param budgets the budgets given in {@code @Model} (positive limits only; others were reported)
  * @param isAbstract whether the model class is abstract (its eager twin is then an anonymous subclass)
  * @param inputShape the sample shape from {@code @Model(input = ...)} or {@code @Model(inputDims = ...)}:
  *     each size a number or the name of a size that varies ({@code T}); empty when not given
@@ -23,13 +24,18 @@ public record ModelSource(
     Ast.Method forward,
     List<Constructor> constructors,
     SourceRef where,
-    boolean isAbstract) {
+    boolean isAbstract,
+    List<Budget> budgets) {
 
-  /** A model of a concrete class. */
+  /** A model of a concrete class without budgets. */
   public ModelSource(String packageName, String simpleName, String qualifiedName, String fileName, List<String> inputShape,
       List<LayerField> layers, Ast.Method forward, List<Constructor> constructors, SourceRef where) {
-    this(packageName, simpleName, qualifiedName, fileName, inputShape, layers, forward, constructors, where, false);
+    this(packageName, simpleName, qualifiedName, fileName, inputShape, layers, forward, constructors, where, false,
+        List.of());
   }
+
+  /** A budget from {@code @Model}: {@code maxParameters} and its positive limit. */
+  public record Budget(String name, long limit, SourceRef where) {}
 
   /** The name of the generated class: {@code CompiledMlp}, or {@code CompiledOuter_Inner} for nested models. */
   public String compiledName() {
