@@ -51,7 +51,7 @@ class DiagnosticsTest {
     Compilation c = javac().withProcessors(new ModelProcessor()).compile(src);
     String id = "[" + message.id() + "]";
     if (message == Message.NON_CONSTANT_ARG || message == Message.INPUT_SHAPE_NEEDED || message == Message.BARE_NO_GRAD
-        || message == Message.CHILD_AS_OBJECT) {
+        || message == Message.CHILD_AS_OBJECT || message == Message.BUDGET_SYMBOLIC) {
       assertThat(c).hadWarningContaining(id).inFile(src).onLineContaining(marker);
     } else {
       assertThat(c).hadErrorContaining(id).inFile(src).onLineContaining(marker);
@@ -544,6 +544,41 @@ class DiagnosticsTest {
         "  }",
         "}");
     assertThat(both).hadErrorContaining("not both");
+  }
+
+  @Test
+  void budgetInvalid() {
+    expect(Message.BUDGET_INVALID, "class Net",
+        "@Model(input = {4}, maxParameters = 0)",
+        "public class Net extends Module {",
+        "  @Layer Linear fc = new Linear(4, 2);",
+        "  @Forward public Tensor forward(Tensor x) { return fc.forward(x); }",
+        "}");
+  }
+
+  @Test
+  void overBudget() {
+    // fc: 4*2 + 2 = 10 parameters
+    Compilation c = expect(Message.OVER_BUDGET, "class Net",
+        "@Model(input = {4}, maxParameters = 9)",
+        "public class Net extends Module {",
+        "  @Layer Linear fc = new Linear(4, 2);",
+        "  @Forward public Tensor forward(Tensor x) { return fc.forward(x); }",
+        "}");
+    assertThat(c).hadErrorContaining("10 parameters, over the budget @Model(maxParameters = 9)");
+  }
+
+  @Test
+  void budgetSymbolic() {
+    // forward FLOPs per sample: T rows of 2*4*2 + 2
+    Compilation c = expect(Message.BUDGET_SYMBOLIC, "class Net",
+        "@Model(inputDims = {\"T\", \"4\"}, maxFlopsPerSample = 100)",
+        "public class Net extends Module {",
+        "  @Layer Linear fc = new Linear(4, 2);",
+        "  @Forward public Tensor forward(Tensor x) { return fc.forward(x); }",
+        "}");
+    assertThat(c).succeeded();
+    assertThat(c).hadWarningContaining("is T*18, which depends on the input's named sizes");
   }
 
   @Test
