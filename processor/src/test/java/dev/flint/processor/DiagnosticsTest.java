@@ -451,6 +451,33 @@ class DiagnosticsTest {
   }
 
   @Test
+  void conv1dChannelMismatchNamesTheLayers() {
+    Compilation c = expect(Message.SHAPE_MISMATCH, "c2.forward",
+        "@Model(input = {2, 16}) public class Net extends Module {",
+        "  @Layer Conv1d c1 = new Conv1d(2, 4, 3);",
+        "  @Layer Conv1d c2 = new Conv1d(5, 4, 3);",
+        "  @Forward public Tensor forward(Tensor x) {",
+        "    Tensor h = c1.forward(x);",
+        "    return c2.forward(h);",
+        "  }",
+        "}");
+    assertThat(c).hadErrorContaining(
+        "c2 (Conv1d 5→4 k3) expects input [B, 5, L], but h has shape [B, 4, 14] (from c1: Conv1d 2→4 k3)");
+  }
+
+  @Test
+  void conv1dKernelLongerThanTheInput() {
+    Compilation c = expect(Message.SHAPE_ERROR, "c1.forward",
+        "@Model(input = {2, 4}) public class Net extends Module {",
+        "  @Layer Conv1d c1 = new Conv1d(2, 4, 7);",
+        "  @Forward public Tensor forward(Tensor x) {",
+        "    return c1.forward(x);",
+        "  }",
+        "}");
+    assertThat(c).hadErrorContaining("kernel");
+  }
+
+  @Test
   void shapeMismatchNamesBothLayers() {
     Compilation c = expect(Message.SHAPE_MISMATCH, "fc2.forward",
         "@Model public class Net extends Module {",

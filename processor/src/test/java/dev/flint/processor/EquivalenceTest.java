@@ -96,6 +96,11 @@ class EquivalenceTest {
   }
 
   @Test
+  void conv1d() throws Exception {
+    check("Conv1dNet", new int[] {3, 2, 16});
+  }
+
+  @Test
   void tiedWeightsAndFunctionalLayers() throws Exception {
     check("Tied", new int[] {2, 1, 4, 4});
   }

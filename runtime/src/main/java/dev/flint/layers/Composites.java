@@ -52,6 +52,24 @@ public final class Composites {
     return b == null ? y : a.add(y, a.reshape(b, new int[] {1, outChannels, 1, 1}));
   }
 
+  /**
+   * 1-D convolution of {@code x: [N, C, L]} or {@code [C, L]} with {@code w: [O, C, k]}, plus {@code b: [O]} or
+   * null: the 2-D kernel on a height-1 view ({@code [N, C, 1, L]} with a {@code [O, C, 1, k]} filter, stride
+   * and padding along the width only). L must be a known size.
+   */
+  public static <T> T conv1d(Algebra<T> a, T x, int[] xShape, T w, int outChannels, int kernel, T b, int stride,
+      int padding) {
+    boolean unbatched = xShape.length == 2;
+    int n = unbatched ? 1 : xShape[0];
+    int c = xShape[xShape.length - 2];
+    int len = xShape[xShape.length - 1];
+    T y = a.conv2d(a.reshape(x, new int[] {n, c, 1, len}), a.reshape(w, new int[] {outChannels, c, 1, kernel}),
+        new int[] {1, stride}, new int[] {0, padding});
+    int out = (len + 2 * padding - kernel) / stride + 1;
+    y = a.reshape(y, unbatched ? new int[] {outChannels, out} : new int[] {n, outChannels, out});
+    return b == null ? y : a.add(y, a.reshape(b, unbatched ? new int[] {outChannels, 1} : new int[] {1, outChannels, 1}));
+  }
+
   /** GELU: exact {@code x/2·(1 + erf(x/√2))}, or PyTorch's tanh approximation. */
   public static <T> T gelu(Algebra<T> a, T x, boolean tanh) {
     T inner;

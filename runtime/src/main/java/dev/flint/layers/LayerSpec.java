@@ -220,6 +220,35 @@ public enum LayerSpec {
       return args.size() >= 3 ? className() + " " + args.get(0) + "→" + args.get(1) + " k" + args.get(2) : className();
     }
   },
+  /** 1-D convolution of {@code [N, C, L]} with zero padding. */
+  CONV1D("Conv1d", Input.FLOATING, Param.required("inChannels", Param.Kind.INT),
+      Param.required("outChannels", Param.Kind.INT), Param.required("kernelSize", Param.Kind.INT),
+      Param.optional("stride", Param.Kind.INT, 1), Param.optional("padding", Param.Kind.INT, 0),
+      Param.optional("bias", Param.Kind.BOOL, true)) {
+    @Override
+    public List<StateSpec> state(LayerArgs a) {
+      return withBias(a.bool("bias"), StateSpec.param("weight", a.integer("outChannels"), a.integer("inChannels"),
+          a.integer("kernelSize")), a.integer("outChannels"));
+    }
+
+    @Override
+    public String expects(LayerArgs a, int[] s) {
+      int c = a.integer("inChannels");
+      return (s.length == 3 || s.length == 2) && s[s.length - 2] == c ? null : "input [B, " + c + ", L]";
+    }
+
+    @Override
+    public <T> T forward(Algebra<T> ops, LayerContext<T> layer, LayerArgs a, T x) {
+      return Composites.conv1d(ops, x, layer.shape(x), layer.state("weight"), a.integer("outChannels"),
+          a.integer("kernelSize"), layer.has("bias") ? layer.state("bias") : null, a.integer("stride"),
+          a.integer("padding"));
+    }
+
+    @Override
+    public String describe(List<String> args) {
+      return CONV2D.describe(args).replace(CONV2D.className(), className());
+    }
+  },
   /** The maximum of each {@code kernelSize²} window. */
   MAX_POOL2D("MaxPool2d", Input.ANY, poolParams()) {
     @Override

@@ -116,14 +116,9 @@ public final class F {
    * {@code [O, C, 1, k]} filter, stride and padding along the width only).
    */
   public static Tensor conv1d(Tensor x, Tensor w, Tensor b, int stride, int padding) {
-    boolean unbatched = x.dim() == 2;
-    Tensor in = (unbatched ? x.unsqueeze(0) : x).unsqueeze(2);
-    Tensor y = OPS.conv2d(in, w.unsqueeze(2), new int[] {1, stride}, new int[] {0, padding}).squeeze(2);
-    if (b != null) {
-      y = y.add(b.reshape(1, b.numel(), 1));
-    }
-    return unbatched ? y.squeeze(0) : y;
+    return Composites.conv1d(OPS, x, Internals.shapeRef(x), w, w.size(0), w.size(2), b, stride, padding);
   }
+
 
   /** Max pooling over {@code kernel × kernel} windows with stride = kernel. */
   public static Tensor maxPool2d(Tensor x, int kernel) {

@@ -52,6 +52,7 @@ class LayerSpecTest {
     CASES.put(LayerSpec.BATCH_NORM_2D, new Case(new Object[] {2}, new int[] {3, 2, 2, 2}, false));
     CASES.put(LayerSpec.LAYER_NORM, new Case(new Object[] {new int[] {2, 3}}, new int[] {4, 2, 3}, false));
     CASES.put(LayerSpec.CONV2D, new Case(new Object[] {2, 3, 3}, new int[] {2, 2, 5, 5}, false));
+    CASES.put(LayerSpec.CONV1D, new Case(new Object[] {2, 3, 3}, new int[] {2, 2, 7}, false));
     CASES.put(LayerSpec.MAX_POOL2D, new Case(new Object[] {2}, new int[] {1, 2, 4, 4}, false));
     CASES.put(LayerSpec.AVG_POOL2D, new Case(new Object[] {2}, new int[] {1, 2, 4, 4}, false));
     CASES.put(LayerSpec.FLATTEN, new Case(new Object[] {}, new int[] {2, 3, 4}, false));
