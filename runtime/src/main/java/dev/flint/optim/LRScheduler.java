@@ -33,6 +33,15 @@ public abstract class LRScheduler {
   /** Advances one epoch and updates the optimizer's learning rate. */
   public void step() {
     lastEpoch++;
+    applyLr();
+  }
+
+  /**
+   * Sets the optimizer's learning rate to {@link #computeLr()} for the current epoch without
+   * advancing it: PyTorch's constructors do this for epoch 0, which matters for schedules (such as
+   * {@link LambdaLR}'s) whose epoch-0 rate differs from the base rate.
+   */
+  protected final void applyLr() {
     double lr = computeLr();
     optimizer.setLr(lr);
     lastLr = lr;

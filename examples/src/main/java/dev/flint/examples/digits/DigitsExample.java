@@ -8,6 +8,7 @@ import dev.flint.examples.training.Predictions;
 import dev.flint.examples.training.RunOptions;
 import dev.flint.examples.training.Training;
 import dev.flint.nn.CrossEntropyLoss;
+import dev.flint.nn.Module;
 import dev.flint.optim.Adam;
 import dev.flint.tensor.Generator;
 import dev.flint.train.BestCheckpoint;
@@ -18,6 +19,7 @@ import dev.flint.train.ProgressBar;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
 
 /**
  * Classification of 8×8 handwritten digits with an MLP, CrossEntropyLoss and Adam: train, keep
@@ -39,7 +41,21 @@ public final class DigitsExample {
   static final int BATCH_SIZE = 32;
   static final double LR = 1e-3;
 
+  /** The MLP of this example, trained with Adam at {@link #LR}. */
+  public static final Setup MLP = new Setup(NAME, "an MLP", DigitsExample::newModel, LR);
+
   private DigitsExample() {}
+
+  /**
+   * What differs between the programs that classify the digits (this MLP, the LSTM example): the
+   * output name, how the network is described, how a fresh network is made, the learning rate.
+   *
+   * @param name the example's name: the default output directory is {@code runs/<name>}
+   * @param description the network in words, printed at the start
+   * @param newModel a fresh network: compiled, or eager when given {@code true}
+   * @param lr Adam's learning rate
+   */
+  public record Setup(String name, String description, Function<Boolean, Module> newModel, double lr) {}
 
   /**
    * What a run produced.
@@ -67,8 +83,13 @@ public final class DigitsExample {
     return eager ? new DigitsNet() : new CompiledDigitsNet();
   }
 
-  /** Trains, keeps the best model, reloads it and tests it; prints progress and results. */
+  /** Trains the MLP, keeps the best model, reloads it and tests it; prints progress and results. */
   public static Result run(RunOptions options) {
+    return run(options, MLP);
+  }
+
+  /** Trains {@code setup}'s network, keeps the best model, reloads it and tests it; prints progress and results. */
+  public static Result run(RunOptions options, Setup setup) {
     Generator.seedAll(options.seed());
     DigitsData data = DigitsData.load(options.seed());
 
@@ -76,17 +97,18 @@ public final class DigitsExample {
     DataLoader validLoader = new DataLoader(data.valid(), 256);
     DataLoader testLoader = new DataLoader(data.test(), 256);
 
-    DigitsNet model = newModel(options.eager());
+    Module model = setup.newModel().apply(options.eager());
     CrossEntropyLoss lossFn = new CrossEntropyLoss();
-    Adam optimizer = new Adam(model.parameters(), LR);
-    System.out.printf(Locale.ROOT, "digits: %d train, %d valid, %d test images of 8x8 pixels; %s model%n",
-        data.train().size(), data.valid().size(), data.test().size(), Training.mode(model));
+    Adam optimizer = new Adam(model.parameters(), setup.lr());
+    System.out.printf(Locale.ROOT, "%s: %s on %d train, %d valid, %d test images of 8x8 pixels; %s model%n",
+        setup.name(), setup.description(), data.train().size(), data.valid().size(), data.test().size(),
+        Training.mode(model));
     // A compiled model prints the processor's report: shapes, parameters, FLOPs, saved bytes.
     System.out.println(model instanceof CompiledDigitsNet compiled ? compiled.summary() : model);
 
     BestCheckpoint best = new BestCheckpoint(options.out().resolve("best.safetensors"));
     EarlyStopping stop = options.patience() > 0 ? new EarlyStopping(options.patience()) : null;
-    LossCurve curve = new LossCurve("digits: cross-entropy loss");
+    LossCurve curve = new LossCurve(setup.name() + ": cross-entropy loss");
     long start = System.nanoTime();
     for (int epoch = 1; epoch <= options.epochs(); epoch++) {
       try (ProgressBar bar = ProgressBar.forEpoch(epoch, options.epochs(), trainLoader.size())) {
@@ -106,7 +128,7 @@ public final class DigitsExample {
     double seconds = (System.nanoTime() - start) / 1e9;
     curve.writeSvg(options.out().resolve("loss.svg"));
 
-    DigitsNet reloaded = newModel(options.eager());
+    Module reloaded = setup.newModel().apply(options.eager());
     best.restore(reloaded);
     double reloadedValid = Evaluation.meanLoss(reloaded, validLoader, lossFn);
     double validAccuracy = Evaluation.accuracy(reloaded, validLoader);
@@ -136,7 +158,7 @@ public final class DigitsExample {
   }
 
   /** The labels and predicted classes of {@code n} samples: {@code {labels, predicted}}; eval mode, no grad. */
-  static long[][] predict(DigitsNet model, DataLoader loader, int n) {
+  static long[][] predict(Module model, DataLoader loader, int n) {
     model.eval();
     long[] labels = new long[n];
     long[] predicted = new long[n];
