@@ -339,6 +339,62 @@ class DiagnosticsTest {
   }
 
   @Test
+  void forEachOverSomethingElse() {
+    Compilation c = expect(Message.FOR_EACH, "for (Linear l : extra)",
+        "@Model(input = {4}) public class Net extends Module {",
+        "  @Layer Linear fc = new Linear(4, 4);",
+        "  java.util.List<Linear> extra = java.util.List.of();",
+        "  @Forward public Tensor forward(Tensor x) {",
+        "    for (Linear l : extra) {",
+        "      x = x.exp();",
+        "    }",
+        "    return fc.forward(x);",
+        "  }",
+        "}");
+    assertThat(c).hadErrorContaining("`extra` is not a @Layer field of type ModuleList");
+  }
+
+  @Test
+  void moduleListIndexOutOfRange() {
+    Compilation c = expect(Message.MODULE_LIST, "blocks.get(2)",
+        "@Model(input = {4}) public class Net extends Module {",
+        "  @Layer ModuleList<Linear> blocks = ModuleList.of(new Linear(4, 4), new Linear(4, 4));",
+        "  @Forward public Tensor forward(Tensor x) {",
+        "    Tensor h = blocks.get(0).forward(x);",
+        "    return blocks.get(2).forward(h);",
+        "  }",
+        "}");
+    assertThat(c).hadErrorContaining("index 2 is out of range for blocks, which holds 2 modules");
+  }
+
+  @Test
+  void moduleListBuiltOutOfSight() {
+    Compilation c = expect(Message.MODULE_LIST, "for (Linear l : blocks)",
+        "@Model(input = {4}) public class Net extends Module {",
+        "  @Layer ModuleList<Linear> blocks;",
+        "  public Net(java.util.List<Linear> layers) { blocks = ModuleList.of(layers); }",
+        "  @Forward public Tensor forward(Tensor x) {",
+        "    for (Linear l : blocks) {",
+        "      x = l.forward(x);",
+        "    }",
+        "    return x;",
+        "  }",
+        "}");
+    assertThat(c).hadErrorContaining("the processor cannot see which modules the ModuleList holds");
+  }
+
+  @Test
+  void moduleListHasNoForward() {
+    expect(Message.MODULE_LIST, "return blocks.forward(x);",
+        "@Model(input = {4}) public class Net extends Module {",
+        "  @Layer ModuleList<Linear> blocks = ModuleList.of(new Linear(4, 4));",
+        "  @Forward public Tensor forward(Tensor x) {",
+        "    return blocks.forward(x);",
+        "  }",
+        "}");
+  }
+
+  @Test
   void javaOperatorsOnTensorsSayWhatToCall() {
     Compilation c = Compile.source("demo.Net", (HEADER + "\n"
         + "@Model(input = {4}) public class Net extends Module {\n"

@@ -144,6 +144,27 @@ class EquivalenceTest {
     check("Loops", new int[] {4, 6});
   }
 
+  /** for-each over ModuleList fields (nested @Model blocks with residuals, Linear layers), get(i) in a counted loop. */
+  @Test
+  void loopsOverModuleLists() throws Exception {
+    Compilation c = Compile.models("Stack", "Block");
+    assertThat(c).succeeded();
+    String source = Compile.generatedSource(c, "models.CompiledStack");
+    if (Boolean.getBoolean("dump")) {
+      System.out.println(source);
+    }
+    for (int i = 0; i < 3; i++) {
+      assertTrue(source.contains("// Stack.java:27 (blocks." + i + ")  h = h.add(b.forward(h).mul(0.5));"),
+          "the loop's line, iteration " + i);
+      assertTrue(source.contains("// Block.java:18 (blocks." + i + ")"), "the block's line, iteration " + i);
+      assertTrue(source.contains("((Block) blocks.get(" + i + ")).fc.weight"), "block " + i + "'s weight read directly");
+    }
+    assertTrue(source.contains("// Stack.java:33 (gates.1)"), "the second for-each");
+    assertTrue(source.contains("// Stack.java:30 (i = 1)"), "get(i) in a counted loop");
+    assertTrue(source.contains("schema.put(\"blocks.2.norm.weight\""), "state-dict keys as PyTorch's ModuleList");
+    check("Stack", new int[] {3, 4}, false, "Block");
+  }
+
   // ------------------------------------------------------------------ harness
 
   static void check(String name, int[] inputShape) throws Exception {

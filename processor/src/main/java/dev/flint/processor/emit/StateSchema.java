@@ -48,7 +48,7 @@ public final class StateSchema {
     if (init.args() == null) {
       return false;
     }
-    if (init.type().equals("dev.flint.nn.Sequential")) {
+    if (init.type().equals("dev.flint.nn.Sequential") || init.type().equals("dev.flint.nn.ModuleList")) {
       for (int i = 0; i < init.children().size(); i++) {
         if (!layer(init.children().get(i), prefix + "." + i, out)) {
           return false;

@@ -26,6 +26,7 @@ import java.util.stream.Stream;
 final class Layers {
   static final String NN = "dev.flint.nn.";
   static final String SEQUENTIAL = NN + "Sequential";
+  static final String MODULE_LIST = NN + "ModuleList";
   static final String SUPPORTED = Stream.of(LayerSpec.values()).map(LayerSpec::className).collect(Collectors.joining(", "))
       + ", Sequential, and @Model classes in the same package";
 

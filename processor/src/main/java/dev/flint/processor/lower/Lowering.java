@@ -136,6 +136,11 @@ public final class Lowering {
           names.put(out.id(), frame.state().isEmpty() ? "out" : hint(frame.state()) + "Out");
         }
         return out;
+      } else if (s instanceof Ast.ForEach f) {
+        Value out = forEach(f, frame, vars);
+        if (out != null) {
+          return out;
+        }
       } else if (s instanceof Ast.Loop l) {
         Value out = loop(l, frame, vars);
         if (out != null) {
@@ -173,6 +178,87 @@ public final class Lowering {
       }
     }
     return null;
+  }
+
+  /**
+   * Unrolls {@code for (Block b : blocks)}: the body once per module of the list, {@code b} naming it,
+   * each iteration labeled with the module's state-dict path ({@code blocks.2}) for comments.
+   */
+  private Value forEach(Ast.ForEach f, Frame frame, Scope vars) {
+    ModelSource.LayerField field = frame.layer(f.field());
+    List<ModelSource.LayerInit> modules = modules(field, f.where());
+    Scope.LayerRef shadowed = vars.layer(f.var());
+    try {
+      for (int i = 0; i < modules.size(); i++) {
+        Scope.LayerRef item = item(field, modules, i, frame);
+        vars.putLayer(f.var(), item);
+        iterations.addLast(item.state());
+        try {
+          Value out = block(f.body(), frame, vars);
+          if (out != null) {
+            return out;
+          }
+        } finally {
+          iterations.removeLast();
+        }
+      }
+      return null;
+    } finally {
+      if (shadowed == null) {
+        vars.removeLayer(f.var());
+      } else {
+        vars.putLayer(f.var(), shadowed);
+      }
+    }
+  }
+
+  /** The modules of a ModuleList field, as its initializer builds them. */
+  private List<ModelSource.LayerInit> modules(ModelSource.LayerField field, SourceRef at) {
+    if (field.init().args() == null || !field.init().type().equals(Layers.MODULE_LIST)) {
+      throw abort(Message.MODULE_LIST, at, field.name(), "the processor cannot see which modules the ModuleList holds;"
+          + " build it in the field's declaration or a constructor as ModuleList.of(new Block(), new Block()) or"
+          + " ModuleList.of(IntStream.range(0, N).mapToObj(i -> new Block()).toList()) with a constant N");
+    }
+    return field.init().children();
+  }
+
+  /** Module {@code i} of a ModuleList field: read as {@code ((Block) blocks.get(i))}, keyed {@code blocks.i}. */
+  private static Scope.LayerRef item(ModelSource.LayerField field, List<ModelSource.LayerInit> modules, int i, Frame frame) {
+    ModelSource.LayerInit init = modules.get(i);
+    return new Scope.LayerRef(init, Layers.cast(init.type(), frame.access() + field.name() + ".get(" + i + ")"),
+        frame.state() + field.name() + "." + i);
+  }
+
+  /** {@code blocks.get(i).forward(x)}: module {@code i} (negative counts from the end) applied to {@code x}. */
+  private Value itemCall(Ast.ItemCall c, Frame frame, Scope vars) {
+    ModelSource.LayerField field = frame.layer(c.field());
+    List<ModelSource.LayerInit> modules = modules(field, c.where());
+    Scalar index = scalars.eval(c.index(), frame, vars);
+    if (!index.integral() || !index.size().isConstant()) {
+      throw abort(Message.MODULE_LIST, c.index().where(), c.where().text(), "the index `" + c.index().where().text()
+          + "` is " + (index.integral() ? "the size " + index.size() + ", known only at run time" : "a double")
+          + "; the processor picks the module at compile time, so use an int constant or a counted loop's variable");
+    }
+    long i = index.size().constantValue();
+    long at = i < 0 ? i + modules.size() : i;
+    if (at < 0 || at >= modules.size()) {
+      throw abort(Message.MODULE_LIST, c.index().where(), c.where().text(), "index " + i + " is out of range for "
+          + c.field() + ", which holds " + modules.size() + " modules");
+    }
+    Scope.LayerRef item = item(field, modules, (int) at, frame);
+    Value arg = argument(c.argument(), frame, vars);
+    iterations.addLast(item.state());
+    try {
+      return layers.lower(item.init(), item.access(), item.state(), described(arg, describe(c.argument())), c.where());
+    } finally {
+      iterations.removeLast();
+    }
+  }
+
+  private Value argument(Ast.Expr a, Frame frame, Scope vars) {
+    return a instanceof Ast.Name n && vars.get(n.name()) == null && isInput(n.name(), frame)
+        ? input(a.where())
+        : expr(a, frame, vars);
   }
 
   private long loopBound(Ast.Loop l, Ast.Expr e, String which, Frame frame, Scope vars) {
@@ -246,16 +332,21 @@ public final class Lowering {
       return v;
     }
     if (e instanceof Ast.LayerCall c) {
-      ModelSource.LayerField field = frame.layer(c.field());
-      Value arg = c.argument() instanceof Ast.Name n && vars.get(n.name()) == null && isInput(n.name(), frame)
-          ? input(c.argument().where())
-          : expr(c.argument(), frame, vars);
+      Scope.LayerRef ref = layerRef(c.field(), frame, vars);
+      Value arg = argument(c.argument(), frame, vars);
       Described in = described(arg, describe(c.argument()));
-      return layers.lower(field.init(), frame.access() + c.field(), frame.state() + c.field(), in, c.where());
+      if (ref.init().type().equals(Layers.MODULE_LIST)) {
+        throw abort(Message.MODULE_LIST, c.where(), c.where().text(), "a ModuleList has no forward (as in PyTorch);"
+            + " apply its modules: for (Block b : " + c.field() + ") { x = b.forward(x); }");
+      }
+      return layers.lower(ref.init(), ref.access(), ref.state(), in, c.where());
+    }
+    if (e instanceof Ast.ItemCall c) {
+      return itemCall(c, frame, vars);
     }
     if (e instanceof Ast.LayerParam p) {
-      ModelSource.LayerField field = frame.layer(p.field());
-      return layers.parameter(field.init(), frame.access() + p.field(), frame.state() + p.field(), p.member(), p.where());
+      Scope.LayerRef ref = layerRef(p.field(), frame, vars);
+      return layers.parameter(ref.init(), ref.access(), ref.state(), p.member(), p.where());
     }
     if (e instanceof Ast.MethodCall m && m.method().equals("get") && Splits.isList(m.target(), vars)) {
       return splits.get(m, frame, vars);
@@ -273,6 +364,16 @@ public final class Lowering {
     }
     throw abort(Message.UNSUPPORTED_EXPRESSION, e.where(),
         "A " + (e instanceof Ast.IntList ? "list" : "number") + " (`" + e.where().text() + "`) where a tensor is expected");
+  }
+
+  /** The layer that {@code name} names: a for-each loop's module, or a @Layer field of the frame's model. */
+  private static Scope.LayerRef layerRef(String name, Frame frame, Scope vars) {
+    Scope.LayerRef alias = vars.layer(name);
+    if (alias != null) {
+      return alias;
+    }
+    ModelSource.LayerField field = frame.layer(name);
+    return new Scope.LayerRef(field.init(), frame.access() + name, frame.state() + name);
   }
 
   /** The tensors of a list expression: a {@code List<Tensor>} local, or a split or chunk. */

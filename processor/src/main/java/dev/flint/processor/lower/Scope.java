@@ -1,6 +1,7 @@
 package dev.flint.processor.lower;
 
 import dev.flint.processor.ir.Value;
+import dev.flint.processor.parse.ModelSource;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,10 @@ final class Scope {
   private final Map<String, Value> tensors = new HashMap<>();
   private final Map<String, Scalar> scalars = new HashMap<>();
   private final Map<String, List<Value>> lists = new HashMap<>();
+  private final Map<String, LayerRef> layers = new HashMap<>();
+
+  /** A module of a ModuleList that a for-each variable names: how it is built, read and keyed. */
+  record LayerRef(ModelSource.LayerInit init, String access, String state) {}
 
   Value get(String name) {
     return tensors.get(name);
@@ -33,6 +38,18 @@ final class Scope {
 
   List<Value> list(String name) {
     return lists.get(name);
+  }
+
+  LayerRef layer(String name) {
+    return layers.get(name);
+  }
+
+  void putLayer(String name, LayerRef ref) {
+    layers.put(name, ref);
+  }
+
+  void removeLayer(String name) {
+    layers.remove(name);
   }
 
   void putList(String name, List<Value> parts) {

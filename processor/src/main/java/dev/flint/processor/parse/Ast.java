@@ -15,7 +15,7 @@ public final class Ast {
   public record Method(String parameter, List<Stmt> body, SourceRef where) {}
 
   /** A statement. */
-  public sealed interface Stmt permits Declare, Let, Assign, Return, IfTraining, Loop {
+  public sealed interface Stmt permits Declare, Let, Assign, Return, IfTraining, Loop, ForEach {
     SourceRef where();
   }
 
@@ -51,8 +51,14 @@ public final class Ast {
   public record Loop(String var, Expr from, String compare, Expr bound, int step, List<Stmt> body, SourceRef where)
       implements Stmt {}
 
+  /**
+   * {@code for (Block var : field) { body }} over a {@code ModuleList} field, unrolled when lowered: in
+   * the body, {@code var} names each module of the list in turn, as a layer.
+   */
+  public record ForEach(String var, String field, List<Stmt> body, SourceRef where) implements Stmt {}
+
   /** An expression. */
-  public sealed interface Expr permits Name, Literal, LayerCall, LayerParam, StaticCall, MethodCall, IntList, Arith, Cast {
+  public sealed interface Expr permits Name, Literal, LayerCall, ItemCall, LayerParam, StaticCall, MethodCall, IntList, Arith, Cast {
     SourceRef where();
   }
 
@@ -64,6 +70,9 @@ public final class Ast {
 
   /** {@code field.forward(arg)} on a {@code @Layer} field. */
   public record LayerCall(String field, Expr argument, SourceRef where) implements Expr {}
+
+  /** {@code blocks.get(index).forward(arg)} on a {@code ModuleList} field. */
+  public record ItemCall(String field, Expr index, Expr argument, SourceRef where) implements Expr {}
 
   /** {@code fc.weight}: a parameter or buffer of a {@code @Layer} field, read as a tensor. */
   public record LayerParam(String field, String member, SourceRef where) implements Expr {}

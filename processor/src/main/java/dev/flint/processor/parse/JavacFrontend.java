@@ -7,12 +7,14 @@ import com.sun.source.tree.BinaryTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.CompoundAssignmentTree;
+import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
 import com.sun.source.tree.ForLoopTree;
 import com.sun.source.tree.IdentifierTree;
 import com.sun.source.tree.IfTree;
 import com.sun.source.tree.ImportTree;
+import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.LiteralTree;
 import com.sun.source.tree.MemberSelectTree;
 import com.sun.source.tree.MethodInvocationTree;
@@ -56,6 +58,7 @@ import javax.lang.model.util.ElementFilter;
  */
 public final class JavacFrontend {
   private static final String INDEX = "dev.flint.tensor.Index";
+  static final String MODULE_LIST = "dev.flint.nn.ModuleList";
 
   private static final int MAX_NESTING = 8;
 
@@ -95,13 +98,19 @@ public final class JavacFrontend {
     for (VariableElement field : layerFields(model)) {
       layerNames.add(field.getSimpleName().toString());
     }
+    java.util.Map<String, Integer> moduleLists = new java.util.HashMap<>();
     for (VariableElement field : layerFields(model)) {
-      layers.add(layerField(field, unit, diags, depth));
+      ModelSource.LayerField layer = layerField(field, unit, diags, depth);
+      layers.add(layer);
+      if (env.getTypeUtils().erasure(field.asType()).toString().equals(MODULE_LIST)) {
+        boolean known = layer.init().type().equals(MODULE_LIST) && layer.init().args() != null;
+        moduleLists.put(layer.name(), known ? layer.init().children().size() : -1);
+      }
     }
 
     MethodTree method = trees.getTree(forward);
     String param = forward.getParameters().get(0).getSimpleName().toString();
-    Body body = new Body(unit, layerNames, diags);
+    Body body = new Body(unit, layerNames, moduleLists, diags);
     body.locals.add(param);
     List<Ast.Stmt> stmts = body.block(method.getBody().getStatements());
     Ast.Method fwd = new Ast.Method(param, stmts, unit.ref(method, method.getName() + "(" + param + ")"));
@@ -232,6 +241,9 @@ public final class JavacFrontend {
 
   private ModelSource.LayerInit layerInit(ExpressionTree t, Unit unit, String field, Diagnostics diags, int depth) {
     t = unwrap(t);
+    if (t instanceof MethodInvocationTree mi) {
+      return moduleList(mi, unit, field, diags, depth);
+    }
     if (!(t instanceof NewClassTree nc) || nc.getClassBody() != null) {
       return null;
     }
@@ -262,6 +274,62 @@ public final class JavacFrontend {
     return new ModelSource.LayerInit(type, args, children, nested, where);
   }
 
+  /**
+   * {@code ModuleList.of(new Block(), new Block())} or {@code ModuleList.of(IntStream.range(0, N).mapToObj(i -> new
+   * Block()).toList())} (also {@code collect(Collectors.toList())}, {@code rangeClosed}) with constant bounds: a
+   * ModuleList whose children are known; null for any other form.
+   */
+  private ModelSource.LayerInit moduleList(MethodInvocationTree mi, Unit unit, String field, Diagnostics diags, int depth) {
+    if (!(mi.getMethodSelect() instanceof MemberSelectTree ms) || !ms.getIdentifier().contentEquals("of")
+        || !MODULE_LIST.equals(unit.resolveType(ms.getExpression())) || mi.getArguments().isEmpty()) {
+      return null;
+    }
+    List<ModelSource.LayerInit> children = new ArrayList<>();
+    List<? extends ExpressionTree> args = mi.getArguments();
+    if (args.size() == 1 && !(unwrap(args.get(0)) instanceof NewClassTree)) {
+      ExpressionTree body = null;
+      long count = -1;
+      ExpressionTree e = unwrap(args.get(0));
+      if (e instanceof MethodInvocationTree last && last.getMethodSelect() instanceof MemberSelectTree lastSel
+          && (lastSel.getIdentifier().contentEquals("toList") || lastSel.getIdentifier().contentEquals("collect"))
+          && unwrap(lastSel.getExpression()) instanceof MethodInvocationTree map
+          && map.getMethodSelect() instanceof MemberSelectTree mapSel && mapSel.getIdentifier().contentEquals("mapToObj")
+          && map.getArguments().size() == 1 && unwrap(map.getArguments().get(0)) instanceof LambdaExpressionTree lambda
+          && lambda.getBody() instanceof ExpressionTree made
+          && unwrap(mapSel.getExpression()) instanceof MethodInvocationTree range
+          && range.getMethodSelect() instanceof MemberSelectTree rangeSel
+          && "java.util.stream.IntStream".equals(unit.resolveType(rangeSel.getExpression()))
+          && range.getArguments().size() == 2
+          && unit.constant(range.getArguments().get(0)) instanceof Integer from
+          && unit.constant(range.getArguments().get(1)) instanceof Integer to) {
+        boolean closed = rangeSel.getIdentifier().contentEquals("rangeClosed");
+        if (closed || rangeSel.getIdentifier().contentEquals("range")) {
+          body = made;
+          count = Math.max(0, (long) to - from + (closed ? 1 : 0));
+        }
+      }
+      if (body == null || count > 4096) {
+        return null;
+      }
+      ModelSource.LayerInit child = layerInit(body, unit, field, diags, depth);
+      if (child == null) {
+        return null;
+      }
+      for (long i = 0; i < count; i++) {
+        children.add(child);
+      }
+    } else {
+      for (ExpressionTree a : args) {
+        ModelSource.LayerInit child = unwrap(a) instanceof NewClassTree ? layerInit(a, unit, field, diags, depth) : null;
+        if (child == null) {
+          return null;
+        }
+        children.add(child);
+      }
+    }
+    return new ModelSource.LayerInit(MODULE_LIST, List.of(), children, null, unit.ref(mi, unit.text(mi)));
+  }
+
   private ModelSource nested(TypeElement type, String field, SourceRef where, Diagnostics diags, int depth) {
     Diagnostics scratch = new Diagnostics();
     ExecutableElement fwd = depth < MAX_NESTING ? new ModelValidator(env).validate(type, scratch) : null;
@@ -279,6 +347,8 @@ public final class JavacFrontend {
   private final class Body {
     final Unit unit;
     final Set<String> layers;
+    /** The @Layer fields that are ModuleLists, which a for-each loop may iterate over, and their sizes (-1: unknown). */
+    final java.util.Map<String, Integer> moduleLists;
     final Diagnostics diags;
     final Set<String> locals = new HashSet<>();
     /** The locals that are not tensors: ints, doubles and lists of tensors. */
@@ -286,9 +356,10 @@ public final class JavacFrontend {
     /** The counters of the enclosing for loops, which the body must not assign. */
     final Set<String> counters = new HashSet<>();
 
-    Body(Unit unit, Set<String> layers, Diagnostics diags) {
+    Body(Unit unit, Set<String> layers, java.util.Map<String, Integer> moduleLists, Diagnostics diags) {
       this.unit = unit;
-      this.layers = layers;
+      this.layers = new HashSet<>(layers);
+      this.moduleLists = moduleLists;
       this.diags = diags;
     }
 
@@ -368,6 +439,12 @@ public final class JavacFrontend {
             out.add(loop);
           }
         }
+        case ENHANCED_FOR_LOOP -> {
+          Ast.Stmt loop = forEach((EnhancedForLoopTree) s, where);
+          if (loop != null) {
+            out.add(loop);
+          }
+        }
         case BLOCK -> out.addAll(block(((BlockTree) s).getStatements()));
         case EMPTY_STATEMENT -> { }
         default -> unsupported(s, describe(s) + " (`" + firstLine(unit.text(s)) + "`)");
@@ -419,6 +496,30 @@ public final class JavacFrontend {
       counters.remove(var);
       locals.retainAll(saved);
       return new Ast.Loop(var, from, COMPARE.get(cond.getKind()), bound, step, body, where);
+    }
+
+    /** {@code for (Block b : blocks)} over a ModuleList field: in the body, {@code b} is a layer. */
+    Ast.Stmt forEach(EnhancedForLoopTree f, SourceRef where) {
+      String list = layerName(unwrap(f.getExpression()));
+      if (list == null || !moduleLists.containsKey(list)) {
+        diags.error(Message.FOR_EACH, unit.ref(f.getExpression(), unit.text(f.getExpression())),
+            "for (" + unit.text(f.getVariable()) + " : " + unit.text(f.getExpression()) + ")",
+            "`" + unit.text(f.getExpression()) + "` is not a @Layer field of type ModuleList; a for-each loop in @Forward"
+                + " runs over a ModuleList field (unrolled), and counted loops for (int i = 0; i < n; i++) over constants");
+        return null;
+      }
+      String var = f.getVariable().getName().toString();
+      boolean shadows = layers.contains(var);
+      Set<String> saved = new HashSet<>(locals);
+      locals.remove(var);
+      layers.add(var);
+      List<Ast.Stmt> body = new ArrayList<>();
+      statement(f.getStatement(), body);
+      if (!shadows) {
+        layers.remove(var);
+      }
+      locals.retainAll(saved);
+      return new Ast.ForEach(var, list, body, where);
     }
 
     /** The step of {@code i++}, {@code i--}, {@code i += k}, {@code i -= k} on {@code var}, or null. */
@@ -563,7 +664,22 @@ public final class JavacFrontend {
       MemberSelectTree ms = (MemberSelectTree) sel;
       String method = ms.getIdentifier().toString();
       ExpressionTree recv = unwrap(ms.getExpression());
+      if (recv instanceof MethodInvocationTree get && get.getMethodSelect() instanceof MemberSelectTree getSel
+          && getSel.getIdentifier().contentEquals("get") && get.getArguments().size() == 1
+          && moduleLists.containsKey(String.valueOf(layerName(unwrap(getSel.getExpression()))))) {
+        String list = layerName(unwrap(getSel.getExpression()));
+        if (!method.equals("forward") || args.size() != 1) {
+          diags.error(Message.UNSUPPORTED_CALL, where, "`" + unit.text(mi) + "`",
+              "`" + list + ".get(i).forward(x)` with one tensor argument");
+          return null;
+        }
+        Ast.Expr index = expr(get.getArguments().get(0));
+        return index == null ? null : new Ast.ItemCall(list, index, args.get(0), where);
+      }
       String layer = layerName(recv);
+      if (layer != null && method.equals("size") && args.isEmpty() && moduleLists.getOrDefault(layer, -1) >= 0) {
+        return new Ast.Literal(moduleLists.get(layer), where);   // blocks.size(), known from how the list is built
+      }
       if (layer != null) {
         if (method.equals("forward") && args.size() == 1) {
           return new Ast.LayerCall(layer, args.get(0), where);
