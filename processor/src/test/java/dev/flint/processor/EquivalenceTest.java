@@ -14,6 +14,7 @@ import dev.flint.nn.Module;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.Generator;
 import dev.flint.tensor.Tensor;
+import dev.flint.testing.ModelCheck;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -165,6 +166,15 @@ class EquivalenceTest {
     check("Stack", new int[] {3, 4}, false, "Block");
   }
 
+  /** nanoGPT: token + position embeddings, a ModuleList of causal self-attention blocks, tied head; two values of T. */
+  @Test
+  void gpt() throws Exception {
+    Class<?> compiled = check("Gpt", List.of(new int[] {2, 8}, new int[] {3, 5}, new int[] {1, 1}), true, "GptBlock");
+    // every parameter's gradient against finite differences, at the block size and at a shorter T
+    ModelCheck.verify((Module) compiled.getConstructor().newInstance(), input(new int[] {2, 8}, DType.FLOAT64, true),
+        input(new int[] {1, 3}, DType.FLOAT64, true));
+  }
+
   // ------------------------------------------------------------------ harness
 
   static void check(String name, int[] inputShape) throws Exception {
@@ -172,6 +182,11 @@ class EquivalenceTest {
   }
 
   static void check(String name, int[] inputShape, boolean indices, String... others) throws Exception {
+    check(name, List.of(inputShape), indices, others);
+  }
+
+  /** As above, one compilation run on inputs of several shapes (a size that varies at run time). */
+  static Class<?> check(String name, List<int[]> inputShapes, boolean indices, String... others) throws Exception {
     String[] sources = new String[others.length + 1];
     sources[0] = name;
     System.arraycopy(others, 0, sources, 1, others.length);
@@ -185,6 +200,14 @@ class EquivalenceTest {
     Class<?> compiledType = loader.loadClass("models.Compiled" + name);
     // The compiled class must really compile forward (not fall back to the eager one).
     assertEquals(compiledType, compiledType.getMethod("forward", Tensor.class).getDeclaringClass(), name);
+    for (int[] inputShape : inputShapes) {
+      checkShape(name, eagerType, compiledType, inputShape, indices);
+    }
+    return compiledType;
+  }
+
+  private static void checkShape(String name, Class<?> eagerType, Class<?> compiledType, int[] inputShape, boolean indices)
+      throws Exception {
     for (DType dtype : new DType[] {DType.FLOAT64, DType.FLOAT32}) {
       for (boolean training : new boolean[] {true, false}) {
         Module eager = (Module) eagerType.getConstructor().newInstance();
@@ -194,7 +217,7 @@ class EquivalenceTest {
         compiled.loadStateDict(eager.stateDict());
         eager.train(training);
         compiled.train(training);
-        String where = name + " " + dtype + (training ? " train" : " eval");
+        String where = name + " " + java.util.Arrays.toString(inputShape) + " " + dtype + (training ? " train" : " eval");
         Tensor x = input(inputShape, dtype, indices);
         Tensor xc = x.copyData();
         if (!indices) {

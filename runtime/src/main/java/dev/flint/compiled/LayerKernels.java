@@ -36,6 +36,32 @@ public final class LayerKernels {
     return Tensor.of(m, x.shape());
   }
 
+  /**
+   * The causal mask of attention scores {@code [..., T, S]} as scores to add: 0 where key {@code j <= i} (top-left
+   * aligned, as PyTorch's {@code is_causal}) and -inf elsewhere, {@code [T, S]} in the scores' dtype (FLOAT32 unless
+   * FLOAT64). Compiled {@code F.scaledDotProductAttention(q, k, v, true)} adds it before the softmax.
+   */
+  public static Tensor causalMask(Tensor scores) {
+    int t = scores.size(-2);
+    int s = scores.size(-1);
+    if (scores.dtype() == DType.FLOAT64) {
+      double[] m = new double[t * s];
+      for (int i = 0; i < t; i++) {
+        for (int j = i + 1; j < s; j++) {
+          m[i * s + j] = Double.NEGATIVE_INFINITY;
+        }
+      }
+      return Tensor.of(m, t, s);
+    }
+    float[] m = new float[t * s];
+    for (int i = 0; i < t; i++) {
+      for (int j = i + 1; j < s; j++) {
+        m[i * s + j] = Float.NEGATIVE_INFINITY;
+      }
+    }
+    return Tensor.of(m, t, s);
+  }
+
   /** Leaky ReLU's derivative for {@code x}: 1 where x is positive, else {@code slope}; FLOAT64 for FLOAT64 x, else FLOAT32. */
   public static Tensor leakyReluSlopes(Tensor x, double slope) {
     double[] v = x.toDoubleArray();

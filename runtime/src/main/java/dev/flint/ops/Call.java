@@ -15,8 +15,16 @@ public final class Call<T> {
   private final int[] outShape;
   private final Attrs attrs;
   private final boolean[] needsGrad;
+  private final DimAlgebra dims;
 
   public Call(Op op, List<T> inputs, T output, List<int[]> inShapes, int[] outShape, Attrs attrs, boolean[] needsGrad) {
+    this(op, inputs, output, inShapes, outShape, attrs, needsGrad, DimAlgebra.EAGER);
+  }
+
+  /** As above, with sizes of {@code dims}: the compiler's symbolic sizes, which rules combine through {@link #dims()}. */
+  public Call(Op op, List<T> inputs, T output, List<int[]> inShapes, int[] outShape, Attrs attrs, boolean[] needsGrad,
+      DimAlgebra dims) {
+    this.dims = dims;
     this.op = op;
     this.inputs = inputs;
     this.output = output;
@@ -65,6 +73,11 @@ public final class Call<T> {
   /** Whether input {@code i} needs a gradient; rules may skip expensive terms for inputs that don't. */
   public boolean needsGrad(int i) {
     return needsGrad == null || needsGrad[i];
+  }
+
+  /** How the sizes in shapes and attributes combine: plain ints, or the compiler's symbolic sizes. */
+  public DimAlgebra dims() {
+    return dims;
   }
 
   /** The {@code dim} attribute. */

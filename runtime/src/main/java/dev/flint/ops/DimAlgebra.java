@@ -24,6 +24,11 @@ public interface DimAlgebra {
     }
 
     @Override
+    public int subtract(int a, int b) {
+      return a - b;
+    }
+
+    @Override
     public int multiply(int a, int b) {
       long r = (long) a * b;
       if (r != (int) r) {
@@ -55,6 +60,9 @@ public interface DimAlgebra {
 
   /** {@code a + b}. */
   int add(int a, int b);
+
+  /** {@code a - b}. */
+  int subtract(int a, int b);
 
   /** {@code a * b}. */
   int multiply(int a, int b);

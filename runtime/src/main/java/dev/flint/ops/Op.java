@@ -206,7 +206,8 @@ public enum Op {
     public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
       int d = c.dim();
       int start = c.attrs().integer(Attrs.START);
-      return List.of(a.pad(g, d, start, c.inShape(0)[d] - start - c.attrs().integer(Attrs.LENGTH)));
+      DimAlgebra n = c.dims();   // sizes may be symbolic: T - length
+      return List.of(a.pad(g, d, start, n.subtract(n.subtract(c.inShape(0)[d], start), c.attrs().integer(Attrs.LENGTH))));
     }
   },
   /** A view of every {@code step}-th entry of {@code dim} from {@code start}, {@code length} of them ({@code x[a:b:s]}). */

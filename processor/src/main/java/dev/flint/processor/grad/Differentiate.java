@@ -83,7 +83,8 @@ public final class Differentiate {
       inShapes.add(n.inputs().get(i).type().shape());
       need[i] = needs.contains(n.inputs().get(i));
     }
-    Call<Value> call = new Call<>(n.op(), n.inputs(), n.out(), inShapes, n.out().type().shape(), n.attrs(), need);
+    Call<Value> call = new Call<>(n.op(), n.inputs(), n.out(), inShapes, n.out().type().shape(), n.attrs(), need,
+        dev.flint.processor.ir.SymbolicDims.INSTANCE);
     return n.op().backward(algebra, g, call);
   }
 

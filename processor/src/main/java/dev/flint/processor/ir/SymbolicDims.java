@@ -18,6 +18,11 @@ public final class SymbolicDims implements DimAlgebra {
   }
 
   @Override
+  public int subtract(int a, int b) {
+    return Dim.of(a).minus(Dim.of(b)).code();
+  }
+
+  @Override
   public int multiply(int a, int b) {
     return Dim.of(a).times(Dim.of(b)).code();
   }

@@ -426,6 +426,14 @@ public final class Lowering {
         && model.layers().stream().noneMatch(l -> l.name().equals(name));
   }
 
+  /** Attention's causal mask for {@code scores [..., T, S]}: a {@code [T, S]} tensor of 0 and -inf made at run time. */
+  Value causalMask(Value scores, SourceRef at) {
+    List<Dim> d = scores.type().dims();
+    TensorType type = new TensorType(TensorType.Elem.FLOAT, List.of(d.get(d.size() - 2), d.get(d.size() - 1)));
+    return graph.leaf(Leaf.Role.COMPUTED, LoweredLayer.LAYER_KERNELS + ".causalMask(%s)", List.of(scores), type,
+        "causal", "");
+  }
+
   /** A leaf read from the model (a parameter or buffer), created once per access path. */
   Value state(Leaf.Role role, String access, TensorType type, String hint, String origin) {
     return leaves.computeIfAbsent(access, a -> graph.leaf(role, a, type, hint, origin));

@@ -21,10 +21,11 @@ import java.util.List;
 final class TensorMethods {
   static final String SUPPORTED_METHODS = "add, sub, mul, div (tensor or number), neg, pow, exp, log, sqrt, abs, "
       + "relu, sigmoid, tanh, sin, cos, floor, ceil, round, matmul, t, transpose, permute, reshape, view, narrow, flatten, squeeze, unsqueeze, "
-      + "sum, mean, max, softmax, logSoftmax, clamp, index (basic: Index.at/all/slice/from/to/ellipsis/newAxis), "
+      + "contiguous, sum, mean, max, softmax, logSoftmax, clamp, index (basic: Index.at/all/slice/from/to/ellipsis/newAxis), "
       + "size (in int expressions)";
   static final String SUPPORTED_F = "F.relu, F.sigmoid, F.tanh, F.softmax, F.logSoftmax, F.leakyRelu, F.gelu, F.dropout, "
-      + "F.flatten, F.maxPool2d, F.avgPool2d, F.linear(x, w, b), Tensor.cat, Tensor.stack";
+      + "F.flatten, F.maxPool2d, F.avgPool2d, F.linear(x, w, b), F.scaledDotProductAttention(q, k, v, isCausal), Tensor.cat,"
+      + " Tensor.stack";
 
   private final Lowering low;
 
@@ -150,6 +151,10 @@ final class TensorMethods {
       case "index" -> {
         return new Indexing(low, this).index(x, m, frame, vars);
       }
+      case "contiguous" -> {
+        arity(m, 0);
+        return x.value();   // values are the same; the compiled kernels read any layout
+      }
       case "clamp" -> {
         arity(m, 2);
         return low.op(Op.CLAMP, x.value(), Attrs.of(Attrs.MIN, real(args.get(0), frame, vars), Attrs.MAX, real(args.get(1), frame, vars)), at);
@@ -174,6 +179,9 @@ final class TensorMethods {
       }
       int d = integer(args.get(0), frame, vars);
       return s.method().equals("cat") ? cat(xs, names, d, at) : stack(xs, names, d, at);
+    }
+    if (s.owner().equals("F") && s.method().equals("scaledDotProductAttention") && args.size() == 4) {
+      return attention(s, frame, vars);
     }
     if (s.owner().equals("F") && !args.isEmpty()) {
       Described x = low.described(low.expr(args.get(0), frame, vars), Lowering.describe(args.get(0)));
@@ -232,6 +240,40 @@ final class TensorMethods {
     throw low.abort(Message.UNSUPPORTED_CALL, at, "`" + s.owner() + "." + s.method() + "` (`" + at.text() + "`)", SUPPORTED_F);
   }
 
+  /**
+   * {@code F.scaledDotProductAttention(q, k, v, isCausal)} as its composition: {@code softmax(q kᵀ / sqrt(E) + mask) v},
+   * the causal mask (0 / -inf, top-left aligned) made at run time for the actual T. Equal to the eager fused
+   * kernel up to rounding.
+   */
+  private Value attention(Ast.StaticCall s, Frame frame, Scope vars) {
+    SourceRef at = s.where();
+    List<Ast.Expr> args = s.args();
+    Described q = low.described(low.expr(args.get(0), frame, vars), Lowering.describe(args.get(0)));
+    Described k = low.described(low.expr(args.get(1), frame, vars), Lowering.describe(args.get(1)));
+    Described v = low.described(low.expr(args.get(2), frame, vars), Lowering.describe(args.get(2)));
+    boolean causal = bool(args.get(3));
+    int rank = q.value().type().rank();
+    if (rank < 2 || k.value().type().rank() != rank || v.value().type().rank() != rank) {
+      throw low.abort(Message.SHAPE_MISMATCH, at, "F.scaledDotProductAttention", "query [..., T, E], key [..., S, E] and"
+          + " value [..., S, Ev] of one rank >= 2", q.name() + ", " + k.name() + " and " + v.name(),
+          q.shape() + ", " + k.shape() + " and " + v.shape(), "");
+    }
+    Dim e = q.value().type().dim(-1);
+    if (!e.isConstant()) {
+      throw low.abort(Message.SIZE_ARITHMETIC, at, at.text(), "the scale 1/sqrt(E) needs the head size E known at compile"
+          + " time, but " + q.name() + " has shape " + q.shape());
+    }
+    Value kt = transpose(k, -2, -1, at);
+    Value scores = low.op(Op.MATMUL, List.of(q.value(), kt), Attrs.NONE, at, List.of(q.name(), k.name() + " transposed"));
+    Value scaled = low.op(Op.MUL_SCALAR, scores, Attrs.of(Attrs.VALUE, 1 / Math.sqrt(e.constantValue())), at);
+    if (causal) {
+      Value mask = low.causalMask(scaled, at);
+      scaled = low.op(Op.ADD, List.of(scaled, mask), Attrs.NONE, at, List.of("the scores", "the causal mask"));
+    }
+    Value p = low.op(Op.SOFTMAX, scaled, Attrs.of(Attrs.DIM, rank - 1), at);
+    return low.op(Op.MATMUL, List.of(p, v.value()), Attrs.NONE, at, List.of("the attention weights", v.name()));
+  }
+
   // ------------------------------------------------------------------ compositions shared with Layers
 
   Value unary(Op op, Described x, SourceRef at) {
@@ -249,12 +291,6 @@ final class TensorMethods {
 
   /** A view of {@code length} entries of dim {@code d} (normalized) from {@code start}; sizes may be symbolic. */
   Value narrow(Described x, int d, int start, int length, SourceRef at) {
-    Dim size = x.value().type().dim(d);
-    if (!size.isConstant()) {
-      // NARROW's derivative pads by size - start - length, plain int arithmetic in the op table
-      throw low.abort(Message.SHAPE_ERROR, at, at.text(), "narrow or split along dim " + d + " of " + x.name() + " "
-          + x.shape() + ", whose size " + size + " is known only at run time; the compiler cuts dims of known size");
-    }
     return low.op(Op.NARROW, List.of(x.value()), Attrs.of(Attrs.DIM, d, Attrs.START, start, Attrs.LENGTH, length), at,
         List.of(x.name()));
   }
