@@ -312,14 +312,15 @@ class DiagnosticsTest {
   }
 
   @Test
-  void narrowAlongARunTimeSizeIsAShapeError() {
+  void narrowPastARunTimeSizeIsAShapeError() {
     Compilation c = Compile.source("demo.Net", (HEADER + "\n"
         + "@Model(inputDims = {\"T\", \"8\"}) public class Net extends Module {\n"
         + "  @Forward public Tensor forward(Tensor x) {\n"
-        + "    return x.narrow(1, 0, 1);\n"
+        + "    int t = x.size(1);\n"
+        + "    return x.narrow(1, 1, t);\n"
         + "  }\n"
         + "}").split("\n"));
-    assertThat(c).hadErrorContaining("[shape-error] x.narrow(1, 0, 1): narrow or split along dim 1 of x [B, T, 8], whose size T")
+    assertThat(c).hadErrorContaining("[shape-error] x.narrow(1, 1, t): narrow: start (1) + length (T) exceeds dimension size (T)")
         .inFile(c.sourceFiles().get(0)).onLineContaining("x.narrow");
   }
 

@@ -166,6 +166,12 @@ class EquivalenceTest {
     check("Stack", new int[] {3, 4}, false, "Block");
   }
 
+  /** narrow along the run-time size T (its backward pads by T - start - length), at two values of T. */
+  @Test
+  void narrowAlongARunTimeSize() throws Exception {
+    check("Window", List.of(new int[] {2, 5, 4}, new int[] {3, 2, 4}), false);
+  }
+
   /** nanoGPT: token + position embeddings, a ModuleList of causal self-attention blocks, tied head; two values of T. */
   @Test
   void gpt() throws Exception {
