@@ -523,6 +523,33 @@ class DiagnosticsTest {
   }
 
   @Test
+  void lstmInputSizeMismatchNamesTheLayers() {
+    Compilation c = expect(Message.SHAPE_MISMATCH, "lstm.forward",
+        "@Model(input = {7, 8}) public class Net extends Module {",
+        "  @Layer Linear fc = new Linear(8, 6);",
+        "  @Layer LSTM lstm = new LSTM(5, 4, 2);",
+        "  @Forward public Tensor forward(Tensor x) {",
+        "    Tensor h = fc.forward(x);",
+        "    return lstm.forward(h);",
+        "  }",
+        "}");
+    assertThat(c).hadErrorContaining(
+        "lstm (LSTM 5→4 ×2) expects input [B, T, 5] (batch first), but h has shape [B, 7, 6] (from fc: Linear 8→6)");
+  }
+
+  @Test
+  void gruWithoutLayersIsRefusedOnItsLine() {
+    Compilation c = expect(Message.UNSUPPORTED_LAYER, "gru.forward",
+        "@Model(input = {7, 8}) public class Net extends Module {",
+        "  @Layer GRU gru = new GRU(8, 4, 0);",
+        "  @Forward public Tensor forward(Tensor x) {",
+        "    return gru.forward(x);",
+        "  }",
+        "}");
+    assertThat(c).hadErrorContaining("num_layers must be positive, but got 8, 4 and 0");
+  }
+
+  @Test
   void conv1dKernelLongerThanTheInput() {
     Compilation c = expect(Message.SHAPE_ERROR, "c1.forward",
         "@Model(input = {2, 4}) public class Net extends Module {",

@@ -102,6 +102,23 @@ class EquivalenceTest {
   }
 
   @Test
+  void lstmClassifier() throws Exception {
+    check("LstmClassifier", new int[] {3, 7, 5});
+  }
+
+  @Test
+  void gruClassifier() throws Exception {
+    check("GruClassifier", new int[] {3, 6, 4});
+  }
+
+  /** GRU and LSTM over a length T known only at run time: one compiled class, checked at two lengths. */
+  @Test
+  void recurrencesOverASymbolicLength() throws Exception {
+    check("Recurrences", new int[] {2, 5, 4});
+    check("Recurrences", new int[] {3, 2, 4});
+  }
+
+  @Test
   void tiedWeightsAndFunctionalLayers() throws Exception {
     check("Tied", new int[] {2, 1, 4, 4});
   }

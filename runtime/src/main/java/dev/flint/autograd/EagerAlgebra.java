@@ -201,6 +201,26 @@ public final class EagerAlgebra implements Algebra<Tensor> {
   }
 
   @Override
+  public Tensor lstmScan(Tensor gx, Tensor whh, Tensor h0, Tensor c0) {
+    return run(Op.LSTM_SCAN, Attrs.NONE, gx, whh, h0, c0);
+  }
+
+  @Override
+  public Tensor lstmScanBackward(Tensor g, Tensor y, Tensor whh) {
+    return run(Op.LSTM_SCAN_BACKWARD, Attrs.NONE, g, y, whh);
+  }
+
+  @Override
+  public Tensor gruScan(Tensor gx, Tensor whh, Tensor bhh, Tensor h0) {
+    return run(Op.GRU_SCAN, Attrs.NONE, gx, whh, bhh, h0);
+  }
+
+  @Override
+  public Tensor gruScanBackward(Tensor g, Tensor y, Tensor whh) {
+    return run(Op.GRU_SCAN_BACKWARD, Attrs.NONE, g, y, whh);
+  }
+
+  @Override
   public Tensor triu(Tensor x, int diagonal) {
     return run(Op.TRIU, Attrs.of(Attrs.DIAGONAL, diagonal), x);
   }

@@ -78,6 +78,11 @@ public final class LayerKernels {
     return Tensor.of(f, x.shape());
   }
 
+  /** Zeros {@code [x.size(0), hidden]} in x's dtype: the initial state of a recurrent layer given none. */
+  public static Tensor zeroState(Tensor x, int hidden) {
+    return Tensor.zeros(x.dtype(), x.size(0), hidden);
+  }
+
   /**
    * {@code running = (1 − momentum)·running + momentum·batch} in place, for batch norm's per-channel
    * {@code mean} and biased {@code var} over {@code count} values each: the variance is made unbiased

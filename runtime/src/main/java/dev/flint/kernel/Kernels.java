@@ -82,6 +82,10 @@ public final class Kernels {
       case AVG_POOL2D_BACKWARD: return avgPool2dBackward(in[0], at.ints(Attrs.SHAPE), at.ints(Attrs.KERNEL),
           at.ints(Attrs.STRIDE), at.ints(Attrs.PADDING));
       case ERF: return erf(in[0]);
+      case LSTM_SCAN: return lstmScan(in[0], in[1], in[2], in[3]);
+      case LSTM_SCAN_BACKWARD: return lstmScanBackward(in[0], in[1], in[2]);
+      case GRU_SCAN: return gruScan(in[0], in[1], in[2], in[3]);
+      case GRU_SCAN_BACKWARD: return gruScanBackward(in[0], in[1], in[2]);
       case TRIL: return tril(in[0], at.integer(Attrs.DIAGONAL));
       case TRIU: return triu(in[0], at.integer(Attrs.DIAGONAL));
       case SIN: return sin(in[0]);
@@ -324,6 +328,26 @@ public final class Kernels {
     Tensor out = Tensor.empty(g.dtype(), shape);
     Copy.copy(g, Views.slice(out, dim, start, Internals.shapeRef(g)[dim], step));
     return out;
+  }
+
+  /** One LSTM layer's fused step loop ({@link Recurrence#lstmScan}). */
+  public static Tensor lstmScan(Tensor gx, Tensor whh, Tensor h0, Tensor c0) {
+    return Recurrence.lstmScan(gx, whh, h0, c0);
+  }
+
+  /** {@link #lstmScan}'s backward through time ({@link Recurrence#lstmScanBackward}). */
+  public static Tensor lstmScanBackward(Tensor g, Tensor y, Tensor whh) {
+    return Recurrence.lstmScanBackward(g, y, whh);
+  }
+
+  /** One GRU layer's fused step loop ({@link Recurrence#gruScan}). */
+  public static Tensor gruScan(Tensor gx, Tensor whh, Tensor bhh, Tensor h0) {
+    return Recurrence.gruScan(gx, whh, bhh, h0);
+  }
+
+  /** {@link #gruScan}'s backward through time ({@link Recurrence#gruScanBackward}). */
+  public static Tensor gruScanBackward(Tensor g, Tensor y, Tensor whh) {
+    return Recurrence.gruScanBackward(g, y, whh);
   }
 
   /** A copy of {@code x} with the entries above diagonal {@code diagonal} of its last two dims zeroed. */

@@ -1,209 +1,269 @@
 package dev.flint.kernel;
 
 import dev.flint.internal.Internals;
+import dev.flint.tensor.DType;
 import dev.flint.tensor.Storage;
 import dev.flint.tensor.Tensor;
-import java.util.Arrays;
 
 /**
- * The step loops of LSTM and GRU layers and their backward through time, on contiguous row-major double
- * arrays. The input projections of all steps ({@code gx = x·W_ihᵀ + b}) are one matrix product made
- * by the caller; per step there is one product with {@code W_hh} and the gate arithmetic, fused.
- * PyTorch's gate orders: LSTM {@code i, f, g, o}; GRU {@code r, z, n} with
- * {@code n = tanh(gx_n + r·(W_hn·h + b_hn))}.
+ * The step loops of LSTM and GRU layers and their backward through time (the op rows {@code LSTM_SCAN},
+ * {@code GRU_SCAN} and their {@code _BACKWARD}s). The input projections of all steps
+ * ({@code gx = x·W_ihᵀ + b}) are one matrix product made before; per step there is one product with
+ * {@code W_hh} and the gate arithmetic, fused. The arithmetic is in double precision. PyTorch's gate
+ * orders: LSTM {@code i, f, g, o}; GRU {@code r, z, n} with {@code n = tanh(gx_n + r·(W_hn·h + b_hn))}.
+ *
+ * <p>A scan's result packs, per batch row and step, every value its backward reads, in slots of
+ * {@code H}: LSTM {@code [B, T, 8, H]} = (h_{t−1}, c_{t−1}, h_t, c_t, i, f, g, o); GRU {@code [B, T, 6, H]} =
+ * (h_{t−1}, h_t, r, z, n, W_hn·h_{t−1} + b_hn). Layers read h_t (and c_t) from it; the previous states
+ * let the weight gradient be one product over all steps. Every slot is an output: the backward takes a
+ * gradient for each and is exact for any of them.
  */
 public final class Recurrence {
+  /** Slots of an LSTM scan's result. */
+  public static final int LSTM_SLOTS = 8;
+  /** Slots of an LSTM scan's backward: the four gates' pre-activation gradients, then those reaching h_{t−1} and c_{t−1}. */
+  public static final int LSTM_GRAD_SLOTS = 6;
+  /** Slots of a GRU scan's result. */
+  public static final int GRU_SLOTS = 6;
+  /** Slots of a GRU scan's backward: r, z, n pre-activation gradients, that of W_hn·h + b_hn, that reaching h_{t−1}. */
+  public static final int GRU_GRAD_SLOTS = 5;
+
   private Recurrence() {}
 
-  private static Tensor mat(double[] a, int offset, int rows, int cols) {
-    return Internals.view(Storage.of(a), offset, new int[] {rows, cols}, new int[] {cols, 1});
+  private static Tensor mat(double[] a, int rows, int cols) {
+    return Internals.view(Storage.of(a), 0, new int[] {rows, cols}, new int[] {cols, 1});
   }
 
   /** {@code out[n, m] = a[n, k] · w[m, k]ᵀ}. */
   private static void productNT(double[] a, int n, int k, double[] w, int m, double[] out) {
-    Kernels.matmulNT(mat(a, 0, n, k), mat(w, 0, m, k), mat(out, 0, n, m));
+    Kernels.matmulNT(mat(a, n, k), mat(w, m, k), mat(out, n, m));
   }
 
   /** {@code out[n, k] = a[n, m] · w[m, k]}. */
   private static void product(double[] a, int n, int m, double[] w, int k, double[] out) {
-    Kernels.matmul(mat(a, 0, n, m), mat(w, 0, m, k), mat(out, 0, n, k));
-  }
-
-  /** {@code out[m, k] = a[rows, m]ᵀ · b[rows, k]}. */
-  private static void productTN(double[] a, int rows, int m, double[] b, int k, double[] out) {
-    Kernels.matmulTN(mat(a, 0, rows, m), mat(b, 0, rows, k), mat(out, 0, m, k));
+    Kernels.matmul(mat(a, n, m), mat(w, m, k), mat(out, n, k));
   }
 
   private static double sigmoid(double x) {
     return 1 / (1 + Math.exp(-x));
   }
 
+  /** The values of {@code t} as a contiguous row-major double array (its own storage when it already is one). */
+  private static double[] doubles(Tensor t) {
+    if (t.dtype() == DType.FLOAT64 && t.isContiguous() && t.offset() == 0 && t.storage().size() == t.numel()) {
+      return t.storage().doubles();
+    }
+    return Kernels.cast(t.contiguous(), DType.FLOAT64).contiguous().storage().doubles();
+  }
+
+  private static Tensor result(double[] v, int[] shape, DType dtype) {
+    Tensor t = Tensor.of(v, shape);
+    return dtype == DType.FLOAT64 ? t : Kernels.cast(t, dtype);
+  }
+
   // ---------------------------------------------------------------- LSTM
 
   /**
-   * One LSTM layer: {@code gx [B, T, 4H]} (input projections with both biases), {@code whh [4H, H]},
-   * {@code h0, c0 [B, H]}; writes {@code hc [B, T, 2, H]} (h_t and c_t of every step) and {@code acts
-   * [B, T, 4H]} (the gates i, f, g, o after their nonlinearities, kept for backward).
+   * One LSTM layer's steps: {@code gx [B, T, 4H]} (input projections with both biases), {@code whh [4H, H]},
+   * {@code h0, c0 [B, H]} give {@code [B, T, 8, H]} (see the class comment), in gx's dtype.
    */
-  public static void lstmForward(int batch, int steps, int hidden, double[] gx, double[] whh, double[] h0,
-      double[] c0, double[] hc, double[] acts) {
+  public static Tensor lstmScan(Tensor gx, Tensor whh, Tensor h0, Tensor c0) {
+    int batch = gx.size(0);
+    int steps = gx.size(1);
+    int hidden = whh.size(1);
+    double[] x = doubles(gx);
+    double[] w = doubles(whh);
+    double[] hPrev = doubles(h0).clone();
+    double[] cPrev = doubles(c0).clone();
+    double[] y = new double[batch * steps * LSTM_SLOTS * hidden];
     int g4 = 4 * hidden;
-    double[] hPrev = h0.clone();
-    double[] cPrev = c0.clone();
     double[] rec = new double[batch * g4];
     for (int t = 0; t < steps; t++) {
-      productNT(hPrev, batch, hidden, whh, g4, rec);
+      productNT(hPrev, batch, hidden, w, g4, rec);
       for (int b = 0; b < batch; b++) {
         int a = (b * steps + t) * g4;
         int r = b * g4;
-        int o = (b * steps + t) * 2 * hidden;
+        int o = (b * steps + t) * LSTM_SLOTS * hidden;
         for (int j = 0; j < hidden; j++) {
-          double i = sigmoid(gx[a + j] + rec[r + j]);
-          double f = sigmoid(gx[a + hidden + j] + rec[r + hidden + j]);
-          double g = Math.tanh(gx[a + 2 * hidden + j] + rec[r + 2 * hidden + j]);
-          double out = sigmoid(gx[a + 3 * hidden + j] + rec[r + 3 * hidden + j]);
-          double c = f * cPrev[b * hidden + j] + i * g;
+          double i = sigmoid(x[a + j] + rec[r + j]);
+          double f = sigmoid(x[a + hidden + j] + rec[r + hidden + j]);
+          double g = Math.tanh(x[a + 2 * hidden + j] + rec[r + 2 * hidden + j]);
+          double out = sigmoid(x[a + 3 * hidden + j] + rec[r + 3 * hidden + j]);
+          double cp = cPrev[b * hidden + j];
+          double c = f * cp + i * g;
           double h = out * Math.tanh(c);
-          acts[a + j] = i;
-          acts[a + hidden + j] = f;
-          acts[a + 2 * hidden + j] = g;
-          acts[a + 3 * hidden + j] = out;
-          hc[o + j] = h;
-          hc[o + hidden + j] = c;
+          y[o + j] = hPrev[b * hidden + j];
+          y[o + hidden + j] = cp;
+          y[o + 2 * hidden + j] = h;
+          y[o + 3 * hidden + j] = c;
+          y[o + 4 * hidden + j] = i;
+          y[o + 5 * hidden + j] = f;
+          y[o + 6 * hidden + j] = g;
+          y[o + 7 * hidden + j] = out;
           hPrev[b * hidden + j] = h;
           cPrev[b * hidden + j] = c;
         }
       }
     }
+    return result(y, new int[] {batch, steps, LSTM_SLOTS, hidden}, gx.dtype());
   }
 
   /**
-   * Backward through time of {@link #lstmForward}: {@code dhc [B, T, 2, H]} is the gradient of hc. Writes
-   * {@code dgx [B, T, 4H]} (the pre-activation gate gradients: also the input projections' gradient),
-   * {@code dwhh [4H, H]}, {@code dh0} and {@code dc0 [B, H]}.
+   * Backward through time of {@link #lstmScan}, given {@code grad} (of its result {@code y}, both
+   * {@code [B, T, 8, H]}) and {@code whh}: {@code [B, T, 6, H]} holding per step the gradients of the four
+   * gates' pre-activations (i, f, g, o; also those of gx), then the gradients reaching h_{t−1} and c_{t−1}
+   * through the step (at t = 0: those of h0 and c0).
    */
-  public static void lstmBackward(int batch, int steps, int hidden, double[] whh, double[] h0, double[] c0,
-      double[] hc, double[] acts, double[] dhc, double[] dgx, double[] dwhh, double[] dh0, double[] dc0) {
+  public static Tensor lstmScanBackward(Tensor grad, Tensor y, Tensor whh) {
+    int batch = y.size(0);
+    int steps = y.size(1);
+    int hidden = y.size(3);
+    double[] gy = doubles(grad);
+    double[] v = doubles(y);
+    double[] w = doubles(whh);
     int g4 = 4 * hidden;
-    double[] dh = new double[batch * hidden];   // from step t + 1 through W_hh
+    double[] d = new double[batch * steps * LSTM_GRAD_SLOTS * hidden];
+    double[] dh = new double[batch * hidden];   // reaching h_t from step t + 1
     double[] dc = new double[batch * hidden];
     double[] da = new double[batch * g4];
-    double[] hPrevAll = new double[batch * steps * hidden];   // h_{t-1} of every (b, t), for dW_hh
+    double[] back = new double[batch * hidden];
     for (int t = steps - 1; t >= 0; t--) {
       for (int b = 0; b < batch; b++) {
-        int a = (b * steps + t) * g4;
-        int o = (b * steps + t) * 2 * hidden;
-        int prev = (b * steps + t - 1) * 2 * hidden;
+        int o = (b * steps + t) * LSTM_SLOTS * hidden;
+        int q = b * g4;
+        int s = b * hidden;
         for (int j = 0; j < hidden; j++) {
-          double i = acts[a + j];
-          double f = acts[a + hidden + j];
-          double g = acts[a + 2 * hidden + j];
-          double out = acts[a + 3 * hidden + j];
-          double c = hc[o + hidden + j];
-          double cPrev = t > 0 ? hc[prev + hidden + j] : c0[b * hidden + j];
-          double hTotal = dhc[o + j] + dh[b * hidden + j];
+          double cp = v[o + hidden + j];
+          double c = v[o + 3 * hidden + j];
+          double i = v[o + 4 * hidden + j];
+          double f = v[o + 5 * hidden + j];
+          double g = v[o + 6 * hidden + j];
+          double out = v[o + 7 * hidden + j];
           double tc = Math.tanh(c);
-          double cTotal = dhc[o + hidden + j] + dc[b * hidden + j] + hTotal * out * (1 - tc * tc);
-          int d = b * g4;
-          da[d + j] = cTotal * g * i * (1 - i);
-          da[d + hidden + j] = cTotal * cPrev * f * (1 - f);
-          da[d + 2 * hidden + j] = cTotal * i * (1 - g * g);
-          da[d + 3 * hidden + j] = hTotal * tc * out * (1 - out);
-          dc[b * hidden + j] = cTotal * f;
-          hPrevAll[(b * steps + t) * hidden + j] = t > 0 ? hc[prev + j] : h0[b * hidden + j];
+          double hTotal = gy[o + 2 * hidden + j] + dh[s + j];
+          double cTotal = gy[o + 3 * hidden + j] + dc[s + j] + hTotal * out * (1 - tc * tc);
+          da[q + j] = (cTotal * g + gy[o + 4 * hidden + j]) * i * (1 - i);
+          da[q + hidden + j] = (cTotal * cp + gy[o + 5 * hidden + j]) * f * (1 - f);
+          da[q + 2 * hidden + j] = (cTotal * i + gy[o + 6 * hidden + j]) * (1 - g * g);
+          da[q + 3 * hidden + j] = (hTotal * tc + gy[o + 7 * hidden + j]) * out * (1 - out);
+          dc[s + j] = cTotal * f + gy[o + hidden + j];
         }
-        System.arraycopy(da, b * g4, dgx, (b * steps + t) * g4, g4);
       }
-      product(da, batch, g4, whh, hidden, dh);
+      product(da, batch, g4, w, hidden, back);
+      for (int b = 0; b < batch; b++) {
+        int o = (b * steps + t) * LSTM_SLOTS * hidden;
+        int e = (b * steps + t) * LSTM_GRAD_SLOTS * hidden;
+        System.arraycopy(da, b * g4, d, e, g4);
+        for (int j = 0; j < hidden; j++) {
+          int s = b * hidden + j;
+          dh[s] = back[s] + gy[o + j];
+          d[e + g4 + j] = dh[s];
+          d[e + g4 + hidden + j] = dc[s];
+        }
+      }
     }
-    System.arraycopy(dh, 0, dh0, 0, dh.length);
-    System.arraycopy(dc, 0, dc0, 0, dc.length);
-    productTN(dgx, batch * steps, g4, hPrevAll, hidden, dwhh);
+    return result(d, new int[] {batch, steps, LSTM_GRAD_SLOTS, hidden}, grad.dtype());
   }
 
   // ---------------------------------------------------------------- GRU
 
   /**
-   * One GRU layer: {@code gx [B, T, 3H]} (input projections with b_ih), {@code whh [3H, H]}, {@code bhh [3H]},
-   * {@code h0 [B, H]}; writes {@code out [B, T, H]} and {@code saved [B, T, 4H]} (r, z, n and
-   * {@code W_hn·h + b_hn} of every step, for backward).
+   * One GRU layer's steps: {@code gx [B, T, 3H]} (input projections with b_ih), {@code whh [3H, H]},
+   * {@code bhh [3H]} and {@code h0 [B, H]} give {@code [B, T, 6, H]} (see the class comment), in gx's dtype.
    */
-  public static void gruForward(int batch, int steps, int hidden, double[] gx, double[] whh, double[] bhh,
-      double[] h0, double[] out, double[] saved) {
+  public static Tensor gruScan(Tensor gx, Tensor whh, Tensor bhh, Tensor h0) {
+    int batch = gx.size(0);
+    int steps = gx.size(1);
+    int hidden = whh.size(1);
+    double[] x = doubles(gx);
+    double[] w = doubles(whh);
+    double[] bias = doubles(bhh);
+    double[] hPrev = doubles(h0).clone();
+    double[] y = new double[batch * steps * GRU_SLOTS * hidden];
     int g3 = 3 * hidden;
-    double[] hPrev = h0.clone();
     double[] rec = new double[batch * g3];
     for (int t = 0; t < steps; t++) {
-      productNT(hPrev, batch, hidden, whh, g3, rec);
+      productNT(hPrev, batch, hidden, w, g3, rec);
       for (int b = 0; b < batch; b++) {
         int a = (b * steps + t) * g3;
         int r0 = b * g3;
-        int s = (b * steps + t) * 4 * hidden;
+        int o = (b * steps + t) * GRU_SLOTS * hidden;
         for (int j = 0; j < hidden; j++) {
-          double r = sigmoid(gx[a + j] + rec[r0 + j] + bhh[j]);
-          double z = sigmoid(gx[a + hidden + j] + rec[r0 + hidden + j] + bhh[hidden + j]);
-          double hn = rec[r0 + 2 * hidden + j] + bhh[2 * hidden + j];
-          double n = Math.tanh(gx[a + 2 * hidden + j] + r * hn);
-          double h = (1 - z) * n + z * hPrev[b * hidden + j];
-          saved[s + j] = r;
-          saved[s + hidden + j] = z;
-          saved[s + 2 * hidden + j] = n;
-          saved[s + 3 * hidden + j] = hn;
-          out[(b * steps + t) * hidden + j] = h;
+          double r = sigmoid(x[a + j] + rec[r0 + j] + bias[j]);
+          double z = sigmoid(x[a + hidden + j] + rec[r0 + hidden + j] + bias[hidden + j]);
+          double hn = rec[r0 + 2 * hidden + j] + bias[2 * hidden + j];
+          double n = Math.tanh(x[a + 2 * hidden + j] + r * hn);
+          double hp = hPrev[b * hidden + j];
+          double h = (1 - z) * n + z * hp;
+          y[o + j] = hp;
+          y[o + hidden + j] = h;
+          y[o + 2 * hidden + j] = r;
+          y[o + 3 * hidden + j] = z;
+          y[o + 4 * hidden + j] = n;
+          y[o + 5 * hidden + j] = hn;
           hPrev[b * hidden + j] = h;
         }
       }
     }
+    return result(y, new int[] {batch, steps, GRU_SLOTS, hidden}, gx.dtype());
   }
 
   /**
-   * Backward through time of {@link #gruForward}: {@code dOut [B, T, H]}; writes {@code dgx [B, T, 3H]},
-   * {@code dwhh [3H, H]}, {@code dbhh [3H]} and {@code dh0 [B, H]}.
+   * Backward through time of {@link #gruScan}, given {@code grad} (of its result {@code y}, both
+   * {@code [B, T, 6, H]}) and {@code whh}: {@code [B, T, 5, H]} holding per step the gradients of the r, z
+   * and n pre-activations (those of gx), that of {@code W_hn·h_{t−1} + b_hn}, and the gradient reaching
+   * h_{t−1} through the step (at t = 0: that of h0). The gradient of {@code W_hh·h_{t−1} + b_hh} is
+   * (r, z, hn) of it.
    */
-  public static void gruBackward(int batch, int steps, int hidden, double[] whh, double[] h0, double[] out,
-      double[] saved, double[] dOut, double[] dgx, double[] dwhh, double[] dbhh, double[] dh0) {
+  public static Tensor gruScanBackward(Tensor grad, Tensor y, Tensor whh) {
+    int batch = y.size(0);
+    int steps = y.size(1);
+    int hidden = y.size(3);
+    double[] gy = doubles(grad);
+    double[] v = doubles(y);
+    double[] w = doubles(whh);
     int g3 = 3 * hidden;
+    double[] d = new double[batch * steps * GRU_GRAD_SLOTS * hidden];
     double[] dh = new double[batch * hidden];
-    double[] direct = new double[batch * hidden];   // dh · z: the part of dh_{t-1} that skips W_hh
-    double[] dRec = new double[batch * g3];          // gradient of W_hh·h_{t-1} + b_hh
-    double[] dRecAll = new double[batch * steps * g3];
-    double[] hPrevAll = new double[batch * steps * hidden];
-    Arrays.fill(dbhh, 0);
+    double[] direct = new double[batch * hidden];
+    double[] dRec = new double[batch * g3];
+    double[] back = new double[batch * hidden];
     for (int t = steps - 1; t >= 0; t--) {
       for (int b = 0; b < batch; b++) {
-        int a = (b * steps + t) * g3;
-        int s = (b * steps + t) * 4 * hidden;
-        int d = b * g3;
+        int o = (b * steps + t) * GRU_SLOTS * hidden;
+        int e = (b * steps + t) * GRU_GRAD_SLOTS * hidden;
+        int q = b * g3;
         for (int j = 0; j < hidden; j++) {
-          double r = saved[s + j];
-          double z = saved[s + hidden + j];
-          double n = saved[s + 2 * hidden + j];
-          double hn = saved[s + 3 * hidden + j];
-          double hPrev = t > 0 ? out[(b * steps + t - 1) * hidden + j] : h0[b * hidden + j];
-          double hTotal = dOut[(b * steps + t) * hidden + j] + dh[b * hidden + j];
-          double dn = hTotal * (1 - z) * (1 - n * n);
-          double dz = hTotal * (hPrev - n) * z * (1 - z);
-          double dr = dn * hn * r * (1 - r);
-          dgx[a + j] = dr;
-          dgx[a + hidden + j] = dz;
-          dgx[a + 2 * hidden + j] = dn;
-          dRec[d + j] = dr;
-          dRec[d + hidden + j] = dz;
-          dRec[d + 2 * hidden + j] = dn * r;
-          direct[b * hidden + j] = hTotal * z;
-          hPrevAll[(b * steps + t) * hidden + j] = hPrev;
-        }
-        System.arraycopy(dRec, d, dRecAll, (b * steps + t) * g3, g3);
-        for (int c = 0; c < g3; c++) {
-          dbhh[c] += dRec[d + c];
+          double hp = v[o + j];
+          double r = v[o + 2 * hidden + j];
+          double z = v[o + 3 * hidden + j];
+          double n = v[o + 4 * hidden + j];
+          double hn = v[o + 5 * hidden + j];
+          double hTotal = gy[o + hidden + j] + dh[b * hidden + j];
+          double dn = (hTotal * (1 - z) + gy[o + 4 * hidden + j]) * (1 - n * n);
+          double dz = (hTotal * (hp - n) + gy[o + 3 * hidden + j]) * z * (1 - z);
+          double dr = (dn * hn + gy[o + 2 * hidden + j]) * r * (1 - r);
+          double dhn = dn * r + gy[o + 5 * hidden + j];
+          d[e + j] = dr;
+          d[e + hidden + j] = dz;
+          d[e + 2 * hidden + j] = dn;
+          d[e + 3 * hidden + j] = dhn;
+          dRec[q + j] = dr;
+          dRec[q + hidden + j] = dz;
+          dRec[q + 2 * hidden + j] = dhn;
+          direct[b * hidden + j] = hTotal * z + gy[o + j];
         }
       }
-      product(dRec, batch, g3, whh, hidden, dh);
-      for (int i = 0; i < dh.length; i++) {
-        dh[i] += direct[i];
+      product(dRec, batch, g3, w, hidden, back);
+      for (int b = 0; b < batch; b++) {
+        int e = (b * steps + t) * GRU_GRAD_SLOTS * hidden;
+        for (int j = 0; j < hidden; j++) {
+          int s = b * hidden + j;
+          dh[s] = back[s] + direct[s];
+          d[e + 4 * hidden + j] = dh[s];
+        }
       }
     }
-    System.arraycopy(dh, 0, dh0, 0, dh.length);
-    productTN(dRecAll, batch * steps, g3, hPrevAll, hidden, dwhh);
+    return result(d, new int[] {batch, steps, GRU_GRAD_SLOTS, hidden}, grad.dtype());
   }
 }

@@ -1,7 +1,9 @@
 package dev.flint.layers;
 
 import dev.flint.ops.Algebra;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -68,6 +70,49 @@ public final class Composites {
     int out = (len + 2 * padding - kernel) / stride + 1;
     y = a.reshape(y, unbatched ? new int[] {outChannels, out} : new int[] {n, outChannels, out});
     return b == null ? y : a.add(y, a.reshape(b, unbatched ? new int[] {outChannels, 1} : new int[] {1, outChannels, 1}));
+  }
+
+  /** The slot of h_t in an LSTM scan's result {@code [B, T, 8, H]} (then c_t), and of h_t in a GRU scan's {@code [B, T, 6, H]}. */
+  public static final int LSTM_H = 2;
+  public static final int LSTM_C = 3;
+  public static final int GRU_H = 1;
+
+  /**
+   * A multi-layer LSTM ({@code lstm}) or GRU over {@code x: [B, T, in]} (batch first): per layer {@code k} one
+   * product for the input projections of all steps ({@code params} holds {@code W_ih, W_hh, b_ih, b_hh} of
+   * each layer in turn), then the fused step loop from the states {@code h0.get(k)} (and {@code c0.get(k)}),
+   * each {@code [B, H]}. Returns each layer's scan result ({@code [B, T, 8, H]} or {@code [B, T, 6, H]}); the
+   * last one's h slot is the output sequence.
+   */
+  public static <T> List<T> recurrent(Algebra<T> a, boolean lstm, T x, List<T> params, List<T> h0, List<T> c0,
+      int[] xShape, int hidden) {
+    List<T> scans = new ArrayList<>();
+    T in = x;
+    for (int k = 0; k < h0.size(); k++) {
+      T wih = params.get(4 * k);
+      T whh = params.get(4 * k + 1);
+      T bih = params.get(4 * k + 2);
+      T bhh = params.get(4 * k + 3);
+      T y;
+      if (lstm) {
+        y = a.lstmScan(bias(a, matmulTransposed(a, in, wih), a.add(bih, bhh)), whh, h0.get(k), c0.get(k));
+      } else {
+        y = a.gruScan(bias(a, matmulTransposed(a, in, wih), bih), whh, bhh, h0.get(k));
+      }
+      scans.add(y);
+      in = scanSlot(a, y, lstm ? LSTM_H : GRU_H, xShape[0], xShape[1], hidden);
+    }
+    return scans;
+  }
+
+  /** Slot {@code slot} of a scan's result {@code y [B, T, slots, H]} over all steps: {@code [B, T, H]}. */
+  public static <T> T scanSlot(Algebra<T> a, T y, int slot, int batch, int steps, int hidden) {
+    return a.reshape(a.narrow(y, 2, slot, 1), new int[] {batch, steps, hidden});
+  }
+
+  /** Slot {@code slot} of a scan's result at its last step: a final state {@code [B, H]}. */
+  public static <T> T lastStep(Algebra<T> a, T y, int slot, int batch, int steps, int hidden) {
+    return a.reshape(a.narrow(a.narrow(y, 1, steps - 1, 1), 2, slot, 1), new int[] {batch, hidden});
   }
 
   /** GELU: exact {@code x/2·(1 + erf(x/√2))}, or PyTorch's tanh approximation. */

@@ -4,7 +4,7 @@ package dev.flint.layers;
  * What a layer's forward needs besides the op algebra: its input's shape, its own parameters and
  * buffers, the training flag, the two masks drawn or read from data (dropout, leaky ReLU) and batch
  * norm's running-statistics update. Eager modules supply it on tensors; the processor on IR values,
- * where the masks and the update become calls into the runtime ({@code dev.flint.compiled.LayerKernels}).
+ * where the masks, zero states and the update become calls into the runtime ({@code dev.flint.compiled.LayerKernels}).
  */
 public interface LayerContext<T> extends Sizes {
   /** The shape of {@code x} (in the processor: with the batch as its stand-in size). */
@@ -24,6 +24,9 @@ public interface LayerContext<T> extends Sizes {
 
   /** Leaky ReLU's slopes for {@code x}: 1 where x is positive, else {@code slope}; a constant of the data. */
   T leakyReluSlopes(T x, double slope);
+
+  /** Zeros {@code [B, hidden]} in x's dtype, B being x's first dim: a recurrent layer's default initial state. */
+  T zeroState(T x, int hidden);
 
   /**
    * Moves batch norm's running statistics (the layer's {@code runningMean} and {@code runningVar})

@@ -249,6 +249,63 @@ public enum LayerSpec {
       return CONV2D.describe(args).replace(CONV2D.className(), className());
     }
   },
+  /**
+   * A multi-layer LSTM, batch first: {@code [B, T, inputSize] -> [B, T, hiddenSize]} (the output sequence) from
+   * zero initial states; per layer one product for all steps' input projections, then the fused step loop.
+   */
+  LSTM("LSTM", Input.FLOATING, recurrentParams()) {
+    @Override
+    void validate(LayerArgs a) {
+      validateRecurrent(this, a);
+    }
+
+    @Override
+    public List<StateSpec> state(LayerArgs a) {
+      return recurrentState(a, 4);
+    }
+
+    @Override
+    public String expects(LayerArgs a, int[] s) {
+      return recurrentInput(a, s);
+    }
+
+    @Override
+    public <T> T forward(Algebra<T> ops, LayerContext<T> layer, LayerArgs a, T x) {
+      return recurrent(ops, layer, a, x, true);
+    }
+
+    @Override
+    public String describe(List<String> args) {
+      return describeRecurrent(this, args);
+    }
+  },
+  /** A multi-layer GRU, batch first: {@code [B, T, inputSize] -> [B, T, hiddenSize]}, as {@link #LSTM}. */
+  GRU("GRU", Input.FLOATING, recurrentParams()) {
+    @Override
+    void validate(LayerArgs a) {
+      validateRecurrent(this, a);
+    }
+
+    @Override
+    public List<StateSpec> state(LayerArgs a) {
+      return recurrentState(a, 3);
+    }
+
+    @Override
+    public String expects(LayerArgs a, int[] s) {
+      return recurrentInput(a, s);
+    }
+
+    @Override
+    public <T> T forward(Algebra<T> ops, LayerContext<T> layer, LayerArgs a, T x) {
+      return recurrent(ops, layer, a, x, false);
+    }
+
+    @Override
+    public String describe(List<String> args) {
+      return describeRecurrent(this, args);
+    }
+  },
   /** The maximum of each {@code kernelSize²} window. */
   MAX_POOL2D("MaxPool2d", Input.ANY, poolParams()) {
     @Override
@@ -449,6 +506,65 @@ public enum LayerSpec {
     y = Composites.channelAffine(ops, y, s3[1], layer.has("weight") ? layer.state("weight") : null,
         layer.has("bias") ? layer.state("bias") : null);
     return ops.reshape(y, s);
+  }
+
+  private static Param[] recurrentParams() {
+    return new Param[] {Param.required("inputSize", Param.Kind.INT), Param.required("hiddenSize", Param.Kind.INT),
+        Param.optional("numLayers", Param.Kind.INT, 1)};
+  }
+
+  private static void validateRecurrent(LayerSpec spec, LayerArgs a) {
+    if (a.integer("inputSize") <= 0 || a.integer("hiddenSize") <= 0 || a.integer("numLayers") <= 0) {
+      throw new IllegalArgumentException(spec.className + ": input_size, hidden_size and num_layers must be positive, "
+          + "but got " + a.integer("inputSize") + ", " + a.integer("hiddenSize") + " and " + a.integer("numLayers"));
+    }
+  }
+
+  /**
+   * PyTorch's {@code weight_ih_l<k>}, {@code weight_hh_l<k>}, {@code bias_ih_l<k>}, {@code bias_hh_l<k>} per
+   * layer, read through the module's accessors ({@code weightIh(k)}).
+   */
+  private static List<StateSpec> recurrentState(LayerArgs a, int gates) {
+    int h = a.integer("hiddenSize");
+    List<StateSpec> state = new ArrayList<>();
+    for (int k = 0; k < a.integer("numLayers"); k++) {
+      int in = k == 0 ? a.integer("inputSize") : h;
+      state.add(new StateSpec("weightIh(" + k + ")", "weight_ih_l" + k, false, false, new int[] {gates * h, in}));
+      state.add(new StateSpec("weightHh(" + k + ")", "weight_hh_l" + k, false, false, new int[] {gates * h, h}));
+      state.add(new StateSpec("biasIh(" + k + ")", "bias_ih_l" + k, false, false, new int[] {gates * h}));
+      state.add(new StateSpec("biasHh(" + k + ")", "bias_hh_l" + k, false, false, new int[] {gates * h}));
+    }
+    return state;
+  }
+
+  private static String recurrentInput(LayerArgs a, int[] s) {
+    int in = a.integer("inputSize");
+    return s.length == 3 && s[2] == in ? null : "input [B, T, " + in + "] (batch first)";
+  }
+
+  /** The output sequence of the last layer, from zero initial states. */
+  private static <T> T recurrent(Algebra<T> ops, LayerContext<T> layer, LayerArgs a, T x, boolean lstm) {
+    int[] s = layer.shape(x);
+    int h = a.integer("hiddenSize");
+    List<T> params = new ArrayList<>();
+    List<T> zeros = new ArrayList<>();
+    T zero = layer.zeroState(x, h);
+    for (int k = 0; k < a.integer("numLayers"); k++) {
+      for (String name : new String[] {"weightIh", "weightHh", "biasIh", "biasHh"}) {
+        params.add(layer.state(name + "(" + k + ")"));
+      }
+      zeros.add(zero);
+    }
+    List<T> scans = Composites.recurrent(ops, lstm, x, params, zeros, zeros, s, h);
+    return Composites.scanSlot(ops, scans.get(scans.size() - 1), lstm ? Composites.LSTM_H : Composites.GRU_H, s[0],
+        s[1], h);
+  }
+
+  private static String describeRecurrent(LayerSpec spec, List<String> args) {
+    if (args.size() < 2) {
+      return spec.className;
+    }
+    return spec.className + " " + args.get(0) + "→" + args.get(1) + (args.size() > 2 ? " ×" + args.get(2) : "");
   }
 
   private static String poolInput(int[] s) {

@@ -62,6 +62,11 @@ final class EagerLayer implements LayerContext<Tensor> {
   }
 
   @Override
+  public Tensor zeroState(Tensor x, int hidden) {
+    return LayerKernels.zeroState(x, hidden);
+  }
+
+  @Override
   public void updateRunningStats(Tensor x3, Tensor mean, Tensor var, double momentum) {
     int[] s = Internals.shapeRef(x3);
     LayerKernels.updateRunningStats(state("runningMean"), state("runningVar"), mean, var, momentum,

@@ -17,7 +17,7 @@ import java.util.Arrays;
  */
 public final class F {
   // Conv, pooling and erf are op-table rows; their eager entry points live on the algebra, not on Tensor.
-  private static final EagerAlgebra OPS = EagerAlgebra.INSTANCE;
+  static final EagerAlgebra OPS = EagerAlgebra.INSTANCE;
 
   private F() {}
 

@@ -2,12 +2,18 @@ package dev.flint.nn;
 
 import dev.flint.internal.Internals;
 import dev.flint.tensor.Tensor;
+import dev.flint.layers.Composites;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * What LSTM and GRU share (PyTorch's {@code RNNBase}): per layer {@code k} the parameters
  * {@code weight_ih_l<k> [G·H, in]}, {@code weight_hh_l<k> [G·H, H]}, {@code bias_ih_l<k>} and
- * {@code bias_hh_l<k> [G·H]} (G gates), all initialised uniform in {@code ±1/√H}; batch-first inputs.
+ * {@code bias_hh_l<k> [G·H]} (G gates), all initialised uniform in {@code ±1/√H}, read with {@link #weightIh}
+ * and the other accessors; batch-first inputs. Each layer is one product for the input projections of all
+ * steps and one fused step-loop op ({@code Op.LSTM_SCAN}, {@code Op.GRU_SCAN}, whose backward runs through
+ * time), the math of {@code Composites.recurrent} that compiled models run too; in double precision.
  */
 abstract class RNNBase extends Module {
   final int inputSize;
@@ -38,6 +44,53 @@ abstract class RNNBase extends Module {
       biasIh[k] = registerParameter("bias_ih_l" + k, Init.uniform(bound, gates * hiddenSize));
       biasHh[k] = registerParameter("bias_hh_l" + k, Init.uniform(bound, gates * hiddenSize));
     }
+  }
+
+  /** {@code weight_ih_l<layer>}: the input projections of layer {@code layer}, {@code [G·H, in]}. */
+  public Tensor weightIh(int layer) {
+    return weightIh[layer];
+  }
+
+  /** {@code weight_hh_l<layer>}, {@code [G·H, H]}. */
+  public Tensor weightHh(int layer) {
+    return weightHh[layer];
+  }
+
+  /** {@code bias_ih_l<layer>}, {@code [G·H]}. */
+  public Tensor biasIh(int layer) {
+    return biasIh[layer];
+  }
+
+  /** {@code bias_hh_l<layer>}, {@code [G·H]}. */
+  public Tensor biasHh(int layer) {
+    return biasHh[layer];
+  }
+
+  /** Every layer's {@code W_ih, W_hh, b_ih, b_hh} in turn, as {@code Composites.recurrent} takes them. */
+  List<Tensor> parameters4() {
+    List<Tensor> out = new ArrayList<>();
+    for (int k = 0; k < numLayers; k++) {
+      out.addAll(List.of(weightIh[k], weightHh[k], biasIh[k], biasHh[k]));
+    }
+    return out;
+  }
+
+  /** Layer {@code k}'s slice {@code [B, H]} of a state {@code [numLayers, B, H]}, for every layer. */
+  List<Tensor> perLayer(Tensor state) {
+    List<Tensor> out = new ArrayList<>();
+    for (int k = 0; k < numLayers; k++) {
+      out.add(state.select(0, k));
+    }
+    return out;
+  }
+
+  /** Slot {@code slot} of each layer's scan result at the last step, stacked: a final state {@code [numLayers, B, H]}. */
+  Tensor finalState(List<Tensor> scans, int slot, int batch, int steps) {
+    Tensor[] last = new Tensor[numLayers];
+    for (int k = 0; k < numLayers; k++) {
+      last[k] = Composites.lastStep(F.OPS, scans.get(k), slot, batch, steps, hiddenSize);
+    }
+    return Tensor.stack(0, last);
   }
 
   public int inputSize() {

@@ -144,6 +144,18 @@ public interface Algebra<T> {
   /** {@code x} with the entries above diagonal {@code diagonal} of its last two dims set to zero. */
   T tril(T x, int diagonal);
 
+  /** One LSTM layer's fused step loop (see {@link Op#LSTM_SCAN}). */
+  T lstmScan(T gx, T whh, T h0, T c0);
+
+  /** {@link #lstmScan}'s backward through time given the gradient of its result {@code y}. */
+  T lstmScanBackward(T g, T y, T whh);
+
+  /** One GRU layer's fused step loop (see {@link Op#GRU_SCAN}). */
+  T gruScan(T gx, T whh, T bhh, T h0);
+
+  /** {@link #gruScan}'s backward through time given the gradient of its result {@code y}. */
+  T gruScanBackward(T g, T y, T whh);
+
   /** {@code x} with the entries below diagonal {@code diagonal} of its last two dims set to zero. */
   T triu(T x, int diagonal);
 }

@@ -1,6 +1,7 @@
 package dev.flint.ops;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** Derivative rules too long for an {@link Op} row's body, written against {@link Algebra} like the rows. */
@@ -18,6 +19,45 @@ final class Derivatives {
       start += size;
     }
     return grads;
+  }
+
+  /**
+   * LSTM_SCAN: one backward pass through time gives the gates' pre-activation gradients (gx's) and the
+   * gradients reaching h0 and c0; W_hh's is their product with the previous states over all steps.
+   */
+  static <T> List<T> lstmScan(Algebra<T> a, T g, Call<T> c) {
+    int[] s = c.inShape(0);
+    int h = c.inShape(1)[1];
+    T d = a.lstmScanBackward(g, c.out(), c.in(1));
+    T dgx = c.needsGrad(0) || c.needsGrad(1) ? a.reshape(a.narrow(d, 2, 0, 4), new int[] {s[0], s[1], 4 * h}) : null;
+    T first = c.needsGrad(2) || c.needsGrad(3) ? a.narrow(d, 1, 0, 1) : null;
+    return Arrays.asList(c.needsGrad(0) ? dgx : null,
+        c.needsGrad(1) ? recurrentWeightGrad(a, dgx, c.out(), s[0], s[1], h) : null,
+        c.needsGrad(2) ? a.reshape(a.narrow(first, 2, 4, 1), new int[] {s[0], h}) : null,
+        c.needsGrad(3) ? a.reshape(a.narrow(first, 2, 5, 1), new int[] {s[0], h}) : null);
+  }
+
+  /**
+   * GRU_SCAN: one backward pass through time gives gx's gradient (r, z, n), that of
+   * {@code W_hh·h + b_hh} (r, z, hn: b_hh's summed, W_hh's as a product with the previous states) and h0's.
+   */
+  static <T> List<T> gruScan(Algebra<T> a, T g, Call<T> c) {
+    int[] s = c.inShape(0);
+    int h = c.inShape(1)[1];
+    T d = a.gruScanBackward(g, c.out(), c.in(1));
+    T dRec = c.needsGrad(1) || c.needsGrad(2)
+        ? a.reshape(a.cat(List.of(a.narrow(d, 2, 0, 2), a.narrow(d, 2, 3, 1)), 2), new int[] {s[0], s[1], 3 * h})
+        : null;
+    return Arrays.asList(c.needsGrad(0) ? a.reshape(a.narrow(d, 2, 0, 3), new int[] {s[0], s[1], 3 * h}) : null,
+        c.needsGrad(1) ? recurrentWeightGrad(a, dRec, c.out(), s[0], s[1], h) : null,
+        c.needsGrad(2) ? a.sum(dRec, new int[] {0, 1}, false) : null,
+        c.needsGrad(3) ? a.reshape(a.narrow(a.narrow(d, 1, 0, 1), 2, 4, 1), new int[] {s[0], h}) : null);
+  }
+
+  /** {@code Σ_{b,t} dRec[b, t]ᵀ · h_{t−1}[b]}: h_{t−1} is slot 0 of the scan's result {@code y}. */
+  private static <T> T recurrentWeightGrad(Algebra<T> a, T dRec, T y, int b, int t, int h) {
+    T prev = a.reshape(a.narrow(y, 2, 0, 1), new int[] {b, t, h});
+    return a.sum(a.matmul(a.permute(dRec, new int[] {0, 2, 1}), prev), new int[] {0}, false);
   }
 
   /** MAX/MIN along a dim: {@code g} goes to the selected element ({@code index}, kept dims) of each slice. */

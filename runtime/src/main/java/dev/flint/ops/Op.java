@@ -419,6 +419,32 @@ public enum Op {
       return List.of(a.triu(g, c.attrs().integer(Attrs.DIAGONAL)));
     }
   },
+  /**
+   * One LSTM layer's step loop, fused: inputs gx {@code [B, T, 4H]} (the input projections of all steps,
+   * both biases added), whh {@code [4H, H]}, h0 and c0 {@code [B, H]}; the result {@code [B, T, 8, H]} packs
+   * per step (h_{t−1}, c_{t−1}, h_t, c_t, i, f, g, o) in PyTorch's gate order ({@code kernel.Recurrence}).
+   */
+  LSTM_SCAN(4, ResultType.PROMOTE, RecurrenceShapes::lstmScan, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      return Derivatives.lstmScan(a, g, c);
+    }
+  },
+  /** LSTM_SCAN's backward through time from (grad, y, whh): {@code [B, T, 6, H]}; not differentiated. */
+  LSTM_SCAN_BACKWARD(3, ResultType.PROMOTE, RecurrenceShapes::lstmScanBackward, false),
+  /**
+   * One GRU layer's step loop, fused: inputs gx {@code [B, T, 3H]} (input projections with b_ih), whh
+   * {@code [3H, H]}, bhh {@code [3H]}, h0 {@code [B, H]}; the result {@code [B, T, 6, H]} packs per step
+   * (h_{t−1}, h_t, r, z, n, W_hn·h_{t−1} + b_hn) ({@code kernel.Recurrence}).
+   */
+  GRU_SCAN(4, ResultType.PROMOTE, RecurrenceShapes::gruScan, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      return Derivatives.gruScan(a, g, c);
+    }
+  },
+  /** GRU_SCAN's backward through time from (grad, y, whh): {@code [B, T, 5, H]}; not differentiated. */
+  GRU_SCAN_BACKWARD(3, ResultType.PROMOTE, RecurrenceShapes::gruScanBackward, false),
   /** The error function; d erf(x)/dx = 2/√π · e^(−x²). */
   ERF(1, ResultType.FLOAT, Shapes::same, true) {
     @Override
@@ -581,6 +607,8 @@ public enum Op {
       case SIN, COS -> unary.alwaysFresh().saving(x);
       case FLOOR, CEIL, ROUND -> unary.alwaysFresh();
       case ERF -> unary.saving(x);
+      case LSTM_SCAN, GRU_SCAN -> Signature.kernel(x, y, Signature.in(2), Signature.in(3)).alwaysFresh().saving(y, out);
+      case LSTM_SCAN_BACKWARD, GRU_SCAN_BACKWARD -> Signature.kernel(x, y, Signature.in(2)).alwaysFresh();
     };
   }
 }

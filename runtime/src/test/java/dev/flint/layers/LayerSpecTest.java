@@ -53,6 +53,8 @@ class LayerSpecTest {
     CASES.put(LayerSpec.LAYER_NORM, new Case(new Object[] {new int[] {2, 3}}, new int[] {4, 2, 3}, false));
     CASES.put(LayerSpec.CONV2D, new Case(new Object[] {2, 3, 3}, new int[] {2, 2, 5, 5}, false));
     CASES.put(LayerSpec.CONV1D, new Case(new Object[] {2, 3, 3}, new int[] {2, 2, 7}, false));
+    CASES.put(LayerSpec.LSTM, new Case(new Object[] {3, 4}, new int[] {2, 5, 3}, false));
+    CASES.put(LayerSpec.GRU, new Case(new Object[] {3, 4}, new int[] {2, 5, 3}, false));
     CASES.put(LayerSpec.MAX_POOL2D, new Case(new Object[] {2}, new int[] {1, 2, 4, 4}, false));
     CASES.put(LayerSpec.AVG_POOL2D, new Case(new Object[] {2}, new int[] {1, 2, 4, 4}, false));
     CASES.put(LayerSpec.FLATTEN, new Case(new Object[] {}, new int[] {2, 3, 4}, false));
@@ -96,7 +98,7 @@ class LayerSpecTest {
     Map<String, int[]> declared = new LinkedHashMap<>();
     for (StateSpec s : spec.state(args)) {
       declared.put(s.stateName(), s.shape());
-      Tensor field = (Tensor) m.getClass().getField(s.field()).get(m);
+      Tensor field = read(m, s.field());
       assertNotNull(field, spec + "." + s.field());
       assertSame(m.stateDict().get(s.stateName()).storage(), field.storage(), spec + ": field " + s.field() + " is "
           + s.stateName());
@@ -163,6 +165,34 @@ class LayerSpecTest {
     }
   }
 
+  /**
+   * The tensor a StateSpec's field names, read as the generated code reads it: a public field
+   * ({@code weight}), a path of them ({@code outProj.weight}) or a public accessor ({@code weightIh(0)}).
+   */
+  private static Tensor read(Object owner, String path) throws NoSuchFieldException {
+    Object v = owner;
+    for (String part : path.split("\\.")) {
+      try {
+        int open = part.indexOf('(');
+        if (open > 0) {
+          v = v.getClass().getMethod(part.substring(0, open), int.class)
+              .invoke(v, Integer.parseInt(part.substring(open + 1, part.length() - 1)));
+        } else {
+          Field f = v.getClass().getField(part);
+          v = Modifier.isStatic(f.getModifiers()) ? null : f.get(v);
+        }
+      } catch (NoSuchMethodException e) {
+        throw new NoSuchFieldException(path);
+      } catch (ReflectiveOperationException e) {
+        throw new AssertionError(e);
+      }
+      if (v == null) {
+        return null;
+      }
+    }
+    return (Tensor) v;
+  }
+
   private static Class<?> moduleClass(LayerSpec spec) throws ClassNotFoundException {
     return Class.forName(LayerSpec.NN_PACKAGE + "." + spec.className());
   }
@@ -221,13 +251,15 @@ class LayerSpecTest {
     @Override
     public Tensor state(String field) {
       try {
-        Field f = module.getClass().getField(field);
-        return Modifier.isStatic(f.getModifiers()) ? null : (Tensor) f.get(module);
+        return read(module, field);
       } catch (NoSuchFieldException e) {
         return null;
-      } catch (IllegalAccessException e) {
-        throw new AssertionError(e);
       }
+    }
+
+    @Override
+    public Tensor zeroState(Tensor x, int hidden) {
+      return LayerKernels.zeroState(x, hidden);
     }
 
     @Override

@@ -137,6 +137,75 @@ final class OpSamples {
     put(Op.FLOOR, Attrs.NONE, d(-2, 0, 2), s(3), f(d(-1.5, 0.25, 2.75)));
     put(Op.CEIL, Attrs.NONE, d(-1, 1, 3), s(3), f(d(-1.5, 0.25, 2.75)));
     put(Op.ROUND, Attrs.NONE, d(-2, 0, 3), s(3), f(d(-1.75, 0.25, 2.75)));
+    recurrences();
     put(Op.ERF, Attrs.NONE, d(0, 0.5204998778130465, -0.9953222650189527), s(3), f(d(0, 0.5, -2)));
+  }
+
+  private static double sig(double x) {
+    return 1 / (1 + Math.exp(-x));
+  }
+
+  /**
+   * The recurrence rows on one sequence of two steps with one hidden unit, their expected values written
+   * out as the scalar formulas of PyTorch's LSTM and GRU cells (gate orders i, f, g, o and r, z, n).
+   */
+  private static void recurrences() {
+    double[] wl = {0.3, -0.4, 0.5, 0.2};      // W_hh of the LSTM [4, 1]
+    double[] xl = {0.1, -0.2, 0.7, 0.4, -0.3, 0.6, -0.5, 0.2};   // gx [1, 2, 4]
+    double hp = 0.5;
+    double cp = -0.8;
+    double[] y = new double[16];
+    for (int t = 0; t < 2; t++) {
+      double i = sig(xl[4 * t] + wl[0] * hp);
+      double f = sig(xl[4 * t + 1] + wl[1] * hp);
+      double g = Math.tanh(xl[4 * t + 2] + wl[2] * hp);
+      double o = sig(xl[4 * t + 3] + wl[3] * hp);
+      double c = f * cp + i * g;
+      double h = o * Math.tanh(c);
+      System.arraycopy(new double[] {hp, cp, h, c, i, f, g, o}, 0, y, 8 * t, 8);
+      hp = h;
+      cp = c;
+    }
+    put(Op.LSTM_SCAN, Attrs.NONE, y, s(1, 2, 8, 1), f(xl, 1, 2, 4), f(wl, 4, 1), f(d(0.5), 1, 1), f(d(-0.8), 1, 1));
+    // One step's backward with a gradient on every slot: (hp, cp, h, c, i, f, g, o) = y of step 0.
+    double[] gy = {0.1, -0.3, 0.7, 0.2, -0.4, 0.5, 0.3, -0.6};
+    double tc = Math.tanh(y[3]);
+    double hTotal = gy[2];
+    double cTotal = gy[3] + hTotal * y[7] * (1 - tc * tc);
+    double di = (cTotal * y[6] + gy[4]) * y[4] * (1 - y[4]);
+    double df = (cTotal * y[1] + gy[5]) * y[5] * (1 - y[5]);
+    double dg = (cTotal * y[4] + gy[6]) * (1 - y[6] * y[6]);
+    double dout = (hTotal * tc + gy[7]) * y[7] * (1 - y[7]);
+    double dhPrev = di * wl[0] + df * wl[1] + dg * wl[2] + dout * wl[3] + gy[0];
+    double dcPrev = cTotal * y[5] + gy[1];
+    put(Op.LSTM_SCAN_BACKWARD, Attrs.NONE, d(di, df, dg, dout, dhPrev, dcPrev), s(1, 1, 6, 1), f(gy, 1, 1, 8, 1),
+        f(java.util.Arrays.copyOf(y, 8), 1, 1, 8, 1), f(wl, 4, 1));
+
+    double[] wg = {0.4, -0.3, 0.6};           // W_hh of the GRU [3, 1]
+    double[] bg = {0.1, 0.2, -0.3};           // b_hh [3]
+    double[] xg = {0.2, -0.1, 0.5, -0.4, 0.3, 0.1};   // gx [1, 2, 3]
+    hp = 0.5;
+    double[] yg = new double[12];
+    for (int t = 0; t < 2; t++) {
+      double r = sig(xg[3 * t] + wg[0] * hp + bg[0]);
+      double z = sig(xg[3 * t + 1] + wg[1] * hp + bg[1]);
+      double hn = wg[2] * hp + bg[2];
+      double n = Math.tanh(xg[3 * t + 2] + r * hn);
+      double h = (1 - z) * n + z * hp;
+      System.arraycopy(new double[] {hp, h, r, z, n, hn}, 0, yg, 6 * t, 6);
+      hp = h;
+    }
+    put(Op.GRU_SCAN, Attrs.NONE, yg, s(1, 2, 6, 1), f(xg, 1, 2, 3), f(wg, 3, 1), f(bg), f(d(0.5), 1, 1));
+    double[] gg = {0.2, 0.6, -0.5, 0.3, 0.4, -0.2};   // (hp, h, r, z, n, hn) of step 0
+    double r = yg[2];
+    double z = yg[3];
+    double n = yg[4];
+    double dn = (gg[1] * (1 - z) + gg[4]) * (1 - n * n);
+    double dz = (gg[1] * (yg[0] - n) + gg[3]) * z * (1 - z);
+    double dr = (dn * yg[5] + gg[2]) * r * (1 - r);
+    double dhn = dn * r + gg[5];
+    double dh = gg[1] * z + gg[0] + dr * wg[0] + dz * wg[1] + dhn * wg[2];
+    put(Op.GRU_SCAN_BACKWARD, Attrs.NONE, d(dr, dz, dn, dhn, dh), s(1, 1, 5, 1), f(gg, 1, 1, 6, 1),
+        f(java.util.Arrays.copyOf(yg, 6), 1, 1, 6, 1), f(wg, 3, 1));
   }
 }

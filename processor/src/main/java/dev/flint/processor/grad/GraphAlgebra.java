@@ -222,6 +222,26 @@ public final class GraphAlgebra implements Algebra<Value> {
   }
 
   @Override
+  public Value lstmScan(Value gx, Value whh, Value h0, Value c0) {
+    return op(Op.LSTM_SCAN, List.of(gx, whh, h0, c0), Attrs.NONE);
+  }
+
+  @Override
+  public Value lstmScanBackward(Value g, Value y, Value whh) {
+    return op(Op.LSTM_SCAN_BACKWARD, List.of(g, y, whh), Attrs.NONE);
+  }
+
+  @Override
+  public Value gruScan(Value gx, Value whh, Value bhh, Value h0) {
+    return op(Op.GRU_SCAN, List.of(gx, whh, bhh, h0), Attrs.NONE);
+  }
+
+  @Override
+  public Value gruScanBackward(Value g, Value y, Value whh) {
+    return op(Op.GRU_SCAN_BACKWARD, List.of(g, y, whh), Attrs.NONE);
+  }
+
+  @Override
   public Value triu(Value x, int diagonal) {
     return op(Op.TRIU, x, Attrs.DIAGONAL, diagonal);
   }

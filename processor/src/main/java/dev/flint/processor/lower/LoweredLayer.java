@@ -80,7 +80,7 @@ final class LoweredLayer implements LayerContext<Value> {
   /** The leaf reading state {@code s} from the layer's field. */
   Value read(StateSpec s) {
     String member = s.field();
-    String hint = Lowering.hint(stateName) + Character.toUpperCase(member.charAt(0)) + member.substring(1);
+    String hint = Lowering.hint(stateName + "." + member);   // member may be an accessor: weightIh(0)
     return low.state(s.buffer() ? Leaf.Role.BUFFER : Leaf.Role.PARAM, access + "." + member,
         TensorType.floating(s.shape()), hint, stateName + "." + s.stateName());
   }
@@ -109,6 +109,13 @@ final class LoweredLayer implements LayerContext<Value> {
   public Value leakyReluSlopes(Value x, double slope) {
     return low.graph.leaf(Leaf.Role.COMPUTED, LAYER_KERNELS + ".leakyReluSlopes(%s, " + slope + ")", List.of(x),
         x.type(), "slopes", "");
+  }
+
+  @Override
+  public Value zeroState(Value x, int hidden) {
+    TensorType type = new TensorType(x.type().elem(), new int[] {x.type().shape()[0], hidden});
+    return low.graph.leaf(Leaf.Role.COMPUTED, LAYER_KERNELS + ".zeroState(%s, " + hidden + ")", List.of(x), type,
+        "zeros", "");
   }
 
   @Override
