@@ -6,6 +6,7 @@ import dev.flint.processor.diag.Diagnostics;
 import dev.flint.processor.emit.Budgets;
 import dev.flint.processor.emit.ClassEmitter;
 import dev.flint.processor.emit.CompiledMode;
+import dev.flint.processor.emit.GraphPicture;
 import dev.flint.processor.emit.SummaryWriter;
 import dev.flint.processor.grad.Differentiate;
 import dev.flint.processor.ir.Graph;
@@ -28,8 +29,8 @@ import java.util.Set;
  */
 public final class ModelCompiler {
 
-  /** The generated source file and the summary text. */
-  public record Output(JavaFile file, String summary) {}
+  /** The generated source file, the summary text and the picture of the forward graph (SVG; null when not compiled). */
+  public record Output(JavaFile file, String summary, String picture) {}
 
   private static final String EAGER_SUMMARY = "not compiled (see the processor's warning): forward runs eagerly\n";
 
@@ -44,7 +45,7 @@ public final class ModelCompiler {
     Planned trainingPlan = mode(model, true, "Training", diags);
     CompiledMode training = trainingPlan.mode();
     if (training == null) {
-      return trainingPlan.fellBack() ? new Output(new ClassEmitter(model, List.of(), EAGER_SUMMARY).emit(), EAGER_SUMMARY)
+      return trainingPlan.fellBack() ? new Output(new ClassEmitter(model, List.of(), EAGER_SUMMARY).emit(), EAGER_SUMMARY, null)
           : null;
     }
     Diagnostics evalDiags = new Diagnostics();
@@ -60,7 +61,7 @@ public final class ModelCompiler {
       return null;
     }
     String summary = SummaryWriter.write(model, training);
-    return new Output(new ClassEmitter(model, modes, summary).emit(), summary);
+    return new Output(new ClassEmitter(model, modes, summary).emit(), summary, GraphPicture.write(model, training));
   }
 
   /** The plan of one mode's forward and backward passes; no mode after an error or a fall-back warning. */

@@ -28,7 +28,7 @@ import javax.tools.StandardLocation;
 /**
  * The Flint annotation processor: for each {@code @Model} class it validates the class, reads it
  * ({@link JavacFrontend}), compiles it ({@link ModelCompiler}) and writes {@code Compiled<Name>} plus
- * a summary resource beside it. The only class that sees {@link RoundEnvironment}. Isolating: each
+ * a summary and a picture of the forward graph (SVG) beside it. The only class that sees {@link RoundEnvironment}. Isolating: each
  * generated file has the model class as its one originating element. It never throws: an internal
  * failure becomes an {@code [internal]} error on the model.
  */
@@ -127,6 +127,13 @@ public final class ModelProcessor extends AbstractProcessor {
           source.packageName(), source.compiledName() + ".summary.txt", type);
       try (Writer w = summary.openWriter()) {
         w.write(out.summary());
+      }
+      if (out.picture() != null) {
+        FileObject picture = processingEnv.getFiler().createResource(StandardLocation.CLASS_OUTPUT,
+            source.packageName(), source.compiledName() + ".svg", type);
+        try (Writer w = picture.openWriter()) {
+          w.write(out.picture());
+        }
       }
     } catch (IOException e) {
       processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
