@@ -49,8 +49,8 @@ class GeneratedSourceTest {
     JavaFileObject summary = c.generatedFile(StandardLocation.CLASS_OUTPUT, "models", "CompiledMlp.summary.txt")
         .orElseThrow(() -> new AssertionError("no summary resource among " + c.generatedFiles()));
     String text = summary.getCharContent(true).toString();
-    assertTrue(text.contains("fc1: Linear 10→20            [B, 20]"), text);
-    assertTrue(text.contains("parameters: 325"), text);   // 10·20 + 20 + 20·5 + 5
+    assertTrue(text.contains("fc1: Linear 10→20   [B, 20]            220"), text);
+    assertTrue(text.contains("Total params: 325"), text);   // 10·20 + 20 + 20·5 + 5
   }
 
   @Test

@@ -37,19 +37,30 @@ import javax.annotation.processing.Generated;
 )
 public class CompiledCnn extends Cnn implements CompiledModel {
   private static final String SUMMARY = "CompiledCnn (compiled from models.Cnn)\n"
-      + "  input                        [B, 1, 12, 12]\n"
-      + "  conv1: Conv2d 1→4 k3         [B, 4, 12, 12]\n"
-      + "  bn1: BatchNorm2d 4           [B, 4, 12, 12]\n"
-      + "  pool: MaxPool2d 2            [B, 4, 6, 6]\n"
-      + "  conv2: Conv2d 4→6 k3         [B, 6, 2, 2]\n"
-      + "  avg: AvgPool2d 2, 1          [B, 6, 1, 1]\n"
-      + "  flatten: Flatten             [B, 6]\n"
-      + "  drop: Dropout 0.25           [B, 6]\n"
-      + "  fc: Linear 6→3               [B, 3]\n"
-      + "  output                       [B, 3]\n"
-      + "parameters: 291\n"
-      + "FLOPs per sample: forward 17989, backward 35897\n"
-      + "saved activations per sample: 7632 bytes (FLOAT32)\n";
+      + "===============================================================================================\n"
+      + "Layer (type)           Output shape     Param #   FLOPs/sample   FLOPs %   Source\n"
+      + "===============================================================================================\n"
+      + "input x                [B, 1, 12, 12]\n"
+      + "conv1: Conv2d 1→4 k3   [B, 4, 12, 12]        40         10,944     60.8%   Cnn.java:24\n"
+      + "bn1: BatchNorm2d 4     [B, 4, 12, 12]         8          4,048     22.5%   Cnn.java:24\n"
+      + "F.relu                 [B, 4, 12, 12]        --            576      3.2%   Cnn.java:24\n"
+      + "pool: MaxPool2d 2      [B, 4, 6, 6]          --            576      3.2%   Cnn.java:24 → h\n"
+      + "conv2: Conv2d 4→6 k3   [B, 6, 2, 2]         222          1,752      9.7%   Cnn.java:25\n"
+      + "F.relu                 [B, 6, 2, 2]          --             24      0.1%   Cnn.java:25\n"
+      + "avg: AvgPool2d 2, 1    [B, 6, 1, 1]          --             24      0.1%   Cnn.java:25 → h\n"
+      + "flatten: Flatten       [B, 6]                --             --        --   Cnn.java:26\n"
+      + "drop: Dropout 0.25     [B, 6]                --              6      0.0%   Cnn.java:26\n"
+      + "fc: Linear 6→3         [B, 3]                21             39      0.2%   Cnn.java:26 → return\n"
+      + "===============================================================================================\n"
+      + "Total params: 291\n"
+      + "Trainable params: 291\n"
+      + "Buffers (not trained: running statistics, counters): 9 elements\n"
+      + "Forward FLOPs per sample: 17,989\n"
+      + "Backward FLOPs per sample: 35,897\n"
+      + "Saved activations per sample: 7,632 bytes (FLOAT32)\n"
+      + "===============================================================================================\n"
+      + "FLOPs per sample: a multiply-add counts as 2 (torchinfo's Mult-Adds and fvcore count it as 1);\n"
+      + "other ops 1 per output element, views 0; work that does not grow with the batch is left out.\n";
 
   private static final Map<String, TensorSpec> STATE_SCHEMA = stateSchemaEntries();
 

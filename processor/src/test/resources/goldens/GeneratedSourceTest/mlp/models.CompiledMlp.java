@@ -35,13 +35,22 @@ import javax.annotation.processing.Generated;
 )
 public class CompiledMlp extends Mlp implements CompiledModel {
   private static final String SUMMARY = "CompiledMlp (compiled from models.Mlp)\n"
-      + "  input                        [B, 10]\n"
-      + "  fc1: Linear 10→20            [B, 20]\n"
-      + "  fc2: Linear 20→5             [B, 5]\n"
-      + "  output                       [B, 5]\n"
-      + "parameters: 325\n"
-      + "FLOPs per sample: forward 645, backward 1265\n"
-      + "saved activations per sample: 80 bytes (FLOAT32)\n";
+      + "==========================================================================================\n"
+      + "Layer (type)        Output shape   Param #   FLOPs/sample   FLOPs %   Source\n"
+      + "==========================================================================================\n"
+      + "input x             [B, 10]\n"
+      + "fc1: Linear 10→20   [B, 20]            220            420     65.1%   Mlp.java:18\n"
+      + "F.relu              [B, 20]             --             20      3.1%   Mlp.java:18 → h\n"
+      + "fc2: Linear 20→5    [B, 5]             105            205     31.8%   Mlp.java:19 → return\n"
+      + "==========================================================================================\n"
+      + "Total params: 325\n"
+      + "Trainable params: 325\n"
+      + "Forward FLOPs per sample: 645\n"
+      + "Backward FLOPs per sample: 1,265\n"
+      + "Saved activations per sample: 80 bytes (FLOAT32)\n"
+      + "==========================================================================================\n"
+      + "FLOPs per sample: a multiply-add counts as 2 (torchinfo's Mult-Adds and fvcore count it as 1);\n"
+      + "other ops 1 per output element, views 0; work that does not grow with the batch is left out.\n";
 
   private static final Map<String, TensorSpec> STATE_SCHEMA = stateSchemaEntries();
 

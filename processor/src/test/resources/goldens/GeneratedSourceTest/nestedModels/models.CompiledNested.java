@@ -36,17 +36,29 @@ import javax.annotation.processing.Generated;
 )
 public class CompiledNested extends Nested implements CompiledModel {
   private static final String SUMMARY = "CompiledNested (compiled from models.Nested)\n"
-      + "  input                        [B, 4]\n"
-      + "  in: Linear 4→8               [B, 8]\n"
-      + "  b1.norm: LayerNorm 8         [B, 8]\n"
-      + "  b1.fc: Linear 8→8            [B, 8]\n"
-      + "  b2.norm: LayerNorm 8         [B, 8]\n"
-      + "  b2.fc: Linear 8→8            [B, 8]\n"
-      + "  out: Linear 8→1              [B, 1]\n"
-      + "  output                       [B, 1]\n"
-      + "parameters: 225\n"
-      + "FLOPs per sample: forward 577, backward 1137\n"
-      + "saved activations per sample: 424 bytes (FLOAT32)\n";
+      + "================================================================================================\n"
+      + "Layer (type)           Output shape   Param #   FLOPs/sample   FLOPs %   Source\n"
+      + "================================================================================================\n"
+      + "input x                [B, 4]\n"
+      + "in: Linear 4→8         [B, 8]              40             72     12.5%   Nested.java:20 → h\n"
+      + "b1.norm: LayerNorm 8   [B, 8]              16             60     10.4%   Block.java:18\n"
+      + "b1.fc: Linear 8→8      [B, 8]              72            136     23.6%   Block.java:18\n"
+      + "F.gelu                 [B, 8]              --             40      6.9%   Block.java:18 → b1H\n"
+      + "add                    [B, 8]              --              8      1.4%   Block.java:19 → b1Out\n"
+      + "b2.norm: LayerNorm 8   [B, 8]              16             60     10.4%   Block.java:18\n"
+      + "b2.fc: Linear 8→8      [B, 8]              72            136     23.6%   Block.java:18\n"
+      + "F.gelu                 [B, 8]              --             40      6.9%   Block.java:18 → b2H\n"
+      + "add                    [B, 8]              --              8      1.4%   Block.java:19 → h\n"
+      + "out: Linear 8→1        [B, 1]               9             17      2.9%   Nested.java:22 → return\n"
+      + "================================================================================================\n"
+      + "Total params: 225\n"
+      + "Trainable params: 225\n"
+      + "Forward FLOPs per sample: 577\n"
+      + "Backward FLOPs per sample: 1,137\n"
+      + "Saved activations per sample: 424 bytes (FLOAT32)\n"
+      + "================================================================================================\n"
+      + "FLOPs per sample: a multiply-add counts as 2 (torchinfo's Mult-Adds and fvcore count it as 1);\n"
+      + "other ops 1 per output element, views 0; work that does not grow with the batch is left out.\n";
 
   private static final Map<String, TensorSpec> STATE_SCHEMA = stateSchemaEntries();
 

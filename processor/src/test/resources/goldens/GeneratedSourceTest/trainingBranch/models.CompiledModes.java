@@ -37,14 +37,26 @@ import javax.annotation.processing.Generated;
 )
 public class CompiledModes extends Modes implements CompiledModel {
   private static final String SUMMARY = "CompiledModes (compiled from models.Modes)\n"
-      + "  input                        [B, 6]\n"
-      + "  fc1: Linear 6→8              [B, 8]\n"
-      + "  bn: BatchNorm1d 8            [B, 8]\n"
-      + "  fc2: Linear 8→3              [B, 3]\n"
-      + "  output                       [B, 3]\n"
-      + "parameters: 99\n"
-      + "FLOPs per sample: forward 246, backward 463\n"
-      + "saved activations per sample: 172 bytes (FLOAT32)\n";
+      + "============================================================================================\n"
+      + "Layer (type)        Output shape   Param #   FLOPs/sample   FLOPs %   Source\n"
+      + "============================================================================================\n"
+      + "input x             [B, 6]\n"
+      + "fc1: Linear 6→8     [B, 8]              56            104     42.3%   Modes.java:19\n"
+      + "bn: BatchNorm1d 8   [B, 8]              16             72     29.3%   Modes.java:19 → h\n"
+      + "F.relu              [B, 8]              --              8      3.3%   Modes.java:21\n"
+      + "F.dropout           [B, 8]              --              8      3.3%   Modes.java:21 → h\n"
+      + "fc2: Linear 8→3     [B, 3]              27             51     20.7%   Modes.java:25\n"
+      + "logSoftmax          [B, 3]              --              3      1.2%   Modes.java:25 → return\n"
+      + "============================================================================================\n"
+      + "Total params: 99\n"
+      + "Trainable params: 99\n"
+      + "Buffers (not trained: running statistics, counters): 17 elements\n"
+      + "Forward FLOPs per sample: 246\n"
+      + "Backward FLOPs per sample: 463\n"
+      + "Saved activations per sample: 172 bytes (FLOAT32)\n"
+      + "============================================================================================\n"
+      + "FLOPs per sample: a multiply-add counts as 2 (torchinfo's Mult-Adds and fvcore count it as 1);\n"
+      + "other ops 1 per output element, views 0; work that does not grow with the batch is left out.\n";
 
   private static final Map<String, TensorSpec> STATE_SCHEMA = stateSchemaEntries();
 

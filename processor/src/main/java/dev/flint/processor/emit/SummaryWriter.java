@@ -6,44 +6,133 @@ import dev.flint.processor.ir.Node;
 import dev.flint.processor.ir.Dim;
 import dev.flint.processor.ir.Value;
 import dev.flint.processor.parse.ModelSource;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
- * The model summary, computed at compile time from the training-mode graphs: each layer's output shape,
- * the parameter count, FLOPs per sample for the forward and backward passes, and the bytes of
- * activations the backward pass keeps per sample (at 4 bytes per element, FLOAT32).
+ * The model summary, computed at compile time from the training-mode graphs, as an aligned table like
+ * torchinfo's: a row per box of {@link ForwardBoxes} (the input, each layer call, each call in
+ * {@code @Forward}) with its output shape, parameters, forward FLOPs per sample and their share, and
+ * its source line; then the totals: parameters, FLOPs per sample for the forward and backward passes,
+ * and the bytes of activations the backward pass keeps per sample (at 4 bytes per element, FLOAT32).
+ *
+ * <p>FLOPs count a multiply-add as 2 ({@link #flops}); torchinfo's "Mult-Adds" and fvcore count it as
+ * 1, so their figures for products and convolutions are half of these. The budget
+ * {@code @Model(maxFlopsPerSample)} uses the same count.
  */
 public final class SummaryWriter {
+  static final String FLOP_CONVENTION = "FLOPs per sample: a multiply-add counts as 2 (torchinfo's Mult-Adds and"
+      + " fvcore count it as 1);\nother ops 1 per output element, views 0; work that does not grow with the batch"
+      + " is left out.";
+
   private SummaryWriter() {}
 
   public static String write(ModelSource model, CompiledMode training) {
+    Graph g = training.forward();
+    ForwardBoxes boxes = ForwardBoxes.of(g);
+    Dim forward = flops(g.nodes());
+    Long total = forward.constantValue();
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"Layer (type)", "Output shape", "Param #", "FLOPs/sample", "FLOPs %", "Source"});
+    for (ForwardBoxes.Box b : boxes.boxes()) {
+      if (b.kind() == ForwardBoxes.Kind.OUTPUT) {
+        continue;
+      }
+      Dim f = b.flops();
+      Long c = f.constantValue();
+      String share = c == null || total == null || total == 0 ? "" : c == 0 ? "--"
+          : String.format(Locale.ROOT, "%.1f%%", 100.0 * c / total);
+      rows.add(new String[] {b.kind() == ForwardBoxes.Kind.INPUT ? "input " + b.variable() : b.title(), b.shape(),
+          b.kind() == ForwardBoxes.Kind.INPUT ? "" : b.parameters() == 0 ? "--" : count(b.parameters()),
+          b.kind() == ForwardBoxes.Kind.INPUT ? "" : c != null && c == 0 ? "--" : figure(f),
+          b.kind() == ForwardBoxes.Kind.INPUT ? "" : share,
+          b.location() + (b.variable().isEmpty() || b.kind() == ForwardBoxes.Kind.INPUT ? "" : " \u2192 " + b.variable())});
+    }
+    String table = table(rows);
+    int width = table.lines().mapToInt(String::length).max().orElse(0);
+    String rule = "=".repeat(width) + "\n";
     StringBuilder sb = new StringBuilder();
     sb.append(model.compiledName()).append(" (compiled from ").append(model.qualifiedName()).append(")\n");
-    Graph g = training.forward();
-    g.leaves().stream().filter(l -> l.role() == Leaf.Role.INPUT).findFirst()
-        .ifPresent(l -> sb.append(String.format("  %-28s %s%n", "input", l.value().type().shapeText())));
-    for (Node n : g.nodes()) {
-      if (!n.out().origin().isEmpty()) {
-        sb.append(String.format("  %-28s %s%n", n.out().origin(), n.out().type().shapeText()));
-      }
-    }
-    sb.append(String.format("  %-28s %s%n", "output", g.output().type().shapeText()));
+    List<String> lines = table.lines().toList();
+    sb.append(rule).append(lines.get(0)).append('\n').append(rule);
+    lines.subList(1, lines.size()).forEach(l -> sb.append(l).append('\n'));
+    sb.append(rule);
+
     Dim params = Dim.constant(0);
     for (Leaf l : g.leaves()) {
       if (l.role() == Leaf.Role.PARAM) {
         params = params.plus(l.value().type().numel());
       }
     }
-    sb.append("parameters: ").append(params).append('\n');
-    sb.append("FLOPs per sample: forward ").append(flops(g.nodes()))
-        .append(", backward ").append(flops(training.backward().nodes())).append('\n');
+    long buffers = 0;
+    Map<String, StateSchema.Entry> schema = StateSchema.of(model);
+    if (schema != null) {
+      long p = 0;
+      for (StateSchema.Entry e : schema.values()) {
+        long n = 1;
+        for (int d : e.shape()) {
+          n *= d;
+        }
+        if (e.buffer()) {
+          buffers += n;
+        } else {
+          p += n;
+        }
+      }
+      params = Dim.constant(p);   // every layer's, also one that forward does not call, as state_dict holds them
+    }
+    sb.append("Total params: ").append(figure(params)).append('\n');
+    sb.append("Trainable params: ").append(figure(params)).append('\n');
+    if (buffers > 0) {
+      sb.append("Buffers (not trained: running statistics, counters): ").append(count(buffers)).append(" elements\n");
+    }
+    sb.append("Forward FLOPs per sample: ").append(figure(forward)).append('\n');
+    sb.append("Backward FLOPs per sample: ").append(figure(flops(training.backward().nodes()))).append('\n');
     Dim saved = Dim.constant(0);
     for (Value v : training.saved()) {
       saved = saved.plus(v.type().numel());
     }
-    sb.append("saved activations per sample: ").append(perSample(saved.times(Dim.constant(4))))
+    sb.append("Saved activations per sample: ").append(figure(perSample(saved.times(Dim.constant(4)))))
         .append(" bytes (FLOAT32)\n");
+    sb.append(rule);
+    sb.append(FLOP_CONVENTION).append('\n');
+    if (total == null) {
+      sb.append("The FLOPs depend on the input's named sizes, so no shares are given.\n");
+    }
     return sb.toString();
+  }
+
+  /** The rows as aligned columns: text left, numbers (columns 2 to 4) right; trailing blanks trimmed. */
+  private static String table(List<String[]> rows) {
+    int[] width = new int[rows.get(0).length];
+    for (String[] r : rows) {
+      for (int i = 0; i < r.length; i++) {
+        width[i] = Math.max(width[i], r[i].length());
+      }
+    }
+    StringBuilder sb = new StringBuilder();
+    for (String[] r : rows) {
+      StringBuilder line = new StringBuilder();
+      for (int i = 0; i < r.length; i++) {
+        String cell = i >= 2 && i <= 4 ? " ".repeat(width[i] - r[i].length()) + r[i]
+            : r[i] + " ".repeat(width[i] - r[i].length());
+        line.append(i == 0 ? "" : "   ").append(cell);
+      }
+      sb.append(line.toString().stripTrailing()).append('\n');
+    }
+    return sb.toString();
+  }
+
+  /** A figure with thousands separators: {@code 401,920}; a symbolic one as it is: {@code T*264}. */
+  static String figure(Dim d) {
+    Long c = d.constantValue();
+    return c == null ? d.toString() : count(c);
+  }
+
+  private static String count(long n) {
+    return String.format(Locale.ROOT, "%,d", n);
   }
 
   /**
