@@ -49,7 +49,7 @@ public class CompiledCnn extends Cnn implements CompiledModel {
       + "F.relu                 [B, 6, 2, 2]          --             24      0.1%   Cnn.java:25\n"
       + "avg: AvgPool2d 2, 1    [B, 6, 1, 1]          --             24      0.1%   Cnn.java:25 → h\n"
       + "flatten: Flatten       [B, 6]                --             --        --   Cnn.java:26\n"
-      + "drop: Dropout 0.25     [B, 6]                --              6      0.0%   Cnn.java:26\n"
+      + "drop: Dropout 0.25     [B, 6]                --              6     <0.1%   Cnn.java:26\n"
       + "fc: Linear 6→3         [B, 3]                21             39      0.2%   Cnn.java:26 → return\n"
       + "===============================================================================================\n"
       + "Total params: 291\n"

@@ -43,7 +43,7 @@ public final class SummaryWriter {
       Dim f = b.flops();
       Long c = f.constantValue();
       String share = c == null || total == null || total == 0 ? "" : c == 0 ? "--"
-          : String.format(Locale.ROOT, "%.1f%%", 100.0 * c / total);
+          : 2000 * c < total ? "<0.1%" : String.format(Locale.ROOT, "%.1f%%", 100.0 * c / total);
       rows.add(new String[] {b.kind() == ForwardBoxes.Kind.INPUT ? "input " + b.variable() : b.title(), b.shape(),
           b.kind() == ForwardBoxes.Kind.INPUT ? "" : b.parameters() == 0 ? "--" : count(b.parameters()),
           b.kind() == ForwardBoxes.Kind.INPUT ? "" : c != null && c == 0 ? "--" : figure(f),
