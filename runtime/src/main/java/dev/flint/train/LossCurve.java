@@ -12,7 +12,9 @@ import java.util.Locale;
 /**
  * The train and validation loss of each epoch, drawn as an SVG line chart that a browser opens:
  * two polylines (train blue, valid orange) over axes with ticks, axis labels and a legend.
- * Written by hand, without a plotting library.
+ * Written by hand, without a plotting library. A curve measured every so many steps instead of
+ * every epoch gives its points' positions with {@link #add(int, double, double)} and names its axis
+ * with {@link #LossCurve(String, String)}.
  */
 public final class LossCurve {
   private static final int W = 640;
@@ -25,25 +27,51 @@ public final class LossCurve {
   private static final String VALID_COLOR = "#ff7f0e";
 
   private final String title;
+  private final String xLabel;
+  private final List<Integer> xs = new ArrayList<>();
   private final List<Double> train = new ArrayList<>();
   private final List<Double> valid = new ArrayList<>();
 
-  /** An empty curve titled {@code title} (for example {@code "diabetes: MSE loss"}). */
+  /** An empty curve titled {@code title} (for example {@code "diabetes: MSE loss"}), over epochs. */
   public LossCurve(String title) {
+    this(title, "epoch");
+  }
+
+  /** An empty curve titled {@code title} whose horizontal axis is labelled {@code xLabel} (say {@code "step"}). */
+  public LossCurve(String title, String xLabel) {
     this.title = title;
+    this.xLabel = xLabel;
   }
 
   /** Adds one epoch's mean train loss and validation loss; both must be finite. */
   public void add(double trainLoss, double validLoss) {
+    add(xs.isEmpty() ? 1 : xs.get(xs.size() - 1) + 1, trainLoss, validLoss);
+  }
+
+  /**
+   * Adds the train and validation loss measured at {@code x} (a step count, say), which must be
+   * greater than the previous point's; both losses must be finite.
+   */
+  public void add(int x, double trainLoss, double validLoss) {
     if (!Double.isFinite(trainLoss) || !Double.isFinite(validLoss)) {
-      throw new IllegalArgumentException("LossCurve: epoch " + (train.size() + 1) + " has a non-finite loss (train="
+      throw new IllegalArgumentException("LossCurve: " + xLabel + " " + x + " has a non-finite loss (train="
           + trainLoss + ", valid=" + validLoss + "); the training diverged, lower the learning rate");
     }
+    if (!xs.isEmpty() && x <= xs.get(xs.size() - 1)) {
+      throw new IllegalArgumentException("LossCurve: " + xLabel + " " + x + " does not follow the previous point's "
+          + xs.get(xs.size() - 1) + "; points are added in increasing order");
+    }
+    xs.add(x);
     train.add(trainLoss);
     valid.add(validLoss);
   }
 
-  /** The number of epochs recorded. */
+  /** The positions of the points on the horizontal axis (1, 2, … for epochs). */
+  public List<Integer> xs() {
+    return List.copyOf(xs);
+  }
+
+  /** The number of epochs (points) recorded. */
   public int epochs() {
     return train.size();
   }
@@ -77,8 +105,8 @@ public final class LossCurve {
     double lo = Math.min(min(train), min(valid));
     double hi = Math.max(max(train), max(valid));
     Ticks yTicks = Ticks.nice(lo, hi, 6);
-    int n = train.size();
-    Ticks xTicks = Ticks.integers(1, Math.max(n, 2), 10);
+    int last = xs.get(xs.size() - 1);
+    Ticks xTicks = Ticks.integers(Math.min(1, xs.get(0)), Math.max(last, 2), 10);
     Scale x = new Scale(xTicks.min, xTicks.max, LEFT, W - RIGHT);
     Scale y = new Scale(yTicks.min, yTicks.max, H - BOTTOM, TOP);
 
@@ -91,14 +119,14 @@ public final class LossCurve {
     s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" font-size=\"15\">%s</text>%n",
         (LEFT + W - RIGHT) / 2, TOP - 15, escape(title)));
     axes(s, x, y, xTicks, yTicks);
-    polyline(s, "train", train, x, y, TRAIN_COLOR);
-    polyline(s, "valid", valid, x, y, VALID_COLOR);
+    polyline(s, "train", xs, train, x, y, TRAIN_COLOR);
+    polyline(s, "valid", xs, valid, x, y, VALID_COLOR);
     legend(s);
     s.append("</svg>\n");
     return s.toString();
   }
 
-  private static void axes(StringBuilder s, Scale x, Scale y, Ticks xTicks, Ticks yTicks) {
+  private void axes(StringBuilder s, Scale x, Scale y, Ticks xTicks, Ticks yTicks) {
     s.append("<g stroke=\"#444\" stroke-width=\"1\">\n");
     s.append(line(LEFT, H - BOTTOM, W - RIGHT, H - BOTTOM));
     s.append(line(LEFT, TOP, LEFT, H - BOTTOM));
@@ -116,21 +144,22 @@ public final class LossCurve {
       s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\" dominant-baseline=\"middle\">%s</text>%n",
           LEFT - 8, py, yTicks.label(v)));
     }
-    s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">epoch</text>%n",
-        (LEFT + W - RIGHT) / 2, H - 12));
+    s.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text>%n",
+        (LEFT + W - RIGHT) / 2, H - 12, escape(xLabel)));
     s.append(String.format(Locale.ROOT,
         "<text x=\"16\" y=\"%d\" text-anchor=\"middle\" transform=\"rotate(-90 16 %d)\">loss</text>%n",
         (TOP + H - BOTTOM) / 2, (TOP + H - BOTTOM) / 2));
     s.append("</g>\n");
   }
 
-  private static void polyline(StringBuilder s, String name, List<Double> values, Scale x, Scale y, String color) {
+  private static void polyline(StringBuilder s, String name, List<Integer> xs, List<Double> values, Scale x, Scale y,
+      String color) {
     StringBuilder points = new StringBuilder();
     for (int i = 0; i < values.size(); i++) {
       if (i > 0) {
         points.append(' ');
       }
-      points.append(String.format(Locale.ROOT, "%.2f,%.2f", x.map(i + 1), y.map(values.get(i))));
+      points.append(String.format(Locale.ROOT, "%.2f,%.2f", x.map(xs.get(i)), y.map(values.get(i))));
     }
     s.append(String.format(Locale.ROOT,
         "<polyline id=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"%s\"/>%n", name, color, points));

@@ -2,6 +2,7 @@ package dev.flint.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flint.tensor.DType;
 import dev.flint.tensor.Tensor;
@@ -40,6 +41,33 @@ class ErfTest {
     Tensor ints = Erf.erf(Tensor.of(new long[] {0, 1, -2}));
     assertEquals(DType.FLOAT32, ints.dtype());
     assertArrayEquals(new float[] {0, 0.84270079f, -0.99532227f}, ints.toFloatArray());
+  }
+
+  /** The FLOAT32 path is within about two float ulps of the double series everywhere (dense grid over ±7). */
+  @Test
+  void floatPathIsSinglePrecision() {
+    double worst = 0;
+    double at = 0;
+    for (int i = -700_000; i <= 700_000; i++) {
+      double x = i * 1e-5;
+      double exact = Erf.erf(x);
+      double rel = Math.abs(Erf.erfFloat(x) - exact) / Math.max(Math.abs(exact), 1e-30);
+      if (rel > worst) {
+        worst = rel;
+        at = x;
+      }
+    }
+    assertTrue(worst <= 2.5e-7, "largest relative error " + worst + " at x=" + at);
+    assertEquals(1e-10 * 1.1283791670955126, Erf.erfFloat(1e-10), 1e-22);
+    assertEquals(-1, Erf.erfFloat(-9));
+    assertTrue(Double.isNaN(Erf.erfFloat(Double.NaN)));
+    // The tensor kernel rounds it to float: the nearest float to the true value, or its neighbour.
+    float[] xs = {-2.75f, -1f, -0.3f, 0.5f, 0.99999f, 1f, 1.7f, 3.2f};
+    float[] got = Erf.erf(Tensor.of(xs)).toFloatArray();
+    for (int i = 0; i < xs.length; i++) {
+      float nearest = (float) Erf.erf(xs[i]);
+      assertTrue(Math.abs(got[i] - nearest) <= Math.ulp(nearest), "erf(" + xs[i] + ") = " + got[i] + ", nearest " + nearest);
+    }
   }
 
   @Test

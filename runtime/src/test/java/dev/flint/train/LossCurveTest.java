@@ -96,6 +96,27 @@ class LossCurveTest {
     assertTrue(e.getMessage().contains("epoch 1") && e.getMessage().contains("NaN"), e.getMessage());
   }
 
+  /** Points measured every 100 steps sit at their steps: equal gaps, and the axis is labelled "step". */
+  @Test
+  void pointsAtStepsAreSpacedByTheirSteps() throws Exception {
+    LossCurve curve = new LossCurve("gpt", "step");
+    curve.add(100, 3.0, 3.1);
+    curve.add(200, 2.5, 2.6);
+    curve.add(400, 2.0, 2.2);
+    assertEquals(java.util.List.of(100, 200, 400), curve.xs());
+    Path svg = write(curve);
+    String[] pts = ((Element) parse(svg).getElementsByTagNameNS("*", "polyline").item(0)).getAttribute("points").split(" ");
+    double[] x = new double[3];
+    for (int i = 0; i < 3; i++) {
+      x[i] = Double.parseDouble(pts[i].split(",")[0]);
+    }
+    assertEquals(2 * (x[1] - x[0]), x[2] - x[1], 0.02, "200 steps are twice as wide as 100");
+    String text = Files.readString(svg);
+    assertTrue(text.contains(">step<") && !text.contains(">epoch<"), "axis label");
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> curve.add(400, 1, 1));
+    assertTrue(e.getMessage().contains("step 400") && e.getMessage().contains("previous point's 400"), e.getMessage());
+  }
+
   private Path write(LossCurve curve) {
     Path p = dir.resolve("c.svg");
     curve.writeSvg(p);
