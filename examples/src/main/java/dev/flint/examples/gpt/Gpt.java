@@ -1,5 +1,8 @@
 package dev.flint.examples.gpt;
 
+import dev.flint.dsl.Forward;
+import dev.flint.dsl.Layer;
+import dev.flint.dsl.Model;
 import dev.flint.nn.Embedding;
 import dev.flint.nn.LayerNorm;
 import dev.flint.nn.Module;
@@ -15,6 +18,7 @@ import java.util.stream.IntStream;
  * embeddings, 4 pre-norm {@link GptBlock}s (4 heads, width 128), a final layer norm and a head tied to
  * the token embedding. {@code idx: INT64 [B, T] with T ≤ 64 -> logits [B, T, 65]}.
  */
+@Model
 public class Gpt extends Module {
   /** Characters of tinyshakespeare. */
   public static final int VOCAB = 65;
@@ -24,11 +28,12 @@ public class Gpt extends Module {
   public static final int HEADS = 4;
   public static final int WIDTH = 128;
 
-  final Embedding tok = new Embedding(VOCAB, WIDTH);
-  final Embedding pos = new Embedding(BLOCK, WIDTH);
-  final ModuleList<GptBlock> blocks = ModuleList.of(IntStream.range(0, LAYERS).mapToObj(i -> new GptBlock()).toList());
-  final LayerNorm lnF = new LayerNorm(WIDTH);
+  @Layer Embedding tok = new Embedding(VOCAB, WIDTH);
+  @Layer Embedding pos = new Embedding(BLOCK, WIDTH);
+  @Layer ModuleList<GptBlock> blocks = ModuleList.of(IntStream.range(0, LAYERS).mapToObj(i -> new GptBlock()).toList());
+  @Layer LayerNorm lnF = new LayerNorm(WIDTH);
 
+  @Forward
   @Override
   public Tensor forward(Tensor idx) {
     int t = idx.size(1);

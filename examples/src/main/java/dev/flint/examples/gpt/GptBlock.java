@@ -1,5 +1,8 @@
 package dev.flint.examples.gpt;
 
+import dev.flint.dsl.Forward;
+import dev.flint.dsl.Layer;
+import dev.flint.dsl.Model;
 import dev.flint.nn.F;
 import dev.flint.nn.LayerNorm;
 import dev.flint.nn.Linear;
@@ -11,16 +14,18 @@ import java.util.List;
  * A pre-norm transformer block as in nanoGPT: causal multi-head self-attention, then a GELU MLP,
  * each added to the residual stream. {@code x: [B, T, 128] -> [B, T, 128]}.
  */
+@Model(inputDims = {"T", "128"})
 public class GptBlock extends Module {
   static final int C = Gpt.WIDTH;
   static final int NH = Gpt.HEADS;
-  final LayerNorm ln1 = new LayerNorm(C);
-  final Linear qkv = new Linear(C, 3 * C);
-  final Linear proj = new Linear(C, C);
-  final LayerNorm ln2 = new LayerNorm(C);
-  final Linear fc = new Linear(C, 4 * C);
-  final Linear fc2 = new Linear(4 * C, C);
+  @Layer LayerNorm ln1 = new LayerNorm(C);
+  @Layer Linear qkv = new Linear(C, 3 * C);
+  @Layer Linear proj = new Linear(C, C);
+  @Layer LayerNorm ln2 = new LayerNorm(C);
+  @Layer Linear fc = new Linear(C, 4 * C);
+  @Layer Linear fc2 = new Linear(4 * C, C);
 
+  @Forward
   @Override
   public Tensor forward(Tensor x) {
     int b = x.size(0);

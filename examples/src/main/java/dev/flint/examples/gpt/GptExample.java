@@ -3,6 +3,7 @@ package dev.flint.examples.gpt;
 import dev.flint.autograd.Autograd;
 import dev.flint.checkpoint.Checkpoint;
 import dev.flint.data.Batch;
+import dev.flint.examples.training.Training;
 import dev.flint.nn.CrossEntropyLoss;
 import dev.flint.nn.Module;
 import dev.flint.optim.AdamW;
@@ -74,9 +75,9 @@ public final class GptExample {
     run(options);
   }
 
-  /** A fresh GPT with nanoGPT's initialisation from {@code seed}. */
-  static Module newModel(boolean eager, long seed) {
-    Gpt model = new Gpt();
+  /** A fresh GPT with nanoGPT's initialisation from {@code seed}: compiled, or eager (op by op) when {@code eager}. */
+  static Gpt newModel(boolean eager, long seed) {
+    Gpt model = eager ? new Gpt() : new CompiledGpt();
     Gpt.initWeights(model, new Generator(seed));
     return model;
   }
@@ -89,8 +90,8 @@ public final class GptExample {
       throw new IllegalStateException("the text has " + data.vocabulary().size() + " distinct characters, but Gpt.VOCAB is "
           + Gpt.VOCAB);
     }
-    Module model = newModel(options.eager(), options.seed());
-    String mode = "eager";
+    Gpt model = newModel(options.eager(), options.seed());
+    String mode = Training.mode(model);
     System.out.printf(Locale.ROOT, "gpt: %,d train and %,d validation characters, vocabulary of %d; %s model, "
         + "%,d parameters%n", data.train().length, data.valid().length, Gpt.VOCAB, mode, model.numParameters());
 
