@@ -6,7 +6,8 @@ import dev.flint.kernel.vector.VectorMatMul;
  * Whether the optional Vector API tier ({@link dev.flint.kernel.vector}) is in use: only when the
  * {@code jdk.incubator.vector} module is in the boot layer (the JVM was started with
  * {@code --add-modules jdk.incubator.vector}) and it is not disabled with {@code -Dflint.vector=false}.
- * Decided once, when a kernel first asks.
+ * Decided once, when a kernel first asks; without the module that moment also logs
+ * {@link VectorModuleWarning}, once per JVM.
  *
  * <p>Callers must test {@link #ENABLED} before touching {@link VectorMatMul}, so that without the
  * module the JVM never loads a class that links incubator types. When enabled, the tier's kernels are
@@ -20,6 +21,9 @@ final class VectorTier {
   static final boolean ENABLED = enabled(MODULE_PRESENT, System.getProperty(PROPERTY));
 
   static {
+    if (VectorModuleWarning.applies(MODULE_PRESENT, System.getProperty(PROPERTY))) {
+      VectorModuleWarning.log(System.getLogger(VectorModuleWarning.LOGGER));
+    }
     if (ENABLED) {
       VectorMatMul.warmUp();
     }
