@@ -15,11 +15,13 @@ import java.util.List;
  * Batched matrix product {@code [..., n, k] @ [..., k, m]} with broadcast batch dims, for operands of
  * any layout (a transposed weight needs no copy).
  *
- * <p>FLOAT32/FLOAT64: B is packed into one array per row (and per block of 1024 columns), and four
- * rows of C accumulate in four small arrays, so the inner loop {@code t0[j] += a0 * b[j]; ...} indexes
- * every array with the same {@code j}. That is what lets C2 vectorize it: with different offsets into
- * arrays that might alias, JDK 17's SuperWord gives up and the loop runs about 4x slower. Row blocks
- * are spread over the shared {@link Parallel} pool.
+ * <p>FLOAT32/FLOAT64: B is packed into one array per row (and per block of 1024 columns), and rows
+ * of C accumulate in small arrays, so the inner loop {@code t0[j] += a0 * b[j]; ...} indexes every
+ * array with the same {@code j}. That is what lets C2 vectorize it: with different offsets into
+ * arrays that might alias, JDK 17's SuperWord gives up and the loop runs about 4x slower (FLOAT32
+ * reads four rows of B per pass, {@link #rowsF32}). A FLOAT32 {@code x @ w.t()} with fewer than
+ * {@value #DOT_MAX_ROWS} rows packs nothing ({@link #dotRowsF32}). Row blocks are spread over the
+ * shared {@link Parallel} pool.
  *
  * <p>FLOAT32 products of at least {@link #VECTOR_MIN_WORK} multiply-adds run on the optional Vector API
  * tier ({@link VectorMatMul}) when {@link VectorTier#ENABLED}: one-row products with a row-major
@@ -30,6 +32,12 @@ import java.util.List;
 final class MatMul {
   private static final int ROW_BLOCK = 32;
   private static final int J_BLOCK = 1024;
+  /**
+   * Below this many rows of A, a pure-Java FLOAT32 {@code x @ w.t()} runs as dot products over w's
+   * rows ({@link #dotRowsF32}) instead of packing wᵀ: at 784×512, packing costs about 3 rows' worth
+   * of dot products.
+   */
+  private static final int DOT_MAX_ROWS = 4;
   /**
    * Below this many multiply-adds (n·k·m over all batches) FLOAT32 products stay on the pure-Java
    * loops: about 32³, where the tier started to win in a rough scan (AVX-512, JDK 17, 1 thread;
@@ -302,6 +310,21 @@ final class MatMul {
       Tensor c, int n, int k, int m) {
     boolean f32 = a.dtype() == DType.FLOAT32;
     int batches = aOff.length;
+    if (f32 && n < DOT_MAX_ROWS && sa1 == 1 && sb0 == 1 && m > 1) {
+      // x @ w.t() with few rows: dot products over w's contiguous rows, nothing packed
+      float[] as = a.storage().floats();
+      float[] bs = b.storage().floats();
+      float[] cs = c.storage().floats();
+      int co = c.offset();
+      Parallel.forRange(batches * n, (long) batches * n * k * m, (from, to) -> {
+        for (int task = from; task < to; task++) {
+          int bi = task / n;
+          int i = task % n;
+          dotRowsF32(as, aOff[bi], sa0, bs, bOff[bi], sb1, cs, co + bi * n * m, k, m, i, i + 1);
+        }
+      });
+      return;
+    }
     // pack each distinct B matrix once: [batch][jBlock][p][j]
     boolean same = true;
     for (int i = 1; i < batches; i++) {
@@ -335,14 +358,14 @@ final class MatMul {
   /**
    * Per-thread arrays of the pure-Java FLOAT32 path, reused so that a warm product allocates nothing:
    * the packed rows of a shared B (up to {@link #MAX_REUSED} floats; bigger ones are packed fresh) and
-   * the four row accumulators.
+   * the two row accumulators.
    */
   private static final class PlainF32 {
     static final int MAX_REUSED = 1 << 20;
     float[][][] pack = new float[0][0][0];
     int rows;
     int width;
-    final float[][] acc = new float[4][J_BLOCK];
+    final float[][] acc = new float[2][J_BLOCK];
 
     /** Packed rows for jBlocks blocks of k rows, each at least w wide (the first block's width). */
     float[][][] pack(int jBlocks, int k, int w) {
@@ -407,50 +430,88 @@ final class MatMul {
     return out;
   }
 
-  /** Rows {@code [i0, i1)} of {@code C = A @ B} for one batch matrix; C is contiguous. */
+  /**
+   * Rows {@code [i0, i1)} of {@code C = A @ B} for one batch matrix; C is contiguous. Two rows of C
+   * accumulate in two arrays while four rows of B are read per pass, so each element of the
+   * accumulators is loaded and stored once per 8 multiply-adds: C2 vectorizes the inner loop only
+   * while its body stays under the unroller's node limit ({@code LoopUnrollLimit}, 60), and two rows ×
+   * four k-steps is the largest tile that does (4×4 needs {@code -XX:LoopUnrollLimit=250} and then
+   * runs no faster; 2×4 ran 2.3–2.9× the one-k-step loop at 256³, 1024³ and 128×784×512, AVX-512, JDK 17).
+   * The sums keep the order of p, as the one-step loop had them.
+   */
   static void rowsF32(float[] a, int ao, int sa0, int sa1, float[][][] bp, float[] c, int co, int k, int m, int i0, int i1) {
     float[][] acc = PLAIN_F32.get().acc;
     float[] t0 = acc[0];
     float[] t1 = acc[1];
-    float[] t2 = acc[2];
-    float[] t3 = acc[3];
     int jBlocks = (m + J_BLOCK - 1) / J_BLOCK;
     for (int jb = 0; jb < jBlocks; jb++) {
       float[][] rows = bp[jb];
       int j0 = jb * J_BLOCK;
       int w = Math.min(J_BLOCK, m - j0);   // packed rows may be wider (reused arrays)
       int i = i0;
-      for (; i + 3 < i1; i += 4) {
+      for (; i + 1 < i1; i += 2) {
         Arrays.fill(t0, 0, w, 0f);
         Arrays.fill(t1, 0, w, 0f);
-        Arrays.fill(t2, 0, w, 0f);
-        Arrays.fill(t3, 0, w, 0f);
         int r0 = ao + i * sa0;
-        for (int p = 0; p < k; p++) {
-          int at = r0 + p * sa1;
-          float a0 = a[at];
-          float a1 = a[at + sa0];
-          float a2 = a[at + 2 * sa0];
-          float a3 = a[at + 3 * sa0];
+        int r1 = r0 + sa0;
+        int p = 0;
+        for (; p + 3 < k; p += 4) {
+          int q0 = r0 + p * sa1;
+          int q1 = r1 + p * sa1;
+          float a00 = a[q0];
+          float a01 = a[q0 + sa1];
+          float a02 = a[q0 + 2 * sa1];
+          float a03 = a[q0 + 3 * sa1];
+          float a10 = a[q1];
+          float a11 = a[q1 + sa1];
+          float a12 = a[q1 + 2 * sa1];
+          float a13 = a[q1 + 3 * sa1];
+          float[] b0 = rows[p];
+          float[] b1 = rows[p + 1];
+          float[] b2 = rows[p + 2];
+          float[] b3 = rows[p + 3];
+          for (int j = 0; j < w; j++) {
+            float x0 = b0[j];
+            float x1 = b1[j];
+            float x2 = b2[j];
+            float x3 = b3[j];
+            t0[j] = t0[j] + a00 * x0 + a01 * x1 + a02 * x2 + a03 * x3;
+            t1[j] = t1[j] + a10 * x0 + a11 * x1 + a12 * x2 + a13 * x3;
+          }
+        }
+        for (; p < k; p++) {
+          float a0 = a[r0 + p * sa1];
+          float a1 = a[r1 + p * sa1];
           float[] br = rows[p];
           for (int j = 0; j < w; j++) {
             float bv = br[j];
             t0[j] += a0 * bv;
             t1[j] += a1 * bv;
-            t2[j] += a2 * bv;
-            t3[j] += a3 * bv;
           }
         }
         int ci = co + i * m + j0;
         System.arraycopy(t0, 0, c, ci, w);
         System.arraycopy(t1, 0, c, ci + m, w);
-        System.arraycopy(t2, 0, c, ci + 2 * m, w);
-        System.arraycopy(t3, 0, c, ci + 3 * m, w);
       }
-      for (; i < i1; i++) {
+      if (i < i1) {
         Arrays.fill(t0, 0, w, 0f);
         int r0 = ao + i * sa0;
-        for (int p = 0; p < k; p++) {
+        int p = 0;
+        for (; p + 3 < k; p += 4) {
+          int q0 = r0 + p * sa1;
+          float a00 = a[q0];
+          float a01 = a[q0 + sa1];
+          float a02 = a[q0 + 2 * sa1];
+          float a03 = a[q0 + 3 * sa1];
+          float[] b0 = rows[p];
+          float[] b1 = rows[p + 1];
+          float[] b2 = rows[p + 2];
+          float[] b3 = rows[p + 3];
+          for (int j = 0; j < w; j++) {
+            t0[j] = t0[j] + a00 * b0[j] + a01 * b1[j] + a02 * b2[j] + a03 * b3[j];
+          }
+        }
+        for (; p < k; p++) {
           float a0 = a[r0 + p * sa1];
           float[] br = rows[p];
           for (int j = 0; j < w; j++) {
@@ -458,6 +519,66 @@ final class MatMul {
           }
         }
         System.arraycopy(t0, 0, c, co + i * m + j0, w);
+      }
+    }
+  }
+
+  /**
+   * {@code c[co + i*m + j] = Σ_p a[ao + i*sa0 + p] · w[wo + j*ldw + p]} for rows {@code [i0, i1)}: a
+   * product {@code x·Wᵀ} with few rows and W's rows contiguous (a Linear's weight at batch 1), as dot
+   * products over W's rows. Packing Wᵀ would read all of W with a stride for a few rows of output
+   * (350 µs of a 784×512 layer's 440); C2 does not vectorize a float sum (its order is fixed), so
+   * eight rows of W run at once, eight independent sums that keep both FP pipes busy (90 µs).
+   */
+  static void dotRowsF32(float[] a, int ao, int sa0, float[] w, int wo, int ldw, float[] c, int co, int k, int m, int i0, int i1) {
+    for (int i = i0; i < i1; i++) {
+      int x = ao + i * sa0;
+      int y = co + i * m;
+      int j = 0;
+      for (; j + 8 <= m; j += 8) {
+        int r0 = wo + j * ldw;
+        int r1 = r0 + ldw;
+        int r2 = r1 + ldw;
+        int r3 = r2 + ldw;
+        int r4 = r3 + ldw;
+        int r5 = r4 + ldw;
+        int r6 = r5 + ldw;
+        int r7 = r6 + ldw;
+        float s0 = 0;
+        float s1 = 0;
+        float s2 = 0;
+        float s3 = 0;
+        float s4 = 0;
+        float s5 = 0;
+        float s6 = 0;
+        float s7 = 0;
+        for (int p = 0; p < k; p++) {
+          float xp = a[x + p];
+          s0 += w[r0 + p] * xp;
+          s1 += w[r1 + p] * xp;
+          s2 += w[r2 + p] * xp;
+          s3 += w[r3 + p] * xp;
+          s4 += w[r4 + p] * xp;
+          s5 += w[r5 + p] * xp;
+          s6 += w[r6 + p] * xp;
+          s7 += w[r7 + p] * xp;
+        }
+        c[y + j] = s0;
+        c[y + j + 1] = s1;
+        c[y + j + 2] = s2;
+        c[y + j + 3] = s3;
+        c[y + j + 4] = s4;
+        c[y + j + 5] = s5;
+        c[y + j + 6] = s6;
+        c[y + j + 7] = s7;
+      }
+      for (; j < m; j++) {
+        int r = wo + j * ldw;
+        float s = 0;
+        for (int p = 0; p < k; p++) {
+          s += w[r + p] * a[x + p];
+        }
+        c[y + j] = s;
       }
     }
   }
