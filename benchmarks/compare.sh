@@ -17,8 +17,11 @@
 #               machine is never idle and waiting only lengthens the run; the foreign load is
 #               measured and flagged either way; use 60 on a quiet machine)
 #   RETRIES     re-measure contaminated rows (default 0, for the same reason)
-#   WARMUP      Flint's JIT warm-up per workload in s (default 4: the first FLOAT32 product
-#               spends up to 2 s warming the Vector API kernels, then C2 compiles the model's code)
+#   WARMUP      Flint's JIT warm-up per workload in s (default 4; BenchDriver first waits for the
+#               Vector API kernels' background warm-up, then C2 compiles the model's code)
+#   NOVEC       workloads also run without --add-modules jdk.incubator.vector, for the table's
+#               "no vector module" column (default gemm,mlp_train_small,mlp_infer_mnist,cnn_train_small;
+#               "" for none); compiled only, and gemm's runtime kernel
 #   PYTHON (/usr/bin/python3), PYTORCH_BENCH, OUT (results file), SKIP_BUILD=1, MVN_FLAGS (e.g. -o)
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -30,6 +33,7 @@ GEMM_SIZES="${GEMM_SIZES:-256,1024}"
 WAIT_QUIET="${WAIT_QUIET:-0}"
 RETRIES="${RETRIES:-0}"
 WARMUP="${WARMUP:-4}"
+NOVEC="${NOVEC-gemm,mlp_train_small,mlp_infer_mnist,cnn_train_small}"
 PYTHON="${PYTHON:-/usr/bin/python3}"
 PYTORCH_BENCH="${PYTORCH_BENCH:-$ROOT/benchmarks/pytorch/pytorch_bench.py}"
 mkdir -p benchmarks/results
@@ -65,6 +69,12 @@ for t in $THREADS; do
     java --add-modules jdk.incubator.vector -cp "$JAR" dev.flint.benchmarks.BenchDriver --threads "$t" \
       --budget "$BUDGET" --warmup "$WARMUP" --only "$w" --gemm-sizes "$GEMM_SIZES" \
       --wait-quiet "$WAIT_QUIET" --retries "$RETRIES" --out "$OUT" 2> >(grep -v '^WARNING: Using incubator modules' >&2) >/dev/null
+    if [[ ",$NOVEC," == *",$w,"* ]]; then
+      echo "# $w, $t thread(s): Flint without the vector module" >&2
+      java -Dflint.vector=false -cp "$JAR" dev.flint.benchmarks.BenchDriver --threads "$t" --impl compiled \
+        --budget "$BUDGET" --warmup "$WARMUP" --only "$w" --gemm-sizes "$GEMM_SIZES" \
+        --wait-quiet "$WAIT_QUIET" --retries "$RETRIES" --out "$OUT" >/dev/null
+    fi
   done
 done
 

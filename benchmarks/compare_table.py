@@ -3,8 +3,10 @@
 
     /usr/bin/python3 benchmarks/compare_table.py results.jsonl [--markdown]
 
-One row per (threads, figure): the PyTorch figure, Flint eager, Flint compiled, the ratio
-Flint/PyTorch (for the implementation the target names), the target and whether it is met.
+One row per (threads, figure): the PyTorch figure, Flint eager, Flint compiled, Flint without the
+vector module (compiled; gemm's runtime kernel) with its speed relative to the vector tier
+(target >= 0.5), the ratio Flint/PyTorch (for the implementation the target names), the target and
+whether it is met.
 A figure marked * comes from a row whose foreign-load check failed (contaminated: other
 processes took > 0.1 CPU while it ran); its verdict is marked (noisy). Where both sides report
 cpu_ms_per_step_mean (BenchDriver; pytorch_cpu_bench.py), a second ratio and verdict compare
@@ -52,14 +54,40 @@ def load(paths):
     return rows
 
 
-def find(rows, workload, impl, threads, filt):
-    """The last row that matches (later runs replace earlier ones)."""
+def find(rows, workload, impl, threads, filt, vector_module=True):
+    """The last row that matches (later runs replace earlier ones); rows without a vector_module
+    field (older runs) ran with the module."""
     hit = None
     for r in rows:
         if r.get("workload") == workload and r.get("impl") == impl and r.get("threads") == threads \
-                and "error" not in r and all(r.get(k) == v for k, v in filt.items()):
+                and "error" not in r and all(r.get(k) == v for k, v in filt.items()) \
+                and r.get("vector_module", True) == vector_module:
             hit = r
     return hit
+
+
+# the "no vector module" column (issue 13): these figures also run without --add-modules
+# jdk.incubator.vector; the target is at least half of the vector tier's figure
+NOVEC_TARGET = 0.5
+
+
+def novec(rows, fw, ff, t, key, comp, eager):
+    """The figure without the vector module and its ratio to the same implementation with it
+    (compiled for the models, the runtime kernel for gemm); "" when there is no such row."""
+    impl, vec = ("flint-eager", eager) if fw == "gemm" else ("flint-compiled", comp)
+    row = find(rows, fw, impl, t, ff, vector_module=False)
+    if row is None:
+        return ""
+    s = fmt(row, key)
+    if vec is not None and row.get(key) and vec.get(key):
+        r = row[key] / vec[key]
+        speed = r if key in ("steps_per_s", "gflops") else 1 / r   # >= 1 means as fast as the tier
+        s += " (%.2fx vec: %s" % (speed, "met" if speed >= NOVEC_TARGET else "missed")
+        fc, vc = row.get("cpu_ms_per_step_mean"), vec.get("cpu_ms_per_step_mean")
+        if fc and vc:   # CPU time per step, which other processes' load does not inflate
+            s += "; cpu %.2fx" % (vc / fc)
+        s += ")"
+    return s
 
 
 def fmt(row, key):
@@ -127,7 +155,8 @@ def table(rows):
             flint_eager = fmt(eager, key)
             if cand is not None:
                 flint_eager += " / cand. " + fmt(cand, key)
-            out.append([str(t), name, fmt(py, key), flint_eager, fmt(comp, key), ", ".join(ratios), tgt, v])
+            out.append([str(t), name, fmt(py, key), flint_eager, fmt(comp, key),
+                        novec(rows, fw, ff, t, key, comp, eager), ", ".join(ratios), tgt, v])
     # Flint only: the 8 matmuls of an mlp_train_mnist step, runtime kernel vs candidate (ms per step)
     for t in threads:
         eager = find(rows, "gemm_mlp_mnist_step", "flint-eager", t, {})
@@ -136,7 +165,7 @@ def table(rows):
         if eager is None and cand is None:
             continue
         out.append([str(t), "mlp_train_mnist step's 8 matmuls, ms (PyTorch: whole step)", fmt(py, "ms_per_step_median"),
-                    fmt(eager, "ms_per_step_median") + " / cand. " + fmt(cand, "ms_per_step_median"), "-", "", "", ""])
+                    fmt(eager, "ms_per_step_median") + " / cand. " + fmt(cand, "ms_per_step_median"), "-", "", "", "", ""])
     for t in threads:
         eager = find(rows, "gemv_mlp_mnist_b1", "flint-eager", t, {})
         cand = find(rows, "gemv_mlp_mnist_b1", "flint-candidate", t, {})
@@ -144,7 +173,7 @@ def table(rows):
         if eager is None and cand is None:
             continue
         out.append([str(t), "mlp_infer_mnist b1: its 3 products, us (PyTorch: whole call)", fmt(py, "us_per_call"),
-                    fmt(eager, "us_per_call") + " / cand. " + fmt(cand, "us_per_call"), "-", "", "", ""])
+                    fmt(eager, "us_per_call") + " / cand. " + fmt(cand, "us_per_call"), "-", "", "", "", ""])
     # the allocation target (docs/design.md): heap bytes per warm mlp_train_small step (BenchDriver's alloc rows)
     for batch in (256, 1024):
         eager = find(rows, "alloc_mlp_train_small", "flint-eager", 1, {"batch": batch})
@@ -153,7 +182,7 @@ def table(rows):
             continue
         v = "missed (no compiled row)" if comp is None else ("met" if comp["bytes_per_step"] < 1024 else "missed")
         out.append(["1", "heap bytes/step mlp_train_small b%d" % batch, "-", fmt(eager, "bytes_per_step"),
-                    fmt(comp, "bytes_per_step"), "", "< 1024 bytes (compiled)", v])
+                    fmt(comp, "bytes_per_step"), "", "", "< 1024 bytes (compiled)", v])
     return out
 
 
@@ -161,7 +190,8 @@ def main():
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     if not args:
         sys.exit("usage: compare_table.py RESULTS.jsonl... [--markdown]")
-    head = ["thr", "figure", "PyTorch", "Flint eager", "Flint compiled", "Flint/PyTorch (wall; cpu)", "target",
+    head = ["thr", "figure", "PyTorch", "Flint eager", "Flint compiled", "no vector module (÷ with it)",
+            "Flint/PyTorch (wall; cpu)", "target",
             "verdict (wall; cpu)"]
     body = table(load(args))
     if "--markdown" in sys.argv:

@@ -46,6 +46,8 @@ public final class BenchDriver {
       return;
     }
     Flint.setNumThreads(o.threads);
+    // time the vector kernels, not the pure-Java ones that serve while their warm-up runs
+    Flint.awaitKernelWarmUp();
     BlockTimer timer = new BlockTimer().warmupSeconds(o.warmup).maxQuietWaitSeconds(o.waitQuiet).retries(o.retries);
     System.err.printf("# java %s (%s), Flint threads=%d, gemm candidate: %s, foreign-load check: %s%n",
         System.getProperty("java.version"), System.getProperty("java.vm.name"), Flint.getNumThreads(),

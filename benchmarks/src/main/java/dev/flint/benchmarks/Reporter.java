@@ -1,6 +1,7 @@
 package dev.flint.benchmarks;
 
 import dev.flint.Flint;
+import dev.flint.kernel.Kernels;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Writer;
@@ -58,6 +59,9 @@ public final class Reporter implements AutoCloseable {
 
   private void common(JsonLine row) {
     row.putIfAbsent("flint_threads", Flint.getNumThreads())
+        // compare.sh's "no vector module" column: the same workloads without --add-modules jdk.incubator.vector
+        .putIfAbsent("vector_module", ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent())
+        .putIfAbsent("kernels", Kernels.vectorTier())
         .putIfAbsent("java", System.getProperty("java.version"))
         .putIfAbsent("vm", System.getProperty("java.vm.name"))
         .putIfAbsent("date", LocalDate.now().toString());

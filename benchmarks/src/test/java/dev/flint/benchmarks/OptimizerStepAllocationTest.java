@@ -3,6 +3,7 @@ package dev.flint.benchmarks;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flint.Flint;
 import dev.flint.optim.Adam;
 import dev.flint.optim.Optimizer;
 import dev.flint.optim.SGD;
@@ -10,6 +11,7 @@ import dev.flint.tensor.Generator;
 import dev.flint.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,6 +19,12 @@ import org.junit.jupiter.api.Test;
  * parameters of mlp_train_small (117-64-32-1) updates them in place and allocates no heap bytes.
  */
 class OptimizerStepAllocationTest {
+  @BeforeAll
+  static void vectorKernelsWarm() {
+    // the vector tier's warm-up runs in the background; until it ends, products take the pure-Java loops
+    assertTrue(Flint.awaitKernelWarmUp(), "the vector kernels' warm-up took over 10 s");
+  }
+
   private static final int[][] MLP_SMALL_SHAPES = {{64, 117}, {64}, {32, 64}, {32}, {1, 32}, {1}};
 
   @Test

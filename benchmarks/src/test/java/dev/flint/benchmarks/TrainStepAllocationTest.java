@@ -27,6 +27,8 @@ class TrainStepAllocationTest {
     // pool threads allocate outside this thread's counter; one thread keeps the whole step visible
     threadsBefore = Flint.getNumThreads();
     Flint.setNumThreads(1);
+    // the vector tier's warm-up runs in the background; until it ends, products take the pure-Java loops
+    assertTrue(Flint.awaitKernelWarmUp(), "the vector kernels' warm-up took over 10 s");
   }
 
   @AfterAll

@@ -44,7 +44,7 @@ final class Elementwise {
     }
     Tensor o = prepare(out, outType, shape, name);
     boolean typed = a.dtype() == outType && b.dtype() == outType;
-    if (typed && outType == DType.FLOAT32 && VectorTier.ENABLED && VectorRows.binary(op, a, b, o)) {
+    if (typed && outType == DType.FLOAT32 && VectorTier.active() && VectorRows.binary(op, a, b, o)) {
       return o;
     }
     int[][] strides = {Internals.stridesRef(o), Strided.broadcastStrides(a, shape), Strided.broadcastStrides(b, shape)};
@@ -190,7 +190,7 @@ final class Elementwise {
   static Tensor unary(Unary op, String name, Tensor x, double p, double q, DType outType, Tensor out) {
     int[] shape = Internals.shapeRef(x);
     Tensor o = prepare(out, outType, shape, name);
-    if (x.dtype() == outType && outType == DType.FLOAT32 && VectorTier.ENABLED && VectorRows.unary(op, x, o, (float) p)) {
+    if (x.dtype() == outType && outType == DType.FLOAT32 && VectorTier.active() && VectorRows.unary(op, x, o, (float) p)) {
       return o;
     }
     int[][] strides = {Internals.stridesRef(o), Internals.stridesRef(x)};

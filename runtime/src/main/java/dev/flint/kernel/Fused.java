@@ -30,7 +30,7 @@ final class Fused {
       int ao = a.offset();
       int so = s.offset();
       int oo = o.offset();
-      if (VectorTier.ENABLED) {
+      if (VectorTier.active()) {
         // signum's branches mispredict on ReLU outputs (half zeros): blends on the vector tier
         VectorRows.mulSign(av, ao, sv, so, ov, oo, n);
         return o;

@@ -18,6 +18,20 @@ import java.util.List;
 public final class Kernels {
   private Kernels() {}
 
+  /**
+   * Waits until the Vector API kernels are warm (their warm-up runs on a background thread started by
+   * the first kernel call; until it ends, FLOAT32 products take the pure-Java loops), at most
+   * {@code timeoutMillis}; returns at once when the tier is off. True when they are ready or off.
+   */
+  public static boolean awaitVectorWarmUp(long timeoutMillis) throws InterruptedException {
+    return VectorTier.awaitWarmUp(timeoutMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  /** What runs FLOAT32 products: {@code "vector-api (N lanes)"} or {@code "plain-java"}. */
+  public static String vectorTier() {
+    return VectorTier.describe();
+  }
+
   /** Runs {@code op}'s kernel: the one dispatch from the op table to the methods below. */
   public static Tensor forward(Op op, Attrs at, Tensor... in) {
     switch (op) {

@@ -55,7 +55,7 @@ final class MatMul {
   private MatMul() {}
 
   static Tensor matmul(Tensor a, Tensor b, Tensor out) {
-    return matmul(a, b, out, VectorTier.ENABLED);
+    return matmul(a, b, out, VectorTier.active());
   }
 
   /**
@@ -124,7 +124,7 @@ final class MatMul {
           + Arrays.toString(Internals.shapeRef(a)) + " and " + Arrays.toString(Internals.shapeRef(b)));
     }
     checkSameDtype(a, b);
-    return product2d(name, a, transposeA, b, transposeB, out, VectorTier.ENABLED);
+    return product2d(name, a, transposeA, b, transposeB, out, VectorTier.active());
   }
 
   private static Tensor product2d(String name, Tensor a, boolean ta, Tensor b, boolean tb, Tensor out, boolean vector) {

@@ -36,7 +36,7 @@ final class Reduce {
     int[] inner = new int[2];
     Storage os = o.storage();
     Storage xs = x.storage();
-    if (x.dtype() == DType.FLOAT32 && VectorTier.ENABLED && VectorRows.columnSums(x, reduced, o)) {
+    if (x.dtype() == DType.FLOAT32 && VectorTier.active() && VectorRows.columnSums(x, reduced, o)) {
       return result(out, o, shape, reduced, keepDim);   // summed down the rows on the vector tier, overwriting o
     }
     if (out != null) {
@@ -131,7 +131,7 @@ final class Reduce {
     int xo = x.offset();
     int oo = out.offset();
     if (x.dtype() == DType.FLOAT32) {
-      if (VectorTier.ENABLED && VectorRows.columnSums(x, ROWS, out)) {
+      if (VectorTier.active() && VectorRows.columnSums(x, ROWS, out)) {
         return;
       }
       float[] xs = x.storage().floats();

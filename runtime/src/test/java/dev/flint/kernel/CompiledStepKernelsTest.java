@@ -3,12 +3,14 @@ package dev.flint.kernel;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flint.Flint;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.Generator;
 import dev.flint.tensor.Tensor;
 import java.lang.management.ManagementFactory;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,6 +20,12 @@ import org.junit.jupiter.api.Test;
  * bytes allocated per call (docs/design.md, "Performance targets": the generated forward and backward allocate nothing).
  */
 class CompiledStepKernelsTest {
+  @BeforeAll
+  static void vectorKernelsWarm() {
+    // the vector tier's warm-up runs in the background; until it ends, products take the pure-Java loops
+    assertTrue(Flint.awaitKernelWarmUp(), "the vector kernels' warm-up took over 10 s");
+  }
+
   private final Generator g = new Generator(11);
   private final Tensor dY = Tensor.randn(g, 256, 64);
   private final Tensor x = Tensor.randn(g, 256, 117);

@@ -2,6 +2,7 @@ package dev.flint.kernel;
 
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flint.Flint;
 import dev.flint.tensor.Generator;
@@ -9,6 +10,7 @@ import dev.flint.tensor.Tensor;
 import java.lang.management.ManagementFactory;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,6 +24,12 @@ import org.junit.jupiter.api.Test;
  * lasts until the products stop allocating (or fails).
  */
 class MatMulAllocationTest {
+  @BeforeAll
+  static void vectorKernelsWarm() {
+    // the vector tier's warm-up runs in the background; until it ends, products take the pure-Java loops
+    assertTrue(Flint.awaitKernelWarmUp(), "the vector kernels' warm-up took over 10 s");
+  }
+
   /** Bytes per call allowed: the output shape, the batch offsets, a lambda, no more. */
   private static final long LIMIT = 256;
   private static final int CALLS = 50;

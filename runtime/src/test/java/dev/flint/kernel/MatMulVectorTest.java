@@ -12,6 +12,7 @@ import dev.flint.Flint;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.Generator;
 import dev.flint.tensor.Tensor;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,6 +22,12 @@ import org.junit.jupiter.api.Test;
  * (the fallback alone, and proof that nothing links the incubator module).
  */
 class MatMulVectorTest {
+  @BeforeAll
+  static void vectorKernelsWarm() {
+    // the vector tier's warm-up runs in the background; until it ends, products take the pure-Java loops
+    assertTrue(Flint.awaitKernelWarmUp(), "the vector kernels' warm-up took over 10 s");
+  }
+
   private static final int[] SIZES = {1, 3, 17, 65, 129, 257};
 
   @Test
@@ -169,6 +176,13 @@ class MatMulVectorTest {
   void vectorTierIsUsedWhenEnabled() {
     assumeTrue(VectorTier.ENABLED, "runs only with --add-modules jdk.incubator.vector");
     assertTrue(VectorTier.describe().startsWith("vector-api ("), VectorTier.describe());
+  }
+
+  @Test
+  void onceWarmTheTierIsActiveExactlyWhenEnabled() throws InterruptedException {
+    assertTrue(VectorTier.awaitWarmUp(10, java.util.concurrent.TimeUnit.SECONDS));
+    assertEquals(VectorTier.ENABLED, VectorTier.active());
+    assertEquals(VectorTier.describe(), Kernels.vectorTier());
   }
 
   /** {@code a @ b} in double over broadcast batches, as a flat row-major array. */

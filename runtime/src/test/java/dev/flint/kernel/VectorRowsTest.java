@@ -2,10 +2,13 @@ package dev.flint.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.flint.Flint;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.Generator;
 import dev.flint.tensor.Tensor;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,6 +18,12 @@ import org.junit.jupiter.api.Test;
  * and sums down the rows in row order.
  */
 class VectorRowsTest {
+  @BeforeAll
+  static void vectorKernelsWarm() {
+    // the vector tier's warm-up runs in the background; until it ends, products take the pure-Java loops
+    assertTrue(Flint.awaitKernelWarmUp(), "the vector kernels' warm-up took over 10 s");
+  }
+
   private static final int[][] SHAPES = {{1}, {5}, {16}, {37}, {3, 16}, {5, 37}, {256, 64}, {2, 3, 17}, {4, 1}};
 
   @Test

@@ -22,6 +22,7 @@ import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,6 +32,12 @@ import org.junit.jupiter.api.Test;
  * training step allocates no more at batch 512 than at batch 4.
  */
 class ForwardBuffersTest {
+  @BeforeAll
+  static void vectorKernelsWarm() {
+    // the vector tier's warm-up runs in the background; until it ends, products take the pure-Java loops
+    assertTrue(Flint.awaitKernelWarmUp(), "the vector kernels' warm-up took over 10 s");
+  }
+
 
   /** Micro-batches: two forwards, one backward of the summed loss; saved values must not be overwritten. */
   @Test
