@@ -374,15 +374,34 @@ final class MatMul {
       }
       if (pack.length < jBlocks || rows < k || width < w) {
         int jb = Math.max(jBlocks, pack.length);
-        rows = Math.max(rows, k);
-        width = Math.max(width, w);
-        pack = new float[jb][rows][width];
+        int r = Math.max(rows, k);
+        int wd = Math.max(width, w);
+        if ((long) jb * r * wd > MAX_REUSED) {
+          // a deep narrow B after a shallow wide one (a convolution's weight gradient after its
+          // forward): the union of both would be far over the cap (it ran out of heap), so fit this one
+          jb = jBlocks;
+          r = k;
+          wd = w;
+        }
+        rows = r;
+        width = wd;
+        pack = new float[jb][r][wd];
       }
       return pack;
+    }
+
+    /** Floats held by the reused pack, for tests. */
+    long floats() {
+      return (long) pack.length * rows * width;
     }
   }
 
   private static final ThreadLocal<PlainF32> PLAIN_F32 = ThreadLocal.withInitial(PlainF32::new);
+
+  /** Floats this thread's pure-Java path keeps for packing B (at most {@link PlainF32#MAX_REUSED}). */
+  static long reusedPackFloats() {
+    return PLAIN_F32.get().floats();
+  }
 
   /** B packed as [jBlock][p][j]: into the thread's reused arrays when {@code scratch} has room, else fresh ones. */
   private static float[][][] packF32(float[] b, int off, int s0, int s1, int k, int m, PlainF32 scratch) {

@@ -1,8 +1,9 @@
 package dev.flint.kernel;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flint.Flint;
 import dev.flint.tensor.Generator;
@@ -42,6 +43,22 @@ class MatMulAllocationTest {
   @Test
   void thePureJavaPathAllocatesAlmostNothingToo() {
     measure(false, "plain-java");
+  }
+
+  @Test
+  void thePureJavaPathKeepsItsReusedPackUnderTheCapWhateverTheShapes() {
+    // a convolution's forward (shallow, wide B) then its weight gradient (deep, narrow B): growing
+    // the reused pack to cover both once took 100000 x 1024 floats and ran out of heap
+    Generator g = new Generator(5);
+    long cap = 1 << 20;
+    for (int[] nkm : new int[][] {{4, 8, 1024}, {4, 100_000, 8}, {4, 8, 1024}, {2, 3, 5}}) {
+      Tensor a = Tensor.randn(g, nkm[0], nkm[1]);
+      Tensor b = Tensor.randn(g, nkm[1], nkm[2]);
+      Tensor c = MatMul.matmul(a, b, null, false);
+      assertTrue(MatMul.reusedPackFloats() <= cap, "reused pack of " + MatMul.reusedPackFloats() + " floats after "
+          + java.util.Arrays.toString(nkm));
+      assertArrayEquals(new int[] {nkm[0], nkm[2]}, c.shape());
+    }
   }
 
   private static void measure(boolean vector, String path) {
