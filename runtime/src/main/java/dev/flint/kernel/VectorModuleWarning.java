@@ -19,7 +19,7 @@ final class VectorModuleWarning {
    * vector module") and how to silence it.
    */
   static final String MESSAGE = "Flint: the jdk.incubator.vector module is not loaded, so FLOAT32 matrix products"
-      + " and elementwise ops run on pure-Java kernels, up to 5x slower for training and 10x slower for"
+      + " and elementwise ops run on pure-Java kernels, 2-3x slower for training and up to 7x slower for"
       + " single-sample inference than with the Vector API. Start java with"
       + " --add-modules jdk.incubator.vector to use it (-Dflint.vector=false keeps the pure-Java kernels"
       + " and silences this warning).";
