@@ -30,8 +30,8 @@ import java.util.Set;
  */
 public final class BenchDriver {
   static final List<String> ALL = List.of("gemm", "mlp_train_small", "mlp_infer_small", "mlp_train_mnist",
-      "mlp_infer_mnist", "autograd_overhead", "cnn_train_small", "alloc_mlp_train_small",
-      "gemm_mlp_mnist_step", "gemv_mlp_mnist_b1");
+      "mlp_infer_mnist", "autograd_overhead", "cnn_train_small", "gpt_train_small", "gpt_generate",
+      "lstm_train_small", "alloc_mlp_train_small", "gemm_mlp_mnist_step", "gemv_mlp_mnist_b1");
 
   private BenchDriver() {}
 
@@ -55,6 +55,7 @@ public final class BenchDriver {
     try (Reporter rep = new Reporter(o.threads, System.out, o.out)) {
       KernelWorkloads kernels = new KernelWorkloads(rep, timer, o.budget);
       ModelWorkloads models = new ModelWorkloads(rep, timer, o.budget);
+      SequenceWorkloads sequences = new SequenceWorkloads(rep, timer, o.budget);
       for (String w : o.only) {
         switch (w) {
           case "gemm": kernels.gemm(o.gemmSizes, true); break;
@@ -64,7 +65,11 @@ public final class BenchDriver {
           default:
             for (String impl : o.impls) {
               try {
-                if (w.startsWith("alloc_")) {
+                if (w.equals("gpt_generate")) {
+                  sequences.generate(impl);
+                } else if (w.equals("gpt_train_small") || w.equals("lstm_train_small")) {
+                  sequences.train(w, impl);
+                } else if (w.startsWith("alloc_")) {
                   models.allocation(impl);
                 } else if (w.startsWith("mlp_infer")) {
                   models.infer(w, impl);
