@@ -151,6 +151,54 @@ class GraphPictureTest {
     assertFalse(boxes.stream().anyMatch(b -> b.lines().get(1).startsWith("[6, 6]")), "no box for the weight's transpose");
   }
 
+  @Test
+  void everyTestModelGetsAWellFormedPictureAndATableWhoseRowsAddUp() throws Exception {
+    List<String> names;
+    try (var files = java.nio.file.Files.list(java.nio.file.Path.of("src/test/resources/models"))) {
+      names = files.map(f -> f.getFileName().toString().replace(".java", "")).sorted().toList();
+    }
+    Compilation c = Compile.models(names.toArray(String[]::new));
+    assertThat(c).succeeded();
+    int pictures = 0;
+    for (JavaFileObject f : c.generatedFiles()) {
+      String path = f.toUri().getPath();
+      if (!path.endsWith(".svg")) {
+        continue;
+      }
+      pictures++;
+      String text = f.getCharContent(true).toString();
+      DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+      factory.setNamespaceAware(true);
+      List<Box> boxes = boxes(factory.newDocumentBuilder()
+          .parse(new ByteArrayInputStream(text.getBytes(StandardCharsets.US_ASCII))));
+      assertEquals("input", boxes.get(0).kind(), path);
+      assertEquals("output", boxes.get(boxes.size() - 1).kind(), path);
+      String summary = c.generatedFiles().stream().filter(s -> s.toUri().getPath().equals(
+          path.replace(".svg", ".summary.txt"))).findFirst().orElseThrow().getCharContent(true).toString();
+      // the rows' FLOPs add up to the total, their parameters to at most the total (a layer forward skips)
+      long flops = 0;
+      long params = 0;
+      boolean symbolic = false;
+      for (String row : summary.lines().toList()) {
+        String[] cols = row.split(" {3,}");
+        if (cols.length >= 4 && cols[1].startsWith("[")) {
+          symbolic |= cols[3].contains("T") || cols[3].contains("*");
+          flops += symbolic || cols[3].equals("--") ? 0 : Long.parseLong(cols[3].replace(",", ""));
+          params += cols[2].equals("--") ? 0 : Long.parseLong(cols[2].replace(",", ""));
+        }
+      }
+      long total = Long.parseLong(summary.lines().filter(l -> l.startsWith("Total params: ")).findFirst()
+          .orElseThrow().substring(14).replace(",", ""));
+      assertTrue(params <= total, path + ": " + params + " > " + total + "\n" + summary);   // Tied never reads dec.weight
+      String forward = summary.lines().filter(l -> l.startsWith("Forward FLOPs per sample: ")).findFirst()
+          .orElseThrow().substring(26);
+      if (!symbolic && !forward.contains("*")) {
+        assertEquals(Long.parseLong(forward.replace(",", "")), flops, path + "\n" + summary);
+      }
+    }
+    assertEquals(names.size() - 1, pictures, "a picture for each model but InheritedBase, no @Model: " + names);
+  }
+
   private static Box find(List<Box> boxes, String title) {
     return boxes.stream().filter(b -> b.lines().get(0).equals(title)).findFirst()
         .orElseThrow(() -> new AssertionError("no box " + title + " among " + boxes));

@@ -196,8 +196,8 @@ public final class ForwardBoxes {
 
   /**
    * The outermost call of the node's source expression: {@code F.gelu} for {@code F.gelu(fc.forward(h))},
-   * {@code transpose} for {@code a.reshape(b, t, 4).transpose(1, 2)}; the kernel's name when the source is
-   * not a call.
+   * {@code transpose} for {@code a.reshape(b, t, 4).transpose(1, 2)}, {@code gru.forward} for a layer
+   * call whose lowering names no layer; the kernel's name when the source is not a call.
    */
   static String callName(Node n) {
     String text = n.where() == null ? "" : n.where().text().strip();
@@ -230,8 +230,10 @@ public final class ForwardBoxes {
         q--;
       }
       String receiver = text.substring(q, qualifier);
-      // a static call on a class (F.relu, Tensor.cat) keeps its class; an instance call shows the method
-      if (!receiver.isEmpty() && Character.isUpperCase(receiver.charAt(0)) && (q == 0 || text.charAt(q - 1) != '.')) {
+      // a static call on a class (F.relu, Tensor.cat) keeps its class, as does a layer's forward without
+      // a layer origin (gru.forward); another instance call shows the method
+      boolean onClass = !receiver.isEmpty() && Character.isUpperCase(receiver.charAt(0));
+      if (!receiver.isEmpty() && (q == 0 || text.charAt(q - 1) != '.') && (onClass || method.equals("forward"))) {
         return receiver + "." + method;
       }
     }
