@@ -5,6 +5,7 @@ import dev.flint.autograd.GradMode;
 import dev.flint.autograd.Node;
 import dev.flint.compiled.BufferPool;
 import dev.flint.compiled.Buffers;
+import dev.flint.compiled.ForwardGraph;
 import dev.flint.compiled.InputChecks;
 import dev.flint.compiled.LayerKernels;
 import dev.flint.compiled.Outputs;
@@ -353,6 +354,54 @@ public class CompiledCnn extends Cnn implements CompiledModel {
    */
   public String summary() {
     return SUMMARY;
+  }
+
+  /**
+   * The evaluation forward pass as compiled: inputs, parameters and buffers by state-dict key, and
+   * each op with its output's shape and source line (what {@code dev.flint.onnx.Onnx.export} writes).
+   */
+  @Override
+  public ForwardGraph forwardGraph() {
+    ForwardGraph.Builder g = ForwardGraph.builder("CompiledCnn");
+    g.input("x", ForwardGraph.Elem.FLOAT, "B", "1", "12", "12");
+    g.size("B", "x", 0);
+    g.parameter("conv1.weight", "4", "1", "3", "3");
+    g.parameter("conv1.bias", "4");
+    g.buffer("bn1.running_mean", "4");
+    g.buffer("bn1.running_var", "4");
+    g.parameter("bn1.weight", "4");
+    g.parameter("bn1.bias", "4");
+    g.parameter("conv2.weight", "6", "4", "3", "3");
+    g.parameter("conv2.bias", "6");
+    g.parameter("fc.weight", "3", "6");
+    g.parameter("fc.bias", "3");
+    g.node("CONV2D", "t1", ForwardGraph.Elem.FLOAT, "B", "4", "12", "12").in("x", "conv1.weight").attr("stride", new int[] {1, 1}).attr("padding", new int[] {1, 1}).at("Cnn.java:24", "conv1.forward(x)");
+    g.node("RESHAPE", "t2", ForwardGraph.Elem.FLOAT, "1", "4", "1", "1").in("conv1.bias").attr("shape", new int[] {1, 4, 1, 1}).at("Cnn.java:24", "conv1.forward(x)");
+    g.node("ADD", "t3", ForwardGraph.Elem.FLOAT, "B", "4", "12", "12").in("t1", "t2").layer("conv1: Conv2d 1→4 k3").at("Cnn.java:24", "conv1.forward(x)");
+    g.node("RESHAPE", "t4", ForwardGraph.Elem.FLOAT, "B", "4", "144").in("t3").attr("shape", new String[] {"B", "4", "144"}).at("Cnn.java:24", "bn1.forward(conv1.forward(x))");
+    g.node("RESHAPE", "t5", ForwardGraph.Elem.FLOAT, "1", "4", "1").in("bn1.running_mean").attr("shape", new int[] {1, 4, 1}).at("Cnn.java:24", "bn1.forward(conv1.forward(x))");
+    g.node("SUB", "t6", ForwardGraph.Elem.FLOAT, "B", "4", "144").in("t4", "t5").at("Cnn.java:24", "bn1.forward(conv1.forward(x))");
+    g.node("RESHAPE", "t7", ForwardGraph.Elem.FLOAT, "1", "4", "1").in("bn1.running_var").attr("shape", new int[] {1, 4, 1}).at("Cnn.java:24", "bn1.forward(conv1.forward(x))");
+    g.node("ADD_SCALAR", "t8", ForwardGraph.Elem.FLOAT, "1", "4", "1").in("t7").attr("value", 1.0e-5d).at("Cnn.java:24", "bn1.forward(conv1.forward(x))");
+    g.node("SQRT", "t9", ForwardGraph.Elem.FLOAT, "1", "4", "1").in("t8").at("Cnn.java:24", "bn1.forward(conv1.forward(x))");
+    g.node("DIV", "t10", ForwardGraph.Elem.FLOAT, "B", "4", "144").in("t6", "t9").at("Cnn.java:24", "bn1.forward(conv1.forward(x))");
+    g.node("RESHAPE", "t11", ForwardGraph.Elem.FLOAT, "1", "4", "1").in("bn1.weight").attr("shape", new int[] {1, 4, 1}).at("Cnn.java:24", "bn1.forward(conv1.forward(x))");
+    g.node("MUL", "t12", ForwardGraph.Elem.FLOAT, "B", "4", "144").in("t10", "t11").at("Cnn.java:24", "bn1.forward(conv1.forward(x))");
+    g.node("RESHAPE", "t13", ForwardGraph.Elem.FLOAT, "1", "4", "1").in("bn1.bias").attr("shape", new int[] {1, 4, 1}).at("Cnn.java:24", "bn1.forward(conv1.forward(x))");
+    g.node("ADD", "t14", ForwardGraph.Elem.FLOAT, "B", "4", "144").in("t12", "t13").at("Cnn.java:24", "bn1.forward(conv1.forward(x))");
+    g.node("RESHAPE", "t15", ForwardGraph.Elem.FLOAT, "B", "4", "12", "12").in("t14").attr("shape", new String[] {"B", "4", "12", "12"}).layer("bn1: BatchNorm2d 4").at("Cnn.java:24", "bn1.forward(conv1.forward(x))");
+    g.node("RELU", "t16", ForwardGraph.Elem.FLOAT, "B", "4", "12", "12").in("t15").at("Cnn.java:24", "F.relu(bn1.forward(conv1.forward(x)))");
+    g.node("MAX_POOL2D", "h", ForwardGraph.Elem.FLOAT, "B", "4", "6", "6").in("t16").attr("kernel", new int[] {2, 2}).attr("stride", new int[] {2, 2}).attr("padding", new int[] {0, 0}).layer("pool: MaxPool2d 2").at("Cnn.java:24", "pool.forward(F.relu(bn1.forward(conv1.forward(x))))");
+    g.node("CONV2D", "t17", ForwardGraph.Elem.FLOAT, "B", "6", "2", "2").in("h", "conv2.weight").attr("stride", new int[] {2, 2}).attr("padding", new int[] {0, 0}).at("Cnn.java:25", "conv2.forward(h)");
+    g.node("RESHAPE", "t18", ForwardGraph.Elem.FLOAT, "1", "6", "1", "1").in("conv2.bias").attr("shape", new int[] {1, 6, 1, 1}).at("Cnn.java:25", "conv2.forward(h)");
+    g.node("ADD", "t19", ForwardGraph.Elem.FLOAT, "B", "6", "2", "2").in("t17", "t18").layer("conv2: Conv2d 4→6 k3").at("Cnn.java:25", "conv2.forward(h)");
+    g.node("RELU", "t20", ForwardGraph.Elem.FLOAT, "B", "6", "2", "2").in("t19").at("Cnn.java:25", "F.relu(conv2.forward(h))");
+    g.node("AVG_POOL2D", "h2", ForwardGraph.Elem.FLOAT, "B", "6", "1", "1").in("t20").attr("kernel", new int[] {2, 2}).attr("stride", new int[] {1, 1}).attr("padding", new int[] {0, 0}).layer("avg: AvgPool2d 2, 1").at("Cnn.java:25", "avg.forward(F.relu(conv2.forward(h)))");
+    g.node("RESHAPE", "t21", ForwardGraph.Elem.FLOAT, "B", "6").in("h2").attr("shape", new String[] {"B", "6"}).layer("flatten: Flatten").at("Cnn.java:26", "flatten.forward(h)");
+    g.node("PERMUTE", "t22", ForwardGraph.Elem.FLOAT, "6", "3").in("fc.weight").attr("perm", new int[] {1, 0}).at("Cnn.java:26", "fc.forward(drop.forward(flatten.forward(h)))");
+    g.node("MATMUL", "t23", ForwardGraph.Elem.FLOAT, "B", "3").in("t21", "t22").at("Cnn.java:26", "fc.forward(drop.forward(flatten.forward(h)))");
+    g.node("ADD", "out", ForwardGraph.Elem.FLOAT, "B", "3").in("t23", "fc.bias").layer("fc: Linear 6→3").at("Cnn.java:26", "fc.forward(drop.forward(flatten.forward(h)))");
+    return g.output("out");
   }
 
   /**

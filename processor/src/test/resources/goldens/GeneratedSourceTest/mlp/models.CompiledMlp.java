@@ -5,6 +5,7 @@ import dev.flint.autograd.GradMode;
 import dev.flint.autograd.Node;
 import dev.flint.compiled.BufferPool;
 import dev.flint.compiled.Buffers;
+import dev.flint.compiled.ForwardGraph;
 import dev.flint.compiled.InputChecks;
 import dev.flint.compiled.Outputs;
 import dev.flint.compiled.StateSchemaCheck;
@@ -183,6 +184,29 @@ public class CompiledMlp extends Mlp implements CompiledModel {
    */
   public String summary() {
     return SUMMARY;
+  }
+
+  /**
+   * The evaluation forward pass as compiled: inputs, parameters and buffers by state-dict key, and
+   * each op with its output's shape and source line (what {@code dev.flint.onnx.Onnx.export} writes).
+   */
+  @Override
+  public ForwardGraph forwardGraph() {
+    ForwardGraph.Builder g = ForwardGraph.builder("CompiledMlp");
+    g.input("x", ForwardGraph.Elem.FLOAT, "B", "10");
+    g.size("B", "x", 0);
+    g.parameter("fc1.weight", "20", "10");
+    g.parameter("fc1.bias", "20");
+    g.parameter("fc2.weight", "5", "20");
+    g.parameter("fc2.bias", "5");
+    g.node("PERMUTE", "t1", ForwardGraph.Elem.FLOAT, "10", "20").in("fc1.weight").attr("perm", new int[] {1, 0}).at("Mlp.java:18", "fc1.forward(x)");
+    g.node("MATMUL", "t2", ForwardGraph.Elem.FLOAT, "B", "20").in("x", "t1").at("Mlp.java:18", "fc1.forward(x)");
+    g.node("ADD", "t3", ForwardGraph.Elem.FLOAT, "B", "20").in("t2", "fc1.bias").layer("fc1: Linear 10→20").at("Mlp.java:18", "fc1.forward(x)");
+    g.node("RELU", "h", ForwardGraph.Elem.FLOAT, "B", "20").in("t3").at("Mlp.java:18", "F.relu(fc1.forward(x))");
+    g.node("PERMUTE", "t4", ForwardGraph.Elem.FLOAT, "20", "5").in("fc2.weight").attr("perm", new int[] {1, 0}).at("Mlp.java:19", "fc2.forward(h)");
+    g.node("MATMUL", "t5", ForwardGraph.Elem.FLOAT, "B", "5").in("h", "t4").at("Mlp.java:19", "fc2.forward(h)");
+    g.node("ADD", "out", ForwardGraph.Elem.FLOAT, "B", "5").in("t5", "fc2.bias").layer("fc2: Linear 20→5").at("Mlp.java:19", "fc2.forward(h)");
+    return g.output("out");
   }
 
   /**

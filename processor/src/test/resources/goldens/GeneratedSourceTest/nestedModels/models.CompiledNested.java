@@ -5,6 +5,7 @@ import dev.flint.autograd.GradMode;
 import dev.flint.autograd.Node;
 import dev.flint.compiled.BufferPool;
 import dev.flint.compiled.Buffers;
+import dev.flint.compiled.ForwardGraph;
 import dev.flint.compiled.InputChecks;
 import dev.flint.compiled.Outputs;
 import dev.flint.compiled.StateSchemaCheck;
@@ -251,6 +252,76 @@ public class CompiledNested extends Nested implements CompiledModel {
    */
   public String summary() {
     return SUMMARY;
+  }
+
+  /**
+   * The evaluation forward pass as compiled: inputs, parameters and buffers by state-dict key, and
+   * each op with its output's shape and source line (what {@code dev.flint.onnx.Onnx.export} writes).
+   */
+  @Override
+  public ForwardGraph forwardGraph() {
+    ForwardGraph.Builder g = ForwardGraph.builder("CompiledNested");
+    g.input("x", ForwardGraph.Elem.FLOAT, "B", "4");
+    g.size("B", "x", 0);
+    g.parameter("in.weight", "8", "4");
+    g.parameter("in.bias", "8");
+    g.parameter("b1.norm.weight", "8");
+    g.parameter("b1.norm.bias", "8");
+    g.parameter("b1.fc.weight", "8", "8");
+    g.parameter("b1.fc.bias", "8");
+    g.parameter("b2.norm.weight", "8");
+    g.parameter("b2.norm.bias", "8");
+    g.parameter("b2.fc.weight", "8", "8");
+    g.parameter("b2.fc.bias", "8");
+    g.parameter("out.weight", "1", "8");
+    g.parameter("out.bias", "1");
+    g.node("PERMUTE", "t1", ForwardGraph.Elem.FLOAT, "4", "8").in("in.weight").attr("perm", new int[] {1, 0}).at("Nested.java:20", "in.forward(x)");
+    g.node("MATMUL", "t2", ForwardGraph.Elem.FLOAT, "B", "8").in("x", "t1").at("Nested.java:20", "in.forward(x)");
+    g.node("ADD", "h", ForwardGraph.Elem.FLOAT, "B", "8").in("t2", "in.bias").layer("in: Linear 4→8").at("Nested.java:20", "in.forward(x)");
+    g.node("SUM", "t3", ForwardGraph.Elem.FLOAT, "B", "1").in("h").attr("dims", new int[] {1}).attr("keepDim", true).at("Block.java:18", "norm.forward(x)");
+    g.node("MUL_SCALAR", "t4", ForwardGraph.Elem.FLOAT, "B", "1").in("t3").attr("value", 0.125d).at("Block.java:18", "norm.forward(x)");
+    g.node("SUB", "t5", ForwardGraph.Elem.FLOAT, "B", "8").in("h", "t4").at("Block.java:18", "norm.forward(x)");
+    g.node("MUL", "t6", ForwardGraph.Elem.FLOAT, "B", "8").in("t5", "t5").at("Block.java:18", "norm.forward(x)");
+    g.node("SUM", "t7", ForwardGraph.Elem.FLOAT, "B", "1").in("t6").attr("dims", new int[] {1}).attr("keepDim", true).at("Block.java:18", "norm.forward(x)");
+    g.node("MUL_SCALAR", "t8", ForwardGraph.Elem.FLOAT, "B", "1").in("t7").attr("value", 0.125d).at("Block.java:18", "norm.forward(x)");
+    g.node("ADD_SCALAR", "t9", ForwardGraph.Elem.FLOAT, "B", "1").in("t8").attr("value", 1.0e-5d).at("Block.java:18", "norm.forward(x)");
+    g.node("SQRT", "t10", ForwardGraph.Elem.FLOAT, "B", "1").in("t9").at("Block.java:18", "norm.forward(x)");
+    g.node("DIV", "t11", ForwardGraph.Elem.FLOAT, "B", "8").in("t5", "t10").at("Block.java:18", "norm.forward(x)");
+    g.node("MUL", "t12", ForwardGraph.Elem.FLOAT, "B", "8").in("t11", "b1.norm.weight").at("Block.java:18", "norm.forward(x)");
+    g.node("ADD", "t13", ForwardGraph.Elem.FLOAT, "B", "8").in("t12", "b1.norm.bias").layer("b1.norm: LayerNorm 8").at("Block.java:18", "norm.forward(x)");
+    g.node("PERMUTE", "t14", ForwardGraph.Elem.FLOAT, "8", "8").in("b1.fc.weight").attr("perm", new int[] {1, 0}).at("Block.java:18", "fc.forward(norm.forward(x))");
+    g.node("MATMUL", "t15", ForwardGraph.Elem.FLOAT, "B", "8").in("t13", "t14").at("Block.java:18", "fc.forward(norm.forward(x))");
+    g.node("ADD", "t16", ForwardGraph.Elem.FLOAT, "B", "8").in("t15", "b1.fc.bias").layer("b1.fc: Linear 8→8").at("Block.java:18", "fc.forward(norm.forward(x))");
+    g.node("MUL_SCALAR", "t17", ForwardGraph.Elem.FLOAT, "B", "8").in("t16").attr("value", 0.7071067811865476d).at("Block.java:18", "F.gelu(fc.forward(norm.forward(x)))");
+    g.node("ERF", "t18", ForwardGraph.Elem.FLOAT, "B", "8").in("t17").at("Block.java:18", "F.gelu(fc.forward(norm.forward(x)))");
+    g.node("MUL_SCALAR", "t19", ForwardGraph.Elem.FLOAT, "B", "8").in("t16").attr("value", 0.5d).at("Block.java:18", "F.gelu(fc.forward(norm.forward(x)))");
+    g.node("ADD_SCALAR", "t20", ForwardGraph.Elem.FLOAT, "B", "8").in("t18").attr("value", 1.0d).at("Block.java:18", "F.gelu(fc.forward(norm.forward(x)))");
+    g.node("MUL", "b1H", ForwardGraph.Elem.FLOAT, "B", "8").in("t19", "t20").at("Block.java:18", "F.gelu(fc.forward(norm.forward(x)))");
+    g.node("ADD", "b1Out", ForwardGraph.Elem.FLOAT, "B", "8").in("h", "b1H").at("Block.java:19", "x.add(h)");
+    g.node("SUM", "t21", ForwardGraph.Elem.FLOAT, "B", "1").in("b1Out").attr("dims", new int[] {1}).attr("keepDim", true).at("Block.java:18", "norm.forward(x)");
+    g.node("MUL_SCALAR", "t22", ForwardGraph.Elem.FLOAT, "B", "1").in("t21").attr("value", 0.125d).at("Block.java:18", "norm.forward(x)");
+    g.node("SUB", "t23", ForwardGraph.Elem.FLOAT, "B", "8").in("b1Out", "t22").at("Block.java:18", "norm.forward(x)");
+    g.node("MUL", "t24", ForwardGraph.Elem.FLOAT, "B", "8").in("t23", "t23").at("Block.java:18", "norm.forward(x)");
+    g.node("SUM", "t25", ForwardGraph.Elem.FLOAT, "B", "1").in("t24").attr("dims", new int[] {1}).attr("keepDim", true).at("Block.java:18", "norm.forward(x)");
+    g.node("MUL_SCALAR", "t26", ForwardGraph.Elem.FLOAT, "B", "1").in("t25").attr("value", 0.125d).at("Block.java:18", "norm.forward(x)");
+    g.node("ADD_SCALAR", "t27", ForwardGraph.Elem.FLOAT, "B", "1").in("t26").attr("value", 1.0e-5d).at("Block.java:18", "norm.forward(x)");
+    g.node("SQRT", "t28", ForwardGraph.Elem.FLOAT, "B", "1").in("t27").at("Block.java:18", "norm.forward(x)");
+    g.node("DIV", "t29", ForwardGraph.Elem.FLOAT, "B", "8").in("t23", "t28").at("Block.java:18", "norm.forward(x)");
+    g.node("MUL", "t30", ForwardGraph.Elem.FLOAT, "B", "8").in("t29", "b2.norm.weight").at("Block.java:18", "norm.forward(x)");
+    g.node("ADD", "t31", ForwardGraph.Elem.FLOAT, "B", "8").in("t30", "b2.norm.bias").layer("b2.norm: LayerNorm 8").at("Block.java:18", "norm.forward(x)");
+    g.node("PERMUTE", "t32", ForwardGraph.Elem.FLOAT, "8", "8").in("b2.fc.weight").attr("perm", new int[] {1, 0}).at("Block.java:18", "fc.forward(norm.forward(x))");
+    g.node("MATMUL", "t33", ForwardGraph.Elem.FLOAT, "B", "8").in("t31", "t32").at("Block.java:18", "fc.forward(norm.forward(x))");
+    g.node("ADD", "t34", ForwardGraph.Elem.FLOAT, "B", "8").in("t33", "b2.fc.bias").layer("b2.fc: Linear 8→8").at("Block.java:18", "fc.forward(norm.forward(x))");
+    g.node("MUL_SCALAR", "t35", ForwardGraph.Elem.FLOAT, "B", "8").in("t34").attr("value", 0.7071067811865476d).at("Block.java:18", "F.gelu(fc.forward(norm.forward(x)))");
+    g.node("ERF", "t36", ForwardGraph.Elem.FLOAT, "B", "8").in("t35").at("Block.java:18", "F.gelu(fc.forward(norm.forward(x)))");
+    g.node("MUL_SCALAR", "t37", ForwardGraph.Elem.FLOAT, "B", "8").in("t34").attr("value", 0.5d).at("Block.java:18", "F.gelu(fc.forward(norm.forward(x)))");
+    g.node("ADD_SCALAR", "t38", ForwardGraph.Elem.FLOAT, "B", "8").in("t36").attr("value", 1.0d).at("Block.java:18", "F.gelu(fc.forward(norm.forward(x)))");
+    g.node("MUL", "b2H", ForwardGraph.Elem.FLOAT, "B", "8").in("t37", "t38").at("Block.java:18", "F.gelu(fc.forward(norm.forward(x)))");
+    g.node("ADD", "h2", ForwardGraph.Elem.FLOAT, "B", "8").in("b1Out", "b2H").at("Block.java:19", "x.add(h)");
+    g.node("PERMUTE", "t39", ForwardGraph.Elem.FLOAT, "8", "1").in("out.weight").attr("perm", new int[] {1, 0}).at("Nested.java:22", "out.forward(h)");
+    g.node("MATMUL", "t40", ForwardGraph.Elem.FLOAT, "B", "1").in("h2", "t39").at("Nested.java:22", "out.forward(h)");
+    g.node("ADD", "out", ForwardGraph.Elem.FLOAT, "B", "1").in("t40", "out.bias").layer("out: Linear 8→1").at("Nested.java:22", "out.forward(h)");
+    return g.output("out");
   }
 
   /**

@@ -5,6 +5,7 @@ import dev.flint.autograd.GradMode;
 import dev.flint.autograd.Node;
 import dev.flint.compiled.BufferPool;
 import dev.flint.compiled.Buffers;
+import dev.flint.compiled.ForwardGraph;
 import dev.flint.compiled.InputChecks;
 import dev.flint.compiled.LayerKernels;
 import dev.flint.compiled.Outputs;
@@ -307,6 +308,47 @@ public class CompiledModes extends Modes implements CompiledModel {
    */
   public String summary() {
     return SUMMARY;
+  }
+
+  /**
+   * The evaluation forward pass as compiled: inputs, parameters and buffers by state-dict key, and
+   * each op with its output's shape and source line (what {@code dev.flint.onnx.Onnx.export} writes).
+   */
+  @Override
+  public ForwardGraph forwardGraph() {
+    ForwardGraph.Builder g = ForwardGraph.builder("CompiledModes");
+    g.input("x", ForwardGraph.Elem.FLOAT, "B", "6");
+    g.size("B", "x", 0);
+    g.parameter("fc1.weight", "8", "6");
+    g.parameter("fc1.bias", "8");
+    g.buffer("bn.running_mean", "8");
+    g.buffer("bn.running_var", "8");
+    g.parameter("bn.weight", "8");
+    g.parameter("bn.bias", "8");
+    g.parameter("fc2.weight", "3", "8");
+    g.parameter("fc2.bias", "3");
+    g.node("PERMUTE", "t1", ForwardGraph.Elem.FLOAT, "6", "8").in("fc1.weight").attr("perm", new int[] {1, 0}).at("Modes.java:19", "fc1.forward(x)");
+    g.node("MATMUL", "t2", ForwardGraph.Elem.FLOAT, "B", "8").in("x", "t1").at("Modes.java:19", "fc1.forward(x)");
+    g.node("ADD", "t3", ForwardGraph.Elem.FLOAT, "B", "8").in("t2", "fc1.bias").layer("fc1: Linear 6→8").at("Modes.java:19", "fc1.forward(x)");
+    g.node("RESHAPE", "t4", ForwardGraph.Elem.FLOAT, "B", "8", "1").in("t3").attr("shape", new String[] {"B", "8", "1"}).at("Modes.java:19", "bn.forward(fc1.forward(x))");
+    g.node("RESHAPE", "t5", ForwardGraph.Elem.FLOAT, "1", "8", "1").in("bn.running_mean").attr("shape", new int[] {1, 8, 1}).at("Modes.java:19", "bn.forward(fc1.forward(x))");
+    g.node("SUB", "t6", ForwardGraph.Elem.FLOAT, "B", "8", "1").in("t4", "t5").at("Modes.java:19", "bn.forward(fc1.forward(x))");
+    g.node("RESHAPE", "t7", ForwardGraph.Elem.FLOAT, "1", "8", "1").in("bn.running_var").attr("shape", new int[] {1, 8, 1}).at("Modes.java:19", "bn.forward(fc1.forward(x))");
+    g.node("ADD_SCALAR", "t8", ForwardGraph.Elem.FLOAT, "1", "8", "1").in("t7").attr("value", 1.0e-5d).at("Modes.java:19", "bn.forward(fc1.forward(x))");
+    g.node("SQRT", "t9", ForwardGraph.Elem.FLOAT, "1", "8", "1").in("t8").at("Modes.java:19", "bn.forward(fc1.forward(x))");
+    g.node("DIV", "t10", ForwardGraph.Elem.FLOAT, "B", "8", "1").in("t6", "t9").at("Modes.java:19", "bn.forward(fc1.forward(x))");
+    g.node("RESHAPE", "t11", ForwardGraph.Elem.FLOAT, "1", "8", "1").in("bn.weight").attr("shape", new int[] {1, 8, 1}).at("Modes.java:19", "bn.forward(fc1.forward(x))");
+    g.node("MUL", "t12", ForwardGraph.Elem.FLOAT, "B", "8", "1").in("t10", "t11").at("Modes.java:19", "bn.forward(fc1.forward(x))");
+    g.node("RESHAPE", "t13", ForwardGraph.Elem.FLOAT, "1", "8", "1").in("bn.bias").attr("shape", new int[] {1, 8, 1}).at("Modes.java:19", "bn.forward(fc1.forward(x))");
+    g.node("ADD", "t14", ForwardGraph.Elem.FLOAT, "B", "8", "1").in("t12", "t13").at("Modes.java:19", "bn.forward(fc1.forward(x))");
+    g.node("RESHAPE", "h", ForwardGraph.Elem.FLOAT, "B", "8").in("t14").attr("shape", new String[] {"B", "8"}).layer("bn: BatchNorm1d 8").at("Modes.java:19", "bn.forward(fc1.forward(x))");
+    g.node("RELU", "t15", ForwardGraph.Elem.FLOAT, "B", "8").in("h").at("Modes.java:23", "F.relu(h)");
+    g.node("MUL_SCALAR", "h2", ForwardGraph.Elem.FLOAT, "B", "8").in("t15").attr("value", 1.0d).at("Modes.java:23", "F.relu(h).mul(1.0)");
+    g.node("PERMUTE", "t16", ForwardGraph.Elem.FLOAT, "8", "3").in("fc2.weight").attr("perm", new int[] {1, 0}).at("Modes.java:25", "fc2.forward(h)");
+    g.node("MATMUL", "t17", ForwardGraph.Elem.FLOAT, "B", "3").in("h2", "t16").at("Modes.java:25", "fc2.forward(h)");
+    g.node("ADD", "t18", ForwardGraph.Elem.FLOAT, "B", "3").in("t17", "fc2.bias").layer("fc2: Linear 8→3").at("Modes.java:25", "fc2.forward(h)");
+    g.node("LOG_SOFTMAX", "out", ForwardGraph.Elem.FLOAT, "B", "3").in("t18").attr("dim", 1).at("Modes.java:25", "fc2.forward(h).logSoftmax(1)");
+    return g.output("out");
   }
 
   /**

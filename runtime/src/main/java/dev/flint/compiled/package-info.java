@@ -4,8 +4,10 @@
  * ({@link dev.flint.compiled.Buffers}), the lent output that carries the generated backward node
  * ({@link dev.flint.compiled.Outputs}), the thread that trains an instance
  * ({@link dev.flint.compiled.TrainingOwner}), input errors ({@link dev.flint.compiled.InputChecks})
- * and the layer pieces that are not op rows ({@link dev.flint.compiled.LayerKernels}). The kernels
- * themselves are {@link dev.flint.kernel.Kernels}.
+ * the layer pieces that are not op rows ({@link dev.flint.compiled.LayerKernels}), and the evaluation
+ * forward pass as data for exporters ({@link dev.flint.compiled.ForwardGraph}, which
+ * {@code dev.flint.nn.CompiledModel#forwardGraph()} returns). The kernels themselves are
+ * {@link dev.flint.kernel.Kernels}.
  *
  * <p>This package exists for the code the processor writes; hand-written code has no use for it, and
  * its classes may change with the processor that emits calls to them (a model is always compiled

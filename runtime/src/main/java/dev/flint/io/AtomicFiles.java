@@ -21,7 +21,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * temporary file behind. A new file gets the usual permissions (those a plain
  * {@code Files.writeString} would give it under the process's umask), not the owner-only ones of a
  * {@code Files.createTempFile}. {@link SafeTensors} saves this way; {@link #writeString} does it for
- * text (loss curves, prediction tables).
+ * text (loss curves, prediction tables), {@link #writeBytes} for bytes (ONNX files).
  */
 public final class AtomicFiles {
   private AtomicFiles() {}
@@ -37,6 +37,24 @@ public final class AtomicFiles {
       write(target, channel -> {
         while (bytes.hasRemaining()) {
           channel.write(bytes);
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not write " + target.toAbsolutePath() + ": " + e, e);
+    }
+  }
+
+  /**
+   * Replaces {@code target} with {@code bytes}, atomically; its directory must exist.
+   *
+   * @throws UncheckedIOException naming the file when it cannot be written
+   */
+  public static void writeBytes(Path target, byte[] bytes) {
+    ByteBuffer buffer = ByteBuffer.wrap(bytes);
+    try {
+      write(target, channel -> {
+        while (buffer.hasRemaining()) {
+          channel.write(buffer);
         }
       });
     } catch (IOException e) {

@@ -21,7 +21,8 @@ import javax.lang.model.element.Modifier;
 /**
  * Writes {@code Compiled<Model>}: the model's constructors, {@code declaredLayers()} by plain field
  * reads, the compiled {@code forward} (one per mode when training and evaluation differ) with its
- * autograd node class, {@code summary()}, and the few helpers the generated code calls.
+ * autograd node class, {@code summary()}, {@code forwardGraph()} (the evaluation pass as data, see
+ * {@link GraphEmitter}), and the few helpers the generated code calls.
  */
 public final class ClassEmitter {
   static final ClassName MODULE = ClassName.get("dev.flint.nn", "Module");
@@ -103,6 +104,9 @@ public final class ClassEmitter {
     type.addMethod(MethodSpec.methodBuilder("summary").addModifiers(Modifier.PUBLIC).returns(String.class)
         .addJavadoc("Layers, output shapes, parameter count, FLOPs and saved-activation bytes per sample, computed at compile time.\n")
         .addStatement("return SUMMARY").build());
+    if (!modes.isEmpty()) {
+      type.addMethod(new GraphEmitter(modes.get(modes.size() - 1), name).emit());   // the evaluation mode is last
+    }
     constants.fields().forEach(type::addField);
     return JavaFile.builder(model.packageName(), type.build())
         .addFileComment("Generated from $L. Do not edit.", model.fileName())
