@@ -48,6 +48,7 @@ final class LayerMappings {
     m.put(LayerSpec.BATCH_NORM_2D, rows("Reshape, Sub(running_mean), Div(Sqrt(running_var + eps)), Mul, Add"));
     m.put(LayerSpec.LAYER_NORM, rows("Reshape, ReduceSum, Mul, Sub, Div(Sqrt(variance + eps)), Mul(weight), Add(bias)"));
     m.put(LayerSpec.CONV2D, rows("Conv, Add(bias)"));
+    m.put(LayerSpec.CONV1D, rows("Reshape to height 1, Conv with a 1×k kernel, Reshape, Add(bias)"));
     m.put(LayerSpec.MAX_POOL2D, rows("MaxPool"));
     m.put(LayerSpec.AVG_POOL2D, rows("AveragePool (zero padding counts)"));
     m.put(LayerSpec.FLATTEN, rows("Reshape"));

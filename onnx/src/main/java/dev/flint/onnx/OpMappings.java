@@ -118,6 +118,7 @@ final class OpMappings {
     unsupported(m, Op.AVG_POOL2D_BACKWARD.name(), BACKWARD_ONLY);
     // the pieces of layers outside the op table (dev.flint.compiled.LayerKernels)
     m.put("LayerKernels.leakyReluSlopes", new Entry(OpMappings::leakyReluSlopes, null));
+    m.put("LayerKernels.causalMask", new Entry(OpMappings::causalMask, null));
     unsupported(m, "LayerKernels.dropoutMask", "dropout's random mask exists in training only; evaluation passes the"
         + " input through");
     return m;
@@ -354,6 +355,24 @@ final class OpMappings {
     String positive = t.temp("positive", "Greater", List.of(x, t.scalar("zero", 0, outElem(n))), Elem.BOOL,
         n.output().dims());
     t.add("Where", List.of(positive, t.scalar("one", 1, outElem(n)), t.scalar("slope", args[0], outElem(n))), out(n));
+  }
+
+  /**
+   * Attention's causal mask {@code [T, S]} (its output's shape, sizes read from the input at run time):
+   * -inf above the diagonal (key after query), 0 elsewhere, as Where(Trilu(ones, k = 1, upper), -inf, 0).
+   */
+  private static void causalMask(GraphTranslation t, Node n) {
+    List<String> dims = n.output().dims();
+    Elem elem = outElem(n);
+    List<SizeExpr> shape = dims.stream().map(SizeExpr::parse).toList();
+    String ones = t.temp("ones", "ConstantOfShape", List.of(t.concatSizes(shape)), Elem.INT64, dims,
+        OnnxProto.tensorAttr("value", OnnxProto.tensor("one", OnnxProto.INT64, new long[] {1},
+            new byte[] {1, 0, 0, 0, 0, 0, 0, 0})));
+    String above = t.temp("above", "Trilu", List.of(ones, t.scalar("k", 1, Elem.INT64)), Elem.INT64, dims,
+        OnnxProto.intAttr("upper", 1));
+    String masked = t.as(above, Elem.BOOL);
+    t.add("Where", List.of(masked, t.scalar("minus_inf", Double.NEGATIVE_INFINITY, elem), t.scalar("zero", 0, elem)),
+        out(n));
   }
 
   private static long[] longs(int... v) {

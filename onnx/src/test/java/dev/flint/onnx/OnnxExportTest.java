@@ -9,6 +9,8 @@ import dev.flint.nn.CompiledModel;
 import dev.flint.nn.Module;
 import dev.flint.onnx.models.CompiledExportAttention;
 import dev.flint.onnx.models.CompiledExportCnn;
+import dev.flint.onnx.models.CompiledExportConv1d;
+import dev.flint.onnx.models.CompiledExportGpt;
 import dev.flint.onnx.models.CompiledExportJoin;
 import dev.flint.onnx.models.CompiledExportMlp;
 import dev.flint.onnx.models.CompiledExportResidual;
@@ -76,6 +78,22 @@ class OnnxExportTest {
     Path file = export(model);
     for (int[] bt : new int[][] {{2, 3}, {5, 7}}) {
       OnnxRuntimeCheck.assertSameOutputs(model, file, "x", Tensor.randn(bt[0], bt[1], 12));
+    }
+    OnnxChecker.assertValid(file);
+  }
+
+  @Test
+  void conv1dWithPaddingAndStride() throws Exception {
+    check(new CompiledExportConv1d(), "x", b -> Tensor.randn(b, 4, 10));
+  }
+
+  /** Causal self-attention (F.scaledDotProductAttention), a ModuleList of blocks, positions narrowed to T, a tied head. */
+  @Test
+  void gptWithCausalAttentionOverAnyLength() throws Exception {
+    CompiledExportGpt model = new CompiledExportGpt();
+    Path file = export(model);
+    for (int[] bt : new int[][] {{2, 3}, {3, 8}}) {
+      OnnxRuntimeCheck.assertSameOutputs(model, file, "idx", Tensor.randint(0, 10, bt[0], bt[1]));
     }
     OnnxChecker.assertValid(file);
   }

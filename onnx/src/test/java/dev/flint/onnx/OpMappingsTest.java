@@ -9,6 +9,8 @@ import dev.flint.nn.Module;
 import dev.flint.ops.Op;
 import dev.flint.onnx.models.CompiledExportAttention;
 import dev.flint.onnx.models.CompiledExportCnn;
+import dev.flint.onnx.models.CompiledExportConv1d;
+import dev.flint.onnx.models.CompiledExportGpt;
 import dev.flint.onnx.models.CompiledExportJoin;
 import dev.flint.onnx.models.CompiledExportMlp;
 import dev.flint.onnx.models.CompiledExportResidual;
@@ -31,7 +33,8 @@ import org.junit.jupiter.api.Test;
 class OpMappingsTest {
   /** The models of OnnxExportTest. */
   static final List<Class<? extends Module>> EXPORTED = List.of(CompiledExportMlp.class, CompiledExportCnn.class,
-      CompiledExportResidual.class, CompiledExportJoin.class, CompiledExportTokens.class, CompiledExportAttention.class);
+      CompiledExportResidual.class, CompiledExportJoin.class, CompiledExportTokens.class, CompiledExportAttention.class,
+      CompiledExportConv1d.class, CompiledExportGpt.class);
 
   @Test
   void everyOpRowHasAnEntry() {
