@@ -49,6 +49,8 @@ final class LayerMappings {
     m.put(LayerSpec.LAYER_NORM, rows("Reshape, ReduceSum, Mul, Sub, Div(Sqrt(variance + eps)), Mul(weight), Add(bias)"));
     m.put(LayerSpec.CONV2D, rows("Conv, Add(bias)"));
     m.put(LayerSpec.CONV1D, rows("Reshape to height 1, Conv with a 1×k kernel, Reshape, Add(bias)"));
+    m.put(LayerSpec.LSTM, unsupported("its fused step loop (the op row LSTM_SCAN) has no ONNX form yet"));
+    m.put(LayerSpec.GRU, unsupported("its fused step loop (the op row GRU_SCAN) has no ONNX form yet"));
     m.put(LayerSpec.MAX_POOL2D, rows("MaxPool"));
     m.put(LayerSpec.AVG_POOL2D, rows("AveragePool (zero padding counts)"));
     m.put(LayerSpec.FLATTEN, rows("Reshape"));
@@ -58,5 +60,9 @@ final class LayerMappings {
 
   private static Entry rows(String onnx) {
     return new Entry(onnx, null);
+  }
+
+  private static Entry unsupported(String why) {
+    return new Entry(null, why);
   }
 }

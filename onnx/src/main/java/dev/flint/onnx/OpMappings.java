@@ -116,9 +116,14 @@ final class OpMappings {
     unsupported(m, Op.CONV2D_WEIGHT_GRAD.name(), BACKWARD_ONLY);
     unsupported(m, Op.MAX_POOL2D_BACKWARD.name(), BACKWARD_ONLY);
     unsupported(m, Op.AVG_POOL2D_BACKWARD.name(), BACKWARD_ONLY);
+    unsupported(m, Op.LSTM_SCAN.name(), "LSTM's fused step loop has no ONNX form in this exporter yet");
+    unsupported(m, Op.GRU_SCAN.name(), "GRU's fused step loop has no ONNX form in this exporter yet");
+    unsupported(m, Op.LSTM_SCAN_BACKWARD.name(), BACKWARD_ONLY);
+    unsupported(m, Op.GRU_SCAN_BACKWARD.name(), BACKWARD_ONLY);
     // the pieces of layers outside the op table (dev.flint.compiled.LayerKernels)
     m.put("LayerKernels.leakyReluSlopes", new Entry(OpMappings::leakyReluSlopes, null));
     m.put("LayerKernels.causalMask", new Entry(OpMappings::causalMask, null));
+    m.put("LayerKernels.zeroState", new Entry(OpMappings::zeroState, null));
     unsupported(m, "LayerKernels.dropoutMask", "dropout's random mask exists in training only; evaluation passes the"
         + " input through");
     return m;
@@ -373,6 +378,14 @@ final class OpMappings {
     String masked = t.as(above, Elem.BOOL);
     t.add("Where", List.of(masked, t.scalar("minus_inf", Double.NEGATIVE_INFINITY, elem), t.scalar("zero", 0, elem)),
         out(n));
+  }
+
+  /** A recurrent layer's zero initial state: zeros of the output's shape ({@code [B, H]}, B read at run time). */
+  private static void zeroState(GraphTranslation t, Node n) {
+    List<SizeExpr> shape = n.output().dims().stream().map(SizeExpr::parse).toList();
+    byte[] zero = new byte[t.onnxType(outElem(n)) == OnnxProto.DOUBLE ? 8 : 4];
+    t.add("ConstantOfShape", List.of(t.concatSizes(shape)), out(n),
+        OnnxProto.tensorAttr("value", OnnxProto.tensor("zero", t.onnxType(outElem(n)), new long[] {1}, zero)));
   }
 
   private static long[] longs(int... v) {
