@@ -166,6 +166,18 @@ final class GraphTranslation {
     names.add(output);
   }
 
+  /** Adds a node with several outputs ({@code Scan}'s final states and stacked outputs). */
+  void addMulti(String opType, List<String> inputs, List<String> outputs, ProtoWriter... attributes) {
+    String doc = current == null ? "" : current.source() + (current.layer().isEmpty() ? "" : " in " + current.layer());
+    nodes.add(OnnxProto.node(opType, inputs, outputs, outputs.get(outputs.size() - 1), doc, List.of(attributes)));
+    names.addAll(outputs);
+  }
+
+  /** A name no value has yet, from {@code purpose} and the current node ({@code y/h}), for a subgraph's values. */
+  String name(String purpose) {
+    return fresh(base() + "/" + purpose);
+  }
+
   /** Adds {@code opType(inputs)} with a fresh output named after the current node and {@code purpose}. */
   String temp(String purpose, String opType, List<String> inputs, Elem elem, List<String> dims,
       ProtoWriter... attributes) {

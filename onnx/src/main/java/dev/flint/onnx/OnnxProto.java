@@ -26,6 +26,7 @@ final class OnnxProto {
   private static final int ATTR_STRING = 3;
   private static final int ATTR_TENSOR = 4;
   private static final int ATTR_INTS = 7;
+  private static final int ATTR_GRAPH = 5;
 
   /** ModelProto: ir_version 1, producer_name 2, producer_version 3, doc_string 6, graph 7, opset_import 8. */
   static ProtoWriter model(String producer, String version, String doc, ProtoWriter graph) {
@@ -84,6 +85,17 @@ final class OnnxProto {
   /** AttributeProto of type TENSOR: t 5. */
   static ProtoWriter tensorAttr(String name, ProtoWriter tensor) {
     return new ProtoWriter().string(1, name).varint(20, ATTR_TENSOR).message(5, tensor);
+  }
+
+  /** AttributeProto of type GRAPH: g 6 (a loop's body). */
+  static ProtoWriter graphAttr(String name, ProtoWriter graph) {
+    return new ProtoWriter().string(1, name).varint(20, ATTR_GRAPH).message(6, graph);
+  }
+
+  /** ValueInfoProto of a tensor whose element type is known and shape is not (a subgraph's values). */
+  static ProtoWriter valueInfo(String name, int elemType) {
+    ProtoWriter tensorType = new ProtoWriter().varint(1, elemType);
+    return new ProtoWriter().string(1, name).message(2, new ProtoWriter().message(1, tensorType));
   }
 
   /** TensorProto: dims 1, data_type 2, name 8, raw_data 9 (little-endian elements). */

@@ -116,14 +116,16 @@ final class OpMappings {
     unsupported(m, Op.CONV2D_WEIGHT_GRAD.name(), BACKWARD_ONLY);
     unsupported(m, Op.MAX_POOL2D_BACKWARD.name(), BACKWARD_ONLY);
     unsupported(m, Op.AVG_POOL2D_BACKWARD.name(), BACKWARD_ONLY);
-    unsupported(m, Op.LSTM_SCAN.name(), "LSTM's fused step loop has no ONNX form in this exporter yet");
-    unsupported(m, Op.GRU_SCAN.name(), "GRU's fused step loop has no ONNX form in this exporter yet");
+    row(m, Op.LSTM_SCAN, Recurrences::lstm);
+    row(m, Op.GRU_SCAN, Recurrences::gru);
     unsupported(m, Op.LSTM_SCAN_BACKWARD.name(), BACKWARD_ONLY);
     unsupported(m, Op.GRU_SCAN_BACKWARD.name(), BACKWARD_ONLY);
     // the pieces of layers outside the op table (dev.flint.compiled.LayerKernels)
     m.put("LayerKernels.leakyReluSlopes", new Entry(OpMappings::leakyReluSlopes, null));
     m.put("LayerKernels.causalMask", new Entry(OpMappings::causalMask, null));
     m.put("LayerKernels.zeroState", new Entry(OpMappings::zeroState, null));
+    m.put("LayerKernels.causalBias", new Entry(OpMappings::causalMask, null));   // MultiheadAttention's isCausal
+    m.put("LayerKernels.attentionBias", new Entry(OpMappings::attentionBias, null));
     unsupported(m, "LayerKernels.dropoutMask", "dropout's random mask exists in training only; evaluation passes the"
         + " input through");
     return m;
@@ -363,7 +365,7 @@ final class OpMappings {
   }
 
   /**
-   * Attention's causal mask {@code [T, S]} (its output's shape, sizes read from the input at run time):
+   * Attention's causal mask {@code [T, S]} (also MultiheadAttention's {@code [T, T]}) (its output's shape, sizes read from the input at run time):
    * -inf above the diagonal (key after query), 0 elsewhere, as Where(Trilu(ones, k = 1, upper), -inf, 0).
    */
   private static void causalMask(GraphTranslation t, Node n) {
@@ -386,6 +388,13 @@ final class OpMappings {
     byte[] zero = new byte[t.onnxType(outElem(n)) == OnnxProto.DOUBLE ? 8 : 4];
     t.add("ConstantOfShape", List.of(t.concatSizes(shape)), out(n),
         OnnxProto.tensorAttr("value", OnnxProto.tensor("zero", t.onnxType(outElem(n)), new long[] {1}, zero)));
+  }
+
+  /** A BOOL attention mask (true: may not attend) as scores to add: Where(mask, -inf, 0). */
+  private static void attentionBias(GraphTranslation t, Node n) {
+    Elem elem = outElem(n);
+    t.add("Where", List.of(t.input(n, 0, Elem.BOOL), t.scalar("minus_inf", Double.NEGATIVE_INFINITY, elem),
+        t.scalar("zero", 0, elem)), out(n));
   }
 
   private static long[] longs(int... v) {

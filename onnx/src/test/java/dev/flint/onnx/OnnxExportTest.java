@@ -11,6 +11,7 @@ import dev.flint.onnx.models.CompiledExportAttention;
 import dev.flint.onnx.models.CompiledExportCnn;
 import dev.flint.onnx.models.CompiledExportConv1d;
 import dev.flint.onnx.models.CompiledExportGpt;
+import dev.flint.onnx.models.CompiledExportRecurrent;
 import dev.flint.onnx.models.CompiledExportJoin;
 import dev.flint.onnx.models.CompiledExportMlp;
 import dev.flint.onnx.models.CompiledExportResidual;
@@ -94,6 +95,17 @@ class OnnxExportTest {
     Path file = export(model);
     for (int[] bt : new int[][] {{2, 3}, {3, 8}}) {
       OnnxRuntimeCheck.assertSameOutputs(model, file, "idx", Tensor.randint(0, 10, bt[0], bt[1]));
+    }
+    OnnxChecker.assertValid(file);
+  }
+
+  /** A GRU and a two-layer LSTM over T steps (Scan over the time axis), residual and mean over T. */
+  @Test
+  void gruAndLstmOverAnyLength() throws Exception {
+    CompiledExportRecurrent model = new CompiledExportRecurrent();
+    Path file = export(model);
+    for (int[] bt : new int[][] {{2, 3}, {5, 9}}) {
+      OnnxRuntimeCheck.assertSameOutputs(model, file, "x", Tensor.randn(bt[0], bt[1], 4));
     }
     OnnxChecker.assertValid(file);
   }
