@@ -16,6 +16,7 @@ import dev.flint.onnx.models.CompiledExportJoin;
 import dev.flint.onnx.models.CompiledExportMlp;
 import dev.flint.onnx.models.CompiledExportResidual;
 import dev.flint.onnx.models.CompiledExportTokens;
+import dev.flint.tensor.DType;
 import dev.flint.tensor.Generator;
 import dev.flint.tensor.Tensor;
 import ai.onnxruntime.OnnxTensor;
@@ -86,6 +87,18 @@ class OnnxExportTest {
   @Test
   void conv1dWithPaddingAndStride() throws Exception {
     check(new CompiledExportConv1d(), "x", b -> Tensor.randn(b, 4, 10));
+  }
+
+  /**
+   * A model moved to FLOAT64 exports DOUBLE initializers and takes DOUBLE inputs; ORT agrees to 1e-12.
+   * (ONNX Runtime's CPU provider has no DOUBLE Conv, so the convolutional models are checked in FLOAT32.)
+   */
+  @Test
+  void float64ModelsExportInDouble() throws Exception {
+    CompiledExportResidual model = new CompiledExportResidual();
+    trainRunningStats(model, Tensor.randn(16, 8));
+    model.to(DType.FLOAT64);
+    check(model, "x", b -> Tensor.randn(b, 8).to(DType.FLOAT64));
   }
 
   /** Causal self-attention (F.scaledDotProductAttention), a ModuleList of blocks, positions narrowed to T, a tied head. */
