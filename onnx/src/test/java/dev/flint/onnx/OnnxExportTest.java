@@ -13,6 +13,7 @@ import dev.flint.onnx.models.CompiledExportConv1d;
 import dev.flint.onnx.models.CompiledExportGpt;
 import dev.flint.onnx.models.CompiledExportRecurrent;
 import dev.flint.onnx.models.CompiledExportJoin;
+import dev.flint.onnx.models.CompiledExportMath;
 import dev.flint.onnx.models.CompiledExportMlp;
 import dev.flint.onnx.models.CompiledExportResidual;
 import dev.flint.onnx.models.CompiledExportTokens;
@@ -57,6 +58,11 @@ class OnnxExportTest {
     CompiledExportResidual model = new CompiledExportResidual();
     trainRunningStats(model, Tensor.randn(16, 8).mul(3).sub(1));
     check(model, "x", b -> Tensor.randn(b, 8));
+  }
+
+  @Test
+  void sinCosFloorCeilRoundAndContiguous() throws Exception {
+    check(new CompiledExportMath(), "x", b -> Tensor.randn(b, 5));
   }
 
   @Test
