@@ -54,6 +54,30 @@ class BudgetsTest {
         + " Net.java:15 `Tensor g = F.relu(fc2.forward(h));` 16,512, Net.java:16 `return fc3.forward(g);` 1,290");
   }
 
+  /**
+   * An LSTM's step loop counts its products with W_hh: per sample, x·W_ihᵀ 2·4·3·20 = 480, the bias 4·20 = 80,
+   * the scan 2·4·(20·5) (W_hh per step) + 4·8·5 (its result) = 960.
+   */
+  @Test
+  void aRecurrenceCountsItsStepProducts() {
+    Compilation c = Compile.source("demo.Net",
+        "package demo;",
+        "import dev.flint.dsl.*;",
+        "import dev.flint.nn.LSTM;",
+        "import dev.flint.nn.Module;",
+        "import dev.flint.tensor.Tensor;",
+        "@Model(input = {4, 3}, maxFlopsPerSample = 1000)",
+        "public class Net extends Module {",
+        "  @Layer LSTM lstm = new LSTM(3, 5);",
+        "  @Forward",
+        "  public Tensor forward(Tensor x) {",
+        "    return lstm.forward(x);",
+        "  }",
+        "}");
+    assertThat(c).hadErrorContaining("[over-budget] CompiledNet has 1,520 forward FLOPs per sample, over the budget"
+        + " @Model(maxFlopsPerSample = 1,000); the largest: Net.java:11 `return lstm.forward(x);` 1,520");
+  }
+
   @Test
   void tooManySavedBytes() {
     Compilation c = mlp("maxSavedBytesPerSample = 100");

@@ -550,6 +550,68 @@ class DiagnosticsTest {
   }
 
   @Test
+  void attentionHeadsThatDoNotDivideTheWidth() {
+    Compilation c = expect(Message.UNSUPPORTED_LAYER, "attn.forward",
+        "@Model(input = {4, 10}) public class Net extends Module {",
+        "  @Layer MultiheadAttention attn = new MultiheadAttention(10, 3);",
+        "  @Forward public Tensor forward(Tensor x) {",
+        "    return attn.forward(x);",
+        "  }",
+        "}");
+    assertThat(c).hadErrorContaining("embed_dim (10) must be divisible by num_heads (3)");
+  }
+
+  @Test
+  void attentionWithAnotherKeyIsNotCompiled() {
+    Compilation c = expect(Message.UNSUPPORTED_CALL, "attn.forward",
+        "@Model(input = {4, 8}) public class Net extends Module {",
+        "  @Layer MultiheadAttention attn = new MultiheadAttention(8, 2);",
+        "  @Layer Linear fc = new Linear(8, 8);",
+        "  @Forward public Tensor forward(Tensor x) {",
+        "    Tensor k = fc.forward(x);",
+        "    return attn.forward(x, k, k, true);",
+        "  }",
+        "}");
+    assertThat(c).hadErrorContaining("forward(x, x, x, isCausal) with one tensor as query, key and value");
+  }
+
+  @Test
+  void attentionMaskOfTheWrongShape() {
+    Compilation c = expect(Message.SHAPE_ERROR, "attn.forward",
+        "@Model(input = {4, 8}) public class Net extends Module {",
+        "  @Layer MultiheadAttention attn = new MultiheadAttention(8, 2);",
+        "  @Layer Linear rel = new Linear(5, 5);",
+        "  @Forward public Tensor forward(Tensor x) {",
+        "    return attn.forward(x, x, x, rel.weight);",
+        "  }",
+        "}");
+    assertThat(c).hadErrorContaining("attnMask must be [T, S] = [4, 4], but got [5, 5]");
+  }
+
+  @Test
+  void nullOnlyAsAnAbsentMask() {
+    Compilation c = expect(Message.UNSUPPORTED_CALL, "x.add(null)",
+        "@Model(input = {4, 8}) public class Net extends Module {",
+        "  @Forward public Tensor forward(Tensor x) {",
+        "    return x.add(null);",
+        "  }",
+        "}");
+    assertThat(c).hadErrorContaining("null only for an absent mask of a @Layer's forward");
+  }
+
+  @Test
+  void attentionWidthMismatch() {
+    Compilation c = expect(Message.SHAPE_MISMATCH, "attn.forward",
+        "@Model(input = {4, 10}) public class Net extends Module {",
+        "  @Layer MultiheadAttention attn = new MultiheadAttention(12, 3);",
+        "  @Forward public Tensor forward(Tensor x) {",
+        "    return attn.forward(x);",
+        "  }",
+        "}");
+    assertThat(c).hadErrorContaining("attn (MultiheadAttention 12, 3 heads) expects input [B, T, 12] (batch first), but x has shape [B, 4, 10]");
+  }
+
+  @Test
   void conv1dKernelLongerThanTheInput() {
     Compilation c = expect(Message.SHAPE_ERROR, "c1.forward",
         "@Model(input = {2, 4}) public class Net extends Module {",

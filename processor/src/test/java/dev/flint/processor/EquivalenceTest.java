@@ -118,6 +118,25 @@ class EquivalenceTest {
     check("Recurrences", new int[] {3, 2, 4});
   }
 
+  /** A transformer encoder block with MultiheadAttention over a length T known only at run time. */
+  @Test
+  void encoderBlockWithMultiheadAttention() throws Exception {
+    check("MhaEncoder", new int[] {3, 5, 8});
+    check("MhaEncoder", new int[] {2, 1, 8});
+  }
+
+  /** A learned floating attnMask (a parameter, so it gets a gradient) and causal attention. */
+  @Test
+  void multiheadAttentionWithMasks() throws Exception {
+    check("MaskedAttention", new int[] {3, 5, 8});
+  }
+
+  @Test
+  void causalBlockOverASymbolicLength() throws Exception {
+    check("CausalBlock", new int[] {2, 6, 8});
+    check("CausalBlock", new int[] {3, 1, 8});
+  }
+
   @Test
   void tiedWeightsAndFunctionalLayers() throws Exception {
     check("Tied", new int[] {2, 1, 4, 4});

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * refusing a file that does not fit, naming every problem, with the model unchanged.
  */
 class StateSchemaTest {
-  private static final String[] MODELS = {"Mlp", "Cnn", "Modes", "Seq", "ConvSeq", "Embed", "Tied", "NoBias", "Shapes3d"};
+  private static final String[] MODELS = {"Mlp", "Cnn", "Modes", "Seq", "ConvSeq", "Embed", "Tied", "NoBias", "Shapes3d",
+      "Conv1dNet", "LstmClassifier", "GruClassifier", "MhaEncoder"};
 
   @TempDir Path dir;
 

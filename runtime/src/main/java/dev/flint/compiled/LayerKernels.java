@@ -78,9 +78,55 @@ public final class LayerKernels {
     return Tensor.of(f, x.shape());
   }
 
-  /** Zeros {@code [x.size(0), hidden]} in x's dtype: the initial state of a recurrent layer given none. */
+  /**
+   * An attention mask as scores to add, in x's dtype: a BOOL {@code mask} (true where a query may not attend,
+   * as {@code torch.nn.MultiheadAttention}'s) as 0 and −∞; a floating one as it is.
+   */
+  public static Tensor attentionBias(Tensor mask, Tensor x) {
+    return attentionBias(mask, x.dtype());
+  }
+
+  /** {@link #attentionBias(Tensor, Tensor)} in {@code dtype}. */
+  public static Tensor attentionBias(Tensor mask, DType dtype) {
+    if (mask.dtype() != DType.BOOL) {
+      return mask;
+    }
+    return Tensor.zeros(dtype, mask.shape()).maskedFill(mask, Double.NEGATIVE_INFINITY);
+  }
+
+  /** The causal masks handed out on this thread, by dtype and length. */
+  private static final ThreadLocal<java.util.Map<Long, Tensor>> CAUSAL = ThreadLocal.withInitial(java.util.HashMap::new);
+
+  /**
+   * The causal mask of {@code x [B, T, E]} as scores to add: {@code [T, T]} in x's dtype, 0 on and below the
+   * diagonal, −∞ above. One per thread, dtype and T is handed out again; callers only read it.
+   */
+  public static Tensor causalBias(Tensor x) {
+    int t = x.size(1);
+    long key = ((long) x.dtype().ordinal() << 32) | t;
+    return CAUSAL.get().computeIfAbsent(key, k -> {
+      double[] v = new double[t * t];
+      for (int i = 0; i < t; i++) {
+        for (int j = i + 1; j < t; j++) {
+          v[i * t + j] = Double.NEGATIVE_INFINITY;
+        }
+      }
+      Tensor m = Tensor.of(v, t, t);
+      return x.dtype() == DType.FLOAT64 ? m : m.to(x.dtype());
+    });
+  }
+
+  /** The zero states handed out on this thread, by dtype, batch and width. */
+  private static final ThreadLocal<java.util.Map<Long, Tensor>> ZERO_STATES = ThreadLocal.withInitial(java.util.HashMap::new);
+
+  /**
+   * Zeros {@code [x.size(0), hidden]} in x's dtype: the initial state of a recurrent layer given none. One
+   * tensor per thread, dtype and shape is handed out again on later calls, so a warm compiled step makes
+   * none; callers only read it (the scan kernels copy their initial states).
+   */
   public static Tensor zeroState(Tensor x, int hidden) {
-    return Tensor.zeros(x.dtype(), x.size(0), hidden);
+    long key = ((long) x.dtype().ordinal() << 56) | ((long) x.size(0) << 28) | hidden;
+    return ZERO_STATES.get().computeIfAbsent(key, k -> Tensor.zeros(x.dtype(), x.size(0), hidden));
   }
 
   /**

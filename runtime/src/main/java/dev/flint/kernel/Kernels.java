@@ -346,22 +346,42 @@ public final class Kernels {
 
   /** One LSTM layer's fused step loop ({@link Recurrence#lstmScan}). */
   public static Tensor lstmScan(Tensor gx, Tensor whh, Tensor h0, Tensor c0) {
-    return Recurrence.lstmScan(gx, whh, h0, c0);
+    return Recurrence.lstmScan(gx, whh, h0, c0, null);
+  }
+
+  /** The same into {@code out} (contiguous, the result's shape and dtype); returns {@code out}. */
+  public static Tensor lstmScan(Tensor gx, Tensor whh, Tensor h0, Tensor c0, Tensor out) {
+    return Recurrence.lstmScan(gx, whh, h0, c0, out);
   }
 
   /** {@link #lstmScan}'s backward through time ({@link Recurrence#lstmScanBackward}). */
   public static Tensor lstmScanBackward(Tensor g, Tensor y, Tensor whh) {
-    return Recurrence.lstmScanBackward(g, y, whh);
+    return Recurrence.lstmScanBackward(g, y, whh, null);
+  }
+
+  /** The same into {@code out} (contiguous, the result's shape and dtype); returns {@code out}. */
+  public static Tensor lstmScanBackward(Tensor g, Tensor y, Tensor whh, Tensor out) {
+    return Recurrence.lstmScanBackward(g, y, whh, out);
   }
 
   /** One GRU layer's fused step loop ({@link Recurrence#gruScan}). */
   public static Tensor gruScan(Tensor gx, Tensor whh, Tensor bhh, Tensor h0) {
-    return Recurrence.gruScan(gx, whh, bhh, h0);
+    return Recurrence.gruScan(gx, whh, bhh, h0, null);
+  }
+
+  /** The same into {@code out} (contiguous, the result's shape and dtype); returns {@code out}. */
+  public static Tensor gruScan(Tensor gx, Tensor whh, Tensor bhh, Tensor h0, Tensor out) {
+    return Recurrence.gruScan(gx, whh, bhh, h0, out);
   }
 
   /** {@link #gruScan}'s backward through time ({@link Recurrence#gruScanBackward}). */
   public static Tensor gruScanBackward(Tensor g, Tensor y, Tensor whh) {
-    return Recurrence.gruScanBackward(g, y, whh);
+    return Recurrence.gruScanBackward(g, y, whh, null);
+  }
+
+  /** The same into {@code out} (contiguous, the result's shape and dtype); returns {@code out}. */
+  public static Tensor gruScanBackward(Tensor g, Tensor y, Tensor whh, Tensor out) {
+    return Recurrence.gruScanBackward(g, y, whh, out);
   }
 
   /** A copy of {@code x} with the entries above diagonal {@code diagonal} of its last two dims zeroed. */

@@ -30,6 +30,13 @@ public final class Recurrence {
 
   private Recurrence() {}
 
+  /** Scratch {@code role} with its first {@code n} values zero. */
+  private static double[] zeros(int role, int n) {
+    double[] a = scratch(role, n);
+    java.util.Arrays.fill(a, 0, n, 0);
+    return a;
+  }
+
   private static Tensor mat(double[] a, int rows, int cols) {
     return Internals.view(Storage.of(a), 0, new int[] {rows, cols}, new int[] {cols, 1});
   }
@@ -48,17 +55,78 @@ public final class Recurrence {
     return 1 / (1 + Math.exp(-x));
   }
 
-  /** The values of {@code t} as a contiguous row-major double array (its own storage when it already is one). */
-  private static double[] doubles(Tensor t) {
-    if (t.dtype() == DType.FLOAT64 && t.isContiguous() && t.offset() == 0 && t.storage().size() == t.numel()) {
-      return t.storage().doubles();
+  // Scratch arrays per thread (Note: a warm compiled step allocates nothing that grows with the batch),
+  // one per role, grown on demand; contents are garbage on entry, and no kernel here calls another of them.
+  private static final int X = 0;
+  private static final int W = 1;
+  private static final int H = 2;
+  private static final int C = 3;
+  private static final int REC = 4;
+  private static final int Y = 5;
+  private static final int G = 6;
+  private static final int D = 7;
+  private static final int BACK = 8;
+  private static final int BIAS = 9;
+  private static final int DIRECT = 10;
+  private static final ThreadLocal<double[][]> SCRATCH = ThreadLocal.withInitial(() -> new double[11][]);
+
+  private static double[] scratch(int role, int n) {
+    double[][] all = SCRATCH.get();
+    if (all[role] == null || all[role].length < n) {
+      all[role] = new double[Math.max(n, 16)];
     }
-    return Kernels.cast(t.contiguous(), DType.FLOAT64).contiguous().storage().doubles();
+    return all[role];
   }
 
-  private static Tensor result(double[] v, int[] shape, DType dtype) {
-    Tensor t = Tensor.of(v, shape);
-    return dtype == DType.FLOAT64 ? t : Kernels.cast(t, dtype);
+  /** The values of {@code t} row-major as doubles: its own storage when that is exactly them, else scratch {@code role}. */
+  private static double[] doubles(Tensor t, int role) {
+    int n = t.numel();
+    if (t.dtype() == DType.FLOAT64 && t.isContiguous() && t.offset() == 0 && t.storage().size() == n) {
+      return t.storage().doubles();
+    }
+    double[] out = scratch(role, n);
+    Tensor c = t.contiguous();
+    int off = c.offset();
+    if (c.dtype() == DType.FLOAT32) {
+      float[] f = c.storage().floats();
+      for (int i = 0; i < n; i++) {
+        out[i] = f[off + i];
+      }
+    } else if (c.dtype() == DType.FLOAT64) {
+      System.arraycopy(c.storage().doubles(), off, out, 0, n);
+    } else {
+      System.arraycopy(Kernels.cast(c, DType.FLOAT64).storage().doubles(), 0, out, 0, n);
+    }
+    return out;
+  }
+
+  /** A copy of {@code t}'s values in scratch {@code role} (the kernels update states in place). */
+  private static double[] copy(Tensor t, int role) {
+    double[] v = doubles(t, role);
+    if (t.dtype() == DType.FLOAT64 && v == t.storage().doubles()) {
+      double[] out = scratch(role, v.length);
+      System.arraycopy(v, 0, out, 0, v.length);
+      return out;
+    }
+    return v;
+  }
+
+  /** {@code out} (contiguous, FLOAT32 or FLOAT64, or null for a new one of {@code dtype}) holding {@code v}. */
+  private static Tensor store(double[] v, int[] shape, DType dtype, Tensor out) {
+    Tensor o = out != null ? out : Tensor.empty(dtype, shape);
+    int n = o.numel();
+    int off = o.offset();
+    if (o.dtype() == DType.FLOAT64 && o.isContiguous()) {
+      System.arraycopy(v, 0, o.storage().doubles(), off, n);
+    } else if (o.dtype() == DType.FLOAT32 && o.isContiguous()) {
+      float[] f = o.storage().floats();
+      for (int i = 0; i < n; i++) {
+        f[off + i] = (float) v[i];
+      }
+    } else {
+      Kernels.copy(Kernels.cast(Tensor.of(java.util.Arrays.copyOf(v, n), shape), o.dtype()), o);
+    }
+    return o;
   }
 
   // ---------------------------------------------------------------- LSTM
@@ -67,17 +135,17 @@ public final class Recurrence {
    * One LSTM layer's steps: {@code gx [B, T, 4H]} (input projections with both biases), {@code whh [4H, H]},
    * {@code h0, c0 [B, H]} give {@code [B, T, 8, H]} (see the class comment), in gx's dtype.
    */
-  public static Tensor lstmScan(Tensor gx, Tensor whh, Tensor h0, Tensor c0) {
+  public static Tensor lstmScan(Tensor gx, Tensor whh, Tensor h0, Tensor c0, Tensor result) {
     int batch = gx.size(0);
     int steps = gx.size(1);
     int hidden = whh.size(1);
-    double[] x = doubles(gx);
-    double[] w = doubles(whh);
-    double[] hPrev = doubles(h0).clone();
-    double[] cPrev = doubles(c0).clone();
-    double[] y = new double[batch * steps * LSTM_SLOTS * hidden];
+    double[] x = doubles(gx, X);
+    double[] w = doubles(whh, W);
+    double[] hPrev = copy(h0, H);
+    double[] cPrev = copy(c0, C);
+    double[] y = scratch(Y, batch * steps * LSTM_SLOTS * hidden);
     int g4 = 4 * hidden;
-    double[] rec = new double[batch * g4];
+    double[] rec = scratch(REC, batch * g4);
     for (int t = 0; t < steps; t++) {
       productNT(hPrev, batch, hidden, w, g4, rec);
       for (int b = 0; b < batch; b++) {
@@ -105,7 +173,7 @@ public final class Recurrence {
         }
       }
     }
-    return result(y, new int[] {batch, steps, LSTM_SLOTS, hidden}, gx.dtype());
+    return store(y, new int[] {batch, steps, LSTM_SLOTS, hidden}, gx.dtype(), result);
   }
 
   /**
@@ -114,19 +182,19 @@ public final class Recurrence {
    * gates' pre-activations (i, f, g, o; also those of gx), then the gradients reaching h_{t−1} and c_{t−1}
    * through the step (at t = 0: those of h0 and c0).
    */
-  public static Tensor lstmScanBackward(Tensor grad, Tensor y, Tensor whh) {
+  public static Tensor lstmScanBackward(Tensor grad, Tensor y, Tensor whh, Tensor result) {
     int batch = y.size(0);
     int steps = y.size(1);
     int hidden = y.size(3);
-    double[] gy = doubles(grad);
-    double[] v = doubles(y);
-    double[] w = doubles(whh);
+    double[] gy = doubles(grad, G);
+    double[] v = doubles(y, Y);
+    double[] w = doubles(whh, W);
     int g4 = 4 * hidden;
-    double[] d = new double[batch * steps * LSTM_GRAD_SLOTS * hidden];
-    double[] dh = new double[batch * hidden];   // reaching h_t from step t + 1
-    double[] dc = new double[batch * hidden];
-    double[] da = new double[batch * g4];
-    double[] back = new double[batch * hidden];
+    double[] d = scratch(D, batch * steps * LSTM_GRAD_SLOTS * hidden);
+    double[] dh = zeros(H, batch * hidden);   // reaching h_t from step t + 1
+    double[] dc = zeros(C, batch * hidden);
+    double[] da = scratch(REC, batch * g4);
+    double[] back = scratch(BACK, batch * hidden);
     for (int t = steps - 1; t >= 0; t--) {
       for (int b = 0; b < batch; b++) {
         int o = (b * steps + t) * LSTM_SLOTS * hidden;
@@ -162,7 +230,7 @@ public final class Recurrence {
         }
       }
     }
-    return result(d, new int[] {batch, steps, LSTM_GRAD_SLOTS, hidden}, grad.dtype());
+    return store(d, new int[] {batch, steps, LSTM_GRAD_SLOTS, hidden}, grad.dtype(), result);
   }
 
   // ---------------------------------------------------------------- GRU
@@ -171,17 +239,17 @@ public final class Recurrence {
    * One GRU layer's steps: {@code gx [B, T, 3H]} (input projections with b_ih), {@code whh [3H, H]},
    * {@code bhh [3H]} and {@code h0 [B, H]} give {@code [B, T, 6, H]} (see the class comment), in gx's dtype.
    */
-  public static Tensor gruScan(Tensor gx, Tensor whh, Tensor bhh, Tensor h0) {
+  public static Tensor gruScan(Tensor gx, Tensor whh, Tensor bhh, Tensor h0, Tensor result) {
     int batch = gx.size(0);
     int steps = gx.size(1);
     int hidden = whh.size(1);
-    double[] x = doubles(gx);
-    double[] w = doubles(whh);
-    double[] bias = doubles(bhh);
-    double[] hPrev = doubles(h0).clone();
-    double[] y = new double[batch * steps * GRU_SLOTS * hidden];
+    double[] x = doubles(gx, X);
+    double[] w = doubles(whh, W);
+    double[] bias = doubles(bhh, BIAS);
+    double[] hPrev = copy(h0, H);
+    double[] y = scratch(Y, batch * steps * GRU_SLOTS * hidden);
     int g3 = 3 * hidden;
-    double[] rec = new double[batch * g3];
+    double[] rec = scratch(REC, batch * g3);
     for (int t = 0; t < steps; t++) {
       productNT(hPrev, batch, hidden, w, g3, rec);
       for (int b = 0; b < batch; b++) {
@@ -205,7 +273,7 @@ public final class Recurrence {
         }
       }
     }
-    return result(y, new int[] {batch, steps, GRU_SLOTS, hidden}, gx.dtype());
+    return store(y, new int[] {batch, steps, GRU_SLOTS, hidden}, gx.dtype(), result);
   }
 
   /**
@@ -215,19 +283,19 @@ public final class Recurrence {
    * h_{t−1} through the step (at t = 0: that of h0). The gradient of {@code W_hh·h_{t−1} + b_hh} is
    * (r, z, hn) of it.
    */
-  public static Tensor gruScanBackward(Tensor grad, Tensor y, Tensor whh) {
+  public static Tensor gruScanBackward(Tensor grad, Tensor y, Tensor whh, Tensor result) {
     int batch = y.size(0);
     int steps = y.size(1);
     int hidden = y.size(3);
-    double[] gy = doubles(grad);
-    double[] v = doubles(y);
-    double[] w = doubles(whh);
+    double[] gy = doubles(grad, G);
+    double[] v = doubles(y, Y);
+    double[] w = doubles(whh, W);
     int g3 = 3 * hidden;
-    double[] d = new double[batch * steps * GRU_GRAD_SLOTS * hidden];
-    double[] dh = new double[batch * hidden];
-    double[] direct = new double[batch * hidden];
-    double[] dRec = new double[batch * g3];
-    double[] back = new double[batch * hidden];
+    double[] d = scratch(D, batch * steps * GRU_GRAD_SLOTS * hidden);
+    double[] dh = zeros(H, batch * hidden);
+    double[] direct = scratch(DIRECT, batch * hidden);
+    double[] dRec = scratch(REC, batch * g3);
+    double[] back = scratch(BACK, batch * hidden);
     for (int t = steps - 1; t >= 0; t--) {
       for (int b = 0; b < batch; b++) {
         int o = (b * steps + t) * GRU_SLOTS * hidden;
@@ -264,6 +332,6 @@ public final class Recurrence {
         }
       }
     }
-    return result(d, new int[] {batch, steps, GRU_GRAD_SLOTS, hidden}, grad.dtype());
+    return store(d, new int[] {batch, steps, GRU_GRAD_SLOTS, hidden}, grad.dtype(), result);
   }
 }

@@ -115,6 +115,48 @@ public final class Composites {
     return a.reshape(a.narrow(a.narrow(y, 1, steps - 1, 1), 2, slot, 1), new int[] {batch, hidden});
   }
 
+  /**
+   * Attention as its composition, {@code softmax(q·kᵀ·scale + mask)·v} for q {@code [..., T, d]}, k and v
+   * {@code [..., S, d]} of one rank; {@code mask} is added to the scores ({@code [..., T, S]} after
+   * broadcasting), or null. It materializes the scores: the compiled form of attention.
+   */
+  public static <T> T attention(Algebra<T> a, T q, T k, T v, int rank, double scale, T mask) {
+    int[] swap = new int[rank];
+    for (int i = 0; i < rank; i++) {
+      swap[i] = i;
+    }
+    swap[rank - 2] = rank - 1;
+    swap[rank - 1] = rank - 2;
+    T scores = a.mulScalar(a.matmul(q, a.permute(k, swap)), scale);
+    if (mask != null) {
+      scores = a.add(scores, mask);
+    }
+    return a.matmul(a.softmax(scores, rank - 1), v);
+  }
+
+  /**
+   * Batch-first multi-head self-attention of {@code x: [B, T, E]} ({@code torch.nn.MultiheadAttention}):
+   * one product for the stacked query, key and value projections ({@code inW [3E, E]}, {@code inB [3E]}),
+   * {@code heads} heads of {@code E / heads}, {@link #attention} with scale {@code 1/√(E/heads)} and the
+   * additive {@code mask} ({@code [B, heads, T, T]} after broadcasting, or null), then the output
+   * projection ({@code outW [E, E]}, {@code outB [E]}).
+   */
+  public static <T> T selfAttention(Algebra<T> a, T x, int[] xShape, int heads, T inW, T inB, T outW, T outB, T mask) {
+    int b = xShape[0];
+    int t = xShape[1];
+    int e = xShape[2];
+    int d = e / heads;
+    T qkv = bias(a, matmulTransposed(a, x, inW), inB);
+    int[] split = {b, t, heads, d};
+    int[] headsFirst = {0, 2, 1, 3};
+    T q = a.permute(a.reshape(a.narrow(qkv, 2, 0, e), split), headsFirst);
+    T k = a.permute(a.reshape(a.narrow(qkv, 2, e, e), split), headsFirst);
+    T v = a.permute(a.reshape(a.narrow(qkv, 2, 2 * e, e), split), headsFirst);
+    T att = attention(a, q, k, v, 4, 1 / Math.sqrt(d), mask);
+    T merged = a.reshape(a.permute(att, headsFirst), new int[] {b, t, e});
+    return bias(a, matmulTransposed(a, merged, outW), outB);
+  }
+
   /** GELU: exact {@code x/2·(1 + erf(x/√2))}, or PyTorch's tanh approximation. */
   public static <T> T gelu(Algebra<T> a, T x, boolean tanh) {
     T inner;

@@ -25,6 +25,15 @@ public interface LayerContext<T> extends Sizes {
   /** Leaky ReLU's slopes for {@code x}: 1 where x is positive, else {@code slope}; a constant of the data. */
   T leakyReluSlopes(T x, double slope);
 
+  /**
+   * An attention mask as scores to add, in x's dtype: a BOOL {@code mask} (true where a query may not
+   * attend, as {@code torch.nn.MultiheadAttention}'s) as 0 and −∞; a floating one as it is.
+   */
+  T attentionBias(T mask, T x);
+
+  /** The causal mask of {@code x [B, T, E]} as scores to add: {@code [T, T]}, 0 on and below the diagonal, −∞ above. */
+  T causalBias(T x);
+
   /** Zeros {@code [B, hidden]} in x's dtype, B being x's first dim: a recurrent layer's default initial state. */
   T zeroState(T x, int hidden);
 

@@ -306,6 +306,81 @@ public enum LayerSpec {
       return describeRecurrent(this, args);
     }
   },
+  /**
+   * Batch-first multi-head self-attention, {@code [B, T, E] -> [B, T, E]}, without a mask and without the
+   * attention weights (PyTorch's {@code need_weights=False}). Compiled as the composition of its steps
+   * ({@link Composites#selfAttention}); the eager module runs the fused kernel.
+   */
+  MULTIHEAD_ATTENTION("MultiheadAttention", Input.FLOATING, Param.required("embedDim", Param.Kind.INT),
+      Param.required("numHeads", Param.Kind.INT)) {
+    @Override
+    void validate(LayerArgs a) {
+      int e = a.integer("embedDim");
+      int h = a.integer("numHeads");
+      if (e <= 0 || h <= 0 || e % h != 0) {
+        throw new IllegalArgumentException("MultiheadAttention: embed_dim (" + e + ") must be divisible by num_heads ("
+            + h + "), both positive");
+      }
+    }
+
+    @Override
+    public List<StateSpec> state(LayerArgs a) {
+      int e = a.integer("embedDim");
+      return List.of(new StateSpec("inProjWeight", "in_proj_weight", false, false, new int[] {3 * e, e}),
+          new StateSpec("inProjBias", "in_proj_bias", false, false, new int[] {3 * e}),
+          new StateSpec("outProj.weight", "out_proj.weight", false, false, new int[] {e, e}),
+          new StateSpec("outProj.bias", "out_proj.bias", false, false, new int[] {e}));
+    }
+
+    @Override
+    public String expects(LayerArgs a, int[] s) {
+      int e = a.integer("embedDim");
+      return s.length == 3 && s[2] == e ? null : "input [B, T, " + e + "] (batch first)";
+    }
+
+    @Override
+    public <T> T forward(Algebra<T> ops, LayerContext<T> layer, LayerArgs a, T x) {
+      return forward(ops, layer, a, x, List.of());
+    }
+
+    /**
+     * {@code forward(x)}, and self-attention with masks: {@code forward(x, x, x, attnMask)} with a
+     * {@code [T, T]} mask (BOOL: true where a query may not attend, as the module's; floating: added to the
+     * scores), {@code forward(x, x, x, keyPaddingMask, attnMask)} with a {@code [B, T]} key padding mask
+     * (BOOL: true for a padding key; either mask may be null), or {@code forward(x, x, x, isCausal)}.
+     */
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T forward(Algebra<T> ops, LayerContext<T> layer, LayerArgs a, T x, List<Object> more) {
+      int[] s = layer.shape(x);
+      T mask = null;
+      if (!more.isEmpty()) {
+        if (more.size() < 3 || more.size() > 4 || more.get(0) != x || more.get(1) != x) {
+          throw new UnsupportedOperationException("MultiheadAttention's forward(x), and self-attention "
+              + "forward(x, x, x, attnMask), forward(x, x, x, keyPaddingMask, attnMask) or forward(x, x, x, isCausal) "
+              + "with one tensor as query, key and value");
+        }
+        Object last = more.get(more.size() - 1);
+        if (last instanceof Boolean causal) {
+          mask = causal ? layer.causalBias(x) : null;
+        } else if (last != null) {
+          mask = layer.attentionBias(checkedMask(layer, (T) last, "attnMask", new int[] {s[1], s[1]}), x);
+        }
+        if (more.size() == 4 && more.get(2) != null) {
+          T pad = layer.attentionBias(checkedMask(layer, (T) more.get(2), "keyPaddingMask", new int[] {s[0], s[1]}), x);
+          pad = ops.reshape(pad, new int[] {s[0], 1, 1, s[1]});
+          mask = mask == null ? pad : ops.add(mask, pad);
+        }
+      }
+      return Composites.selfAttention(ops, x, s, a.integer("numHeads"), layer.state("inProjWeight"),
+          layer.state("inProjBias"), layer.state("outProj.weight"), layer.state("outProj.bias"), mask);
+    }
+
+    @Override
+    public String describe(List<String> args) {
+      return args.size() < 2 ? className() : className() + " " + args.get(0) + ", " + args.get(1) + " heads";
+    }
+  },
   /** The maximum of each {@code kernelSize²} window. */
   MAX_POOL2D("MaxPool2d", Input.ANY, poolParams()) {
     @Override
@@ -450,6 +525,18 @@ public enum LayerSpec {
   /** The output for input {@code x}: the layer's math in the rows of {@code ops}. */
   public abstract <T> T forward(Algebra<T> ops, LayerContext<T> layer, LayerArgs a, T x);
 
+  /**
+   * The output of {@code forward(x, more...)}: {@code more} holds the further arguments in order, values
+   * of type T or constants ({@code Boolean}). Fails with an {@link UnsupportedOperationException} naming
+   * the forms it takes when the layer has no such form.
+   */
+  public <T> T forward(Algebra<T> ops, LayerContext<T> layer, LayerArgs a, T x, List<Object> more) {
+    if (!more.isEmpty()) {
+      throw new UnsupportedOperationException(className + ".forward(x) with one tensor");
+    }
+    return forward(ops, layer, a, x);
+  }
+
   /** How messages name the layer, from its arguments as written: {@code Linear 10→20}, {@code Dropout 0.5}. */
   public String describe(List<String> args) {
     return args.isEmpty() ? className : className + " " + String.join(", ", args);
@@ -506,6 +593,17 @@ public enum LayerSpec {
     y = Composites.channelAffine(ops, y, s3[1], layer.has("weight") ? layer.state("weight") : null,
         layer.has("bias") ? layer.state("bias") : null);
     return ops.reshape(y, s);
+  }
+
+  /** {@code mask}, when its shape is {@code expected}; else an IllegalArgumentException naming both. */
+  private static <T> T checkedMask(LayerContext<T> layer, T mask, String name, int[] expected) {
+    int[] ms = layer.shape(mask);
+    if (!Arrays.equals(ms, expected)) {
+      throw new IllegalArgumentException("MultiheadAttention: " + name + " must be "
+          + (name.equals("attnMask") ? "[T, S] = " : "[B, S] = ") + layer.dims().str(expected) + ", but got "
+          + layer.dims().str(ms));
+    }
+    return mask;
   }
 
   private static Param[] recurrentParams() {

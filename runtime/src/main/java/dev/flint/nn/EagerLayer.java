@@ -62,6 +62,16 @@ final class EagerLayer implements LayerContext<Tensor> {
   }
 
   @Override
+  public Tensor attentionBias(Tensor mask, Tensor x) {
+    return LayerKernels.attentionBias(mask, x);
+  }
+
+  @Override
+  public Tensor causalBias(Tensor x) {
+    return LayerKernels.causalBias(x);
+  }
+
+  @Override
   public Tensor zeroState(Tensor x, int hidden) {
     return LayerKernels.zeroState(x, hidden);
   }

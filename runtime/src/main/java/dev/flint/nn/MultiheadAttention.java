@@ -1,5 +1,6 @@
 package dev.flint.nn;
 
+import dev.flint.compiled.LayerKernels;
 import dev.flint.internal.Internals;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.Generator;
@@ -81,7 +82,7 @@ public class MultiheadAttention extends Module {
   /** Self-attention of {@code x} over itself, without a mask. */
   @Override
   public Tensor forward(Tensor x) {
-    return attend(x, x, x, null, false);
+    return attend(x, x, x, null, null, false);
   }
 
   /**
@@ -90,15 +91,27 @@ public class MultiheadAttention extends Module {
    * opposite of the functional form), or floating values added to the scores; null for none.
    */
   public Tensor forward(Tensor query, Tensor key, Tensor value, Tensor attnMask) {
-    return attend(query, key, value, attnMask, false);
+    return attend(query, key, value, null, attnMask, false);
+  }
+
+  /**
+   * As {@link #forward(Tensor, Tensor, Tensor, Tensor)}, also ignoring the keys that {@code keyPaddingMask}
+   * ({@code [B, S]}, PyTorch's {@code key_padding_mask}) marks: BOOL true for a padding key, or floating values
+   * added to the scores of each key; null for none. A query whose keys are all masked gives the output
+   * projection's bias here (the fused kernel's zeros); compiled models give NaN there, as PyTorch's
+   * explicit-softmax path.
+   */
+  public Tensor forward(Tensor query, Tensor key, Tensor value, Tensor keyPaddingMask, Tensor attnMask) {
+    return attend(query, key, value, keyPaddingMask, attnMask, false);
   }
 
   /** Attention of {@code query} over {@code key}/{@code value}, causal (query i sees keys 0..i) when asked. */
   public Tensor forward(Tensor query, Tensor key, Tensor value, boolean isCausal) {
-    return attend(query, key, value, null, isCausal);
+    return attend(query, key, value, null, null, isCausal);
   }
 
-  private Tensor attend(Tensor query, Tensor key, Tensor value, Tensor attnMask, boolean isCausal) {
+  private Tensor attend(Tensor query, Tensor key, Tensor value, Tensor keyPaddingMask, Tensor attnMask,
+      boolean isCausal) {
     boolean unbatched = query.dim() == 2;
     Tensor q3 = unbatched ? query.unsqueeze(0) : query;
     Tensor k3 = unbatched ? key.unsqueeze(0) : key;
@@ -121,6 +134,15 @@ public class MultiheadAttention extends Module {
     int t = q3.size(1);
     int s = k3.size(1);
     Tensor mask = attnMask == null ? null : scoreMask(attnMask, b, t, s, q.dtype());
+    if (keyPaddingMask != null) {
+      int[] m = Internals.shapeRef(keyPaddingMask);
+      if (m.length != 2 || m[0] != b || m[1] != s) {
+        throw new IllegalArgumentException("MultiheadAttention: keyPaddingMask must be [B, S] = [" + b + ", " + s
+            + "], but got " + Arrays.toString(m));
+      }
+      Tensor pad = LayerKernels.attentionBias(keyPaddingMask, q.dtype()).reshape(b, 1, 1, s);
+      mask = mask == null ? pad : mask.add(pad);
+    }
     Tensor heads = F.scaledDotProductAttention(split(q, b, t), split(k, b, s), split(v, b, s), mask, 0, isCausal);
     Tensor out = outProj.forward(heads.transpose(1, 2).reshape(b, t, embedDim));
     return unbatched ? out.squeeze(0) : out;
@@ -141,8 +163,7 @@ public class MultiheadAttention extends Module {
           + "] or [B*num_heads, T, S] = [" + b * numHeads + ", " + t + ", " + s + "], but got "
           + Arrays.toString(m));
     }
-    Tensor additive = mask.dtype() == DType.BOOL
-        ? Tensor.zeros(dtype, m).maskedFill(mask, Double.NEGATIVE_INFINITY) : mask;
+    Tensor additive = LayerKernels.attentionBias(mask, dtype);
     return threeD ? additive.reshape(b, numHeads, t, s) : additive;
   }
 

@@ -607,8 +607,9 @@ public enum Op {
       case SIN, COS -> unary.alwaysFresh().saving(x);
       case FLOOR, CEIL, ROUND -> unary.alwaysFresh();
       case ERF -> unary.saving(x);
-      case LSTM_SCAN, GRU_SCAN -> Signature.kernel(x, y, Signature.in(2), Signature.in(3)).alwaysFresh().saving(y, out);
-      case LSTM_SCAN_BACKWARD, GRU_SCAN_BACKWARD -> Signature.kernel(x, y, Signature.in(2)).alwaysFresh();
+      case LSTM_SCAN, GRU_SCAN -> Signature.kernel(x, y, Signature.in(2), Signature.in(3)).withOut().alwaysFresh()
+          .saving(y, out);
+      case LSTM_SCAN_BACKWARD, GRU_SCAN_BACKWARD -> Signature.kernel(x, y, Signature.in(2)).withOut().alwaysFresh();
     };
   }
 }

@@ -55,6 +55,7 @@ class LayerSpecTest {
     CASES.put(LayerSpec.CONV1D, new Case(new Object[] {2, 3, 3}, new int[] {2, 2, 7}, false));
     CASES.put(LayerSpec.LSTM, new Case(new Object[] {3, 4}, new int[] {2, 5, 3}, false));
     CASES.put(LayerSpec.GRU, new Case(new Object[] {3, 4}, new int[] {2, 5, 3}, false));
+    CASES.put(LayerSpec.MULTIHEAD_ATTENTION, new Case(new Object[] {6, 2}, new int[] {2, 5, 6}, false));
     CASES.put(LayerSpec.MAX_POOL2D, new Case(new Object[] {2}, new int[] {1, 2, 4, 4}, false));
     CASES.put(LayerSpec.AVG_POOL2D, new Case(new Object[] {2}, new int[] {1, 2, 4, 4}, false));
     CASES.put(LayerSpec.FLATTEN, new Case(new Object[] {}, new int[] {2, 3, 4}, false));
@@ -129,6 +130,38 @@ class LayerSpecTest {
       module.stateDict().forEach((k, v) -> assertArrayEquals(v.toDoubleArray(), twin.stateDict().get(k).toDoubleArray(),
           1e-6, spec + ": " + k + " after forward, training " + training));
     }
+  }
+
+  /** The spec's masked self-attention (the composition) against the module's fused kernel: BOOL, floating and causal masks. */
+  @Test
+  void attentionMasksAgreeWithTheModule() throws Exception {
+    LayerSpec spec = LayerSpec.MULTIHEAD_ATTENTION;
+    Module module = build(spec, new Object[] {6, 3});
+    dev.flint.nn.MultiheadAttention mha = (dev.flint.nn.MultiheadAttention) module;
+    Tensor x = Tensor.randn(new Generator(9), 2, 4, 6).to(DType.FLOAT64);
+    module.to(DType.FLOAT64);
+    Tensor floating = Tensor.randn(new Generator(10), 4, 4).to(DType.FLOAT64);
+    Tensor bool = Tensor.of(new boolean[] {false, true, false, false, false, false, true, false, true, false, false,
+        false, false, false, false, true}).reshape(4, 4);
+    ModuleContext ctx = new ModuleContext(module, false);
+    LayerArgs args = spec.bind(6, 3);
+    Object[][] cases = {{floating, mha.forward(x, x, x, floating)}, {bool, mha.forward(x, x, x, bool)},
+        {true, mha.forward(x, x, x, true)}, {false, mha.forward(x)}};
+    for (Object[] c : cases) {
+      Tensor actual = spec.forward(EagerAlgebra.INSTANCE, ctx, args, x, List.of(x, x, c[0]));
+      assertArrayEquals(((Tensor) c[1]).toDoubleArray(), actual.toDoubleArray(), 1e-12, "mask " + c[0]);
+    }
+    Tensor pad = Tensor.of(new boolean[] {false, false, false, false, false, false, true, true}).reshape(2, 4);
+    Object[][] padded = {{pad, null, mha.forward(x, x, x, pad, null)}, {pad, bool, mha.forward(x, x, x, pad, bool)},
+        {floating.narrow(0, 0, 2), floating, mha.forward(x, x, x, floating.narrow(0, 0, 2), floating)}};
+    for (Object[] c : padded) {
+      Tensor actual = spec.forward(EagerAlgebra.INSTANCE, ctx, args, x, Arrays.asList(x, x, c[0], c[1]));
+      assertArrayEquals(((Tensor) c[2]).toDoubleArray(), actual.toDoubleArray(), 1e-12, "key padding " + c[0] + ", mask " + c[1]);
+    }
+    assertThrows(IllegalArgumentException.class,
+        () -> spec.forward(EagerAlgebra.INSTANCE, ctx, args, x, Arrays.asList(x, x, bool, null)), "a [T, S] key padding mask");
+    assertThrows(UnsupportedOperationException.class,
+        () -> spec.forward(EagerAlgebra.INSTANCE, ctx, args, x, List.of(x.mul(2.0), x, true)));
   }
 
   @Test
@@ -255,6 +288,16 @@ class LayerSpecTest {
       } catch (NoSuchFieldException e) {
         return null;
       }
+    }
+
+    @Override
+    public Tensor attentionBias(Tensor mask, Tensor x) {
+      return LayerKernels.attentionBias(mask, x);
+    }
+
+    @Override
+    public Tensor causalBias(Tensor x) {
+      return LayerKernels.causalBias(x);
     }
 
     @Override

@@ -92,6 +92,40 @@ class MultiheadAttentionTest {
     m.namedParameters().forEach((n, p) -> assertArrayEquals(p.grad().toDoubleArray(), fused.get(n), 1e-12, n));
   }
 
+  /**
+   * PyTorch's key_padding_mask [B, S] is the per-batch attention mask [B·heads, T, S] that repeats it for every
+   * head and query; with an attnMask too, the two add (BOOL true = may not attend in both).
+   */
+  @Test
+  void aKeyPaddingMaskIsTheBatchMaskThatRepeatsItForEachHeadAndQuery() {
+    MultiheadAttention m = new MultiheadAttention(6, 3);
+    m.to(DType.FLOAT64);
+    int b = 2;
+    int t = 4;
+    Tensor x = Tensor.randn(b, t, 6).to(DType.FLOAT64);
+    boolean[] pad = {false, true, false, false, false, false, false, true};
+    boolean[] causal = new boolean[t * t];
+    boolean[] both = new boolean[b * 3 * t * t];
+    boolean[] onlyPad = new boolean[b * 3 * t * t];
+    for (int i = 0; i < t; i++) {
+      for (int j = 0; j < t; j++) {
+        causal[i * t + j] = j > i;
+        for (int n = 0; n < b * 3; n++) {
+          onlyPad[(n * t + i) * t + j] = pad[(n / 3) * t + j];
+          both[(n * t + i) * t + j] = pad[(n / 3) * t + j] || j > i;
+        }
+      }
+    }
+    Tensor keyPadding = Tensor.of(pad).reshape(b, t);
+    Tensor attnMask = Tensor.of(causal).reshape(t, t);
+    assertArrayEquals(m.forward(x, x, x, Tensor.of(onlyPad).reshape(b * 3, t, t)).toDoubleArray(),
+        m.forward(x, x, x, keyPadding, null).toDoubleArray(), 1e-12);
+    assertArrayEquals(m.forward(x, x, x, Tensor.of(both).reshape(b * 3, t, t)).toDoubleArray(),
+        m.forward(x, x, x, keyPadding, attnMask).toDoubleArray(), 1e-12);
+    IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> m.forward(x, x, x, attnMask, null));
+    assertTrue(bad.getMessage().contains("keyPaddingMask must be [B, S] = [2, 4]"), bad.getMessage());
+  }
+
   @Test
   void initAndErrorsFollowPyTorch() {
     MultiheadAttention m = new MultiheadAttention(8, 4);

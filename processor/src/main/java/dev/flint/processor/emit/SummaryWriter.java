@@ -149,6 +149,11 @@ public final class SummaryWriter {
       } else if (n.op().name().startsWith("CONV2D")) {
         Dim gy = n.op() == dev.flint.ops.Op.CONV2D ? out : n.inputs().get(0).type().numel();
         total = total.plus(gy.times(Dim.constant(2 * kernelVolume(n))));   // a multiply-add per output element and tap
+      } else if (n.op().name().startsWith("LSTM_SCAN") || n.op().name().startsWith("GRU_SCAN")) {
+        // per step and batch row a product with W_hh (G·H × H multiply-adds), then one pass over the result
+        Dim steps = n.out().type().dim(0).times(n.out().type().dim(1));
+        Dim whh = n.inputs().get(n.op().name().endsWith("BACKWARD") ? 2 : 1).type().numel();
+        total = total.plus(steps.times(whh).times(Dim.constant(2))).plus(out);
       } else if (!isView(n.op())) {
         Dim in = n.inputs().get(0).type().numel();
         total = total.plus(in.atLeastForLargeSizes(out) ? in : out);

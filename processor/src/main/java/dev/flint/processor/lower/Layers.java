@@ -43,6 +43,18 @@ final class Layers {
 
   /** The output of layer {@code init} (read as {@code access}, named {@code state} in the state dict) on {@code in}. */
   Value lower(ModelSource.LayerInit init, String access, String state, Described in, SourceRef at) {
+    return lower(init, access, state, in, List.of(), at);
+  }
+
+  /**
+   * As above, for {@code forward(in, more...)}: {@code more} holds the further arguments, values (tensors)
+   * or constants ({@code Boolean}), which only a spec that takes them accepts.
+   */
+  Value lower(ModelSource.LayerInit init, String access, String state, Described in, List<Object> more, SourceRef at) {
+    if (!more.isEmpty() && (init.nested() != null || init.type().equals(SEQUENTIAL))) {
+      throw low.abort(Message.UNSUPPORTED_CALL, at, "`" + at.text() + "` (" + init.simpleType() + " takes one tensor)",
+          "`" + state + ".forward(x)`");
+    }
     if (init.nested() != null) {
       return nested(init, access, state, in, at);
     }
@@ -66,7 +78,7 @@ final class Layers {
     LayerArgs args = bind(spec, init, state, at);
     String label = state + " (" + describe(init) + ")";
     Value x = checkInput(spec, args, in, label, at);
-    Value out = trace(spec, args, new LoweredLayer(low, args, access, state, at), x, at);
+    Value out = trace(spec, args, new LoweredLayer(low, args, access, state, at), x, more, at);
     return out == x ? out : low.withOrigin(out, state + ": " + describe(init));
   }
 
@@ -78,13 +90,15 @@ final class Layers {
     } catch (IllegalArgumentException e) {
       throw low.abort(Message.UNSUPPORTED_EXPRESSION, at, "`" + at.text() + "` (" + e.getMessage() + ")");
     }
-    return trace(spec, args, LoweredLayer.functional(low, training, at), in.value(), at);
+    return trace(spec, args, LoweredLayer.functional(low, training, at), in.value(), List.of(), at);
   }
 
-  private Value trace(LayerSpec spec, LayerArgs args, LoweredLayer layer, Value x, SourceRef at) {
+  private Value trace(LayerSpec spec, LayerArgs args, LoweredLayer layer, Value x, List<Object> more, SourceRef at) {
     GraphAlgebra ops = new GraphAlgebra(low.graph, low.here(at));
     try {
-      return spec.forward(ops, layer, args, x);
+      return spec.forward(ops, layer, args, x, more);
+    } catch (UnsupportedOperationException e) {   // a form of forward the spec does not compile
+      throw low.abort(Message.UNSUPPORTED_CALL, at, "`" + at.text() + "`", e.getMessage());
     } catch (IllegalArgumentException e) {   // a ShapeError from an op's rule (a kernel larger than the image)
       throw low.abort(Message.SHAPE_ERROR, at, at.text(), e.getMessage());
     }

@@ -112,6 +112,23 @@ final class LoweredLayer implements LayerContext<Value> {
   }
 
   @Override
+  public Value attentionBias(Value mask, Value x) {
+    if (mask.type().elem() != TensorType.Elem.BOOL) {
+      return mask;
+    }
+    TensorType type = new TensorType(x.type().elem(), mask.type().shape());
+    return low.graph.leaf(Leaf.Role.COMPUTED, LAYER_KERNELS + ".attentionBias(%s, %s)", List.of(mask, x), type,
+        "maskBias", "");
+  }
+
+  @Override
+  public Value causalBias(Value x) {
+    int t = x.type().shape()[1];
+    TensorType type = new TensorType(x.type().elem(), new int[] {t, t});
+    return low.graph.leaf(Leaf.Role.COMPUTED, LAYER_KERNELS + ".causalBias(%s)", List.of(x), type, "causal", "");
+  }
+
+  @Override
   public Value zeroState(Value x, int hidden) {
     TensorType type = new TensorType(x.type().elem(), new int[] {x.type().shape()[0], hidden});
     return low.graph.leaf(Leaf.Role.COMPUTED, LAYER_KERNELS + ".zeroState(%s, " + hidden + ")", List.of(x), type,

@@ -339,7 +339,11 @@ public final class Lowering {
         throw abort(Message.MODULE_LIST, c.where(), c.where().text(), "a ModuleList has no forward (as in PyTorch);"
             + " apply its modules: for (Block b : " + c.field() + ") { x = b.forward(x); }");
       }
-      return layers.lower(ref.init(), ref.access(), ref.state(), in, c.where());
+      List<Object> more = new ArrayList<>();
+      for (Ast.Expr m : c.more()) {   // attention's key, value and mask: tensors, or a constant flag
+        more.add(m instanceof Ast.Literal lit ? lit.value() : argument(m, frame, vars));
+      }
+      return layers.lower(ref.init(), ref.access(), ref.state(), in, more, c.where());
     }
     if (e instanceof Ast.ItemCall c) {
       return itemCall(c, frame, vars);

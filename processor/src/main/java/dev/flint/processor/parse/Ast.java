@@ -65,11 +65,26 @@ public final class Ast {
   /** A local variable or the forward parameter. */
   public record Name(String name, SourceRef where) implements Expr {}
 
-  /** A compile-time constant: Integer, Long, Double, Float, Boolean (constant fields already folded). */
+  /**
+   * A compile-time constant: Integer, Long, Double, Float, Boolean (constant fields already folded); null only
+   * as an argument of a layer's forward (an absent mask).
+   */
   public record Literal(Object value, SourceRef where) implements Expr {}
 
-  /** {@code field.forward(arg)} on a {@code @Layer} field. */
-  public record LayerCall(String field, Expr argument, SourceRef where) implements Expr {}
+  /**
+   * {@code field.forward(arg)} on a {@code @Layer} field, or {@code field.forward(arg, more...)} (attention's
+   * key, value and mask).
+   */
+  public record LayerCall(String field, Expr argument, List<Expr> more, SourceRef where) implements Expr {
+    public LayerCall {
+      more = List.copyOf(more);
+    }
+
+    /** A call with one argument. */
+    public LayerCall(String field, Expr argument, SourceRef where) {
+      this(field, argument, List.of(), where);
+    }
+  }
 
   /** {@code blocks.get(index).forward(arg)} on a {@code ModuleList} field. */
   public record ItemCall(String field, Expr index, Expr argument, SourceRef where) implements Expr {}

@@ -646,7 +646,8 @@ public final class JavacFrontend {
       ExpressionTree sel = mi.getMethodSelect();
       List<Ast.Expr> args = new ArrayList<>();
       for (ExpressionTree a : mi.getArguments()) {
-        Ast.Expr e = expr(a);
+        // null: an absent mask of a layer's forward (attn.forward(x, x, x, pad, null)), refused elsewhere below
+        Ast.Expr e = unwrap(a).getKind() == Tree.Kind.NULL_LITERAL ? new Ast.Literal(null, unit.ref(a, "null")) : expr(a);
         if (e == null) {
           return null;
         }
@@ -681,11 +682,16 @@ public final class JavacFrontend {
         return new Ast.Literal(moduleLists.get(layer), where);   // blocks.size(), known from how the list is built
       }
       if (layer != null) {
-        if (method.equals("forward") && args.size() == 1) {
-          return new Ast.LayerCall(layer, args.get(0), where);
+        if (method.equals("forward") && !args.isEmpty()) {
+          return new Ast.LayerCall(layer, args.get(0), args.subList(1, args.size()), where);
         }
         diags.error(Message.UNSUPPORTED_CALL, where, "`" + layer + "." + method + "(...)`",
-            "`" + layer + ".forward(x)` with one tensor argument");
+            "`" + layer + ".forward(x, ...)`");
+        return null;
+      }
+      if (args.stream().anyMatch(e -> e instanceof Ast.Literal l && l.value() == null)) {
+        diags.error(Message.UNSUPPORTED_CALL, where, "`null` as an argument of `" + unit.text(mi) + "`",
+            "null only for an absent mask of a @Layer's forward");
         return null;
       }
       if (recv instanceof IdentifierTree id && !locals.contains(id.getName().toString())) {
