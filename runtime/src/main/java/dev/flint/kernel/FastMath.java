@@ -44,11 +44,20 @@ public final class FastMath {
     return (float) (e / (1 + e));
   }
 
-  /** {@code tanh(x)} in float precision; small arguments use {@code Math.tanh} to avoid cancellation. */
+  /**
+   * {@code tanh(x)} in float precision; small arguments (where {@code 1 - e^-2a} cancels) take the odd Taylor
+   * series to x^17 in double (relative error below 1e-9 for |x| < 0.5), not the much slower {@code Math.tanh}.
+   */
   public static float tanh(float x) {
     float a = Math.abs(x);
-    if (a < 0.5f || x != x) {
-      return (float) Math.tanh(x);
+    if (x != x) {
+      return x;
+    }
+    if (a < 0.5f) {
+      double d = x;
+      double z = d * d;
+      return (float) (d * (1 + z * (-1.0 / 3 + z * (2.0 / 15 + z * (-17.0 / 315 + z * (62.0 / 2835
+          + z * (-1382.0 / 155925 + z * (21844.0 / 6081075 + z * (-929569.0 / 638512875 + z * (6404582.0 / 10854718875L))))))))));
     }
     double t = expToDouble(-2 * a);
     double y = (1 - t) / (1 + t);
