@@ -1,5 +1,6 @@
 package dev.flint.examples.gpt;
 
+import dev.flint.Flint;
 import dev.flint.autograd.Autograd;
 import dev.flint.checkpoint.Checkpoint;
 import dev.flint.data.Batch;
@@ -84,6 +85,9 @@ public final class GptExample {
 
   /** Trains, evaluates, checkpoints and samples as the options say; prints progress and results. */
   public static Result run(GptOptions options) {
+    if (options.threads() > 0) {
+      Flint.setNumThreads(options.threads());
+    }
     Generator.seedAll(options.seed());
     ShakespeareData data = ShakespeareData.load();
     if (data.vocabulary().size() != Gpt.VOCAB) {
@@ -93,7 +97,8 @@ public final class GptExample {
     Gpt model = newModel(options.eager(), options.seed());
     String mode = Training.mode(model);
     System.out.printf(Locale.ROOT, "gpt: %,d train and %,d validation characters, vocabulary of %d; %s model, "
-        + "%,d parameters%n", data.train().length, data.valid().length, Gpt.VOCAB, mode, model.numParameters());
+        + "%,d parameters; %d threads%n", data.train().length, data.valid().length, Gpt.VOCAB, mode, model.numParameters(),
+        Flint.getNumThreads());
 
     boolean timed = options.minutes() > 0;
     int warmup = timed ? WARMUP : Math.min(WARMUP, Math.max(1, options.steps() / 10));

@@ -14,10 +14,11 @@ import java.util.Locale;
  * @param out the directory for loss.svg and checkpoint.safetensors
  * @param seed seeds the initial weights, the batches and the sampling
  * @param eager run the model op by op instead of through its compiled class
+ * @param threads threads for Flint's kernels (0: one per core, Flint's default)
  * @param sampling how to generate the text printed at the end
  */
 public record GptOptions(int steps, double minutes, int batch, double lr, int evalEvery, Path out, long seed, boolean eager,
-    SamplingOptions sampling) {
+    int threads, SamplingOptions sampling) {
   /** Steps of the default run: about a minute on a 2-core machine. */
   public static final int DEFAULT_STEPS = 200;
 
@@ -32,6 +33,7 @@ public record GptOptions(int steps, double minutes, int batch, double lr, int ev
     Path out = Path.of("runs", "gpt");
     long seed = 0;
     boolean eager = false;
+    int threads = 0;
     SamplingOptions.Builder sampling = new SamplingOptions.Builder();
     while (a.hasNext()) {
       String flag = a.next();
@@ -44,6 +46,7 @@ public record GptOptions(int steps, double minutes, int batch, double lr, int ev
         case "--out" -> out = Path.of(a.value(flag));
         case "--seed" -> seed = a.longValue(flag);
         case "--eager" -> eager = true;
+        case "--threads" -> threads = a.intValue(flag, 0);
         default -> {
           if (!sampling.accept(flag, a)) {
             throw a.unknown(flag);
@@ -51,12 +54,12 @@ public record GptOptions(int steps, double minutes, int batch, double lr, int ev
         }
       }
     }
-    return new GptOptions(steps, minutes, batch, lr, evalEvery, out, seed, eager, sampling.build(seed));
+    return new GptOptions(steps, minutes, batch, lr, evalEvery, out, seed, eager, threads, sampling.build(seed));
   }
 
   public static String usage() {
     return String.format(Locale.ROOT, "usage: GptExample [--steps N | --minutes M] [--batch B] [--lr LR] [--eval-every K]%n"
-        + "                  [--out DIR] [--seed S] [--eager] [sampling options]%n"
+        + "                  [--out DIR] [--seed S] [--eager] [--threads N] [sampling options]%n"
         + "  --steps N       optimizer steps; the cosine schedule ends at N (default %d)%n"
         + "  --minutes M     train for M minutes instead, evaluation excluded; the schedule's end is%n"
         + "                  estimated from the speed of the warm-up steps (e.g. --minutes 5)%n"
@@ -66,6 +69,7 @@ public record GptOptions(int steps, double minutes, int batch, double lr, int ev
         + "  --out DIR       where loss.svg and checkpoint.safetensors go (default runs/gpt)%n"
         + "  --seed S        seed of the initial weights, the batches and the sampling (default 0)%n"
         + "  --eager         run the model op by op instead of through its compiled class%n"
+        + "  --threads N     threads of Flint's kernels (default: one per core)%n"
         + "%s", DEFAULT_STEPS, SamplingOptions.usage());
   }
 }

@@ -25,9 +25,14 @@ public final class LstmDigitsExample {
 
   /** The network, its description and learning rate, for {@link DigitsExample#run(RunOptions, DigitsExample.Setup)}. */
   public static final DigitsExample.Setup SETUP =
-      new DigitsExample.Setup(NAME, "LSTM(8, 64) over 8 rows of 8 pixels", eager -> new LstmDigitsNet(), LR);
+      new DigitsExample.Setup(NAME, "LSTM(8, 64) over 8 rows of 8 pixels", LstmDigitsExample::newModel, LR);
 
   private LstmDigitsExample() {}
+
+  /** A fresh network: compiled by default, eager (op by op) when {@code eager}. */
+  static LstmDigitsNet newModel(boolean eager) {
+    return eager ? new LstmDigitsNet() : new CompiledLstmDigitsNet();
+  }
 
   public static void main(String[] args) {
     Console.launch(NAME, EPOCHS, args, LstmDigitsExample::run);

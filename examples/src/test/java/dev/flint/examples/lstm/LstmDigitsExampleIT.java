@@ -26,6 +26,7 @@ class LstmDigitsExampleIT {
   void learnsTheDigitsRowByRow() throws Exception {
     int epochs = 12;
     DigitsExample.Result r = LstmDigitsExample.run(new RunOptions(epochs, out, 0, false));
+    assertEquals("compiled", r.mode());
 
     assertTrue(r.testAccuracy() >= 0.85, "test accuracy after " + epochs + " epochs: " + r.testAccuracy());
     RunFiles.assertFalls(r.curve().train(), 5, "train loss");
@@ -41,5 +42,17 @@ class LstmDigitsExampleIT {
         List.copyOf(saved.keySet()));
     assertArrayEquals(new int[] {256, 8}, saved.get("lstm.weight_ih_l0").shape());
     assertArrayEquals(new int[] {256, 64}, saved.get("lstm.weight_hh_l0").shape());
+  }
+
+  /** CompiledLstmDigitsNet trains as the eager LstmDigitsNet does: the same curve, epoch by epoch (FLOAT32, 1e-4). */
+  @Test
+  void compiledAndEagerGiveTheSameCurve() {
+    DigitsExample.Result eager = LstmDigitsExample.run(new RunOptions(2, out.resolve("eager"), 0, true));
+    DigitsExample.Result compiled = LstmDigitsExample.run(new RunOptions(2, out.resolve("compiled"), 0, false));
+    assertEquals("eager", eager.mode());
+    for (int e = 0; e < 2; e++) {
+      assertEquals(eager.curve().train().get(e), compiled.curve().train().get(e), 1e-4, "train loss, epoch " + (e + 1));
+      assertEquals(eager.curve().valid().get(e), compiled.curve().valid().get(e), 1e-4, "valid loss, epoch " + (e + 1));
+    }
   }
 }
