@@ -141,7 +141,8 @@ public final class GptExample {
         double validEstimate = meanLoss(model, estimateSet, lossFn);
         curve.add(step, bar.meanLoss(), validEstimate);
         save(checkpoint, model, optimizer, step, data.vocabulary());
-        bar.close(String.format(Locale.ROOT, "valid_loss=%.4f lr=%.2e", validEstimate, scheduler.lastLr()));
+        String stopped = step < intervalEnd ? String.format(Locale.ROOT, " (time is up at step %d)", step) : "";
+        bar.close(String.format(Locale.ROOT, "valid_loss=%.4f lr=%.2e%s", validEstimate, scheduler.lastLr(), stopped));
       }
     }
     curve.writeSvg(options.out().resolve("loss.svg"));
