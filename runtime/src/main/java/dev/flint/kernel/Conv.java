@@ -221,6 +221,7 @@ public final class Conv {
   private static void addSamples(Tensor products, int count, Tensor dw) {
     int size = dw.numel();
     if (dw.dtype() == DType.FLOAT32) {
+      // twin-float: addSamples (FLOAT32 copy of twin-source addSamples, written by FloatTwinsTest: edit the source)
       float[] sum = dw.storage().floats();
       float[] add = products.storage().floats();
       for (int i = 0; i < count; i++) {
@@ -228,7 +229,9 @@ public final class Conv {
           sum[j] += add[products.offset() + i * size + j];
         }
       }
+      // twin-end: addSamples
     } else {
+      // twin-source: addSamples
       double[] sum = dw.storage().doubles();
       double[] add = products.storage().doubles();
       for (int i = 0; i < count; i++) {
@@ -236,6 +239,7 @@ public final class Conv {
           sum[j] += add[products.offset() + i * size + j];
         }
       }
+      // twin-end: addSamples
     }
   }
 
@@ -318,6 +322,7 @@ public final class Conv {
     return limit <= 0 ? 0 : Math.min(g.wo, (limit - 1) / g.sw + 1);
   }
 
+  // twin-float: im2col (FLOAT32 copy of twin-source im2col, written by FloatTwinsTest: edit the source)
   /**
    * Unrolls one sample {@code x[c, h, w]} (at {@code off}) into {@code cols[(c·kH + i)·kW + j, oh·Wo + ow]},
    * a {@code [K, P]} block at {@code colsOff} whose rows lie {@code ld} elements apart.
@@ -337,12 +342,12 @@ public final class Conv {
             int ih = oh * g.sh - g.ph + i;
             int at = row + oh * g.wo;
             if (ih < 0 || ih >= g.h) {
-              Arrays.fill(cols, at, at + g.wo, 0f);
+              Arrays.fill(cols, at, at + g.wo, 0);
               continue;
             }
             int base = off + (c * g.h + ih) * g.w + shift;
             for (int ow = 0; ow < lo; ow++) {
-              cols[at + ow] = 0f;
+              cols[at + ow] = 0;
             }
             if (g.sw == 1) {
               System.arraycopy(x, base + lo, cols, at + lo, hi - lo);
@@ -352,14 +357,20 @@ public final class Conv {
               }
             }
             for (int ow = hi; ow < g.wo; ow++) {
-              cols[at + ow] = 0f;
+              cols[at + ow] = 0;
             }
           }
         }
       }
     }
   }
+  // twin-end: im2col
 
+  // twin-source: im2col
+  /**
+   * Unrolls one sample {@code x[c, h, w]} (at {@code off}) into {@code cols[(c·kH + i)·kW + j, oh·Wo + ow]},
+   * a {@code [K, P]} block at {@code colsOff} whose rows lie {@code ld} elements apart.
+   */
   static void im2col(double[] x, int off, Geometry g, double[] cols, int colsOff, int ld) {
     for (int c = 0; c < g.c; c++) {
       for (int i = 0; i < g.kh; i++) {
@@ -397,7 +408,9 @@ public final class Conv {
       }
     }
   }
+  // twin-end: im2col
 
+  // twin-float: col2im (FLOAT32 copy of twin-source col2im, written by FloatTwinsTest: edit the source)
   /** The adjoint of {@link #im2col}: adds each column entry back to the input pixel it came from. */
   static void col2im(float[] cols, int colsOff, int ld, Geometry g, float[] dx, int off) {
     for (int c = 0; c < g.c; c++) {
@@ -425,7 +438,10 @@ public final class Conv {
       }
     }
   }
+  // twin-end: col2im
 
+  // twin-source: col2im
+  /** The adjoint of {@link #im2col}: adds each column entry back to the input pixel it came from. */
   static void col2im(double[] cols, int colsOff, int ld, Geometry g, double[] dx, int off) {
     for (int c = 0; c < g.c; c++) {
       for (int i = 0; i < g.kh; i++) {
@@ -452,7 +468,9 @@ public final class Conv {
       }
     }
   }
+  // twin-end: col2im
 
+  // twin-float: sameWindows (FLOAT32 copy of twin-source sameWindows, written by FloatTwinsTest: edit the source)
   /**
    * {@link #im2col}'s row for kernel offset (i, j) of one channel plane (at {@code plane}) when
    * {@link Geometry#same}: the in-image outputs read {@code x[plane + d + delta]} for a constant
@@ -470,8 +488,8 @@ public final class Conv {
     int delta = (i - g.ph) * g.w + (j - g.pw);
     int d0 = rows[0] * g.wo + lo;
     int d1 = (rows[1] - 1) * g.wo + hi;
-    Arrays.fill(cols, row, row + rows[0] * g.wo, 0f);
-    Arrays.fill(cols, row + rows[1] * g.wo, row + g.p, 0f);
+    Arrays.fill(cols, row, row + rows[0] * g.wo, 0);
+    Arrays.fill(cols, row + rows[1] * g.wo, row + g.p, 0);
     System.arraycopy(x, plane + d0 + delta, cols, row + d0, d1 - d0);
     zeroOutside(cols, row, g, rows, lo, hi);
     return true;
@@ -506,14 +524,16 @@ public final class Conv {
     for (int oh = rows[0]; oh < rows[1]; oh++) {
       int at = row + oh * g.wo;
       for (int ow = 0; ow < lo; ow++) {
-        cols[at + ow] = 0f;
+        cols[at + ow] = 0;
       }
       for (int ow = hi; ow < g.wo; ow++) {
-        cols[at + ow] = 0f;
+        cols[at + ow] = 0;
       }
     }
   }
+  // twin-end: sameWindows
 
+  // twin-source: sameWindows
   /**
    * {@link #im2col}'s row for kernel offset (i, j) of one channel plane (at {@code plane}) when
    * {@link Geometry#same}: the in-image outputs read {@code x[plane + d + delta]} for a constant
@@ -574,6 +594,7 @@ public final class Conv {
       }
     }
   }
+  // twin-end: sameWindows
 
   /** The output rows {@code [from, to)} whose input row {@code oh - pH + i} is inside the image (stride 1). */
   static int[] rowsInside(Geometry g, int i) {

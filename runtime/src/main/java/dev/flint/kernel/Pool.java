@@ -22,6 +22,7 @@ public final class Pool {
     int inOff = xc.offset();
     int[] outShape = g.outShape();
     if (x.dtype() == DType.FLOAT32) {
+      // twin-float: maxPool2d (FLOAT32 copy of twin-source maxPool2d, written by FloatTwinsTest: edit the source)
       float[] in = xc.storage().floats();
       float[] out = new float[g.planes * g.ho * g.wo];
       Parallel.forRange(g.planes, g.work(), (from, to) -> {
@@ -42,7 +43,9 @@ public final class Pool {
         }
       });
       return Internals.wrap(Storage.of(out), outShape);
+      // twin-end: maxPool2d
     }
+    // twin-source: maxPool2d
     double[] in = xc.storage().doubles();
     double[] out = new double[g.planes * g.ho * g.wo];
     Parallel.forRange(g.planes, g.work(), (from, to) -> {
@@ -63,6 +66,7 @@ public final class Pool {
       }
     });
     return Internals.wrap(Storage.of(out), outShape);
+    // twin-end: maxPool2d
   }
 
   /** The gradient of {@link #maxPool2d}: each output gradient flows to its window's first maximum. */
@@ -80,6 +84,7 @@ public final class Pool {
     int gOff = gc.offset();
     int size = g.planes * g.h * g.w;
     if (x.dtype() == DType.FLOAT32) {
+      // twin-float: maxPool2dBackward (FLOAT32 copy of twin-source maxPool2dBackward, written by FloatTwinsTest: edit the source)
       float[] in = xc.storage().floats();
       float[] gout = gc.storage().floats();
       float[] dx = new float[size];
@@ -106,7 +111,9 @@ public final class Pool {
         }
       });
       return Internals.wrap(Storage.of(dx), x.shape());
+      // twin-end: maxPool2dBackward
     }
+    // twin-source: maxPool2dBackward
     double[] in = xc.storage().doubles();
     double[] gout = gc.storage().doubles();
     double[] dx = new double[size];
@@ -133,6 +140,7 @@ public final class Pool {
       }
     });
     return Internals.wrap(Storage.of(dx), x.shape());
+    // twin-end: maxPool2dBackward
   }
 
   /** {@code y[.., i, j] =} the mean over the window, dividing by {@code kH·kW} (padding counts as zeros). */
@@ -249,6 +257,7 @@ public final class Pool {
       }
     }
 
+    // twin-float: windowRows (FLOAT32 copy of twin-source windowRows, written by FloatTwinsTest: edit the source)
     /**
      * {@link #argmax} for every 2×2 window of output row {@code i} of {@code plane}, when there is no
      * padding ({@link #unrolled}): {@code idx[j]} gets the flat index.
@@ -295,7 +304,17 @@ public final class Pool {
         out[at + j] = m == 0 ? zero : m;
       }
     }
+    // twin-end: windowRows
 
+    // twin-source: windowRows
+    /**
+     * {@link #argmax} for every 2×2 window of output row {@code i} of {@code plane}, when there is no
+     * padding ({@link #unrolled}): {@code idx[j]} gets the flat index.
+     * Branch-free (selects on locals; random data mispredicts the branches of {@link #argmax} about
+     * once a window): the window's maximum by {@code Math.max} (which propagates NaN), then the
+     * elements equal to it (or NaN) are picked in reverse window order, so the first one wins, as in
+     * {@link #argmax}.
+     */
     void rowArgmax(double[] in, int off, int plane, int i, int[] idx) {
       int start = (plane * h + i * sh) * w;
       for (int j = 0; j < wo; j++) {
@@ -334,7 +353,9 @@ public final class Pool {
         out[at + j] = m == 0 ? zero : m;
       }
     }
+    // twin-end: windowRows
 
+    // twin-float: argmax (FLOAT32 copy of twin-source argmax, written by FloatTwinsTest: edit the source)
     /**
      * The flat index (relative to {@code off}) of the first maximum in window (i, j) of {@code plane};
      * NaN wins, as in PyTorch.
@@ -360,7 +381,13 @@ public final class Pool {
       }
       return best;
     }
+    // twin-end: argmax
 
+    // twin-source: argmax
+    /**
+     * The flat index (relative to {@code off}) of the first maximum in window (i, j) of {@code plane};
+     * NaN wins, as in PyTorch.
+     */
     int argmax(double[] in, int off, int plane, int i, int j) {
       int best = -1;
       double max = Double.NEGATIVE_INFINITY;
@@ -382,6 +409,7 @@ public final class Pool {
       }
       return best;
     }
+    // twin-end: argmax
 
     Tensor result(double[] values, DType dtype, int[] shape) {
       if (dtype == DType.FLOAT64) {
