@@ -135,6 +135,12 @@ class GraphPictureTest {
     assertTrue(edges.contains("proj: Linear 32\u219232 -> add"), edges.toString());
     assertTrue(edges.contains("fc2: Linear 128\u219232 -> add"), edges.toString());
     assertEquals(3, edges.stream().filter(e -> e.startsWith("qkv: Linear 32\u219296 -> chunk")).count(), edges.toString());
+    // the main path stands straight; the residuals bend around it
+    List<String> path = List.of("proj: Linear 32\u219232", "add", "ln2: LayerNorm 32", "fc1: Linear 32\u2192128",
+        "F.gelu", "fc2: Linear 128\u219232", "head: Linear 32\u219216", "output");
+    for (String title : path) {
+      assertEquals(center(doc, find(boxes, path.get(0)).id()), center(doc, find(boxes, title).id()), 0.01, title);
+    }
     assertTrue(edges.contains("add -> ln2: LayerNorm 32"), edges.toString());
     assertEquals(1, edges.stream().filter(e -> e.equals("add -> add")).count(), "the second residual: " + edges);
   }
@@ -197,6 +203,19 @@ class GraphPictureTest {
       }
     }
     assertEquals(names.size() - 1, pictures, "a picture for each model but InheritedBase, no @Model: " + names);
+  }
+
+  /** The horizontal center of box {@code id}'s rectangle. */
+  private static double center(Document doc, String id) {
+    NodeList groups = doc.getElementsByTagNameNS(SVG, "g");
+    for (int i = 0; i < groups.getLength(); i++) {
+      Element g = (Element) groups.item(i);
+      if (g.getAttribute("id").equals(id)) {
+        Element r = (Element) g.getElementsByTagNameNS(SVG, "rect").item(0);
+        return Double.parseDouble(r.getAttribute("x")) + Double.parseDouble(r.getAttribute("width")) / 2;
+      }
+    }
+    throw new AssertionError("no box " + id);
   }
 
   private static Box find(List<Box> boxes, String title) {

@@ -33,6 +33,7 @@ final class LayeredLayout {
   private final List<List<Integer>> succs = new ArrayList<>();
   private final List<Integer> rank = new ArrayList<>();
   private final List<Double> x = new ArrayList<>();
+  private int real;   // boxes 0 .. real-1 are the caller's; the rest are dummies
 
   private LayeredLayout() {}
 
@@ -40,6 +41,7 @@ final class LayeredLayout {
   static Result of(double[] widths, double[] heights, List<int[]> edges, double margin) {
     LayeredLayout l = new LayeredLayout();
     int real = widths.length;
+    l.real = real;
     for (int i = 0; i < real; i++) {
       l.add(widths[i], heights[i], 0);
     }
@@ -174,7 +176,10 @@ final class LayeredLayout {
   private void sortAndPlace(List<Integer> r, List<List<Integer>> neighbours) {
     double[] wanted = new double[sizes.size()];
     for (int v : r) {
-      List<Integer> n = neighbours.get(v);
+      // a box follows its real neighbours, not a skipping edge's dummies, so a residual's main path
+      // stays straight and the skip bends around it
+      List<Integer> n = neighbours.get(v).stream().anyMatch(u -> u < real)
+          ? neighbours.get(v).stream().filter(u -> u < real).toList() : neighbours.get(v);
       wanted[v] = n.isEmpty() ? center(v) : n.stream().mapToDouble(this::center).average().orElseThrow();
     }
     r.sort(Comparator.comparingDouble(v -> wanted[v]));
@@ -186,39 +191,48 @@ final class LayeredLayout {
   }
 
   /**
-   * Places the boxes of a row in order, each as near its wanted center as the boxes beside it allow:
-   * the mean of a placement pushed rightwards and one pushed leftwards (both keep the gaps, so their
-   * mean does too). Without wanted centers the row is packed around 0.
+   * Places the boxes of a row in order, each as near its wanted center as the boxes beside it allow.
+   * The real boxes first: the mean of a placement pushed rightwards and one pushed leftwards (both keep
+   * the gaps, so their mean does too), so a fan of boxes stays centered under its source. Then the
+   * dummies, each at its wanted place or pushed right of the box before it, so a skipping edge makes
+   * way for the boxes instead of shoving them aside. Without wanted centers the row is packed around 0.
    */
   private void pack(List<Integer> r, double[] wanted) {
-    int n = r.size();
-    double[] left = new double[n];
-    double[] right = new double[n];
     if (wanted == null) {
-      double total = r.stream().mapToDouble(v -> sizes.get(v)[0]).sum() + BOX_GAP * (n - 1);
+      double total = r.stream().mapToDouble(v -> sizes.get(v)[0]).sum() + BOX_GAP * (r.size() - 1);
       double at = -total / 2;
-      for (int i = 0; i < n; i++) {
-        x.set(r.get(i), at);
-        at += sizes.get(r.get(i))[0] + BOX_GAP;
+      for (int v : r) {
+        x.set(v, at);
+        at += sizes.get(v)[0] + BOX_GAP;
       }
       return;
     }
+    List<Integer> boxes = r.stream().filter(v -> v < real).toList();
+    int n = boxes.size();
+    double[] left = new double[n];
+    double[] right = new double[n];
     for (int i = 0; i < n; i++) {
-      double w = sizes.get(r.get(i))[0];
-      left[i] = wanted[r.get(i)] - w / 2;
+      left[i] = wanted[boxes.get(i)] - sizes.get(boxes.get(i))[0] / 2;
       if (i > 0) {
-        left[i] = Math.max(left[i], left[i - 1] + sizes.get(r.get(i - 1))[0] + BOX_GAP);
+        left[i] = Math.max(left[i], left[i - 1] + sizes.get(boxes.get(i - 1))[0] + BOX_GAP);
       }
     }
     for (int i = n - 1; i >= 0; i--) {
-      double w = sizes.get(r.get(i))[0];
-      right[i] = wanted[r.get(i)] - w / 2;
+      double w = sizes.get(boxes.get(i))[0];
+      right[i] = wanted[boxes.get(i)] - w / 2;
       if (i < n - 1) {
         right[i] = Math.min(right[i], right[i + 1] - w - BOX_GAP);
       }
     }
     for (int i = 0; i < n; i++) {
-      x.set(r.get(i), (left[i] + right[i]) / 2);
+      x.set(boxes.get(i), (left[i] + right[i]) / 2);
+    }
+    double end = -Double.MAX_VALUE;
+    for (int v : r) {
+      double at = Math.max(v < real ? x.get(v) : wanted[v] - sizes.get(v)[0] / 2, end + BOX_GAP);
+      x.set(v, at);
+      end = at + sizes.get(v)[0];
     }
   }
+
 }
