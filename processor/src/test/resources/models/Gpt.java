@@ -10,9 +10,9 @@ import java.util.stream.IntStream;
 
 /**
  * A nanoGPT-style GPT: token and position embeddings (positions as the first T rows of the table), a ModuleList of
- * blocks, a final layer norm and a head tied to the token embedding.
+ * blocks, a final layer norm and a head tied to the token embedding. T is at most the block size 8.
  */
-@Model(inputDims = {"T"})
+@Model(inputDims = {"T<=8"})
 public class Gpt extends Module {
   static final int VOCAB = 10;
   static final int C = 12;

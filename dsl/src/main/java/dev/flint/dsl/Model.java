@@ -48,8 +48,11 @@ public @interface Model {
    * number or a name of capital letters and digits ({@code T}, {@code L}, {@code H2}; not {@code B},
    * the batch size; each name once). The
    * processor checks shapes symbolically, with errors such as {@code expects [B, T, 128], got
-   * [B, T, 64]}, and the compiled model takes any value of each named size at run time. Give either
-   * this or {@link #input}, not both.
+   * [B, T, 64]}, and the compiled model takes any value of each named size at run time. A name may
+   * carry a bound, {@code "T<=64"} (a GPT's block size): the compiled model then refuses a longer input,
+   * and a {@code narrow} that a T up to the bound would carry past a dim of known size (a position table
+   * of 32 rows) is a compile-time error. An {@code Embedding} first reading {@code [B, T]} token ids
+   * takes {@code {"T<=64"}}. Give either this or {@link #input}, not both.
    */
   String[] inputDims() default {};
 

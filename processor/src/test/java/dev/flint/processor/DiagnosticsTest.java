@@ -312,6 +312,30 @@ class DiagnosticsTest {
   }
 
   @Test
+  void boundedSizePastATable() {
+    Compilation c = expect(Message.SHAPE_ERROR, "pos.weight.narrow(0, 0, t)",
+        "@Model(inputDims = {\"T<=16\"}) public class Net extends Module {",
+        "  @Layer Embedding tok = new Embedding(10, 4);",
+        "  @Layer Embedding pos = new Embedding(8, 4);",
+        "  @Forward public Tensor forward(Tensor idx) {",
+        "    int t = idx.size(1);",
+        "    return tok.forward(idx).add(pos.weight.narrow(0, 0, t));",
+        "  }",
+        "}");
+    assertThat(c).hadErrorContaining("start + length is T, which reaches 16 for T = 16 (@Model(inputDims)), past dim 0 of"
+        + " `pos.weight` [8, 4]");
+  }
+
+  @Test
+  void boundOfAnUnknownSize() {
+    Compilation c = expect(Message.INPUT_DIMS_INVALID, "public class Net",
+        "@Model(inputDims = {\"T\", \"4\", \"L<=0\"}) public class Net extends Module {",
+        "  @Forward public Tensor forward(Tensor x) { return x.exp(); }",
+        "}");
+    assertThat(c).hadErrorContaining("`L<=0` is not a bound: give a named size of the shape and a number from 1 to 2^30-1");
+  }
+
+  @Test
   void narrowPastARunTimeSizeIsAShapeError() {
     Compilation c = Compile.source("demo.Net", (HEADER + "\n"
         + "@Model(inputDims = {\"T\", \"8\"}) public class Net extends Module {\n"

@@ -215,6 +215,11 @@ class EquivalenceTest {
     // every parameter's gradient against finite differences, at the block size and at a shorter T
     ModelCheck.verify((Module) compiled.getConstructor().newInstance(), input(new int[] {2, 8}, DType.FLOAT64, true),
         input(new int[] {1, 3}, DType.FLOAT64, true));
+    Module gpt = (Module) compiled.getConstructor().newInstance();
+    IllegalArgumentException tooLong = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> gpt.forward(input(new int[] {1, 9}, DType.FLOAT32, true)));
+    assertEquals("CompiledGpt takes T up to 8 (@Model(inputDims)), so input of shape [B, T] with T <= 8, but got [1, 9]",
+        tooLong.getMessage());
   }
 
   // ------------------------------------------------------------------ harness

@@ -72,7 +72,7 @@ public final class ClassEmitter {
       type.addJavadoc("<p>Not compiled (see the processor's warning): {@code forward} is the eager one.\n");
     } else if (modes.size() == 1) {
       CompiledMode mode = modes.get(0);
-      ForwardEmitter fwd = new ForwardEmitter(mode, param, name, fields(), constants);
+      ForwardEmitter fwd = new ForwardEmitter(mode, param, name, fields(), constants, model.maxSizes());
       type.addMethod(fwd.emit("forward", true, "Backward"));
       modeFields(type, mode, fwd);
       if (!fwd.gradInputs().isEmpty()) {
@@ -84,7 +84,7 @@ public final class ClassEmitter {
           .returns(ForwardEmitter.TENSOR).addParameter(ForwardEmitter.TENSOR, param)
           .addStatement("return isTraining() ? forwardTraining($N) : forwardEval($N)", param, param).build());
       for (CompiledMode mode : modes) {
-        ForwardEmitter fwd = new ForwardEmitter(mode, param, name, fields(), constants);
+        ForwardEmitter fwd = new ForwardEmitter(mode, param, name, fields(), constants, model.maxSizes());
         String backward = mode.suffix() + "Backward";
         type.addMethod(fwd.emit("forward" + mode.suffix(), false, backward));
         modeFields(type, mode, fwd);

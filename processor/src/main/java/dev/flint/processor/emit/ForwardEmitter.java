@@ -39,9 +39,17 @@ final class ForwardEmitter {
   private final ForwardBuffers buffers;
   private final Fusions fusions;
   private final List<Leaf> gradInputs;
+  private final java.util.Map<String, String> maxSizes;
 
   /** {@code fields} are the model's layer fields, which generated code reads and locals must not shadow. */
   ForwardEmitter(CompiledMode mode, String parameter, String compiledName, List<String> fields, Constants constants) {
+    this(mode, parameter, compiledName, fields, constants, java.util.Map.of());
+  }
+
+  /** As above; {@code maxSizes} are the declared bounds of named sizes ({@code T<=64}), checked on each call. */
+  ForwardEmitter(CompiledMode mode, String parameter, String compiledName, List<String> fields, Constants constants,
+      java.util.Map<String, String> maxSizes) {
+    this.maxSizes = maxSizes;
     this.mode = mode;
     this.constants = constants;
     this.calls = new KernelCalls(constants);
@@ -236,13 +244,23 @@ final class ForwardEmitter {
         conditions.add(parameter + ".size(" + i + ") != " + shape.get(i));
       }
     }
-    return CodeBlock.builder()
+    CodeBlock.Builder b = CodeBlock.builder()
         .beginControlFlow("if ($L)", String.join(" || ", conditions))
         .addStatement("throw new $T($S + $T.toString($N.shape()))", IllegalArgumentException.class,
             compiledName + " expects input of shape " + input.value().type().shapeText() + ", but got ", Arrays.class, parameter)
-        .endControlFlow()
-        .add(dtypeCheck(input))
-        .build();
+        .endControlFlow();
+    for (int i = 0; i < shape.size(); i++) {
+      String size = shape.get(i).toString();
+      if (maxSizes.containsKey(size)) {
+        b.beginControlFlow("if ($N.size($L) > $L)", parameter, i, maxSizes.get(size))
+            .addStatement("throw new $T($S + $T.toString($N.shape()))", IllegalArgumentException.class,
+                compiledName + " takes " + size + " up to " + maxSizes.get(size) + " (@Model(inputDims)), so input of shape "
+                    + input.value().type().shapeText() + " with " + size + " <= " + maxSizes.get(size) + ", but got ",
+                Arrays.class, parameter)
+            .endControlFlow();
+      }
+    }
+    return b.add(dtypeCheck(input)).build();
   }
 
   /**

@@ -51,6 +51,8 @@ public final class Lowering {
   /** The most iterations the processor unrolls in one loop. */
   private static final int MAX_UNROLLED = 1024;
   private boolean fellBack;
+  /** The declared most of each bounded size ({@code T<=64}), known once the input is typed. */
+  private final Map<String, Long> maxSizes = new LinkedHashMap<>();
 
   public Lowering(ModelSource model, boolean training, Diagnostics diags) {
     this.model = model;
@@ -405,7 +407,7 @@ public final class Lowering {
     List<Dim> shape = new ArrayList<>();
     shape.add(Dim.symbol(Dim.BATCH));
     Set<String> names = new HashSet<>();
-    for (String size : sample) {
+    for (String size : sample.stream().map(ModelSource::sizeName).toList()) {
       if (size.matches("[0-9]{1,10}") && Long.parseLong(size) > 0 && Long.parseLong(size) < DimAlgebra.SYMBOLIC) {
         shape.add(Dim.constant(Integer.parseInt(size)));
       } else if (isSizeName(size) && names.add(size)) {
@@ -416,9 +418,39 @@ public final class Lowering {
             + " and the layer fields; each name once)");
       }
     }
+    maxSizes(names);
     TensorType type = new TensorType(indices ? TensorType.Elem.INT64 : TensorType.Elem.FLOAT, shape);
     input = graph.leaf(Leaf.Role.INPUT, model.forward().parameter(), type, model.forward().parameter(), "the input");
     return input;
+  }
+
+  /** The declared bounds of sizes ({@code T<=64}): positive ints, on sizes the shape names. */
+  private void maxSizes(Set<String> sizes) {
+    model.maxSizes().forEach((name, bound) -> {
+      if (!sizes.contains(name) || !bound.matches("[0-9]{1,10}") || Long.parseLong(bound) < 1
+          || Long.parseLong(bound) >= DimAlgebra.SYMBOLIC) {
+        throw abort(Message.INPUT_DIMS_INVALID, model.where(), model.simpleName(), "`" + name + "<=" + bound + "` is not"
+            + " a bound: give a named size of the shape and a number from 1 to 2^30-1, such as T<=64");
+      }
+      maxSizes.put(name, Long.parseLong(bound));
+    });
+  }
+
+  /**
+   * Whether {@code end}, an end along a dim of {@code size} entries, may pass it for some allowed value of the
+   * bounded sizes ({@code T<=64}): checked where the dim has a size known at compile time.
+   */
+  boolean mayExceed(Dim end, Dim size) {
+    if (maxSizes.isEmpty() || !size.isConstant() || !maxSizes.keySet().containsAll(end.symbols())) {
+      return false;
+    }
+    Long worst = end.substitute(maxSizes).constantValue();
+    return worst != null && worst > size.constantValue();
+  }
+
+  /** The bounds of sizes declared in {@code @Model(inputDims)}, as {@code T<=64}. */
+  Map<String, Long> maxSizes() {
+    return maxSizes;
   }
 
   /**

@@ -291,8 +291,21 @@ final class TensorMethods {
 
   /** A view of {@code length} entries of dim {@code d} (normalized) from {@code start}; sizes may be symbolic. */
   Value narrow(Described x, int d, int start, int length, SourceRef at) {
+    Dim end = Dim.of(start).plus(Dim.of(length));
+    if (low.mayExceed(end, x.value().type().dim(d))) {
+      throw low.abort(Message.SHAPE_ERROR, at, at.text(), "start + length is " + end + ", which reaches "
+          + end.substitute(low.maxSizes()) + " for " + bounds(end) + " (@Model(inputDims)), past dim " + d + " of "
+          + x.name() + " " + x.shape() + x.from());
+    }
     return low.op(Op.NARROW, List.of(x.value()), Attrs.of(Attrs.DIM, d, Attrs.START, start, Attrs.LENGTH, length), at,
         List.of(x.name()));
+  }
+
+  /** {@code T = 64}: the declared bounds of the sizes in {@code d}. */
+  private String bounds(Dim d) {
+    List<String> out = new ArrayList<>();
+    d.symbols().forEach(s -> out.add(s + " = " + low.maxSizes().get(s)));
+    return String.join(", ", out);
   }
 
   Value transpose(Described x, int a, int b, SourceRef at) {

@@ -37,6 +37,26 @@ public record ModelSource(
   /** A budget from {@code @Model}: {@code maxParameters} and its positive limit. */
   public record Budget(String name, long limit, SourceRef where) {}
 
+  private static final java.util.regex.Pattern BOUNDED = java.util.regex.Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)\\s*<=\\s*(\\S+)");
+
+  /** The most each named size may be, from entries such as {@code "T<=64"} of {@code @Model(inputDims)}; the bound as written. */
+  public java.util.Map<String, String> maxSizes() {
+    java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+    for (String entry : inputShape) {
+      java.util.regex.Matcher m = BOUNDED.matcher(entry.trim());
+      if (m.matches()) {
+        out.put(m.group(1), m.group(2));
+      }
+    }
+    return out;
+  }
+
+  /** An entry of the sample shape without its bound: {@code "T<=64"} is {@code "T"}. */
+  public static String sizeName(String entry) {
+    java.util.regex.Matcher m = BOUNDED.matcher(entry.trim());
+    return m.matches() ? m.group(1) : entry.trim();
+  }
+
   /** The name of the generated class: {@code CompiledMlp}, or {@code CompiledOuter_Inner} for nested models. */
   public String compiledName() {
     String binary = packageName.isEmpty() ? qualifiedName : qualifiedName.substring(packageName.length() + 1);
