@@ -1,4 +1,4 @@
-/** The annotations users write on their models: {@code @Model}, {@code @Layer}, {@code @Forward}. */
+/** The annotations users write on their models: {@code @Model}, {@code @Layer}, {@code @Forward}, {@code @Input}. */
 module dev.flint.dsl {
   exports dev.flint.dsl;
 }

@@ -312,6 +312,42 @@ class DiagnosticsTest {
   }
 
   @Test
+  void secondInputWithoutShape() {
+    expect(Message.INPUT_UNDECLARED, "Tensor mask)",
+        "@Model(input = {4}) public class Net extends Module {",
+        "  public Tensor forward(Tensor x) { return x; }",
+        "  @Forward public Tensor forward(Tensor x,",
+        "      Tensor mask) {",
+        "    return x.add(mask);",
+        "  }",
+        "}");
+  }
+
+  @Test
+  void inputOfAnUnknownDtype() {
+    Compilation c = expect(Message.INPUT_INVALID, "Tensor mask)",
+        "@Model(input = {4}) public class Net extends Module {",
+        "  public Tensor forward(Tensor x) { return x; }",
+        "  @Forward public Tensor forward(Tensor x,",
+        "      @Input(value = {\"B\", \"4\"}, dtype = \"INT8\") Tensor mask) {",
+        "    return x.add(mask);",
+        "  }",
+        "}");
+    assertThat(c).hadErrorContaining("dtype \"INT8\" is not one of \"FLOAT\" (the model's floating dtype), \"INT64\" or \"BOOL\"");
+  }
+
+  @Test
+  void maskedFillWithAFloatMask() {
+    expect(Message.DTYPE_MISMATCH, "x.maskedFill(m, 0.0)",
+        "@Model(input = {4}) public class Net extends Module {",
+        "  public Tensor forward(Tensor x) { return x; }",
+        "  @Forward public Tensor forward(Tensor x, @Input({\"B\", \"4\"}) Tensor m) {",
+        "    return x.maskedFill(m, 0.0);",
+        "  }",
+        "}");
+  }
+
+  @Test
   void boundedSizePastATable() {
     Compilation c = expect(Message.SHAPE_ERROR, "pos.weight.narrow(0, 0, t)",
         "@Model(inputDims = {\"T<=16\"}) public class Net extends Module {",

@@ -208,6 +208,76 @@ class EquivalenceTest {
     check("Window", List.of(new int[] {2, 5, 4}, new int[] {3, 2, 4}), false);
   }
 
+  /** Several forward parameters: a sequence, a BOOL padding mask (maskedFill with -inf), a second floating input. */
+  @Test
+  void severalInputs() throws Exception {
+    Compilation c = Compile.models("Masked");
+    assertThat(c).succeeded();
+    if (Boolean.getBoolean("dump")) {
+      System.out.println(Compile.generatedSource(c, "models.CompiledMasked"));
+    }
+    ClassLoader loader = Compile.loader(c);
+    Class<?> eagerType = loader.loadClass("models.Masked");
+    Class<?> compiledType = loader.loadClass("models.CompiledMasked");
+    java.lang.reflect.Method forward = compiledType.getMethod("forward", Tensor.class, Tensor.class, Tensor.class);
+    assertEquals(compiledType, forward.getDeclaringClass(), "forward is compiled");
+    java.lang.reflect.Method eagerForward = eagerType.getMethod("forward", Tensor.class, Tensor.class, Tensor.class);
+    for (int t : new int[] {5, 2}) {
+      for (DType dtype : new DType[] {DType.FLOAT64, DType.FLOAT32}) {
+        for (boolean training : new boolean[] {true, false}) {
+          Module eager = (Module) eagerType.getConstructor().newInstance();
+          Module compiled = (Module) compiledType.getConstructor().newInstance();
+          eager.to(dtype);
+          compiled.to(dtype);
+          compiled.loadStateDict(eager.stateDict());
+          eager.train(training);
+          compiled.train(training);
+          String where = "Masked T=" + t + " " + dtype + (training ? " train" : " eval");
+          Tensor x = input(new int[] {3, t, 8}, dtype, false).requiresGrad(true);
+          Tensor bias = Tensor.randn(3, t, 3).to(dtype).requiresGrad(true);
+          boolean[] padded = new boolean[3 * t];
+          for (int i = 0; i < padded.length; i++) {
+            padded[i] = i % t != 0 && (i * 7) % 3 == 0;   // key 0 of each sample is kept, so no row is all -inf
+          }
+          Tensor pad = Tensor.of(padded, 3, t);
+          Tensor xc = x.copyData().requiresGrad(true);
+          Tensor biasC = bias.copyData().requiresGrad(true);
+          Tensor ye = (Tensor) eagerForward.invoke(eager, x, pad, bias);
+          Tensor yc = (Tensor) forward.invoke(compiled, xc, pad, biasC);
+          assertClose(ye, yc, dtype, where + ": output");
+          Tensor w = Tensor.randn(ye.shape()).to(dtype);
+          ye.mul(w).sum().backward();
+          yc.mul(w).sum().backward();
+          for (String k : eager.namedParameters().keySet()) {
+            assertClose(eager.namedParameters().get(k).grad(), compiled.namedParameters().get(k).grad(), dtype,
+                where + ": grad of " + k);
+          }
+          assertClose(x.grad(), xc.grad(), dtype, where + ": grad of x");
+          assertClose(bias.grad(), biasC.grad(), dtype, where + ": grad of bias");
+        }
+      }
+    }
+    Module compiled = (Module) compiledType.getConstructor().newInstance();
+    compiled.to(DType.FLOAT64);
+    Tensor pad = Tensor.of(new boolean[] {false, true, false, false, false, true}, 2, 3);
+    GradCheck.check(xs -> {
+      try {
+        return (Tensor) forward.invoke(compiled, xs[0], pad, xs[1]);
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
+      }
+    }, input(new int[] {2, 3, 8}, DType.FLOAT64, false), Tensor.randn(2, 3, 3).to(DType.FLOAT64));
+    IllegalArgumentException mismatch = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> {
+      try {
+        forward.invoke(compiled, Tensor.randn(2, 3, 8).to(DType.FLOAT64), Tensor.of(new boolean[8], 2, 4),
+            Tensor.randn(2, 3, 3).to(DType.FLOAT64));
+      } catch (java.lang.reflect.InvocationTargetException e) {
+        throw e.getCause();
+      }
+    });
+    assertEquals("CompiledMasked expects pad of shape [B, T], but got [2, 4]", mismatch.getMessage());
+  }
+
   /** nanoGPT: token + position embeddings, a ModuleList of causal self-attention blocks, tied head; two values of T. */
   @Test
   void gpt() throws Exception {

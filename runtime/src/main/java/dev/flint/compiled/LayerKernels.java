@@ -62,6 +62,11 @@ public final class LayerKernels {
     return Tensor.of(m, t, s);
   }
 
+  /** A 0-d tensor of {@code value} in {@code like}'s dtype: the fill of a compiled {@code maskedFill}, as the eager one's. */
+  public static Tensor fill(Tensor like, double value) {
+    return Tensor.scalar(value, like.dtype());
+  }
+
   /** Leaky ReLU's derivative for {@code x}: 1 where x is positive, else {@code slope}; FLOAT64 for FLOAT64 x, else FLOAT32. */
   public static Tensor leakyReluSlopes(Tensor x, double slope) {
     double[] v = x.toDoubleArray();

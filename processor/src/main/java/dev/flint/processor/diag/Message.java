@@ -18,7 +18,7 @@ public enum Message {
   LAYER_NOT_MODULE("layer-not-module", "@Layer field %s has type %s, which is not a dev.flint.nn.Module"),
   NO_FORWARD("no-forward", "@Model class %s has no @Forward method; add one: @Forward public Tensor forward(Tensor x) { ... }"),
   SEVERAL_FORWARDS("several-forwards", "@Model class %s has %d @Forward methods (%s); exactly one is allowed"),
-  FORWARD_SIGNATURE("forward-signature", "@Forward method must be a non-static, non-final, non-private, non-abstract `Tensor forward(Tensor x)` with a body, but found %s"),
+  FORWARD_SIGNATURE("forward-signature", "@Forward method must be a non-static, non-final, non-private, non-abstract `Tensor forward(Tensor x)` (or with several Tensor parameters) with a body, but found %s"),
   RUNTIME_MISSING("runtime-missing", "%s is not on the classpath: add the flint-runtime dependency"),
   TREES_UNAVAILABLE("trees-unavailable", "this compiler does not offer javac's Trees API, so %s cannot be compiled; use javac (JDK 17+)"),
 
@@ -35,6 +35,8 @@ public enum Message {
   BUDGET_INVALID("budget-invalid", "@Model(%s = %s) of %s: a budget must be a positive number (the most %s allowed); leave it out for no budget"),
   OVER_BUDGET("over-budget", "%s has %s %s, over the budget @Model(%s = %s); the largest: %s"),
   BUDGET_SYMBOLIC("budget-symbolic", "@Model(%s) of %s cannot be checked: its %s is %s, which depends on the input's named sizes"),
+  INPUT_UNDECLARED("input-undeclared", "forward parameter %s has no shape: the processor reads the first parameter's from @Model(input) or @Model(inputDims), and every other's from its @Input annotation, such as @Input(value = {\"B\", \"T\"}, dtype = \"BOOL\") Tensor %s"),
+  INPUT_INVALID("input-invalid", "@Input of forward parameter %s: %s"),
   NO_RETURN("no-return", "@Forward method must end with `return <tensor>;`"),
   SIZE_ARITHMETIC("size-arithmetic", "%s: %s"),
   LOOP_BOUND("loop-bound", "%s: the loop's %s `%s` is %s, not a compile-time constant; the processor unrolls for loops, so their bounds must be int constants, constant fields or int locals computed from them"),

@@ -160,7 +160,9 @@ final class BackwardEmitter {
   private CodeBlock body(List<Leaf> inputs) {
     Map<Integer, Value> gradOf = new HashMap<>();
     mode.backward().grads().forEach((v, g) -> gradOf.putIfAbsent(g.id(), v));
-    Leaf input = inputs.stream().filter(l -> l.role() == Leaf.Role.INPUT).findFirst().orElse(null);
+    List<Leaf> inputLeaves = inputs.stream().filter(l -> l.role() == Leaf.Role.INPUT).toList();
+    // the steps only an input's gradient needs run when it requires one; with several inputs, always
+    Leaf input = inputLeaves.size() == 1 ? inputLeaves.get(0) : null;
     Value inputGrad = input == null ? null : mode.backward().leafGrads().get(input.value());
     Set<Value> forParams = mode.neededForParams();
     List<Node> always = new ArrayList<>();

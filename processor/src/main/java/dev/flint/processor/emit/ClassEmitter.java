@@ -64,7 +64,7 @@ public final class ClassEmitter {
     twins(type, modelType, ClassName.get(model.packageName(), name));
     type.addMethod(declaredLayers());
     stateSchema(type, name);
-    String param = model.forward().parameter();
+    String params = String.join(", ", model.forward().parameters());
     Constants constants = new Constants();
     ClassName self = ClassName.get(model.packageName(), name);
     boolean backwardEmitted = false;
@@ -72,7 +72,7 @@ public final class ClassEmitter {
       type.addJavadoc("<p>Not compiled (see the processor's warning): {@code forward} is the eager one.\n");
     } else if (modes.size() == 1) {
       CompiledMode mode = modes.get(0);
-      ForwardEmitter fwd = new ForwardEmitter(mode, param, name, fields(), constants, model.maxSizes());
+      ForwardEmitter fwd = new ForwardEmitter(mode, model.forward().parameters(), name, fields(), constants, model.maxSizes());
       type.addMethod(fwd.emit("forward", true, "Backward"));
       modeFields(type, mode, fwd);
       if (!fwd.gradInputs().isEmpty()) {
@@ -80,11 +80,13 @@ public final class ClassEmitter {
         backwardEmitted = true;
       }
     } else {
-      type.addMethod(MethodSpec.methodBuilder("forward").addAnnotation(Override.class).addModifiers(Modifier.PUBLIC)
-          .returns(ForwardEmitter.TENSOR).addParameter(ForwardEmitter.TENSOR, param)
-          .addStatement("return isTraining() ? forwardTraining($N) : forwardEval($N)", param, param).build());
+      MethodSpec.Builder dispatch = MethodSpec.methodBuilder("forward").addAnnotation(Override.class)
+          .addModifiers(Modifier.PUBLIC).returns(ForwardEmitter.TENSOR);
+      model.forward().parameters().forEach(p -> dispatch.addParameter(ForwardEmitter.TENSOR, p));
+      type.addMethod(dispatch.addStatement("return isTraining() ? forwardTraining($L) : forwardEval($L)", params, params)
+          .build());
       for (CompiledMode mode : modes) {
-        ForwardEmitter fwd = new ForwardEmitter(mode, param, name, fields(), constants, model.maxSizes());
+        ForwardEmitter fwd = new ForwardEmitter(mode, model.forward().parameters(), name, fields(), constants, model.maxSizes());
         String backward = mode.suffix() + "Backward";
         type.addMethod(fwd.emit("forward" + mode.suffix(), false, backward));
         modeFields(type, mode, fwd);

@@ -37,7 +37,7 @@ import java.util.regex.Pattern;
  * @param backwardBuffers slots of the reused backward buffers (Note [Backward buffers])
  * @param neededForParams the backward values the parameters' gradients depend on; the rest serve only
  *     the input's gradient and run only when the input requires one
- * @param sizes each named size of the input ({@code B}, {@code T}) and the input dim it is read from
+ * @param sizes each named size of the inputs ({@code B}, {@code T}) and the input and dim it is read from
  * @param forwardSizes the sizes the forward method's code uses (also those it passes to the node)
  * @param backwardSizes the sizes the backward node's code uses, which the forward passes to it
  */
@@ -53,7 +53,7 @@ public record CompiledMode(
     ForwardBuffers forwardBuffers,
     Map<Value, Integer> backwardBuffers,
     Set<Value> neededForParams,
-    Map<String, Integer> sizes,
+    Map<String, Axis> sizes,
     Set<String> forwardSizes,
     Set<String> backwardSizes) {
 
@@ -95,12 +95,12 @@ public record CompiledMode(
       }
     }
 
-    Map<String, Integer> sizes = new LinkedHashMap<>();
-    forward.leaves().stream().filter(l -> l.role() == Leaf.Role.INPUT).findFirst().ifPresent(l -> {
+    Map<String, Axis> sizes = new LinkedHashMap<>();
+    forward.leaves().stream().filter(l -> l.role() == Leaf.Role.INPUT).forEach(l -> {
       List<Dim> dims = l.value().type().dims();
       for (int i = 0; i < dims.size(); i++) {
         if (!dims.get(i).isConstant()) {
-          sizes.put(dims.get(i).symbols().iterator().next(), i);
+          sizes.putIfAbsent(dims.get(i).symbols().iterator().next(), new Axis(l.access(), i));
         }
       }
     });
@@ -120,6 +120,9 @@ public record CompiledMode(
     return new CompiledMode(suffix, forward, backward, saved, gradInputs, inPlace, forwardFusions, backwardFusions,
         forwardBuffers, backwardBuffers, neededForParams, sizes, forwardSizes, backwardSizes);
   }
+
+  /** Where a named size is read: dim {@code axis} of the forward parameter {@code input}. */
+  public record Axis(String input, int axis) {}
 
   private static Set<String> sorted(Set<String> sizes) {
     Set<String> out = new TreeSet<>(Dim::compareSymbols);

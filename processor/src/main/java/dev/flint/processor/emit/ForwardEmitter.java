@@ -27,10 +27,11 @@ final class ForwardEmitter {
   /** The runtime's facade for generated code (pools, buffer reuse, the lent output). */
   static final String COMPILED_PACKAGE = "dev.flint.compiled";
   private static final ClassName OUTPUTS = ClassName.get(COMPILED_PACKAGE, "Outputs");
+  private static final ClassName DTYPE = ClassName.get("dev.flint.tensor", "DType");
   private static final ClassName INPUT_CHECKS = ClassName.get(COMPILED_PACKAGE, "InputChecks");
 
   private final CompiledMode mode;
-  private final String parameter;
+  private final List<String> parameters;
   private final String compiledName;
   private final Names names;
   private final Constants constants;
@@ -42,12 +43,12 @@ final class ForwardEmitter {
   private final java.util.Map<String, String> maxSizes;
 
   /** {@code fields} are the model's layer fields, which generated code reads and locals must not shadow. */
-  ForwardEmitter(CompiledMode mode, String parameter, String compiledName, List<String> fields, Constants constants) {
-    this(mode, parameter, compiledName, fields, constants, java.util.Map.of());
+  ForwardEmitter(CompiledMode mode, List<String> parameters, String compiledName, List<String> fields, Constants constants) {
+    this(mode, parameters, compiledName, fields, constants, java.util.Map.of());
   }
 
   /** As above; {@code maxSizes} are the declared bounds of named sizes ({@code T<=64}), checked on each call. */
-  ForwardEmitter(CompiledMode mode, String parameter, String compiledName, List<String> fields, Constants constants,
+  ForwardEmitter(CompiledMode mode, List<String> parameters, String compiledName, List<String> fields, Constants constants,
       java.util.Map<String, String> maxSizes) {
     this.maxSizes = maxSizes;
     this.mode = mode;
@@ -56,11 +57,11 @@ final class ForwardEmitter {
     this.buffers = mode.forwardBuffers();
     this.fusions = mode.forwardFusions();
     this.gradInputs = mode.gradInputs();
-    this.parameter = parameter;
+    this.parameters = parameters;
     this.compiledName = compiledName;
     List<String> reserved = new ArrayList<>(fields);
     reserved.addAll(mode.sizes().keySet());
-    reserved.remove(parameter);
+    reserved.removeAll(parameters);
     this.names = new Names("t", reserved.toArray(new String[0]));
     this.inPlace = mode.inPlace();
     List<String> userNames = new ArrayList<>();
@@ -74,10 +75,8 @@ final class ForwardEmitter {
   }
 
   MethodSpec emit(String methodName, boolean isOverride, String backwardClass) {
-    Leaf input = mode.forward().leaves().stream().filter(l -> l.role() == Leaf.Role.INPUT).findFirst().orElse(null);
-    if (input != null) {
-      names.declare(input.value(), parameter);
-    }
+    List<Leaf> inputLeaves = mode.forward().leaves().stream().filter(l -> l.role() == Leaf.Role.INPUT).toList();
+    inputLeaves.forEach(l -> names.declare(l.value(), l.access()));
     List<Leaf> inputs = gradInputs();
     boolean graph = !inputs.isEmpty();
     String record = graph ? names.reserve("record", "local:record") : null;
@@ -169,18 +168,20 @@ final class ForwardEmitter {
     }
 
     CodeBlock.Builder full = CodeBlock.builder();
-    full.add(inputCheck(input));
+    java.util.Map<String, String> read = new java.util.HashMap<>();
+    mode.sizes().forEach((size, axis) -> read.put(size, axis.input() + ".size(" + axis.axis() + ")"));
+    inputLeaves.forEach(l -> full.add(inputCheck(l, read)));
     mode.sizes().forEach((size, axis) -> {
       if (mode.forwardSizes().contains(size)) {
-        full.addStatement("int $L = $N.size($L)", size, parameter, axis);
+        full.addStatement("int $L = $N.size($L)", size, axis.input(), axis.axis());
       }
     });
     full.add(body.build());
     MethodSpec.Builder m = MethodSpec.methodBuilder(methodName)
         .addModifiers(isOverride ? Modifier.PUBLIC : Modifier.PRIVATE)
         .returns(TENSOR)
-        .addParameter(TENSOR, parameter)
         .addCode(full.build());
+    parameters.forEach(p -> m.addParameter(TENSOR, p));
     if (isOverride) {
       m.addAnnotation(Override.class);
     } else {
@@ -232,31 +233,38 @@ final class ForwardEmitter {
     throw new IllegalStateException("forward code reads " + v + " before defining it");
   }
 
-  private CodeBlock inputCheck(Leaf input) {
-    if (input == null) {
-      return CodeBlock.of("");
-    }
+  /**
+   * The checks of one input: its rank and known sizes, a named size that an earlier input defines (its read in
+   * {@code read}) equal to it, a bounded size ({@code T<=64}) within its bound, then its dtype.
+   */
+  private CodeBlock inputCheck(Leaf input, java.util.Map<String, String> read) {
+    String parameter = input.access();
     List<Dim> shape = input.value().type().dims();
     List<String> conditions = new ArrayList<>();
     conditions.add(parameter + ".dim() != " + shape.size());
     for (int i = 0; i < shape.size(); i++) {
+      String own = parameter + ".size(" + i + ")";
       if (shape.get(i).isConstant()) {
-        conditions.add(parameter + ".size(" + i + ") != " + shape.get(i));
+        conditions.add(own + " != " + shape.get(i));
+      } else if (read.containsKey(shape.get(i).toString()) && !read.get(shape.get(i).toString()).equals(own)) {
+        conditions.add(own + " != " + read.get(shape.get(i).toString()));
       }
     }
+    String what = parameters.size() == 1 ? "input" : parameter;
     CodeBlock.Builder b = CodeBlock.builder()
         .beginControlFlow("if ($L)", String.join(" || ", conditions))
         .addStatement("throw new $T($S + $T.toString($N.shape()))", IllegalArgumentException.class,
-            compiledName + " expects input of shape " + input.value().type().shapeText() + ", but got ", Arrays.class, parameter)
+            compiledName + " expects " + what + " of shape " + input.value().type().shapeText() + ", but got ", Arrays.class,
+            parameter)
         .endControlFlow();
     for (int i = 0; i < shape.size(); i++) {
       String size = shape.get(i).toString();
       if (maxSizes.containsKey(size)) {
         b.beginControlFlow("if ($N.size($L) > $L)", parameter, i, maxSizes.get(size))
             .addStatement("throw new $T($S + $T.toString($N.shape()))", IllegalArgumentException.class,
-                compiledName + " takes " + size + " up to " + maxSizes.get(size) + " (@Model(inputDims)), so input of shape "
-                    + input.value().type().shapeText() + " with " + size + " <= " + maxSizes.get(size) + ", but got ",
-                Arrays.class, parameter)
+                compiledName + " takes " + size + " up to " + maxSizes.get(size) + " (@Model(inputDims)), so " + what
+                    + " of shape " + input.value().type().shapeText() + " with " + size + " <= " + maxSizes.get(size)
+                    + ", but got ", Arrays.class, parameter)
             .endControlFlow();
       }
     }
@@ -268,6 +276,14 @@ final class ForwardEmitter {
    * run time (the model may have been converted with {@code to(DType)}); the message names both fixes.
    */
   private CodeBlock dtypeCheck(Leaf input) {
+    if (input.value().type().elem() == TensorType.Elem.BOOL) {
+      return CodeBlock.builder()
+          .beginControlFlow("if ($N.dtype() != $T.BOOL)", input.access(), DTYPE)
+          .addStatement("throw new $T($S + $N.dtype())", IllegalArgumentException.class,
+              compiledName + " expects " + input.access() + " of dtype BOOL (@Input), but got ", input.access())
+          .endControlFlow()
+          .build();
+    }
     if (input.value().type().elem() != TensorType.Elem.FLOAT) {
       return CodeBlock.of("");   // token ids for an embedding: their kernels check them
     }
@@ -278,6 +294,7 @@ final class ForwardEmitter {
       return CodeBlock.of("");
     }
     CodeBlock model = CodeBlock.of("$L.dtype()", KernelCalls.template(param.access(), List.of()));
+    String parameter = input.access();
     return CodeBlock.builder()
         .beginControlFlow("if ($N.dtype() != $L)", parameter, model)
         .addStatement("throw $T.dtypeMismatch($S, $L, $N.dtype())", INPUT_CHECKS, compiledName, model, parameter)

@@ -164,6 +164,10 @@ final class Layers {
 
   private Value nested(ModelSource.LayerInit init, String access, String state, Described in, SourceRef at) {
     ModelSource nested = init.nested();
+    if (nested.forward().inputs().size() != 1) {
+      throw low.abort(Message.UNSUPPORTED_CALL, at, "`" + at.text() + "`, the @Model " + init.simpleType() + " whose forward"
+          + " takes " + nested.forward().inputs().size() + " tensors", "nested @Model classes whose forward takes one tensor");
+    }
     if (!nested.packageName().equals(low.topPackage())) {
       throw low.abort(Message.UNSUPPORTED_LAYER, at, state, init.simpleType() + " (a @Model in package "
           + nested.packageName() + ", whose @Layer fields the generated code cannot read)", SUPPORTED);

@@ -45,7 +45,8 @@ public final class Lowering {
   private final TensorMethods methods = new TensorMethods(this);
   final Scalars scalars = new Scalars(this);
   private final Splits splits = new Splits(this, methods);
-  private Value input;
+  /** The forward parameters typed so far, by name. */
+  private final Map<String, Value> inputs = new LinkedHashMap<>();
   /** The labels of the loop iterations being unrolled, outermost first. */
   private final java.util.Deque<String> iterations = new java.util.ArrayDeque<>();
   /** The most iterations the processor unrolls in one loop. */
@@ -259,7 +260,7 @@ public final class Lowering {
 
   private Value argument(Ast.Expr a, Frame frame, Scope vars) {
     return a instanceof Ast.Name n && vars.get(n.name()) == null && isInput(n.name(), frame)
-        ? input(a.where())
+        ? input(n.name(), a.where())
         : expr(a, frame, vars);
   }
 
@@ -322,7 +323,7 @@ public final class Lowering {
     if (e instanceof Ast.Name n) {
       Value v = vars.get(n.name());
       if (v == null && isInput(n.name(), frame)) {
-        return input(e.where());
+        return input(n.name(), e.where());
       }
       if (v == null && (vars.scalar(n.name()) != null || vars.list(n.name()) != null)) {
         throw abort(Message.UNSUPPORTED_EXPRESSION, e.where(), "The " + (vars.list(n.name()) != null ? "list" : "number")
@@ -387,16 +388,67 @@ public final class Lowering {
     return splits.list(e, frame, vars);
   }
 
-  /** Whether {@code name} is the top model's forward parameter, which is typed at its first use. */
+  /** Whether {@code name} is a parameter of the top model's forward, which is typed at its first use. */
   private boolean isInput(String name, Frame frame) {
-    return frame.argument() == null && frame.access().isEmpty() && name.equals(model.forward().parameter());
+    return frame.argument() == null && frame.access().isEmpty() && model.forward().parameters().contains(name);
   }
 
-  /** The model input, typed at its first use: from {@code @Model(input)}, or from the first layer that reads it. */
-  private Value input(SourceRef where) {
-    if (input != null) {
-      return input;
+  /**
+   * The forward parameter {@code name}, typed at its first use: from its {@code @Input}; the first one also from
+   * {@code @Model(input)}, or from the first layer that reads it.
+   */
+  private Value input(String name, SourceRef where) {
+    Value known = inputs.get(name);
+    if (known != null) {
+      return known;
     }
+    Ast.Input declared = model.forward().inputs().stream().filter(i -> i.name().equals(name)).findFirst().orElseThrow();
+    boolean first = declared.name().equals(model.forward().parameter());
+    Value v;
+    if (!declared.shape().isEmpty()) {
+      v = declaredInput(declared, first);
+    } else if (first) {
+      v = firstInput(where);
+    } else {
+      throw abort(Message.INPUT_UNDECLARED, declared.where(), name, name);
+    }
+    inputs.put(name, v);
+    return v;
+  }
+
+  /** A parameter with {@code @Input}: its whole shape ({@code B} the batch) and dtype as written. */
+  private Value declaredInput(Ast.Input in, boolean first) {
+    if (first && !model.inputShape().isEmpty()) {
+      throw abort(Message.INPUT_INVALID, in.where(), in.name(), "give the first parameter's shape once, in @Model or"
+          + " in @Input, not both");
+    }
+    TensorType.Elem elem = switch (in.dtype()) {
+      case "FLOAT" -> TensorType.Elem.FLOAT;
+      case "INT64" -> TensorType.Elem.INT64;
+      case "BOOL" -> TensorType.Elem.BOOL;
+      default -> throw abort(Message.INPUT_INVALID, in.where(), in.name(), "dtype \"" + in.dtype() + "\" is not one of"
+          + " \"FLOAT\" (the model's floating dtype), \"INT64\" or \"BOOL\"");
+    };
+    List<Dim> shape = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (String size : in.shape()) {
+      if (size.matches("[0-9]{1,10}") && Long.parseLong(size) > 0 && Long.parseLong(size) < DimAlgebra.SYMBOLIC) {
+        shape.add(Dim.constant(Integer.parseInt(size)));
+      } else if ((size.equals(Dim.BATCH) || isSizeName(size)) && names.add(size)) {
+        shape.add(Dim.symbol(size));
+      } else {
+        throw abort(Message.INPUT_INVALID, in.where(), in.name(), "`" + size + "` is not a size: give numbers from 1 to"
+            + " 2^30-1, B for the batch, and names of sizes (capital letters and digits, such as T; each name once)");
+      }
+    }
+    if (first) {
+      maxSizes(names);
+    }
+    return graph.leaf(Leaf.Role.INPUT, in.name(), new TensorType(elem, shape), in.name(), "the input " + in.name());
+  }
+
+  /** The first parameter without {@code @Input}: from {@code @Model(input)}, or from the first layer that reads it. */
+  private Value firstInput(SourceRef where) {
     ModelSource.LayerInit firstLayer = InputShapes.firstLayer(model);
     List<String> sample = model.inputShape().isEmpty() ? InputShapes.infer(firstLayer, 0) : model.inputShape();
     boolean indices = firstLayer != null && InputShapes.takesIndices(firstLayer, 0);
@@ -420,8 +472,8 @@ public final class Lowering {
     }
     maxSizes(names);
     TensorType type = new TensorType(indices ? TensorType.Elem.INT64 : TensorType.Elem.FLOAT, shape);
-    input = graph.leaf(Leaf.Role.INPUT, model.forward().parameter(), type, model.forward().parameter(), "the input");
-    return input;
+    String param = model.forward().parameter();
+    return graph.leaf(Leaf.Role.INPUT, param, type, param, "the input");
   }
 
   /** The declared bounds of sizes ({@code T<=64}): positive ints, on sizes the shape names. */
@@ -458,7 +510,7 @@ public final class Lowering {
    * shadow the parameter, a layer field, or a type or constant the code names (CamelCase, or with '_').
    */
   private boolean isSizeName(String name) {
-    return name.matches("[A-Z][A-Z0-9]*") && !name.equals(Dim.BATCH) && !name.equals(model.forward().parameter())
+    return name.matches("[A-Z][A-Z0-9]*") && !name.equals(Dim.BATCH) && !model.forward().parameters().contains(name)
         && model.layers().stream().noneMatch(l -> l.name().equals(name));
   }
 
@@ -468,6 +520,14 @@ public final class Lowering {
     TensorType type = new TensorType(TensorType.Elem.FLOAT, List.of(d.get(d.size() - 2), d.get(d.size() - 1)));
     return graph.leaf(Leaf.Role.COMPUTED, LoweredLayer.LAYER_KERNELS + ".causalMask(%s)", List.of(scores), type,
         "causal", "");
+  }
+
+  /** A 0-d tensor of {@code value} in {@code like}'s dtype, made at run time (a maskedFill's fill). */
+  Value fill(Value like, double value) {
+    String v = Double.isNaN(value) ? "Double.NaN" : Double.isInfinite(value)
+        ? (value > 0 ? "Double.POSITIVE_INFINITY" : "Double.NEGATIVE_INFINITY") : Double.toString(value);
+    return graph.leaf(Leaf.Role.COMPUTED, LoweredLayer.LAYER_KERNELS + ".fill(%s, " + v + ")", List.of(like),
+        new TensorType(TensorType.Elem.FLOAT, List.of()), "fill", "");
   }
 
   /** A leaf read from the model (a parameter or buffer), created once per access path. */

@@ -21,7 +21,7 @@ import java.util.List;
 final class TensorMethods {
   static final String SUPPORTED_METHODS = "add, sub, mul, div (tensor or number), neg, pow, exp, log, sqrt, abs, "
       + "relu, sigmoid, tanh, sin, cos, floor, ceil, round, matmul, t, transpose, permute, reshape, view, narrow, flatten, squeeze, unsqueeze, "
-      + "contiguous, sum, mean, max, softmax, logSoftmax, clamp, index (basic: Index.at/all/slice/from/to/ellipsis/newAxis), "
+      + "contiguous, tril, triu, maskedFill (a BOOL mask), sum, mean, max, softmax, logSoftmax, clamp, index (basic: Index.at/all/slice/from/to/ellipsis/newAxis), "
       + "size (in int expressions)";
   static final String SUPPORTED_F = "F.relu, F.sigmoid, F.tanh, F.softmax, F.logSoftmax, F.leakyRelu, F.gelu, F.dropout, "
       + "F.flatten, F.maxPool2d, F.avgPool2d, F.linear(x, w, b), F.scaledDotProductAttention(q, k, v, isCausal), Tensor.cat,"
@@ -150,6 +150,25 @@ final class TensorMethods {
       }
       case "index" -> {
         return new Indexing(low, this).index(x, m, frame, vars);
+      }
+      case "tril", "triu" -> {
+        if (args.size() > 1) {
+          arity(m, 1);
+        }
+        int diagonal = args.isEmpty() ? 0 : integer(args.get(0), frame, vars);
+        return low.op(name.equals("tril") ? Op.TRIL : Op.TRIU, List.of(x.value()), Attrs.of(Attrs.DIAGONAL, diagonal), at,
+            List.of(x.name()));
+      }
+      case "maskedFill" -> {
+        arity(m, 2);
+        Value mask = low.expr(args.get(0), frame, vars);
+        if (mask.type().elem() != dev.flint.processor.ir.TensorType.Elem.BOOL) {
+          throw low.abort(Message.DTYPE_MISMATCH, at, "`" + at.text() + "`", "a BOOL mask", Lowering.describe(args.get(0)),
+              mask.type().elem(), "; give it as @Input(value = {...}, dtype = \"BOOL\")");
+        }
+        Value fill = low.fill(x.value(), real(args.get(1), frame, vars));
+        return low.op(Op.WHERE, List.of(mask, fill, x.value()), Attrs.NONE, at,
+            List.of(Lowering.describe(args.get(0)), "the fill", x.name()));
       }
       case "contiguous" -> {
         arity(m, 0);

@@ -11,8 +11,30 @@ import java.util.List;
 public final class Ast {
   private Ast() {}
 
-  /** The forward method: its parameter name and body. */
-  public record Method(String parameter, List<Stmt> body, SourceRef where) {}
+  /**
+   * The forward method: its parameters and body.
+   *
+   * @param inputs the parameters, each with the shape and dtype its {@code @Input} gives (empty shape: none)
+   */
+  public record Method(List<Input> inputs, List<Stmt> body, SourceRef where) {
+    /** A method of one parameter without {@code @Input}. */
+    public Method(String parameter, List<Stmt> body, SourceRef where) {
+      this(List.of(new Input(parameter, List.of(), "FLOAT", where)), body, where);
+    }
+
+    /** The first parameter's name. */
+    public String parameter() {
+      return inputs.get(0).name();
+    }
+
+    /** The parameters' names, in order. */
+    public List<String> parameters() {
+      return inputs.stream().map(Input::name).toList();
+    }
+  }
+
+  /** A parameter of the forward method: its name, and its {@code @Input} shape (empty when absent) and dtype. */
+  public record Input(String name, List<String> shape, String dtype, SourceRef where) {}
 
   /** A statement. */
   public sealed interface Stmt permits Declare, Let, Assign, Return, IfTraining, Loop, ForEach {

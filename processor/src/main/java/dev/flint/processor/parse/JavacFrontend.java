@@ -109,11 +109,16 @@ public final class JavacFrontend {
     }
 
     MethodTree method = trees.getTree(forward);
-    String param = forward.getParameters().get(0).getSimpleName().toString();
     Body body = new Body(unit, layerNames, moduleLists, diags);
-    body.locals.add(param);
+    List<Ast.Input> inputs = new ArrayList<>();
+    for (int i = 0; i < forward.getParameters().size(); i++) {
+      VariableElement p = forward.getParameters().get(i);
+      inputs.add(input(p, unit.ref(method.getParameters().get(i), p.getSimpleName().toString())));
+      body.locals.add(p.getSimpleName().toString());
+    }
     List<Ast.Stmt> stmts = body.block(method.getBody().getStatements());
-    Ast.Method fwd = new Ast.Method(param, stmts, unit.ref(method, method.getName() + "(" + param + ")"));
+    String params = String.join(", ", inputs.stream().map(Ast.Input::name).toList());
+    Ast.Method fwd = new Ast.Method(inputs, stmts, unit.ref(method, method.getName() + "(" + params + ")"));
 
     List<ModelSource.Constructor> ctors = new ArrayList<>();
     for (ExecutableElement c : ElementFilter.constructorsIn(model.getEnclosedElements())) {
@@ -134,6 +139,24 @@ public final class JavacFrontend {
     return new ModelSource(pkg, model.getSimpleName().toString(), model.getQualifiedName().toString(), file,
         inputShape(model, where, diags), layers, fwd, ctors, where,
         model.getModifiers().contains(Modifier.ABSTRACT), budgets(model, where, diags));
+  }
+
+  /** A forward parameter with the shape and dtype of its {@code @Input} annotation, if any. */
+  private static Ast.Input input(VariableElement p, SourceRef where) {
+    List<String> shape = new ArrayList<>();
+    String[] dtype = {"FLOAT"};
+    p.getAnnotationMirrors().stream()
+        .filter(a -> ((TypeElement) a.getAnnotationType().asElement()).getQualifiedName().contentEquals(ModelValidator.INPUT))
+        .forEach(a -> a.getElementValues().forEach((k, v) -> {
+          if (k.getSimpleName().contentEquals("value") && v.getValue() instanceof List<?> items) {
+            for (Object item : items) {
+              shape.add(String.valueOf(((javax.lang.model.element.AnnotationValue) item).getValue()).trim());
+            }
+          } else if (k.getSimpleName().contentEquals("dtype")) {
+            dtype[0] = String.valueOf(v.getValue()).trim();
+          }
+        }));
+    return new Ast.Input(p.getSimpleName().toString(), shape, dtype[0], where);
   }
 
   /** The {@code @Layer} fields of {@code model} and of its superclasses (superclass fields first), as Module does. */

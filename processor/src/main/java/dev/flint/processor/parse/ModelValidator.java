@@ -26,6 +26,7 @@ import javax.tools.Diagnostic;
 public final class ModelValidator {
   public static final String MODULE = "dev.flint.nn.Module";
   public static final String TENSOR = "dev.flint.tensor.Tensor";
+  static final String INPUT = "dev.flint.dsl.Input";
   public static final String LAYER = "dev.flint.dsl.Layer";
   public static final String FORWARD = "dev.flint.dsl.Forward";
 
@@ -156,8 +157,8 @@ public final class ModelValidator {
     }
     ExecutableElement f = forwards.get(0);
     boolean ok = f.getSimpleName().contentEquals("forward")
-        && f.getParameters().size() == 1
-        && env.getTypeUtils().isSameType(f.getParameters().get(0).asType(), tensor.asType())
+        && !f.getParameters().isEmpty()
+        && f.getParameters().stream().allMatch(p -> env.getTypeUtils().isSameType(p.asType(), tensor.asType()))
         && env.getTypeUtils().isSameType(f.getReturnType(), tensor.asType())
         && !f.getModifiers().contains(Modifier.STATIC)
         && !f.getModifiers().contains(Modifier.ABSTRACT)
