@@ -208,6 +208,45 @@ class EquivalenceTest {
     check("Window", List.of(new int[] {2, 5, 4}, new int[] {3, 2, 4}), false);
   }
 
+  /**
+   * One compiled GPT whose context grows one token at a time and then shrinks (generation, then a new prompt): its
+   * buffers, sized once for T = 8 (Note [Buffers within a capacity]), give the eager model's outputs and gradients
+   * at every T.
+   */
+  @Test
+  void gptContextThatGrows() throws Exception {
+    Compilation c = Compile.models("Gpt", "GptBlock");
+    assertThat(c).succeeded();
+    String source = Compile.generatedSource(c, "models.CompiledGpt");
+    assertTrue(source.contains("Buffers.reuseWithin(set[0], ") && source.contains(", B * 96, B, T, 12)"),
+        "buffers sized for the bound T <= 8");
+    ClassLoader loader = Compile.loader(c);
+    Module eager = (Module) loader.loadClass("models.Gpt").getConstructor().newInstance();
+    Module compiled = (Module) loader.loadClass("models.CompiledGpt").getConstructor().newInstance();
+    eager.to(DType.FLOAT64);
+    compiled.to(DType.FLOAT64);
+    compiled.loadStateDict(eager.stateDict());
+    eager.eval();
+    compiled.eval();
+    for (int t : new int[] {1, 2, 3, 4, 5, 6, 7, 8, 3, 8}) {
+      Tensor idx = input(new int[] {2, t}, DType.FLOAT64, true);
+      try (Autograd.Scope ignored = Autograd.noGrad()) {
+        assertClose(eager.forward(idx), compiled.forward(idx), DType.FLOAT64, "noGrad output at T = " + t);
+      }
+      eager.zeroGrad();
+      compiled.zeroGrad();
+      Tensor ye = eager.forward(idx);
+      Tensor yc = compiled.forward(idx);
+      assertClose(ye, yc, DType.FLOAT64, "output at T = " + t);
+      ye.sum().backward();
+      yc.sum().backward();
+      for (String k : eager.namedParameters().keySet()) {
+        assertClose(eager.namedParameters().get(k).grad(), compiled.namedParameters().get(k).grad(), DType.FLOAT64,
+            "grad of " + k + " at T = " + t);
+      }
+    }
+  }
+
   /** Several forward parameters: a sequence, a BOOL padding mask (maskedFill with -inf), a second floating input. */
   @Test
   void severalInputs() throws Exception {

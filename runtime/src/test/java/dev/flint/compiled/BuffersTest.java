@@ -29,6 +29,28 @@ class BuffersTest {
     assertSame(b4, Buffers.reuse(b4, DType.FLOAT64, new int[] {1, 2, 3, 4}));
   }
 
+  /** Note [Buffers within a capacity]: one storage for every T up to the bound, viewed with the actual shape. */
+  @Test
+  void keepsOneStorageForEveryShapeWithinTheCapacity() {
+    int maxT = 8;
+    Tensor b = Buffers.reuseWithin(null, DType.FLOAT32, 2 * maxT * 3, 2, 1, 3);
+    assertArrayEquals(new int[] {2, 1, 3}, b.shape());
+    assertEquals(2 * maxT * 3, b.storage().size(), "sized for the bound the first time");
+    dev.flint.tensor.Storage storage = b.storage();
+    for (int t = 2; t <= maxT; t++) {
+      b = Buffers.reuseWithin(b, DType.FLOAT32, 2 * maxT * 3, 2, t, 3);
+      assertArrayEquals(new int[] {2, t, 3}, b.shape());
+      assertTrue(b.isContiguous());
+      assertSame(storage, b.storage(), "T = " + t + " views the same storage");
+    }
+    assertSame(b, Buffers.reuseWithin(b, DType.FLOAT32, 2 * maxT * 3, 2, maxT, 3), "the same shape: the same tensor");
+    Tensor back = Buffers.reuseWithin(b, DType.FLOAT32, 2 * maxT * 3, new int[] {2, 3, 3});
+    assertSame(storage, back.storage(), "a shorter T again");
+    Tensor bigger = Buffers.reuseWithin(back, DType.FLOAT32, 4 * maxT * 3, 4, 8, 3);
+    assertNotSame(storage, bigger.storage(), "a larger batch needs a larger storage");
+    assertEquals(DType.FLOAT64, Buffers.reuseWithin(bigger, DType.FLOAT64, 4 * maxT * 3, 4, 8, 3).dtype());
+  }
+
   @Test
   void replacesABufferOfAnotherShapeDtypeOrLayout() {
     Tensor b = Buffers.reuse(null, DType.FLOAT32, 3, 4);

@@ -243,7 +243,7 @@ final class BackwardEmitter {
     CodeBlock dtype = fused != null ? calls.resultDtype(fused, this::code)
         : n.op() == dev.flint.ops.Op.SUM_TO ? CodeBlock.of("$L.dtype()", code(n.inputs().get(0)))   // a gradient: floating
         : calls.resultDtype(n, this::code);
-    return KernelCalls.reuse(array, slot, dtype, n.out());
+    return KernelCalls.reuse(array, slot, dtype, n.out(), forward.bounds());
   }
 
   private String forwardName(Value v) {

@@ -190,6 +190,13 @@ final class ForwardEmitter {
     return m.build();
   }
 
+  /** The declared bounds of named sizes ({@code T<=64}) as numbers: buffers are sized for them. */
+  java.util.Map<String, Long> bounds() {
+    java.util.Map<String, Long> out = new java.util.HashMap<>();
+    maxSizes.forEach((k, v) -> out.put(k, Long.parseLong(v)));
+    return out;
+  }
+
   /** The model's field holding the pool of buffer sets of {@code mode}'s forward pass. */
   static String poolField(CompiledMode mode) {
     return "forwardPool" + mode.suffix();
@@ -199,7 +206,7 @@ final class ForwardEmitter {
   private CodeBlock reuse(String set, int slot, Node n) {
     Fusions.Call fused = fusions.call(n.out());
     CodeBlock dtype = fused != null ? calls.resultDtype(fused, this::code) : calls.resultDtype(n, this::code);
-    return KernelCalls.reuse(set, slot, dtype, n.out());
+    return KernelCalls.reuse(set, slot, dtype, n.out(), bounds());
   }
 
   private String flushEffects(List<Effect> effects, int beforeId, CodeBlock.Builder body, String line) {

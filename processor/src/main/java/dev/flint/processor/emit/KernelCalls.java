@@ -137,9 +137,23 @@ final class KernelCalls {
    * rank 1 to 4), kept while dtype and shape stay the same; symbolic sizes over their locals ({@code B}).
    */
   static CodeBlock reuse(String array, int slot, CodeBlock dtype, Value v) {
+    return reuse(array, slot, dtype, v, java.util.Map.of());
+  }
+
+  /**
+   * As above; a value whose shape names a bounded size ({@code T<=64} in {@code maxSizes}) is kept within a
+   * buffer sized for the bound (Note [Buffers within a capacity] in {@code Buffers}).
+   */
+  static CodeBlock reuse(String array, int slot, CodeBlock dtype, Value v, java.util.Map<String, Long> maxSizes) {
     List<CodeBlock> dims = new ArrayList<>();
     for (Dim d : v.type().dims()) {
       dims.add(size(d.code()));
+    }
+    Dim numel = v.type().numel();
+    if (v.type().rank() > 0 && numel.symbols().stream().anyMatch(maxSizes::containsKey)) {
+      Dim capacity = numel.substitute(maxSizes);
+      return CodeBlock.of("$N[$L] = $T.reuseWithin($N[$L], $L, $L, $L)", array, slot, BUFFERS, array, slot, dtype,
+          capacity.java(), CodeBlock.join(dims, ", "));
     }
     return CodeBlock.of("$N[$L] = $T.reuse($N[$L], $L, $L)", array, slot, BUFFERS, array, slot, dtype,
         CodeBlock.join(dims, ", "));
