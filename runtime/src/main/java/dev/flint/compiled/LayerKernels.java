@@ -44,7 +44,23 @@ public final class LayerKernels {
   public static Tensor causalMask(Tensor scores) {
     int t = scores.size(-2);
     int s = scores.size(-1);
-    if (scores.dtype() == DType.FLOAT64) {
+    DType dtype = scores.dtype() == DType.FLOAT64 ? DType.FLOAT64 : DType.FLOAT32;
+    CausalMask last = lastCausalMask;
+    if (last != null && last.t() == t && last.s() == s && last.dtype() == dtype) {
+      return last.mask();   // generated code only reads it, so a training step at one T allocates none
+    }
+    Tensor mask = makeCausalMask(t, s, dtype);
+    lastCausalMask = new CausalMask(t, s, dtype, mask);
+    return mask;
+  }
+
+  /** The last causal mask made, kept for the next call of the same shape (read only, so threads may share it). */
+  private record CausalMask(int t, int s, DType dtype, Tensor mask) {}
+
+  private static volatile CausalMask lastCausalMask;
+
+  private static Tensor makeCausalMask(int t, int s, DType dtype) {
+    if (dtype == DType.FLOAT64) {
       double[] m = new double[t * s];
       for (int i = 0; i < t; i++) {
         for (int j = i + 1; j < s; j++) {
