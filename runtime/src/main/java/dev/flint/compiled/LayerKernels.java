@@ -80,8 +80,19 @@ public final class LayerKernels {
 
   /** A 0-d tensor of {@code value} in {@code like}'s dtype: the fill of a compiled {@code maskedFill}, as the eager one's. */
   public static Tensor fill(Tensor like, double value) {
-    return Tensor.scalar(value, like.dtype());
+    Fill last = lastFill;
+    if (last != null && last.dtype() == like.dtype() && Double.compare(last.value(), value) == 0) {
+      return last.tensor();   // generated code only reads it
+    }
+    Tensor t = Tensor.scalar(value, like.dtype());
+    lastFill = new Fill(like.dtype(), value, t);
+    return t;
   }
+
+  /** The last fill made, kept for the next call of the same dtype and value. */
+  private record Fill(DType dtype, double value, Tensor tensor) {}
+
+  private static volatile Fill lastFill;
 
   /** Leaky ReLU's derivative for {@code x}: 1 where x is positive, else {@code slope}; FLOAT64 for FLOAT64 x, else FLOAT32. */
   public static Tensor leakyReluSlopes(Tensor x, double slope) {

@@ -150,8 +150,24 @@ final class Copy {
   static Tensor pad(Tensor x, int dim, int before, int after) {
     int[] shape = x.shape();
     shape[dim] += before + after;
-    Tensor out = Tensor.empty(x.dtype(), shape);
-    copy(x, Views.narrow(out, dim, before, Internals.shapeRef(x)[dim]));
+    return padInto(x, dim, before, after, Tensor.empty(x.dtype(), shape));
+  }
+
+  /** {@code pad} written into {@code out}, a contiguous tensor of the padded shape and x's dtype (a planned buffer). */
+  static Tensor padInto(Tensor x, int dim, int before, int after, Tensor out) {
+    int[] in = Internals.shapeRef(x);
+    int[] o = Internals.shapeRef(out);
+    boolean fits = out.isContiguous() && out.dtype() == x.dtype() && o.length == in.length;
+    for (int d = 0; fits && d < in.length; d++) {
+      fits = o[d] == (d == dim ? in[d] + before + after : in[d]);
+    }
+    if (!fits) {
+      throw new IllegalArgumentException("pad: out must be a contiguous " + x.dtype() + " tensor of the padded shape, but"
+          + " got " + out.dtype() + " " + Arrays.toString(o) + (out.isContiguous() ? "" : " (not contiguous)")
+          + " for input " + Arrays.toString(in) + " padded by " + before + " and " + after + " along dim " + dim);
+    }
+    out.storage().fill(out.offset(), out.offset() + out.numel(), 0);
+    copy(x, Views.narrow(out, dim, before, in[dim]));
     return out;
   }
 }

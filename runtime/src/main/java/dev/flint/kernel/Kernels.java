@@ -386,16 +386,31 @@ public final class Kernels {
 
   /** A copy of {@code x} with the entries above diagonal {@code diagonal} of its last two dims zeroed. */
   public static Tensor tril(Tensor x, int diagonal) {
-    return Triangle.keep(x, diagonal, true);
+    return Triangle.keep(x, diagonal, true, null);
+  }
+
+  /** {@code tril} into {@code out} (null: a new tensor), contiguous and of x's shape and dtype. */
+  public static Tensor tril(Tensor x, int diagonal, Tensor out) {
+    return Triangle.keep(x, diagonal, true, out);
   }
 
   /** A copy of {@code x} with the entries below diagonal {@code diagonal} of its last two dims zeroed. */
   public static Tensor triu(Tensor x, int diagonal) {
-    return Triangle.keep(x, diagonal, false);
+    return Triangle.keep(x, diagonal, false, null);
+  }
+
+  /** {@code triu} into {@code out} (null: a new tensor), contiguous and of x's shape and dtype. */
+  public static Tensor triu(Tensor x, int diagonal, Tensor out) {
+    return Triangle.keep(x, diagonal, false, out);
   }
 
   public static Tensor pad(Tensor x, int dim, int before, int after) {
     return Copy.pad(x, dim, before, after);
+  }
+
+  /** {@code pad} into {@code out} (null: a new tensor), contiguous and of the padded shape. */
+  public static Tensor pad(Tensor x, int dim, int before, int after, Tensor out) {
+    return out == null ? Copy.pad(x, dim, before, after) : Copy.padInto(x, dim, before, after, out);
   }
 
   public static Tensor cat(List<Tensor> xs, int dim) {

@@ -17,9 +17,20 @@ final class Triangle {
    * the entries with {@code col - row <= diagonal} ({@code lower}) or {@code col - row >= diagonal}
    * (upper), and zeros elsewhere; any dtype (a BOOL tril is a causal mask).
    */
-  static Tensor keep(Tensor x, int diagonal, boolean lower) {
+  static Tensor keep(Tensor x, int diagonal, boolean lower, Tensor into) {
     Shapes.matrixLike(DimAlgebra.EAGER, lower ? "tril" : "triu", List.of(Internals.shapeRef(x)), Attrs.NONE);
-    Tensor out = Copy.cast(x, x.dtype());   // a fresh contiguous copy
+    Tensor out;
+    if (into == null) {
+      out = Copy.cast(x, x.dtype());   // a fresh contiguous copy
+    } else if (into.isContiguous() && into.dtype() == x.dtype()
+        && java.util.Arrays.equals(Internals.shapeRef(into), Internals.shapeRef(x))) {
+      Copy.copy(x, into);
+      out = into;
+    } else {
+      throw new IllegalArgumentException((lower ? "tril" : "triu") + ": out must be a contiguous " + x.dtype() + " tensor of"
+          + " shape " + java.util.Arrays.toString(Internals.shapeRef(x)) + ", but got " + into.dtype() + " "
+          + java.util.Arrays.toString(Internals.shapeRef(into)));
+    }
     int[] shape = Internals.shapeRef(out);
     int rows = shape[shape.length - 2];
     int cols = shape[shape.length - 1];

@@ -27,9 +27,16 @@ final class Views {
   }
 
   static Tensor narrow(Tensor x, int dim, int start, int length) {
-    int[] shape = Shapes.narrow("narrow", List.of(Internals.shapeRef(x)),
-        Attrs.of(Attrs.DIM, dim, Attrs.START, start, Attrs.LENGTH, length));
-    int d = Shapes.dim("narrow", dim, shape.length);
+    int[] in = Internals.shapeRef(x);
+    int d = in.length == 0 ? -1 : dim < 0 ? dim + in.length : dim;
+    int[] shape;
+    if (d >= 0 && d < in.length && start >= 0 && length >= 0 && (long) start + length <= in[d]) {
+      shape = in.clone();   // the common case without the rule's attribute map (compiled code narrows every step)
+      shape[d] = length;
+    } else {
+      shape = Shapes.narrow("narrow", List.of(in), Attrs.of(Attrs.DIM, dim, Attrs.START, start, Attrs.LENGTH, length));
+      d = Shapes.dim("narrow", dim, shape.length);
+    }
     int[] strides = x.strides();
     // an empty result keeps the input's offset: its start may lie past the storage's end (row 1 of
     // a [2, 0] tensor), and array copies check even zero-length ranges

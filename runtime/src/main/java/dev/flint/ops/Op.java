@@ -587,8 +587,9 @@ public enum Op {
           Signature.attr(Attrs.STEP));
       case SLICE_BACKWARD -> Signature.kernel(x, dim, Signature.attr(Attrs.START), Signature.attr(Attrs.STEP), shape)
           .alwaysFresh();
-      case PAD -> Signature.kernel(x, dim, Signature.attr(Attrs.BEFORE), Signature.attr(Attrs.AFTER));
-      case TRIL, TRIU -> Signature.kernel(x, Signature.attr(Attrs.DIAGONAL)).alwaysFresh();
+      case PAD -> Signature.kernel(x, dim, Signature.attr(Attrs.BEFORE), Signature.attr(Attrs.AFTER)).withOut()
+          .alwaysFresh();
+      case TRIL, TRIU -> Signature.kernel(x, Signature.attr(Attrs.DIAGONAL)).withOut().alwaysFresh();
       case CAT -> Signature.kernel(Signature.inputs(), dim);
       case MAX, MIN -> Signature.kernel(x, dim, keepDim).saving(x);
       case ARGMAX, ARGMIN -> Signature.kernel(x, dim, keepDim);

@@ -21,7 +21,8 @@ import java.util.Set;
  */
 final class BackwardBuffers {
   /** Ops whose {@code out} variant the generated code may call; their results are always fresh. */
-  private static final Set<Op> BUFFERED = Set.of(Op.MATMUL, Op.MUL, Op.ADD, Op.SUB, Op.SIGN, Op.NEG);
+  private static final Set<Op> BUFFERED = Set.of(Op.MATMUL, Op.MUL, Op.ADD, Op.SUB, Op.SIGN, Op.NEG, Op.PAD, Op.TRIL,
+      Op.TRIU);
 
   private BackwardBuffers() {}
 

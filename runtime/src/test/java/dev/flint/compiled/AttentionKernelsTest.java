@@ -9,8 +9,8 @@ import dev.flint.tensor.DType;
 import dev.flint.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
-/** The additive causal mask of compiled attention: PyTorch's is_causal (top-left aligned), kept between calls. */
-class CausalMaskTest {
+/** What compiled attention and maskedFill read: the causal mask (PyTorch's is_causal, top-left aligned) and the fill, kept between calls. */
+class AttentionKernelsTest {
   private static final double NEG = Double.NEGATIVE_INFINITY;
 
   @Test
@@ -30,5 +30,16 @@ class CausalMaskTest {
     assertSame(a, LayerKernels.causalMask(Tensor.zeros(DType.FLOAT32, 1, 5, 5)));
     assertNotSame(a, LayerKernels.causalMask(Tensor.zeros(DType.FLOAT64, 1, 5, 5)));
     assertNotSame(a, LayerKernels.causalMask(Tensor.zeros(DType.FLOAT32, 1, 4, 4)));
+  }
+
+  @Test
+  void aFillIsItsValueInTheDtypeAndKept() {
+    Tensor f = LayerKernels.fill(Tensor.zeros(DType.FLOAT64, 2), NEG);
+    assertEquals(DType.FLOAT64, f.dtype());
+    assertArrayEquals(new int[0], f.shape());
+    assertEquals(NEG, f.item());
+    assertSame(f, LayerKernels.fill(Tensor.zeros(DType.FLOAT64, 3), NEG));
+    assertNotSame(f, LayerKernels.fill(Tensor.zeros(DType.FLOAT32, 3), NEG));
+    assertEquals(-1.5, LayerKernels.fill(Tensor.zeros(DType.FLOAT32, 3), -1.5).item());
   }
 }
