@@ -250,14 +250,28 @@ class EquivalenceTest {
   /** Several forward parameters: a sequence, a BOOL padding mask (maskedFill with -inf), a second floating input. */
   @Test
   void severalInputs() throws Exception {
-    Compilation c = Compile.models("Masked");
+    checkSequenceMaskBias("Masked");
+  }
+
+  /** Nested models of two tensors in a ModuleList, called as b.forward(h, pad). */
+  @Test
+  void nestedModelsOfSeveralInputs() throws Exception {
+    checkSequenceMaskBias("MaskedEncoder", "MaskedBlock");
+  }
+
+  /** Eager = compiled for a model of forward(Tensor x [B, T, 8], BOOL pad [B, T], Tensor bias [B, T, 3]). */
+  private static void checkSequenceMaskBias(String name, String... others) throws Exception {
+    String[] sources = new String[others.length + 1];
+    sources[0] = name;
+    System.arraycopy(others, 0, sources, 1, others.length);
+    Compilation c = Compile.models(sources);
     assertThat(c).succeeded();
     if (Boolean.getBoolean("dump")) {
-      System.out.println(Compile.generatedSource(c, "models.CompiledMasked"));
+      System.out.println(Compile.generatedSource(c, "models.Compiled" + name));
     }
     ClassLoader loader = Compile.loader(c);
-    Class<?> eagerType = loader.loadClass("models.Masked");
-    Class<?> compiledType = loader.loadClass("models.CompiledMasked");
+    Class<?> eagerType = loader.loadClass("models." + name);
+    Class<?> compiledType = loader.loadClass("models.Compiled" + name);
     java.lang.reflect.Method forward = compiledType.getMethod("forward", Tensor.class, Tensor.class, Tensor.class);
     assertEquals(compiledType, forward.getDeclaringClass(), "forward is compiled");
     java.lang.reflect.Method eagerForward = eagerType.getMethod("forward", Tensor.class, Tensor.class, Tensor.class);
@@ -271,7 +285,7 @@ class EquivalenceTest {
           compiled.loadStateDict(eager.stateDict());
           eager.train(training);
           compiled.train(training);
-          String where = "Masked T=" + t + " " + dtype + (training ? " train" : " eval");
+          String where = name + " T=" + t + " " + dtype + (training ? " train" : " eval");
           Tensor x = input(new int[] {3, t, 8}, dtype, false).requiresGrad(true);
           Tensor bias = Tensor.randn(3, t, 3).to(dtype).requiresGrad(true);
           boolean[] padded = new boolean[3 * t];
@@ -314,7 +328,7 @@ class EquivalenceTest {
         throw e.getCause();
       }
     });
-    assertEquals("CompiledMasked expects pad of shape [B, T], but got [2, 4]", mismatch.getMessage());
+    assertEquals("Compiled" + name + " expects pad of shape [B, T], but got [2, 4]", mismatch.getMessage());
   }
 
   /** nanoGPT: token + position embeddings, a ModuleList of causal self-attention blocks, tied head; two values of T. */

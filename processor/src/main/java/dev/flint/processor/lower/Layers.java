@@ -51,12 +51,12 @@ final class Layers {
    * or constants ({@code Boolean}), which only a spec that takes them accepts.
    */
   Value lower(ModelSource.LayerInit init, String access, String state, Described in, List<Object> more, SourceRef at) {
-    if (!more.isEmpty() && (init.nested() != null || init.type().equals(SEQUENTIAL))) {
+    if (init.nested() != null) {
+      return nested(init, access, state, in, more, at);
+    }
+    if (!more.isEmpty() && init.type().equals(SEQUENTIAL)) {
       throw low.abort(Message.UNSUPPORTED_CALL, at, "`" + at.text() + "` (" + init.simpleType() + " takes one tensor)",
           "`" + state + ".forward(x)`");
-    }
-    if (init.nested() != null) {
-      return nested(init, access, state, in, at);
     }
     if (init.args() == null) {
       throw init.type().startsWith(NN) ? low.abort(Message.UNKNOWN_LAYER_INIT, at, state, init.simpleType())
@@ -162,17 +162,22 @@ final class Layers {
     return LayerArgs.bind(s, required);
   }
 
-  private Value nested(ModelSource.LayerInit init, String access, String state, Described in, SourceRef at) {
+  /** A nested @Model inlined: its forward run on {@code in} and the tensors of {@code more}, one per parameter. */
+  private Value nested(ModelSource.LayerInit init, String access, String state, Described in, List<Object> more,
+      SourceRef at) {
     ModelSource nested = init.nested();
-    if (nested.forward().inputs().size() != 1) {
-      throw low.abort(Message.UNSUPPORTED_CALL, at, "`" + at.text() + "`, the @Model " + init.simpleType() + " whose forward"
-          + " takes " + nested.forward().inputs().size() + " tensors", "nested @Model classes whose forward takes one tensor");
+    List<Value> values = new ArrayList<>(List.of(in.value()));
+    more.forEach(m -> values.add(m instanceof Value v ? v : null));
+    if (nested.forward().inputs().size() != values.size() || values.contains(null)) {
+      throw low.abort(Message.UNSUPPORTED_CALL, at, "`" + at.text() + "`", state + ".forward with the "
+          + nested.forward().inputs().size() + " tensors of " + init.simpleType() + ".forward("
+          + String.join(", ", nested.forward().parameters()) + ")");
     }
     if (!nested.packageName().equals(low.topPackage())) {
       throw low.abort(Message.UNSUPPORTED_LAYER, at, state, init.simpleType() + " (a @Model in package "
           + nested.packageName() + ", whose @Layer fields the generated code cannot read)", SUPPORTED);
     }
-    return low.run(nested.forward(), new Lowering.Frame(nested, access + ".", state + ".", in.value()));
+    return low.run(nested.forward(), new Lowering.Frame(nested, access + ".", state + ".", values));
   }
 
   /** The constructor arguments bound by name; a non-constant one makes the model fall back to eager. */

@@ -64,7 +64,7 @@ public final class Lowering {
   /** The graph of the forward pass, or null after reporting an error. */
   public Graph lower() {
     try {
-      Frame top = new Frame(model, "", "", null);
+      Frame top = new Frame(model, "", "", List.of());
       Value result = run(model.forward(), top);
       Value out = result;
       if (graph.nodes().stream().noneMatch(n -> n.out().equals(result))) {
@@ -101,7 +101,12 @@ public final class Lowering {
   }
 
   /** The layers and variables of one model body being run: the top model, or a nested model inlined. */
-  record Frame(ModelSource model, String access, String state, Value argument) {
+  record Frame(ModelSource model, String access, String state, List<Value> arguments) {
+    /** Whether this is the top model, whose parameters are the inputs. */
+    boolean top() {
+      return arguments.isEmpty();
+    }
+
     ModelSource.LayerField layer(String name) {
       return model.layers().stream().filter(l -> l.name().equals(name)).findFirst().orElse(null);
     }
@@ -110,8 +115,8 @@ public final class Lowering {
   /** Runs a forward body; returns the value of its {@code return}. */
   Value run(Ast.Method method, Frame frame) {
     Scope vars = new Scope();
-    if (frame.argument() != null) {
-      vars.put(method.parameter(), frame.argument());
+    for (int i = 0; i < frame.arguments().size(); i++) {
+      vars.put(method.parameters().get(i), frame.arguments().get(i));
     }
     Value out = block(method.body(), frame, vars);
     if (out == null) {
@@ -250,12 +255,23 @@ public final class Lowering {
     }
     Scope.LayerRef item = item(field, modules, (int) at, frame);
     Value arg = argument(c.argument(), frame, vars);
+    List<Object> more = more(c.more(), frame, vars);
     iterations.addLast(item.state());
     try {
-      return layers.lower(item.init(), item.access(), item.state(), described(arg, describe(c.argument())), c.where());
+      return layers.lower(item.init(), item.access(), item.state(), described(arg, describe(c.argument())), more,
+          c.where());
     } finally {
       iterations.removeLast();
     }
+  }
+
+  /** The arguments of a layer call after the first: tensors (attention's key, value, mask), or constant flags. */
+  private List<Object> more(List<Ast.Expr> args, Frame frame, Scope vars) {
+    List<Object> more = new ArrayList<>();
+    for (Ast.Expr m : args) {
+      more.add(m instanceof Ast.Literal lit ? lit.value() : argument(m, frame, vars));
+    }
+    return more;
   }
 
   private Value argument(Ast.Expr a, Frame frame, Scope vars) {
@@ -342,10 +358,7 @@ public final class Lowering {
         throw abort(Message.MODULE_LIST, c.where(), c.where().text(), "a ModuleList has no forward (as in PyTorch);"
             + " apply its modules: for (Block b : " + c.field() + ") { x = b.forward(x); }");
       }
-      List<Object> more = new ArrayList<>();
-      for (Ast.Expr m : c.more()) {   // attention's key, value and mask: tensors, or a constant flag
-        more.add(m instanceof Ast.Literal lit ? lit.value() : argument(m, frame, vars));
-      }
+      List<Object> more = more(c.more(), frame, vars);
       return layers.lower(ref.init(), ref.access(), ref.state(), in, more, c.where());
     }
     if (e instanceof Ast.ItemCall c) {
@@ -390,7 +403,7 @@ public final class Lowering {
 
   /** Whether {@code name} is a parameter of the top model's forward, which is typed at its first use. */
   private boolean isInput(String name, Frame frame) {
-    return frame.argument() == null && frame.access().isEmpty() && model.forward().parameters().contains(name);
+    return frame.top() && frame.access().isEmpty() && model.forward().parameters().contains(name);
   }
 
   /**

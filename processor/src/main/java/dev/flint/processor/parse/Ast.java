@@ -109,7 +109,11 @@ public final class Ast {
   }
 
   /** {@code blocks.get(index).forward(arg)} on a {@code ModuleList} field. */
-  public record ItemCall(String field, Expr index, Expr argument, SourceRef where) implements Expr {}
+  public record ItemCall(String field, Expr index, Expr argument, List<Expr> more, SourceRef where) implements Expr {
+    public ItemCall {
+      more = List.copyOf(more);
+    }
+  }
 
   /** {@code fc.weight}: a parameter or buffer of a {@code @Layer} field, read as a tensor. */
   public record LayerParam(String field, String member, SourceRef where) implements Expr {}

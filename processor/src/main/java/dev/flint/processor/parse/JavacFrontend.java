@@ -692,13 +692,12 @@ public final class JavacFrontend {
           && getSel.getIdentifier().contentEquals("get") && get.getArguments().size() == 1
           && moduleLists.containsKey(String.valueOf(layerName(unwrap(getSel.getExpression()))))) {
         String list = layerName(unwrap(getSel.getExpression()));
-        if (!method.equals("forward") || args.size() != 1) {
-          diags.error(Message.UNSUPPORTED_CALL, where, "`" + unit.text(mi) + "`",
-              "`" + list + ".get(i).forward(x)` with one tensor argument");
+        if (!method.equals("forward") || args.isEmpty()) {
+          diags.error(Message.UNSUPPORTED_CALL, where, "`" + unit.text(mi) + "`", "`" + list + ".get(i).forward(x, ...)`");
           return null;
         }
         Ast.Expr index = expr(get.getArguments().get(0));
-        return index == null ? null : new Ast.ItemCall(list, index, args.get(0), where);
+        return index == null ? null : new Ast.ItemCall(list, index, args.get(0), args.subList(1, args.size()), where);
       }
       String layer = layerName(recv);
       if (layer != null && method.equals("size") && args.isEmpty() && moduleLists.getOrDefault(layer, -1) >= 0) {
