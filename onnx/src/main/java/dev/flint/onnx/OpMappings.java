@@ -126,6 +126,7 @@ final class OpMappings {
     m.put("LayerKernels.zeroState", new Entry(OpMappings::zeroState, null));
     m.put("LayerKernels.causalBias", new Entry(OpMappings::causalMask, null));   // MultiheadAttention's isCausal
     m.put("LayerKernels.attentionBias", new Entry(OpMappings::attentionBias, null));
+    m.put("LayerKernels.fill", new Entry(OpMappings::fill, null));   // maskedFill's value
     unsupported(m, "LayerKernels.dropoutMask", "dropout's random mask exists in training only; evaluation passes the"
         + " input through");
     return m;
@@ -380,6 +381,12 @@ final class OpMappings {
     String masked = t.as(above, Elem.BOOL);
     t.add("Where", List.of(masked, t.scalar("minus_inf", Double.NEGATIVE_INFINITY, elem), t.scalar("zero", 0, elem)),
         out(n));
+  }
+
+  /** maskedFill's value as a 0-d constant of the output's element type. */
+  private static void fill(GraphTranslation t, Node n) {
+    double[] args = (double[]) n.attr("args");
+    t.add("Identity", List.of(t.scalar("fill", args[0], outElem(n))), out(n));
   }
 
   /** A recurrent layer's zero initial state: zeros of the output's shape ({@code [B, H]}, B read at run time). */

@@ -112,7 +112,7 @@ final class GraphEmitter {
       for (String arg : m.group(3).split(",\\s*")) {
         if (!arg.equals("%s")) {
           try {
-            numbers.add(Double.parseDouble(arg));
+            numbers.add(number(arg));
           } catch (NumberFormatException e) {
             op = "computed " + l.access();   // an argument this graph cannot carry: exporters report the op
           }
@@ -187,6 +187,16 @@ final class GraphEmitter {
       return real(n.doubleValue());
     }
     return CodeBlock.of("$S", String.valueOf(a));
+  }
+
+  /** A number as the template writes it: a literal, or Double's infinities and NaN (a maskedFill's -inf). */
+  private static double number(String arg) {
+    return switch (arg) {
+      case "Double.NEGATIVE_INFINITY" -> Double.NEGATIVE_INFINITY;
+      case "Double.POSITIVE_INFINITY" -> Double.POSITIVE_INFINITY;
+      case "Double.NaN" -> Double.NaN;
+      default -> Double.parseDouble(arg);
+    };
   }
 
   private static CodeBlock real(double x) {
