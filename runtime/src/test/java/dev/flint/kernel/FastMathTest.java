@@ -54,4 +54,18 @@ class FastMathTest {
     assertEquals(0f, FastMath.sigmoid(-1000f));
     assertTrue(Float.isNaN(FastMath.tanh(Float.NaN)));
   }
+
+  @Test
+  void tanhSeriesBelowOneHalfIsWithinAnUlp() {
+    double worst = 0;
+    for (int i = -200_000; i <= 200_000; i++) {
+      float x = Math.nextDown(0.5f) * i / 200_000;
+      worst = Math.max(worst, ulps(FastMath.tanh(x), Math.tanh(x)));
+    }
+    for (float x = Float.MIN_VALUE; x < 0.5f; x *= 1.7f) {
+      worst = Math.max(worst, ulps(FastMath.tanh(-x), Math.tanh(-x)));
+    }
+    assertTrue(worst <= 1, "tanh below 0.5 worst " + worst + " ulp");
+    assertEquals(Float.floatToIntBits(-0f), Float.floatToIntBits(FastMath.tanh(-0f)), "tanh(-0) is -0");
+  }
 }
