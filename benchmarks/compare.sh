@@ -28,7 +28,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 BUDGET="${BUDGET:-1.5}"
 THREADS="${THREADS:-1 2}"
-ONLY="${ONLY:-gemm,mlp_train_small,mlp_infer_small,mlp_train_mnist,mlp_infer_mnist,autograd_overhead,cnn_train_small,alloc_mlp_train_small,gemm_mlp_mnist_step,gemv_mlp_mnist_b1}"
+ONLY="${ONLY:-gemm,mlp_train_small,mlp_infer_small,mlp_train_mnist,mlp_infer_mnist,autograd_overhead,cnn_train_small,gpt_train_small,gpt_generate,lstm_train_small,alloc_mlp_train_small,gemm_mlp_mnist_step,gemv_mlp_mnist_b1}"
 GEMM_SIZES="${GEMM_SIZES:-256,1024}"
 WAIT_QUIET="${WAIT_QUIET:-0}"
 RETRIES="${RETRIES:-0}"
@@ -56,7 +56,8 @@ fi
   echo "# command: BUDGET=$BUDGET THREADS=\"$THREADS\" GEMM_SIZES=$GEMM_SIZES benchmarks/compare.sh"
 } | tee -a "$OUT.meta" >&2
 
-PY_WORKLOADS=" gemm mlp_train_small mlp_infer_small mlp_train_mnist mlp_infer_mnist autograd_overhead cnn_train_small "
+# pytorch_bench.py's gpt_train_small also times gpt_generate (one model): gpt_generate runs there, not alone
+PY_WORKLOADS=" gemm mlp_train_small mlp_infer_small mlp_train_mnist mlp_infer_mnist autograd_overhead cnn_train_small gpt_train_small lstm_train_small "
 # workload by workload, PyTorch then Flint, so both sides of a ratio see about the same machine load
 for t in $THREADS; do
   for w in ${ONLY//,/ }; do

@@ -18,7 +18,8 @@ import sys
 
 # figure name, metric key, PyTorch (workload, impl, filter), Flint (workload, filter), target
 # target: (impl the target is for, comparison, bound) with ratio = Flint / PyTorch;
-# for latencies (us_per_call, us_per_op) lower is better, so the target is an upper bound.
+# for latencies (us_per_call, us_per_op) lower is better, so the target is an upper bound. A bound given as
+# {threads: bound} differs by thread count (no entry: no target at that count).
 ROWS = [
     ("gemm 256 GFLOP/s (vs numpy/OpenBLAS)", "gflops", ("gemm", "numpy", {"size": 256}), ("gemm", {"size": 256}), None),
     ("gemm 1024 GFLOP/s (vs numpy/OpenBLAS)", "gflops", ("gemm", "numpy", {"size": 1024}), ("gemm", {"size": 1024}),
@@ -39,6 +40,12 @@ ROWS = [
     ("eager_dispatch_nograd us/op", "us_per_op", ("eager_dispatch_nograd", "pytorch-eager", {}),
      ("eager_dispatch_nograd", {}), None),
     ("cnn_train_small steps/s", "steps_per_s", ("cnn_train_small", "pytorch-eager", {}), ("cnn_train_small", {}),
+     ("flint-compiled", ">=", 1.0)),
+    ("gpt_train_small steps/s", "steps_per_s", ("gpt_train_small", "pytorch-eager", {}), ("gpt_train_small", {}),
+     ("flint-compiled", ">=", {1: 1.5, 2: 1.2})),
+    ("gpt_generate tokens/s (64 new, batch 1)", "tokens_per_s", ("gpt_generate", "pytorch-eager", {}), ("gpt_generate", {}),
+     ("flint-compiled", ">=", 2.0)),
+    ("lstm_train_small steps/s", "steps_per_s", ("lstm_train_small", "pytorch-eager", {}), ("lstm_train_small", {}),
      ("flint-compiled", ">=", 1.0)),
 ]
 
@@ -81,7 +88,7 @@ def novec(rows, fw, ff, t, key, comp, eager):
     s = fmt(row, key)
     if vec is not None and row.get(key) and vec.get(key):
         r = row[key] / vec[key]
-        speed = r if key in ("steps_per_s", "gflops") else 1 / r   # >= 1 means as fast as the tier
+        speed = r if key in ("steps_per_s", "gflops", "tokens_per_s") else 1 / r   # >= 1 means as fast as the tier
         s += " (%.2fx vec: %s" % (speed, "met" if speed >= NOVEC_TARGET else "missed")
         fc, vc = row.get("cpu_ms_per_step_mean"), vec.get("cpu_ms_per_step_mean")
         if fc and vc:   # CPU time per step, which other processes' load does not inflate
@@ -107,7 +114,7 @@ def ratio(flint, py, key, cpu):
         if not f or not p:
             return None
         # per-step times: throughput ratio is p/f, latency ratio f/p
-        return p / f if key in ("steps_per_s", "gflops") else f / p
+        return p / f if key in ("steps_per_s", "gflops", "tokens_per_s") else f / p
     if not flint.get(key) or not py.get(key):
         return None
     return flint[key] / py[key]
@@ -139,6 +146,9 @@ def table(rows):
                     ratios.append("%s %.3g%s" % (label, x, "" if c is None else " (cpu %.3g)" % c))
             tgt = ""
             v = ""
+            if target is not None and isinstance(target[2], dict):
+                bound = target[2].get(t)
+                target = None if bound is None else (target[0], target[1], bound)
             if target is not None:
                 impl = target[0]
                 tgt = "%s %g (%s)" % (target[1], target[2], impl.replace("flint-", ""))
