@@ -32,7 +32,7 @@ final class Derivatives {
     T dgx = c.needsGrad(0) || c.needsGrad(1) ? a.reshape(a.narrow(d, 2, 0, 4), new int[] {s[0], s[1], 4 * h}) : null;
     T first = c.needsGrad(2) || c.needsGrad(3) ? a.narrow(d, 1, 0, 1) : null;
     return Arrays.asList(c.needsGrad(0) ? dgx : null,
-        c.needsGrad(1) ? recurrentWeightGrad(a, dgx, c.out(), s[0], s[1], h) : null,
+        c.needsGrad(1) ? recurrentWeightGrad(a, dgx, c.out(), 4 * h, h) : null,
         c.needsGrad(2) ? a.reshape(a.narrow(first, 2, 4, 1), new int[] {s[0], h}) : null,
         c.needsGrad(3) ? a.reshape(a.narrow(first, 2, 5, 1), new int[] {s[0], h}) : null);
   }
@@ -49,15 +49,20 @@ final class Derivatives {
         ? a.reshape(a.cat(List.of(a.narrow(d, 2, 0, 2), a.narrow(d, 2, 3, 1)), 2), new int[] {s[0], s[1], 3 * h})
         : null;
     return Arrays.asList(c.needsGrad(0) ? a.reshape(a.narrow(d, 2, 0, 3), new int[] {s[0], s[1], 3 * h}) : null,
-        c.needsGrad(1) ? recurrentWeightGrad(a, dRec, c.out(), s[0], s[1], h) : null,
+        c.needsGrad(1) ? recurrentWeightGrad(a, dRec, c.out(), 3 * h, h) : null,
         c.needsGrad(2) ? a.sum(dRec, new int[] {0, 1}, false) : null,
         c.needsGrad(3) ? a.reshape(a.narrow(a.narrow(d, 1, 0, 1), 2, 4, 1), new int[] {s[0], h}) : null);
   }
 
-  /** {@code Σ_{b,t} dRec[b, t]ᵀ · h_{t−1}[b]}: h_{t−1} is slot 0 of the scan's result {@code y}. */
-  private static <T> T recurrentWeightGrad(Algebra<T> a, T dRec, T y, int b, int t, int h) {
-    T prev = a.reshape(a.narrow(y, 2, 0, 1), new int[] {b, t, h});
-    return a.sum(a.matmul(a.permute(dRec, new int[] {0, 2, 1}), prev), new int[] {0}, false);
+  /**
+   * {@code Σ_{b,t} dRec[b, t]ᵀ · h_{t−1}[b, t]} as one product over all B·T rows ({@code [G, B·T]·[B·T, H]}):
+   * h_{t−1} is slot 0 of the scan's result {@code y}. A product per batch row, summed after, had K = T
+   * and wrote a {@code [B, G, H]} intermediate.
+   */
+  private static <T> T recurrentWeightGrad(Algebra<T> a, T dRec, T y, int gates, int h) {
+    T prev = a.reshape(a.narrow(y, 2, 0, 1), new int[] {-1, h});
+    T rows = a.reshape(dRec, new int[] {-1, gates});
+    return a.matmul(a.permute(rows, new int[] {1, 0}), prev);
   }
 
   /** MAX/MIN along a dim: {@code g} goes to the selected element ({@code index}, kept dims) of each slice. */
