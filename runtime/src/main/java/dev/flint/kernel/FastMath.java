@@ -42,8 +42,14 @@ public final class FastMath {
     return p * Double.longBitsToDouble(((long) k + 1023) << 52);
   }
 
-  /** The logistic function {@code 1 / (1 + e^-x)} in float precision, without overflow. */
+  /**
+   * The logistic function {@code 1 / (1 + e^-x)} in float precision, without overflow. Below |x| = 1 as
+   * {@code (1 + tanh(x/2))/2} with tanh's series: no exp and no division where most gates' inputs lie.
+   */
   public static float sigmoid(float x) {
+    if (Math.abs(x) < 1) {
+      return (float) (0.5 + 0.5 * tanhSeries(0.5 * x));
+    }
     if (x >= 0) {
       return (float) (1 / (1 + expToDouble(-x)));
     }
@@ -62,13 +68,17 @@ public final class FastMath {
       return x;
     }
     if (a < 0.5f) {
-      double d = x;
-      double q = d * d;
-      return (float) (d * (1 + q * (-1.0 / 3 + q * (2.0 / 15 + q * (-17.0 / 315 + q * (62.0 / 2835 + q * (-1382.0 / 155925
-          + q * (21844.0 / 6081075 + q * (-929569.0 / 638512875 + q * (6404582.0 / 10854718875.0))))))))));
+      return (float) tanhSeries(x);
     }
     double t = expToDouble(-2 * a);
     double y = (1 - t) / (1 + t);
     return (float) (x < 0 ? -y : y);
+  }
+
+  /** tanh's Maclaurin series to x^17 for |d| <= 0.5: under 1e-8 relative error; keeps the sign of zero. */
+  private static double tanhSeries(double d) {
+    double q = d * d;
+    return d * (1 + q * (-1.0 / 3 + q * (2.0 / 15 + q * (-17.0 / 315 + q * (62.0 / 2835 + q * (-1382.0 / 155925
+        + q * (21844.0 / 6081075 + q * (-929569.0 / 638512875 + q * (6404582.0 / 10854718875.0)))))))));
   }
 }

@@ -56,7 +56,7 @@ class FastMathTest {
   }
 
   @Test
-  void tanhSeriesBelowOneHalfIsWithinAnUlp() {
+  void seriesBranchesOfTanhAndSigmoidAreWithinAnUlp() {
     double worst = 0;
     for (int i = -200_000; i <= 200_000; i++) {
       float x = Math.nextDown(0.5f) * i / 200_000;
@@ -66,6 +66,12 @@ class FastMathTest {
       worst = Math.max(worst, ulps(FastMath.tanh(-x), Math.tanh(-x)));
     }
     assertTrue(worst <= 1, "tanh below 0.5 worst " + worst + " ulp");
+    double worstS = 0;
+    for (int i = -200_000; i <= 200_000; i++) {
+      float x = Math.nextDown(1f) * i / 200_000;
+      worstS = Math.max(worstS, ulps(FastMath.sigmoid(x), 1 / (1 + Math.exp(-(double) x))));
+    }
+    assertTrue(worstS <= 1, "sigmoid below 1 worst " + worstS + " ulp");
     assertEquals(Float.floatToIntBits(-0f), Float.floatToIntBits(FastMath.tanh(-0f)), "tanh(-0) is -0");
   }
 }
