@@ -9,8 +9,9 @@ import dev.flint.tensor.Tensor;
  * The step loops of LSTM and GRU layers and their backward through time (the op rows {@code LSTM_SCAN},
  * {@code GRU_SCAN} and their {@code _BACKWARD}s). The input projections of all steps
  * ({@code gx = x·W_ihᵀ + b}) are one matrix product made before; per step there is one product with
- * {@code W_hh} and the gate arithmetic, fused. The gate arithmetic is in double precision; the products with
- * W_hh are in the layer's precision (single for FLOAT32, as PyTorch's, where the GEMM's vector tier runs them). PyTorch's gate
+ * {@code W_hh} and the gate arithmetic, fused. FLOAT32 scans run wholly in float ({@link RecurrenceF32}:
+ * operands read in place, no conversions); the loops here are in double precision, with the products with
+ * W_hh in single precision when only W_hh is FLOAT32 (as PyTorch's, on the GEMM's vector tier). PyTorch's gate
  * orders: LSTM {@code i, f, g, o}; GRU {@code r, z, n} with {@code n = tanh(gx_n + r·(W_hn·h + b_hn))}.
  *
  * <p>A scan's result packs, per batch row and step, every value its backward reads, in slots of
@@ -30,6 +31,11 @@ public final class Recurrence {
   public static final int GRU_GRAD_SLOTS = 5;
 
   private Recurrence() {}
+
+  /** Both FLOAT32: the scan runs in float throughout ({@link RecurrenceF32}). */
+  private static boolean float32(Tensor a, Tensor b) {
+    return a.dtype() == DType.FLOAT32 && b.dtype() == DType.FLOAT32;
+  }
 
   /** Scratch {@code role} with its first {@code n} values zero. */
   private static double[] zeros(int role, int n) {
@@ -199,6 +205,9 @@ public final class Recurrence {
    * {@code h0, c0 [B, H]} give {@code [B, T, 8, H]} (see the class comment), in gx's dtype.
    */
   public static Tensor lstmScan(Tensor gx, Tensor whh, Tensor h0, Tensor c0, Tensor result) {
+    if (float32(gx, whh)) {
+      return RecurrenceF32.lstmScan(gx, whh, h0, c0, result);
+    }
     int batch = gx.size(0);
     int steps = gx.size(1);
     int hidden = whh.size(1);
@@ -248,6 +257,9 @@ public final class Recurrence {
    * through the step (at t = 0: those of h0 and c0).
    */
   public static Tensor lstmScanBackward(Tensor grad, Tensor y, Tensor whh, Tensor result) {
+    if (float32(grad, y)) {
+      return RecurrenceF32.lstmScanBackward(grad, y, whh, result);
+    }
     int batch = y.size(0);
     int steps = y.size(1);
     int hidden = y.size(3);
@@ -307,6 +319,9 @@ public final class Recurrence {
    * {@code bhh [3H]} and {@code h0 [B, H]} give {@code [B, T, 6, H]} (see the class comment), in gx's dtype.
    */
   public static Tensor gruScan(Tensor gx, Tensor whh, Tensor bhh, Tensor h0, Tensor result) {
+    if (float32(gx, whh)) {
+      return RecurrenceF32.gruScan(gx, whh, bhh, h0, result);
+    }
     int batch = gx.size(0);
     int steps = gx.size(1);
     int hidden = whh.size(1);
@@ -353,6 +368,9 @@ public final class Recurrence {
    * (r, z, hn) of it.
    */
   public static Tensor gruScanBackward(Tensor grad, Tensor y, Tensor whh, Tensor result) {
+    if (float32(grad, y)) {
+      return RecurrenceF32.gruScanBackward(grad, y, whh, result);
+    }
     int batch = y.size(0);
     int steps = y.size(1);
     int hidden = y.size(3);
