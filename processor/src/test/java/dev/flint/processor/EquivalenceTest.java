@@ -137,6 +137,68 @@ class EquivalenceTest {
     check("CausalBlock", new int[] {3, 1, 8});
   }
 
+  /**
+   * Several inputs into attention: a BOOL key padding mask [B, 5] and a floating [5, 5] bias; outputs, every
+   * parameter gradient and the input gradients of x and the bias, FLOAT64/32, train/eval; GradCheck.
+   */
+  @Test
+  void encoderWithAKeyPaddingMask() throws Exception {
+    Compilation c = Compile.models("PaddedEncoder");
+    assertThat(c).succeeded();
+    ClassLoader loader = Compile.loader(c);
+    Class<?> eagerType = loader.loadClass("models.PaddedEncoder");
+    Class<?> compiledType = loader.loadClass("models.CompiledPaddedEncoder");
+    java.lang.reflect.Method forward = compiledType.getMethod("forward", Tensor.class, Tensor.class, Tensor.class);
+    assertEquals(compiledType, forward.getDeclaringClass(), "forward is compiled");
+    java.lang.reflect.Method eagerForward = eagerType.getMethod("forward", Tensor.class, Tensor.class, Tensor.class);
+    for (int t : new int[] {5}) {
+      boolean[] padded = new boolean[2 * t];
+      padded[2 * t - 1] = true;   // the samples' last steps are padding; key 0 stays, so no row is all -inf
+      padded[t - 1] = true;
+      padded[t + 2] = true;
+      Tensor pad = Tensor.of(padded, 2, t);
+      for (DType dtype : new DType[] {DType.FLOAT64, DType.FLOAT32}) {
+        for (boolean training : new boolean[] {true, false}) {
+          Module eager = (Module) eagerType.getConstructor().newInstance();
+          Module compiled = (Module) compiledType.getConstructor().newInstance();
+          eager.to(dtype);
+          compiled.to(dtype);
+          compiled.loadStateDict(eager.stateDict());
+          eager.train(training);
+          compiled.train(training);
+          String where = "PaddedEncoder T=" + t + " " + dtype + (training ? " train" : " eval");
+          Tensor x = input(new int[] {2, t, 8}, dtype, false).requiresGrad(true);
+          Tensor bias = Tensor.randn(t, t).to(dtype).requiresGrad(true);
+          Tensor xc = x.copyData().requiresGrad(true);
+          Tensor biasC = bias.copyData().requiresGrad(true);
+          Tensor ye = (Tensor) eagerForward.invoke(eager, x, pad, bias);
+          Tensor yc = (Tensor) forward.invoke(compiled, xc, pad, biasC);
+          assertClose(ye, yc, dtype, where + ": output");
+          Tensor w = Tensor.randn(ye.shape()).to(dtype);
+          ye.mul(w).sum().backward();
+          yc.mul(w).sum().backward();
+          for (String k : eager.namedParameters().keySet()) {
+            assertClose(eager.namedParameters().get(k).grad(), compiled.namedParameters().get(k).grad(), dtype,
+                where + ": grad of " + k);
+          }
+          assertClose(x.grad(), xc.grad(), dtype, where + ": grad of x");
+          assertClose(bias.grad(), biasC.grad(), dtype, where + ": grad of the bias");
+        }
+      }
+    }
+    Module compiled = (Module) compiledType.getConstructor().newInstance();
+    compiled.to(DType.FLOAT64);
+    compiled.eval();
+    Tensor pad = Tensor.of(new boolean[] {false, false, true, false, false, false, false, false, false, true}, 2, 5);
+    GradCheck.check(xs -> {
+      try {
+        return (Tensor) forward.invoke(compiled, xs[0], pad, xs[1]);
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
+      }
+    }, input(new int[] {2, 5, 8}, DType.FLOAT64, false), Tensor.randn(5, 5).to(DType.FLOAT64));
+  }
+
   @Test
   void tiedWeightsAndFunctionalLayers() throws Exception {
     check("Tied", new int[] {2, 1, 4, 4});
