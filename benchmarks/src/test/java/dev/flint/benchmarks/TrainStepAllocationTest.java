@@ -94,11 +94,12 @@ class TrainStepAllocationTest {
       assertEquals(0, p[0] + p[4], "batch " + batches[b] + ": bytes per zeroGrad + optimizer step");
     }
     // the same at both sizes: nothing proportional to the batch (the smallest batch-sized array,
-    // the [256, 1] output, is 1 KiB). Medians of the small remainder can still differ by an object
-    // or two, since the JIT, warmer for the second size, may scalar-replace one.
+    // the [256, 1] output, is 1 KiB at batch 256 and 4 KiB at 1024, so a batch-sized allocation moves
+    // the figure by 3 KiB or more). Medians of the small remainder still differ by a few objects, since
+    // the JIT, warmer for the second size, may scalar-replace some (a loaded verify saw 360 vs 288).
     for (int phase : new int[] {5, 6}) {
       long diff = Math.abs(phases[0][phase] - phases[1][phase]);
-      assertTrue(diff <= 64, (phase == 5 ? "forward" : "loss") + " bytes differ by " + diff + " between batch 256 ("
+      assertTrue(diff < 512, (phase == 5 ? "forward" : "loss") + " bytes differ by " + diff + " between batch 256 ("
           + phases[0][phase] + ") and 1024 (" + phases[1][phase] + ")");
     }
   }
