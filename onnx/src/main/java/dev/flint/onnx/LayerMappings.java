@@ -61,9 +61,8 @@ final class LayerMappings {
         + " Sigmoid, Tanh, Mul, Add), Slice of h_t"));
     m.put("GRU", rows("per layer: MatMul, Add (input projections), Scan over T (one step: MatMul, Add, Split,"
         + " Sigmoid, Tanh, Mul, Sub, Add), Slice of h_t"));
-    m.put("MultiheadAttention", unverified("MatMul, Add (projections), Reshape, Transpose, MatMul, Mul, Softmax, the"
-        + " masks as Where(mask, -inf, 0) or Trilu", "compiled attention arrived beside this exporter; no"
-        + " OnnxExportTest model holds the layer yet (F.scaledDotProductAttention is verified)"));
+    m.put("MultiheadAttention", rows("MatMul, Add (projections), Reshape, Transpose, MatMul, Mul, Softmax, the"
+        + " masks as Where(mask, -inf, 0) or Trilu"));
     m.put("MaxPool2d", rows("MaxPool"));
     m.put("AvgPool2d", rows("AveragePool (zero padding counts)"));
     m.put("Flatten", rows("Reshape"));

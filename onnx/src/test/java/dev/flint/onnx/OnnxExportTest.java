@@ -14,6 +14,7 @@ import dev.flint.onnx.models.CompiledExportGpt;
 import dev.flint.onnx.models.CompiledExportRecurrent;
 import dev.flint.onnx.models.CompiledExportJoin;
 import dev.flint.onnx.models.CompiledExportMath;
+import dev.flint.onnx.models.CompiledExportMha;
 import dev.flint.onnx.models.CompiledExportMlp;
 import dev.flint.onnx.models.CompiledExportResidual;
 import dev.flint.onnx.models.CompiledExportTokens;
@@ -125,6 +126,16 @@ class OnnxExportTest {
     Path file = export(model);
     for (int[] bt : new int[][] {{2, 3}, {5, 9}}) {
       OnnxRuntimeCheck.assertSameOutputs(model, file, "x", Tensor.randn(bt[0], bt[1], 4));
+    }
+    OnnxChecker.assertValid(file);
+  }
+
+  @Test
+  void multiheadAttentionOverAnyLength() throws Exception {
+    CompiledExportMha model = new CompiledExportMha();
+    Path file = export(model);
+    for (int[] bt : new int[][] {{2, 3}, {5, 9}}) {
+      OnnxRuntimeCheck.assertSameOutputs(model, file, "x", Tensor.randn(bt[0], bt[1], 8));
     }
     OnnxChecker.assertValid(file);
   }

@@ -13,6 +13,7 @@ import dev.flint.onnx.models.CompiledExportConv1d;
 import dev.flint.onnx.models.CompiledExportGpt;
 import dev.flint.onnx.models.CompiledExportRecurrent;
 import dev.flint.onnx.models.CompiledExportJoin;
+import dev.flint.onnx.models.CompiledExportMha;
 import dev.flint.onnx.models.CompiledExportMlp;
 import dev.flint.onnx.models.CompiledExportResidual;
 import dev.flint.onnx.models.CompiledExportTokens;
@@ -35,7 +36,7 @@ class OpMappingsTest {
   /** The models of OnnxExportTest. */
   static final List<Class<? extends Module>> EXPORTED = List.of(CompiledExportMlp.class, CompiledExportCnn.class,
       CompiledExportResidual.class, CompiledExportJoin.class, CompiledExportTokens.class, CompiledExportAttention.class,
-      CompiledExportConv1d.class, CompiledExportGpt.class, CompiledExportRecurrent.class);
+      CompiledExportConv1d.class, CompiledExportGpt.class, CompiledExportRecurrent.class, CompiledExportMha.class);
 
   @Test
   void everyOpRowHasAnEntry() {
