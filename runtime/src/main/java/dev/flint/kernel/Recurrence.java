@@ -10,8 +10,7 @@ import dev.flint.tensor.Tensor;
  * {@code GRU_SCAN} and their {@code _BACKWARD}s). The input projections of all steps
  * ({@code gx = x·W_ihᵀ + b}) are one matrix product made before; per step there is one product with
  * {@code W_hh} and the gate arithmetic, fused. FLOAT32 scans run wholly in float ({@link RecurrenceF32}:
- * operands read in place, no conversions); the loops here are in double precision, with the products with
- * W_hh in single precision when only W_hh is FLOAT32 (as PyTorch's, on the GEMM's vector tier). PyTorch's gate
+ * operands read in place, no conversions); the loops here serve FLOAT64 and mixed dtypes, in double precision. PyTorch's gate
  * orders: LSTM {@code i, f, g, o}; GRU {@code r, z, n} with {@code n = tanh(gx_n + r·(W_hn·h + b_hn))}.
  *
  * <p>A scan's result packs, per batch row and step, every value its backward reads, in slots of
@@ -48,80 +47,18 @@ public final class Recurrence {
     return Internals.view(Storage.of(a), 0, new int[] {rows, cols}, new int[] {cols, 1});
   }
 
-  private static Tensor mat(float[] a, int rows, int cols) {
-    return Internals.view(Storage.of(a), 0, new int[] {rows, cols}, new int[] {cols, 1});
+  /** {@code out[n, m] = a[n, k] · w[m, k]ᵀ}. */
+  private static void productNT(double[] a, int n, int k, double[] w, int m, double[] out) {
+    Kernels.matmulNT(mat(a, n, k), mat(w, m, k), mat(out, n, m));
   }
 
-  /**
-   * {@code out[n, m] = a[n, k] · w[m, k]ᵀ}: in single precision when {@code w32} (W_hh of a FLOAT32 layer) is
-   * given, as PyTorch computes it, on the GEMM's vector tier; else in double precision.
-   */
-  private static void productNT(double[] a, int n, int k, double[] w, float[] w32, int m, double[] out) {
-    if (w32 == null) {
-      Kernels.matmulNT(mat(a, n, k), mat(w, m, k), mat(out, n, m));
-      return;
-    }
-    float[] o32 = scratch32(O32, n * m);
-    Kernels.matmulNT(mat(singles(a, n * k), n, k), mat(w32, m, k), mat(o32, n, m));
-    for (int i = 0; i < n * m; i++) {
-      out[i] = o32[i];
-    }
+  /** {@code out[n, k] = a[n, m] · w[m, k]}. */
+  private static void product(double[] a, int n, int m, double[] w, int k, double[] out) {
+    Kernels.matmul(mat(a, n, m), mat(w, m, k), mat(out, n, k));
   }
 
-  /** {@code out[n, k] = a[n, m] · w[m, k]}, in single precision when {@code w32} is given (see {@link #productNT}). */
-  private static void product(double[] a, int n, int m, double[] w, float[] w32, int k, double[] out) {
-    if (w32 == null) {
-      Kernels.matmul(mat(a, n, m), mat(w, m, k), mat(out, n, k));
-      return;
-    }
-    float[] o32 = scratch32(O32, n * k);
-    Kernels.matmul(mat(singles(a, n * m), n, m), mat(w32, m, k), mat(o32, n, k));
-    for (int i = 0; i < n * k; i++) {
-      out[i] = o32[i];
-    }
-  }
-
-  private static final int A32 = 0;
-  private static final int W32 = 1;
-  private static final int O32 = 2;
-  private static final ThreadLocal<float[][]> SCRATCH32 = ThreadLocal.withInitial(() -> new float[3][]);
-
-  private static float[] scratch32(int role, int n) {
-    float[][] all = SCRATCH32.get();
-    if (all[role] == null || all[role].length < n) {
-      all[role] = new float[Math.max(n, 16)];
-    }
-    return all[role];
-  }
-
-  /** The first {@code n} values of {@code a} rounded to single precision, in scratch. */
-  private static float[] singles(double[] a, int n) {
-    float[] out = scratch32(A32, n);
-    for (int i = 0; i < n; i++) {
-      out[i] = (float) a[i];
-    }
-    return out;
-  }
-
-  /** W_hh's values in single precision when the layer runs in FLOAT32 (its products then do too), else null. */
-  private static float[] singlesOf(Tensor whh) {
-    if (whh.dtype() != DType.FLOAT32) {
-      return null;
-    }
-    int n = whh.numel();
-    float[] out = scratch32(W32, n);
-    Tensor c = whh.contiguous();
-    System.arraycopy(c.storage().floats(), c.offset(), out, 0, n);
-    return out;
-  }
-
-  /** The logistic function: in single precision for a FLOAT32 layer ({@link FastMath}, as its FLOAT32 kernels). */
-  private static double sigmoid(double x, boolean single) {
-    return single ? FastMath.sigmoid((float) x) : 1 / (1 + Math.exp(-x));
-  }
-
-  private static double tanh(double x, boolean single) {
-    return single ? FastMath.tanh((float) x) : Math.tanh(x);
+  private static double sigmoid(double x) {
+    return 1 / (1 + Math.exp(-x));
   }
 
   // Scratch arrays per thread (Note: a warm compiled step allocates nothing that grows with the batch),
@@ -213,27 +150,25 @@ public final class Recurrence {
     int hidden = whh.size(1);
     double[] x = doubles(gx, X);
     double[] w = doubles(whh, W);
-    float[] w32 = singlesOf(whh);
-    boolean single = w32 != null;
     double[] hPrev = copy(h0, H);
     double[] cPrev = copy(c0, C);
     double[] y = scratch(Y, batch * steps * LSTM_SLOTS * hidden);
     int g4 = 4 * hidden;
     double[] rec = scratch(REC, batch * g4);
     for (int t = 0; t < steps; t++) {
-      productNT(hPrev, batch, hidden, w, w32, g4, rec);
+      productNT(hPrev, batch, hidden, w, g4, rec);
       for (int b = 0; b < batch; b++) {
         int a = (b * steps + t) * g4;
         int r = b * g4;
         int o = (b * steps + t) * LSTM_SLOTS * hidden;
         for (int j = 0; j < hidden; j++) {
-          double i = sigmoid(x[a + j] + rec[r + j], single);
-          double f = sigmoid(x[a + hidden + j] + rec[r + hidden + j], single);
-          double g = tanh(x[a + 2 * hidden + j] + rec[r + 2 * hidden + j], single);
-          double out = sigmoid(x[a + 3 * hidden + j] + rec[r + 3 * hidden + j], single);
+          double i = sigmoid(x[a + j] + rec[r + j]);
+          double f = sigmoid(x[a + hidden + j] + rec[r + hidden + j]);
+          double g = Math.tanh(x[a + 2 * hidden + j] + rec[r + 2 * hidden + j]);
+          double out = sigmoid(x[a + 3 * hidden + j] + rec[r + 3 * hidden + j]);
           double cp = cPrev[b * hidden + j];
           double c = f * cp + i * g;
-          double h = out * tanh(c, single);
+          double h = out * Math.tanh(c);
           y[o + j] = hPrev[b * hidden + j];
           y[o + hidden + j] = cp;
           y[o + 2 * hidden + j] = h;
@@ -266,8 +201,6 @@ public final class Recurrence {
     double[] gy = doubles(grad, G);
     double[] v = doubles(y, Y);
     double[] w = doubles(whh, W);
-    float[] w32 = singlesOf(whh);
-    boolean single = w32 != null;
     int g4 = 4 * hidden;
     double[] d = scratch(D, batch * steps * LSTM_GRAD_SLOTS * hidden);
     double[] dh = zeros(H, batch * hidden);   // reaching h_t from step t + 1
@@ -286,7 +219,7 @@ public final class Recurrence {
           double f = v[o + 5 * hidden + j];
           double g = v[o + 6 * hidden + j];
           double out = v[o + 7 * hidden + j];
-          double tc = tanh(c, single);
+          double tc = Math.tanh(c);
           double hTotal = gy[o + 2 * hidden + j] + dh[s + j];
           double cTotal = gy[o + 3 * hidden + j] + dc[s + j] + hTotal * out * (1 - tc * tc);
           da[q + j] = (cTotal * g + gy[o + 4 * hidden + j]) * i * (1 - i);
@@ -296,7 +229,7 @@ public final class Recurrence {
           dc[s + j] = cTotal * f + gy[o + hidden + j];
         }
       }
-      product(da, batch, g4, w, w32, hidden, back);
+      product(da, batch, g4, w, hidden, back);
       for (int b = 0; b < batch; b++) {
         int o = (b * steps + t) * LSTM_SLOTS * hidden;
         int e = (b * steps + t) * LSTM_GRAD_SLOTS * hidden;
@@ -327,24 +260,22 @@ public final class Recurrence {
     int hidden = whh.size(1);
     double[] x = doubles(gx, X);
     double[] w = doubles(whh, W);
-    float[] w32 = singlesOf(whh);
-    boolean single = w32 != null;
     double[] bias = doubles(bhh, BIAS);
     double[] hPrev = copy(h0, H);
     double[] y = scratch(Y, batch * steps * GRU_SLOTS * hidden);
     int g3 = 3 * hidden;
     double[] rec = scratch(REC, batch * g3);
     for (int t = 0; t < steps; t++) {
-      productNT(hPrev, batch, hidden, w, w32, g3, rec);
+      productNT(hPrev, batch, hidden, w, g3, rec);
       for (int b = 0; b < batch; b++) {
         int a = (b * steps + t) * g3;
         int r0 = b * g3;
         int o = (b * steps + t) * GRU_SLOTS * hidden;
         for (int j = 0; j < hidden; j++) {
-          double r = sigmoid(x[a + j] + rec[r0 + j] + bias[j], single);
-          double z = sigmoid(x[a + hidden + j] + rec[r0 + hidden + j] + bias[hidden + j], single);
+          double r = sigmoid(x[a + j] + rec[r0 + j] + bias[j]);
+          double z = sigmoid(x[a + hidden + j] + rec[r0 + hidden + j] + bias[hidden + j]);
           double hn = rec[r0 + 2 * hidden + j] + bias[2 * hidden + j];
-          double n = tanh(x[a + 2 * hidden + j] + r * hn, single);
+          double n = Math.tanh(x[a + 2 * hidden + j] + r * hn);
           double hp = hPrev[b * hidden + j];
           double h = (1 - z) * n + z * hp;
           y[o + j] = hp;
@@ -377,8 +308,6 @@ public final class Recurrence {
     double[] gy = doubles(grad, G);
     double[] v = doubles(y, Y);
     double[] w = doubles(whh, W);
-    float[] w32 = singlesOf(whh);
-    boolean single = w32 != null;
     int g3 = 3 * hidden;
     double[] d = scratch(D, batch * steps * GRU_GRAD_SLOTS * hidden);
     double[] dh = zeros(H, batch * hidden);
@@ -411,7 +340,7 @@ public final class Recurrence {
           direct[b * hidden + j] = hTotal * z + gy[o + j];
         }
       }
-      product(dRec, batch, g3, w, w32, hidden, back);
+      product(dRec, batch, g3, w, hidden, back);
       for (int b = 0; b < batch; b++) {
         int e = (b * steps + t) * GRU_GRAD_SLOTS * hidden;
         for (int j = 0; j < hidden; j++) {
