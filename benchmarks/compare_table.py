@@ -23,24 +23,24 @@ import sys
 ROWS = [
     ("gemm 256 GFLOP/s (vs numpy/OpenBLAS)", "gflops", ("gemm", "numpy", {"size": 256}), ("gemm", {"size": 256}), None),
     ("gemm 1024 GFLOP/s (vs numpy/OpenBLAS)", "gflops", ("gemm", "numpy", {"size": 1024}), ("gemm", {"size": 1024}),
-     ("flint-eager", ">=", 0.8)),
+     ("flint-eager", ">=", {1: 0.9, 2: 0.8})),
     ("gemm 2048 GFLOP/s (vs numpy/OpenBLAS)", "gflops", ("gemm", "numpy", {"size": 2048}), ("gemm", {"size": 2048}), None),
     ("gemm 1024 GFLOP/s, torch.mm", "gflops", ("gemm", "pytorch-eager", {"size": 1024}), ("gemm", {"size": 1024}), None),
     ("mlp_train_small steps/s", "steps_per_s", ("mlp_train_small", "pytorch-eager", {}), ("mlp_train_small", {}),
      ("flint-compiled", ">=", 1.5)),
     ("mlp_infer_small us/call (b256)", "us_per_call", ("mlp_infer_small", "pytorch-eager", {}), ("mlp_infer_small", {}), None),
     ("mlp_train_mnist steps/s", "steps_per_s", ("mlp_train_mnist", "pytorch-eager", {}), ("mlp_train_mnist", {}),
-     ("flint-compiled", ">=", 1.0)),
+     ("flint-compiled", ">=", 1.2)),
     ("mlp_infer_mnist us/call, batch 1", "us_per_call", ("mlp_infer_mnist", "pytorch-eager", {"batch": 1}),
      ("mlp_infer_mnist", {"batch": 1}), ("flint-compiled", "<=", 0.5)),
     ("mlp_infer_mnist us/call, batch 128", "us_per_call", ("mlp_infer_mnist", "pytorch-eager", {"batch": 128}),
-     ("mlp_infer_mnist", {"batch": 128}), ("flint-compiled", "<=", 1.0)),
+     ("mlp_infer_mnist", {"batch": 128}), ("flint-compiled", "<=", 0.8)),
     ("autograd_overhead us/op", "us_per_op", ("autograd_overhead", "pytorch-eager", {}), ("autograd_overhead", {}),
      ("flint-eager", "<=", 0.5)),
     ("eager_dispatch_nograd us/op", "us_per_op", ("eager_dispatch_nograd", "pytorch-eager", {}),
      ("eager_dispatch_nograd", {}), None),
     ("cnn_train_small steps/s", "steps_per_s", ("cnn_train_small", "pytorch-eager", {}), ("cnn_train_small", {}),
-     ("flint-compiled", ">=", 1.0)),
+     ("flint-compiled", ">=", 1.2)),
     ("gpt_train_small steps/s", "steps_per_s", ("gpt_train_small", "pytorch-eager", {}), ("gpt_train_small", {}),
      ("flint-compiled", ">=", {1: 1.5, 2: 1.2})),
     ("gpt_generate tokens/s (64 new, batch 1)", "tokens_per_s", ("gpt_generate", "pytorch-eager", {}), ("gpt_generate", {}),
@@ -48,6 +48,11 @@ ROWS = [
     ("lstm_train_small steps/s", "steps_per_s", ("lstm_train_small", "pytorch-eager", {}), ("lstm_train_small", {}),
      ("flint-compiled", ">=", 1.0)),
 ]
+
+
+# Debian's PyTorch swings between a slow and a fast mode from one process to the next on these two
+# workloads (issue 13): compare.sh runs the peer PEER_REPEATS times and the table takes its best run
+PEER_BEST = {"mlp_train_mnist", "cnn_train_small"}
 
 
 def load(paths):
@@ -76,6 +81,16 @@ def find(rows, workload, impl, threads, filt, vector_module=True):
 # the "no vector module" column (issue 13): these figures also run without --add-modules
 # jdk.incubator.vector; the target is at least half of the vector tier's figure
 NOVEC_TARGET = 0.5
+
+
+def best(rows, workload, impl, threads, filt):
+    """The fastest of every matching row (by CPU time per step where there is one, else steps/s) and
+    how many there were: the peer's best process, for the workloads in PEER_BEST."""
+    hits = [r for r in rows if r.get("workload") == workload and r.get("impl") == impl
+            and r.get("threads") == threads and "error" not in r and all(r.get(k) == v for k, v in filt.items())]
+    if not hits:
+        return None, 0
+    return max(hits, key=lambda r: r.get("steps_per_s") or 0), len(hits)
 
 
 def novec(rows, fw, ff, t, key, comp, eager):
@@ -133,6 +148,9 @@ def table(rows):
     for t in threads:
         for name, key, (pw, pi, pf), (fw, ff), target in ROWS:
             py = find(rows, pw, pi, t, pf)
+            runs = 1
+            if pw in PEER_BEST:
+                py, runs = best(rows, pw, pi, t, pf)
             eager = find(rows, fw, "flint-eager", t, ff)
             comp = find(rows, fw, "flint-compiled", t, ff)
             cand = find(rows, fw, "flint-candidate", t, ff) if fw == "gemm" else None
@@ -165,7 +183,8 @@ def table(rows):
             flint_eager = fmt(eager, key)
             if cand is not None:
                 flint_eager += " / cand. " + fmt(cand, key)
-            out.append([str(t), name, fmt(py, key), flint_eager, fmt(comp, key),
+            shown = name if runs <= 1 else "%s (peer: best of %d)" % (name, runs)
+            out.append([str(t), shown, fmt(py, key), flint_eager, fmt(comp, key),
                         novec(rows, fw, ff, t, key, comp, eager), ", ".join(ratios), tgt, v])
     # Flint only: the 8 matmuls of an mlp_train_mnist step, runtime kernel vs candidate (ms per step)
     for t in threads:
