@@ -6,7 +6,9 @@
 #      flint-processor in annotationProcessorPaths: Compiled<Name> must be generated, and its Main
 #      (generated code in use, same loss and gradients as eager, loss falls under SGD) must exit 0;
 #   3. builds .ci/consumer/broken, whose model feeds Linear(10, 20) into Linear(30, 5): the build must
-#      fail with a javac [shape-mismatch] error on the user's file and line, and no stack trace.
+#      fail with a javac [shape-mismatch] error on the user's file and line, and no stack trace;
+#   4. builds and runs docs/starter, the outside project the README tells users to copy: its compiled
+#      sin(x) fit must print a falling loss and f(1) within 0.05 of sin 1.
 # Extra arguments go to every mvn call, e.g. `.ci/consumer-check.sh -o -Dmaven.repo.local=/tmp/m2`
 # (offline, private local repository). Uses the JDK that Maven finds (JAVA_HOME).
 set -euo pipefail
@@ -68,4 +70,17 @@ if grep -nE 'Exception in thread|An exception has occurred in the compiler|^[[:s
   fail "the broken consumer's build shows a stack trace or an internal processor error (above)" broken.log
 fi
 echo "consumer-check: broken: ${ERROR#\[ERROR\] }"
+
+# 4. The starter project from the README, as a user copies it (a copy, so no target/ lands in docs/).
+STARTER="$LOGS/starter"
+cp -r docs/starter "$STARTER"
+"${MVN[@]}" -q -Dflint.version="$VERSION" -f "$STARTER/pom.xml" compile exec:exec >"$LOGS/starter.log" 2>&1 \
+  || fail "docs/starter did not build and run" starter.log
+LINE=$(grep -E '^[0-9]+ epochs: loss' "$LOGS/starter.log" | head -n 1 || true)
+[[ -n "$LINE" ]] || fail "docs/starter's Main did not print its result" starter.log
+/usr/bin/env awk -v line="$LINE" 'BEGIN {
+  split(line, w, " "); first = w[4] + 0; last = w[6]; sub(/;$/, "", last); last += 0; f1 = w[9] + 0;
+  exit !(last < first && f1 - sin(1) < 0.05 && sin(1) - f1 < 0.05) }' \
+  || fail "docs/starter trained badly: $LINE" starter.log
+echo "consumer-check: starter: $LINE"
 echo "consumer-check: OK"
