@@ -174,6 +174,9 @@ final class MatMul {
         && ((long) aOff.length * n * k * m >= VECTOR_MIN_WORK || Unpacked.of(n, k, m, sa0, sa1, sb0, sb1) != Unpacked.NONE)) {
       vectorF32(a, aOff, sa0, sa1, b, bOff, sb0, sb1, o, n, k, m);
     } else if (t == DType.FLOAT32 || t == DType.FLOAT64) {
+      if (t == DType.FLOAT32) {
+        VectorTier.scalarWork((long) aOff.length * n * k * m);   // starts the tier's warm-up once it adds up
+      }
       floating(a, aOff, sa0, sa1, b, bOff, sb0, sb1, o, n, k, m);
     } else {
       generic(a, aOff, sa0, sa1, b, bOff, sb0, sb1, o, n, k, m);

@@ -7,10 +7,10 @@ import java.lang.System.Logger.Level;
  * The one warning a JVM started without {@code --add-modules jdk.incubator.vector} gets, through
  * {@link System.Logger} (as Lucene does for its vector codecs), so that a user who never read the
  * README learns why FLOAT32 products are slow and how to fix it. {@link VectorTier} logs it once,
- * when the first kernel asks for the tier. Nothing is logged when the user turned the tier off with
+ * when the first kernel asks for the tier, from a thread of its own. Nothing is logged when the user turned the tier off with
  * {@code -Dflint.vector=false}: that is a choice, not an oversight.
  */
-final class VectorModuleWarning {
+final class VectorModuleWarning implements Runnable {
   /** The logger's name: the class that decides, as {@code System.getLogger} users expect. */
   static final String LOGGER = VectorTier.class.getName();
 
@@ -24,7 +24,11 @@ final class VectorModuleWarning {
       + " --add-modules jdk.incubator.vector to use it (-Dflint.vector=false keeps the pure-Java kernels"
       + " and silences this warning).";
 
-  private VectorModuleWarning() {}
+  /** Logs the warning to the {@link #LOGGER} system logger ({@link VectorTier} runs it on a thread of its own). */
+  @Override
+  public void run() {
+    log(System.getLogger(LOGGER));
+  }
 
   /** Whether to warn: the module is missing and the user did not ask for the pure-Java kernels. */
   static boolean applies(boolean modulePresent, String property) {

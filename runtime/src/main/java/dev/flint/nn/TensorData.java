@@ -21,12 +21,29 @@ final class TensorData {
           "copy: shapes " + Arrays.toString(Internals.shapeRef(src)) + " and " + Arrays.toString(Internals.shapeRef(dst)) + " differ");
     }
     Storage out = dst.storage();
+    if (src.dtype() == dst.dtype() && src.isContiguous() && dst.isContiguous()) {
+      // a checkpoint's tensor into its parameter: one array copy (the loop below boxes every element
+      // through a lambda and, interpreted at start-up, took 30 ms of a 535k-parameter model's load)
+      System.arraycopy(array(src.storage()), src.offset(), array(out), dst.offset(), src.numel());
+      return;
+    }
     if (dst.dtype().isFloatingPoint() || src.dtype().isFloatingPoint()) {
       double[] values = src.toDoubleArray();
       Layouts.forEachIndex(Internals.shapeRef(dst), Internals.stridesRef(dst), dst.offset(), (i, at) -> out.setDouble(at, values[i]));
     } else {
       long[] values = src.toLongArray();
       Layouts.forEachIndex(Internals.shapeRef(dst), Internals.stridesRef(dst), dst.offset(), (i, at) -> out.setLong(at, values[i]));
+    }
+  }
+
+  /** The primitive array behind {@code s}, whatever its dtype. */
+  private static Object array(Storage s) {
+    switch (s.dtype()) {
+      case FLOAT32: return s.floats();
+      case FLOAT64: return s.doubles();
+      case INT64: return s.longs();
+      case INT32: return s.ints();
+      default: return s.bools();
     }
   }
 
