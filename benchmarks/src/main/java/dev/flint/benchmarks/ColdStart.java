@@ -6,6 +6,9 @@ import dev.flint.benchmarks.models.MlpMnist;
 import dev.flint.tensor.Generator;
 import dev.flint.tensor.Tensor;
 import java.lang.management.ManagementFactory;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -20,8 +23,9 @@ import java.nio.file.Path;
  *
  * Prints {@code first_prediction_uptime_ms=N class=K ...}: N is the JVM uptime (ms since the JVM
  * started) when the prediction returned, read after it so that loading java.management is not
- * counted; then the uptime at which main began, the ms spent loading and predicting, and the main
- * thread's CPU ms.
+ * counted; then the uptime at which main began, the ms spent loading and predicting, the main
+ * thread's CPU ms and the whole process's (JIT compilers, GC and Flint's own threads included), both
+ * read right after the prediction.
  */
 public final class ColdStart {
   private ColdStart() {}
@@ -49,13 +53,44 @@ public final class ColdStart {
     }
     Tensor logits = Autograd.noGrad(() -> model.forward(Tensor.of(pixels, 1, 784)));
     long predicted = System.nanoTime();
+    long[] cpu = procCpuNanos();   // before anything else loads classes or runs code
     int label = (int) logits.argmax().item();
     long uptime = ManagementFactory.getRuntimeMXBean().getUptime() - (System.nanoTime() - predicted) / 1_000_000;
-    long threadCpu = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() / 1_000_000;
-    // where the time went: JVM start to main, loading the model, the prediction; and this thread's CPU
-    // time, which other processes on a busy machine do not inflate
+    long threadCpu = cpu != null ? cpu[0] / 1_000_000 : ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() / 1_000_000;
+    long processCpu = cpu != null ? cpu[1] / 1_000_000 : -1;
+    // where the time went: JVM start to main, loading the model, the prediction; and the CPU time of
+    // this thread and of the process, which other processes on a busy machine inflate far less
     System.out.println("first_prediction_uptime_ms=" + uptime + " class=" + label
         + " main_at_ms=" + (uptime - (predicted - start) / 1_000_000) + " load_ms=" + (loaded - start) / 1_000_000
-        + " predict_ms=" + (predicted - loaded) / 1_000_000 + " main_thread_cpu_ms=" + threadCpu);
+        + " predict_ms=" + (predicted - loaded) / 1_000_000 + " main_thread_cpu_ms=" + threadCpu + " process_cpu_ms=" + processCpu);
+  }
+
+  /**
+   * The CPU nanoseconds of this thread and of the whole process (every thread's, JIT compilers and GC
+   * included) from Linux's schedstat files, read without loading java.management (whose start-up
+   * would count); null where /proc has no such files.
+   */
+  private static long[] procCpuNanos() {
+    try {
+      long thread = schedstatNanos(Path.of("/proc/thread-self/schedstat"));
+      long process = 0;
+      try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+        for (Path task : tasks) {
+          try {
+            process += schedstatNanos(task.resolve("schedstat"));
+          } catch (IOException e) {
+            // the thread ended meanwhile
+          }
+        }
+      }
+      return new long[] {thread, process};
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static long schedstatNanos(Path file) throws IOException {
+    String s = Files.readString(file);
+    return Long.parseLong(s.substring(0, s.indexOf(' ')));
   }
 }
