@@ -36,7 +36,7 @@ final class Fused {
         return o;
       }
       for (int i = 0; i < n; i++) {
-        ov[oo + i] = av[ao + i] * Math.signum(sv[so + i]);
+        ov[oo + i] = av[ao + i] * signum(sv[so + i]);
       }
       return o;
     }
@@ -48,11 +48,28 @@ final class Fused {
       int so = s.offset();
       int oo = o.offset();
       for (int i = 0; i < n; i++) {
-        ov[oo + i] = av[ao + i] * Math.signum(sv[so + i]);
+        ov[oo + i] = av[ao + i] * signum(sv[so + i]);
       }
       return o;
     }
     // other dtypes and layouts: the two kernels it fuses
     return Elementwise.binary(Binary.MUL, "mulSign", a, Kernels.sign(s), o);
+  }
+
+  /**
+   * {@link Math#signum(float)}, bit for bit (±0, NaN and infinities included), without its branches:
+   * scaled by 2^200 every nonzero float is at least 1 in magnitude, and the clamp to [-1, 1] keeps
+   * zeros' signs and NaN. C2 vectorizes a loop of these (min/max of vectors) where it leaves
+   * {@code signum}'s branches scalar, and those mispredict on ReLU outputs, half of them zero: the
+   * pure-Java ReLU backward over [256, 64] ran 16 us, now 3.2 us (-XX:-UseSuperWord: 24 us, so it is
+   * the vectorization that pays).
+   */
+  static float signum(float s) {
+    return Math.min(Math.max(s * 0x1p100f * 0x1p100f, -1f), 1f);
+  }
+
+  /** {@link Math#signum(double)} without branches, as {@link #signum(float)} (2^1200 covers the smallest subnormal). */
+  static double signum(double s) {
+    return Math.min(Math.max(s * 0x1p600 * 0x1p600, -1.0), 1.0);
   }
 }

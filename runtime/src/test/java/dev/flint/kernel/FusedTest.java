@@ -58,6 +58,31 @@ class FusedTest {
   }
 
   @Test
+  void branchFreeSignumIsMathSignumBitForBit() {   // (any NaN counts as NaN: a vector max may not keep its payload)
+    float[] fs = {0f, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.MIN_VALUE,
+        -Float.MIN_VALUE, Float.MIN_NORMAL, Float.MAX_VALUE, -Float.MAX_VALUE, 1e-30f, -3f, 0.5f, 1f};
+    for (float f : fs) {
+      assertEquals(Float.floatToIntBits(Math.signum(f)), Float.floatToIntBits(Fused.signum(f)), "signum(" + f + ")");
+    }
+    double[] ds = {0.0, -0.0, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.MIN_VALUE,
+        -Double.MIN_VALUE, Double.MIN_NORMAL, Double.MAX_VALUE, -Double.MAX_VALUE, 1e-300, -3.0, 0.5, 1.0};
+    for (double d : ds) {
+      assertEquals(Double.doubleToLongBits(Math.signum(d)), Double.doubleToLongBits(Fused.signum(d)), "signum(" + d + ")");
+    }
+    // and through the kernel, on a row long enough to run C2's vectorized loop once compiled
+    float[] a = new float[1000];
+    float[] y = new float[1000];
+    for (int i = 0; i < a.length; i++) {
+      a[i] = i % 3 == 0 ? -i : i;
+      y[i] = fs[i % fs.length];
+    }
+    float[] got = Kernels.mulSign(Tensor.of(a), Tensor.of(y), null).toFloatArray();
+    for (int i = 0; i < a.length; i++) {
+      assertEquals(Float.floatToIntBits(a[i] * Math.signum(y[i])), Float.floatToIntBits(got[i]), "element " + i);
+    }
+  }
+
+  @Test
   void mulSignRefusesDifferentShapes() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> Kernels.mulSign(Tensor.zeros(2, 3), Tensor.zeros(3), null));
