@@ -25,9 +25,7 @@ final class TensorData {
       // a checkpoint's tensor into its parameter: one array copy (the loop below boxes every element
       // through a lambda and, interpreted at start-up, took 30 ms of a 535k-parameter model's load)
       System.arraycopy(array(src.storage()), src.offset(), array(out), dst.offset(), src.numel());
-      return;
-    }
-    if (dst.dtype().isFloatingPoint() || src.dtype().isFloatingPoint()) {
+    } else if (dst.dtype().isFloatingPoint() || src.dtype().isFloatingPoint()) {
       double[] values = src.toDoubleArray();
       Layouts.forEachIndex(Internals.shapeRef(dst), Internals.stridesRef(dst), dst.offset(), (i, at) -> out.setDouble(at, values[i]));
     } else {
