@@ -1,6 +1,7 @@
 package dev.flint.kernel;
 
 import dev.flint.internal.Internals;
+import dev.flint.kernel.vector.PackedWeights;
 import dev.flint.kernel.vector.VectorMatMul;
 import dev.flint.ops.Attrs;
 import dev.flint.ops.Shapes;
@@ -222,6 +223,11 @@ final class MatMul {
       });
       return;
     }
+    float[] pre = sameMatrix(bOff) ? PackedWeights.lookup(b.storage(), bOff[0], sb0, sb1, k, m) : null;
+    if (pre != null) {
+      packedF32(as, aOff, sa0, sa1, pre, cs, co, n, k, m, work);
+      return;
+    }
     int threads = Parallel.threads();
     if (batches == 1 && (threads == 1 || work < SPLIT_MIN_WORK)) {
       VectorMatMul.gemm(as, aOff[0], sa0, sa1, bs, bOff[0], sb0, sb1, cs, co, m, k, m, 0, n);
@@ -246,13 +252,7 @@ final class MatMul {
         return;
       }
     }
-    // whole matrices when the batch alone gives every thread work, else row ranges
-    int per = n;
-    if (threads > 1 && batches < threads) {
-      int rows = (n + threads - 1) / threads;
-      per = Math.min(n, Math.max(VectorMatMul.MR, (rows + VectorMatMul.MR - 1) / VectorMatMul.MR * VectorMatMul.MR));
-    }
-    int rowsPer = per;
+    int rowsPer = rowsPerTask(n, batches, threads);
     int blocks = (n + rowsPer - 1) / rowsPer;
     Parallel.forRange(batches * blocks, work, (from, to) -> {
       for (int task = from; task < to; task++) {
@@ -262,6 +262,61 @@ final class MatMul {
         VectorMatMul.gemm(as, aOff[bi], sa0, sa1, bs, bOff[bi], sb0, sb1, cs, co + bi * n * m, m, k, m, i0, i1);
       }
     });
+  }
+
+  private static boolean sameMatrix(int[] offsets) {
+    for (int i = 1; i < offsets.length; i++) {
+      if (offsets[i] != offsets[0]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * The vector-tier GEMM with B packed whole beforehand (a parameter's cached pack, shared by every
+   * batch matrix): split by column strips, or by batch and rows, as {@link #vectorF32} splits.
+   */
+  private static void packedF32(float[] as, int[] aOff, int sa0, int sa1, float[] pre, float[] cs, int co,
+      int n, int k, int m, long work) {
+    int batches = aOff.length;
+    int threads = Parallel.threads();
+    if (batches == 1 && (threads == 1 || work < SPLIT_MIN_WORK)) {
+      VectorMatMul.gemmPacked(as, aOff[0], sa0, sa1, pre, m, cs, co, m, k, 0, n, 0, m);
+      return;
+    }
+    int strip = VectorMatMul.stripWidth();
+    int strips = (m + strip - 1) / strip;
+    if (batches < threads && strips >= threads) {
+      int per = (strips + threads - 1) / threads * strip;
+      int parts = (m + per - 1) / per;
+      Parallel.forRange(batches * parts, work, (from, to) -> {
+        for (int task = from; task < to; task++) {
+          int bi = task / parts;
+          int j0 = (task % parts) * per;
+          VectorMatMul.gemmPacked(as, aOff[bi], sa0, sa1, pre, m, cs, co + bi * n * m, m, k, 0, n, j0, Math.min(m, j0 + per));
+        }
+      });
+      return;
+    }
+    int rowsPer = rowsPerTask(n, batches, threads);
+    int blocks = (n + rowsPer - 1) / rowsPer;
+    Parallel.forRange(batches * blocks, work, (from, to) -> {
+      for (int task = from; task < to; task++) {
+        int bi = task / blocks;
+        int i0 = (task % blocks) * rowsPer;
+        VectorMatMul.gemmPacked(as, aOff[bi], sa0, sa1, pre, m, cs, co + bi * n * m, m, k, i0, Math.min(n, i0 + rowsPer), 0, m);
+      }
+    });
+  }
+
+  /** Rows per task: whole matrices when the batch alone gives every thread work, else row ranges. */
+  private static int rowsPerTask(int n, int batches, int threads) {
+    if (threads > 1 && batches < threads) {
+      int rows = (n + threads - 1) / threads;
+      return Math.min(n, Math.max(VectorMatMul.MR, (rows + VectorMatMul.MR - 1) / VectorMatMul.MR * VectorMatMul.MR));
+    }
+    return n;
   }
 
   /**

@@ -142,6 +142,7 @@ public abstract class Module {
   protected final Tensor registerParameter(String name, Tensor tensor) {
     checkNewName(name, tensor, "parameter");
     tensor.requiresGrad(true);
+    tensor.storage().markParameter();
     ownParameters.put(name, tensor);
     return tensor;
   }

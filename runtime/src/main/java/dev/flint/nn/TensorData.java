@@ -32,6 +32,7 @@ final class TensorData {
       long[] values = src.toLongArray();
       Layouts.forEachIndex(Internals.shapeRef(dst), Internals.stridesRef(dst), dst.offset(), (i, at) -> out.setLong(at, values[i]));
     }
+    out.bumpVersion();
   }
 
   /** The primitive array behind {@code s}, whatever its dtype. */

@@ -143,6 +143,7 @@ public abstract class Optimizer {
       Tensor g = Internals.gradForUpdate(p);
       if (g != null) {
         stepParameter(i, p, g);
+        p.storage().bumpVersion();   // the weights changed in place: packed copies of them are stale
       }
     }
   }

@@ -16,7 +16,10 @@ public final class Storage {
   private final boolean[] bool;
   private int version;
   private int generation;
-  private boolean lent;
+  /** {@link #LENT} and {@link #PARAMETER} in one byte, so a storage stays 48 bytes (it is made per op result). */
+  private byte flags;
+  private static final byte LENT = 1;
+  private static final byte PARAMETER = 2;
 
   private Storage(DType dtype, float[] f32, double[] f64, long[] i64, int[] i32, boolean[] bool) {
     this.dtype = dtype;
@@ -63,8 +66,12 @@ public final class Storage {
   }
 
   /**
-   * How many in-place writes through {@code Tensor.fill}/{@code copyFrom}/{@code zero} this storage
-   * has seen; autograd compares it to detect a value modified after an op saved it for backward.
+   * How many in-place writes this storage has seen: {@code Tensor.fill}/{@code copyFrom}/{@code zero}
+   * and the other in-place ops, optimizer steps and {@code Module.loadStateDict} each add one. Autograd
+   * compares it to detect a value modified after an op saved it for backward, and kernels to know
+   * whether data derived from a parameter (its packed matrix, {@code kernel.vector.PackedWeights}) is still valid.
+   * Code that writes into {@link #floats()} or the other arrays of a parameter directly must call
+   * {@link #bumpVersion()} afterwards.
    */
   public int version() {
     return version;
@@ -73,6 +80,21 @@ public final class Storage {
   /** Records an in-place write (see {@link #version()}). */
   public void bumpVersion() {
     version++;
+  }
+
+  /**
+   * Marks this as a module parameter's storage ({@code Module.registerParameter}): every write to it
+   * goes through a path that bumps {@link #version()}, so kernels may keep data derived from its
+   * values between calls. Kernels write their outputs without bumping, which is why they keep
+   * nothing for other storages.
+   */
+  public void markParameter() {
+    flags |= PARAMETER;
+  }
+
+  /** Whether {@link #markParameter()} was called. */
+  public boolean isParameter() {
+    return (flags & PARAMETER) != 0;
   }
 
   /**
@@ -85,15 +107,15 @@ public final class Storage {
 
   /** Internal: records that a tensor over this storage was handed to a caller that may keep it. */
   void markLent() {
-    lent = true;
+    flags |= LENT;
   }
 
   /** Internal: takes a lent storage back for reuse, starting a new generation; false if it was not lent. */
   boolean reclaim() {
-    if (!lent) {
+    if ((flags & LENT) == 0) {
       return false;
     }
-    lent = false;
+    flags &= ~LENT;
     generation++;
     return true;
   }

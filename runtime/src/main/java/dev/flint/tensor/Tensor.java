@@ -497,6 +497,9 @@ public final class Tensor {
    * Used by {@code Module.to(DType)} and {@code loadStateDict} so optimizers keep valid references.
    */
   public void setData(Tensor source) {
+    if (storage.isParameter()) {
+      source.storage().markParameter();   // a parameter's new data is written only through versioned paths too
+    }
     this.storage = source.storage();
     this.generation = source.generation;
     this.shape = source.shape.clone();

@@ -139,14 +139,18 @@ public final class VectorMatMul {
     final float[] w = new float[Math.max(5 * (L + 1), 2 * (5 * L + 1))];
     final float[] x = new float[2 * L + 2];
     final float[] y = new float[n * wide];
+    final float[] packed = new float[packedSize(k, wide)];
 
     void run() {
       Scratch s = SCRATCH.get();
       // contiguous A and B, a partial strip wider than a vector, blocks of k = 2 so the second one
       // accumulates, a leftover row
-      gemm(a, 0, k, 1, b, 0, wide, 1, c, 0, wide, k, 0, wide, 0, n, 2, s);
+      gemm(a, 0, k, 1, b, 0, wide, 1, null, wide, c, 0, wide, k, 0, wide, 0, n, 2, s);
       // transposed A and B, a partial strip narrower than a vector, one block of k
-      gemm(a, 0, 1, n, b, 0, 1, k, c, 0, narrow, k, 0, narrow, 0, n, KC, s);
+      gemm(a, 0, 1, n, b, 0, 1, k, null, narrow, c, 0, narrow, k, 0, narrow, 0, n, KC, s);
+      // B packed whole beforehand (a cached weight; packAll blocks k by KC as gemmPacked does)
+      packAll(b, 0, 1, k, k, wide, packed);
+      gemm(a, 0, k, 1, null, 0, 0, 0, packed, wide, c, 0, wide, k, 0, wide, 0, n, KC, s);
       // four rows and a leftover row, a vector and a scalar tail of k
       gemv(w, 0, L + 1, x, 0, y, 0, L + 1, 5);
       // all three column loops (four vectors, one vector, scalars), contiguous and strided x
@@ -173,48 +177,92 @@ public final class VectorMatMul {
    */
   public static void gemm(float[] a, int ao, int sa0, int sa1, float[] b, int bo, int sb0, int sb1,
       float[] c, int co, int ldc, int k, int m, int i0, int i1) {
-    gemm(a, ao, sa0, sa1, b, bo, sb0, sb1, c, co, ldc, k, 0, m, i0, i1, KC, SCRATCH.get());
+    gemm(a, ao, sa0, sa1, b, bo, sb0, sb1, null, m, c, co, ldc, k, 0, m, i0, i1, KC, SCRATCH.get());
   }
 
   /**
    * Writes the block {@code [i0, i1) × [j0, j1)} of {@code C = A·B} (overwriting it), with the operands
    * as in {@link #gemm(float[], int, int, int, float[], int, int, int, float[], int, int, int, int, int, int)}.
    * Disjoint blocks of one product may run on different threads at once: a split by columns packs
-   * only its own columns of B.
+   * only its own columns of B; {@code j0} is a multiple of {@link #stripWidth()}.
    */
   public static void gemmBlock(float[] a, int ao, int sa0, int sa1, float[] b, int bo, int sb0, int sb1,
       float[] c, int co, int ldc, int k, int i0, int i1, int j0, int j1) {
-    gemm(a, ao, sa0, sa1, b, bo, sb0, sb1, c, co, ldc, k, j0, j1, i0, i1, KC, SCRATCH.get());
+    gemm(a, ao, sa0, sa1, b, bo, sb0, sb1, null, j1, c, co, ldc, k, j0, j1, i0, i1, KC, SCRATCH.get());
   }
 
-  private static void gemm(float[] a, int ao, int sa0, int sa1, float[] b, int bo, int sb0, int sb1,
-      float[] c, int co, int ldc, int k, int jFrom, int jTo, int i0, int i1, int kBlock, Scratch s) {
-    float[] bp = s.pack;
+  /**
+   * {@link #gemmBlock} with B already packed whole by {@link #packAll} (B is {@code [k, m]}), so
+   * nothing is packed here: a weight packed once and kept between calls.
+   */
+  public static void gemmPacked(float[] a, int ao, int sa0, int sa1, float[] packed, int m,
+      float[] c, int co, int ldc, int k, int i0, int i1, int j0, int j1) {
+    gemm(a, ao, sa0, sa1, null, 0, 0, 0, packed, m, c, co, ldc, k, j0, j1, i0, i1, KC, SCRATCH.get());
+  }
+
+  /** The width of one packed strip of B, in floats (column splits start at a multiple of it). */
+  public static int stripWidth() {
+    return NR;
+  }
+
+  /** Floats {@link #packAll} writes for a {@code [k, m]} matrix: its strips, the last zero-padded. */
+  public static int packedSize(int k, int m) {
+    return k * ((m + NR - 1) / NR) * NR;
+  }
+
+  /**
+   * Packs all of B ({@code [k, m]}, element (p, j) at {@code b[bo + p*sb0 + j*sb1]}) into {@code dst}
+   * as {@link #gemmPacked} reads it: per block of {@value #KC} rows of k, every strip of {@link #NR}
+   * columns, each kc × NR floats, so a strip of any block starts at a computable offset.
+   */
+  public static void packAll(float[] b, int bo, int sb0, int sb1, int k, int m, float[] dst) {
+    int strips = (m + NR - 1) / NR;
+    for (int p0 = 0; p0 < k; p0 += KC) {
+      pack(b, bo + p0 * sb0, sb0, sb1, dst, p0 * strips * NR, Math.min(KC, k - p0), m, strips);
+    }
+  }
+
+  /**
+   * The GEMM over columns {@code [jFrom, jTo)}: B is packed per block into the scratch, or, with
+   * {@code pre} not null, read from B packed whole (by {@link #packAll}, {@code mAll} columns wide).
+   */
+  private static void gemm(float[] a, int ao, int sa0, int sa1, float[] b, int bo, int sb0, int sb1, float[] pre,
+      int mAll, float[] c, int co, int ldc, int k, int jFrom, int jTo, int i0, int i1, int kBlock, Scratch s) {
     float[] spill = s.spill;
+    int allStrips = (mAll + NR - 1) / NR;
     for (int j0 = jFrom; j0 < jTo; j0 += NC) {
       int nc = Math.min(NC, jTo - j0);
       int strips = (nc + NR - 1) / NR;
       for (int p0 = 0; p0 < k; p0 += kBlock) {
         int kc = Math.min(kBlock, k - p0);
         boolean add = p0 > 0;
-        pack(b, bo + p0 * sb0 + j0 * sb1, sb0, sb1, bp, kc, nc, strips);
+        float[] bp;
+        int base;
+        if (pre == null) {
+          bp = s.pack;
+          base = 0;
+          pack(b, bo + p0 * sb0 + j0 * sb1, sb0, sb1, bp, 0, kc, nc, strips);
+        } else {
+          bp = pre;
+          base = p0 * allStrips * NR + j0 / NR * kc * NR;
+        }
         int i = i0;
         for (; i + 2 * MR <= i1; i += 2 * MR) {
           for (int t = 0; t < strips; t++) {
             int w = Math.min(NR, nc - t * NR);
-            kernel8(a, ao + i * sa0 + p0 * sa1, sa0, sa1, bp, t * kc * NR, kc, c, co + i * ldc + j0 + t * NR, ldc, w, add, spill);
+            kernel8(a, ao + i * sa0 + p0 * sa1, sa0, sa1, bp, base + t * kc * NR, kc, c, co + i * ldc + j0 + t * NR, ldc, w, add, spill);
           }
         }
         for (; i + MR <= i1; i += MR) {
           for (int t = 0; t < strips; t++) {
             int w = Math.min(NR, nc - t * NR);
-            kernel4(a, ao + i * sa0 + p0 * sa1, sa0, sa1, bp, t * kc * NR, kc, c, co + i * ldc + j0 + t * NR, ldc, w, add, spill);
+            kernel4(a, ao + i * sa0 + p0 * sa1, sa0, sa1, bp, base + t * kc * NR, kc, c, co + i * ldc + j0 + t * NR, ldc, w, add, spill);
           }
         }
         for (; i < i1; i++) {
           for (int t = 0; t < strips; t++) {
             int w = Math.min(NR, nc - t * NR);
-            kernel1(a, ao + i * sa0 + p0 * sa1, sa1, bp, t * kc * NR, kc, c, co + i * ldc + j0 + t * NR, w, add, spill);
+            kernel1(a, ao + i * sa0 + p0 * sa1, sa1, bp, base + t * kc * NR, kc, c, co + i * ldc + j0 + t * NR, w, add, spill);
           }
         }
       }
@@ -335,11 +383,11 @@ public final class VectorMatMul {
     }
   }
 
-  /** Copies a kc × nc block of B into strips of kc rows × NR floats, zero-padding the last strip. */
-  private static void pack(float[] b, int at, int sb0, int sb1, float[] bp, int kc, int nc, int strips) {
+  /** Copies a kc × nc block of B into strips of kc rows × NR floats at {@code bpo}, zero-padding the last strip. */
+  private static void pack(float[] b, int at, int sb0, int sb1, float[] bp, int bpo, int kc, int nc, int strips) {
     for (int s = 0; s < strips; s++) {
       int w = Math.min(NR, nc - s * NR);
-      int base = s * kc * NR;
+      int base = bpo + s * kc * NR;
       if (sb0 == 1 && sb1 != 1) {
         // B is a transposed row-major matrix (a Linear's weight): read its rows, which are contiguous
         for (int t = 0; t < w; t++) {
