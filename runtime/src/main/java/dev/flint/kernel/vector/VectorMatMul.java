@@ -32,6 +32,14 @@ public final class VectorMatMul {
   private static final int KC = 512;
   /** Width of a packed block of B. */
   private static final int NC = 1024;
+  /**
+   * Up to this many strips in a block of B, the 8-row tile reads a row-major A in place
+   * ({@link #kernel8Strided}): copying eight rows is then a scalar transpose of 8·kc floats per block
+   * row, about a tenth of four strips' FMAs, and at [1024, 128]·[128, 128] it ran 10–25 % slower;
+   * from 12 strips on (m = 384) it ran faster. A transposed A (eight consecutive floats per step, one
+   * array copy each) is always copied: [128, 1024]ᵀ·[1024, 128] ran 70 → 88 GFLOP/s.
+   */
+  private static final int STRIDED_MAX_STRIPS = 4;
 
   /** Per-thread buffers: the packed block of B, eight packed rows of A, and a two-vector spill for partial strips. */
   private static final class Scratch {
@@ -143,7 +151,11 @@ public final class VectorMatMul {
     final float[] w = new float[Math.max(5 * (L + 1), 2 * (5 * L + 1))];
     final float[] x = new float[2 * L + 2];
     final float[] y = new float[n * wide];
-    final float[] packed = new float[packedSize(k, wide)];
+    /** Wide enough for the tile to copy its rows of A (more than STRIDED_MAX_STRIPS strips), with a partial one. */
+    final int wider = STRIDED_MAX_STRIPS * NR + L + 1;
+    final float[] bw = new float[k * wider];
+    final float[] cw = new float[n * wider];
+    final float[] packed = new float[packedSize(k, wider)];
 
     void run() {
       Scratch s = SCRATCH.get();
@@ -152,9 +164,12 @@ public final class VectorMatMul {
       gemm(a, 0, k, 1, b, 0, wide, 1, null, wide, c, 0, wide, k, 0, wide, 0, n, 2, s);
       // transposed A and B, a partial strip narrower than a vector, one block of k
       gemm(a, 0, 1, n, b, 0, 1, k, null, narrow, c, 0, narrow, k, 0, narrow, 0, n, KC, s);
+      // rows of A copied (contiguous A and a wide B, then transposed A and a narrow B), blocks of k = 2
+      gemm(a, 0, k, 1, bw, 0, wider, 1, null, wider, cw, 0, wider, k, 0, wider, 0, n, 2, s);
+      gemm(a, 0, 1, n, b, 0, wide, 1, null, wide, c, 0, wide, k, 0, wide, 0, n, 2, s);
       // B packed whole beforehand (a cached weight; packAll blocks k by KC as gemmPacked does)
-      packAll(b, 0, 1, k, k, wide, packed);
-      gemm(a, 0, k, 1, null, 0, 0, 0, packed, wide, c, 0, wide, k, 0, wide, 0, n, KC, s);
+      packAll(bw, 0, 1, k, k, wider, packed);
+      gemm(a, 0, k, 1, null, 0, 0, 0, packed, wider, cw, 0, wider, k, 0, wider, 0, n, KC, s);
       // four rows and a leftover row, a vector and a scalar tail of k
       gemv(w, 0, L + 1, x, 0, y, 0, L + 1, 5);
       // all three column loops (four vectors, one vector, scalars), contiguous and strided x
@@ -251,11 +266,18 @@ public final class VectorMatMul {
           base = p0 * allStrips * NR + j0 / NR * kc * NR;
         }
         int i = i0;
+        boolean packRows = strips > STRIDED_MAX_STRIPS || sa0 == 1;
         for (; i + 2 * MR <= i1; i += 2 * MR) {
-          packRows(a, ao + i * sa0 + p0 * sa1, sa0, sa1, s.rows, kc);
+          if (packRows) {
+            packRows(a, ao + i * sa0 + p0 * sa1, sa0, sa1, s.rows, kc);
+          }
           for (int t = 0; t < strips; t++) {
             int w = Math.min(NR, nc - t * NR);
-            kernel8(s.rows, bp, base + t * kc * NR, kc, c, co + i * ldc + j0 + t * NR, ldc, w, add, spill);
+            if (packRows) {
+              kernel8(s.rows, bp, base + t * kc * NR, kc, c, co + i * ldc + j0 + t * NR, ldc, w, add, spill);
+            } else {
+              kernel8Strided(a, ao + i * sa0 + p0 * sa1, sa0, sa1, bp, base + t * kc * NR, kc, c, co + i * ldc + j0 + t * NR, ldc, w, add, spill);
+            }
           }
         }
         for (; i + MR <= i1; i += MR) {
@@ -495,6 +517,137 @@ public final class VectorMatMul {
       c60 = x6.fma(b0, c60);
       c61 = x6.fma(b1, c61);
       FloatVector x7 = FloatVector.broadcast(S, ap[ai + 7]);
+      c70 = x7.fma(b0, c70);
+      c71 = x7.fma(b1, c71);
+    }
+    // stored here, not in a helper: a vector passed to a method that C2 did not inline is boxed
+    int r0 = co;
+    int r1 = r0 + ldc;
+    int r2 = r1 + ldc;
+    int r3 = r2 + ldc;
+    int r4 = r3 + ldc;
+    int r5 = r4 + ldc;
+    int r6 = r5 + ldc;
+    int r7 = r6 + ldc;
+    if (w == NR) {
+      if (add) {
+        c00 = c00.add(FloatVector.fromArray(S, c, r0));
+        c01 = c01.add(FloatVector.fromArray(S, c, r0 + L));
+        c10 = c10.add(FloatVector.fromArray(S, c, r1));
+        c11 = c11.add(FloatVector.fromArray(S, c, r1 + L));
+        c20 = c20.add(FloatVector.fromArray(S, c, r2));
+        c21 = c21.add(FloatVector.fromArray(S, c, r2 + L));
+        c30 = c30.add(FloatVector.fromArray(S, c, r3));
+        c31 = c31.add(FloatVector.fromArray(S, c, r3 + L));
+        c40 = c40.add(FloatVector.fromArray(S, c, r4));
+        c41 = c41.add(FloatVector.fromArray(S, c, r4 + L));
+        c50 = c50.add(FloatVector.fromArray(S, c, r5));
+        c51 = c51.add(FloatVector.fromArray(S, c, r5 + L));
+        c60 = c60.add(FloatVector.fromArray(S, c, r6));
+        c61 = c61.add(FloatVector.fromArray(S, c, r6 + L));
+        c70 = c70.add(FloatVector.fromArray(S, c, r7));
+        c71 = c71.add(FloatVector.fromArray(S, c, r7 + L));
+      }
+      c00.intoArray(c, r0);
+      c01.intoArray(c, r0 + L);
+      c10.intoArray(c, r1);
+      c11.intoArray(c, r1 + L);
+      c20.intoArray(c, r2);
+      c21.intoArray(c, r2 + L);
+      c30.intoArray(c, r3);
+      c31.intoArray(c, r3 + L);
+      c40.intoArray(c, r4);
+      c41.intoArray(c, r4 + L);
+      c50.intoArray(c, r5);
+      c51.intoArray(c, r5 + L);
+      c60.intoArray(c, r6);
+      c61.intoArray(c, r6 + L);
+      c70.intoArray(c, r7);
+      c71.intoArray(c, r7 + L);
+      return;
+    }
+    c00.intoArray(spill, 0);
+    c01.intoArray(spill, L);
+    storePartial(spill, c, r0, w, add);
+    c10.intoArray(spill, 0);
+    c11.intoArray(spill, L);
+    storePartial(spill, c, r1, w, add);
+    c20.intoArray(spill, 0);
+    c21.intoArray(spill, L);
+    storePartial(spill, c, r2, w, add);
+    c30.intoArray(spill, 0);
+    c31.intoArray(spill, L);
+    storePartial(spill, c, r3, w, add);
+    c40.intoArray(spill, 0);
+    c41.intoArray(spill, L);
+    storePartial(spill, c, r4, w, add);
+    c50.intoArray(spill, 0);
+    c51.intoArray(spill, L);
+    storePartial(spill, c, r5, w, add);
+    c60.intoArray(spill, 0);
+    c61.intoArray(spill, L);
+    storePartial(spill, c, r6, w, add);
+    c70.intoArray(spill, 0);
+    c71.intoArray(spill, L);
+    storePartial(spill, c, r7, w, add);
+  }
+
+  /**
+   * {@link #kernel8} reading A through its strides (eight streams, one index each): for B blocks of
+   * at most {@value #STRIDED_MAX_STRIPS} strips, where copying the eight rows costs more than it saves.
+   */
+  private static void kernel8Strided(float[] a, int ao, int sa0, int sa1, float[] bp, int bo, int kc, float[] c, int co,
+      int ldc, int w, boolean add, float[] spill) {
+    FloatVector c00 = FloatVector.zero(S);
+    FloatVector c01 = c00;
+    FloatVector c10 = c00;
+    FloatVector c11 = c00;
+    FloatVector c20 = c00;
+    FloatVector c21 = c00;
+    FloatVector c30 = c00;
+    FloatVector c31 = c00;
+    FloatVector c40 = c00;
+    FloatVector c41 = c00;
+    FloatVector c50 = c00;
+    FloatVector c51 = c00;
+    FloatVector c60 = c00;
+    FloatVector c61 = c00;
+    FloatVector c70 = c00;
+    FloatVector c71 = c00;
+    int a0 = ao;
+    int a1 = a0 + sa0;
+    int a2 = a1 + sa0;
+    int a3 = a2 + sa0;
+    int a4 = a3 + sa0;
+    int a5 = a4 + sa0;
+    int a6 = a5 + sa0;
+    int a7 = a6 + sa0;
+    for (int p = 0; p < kc; p++, a0 += sa1, a1 += sa1, a2 += sa1, a3 += sa1, a4 += sa1, a5 += sa1, a6 += sa1, a7 += sa1) {
+      int bi = bo + p * NR;
+      FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+      FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+      FloatVector x0 = FloatVector.broadcast(S, a[a0]);
+      c00 = x0.fma(b0, c00);
+      c01 = x0.fma(b1, c01);
+      FloatVector x1 = FloatVector.broadcast(S, a[a1]);
+      c10 = x1.fma(b0, c10);
+      c11 = x1.fma(b1, c11);
+      FloatVector x2 = FloatVector.broadcast(S, a[a2]);
+      c20 = x2.fma(b0, c20);
+      c21 = x2.fma(b1, c21);
+      FloatVector x3 = FloatVector.broadcast(S, a[a3]);
+      c30 = x3.fma(b0, c30);
+      c31 = x3.fma(b1, c31);
+      FloatVector x4 = FloatVector.broadcast(S, a[a4]);
+      c40 = x4.fma(b0, c40);
+      c41 = x4.fma(b1, c41);
+      FloatVector x5 = FloatVector.broadcast(S, a[a5]);
+      c50 = x5.fma(b0, c50);
+      c51 = x5.fma(b1, c51);
+      FloatVector x6 = FloatVector.broadcast(S, a[a6]);
+      c60 = x6.fma(b0, c60);
+      c61 = x6.fma(b1, c61);
+      FloatVector x7 = FloatVector.broadcast(S, a[a7]);
       c70 = x7.fma(b0, c70);
       c71 = x7.fma(b1, c71);
     }
