@@ -66,6 +66,7 @@ final class OpMappings {
     row(m, Op.SIGMOID, elementwise("Sigmoid"));
     row(m, Op.TANH, elementwise("Tanh"));
     row(m, Op.ERF, elementwise("Erf"));
+    row(m, Op.GELU, OpMappings::gelu);
     row(m, Op.SIN, elementwise("Sin"));
     row(m, Op.COS, elementwise("Cos"));
     row(m, Op.FLOOR, elementwise("Floor"));
@@ -118,6 +119,7 @@ final class OpMappings {
     unsupported(m, Op.AVG_POOL2D_BACKWARD.name(), BACKWARD_ONLY);
     row(m, Op.LSTM_SCAN, Recurrences::lstm);
     row(m, Op.GRU_SCAN, Recurrences::gru);
+    unsupported(m, Op.GELU_BACKWARD.name(), BACKWARD_ONLY);
     unsupported(m, Op.LSTM_SCAN_BACKWARD.name(), BACKWARD_ONLY);
     unsupported(m, Op.GRU_SCAN_BACKWARD.name(), BACKWARD_ONLY);
     // the pieces of layers outside the op table (dev.flint.compiled.LayerKernels)
@@ -198,6 +200,17 @@ final class OpMappings {
 
   private static void where(GraphTranslation t, Node n) {
     t.add("Where", List.of(t.input(n, 0, Elem.BOOL), t.input(n, 1, outElem(n)), t.input(n, 2, outElem(n))), out(n));
+  }
+
+  /** The exact GELU as opset 17 writes it (Gelu is opset 20): {@code x·0.5·(1 + Erf(x·√½))}. */
+  private static void gelu(GraphTranslation t, Node n) {
+    String x = t.input(n, 0, outElem(n));
+    List<String> dims = n.output().dims();
+    String scaled = t.temp("gelu_scaled", "Mul", List.of(x, t.scalar("sqrt_half", Math.sqrt(0.5), outElem(n))), outElem(n), dims);
+    String erf = t.temp("gelu_erf", "Erf", List.of(scaled), outElem(n), dims);
+    String onePlus = t.temp("gelu_one_plus", "Add", List.of(erf, t.scalar("one", 1.0, outElem(n))), outElem(n), dims);
+    String half = t.temp("gelu_half", "Mul", List.of(x, t.scalar("half", 0.5, outElem(n))), outElem(n), dims);
+    t.add("Mul", List.of(half, onePlus), out(n));
   }
 
   /** Clip with constant bounds; an infinite bound is left out. */

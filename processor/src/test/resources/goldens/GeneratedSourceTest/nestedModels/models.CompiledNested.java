@@ -41,22 +41,22 @@ public class CompiledNested extends Nested implements CompiledModel {
       + "Layer (type)           Output shape   Param #   FLOPs/sample   FLOPs %   Source\n"
       + "================================================================================================\n"
       + "input x                [B, 4]\n"
-      + "in: Linear 4→8         [B, 8]              40             72     12.5%   Nested.java:20 → h\n"
-      + "b1.norm: LayerNorm 8   [B, 8]              16             60     10.4%   Block.java:18\n"
-      + "b1.fc: Linear 8→8      [B, 8]              72            136     23.6%   Block.java:18\n"
-      + "F.gelu                 [B, 8]              --             40      6.9%   Block.java:18 → b1H\n"
-      + "add                    [B, 8]              --              8      1.4%   Block.java:19 → b1Out\n"
-      + "b2.norm: LayerNorm 8   [B, 8]              16             60     10.4%   Block.java:18\n"
-      + "b2.fc: Linear 8→8      [B, 8]              72            136     23.6%   Block.java:18\n"
-      + "F.gelu                 [B, 8]              --             40      6.9%   Block.java:18 → b2H\n"
-      + "add                    [B, 8]              --              8      1.4%   Block.java:19 → h\n"
-      + "out: Linear 8→1        [B, 1]               9             17      2.9%   Nested.java:22 → return\n"
+      + "in: Linear 4→8         [B, 8]              40             72     14.0%   Nested.java:20 → h\n"
+      + "b1.norm: LayerNorm 8   [B, 8]              16             60     11.7%   Block.java:18\n"
+      + "b1.fc: Linear 8→8      [B, 8]              72            136     26.5%   Block.java:18\n"
+      + "F.gelu                 [B, 8]              --              8      1.6%   Block.java:18 → b1H\n"
+      + "add                    [B, 8]              --              8      1.6%   Block.java:19 → b1Out\n"
+      + "b2.norm: LayerNorm 8   [B, 8]              16             60     11.7%   Block.java:18\n"
+      + "b2.fc: Linear 8→8      [B, 8]              72            136     26.5%   Block.java:18\n"
+      + "F.gelu                 [B, 8]              --              8      1.6%   Block.java:18 → b2H\n"
+      + "add                    [B, 8]              --              8      1.6%   Block.java:19 → h\n"
+      + "out: Linear 8→1        [B, 1]               9             17      3.3%   Nested.java:22 → return\n"
       + "================================================================================================\n"
       + "Total params: 225\n"
       + "Trainable params: 225\n"
-      + "Forward FLOPs per sample: 577\n"
-      + "Backward FLOPs per sample: 1,137\n"
-      + "Saved activations per sample: 424 bytes (FLOAT32)\n"
+      + "Forward FLOPs per sample: 513\n"
+      + "Backward FLOPs per sample: 993\n"
+      + "Saved activations per sample: 296 bytes (FLOAT32)\n"
       + "================================================================================================\n"
       + "FLOPs per sample: a multiply-add counts as 2 (torchinfo's Mult-Adds and fvcore count it as 1);\n"
       + "other ops 1 per output element, views 0; work that does not grow with the batch is left out.\n";
@@ -77,9 +77,9 @@ public class CompiledNested extends Nested implements CompiledModel {
   private final Supplier<Module> compiledTwin;
 
   /**
-   * Sets of 49 buffers for forward values and returned gradients, one per live graph (Note [Forward buffers]).
+   * Sets of 43 buffers for forward values and returned gradients, one per live graph (Note [Forward buffers]).
    */
-  private final BufferPool forwardPool = new BufferPool(49);
+  private final BufferPool forwardPool = new BufferPool(43);
 
   /**
    * The arrays that autograd nodes return from {@code inputs()}, reused once a node is freed.
@@ -95,7 +95,7 @@ public class CompiledNested extends Nested implements CompiledModel {
    * Intermediate gradients of the backward pass, reused from step to step; one thread trains
    * the instance at a time ({@code trainingOwner}).
    */
-  private final Tensor[] backwardBuffers = new Tensor[37];
+  private final Tensor[] backwardBuffers = new Tensor[25];
 
   /**
    * The thread training this instance: its backward buffers are the instance's, so a second
@@ -202,41 +202,33 @@ public class CompiledNested extends Nested implements CompiledModel {
     Tensor t12 = Kernels.add(t11, b1.norm.bias, set[11] = Buffers.reuse(set[11], DType.promote(t11.dtype(), b1.norm.bias.dtype()), B, 8)); // f[B, 8]
     Tensor t13 = Kernels.matmulNT(t12, b1.fc.weight, set[12] = Buffers.reuse(set[12], t12.dtype(), B, 8)); // f[B, 8]
     Tensor t14 = Kernels.add(t13, b1.fc.bias, t13); // f[B, 8], in place: t13 is not needed again
-    Tensor t15 = Kernels.mulScalar(t14, 0.7071067811865476, set[13] = Buffers.reuse(set[13], DTypes.scalarResult(t14.dtype(), 0.7071067811865476), B, 8)); // f[B, 8]
-    Tensor t16 = Kernels.erf(t15); // f[B, 8]
-    Tensor t17 = Kernels.mulScalar(t14, 0.5, set[14] = Buffers.reuse(set[14], DTypes.scalarResult(t14.dtype(), 0.5), B, 8)); // f[B, 8]
-    Tensor t18 = Kernels.addScalar(t16, 1.0, set[15] = Buffers.reuse(set[15], DTypes.scalarResult(t16.dtype(), 1.0), B, 8)); // f[B, 8]
-    Tensor b1H = Kernels.mul(t17, t18, set[16] = Buffers.reuse(set[16], DType.promote(t17.dtype(), t18.dtype()), B, 8)); // f[B, 8]
+    Tensor b1H = Kernels.gelu(t14, set[13] = Buffers.reuse(set[13], DTypes.toFloat(t14.dtype()), B, 8)); // f[B, 8]
 
     // Block.java:19  return x.add(h);
-    Tensor b1Out = Kernels.add(h, b1H, set[17] = Buffers.reuse(set[17], DType.promote(h.dtype(), b1H.dtype()), B, 8)); // f[B, 8]
+    Tensor b1Out = Kernels.add(h, b1H, set[14] = Buffers.reuse(set[14], DType.promote(h.dtype(), b1H.dtype()), B, 8)); // f[B, 8]
 
     // Block.java:18  Tensor h = F.gelu(fc.forward(norm.forward(x)));
-    Tensor t19 = Kernels.sum(b1Out, DIMS_1, true, set[18] = Buffers.reuse(set[18], b1Out.dtype(), B, 1)); // f[B, 1]
-    Tensor t20 = Kernels.mulScalar(t19, 0.125, set[19] = Buffers.reuse(set[19], DTypes.scalarResult(t19.dtype(), 0.125), B, 1)); // f[B, 1]
-    Tensor t21 = Kernels.sub(b1Out, t20, set[20] = Buffers.reuse(set[20], DType.promote(b1Out.dtype(), t20.dtype()), B, 8)); // f[B, 8]
-    Tensor t22 = Kernels.mul(t21, t21, set[21] = Buffers.reuse(set[21], DType.promote(t21.dtype(), t21.dtype()), B, 8)); // f[B, 8]
-    Tensor t23 = Kernels.sum(t22, DIMS_1, true, set[22] = Buffers.reuse(set[22], t22.dtype(), B, 1)); // f[B, 1]
-    Tensor t24 = Kernels.mulScalar(t23, 0.125, set[23] = Buffers.reuse(set[23], DTypes.scalarResult(t23.dtype(), 0.125), B, 1)); // f[B, 1]
-    Tensor t25 = Kernels.addScalar(t24, 1.0E-5, set[24] = Buffers.reuse(set[24], DTypes.scalarResult(t24.dtype(), 1.0E-5), B, 1)); // f[B, 1]
-    Tensor t26 = Kernels.sqrt(t25, set[25] = Buffers.reuse(set[25], DTypes.toFloat(t25.dtype()), B, 1)); // f[B, 1]
-    Tensor t27 = Kernels.div(t21, t26, set[26] = Buffers.reuse(set[26], DTypes.toFloat(DType.promote(t21.dtype(), t26.dtype())), B, 8)); // f[B, 8]
-    Tensor t28 = Kernels.mul(t27, b2.norm.weight, set[27] = Buffers.reuse(set[27], DType.promote(t27.dtype(), b2.norm.weight.dtype()), B, 8)); // f[B, 8]
-    Tensor t29 = Kernels.add(t28, b2.norm.bias, set[28] = Buffers.reuse(set[28], DType.promote(t28.dtype(), b2.norm.bias.dtype()), B, 8)); // f[B, 8]
-    Tensor t30 = Kernels.matmulNT(t29, b2.fc.weight, set[29] = Buffers.reuse(set[29], t29.dtype(), B, 8)); // f[B, 8]
-    Tensor t31 = Kernels.add(t30, b2.fc.bias, t30); // f[B, 8], in place: t30 is not needed again
-    Tensor t32 = Kernels.mulScalar(t31, 0.7071067811865476, set[30] = Buffers.reuse(set[30], DTypes.scalarResult(t31.dtype(), 0.7071067811865476), B, 8)); // f[B, 8]
-    Tensor t33 = Kernels.erf(t32); // f[B, 8]
-    Tensor t34 = Kernels.mulScalar(t31, 0.5, set[31] = Buffers.reuse(set[31], DTypes.scalarResult(t31.dtype(), 0.5), B, 8)); // f[B, 8]
-    Tensor t35 = Kernels.addScalar(t33, 1.0, set[32] = Buffers.reuse(set[32], DTypes.scalarResult(t33.dtype(), 1.0), B, 8)); // f[B, 8]
-    Tensor b2H = Kernels.mul(t34, t35, set[33] = Buffers.reuse(set[33], DType.promote(t34.dtype(), t35.dtype()), B, 8)); // f[B, 8]
+    Tensor t15 = Kernels.sum(b1Out, DIMS_1, true, set[15] = Buffers.reuse(set[15], b1Out.dtype(), B, 1)); // f[B, 1]
+    Tensor t16 = Kernels.mulScalar(t15, 0.125, set[16] = Buffers.reuse(set[16], DTypes.scalarResult(t15.dtype(), 0.125), B, 1)); // f[B, 1]
+    Tensor t17 = Kernels.sub(b1Out, t16, set[17] = Buffers.reuse(set[17], DType.promote(b1Out.dtype(), t16.dtype()), B, 8)); // f[B, 8]
+    Tensor t18 = Kernels.mul(t17, t17, set[18] = Buffers.reuse(set[18], DType.promote(t17.dtype(), t17.dtype()), B, 8)); // f[B, 8]
+    Tensor t19 = Kernels.sum(t18, DIMS_1, true, set[19] = Buffers.reuse(set[19], t18.dtype(), B, 1)); // f[B, 1]
+    Tensor t20 = Kernels.mulScalar(t19, 0.125, set[20] = Buffers.reuse(set[20], DTypes.scalarResult(t19.dtype(), 0.125), B, 1)); // f[B, 1]
+    Tensor t21 = Kernels.addScalar(t20, 1.0E-5, set[21] = Buffers.reuse(set[21], DTypes.scalarResult(t20.dtype(), 1.0E-5), B, 1)); // f[B, 1]
+    Tensor t22 = Kernels.sqrt(t21, set[22] = Buffers.reuse(set[22], DTypes.toFloat(t21.dtype()), B, 1)); // f[B, 1]
+    Tensor t23 = Kernels.div(t17, t22, set[23] = Buffers.reuse(set[23], DTypes.toFloat(DType.promote(t17.dtype(), t22.dtype())), B, 8)); // f[B, 8]
+    Tensor t24 = Kernels.mul(t23, b2.norm.weight, set[24] = Buffers.reuse(set[24], DType.promote(t23.dtype(), b2.norm.weight.dtype()), B, 8)); // f[B, 8]
+    Tensor t25 = Kernels.add(t24, b2.norm.bias, set[25] = Buffers.reuse(set[25], DType.promote(t24.dtype(), b2.norm.bias.dtype()), B, 8)); // f[B, 8]
+    Tensor t26 = Kernels.matmulNT(t25, b2.fc.weight, set[26] = Buffers.reuse(set[26], t25.dtype(), B, 8)); // f[B, 8]
+    Tensor t27 = Kernels.add(t26, b2.fc.bias, t26); // f[B, 8], in place: t26 is not needed again
+    Tensor b2H = Kernels.gelu(t27, set[27] = Buffers.reuse(set[27], DTypes.toFloat(t27.dtype()), B, 8)); // f[B, 8]
 
     // Block.java:19  return x.add(h);
-    Tensor h2 = Kernels.add(b1Out, b2H, set[34] = Buffers.reuse(set[34], DType.promote(b1Out.dtype(), b2H.dtype()), B, 8)); // f[B, 8]
+    Tensor h2 = Kernels.add(b1Out, b2H, set[28] = Buffers.reuse(set[28], DType.promote(b1Out.dtype(), b2H.dtype()), B, 8)); // f[B, 8]
 
     // Nested.java:22  return out.forward(h);
-    Tensor t36 = Kernels.matmulNT(h2, out.weight, record ? (set[35] = Buffers.reuse(set[35], h2.dtype(), B, 1)) : null); // f[B, 1], a new tensor when no graph is recorded: the caller keeps the output
-    Tensor out2 = Kernels.add(t36, out.bias, t36); // f[B, 1], in place: t36 is not needed again
+    Tensor t28 = Kernels.matmulNT(h2, out.weight, record ? (set[29] = Buffers.reuse(set[29], h2.dtype(), B, 1)) : null); // f[B, 1], a new tensor when no graph is recorded: the caller keeps the output
+    Tensor out2 = Kernels.add(t28, out.bias, t28); // f[B, 1], in place: t28 is not needed again
 
     if (!record) {
       forwardPool.giveBack(set);
@@ -244,7 +236,7 @@ public class CompiledNested extends Nested implements CompiledModel {
     }
     // One autograd node for the whole pass: its backward is the generated Backward.backward. The caller
     // gets a view of the output buffer, valid until a later forward reuses this buffer set.
-    return Outputs.lend(out2, new Backward(this, x, in.weight, in.bias, b1.norm.weight, b1.norm.bias, b1.fc.weight, b1.fc.bias, b2.norm.weight, b2.norm.bias, b2.fc.weight, b2.fc.bias, out.weight, out.bias, t4, t9, t10, t12, t15, t17, t18, t21, t26, t27, t29, t32, t34, t35, h2, B, set, this.backwardBuffers));
+    return Outputs.lend(out2, new Backward(this, x, in.weight, in.bias, b1.norm.weight, b1.norm.bias, b1.fc.weight, b1.fc.bias, b2.norm.weight, b2.norm.bias, b2.fc.weight, b2.fc.bias, out.weight, out.bias, t4, t9, t10, t12, t14, t17, t22, t23, t25, t27, h2, B, set, this.backwardBuffers));
   }
 
   /**
@@ -292,35 +284,27 @@ public class CompiledNested extends Nested implements CompiledModel {
     g.node("PERMUTE", "t14", ForwardGraph.Elem.FLOAT, "8", "8").in("b1.fc.weight").attr("perm", new int[] {1, 0}).at("Block.java:18", "fc.forward(norm.forward(x))");
     g.node("MATMUL", "t15", ForwardGraph.Elem.FLOAT, "B", "8").in("t13", "t14").at("Block.java:18", "fc.forward(norm.forward(x))");
     g.node("ADD", "t16", ForwardGraph.Elem.FLOAT, "B", "8").in("t15", "b1.fc.bias").layer("b1.fc: Linear 8→8").at("Block.java:18", "fc.forward(norm.forward(x))");
-    g.node("MUL_SCALAR", "t17", ForwardGraph.Elem.FLOAT, "B", "8").in("t16").attr("value", 0.7071067811865476d).at("Block.java:18", "F.gelu(fc.forward(norm.forward(x)))");
-    g.node("ERF", "t18", ForwardGraph.Elem.FLOAT, "B", "8").in("t17").at("Block.java:18", "F.gelu(fc.forward(norm.forward(x)))");
-    g.node("MUL_SCALAR", "t19", ForwardGraph.Elem.FLOAT, "B", "8").in("t16").attr("value", 0.5d).at("Block.java:18", "F.gelu(fc.forward(norm.forward(x)))");
-    g.node("ADD_SCALAR", "t20", ForwardGraph.Elem.FLOAT, "B", "8").in("t18").attr("value", 1.0d).at("Block.java:18", "F.gelu(fc.forward(norm.forward(x)))");
-    g.node("MUL", "b1H", ForwardGraph.Elem.FLOAT, "B", "8").in("t19", "t20").at("Block.java:18", "F.gelu(fc.forward(norm.forward(x)))");
+    g.node("GELU", "b1H", ForwardGraph.Elem.FLOAT, "B", "8").in("t16").at("Block.java:18", "F.gelu(fc.forward(norm.forward(x)))");
     g.node("ADD", "b1Out", ForwardGraph.Elem.FLOAT, "B", "8").in("h", "b1H").at("Block.java:19", "x.add(h)");
-    g.node("SUM", "t21", ForwardGraph.Elem.FLOAT, "B", "1").in("b1Out").attr("dims", new int[] {1}).attr("keepDim", true).at("Block.java:18", "norm.forward(x)");
+    g.node("SUM", "t17", ForwardGraph.Elem.FLOAT, "B", "1").in("b1Out").attr("dims", new int[] {1}).attr("keepDim", true).at("Block.java:18", "norm.forward(x)");
+    g.node("MUL_SCALAR", "t18", ForwardGraph.Elem.FLOAT, "B", "1").in("t17").attr("value", 0.125d).at("Block.java:18", "norm.forward(x)");
+    g.node("SUB", "t19", ForwardGraph.Elem.FLOAT, "B", "8").in("b1Out", "t18").at("Block.java:18", "norm.forward(x)");
+    g.node("MUL", "t20", ForwardGraph.Elem.FLOAT, "B", "8").in("t19", "t19").at("Block.java:18", "norm.forward(x)");
+    g.node("SUM", "t21", ForwardGraph.Elem.FLOAT, "B", "1").in("t20").attr("dims", new int[] {1}).attr("keepDim", true).at("Block.java:18", "norm.forward(x)");
     g.node("MUL_SCALAR", "t22", ForwardGraph.Elem.FLOAT, "B", "1").in("t21").attr("value", 0.125d).at("Block.java:18", "norm.forward(x)");
-    g.node("SUB", "t23", ForwardGraph.Elem.FLOAT, "B", "8").in("b1Out", "t22").at("Block.java:18", "norm.forward(x)");
-    g.node("MUL", "t24", ForwardGraph.Elem.FLOAT, "B", "8").in("t23", "t23").at("Block.java:18", "norm.forward(x)");
-    g.node("SUM", "t25", ForwardGraph.Elem.FLOAT, "B", "1").in("t24").attr("dims", new int[] {1}).attr("keepDim", true).at("Block.java:18", "norm.forward(x)");
-    g.node("MUL_SCALAR", "t26", ForwardGraph.Elem.FLOAT, "B", "1").in("t25").attr("value", 0.125d).at("Block.java:18", "norm.forward(x)");
-    g.node("ADD_SCALAR", "t27", ForwardGraph.Elem.FLOAT, "B", "1").in("t26").attr("value", 1.0e-5d).at("Block.java:18", "norm.forward(x)");
-    g.node("SQRT", "t28", ForwardGraph.Elem.FLOAT, "B", "1").in("t27").at("Block.java:18", "norm.forward(x)");
-    g.node("DIV", "t29", ForwardGraph.Elem.FLOAT, "B", "8").in("t23", "t28").at("Block.java:18", "norm.forward(x)");
-    g.node("MUL", "t30", ForwardGraph.Elem.FLOAT, "B", "8").in("t29", "b2.norm.weight").at("Block.java:18", "norm.forward(x)");
-    g.node("ADD", "t31", ForwardGraph.Elem.FLOAT, "B", "8").in("t30", "b2.norm.bias").layer("b2.norm: LayerNorm 8").at("Block.java:18", "norm.forward(x)");
-    g.node("PERMUTE", "t32", ForwardGraph.Elem.FLOAT, "8", "8").in("b2.fc.weight").attr("perm", new int[] {1, 0}).at("Block.java:18", "fc.forward(norm.forward(x))");
-    g.node("MATMUL", "t33", ForwardGraph.Elem.FLOAT, "B", "8").in("t31", "t32").at("Block.java:18", "fc.forward(norm.forward(x))");
-    g.node("ADD", "t34", ForwardGraph.Elem.FLOAT, "B", "8").in("t33", "b2.fc.bias").layer("b2.fc: Linear 8→8").at("Block.java:18", "fc.forward(norm.forward(x))");
-    g.node("MUL_SCALAR", "t35", ForwardGraph.Elem.FLOAT, "B", "8").in("t34").attr("value", 0.7071067811865476d).at("Block.java:18", "F.gelu(fc.forward(norm.forward(x)))");
-    g.node("ERF", "t36", ForwardGraph.Elem.FLOAT, "B", "8").in("t35").at("Block.java:18", "F.gelu(fc.forward(norm.forward(x)))");
-    g.node("MUL_SCALAR", "t37", ForwardGraph.Elem.FLOAT, "B", "8").in("t34").attr("value", 0.5d).at("Block.java:18", "F.gelu(fc.forward(norm.forward(x)))");
-    g.node("ADD_SCALAR", "t38", ForwardGraph.Elem.FLOAT, "B", "8").in("t36").attr("value", 1.0d).at("Block.java:18", "F.gelu(fc.forward(norm.forward(x)))");
-    g.node("MUL", "b2H", ForwardGraph.Elem.FLOAT, "B", "8").in("t37", "t38").at("Block.java:18", "F.gelu(fc.forward(norm.forward(x)))");
+    g.node("ADD_SCALAR", "t23", ForwardGraph.Elem.FLOAT, "B", "1").in("t22").attr("value", 1.0e-5d).at("Block.java:18", "norm.forward(x)");
+    g.node("SQRT", "t24", ForwardGraph.Elem.FLOAT, "B", "1").in("t23").at("Block.java:18", "norm.forward(x)");
+    g.node("DIV", "t25", ForwardGraph.Elem.FLOAT, "B", "8").in("t19", "t24").at("Block.java:18", "norm.forward(x)");
+    g.node("MUL", "t26", ForwardGraph.Elem.FLOAT, "B", "8").in("t25", "b2.norm.weight").at("Block.java:18", "norm.forward(x)");
+    g.node("ADD", "t27", ForwardGraph.Elem.FLOAT, "B", "8").in("t26", "b2.norm.bias").layer("b2.norm: LayerNorm 8").at("Block.java:18", "norm.forward(x)");
+    g.node("PERMUTE", "t28", ForwardGraph.Elem.FLOAT, "8", "8").in("b2.fc.weight").attr("perm", new int[] {1, 0}).at("Block.java:18", "fc.forward(norm.forward(x))");
+    g.node("MATMUL", "t29", ForwardGraph.Elem.FLOAT, "B", "8").in("t27", "t28").at("Block.java:18", "fc.forward(norm.forward(x))");
+    g.node("ADD", "t30", ForwardGraph.Elem.FLOAT, "B", "8").in("t29", "b2.fc.bias").layer("b2.fc: Linear 8→8").at("Block.java:18", "fc.forward(norm.forward(x))");
+    g.node("GELU", "b2H", ForwardGraph.Elem.FLOAT, "B", "8").in("t30").at("Block.java:18", "F.gelu(fc.forward(norm.forward(x)))");
     g.node("ADD", "h2", ForwardGraph.Elem.FLOAT, "B", "8").in("b1Out", "b2H").at("Block.java:19", "x.add(h)");
-    g.node("PERMUTE", "t39", ForwardGraph.Elem.FLOAT, "8", "1").in("out.weight").attr("perm", new int[] {1, 0}).at("Nested.java:22", "out.forward(h)");
-    g.node("MATMUL", "t40", ForwardGraph.Elem.FLOAT, "B", "1").in("h2", "t39").at("Nested.java:22", "out.forward(h)");
-    g.node("ADD", "out", ForwardGraph.Elem.FLOAT, "B", "1").in("t40", "out.bias").layer("out: Linear 8→1").at("Nested.java:22", "out.forward(h)");
+    g.node("PERMUTE", "t31", ForwardGraph.Elem.FLOAT, "8", "1").in("out.weight").attr("perm", new int[] {1, 0}).at("Nested.java:22", "out.forward(h)");
+    g.node("MATMUL", "t32", ForwardGraph.Elem.FLOAT, "B", "1").in("h2", "t31").at("Nested.java:22", "out.forward(h)");
+    g.node("ADD", "out", ForwardGraph.Elem.FLOAT, "B", "1").in("t32", "out.bias").layer("out: Linear 8→1").at("Nested.java:22", "out.forward(h)");
     return g.output("out");
   }
 
@@ -377,25 +361,17 @@ public class CompiledNested extends Nested implements CompiledModel {
 
     private Tensor t12;
 
-    private Tensor t15;
+    private Tensor t14;
 
     private Tensor t17;
 
-    private Tensor t18;
+    private Tensor t22;
 
-    private Tensor t21;
+    private Tensor t23;
 
-    private Tensor t26;
+    private Tensor t25;
 
     private Tensor t27;
-
-    private Tensor t29;
-
-    private Tensor t32;
-
-    private Tensor t34;
-
-    private Tensor t35;
 
     private Tensor h2;
 
@@ -414,9 +390,8 @@ public class CompiledNested extends Nested implements CompiledModel {
     Backward(CompiledNested model, Tensor x, Tensor inWeight, Tensor inBias, Tensor b1NormWeight,
         Tensor b1NormBias, Tensor b1FcWeight, Tensor b1FcBias, Tensor b2NormWeight,
         Tensor b2NormBias, Tensor b2FcWeight, Tensor b2FcBias, Tensor outWeight, Tensor outBias,
-        Tensor t4, Tensor t9, Tensor t10, Tensor t12, Tensor t15, Tensor t17, Tensor t18,
-        Tensor t21, Tensor t26, Tensor t27, Tensor t29, Tensor t32, Tensor t34, Tensor t35,
-        Tensor h2, int B, Tensor[] set, Tensor[] buffers) {
+        Tensor t4, Tensor t9, Tensor t10, Tensor t12, Tensor t14, Tensor t17, Tensor t22,
+        Tensor t23, Tensor t25, Tensor t27, Tensor h2, int B, Tensor[] set, Tensor[] buffers) {
       this.model = model;
       // a graph of this model is live: no other thread may train it until the graph is freed
       model.trainingOwner.claim();
@@ -437,16 +412,12 @@ public class CompiledNested extends Nested implements CompiledModel {
       this.t9 = t9;
       this.t10 = t10;
       this.t12 = t12;
-      this.t15 = t15;
+      this.t14 = t14;
       this.t17 = t17;
-      this.t18 = t18;
-      this.t21 = t21;
-      this.t26 = t26;
+      this.t22 = t22;
+      this.t23 = t23;
+      this.t25 = t25;
       this.t27 = t27;
-      this.t29 = t29;
-      this.t32 = t32;
-      this.t34 = t34;
-      this.t35 = t35;
       this.h2 = h2;
       this.B = B;
       this.set = set;
@@ -476,91 +447,73 @@ public class CompiledNested extends Nested implements CompiledModel {
     protected Tensor[] backward(Tensor dOut) {
 
       // Nested.java:22  return out.forward(h);
-      Tensor dOutBias = Kernels.sumTo(dOut, SHAPE_1, set[36] = Buffers.reuse(set[36], dOut.dtype(), 1)); // f[1], returned
+      Tensor dOutBias = Kernels.sumTo(dOut, SHAPE_1, set[30] = Buffers.reuse(set[30], dOut.dtype(), 1)); // f[1], returned
       Tensor dH2 = Kernels.matmul(dOut, outWeight, buffers[0] = Buffers.reuse(buffers[0], dOut.dtype(), B, 8)); // f[B, 8], reused buffer
-      Tensor dOutWeight = Kernels.matmulTN(dOut, h2, set[37] = Buffers.reuse(set[37], dOut.dtype(), 1, 8)); // f[1, 8], returned
+      Tensor dOutWeight = Kernels.matmulTN(dOut, h2, set[31] = Buffers.reuse(set[31], dOut.dtype(), 1, 8)); // f[1, 8], returned
 
       // Block.java:18  Tensor h = F.gelu(fc.forward(norm.forward(x)));
-      Tensor dT34 = Kernels.mul(dH2, t35, buffers[1] = Buffers.reuse(buffers[1], DType.promote(dH2.dtype(), t35.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor dT35 = Kernels.mul(dH2, t34, buffers[2] = Buffers.reuse(buffers[2], DType.promote(dH2.dtype(), t34.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g1 = Kernels.mulScalar(dT34, 0.5); // f[B, 8]
-      Tensor g2 = Kernels.mul(t32, t32, buffers[3] = Buffers.reuse(buffers[3], DType.promote(t32.dtype(), t32.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g3 = Kernels.neg(g2, buffers[4] = Buffers.reuse(buffers[4], g2.dtype(), B, 8)); // f[B, 8], reused buffer
-      Tensor g4 = Kernels.exp(g3); // f[B, 8]
-      Tensor g5 = Kernels.mulScalar(g4, 1.1283791670955126); // f[B, 8]
-      Tensor dT32 = Kernels.mul(dT35, g5, buffers[5] = Buffers.reuse(buffers[5], DType.promote(dT35.dtype(), g5.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g6 = Kernels.mulScalar(dT32, 0.7071067811865476); // f[B, 8]
-      Tensor dT31 = Kernels.add(g1, g6, buffers[6] = Buffers.reuse(buffers[6], DType.promote(g1.dtype(), g6.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor dB2FcBias = Kernels.sumTo(dT31, SHAPE_8, set[38] = Buffers.reuse(set[38], dT31.dtype(), 8)); // f[8], returned
-      Tensor dT29 = Kernels.matmul(dT31, b2FcWeight, buffers[7] = Buffers.reuse(buffers[7], dT31.dtype(), B, 8)); // f[B, 8], reused buffer
-      Tensor dB2FcWeight = Kernels.matmulTN(dT31, t29, set[39] = Buffers.reuse(set[39], dT31.dtype(), 8, 8)); // f[8, 8], returned
-      Tensor dB2NormBias = Kernels.sumTo(dT29, SHAPE_8, set[40] = Buffers.reuse(set[40], dT29.dtype(), 8)); // f[8], returned
-      Tensor dT27 = Kernels.mul(dT29, b2NormWeight, buffers[8] = Buffers.reuse(buffers[8], DType.promote(dT29.dtype(), b2NormWeight.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g7 = Kernels.mul(dT29, t27, buffers[9] = Buffers.reuse(buffers[9], DType.promote(dT29.dtype(), t27.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor dB2NormWeight = Kernels.sumTo(g7, SHAPE_8, set[41] = Buffers.reuse(set[41], g7.dtype(), 8)); // f[8], returned
-      Tensor g8 = Kernels.div(dT27, t26); // f[B, 8]
-      Tensor g9 = Kernels.div(t27, t26); // f[B, 8]
-      Tensor g10 = Kernels.mul(dT27, g9, buffers[10] = Buffers.reuse(buffers[10], DType.promote(dT27.dtype(), g9.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g11 = Kernels.neg(g10, buffers[11] = Buffers.reuse(buffers[11], g10.dtype(), B, 8)); // f[B, 8], reused buffer
-      Tensor dT26 = Kernels.sumTo(g11, new int[] {B, 1}); // f[B, 1]
-      Tensor g12 = Kernels.mulScalar(t26, 2.0); // f[B, 1]
-      Tensor dT25 = Kernels.div(dT26, g12); // f[B, 1]
-      Tensor dT23 = Kernels.mulScalar(dT25, 0.125); // f[B, 1]
-      Tensor dT22 = Kernels.expand(dT23, new int[] {B, 8}); // f[B, 8]
-      Tensor g13 = Kernels.mul(dT22, t21, buffers[12] = Buffers.reuse(buffers[12], DType.promote(dT22.dtype(), t21.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g14 = Kernels.mul(dT22, t21, buffers[13] = Buffers.reuse(buffers[13], DType.promote(dT22.dtype(), t21.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g15 = Kernels.add(g8, g13, buffers[14] = Buffers.reuse(buffers[14], DType.promote(g8.dtype(), g13.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor dT21 = Kernels.add(g15, g14, buffers[15] = Buffers.reuse(buffers[15], DType.promote(g15.dtype(), g14.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g16 = Kernels.neg(dT21, buffers[16] = Buffers.reuse(buffers[16], dT21.dtype(), B, 8)); // f[B, 8], reused buffer
-      Tensor dT20 = Kernels.sumTo(g16, new int[] {B, 1}); // f[B, 1]
-      Tensor g17 = Kernels.add(dH2, dT21, buffers[17] = Buffers.reuse(buffers[17], DType.promote(dH2.dtype(), dT21.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor dT19 = Kernels.mulScalar(dT20, 0.125); // f[B, 1]
-      Tensor g18 = Kernels.expand(dT19, new int[] {B, 8}); // f[B, 8]
-      Tensor dB1Out = Kernels.add(g17, g18, buffers[18] = Buffers.reuse(buffers[18], DType.promote(g17.dtype(), g18.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor dT17 = Kernels.mul(dB1Out, t18, buffers[19] = Buffers.reuse(buffers[19], DType.promote(dB1Out.dtype(), t18.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor dT18 = Kernels.mul(dB1Out, t17, buffers[20] = Buffers.reuse(buffers[20], DType.promote(dB1Out.dtype(), t17.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g19 = Kernels.mulScalar(dT17, 0.5); // f[B, 8]
-      Tensor g20 = Kernels.mul(t15, t15, buffers[21] = Buffers.reuse(buffers[21], DType.promote(t15.dtype(), t15.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g21 = Kernels.neg(g20, buffers[22] = Buffers.reuse(buffers[22], g20.dtype(), B, 8)); // f[B, 8], reused buffer
-      Tensor g22 = Kernels.exp(g21); // f[B, 8]
-      Tensor g23 = Kernels.mulScalar(g22, 1.1283791670955126); // f[B, 8]
-      Tensor dT15 = Kernels.mul(dT18, g23, buffers[23] = Buffers.reuse(buffers[23], DType.promote(dT18.dtype(), g23.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g24 = Kernels.mulScalar(dT15, 0.7071067811865476); // f[B, 8]
-      Tensor dT14 = Kernels.add(g19, g24, buffers[24] = Buffers.reuse(buffers[24], DType.promote(g19.dtype(), g24.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor dB1FcBias = Kernels.sumTo(dT14, SHAPE_8, set[42] = Buffers.reuse(set[42], dT14.dtype(), 8)); // f[8], returned
-      Tensor dT12 = Kernels.matmul(dT14, b1FcWeight, buffers[25] = Buffers.reuse(buffers[25], dT14.dtype(), B, 8)); // f[B, 8], reused buffer
-      Tensor dB1FcWeight = Kernels.matmulTN(dT14, t12, set[43] = Buffers.reuse(set[43], dT14.dtype(), 8, 8)); // f[8, 8], returned
-      Tensor dB1NormBias = Kernels.sumTo(dT12, SHAPE_8, set[44] = Buffers.reuse(set[44], dT12.dtype(), 8)); // f[8], returned
-      Tensor dT10 = Kernels.mul(dT12, b1NormWeight, buffers[26] = Buffers.reuse(buffers[26], DType.promote(dT12.dtype(), b1NormWeight.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g25 = Kernels.mul(dT12, t10, buffers[27] = Buffers.reuse(buffers[27], DType.promote(dT12.dtype(), t10.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor dB1NormWeight = Kernels.sumTo(g25, SHAPE_8, set[45] = Buffers.reuse(set[45], g25.dtype(), 8)); // f[8], returned
-      Tensor g26 = Kernels.div(dT10, t9); // f[B, 8]
-      Tensor g27 = Kernels.div(t10, t9); // f[B, 8]
-      Tensor g28 = Kernels.mul(dT10, g27, buffers[28] = Buffers.reuse(buffers[28], DType.promote(dT10.dtype(), g27.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g29 = Kernels.neg(g28, buffers[29] = Buffers.reuse(buffers[29], g28.dtype(), B, 8)); // f[B, 8], reused buffer
-      Tensor dT9 = Kernels.sumTo(g29, new int[] {B, 1}); // f[B, 1]
-      Tensor g30 = Kernels.mulScalar(t9, 2.0); // f[B, 1]
-      Tensor dT8 = Kernels.div(dT9, g30); // f[B, 1]
+      Tensor dT27 = Kernels.geluBackward(dH2, t27); // f[B, 8]
+      Tensor dB2FcBias = Kernels.sumTo(dT27, SHAPE_8, set[32] = Buffers.reuse(set[32], dT27.dtype(), 8)); // f[8], returned
+      Tensor dT25 = Kernels.matmul(dT27, b2FcWeight, buffers[1] = Buffers.reuse(buffers[1], dT27.dtype(), B, 8)); // f[B, 8], reused buffer
+      Tensor dB2FcWeight = Kernels.matmulTN(dT27, t25, set[33] = Buffers.reuse(set[33], dT27.dtype(), 8, 8)); // f[8, 8], returned
+      Tensor dB2NormBias = Kernels.sumTo(dT25, SHAPE_8, set[34] = Buffers.reuse(set[34], dT25.dtype(), 8)); // f[8], returned
+      Tensor dT23 = Kernels.mul(dT25, b2NormWeight, buffers[2] = Buffers.reuse(buffers[2], DType.promote(dT25.dtype(), b2NormWeight.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g1 = Kernels.mul(dT25, t23, buffers[3] = Buffers.reuse(buffers[3], DType.promote(dT25.dtype(), t23.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dB2NormWeight = Kernels.sumTo(g1, SHAPE_8, set[35] = Buffers.reuse(set[35], g1.dtype(), 8)); // f[8], returned
+      Tensor g2 = Kernels.div(dT23, t22); // f[B, 8]
+      Tensor g3 = Kernels.div(t23, t22); // f[B, 8]
+      Tensor g4 = Kernels.mul(dT23, g3, buffers[4] = Buffers.reuse(buffers[4], DType.promote(dT23.dtype(), g3.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g5 = Kernels.neg(g4, buffers[5] = Buffers.reuse(buffers[5], g4.dtype(), B, 8)); // f[B, 8], reused buffer
+      Tensor dT22 = Kernels.sumTo(g5, new int[] {B, 1}); // f[B, 1]
+      Tensor g6 = Kernels.mulScalar(t22, 2.0); // f[B, 1]
+      Tensor dT21 = Kernels.div(dT22, g6); // f[B, 1]
+      Tensor dT19 = Kernels.mulScalar(dT21, 0.125); // f[B, 1]
+      Tensor dT18 = Kernels.expand(dT19, new int[] {B, 8}); // f[B, 8]
+      Tensor g7 = Kernels.mul(dT18, t17, buffers[6] = Buffers.reuse(buffers[6], DType.promote(dT18.dtype(), t17.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g8 = Kernels.mul(dT18, t17, buffers[7] = Buffers.reuse(buffers[7], DType.promote(dT18.dtype(), t17.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g9 = Kernels.add(g2, g7, buffers[8] = Buffers.reuse(buffers[8], DType.promote(g2.dtype(), g7.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dT17 = Kernels.add(g9, g8, buffers[9] = Buffers.reuse(buffers[9], DType.promote(g9.dtype(), g8.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g10 = Kernels.neg(dT17, buffers[10] = Buffers.reuse(buffers[10], dT17.dtype(), B, 8)); // f[B, 8], reused buffer
+      Tensor dT16 = Kernels.sumTo(g10, new int[] {B, 1}); // f[B, 1]
+      Tensor g11 = Kernels.add(dH2, dT17, buffers[11] = Buffers.reuse(buffers[11], DType.promote(dH2.dtype(), dT17.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dT15 = Kernels.mulScalar(dT16, 0.125); // f[B, 1]
+      Tensor g12 = Kernels.expand(dT15, new int[] {B, 8}); // f[B, 8]
+      Tensor dB1Out = Kernels.add(g11, g12, buffers[12] = Buffers.reuse(buffers[12], DType.promote(g11.dtype(), g12.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dT14 = Kernels.geluBackward(dB1Out, t14); // f[B, 8]
+      Tensor dB1FcBias = Kernels.sumTo(dT14, SHAPE_8, set[36] = Buffers.reuse(set[36], dT14.dtype(), 8)); // f[8], returned
+      Tensor dT12 = Kernels.matmul(dT14, b1FcWeight, buffers[13] = Buffers.reuse(buffers[13], dT14.dtype(), B, 8)); // f[B, 8], reused buffer
+      Tensor dB1FcWeight = Kernels.matmulTN(dT14, t12, set[37] = Buffers.reuse(set[37], dT14.dtype(), 8, 8)); // f[8, 8], returned
+      Tensor dB1NormBias = Kernels.sumTo(dT12, SHAPE_8, set[38] = Buffers.reuse(set[38], dT12.dtype(), 8)); // f[8], returned
+      Tensor dT10 = Kernels.mul(dT12, b1NormWeight, buffers[14] = Buffers.reuse(buffers[14], DType.promote(dT12.dtype(), b1NormWeight.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g13 = Kernels.mul(dT12, t10, buffers[15] = Buffers.reuse(buffers[15], DType.promote(dT12.dtype(), t10.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dB1NormWeight = Kernels.sumTo(g13, SHAPE_8, set[39] = Buffers.reuse(set[39], g13.dtype(), 8)); // f[8], returned
+      Tensor g14 = Kernels.div(dT10, t9); // f[B, 8]
+      Tensor g15 = Kernels.div(t10, t9); // f[B, 8]
+      Tensor g16 = Kernels.mul(dT10, g15, buffers[16] = Buffers.reuse(buffers[16], DType.promote(dT10.dtype(), g15.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g17 = Kernels.neg(g16, buffers[17] = Buffers.reuse(buffers[17], g16.dtype(), B, 8)); // f[B, 8], reused buffer
+      Tensor dT9 = Kernels.sumTo(g17, new int[] {B, 1}); // f[B, 1]
+      Tensor g18 = Kernels.mulScalar(t9, 2.0); // f[B, 1]
+      Tensor dT8 = Kernels.div(dT9, g18); // f[B, 1]
       Tensor dT6 = Kernels.mulScalar(dT8, 0.125); // f[B, 1]
       Tensor dT5 = Kernels.expand(dT6, new int[] {B, 8}); // f[B, 8]
-      Tensor g31 = Kernels.mul(dT5, t4, buffers[30] = Buffers.reuse(buffers[30], DType.promote(dT5.dtype(), t4.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g32 = Kernels.mul(dT5, t4, buffers[31] = Buffers.reuse(buffers[31], DType.promote(dT5.dtype(), t4.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g33 = Kernels.add(g26, g31, buffers[32] = Buffers.reuse(buffers[32], DType.promote(g26.dtype(), g31.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor dT4 = Kernels.add(g33, g32, buffers[33] = Buffers.reuse(buffers[33], DType.promote(g33.dtype(), g32.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g34 = Kernels.neg(dT4, buffers[34] = Buffers.reuse(buffers[34], dT4.dtype(), B, 8)); // f[B, 8], reused buffer
-      Tensor dT3 = Kernels.sumTo(g34, new int[] {B, 1}); // f[B, 1]
-      Tensor g35 = Kernels.add(dB1Out, dT4, buffers[35] = Buffers.reuse(buffers[35], DType.promote(dB1Out.dtype(), dT4.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g19 = Kernels.mul(dT5, t4, buffers[18] = Buffers.reuse(buffers[18], DType.promote(dT5.dtype(), t4.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g20 = Kernels.mul(dT5, t4, buffers[19] = Buffers.reuse(buffers[19], DType.promote(dT5.dtype(), t4.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g21 = Kernels.add(g14, g19, buffers[20] = Buffers.reuse(buffers[20], DType.promote(g14.dtype(), g19.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dT4 = Kernels.add(g21, g20, buffers[21] = Buffers.reuse(buffers[21], DType.promote(g21.dtype(), g20.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g22 = Kernels.neg(dT4, buffers[22] = Buffers.reuse(buffers[22], dT4.dtype(), B, 8)); // f[B, 8], reused buffer
+      Tensor dT3 = Kernels.sumTo(g22, new int[] {B, 1}); // f[B, 1]
+      Tensor g23 = Kernels.add(dB1Out, dT4, buffers[23] = Buffers.reuse(buffers[23], DType.promote(dB1Out.dtype(), dT4.dtype()), B, 8)); // f[B, 8], reused buffer
       Tensor dT2 = Kernels.mulScalar(dT3, 0.125); // f[B, 1]
-      Tensor g36 = Kernels.expand(dT2, new int[] {B, 8}); // f[B, 8]
-      Tensor dH = Kernels.add(g35, g36, buffers[36] = Buffers.reuse(buffers[36], DType.promote(g35.dtype(), g36.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g24 = Kernels.expand(dT2, new int[] {B, 8}); // f[B, 8]
+      Tensor dH = Kernels.add(g23, g24, buffers[24] = Buffers.reuse(buffers[24], DType.promote(g23.dtype(), g24.dtype()), B, 8)); // f[B, 8], reused buffer
 
       // Nested.java:20  Tensor h = in.forward(x);
-      Tensor dInBias = Kernels.sumTo(dH, SHAPE_8, set[46] = Buffers.reuse(set[46], dH.dtype(), 8)); // f[8], returned
-      Tensor dInWeight = Kernels.matmulTN(dH, x, set[48] = Buffers.reuse(set[48], dH.dtype(), 8, 4)); // f[8, 4], returned
+      Tensor dInBias = Kernels.sumTo(dH, SHAPE_8, set[40] = Buffers.reuse(set[40], dH.dtype(), 8)); // f[8], returned
+      Tensor dInWeight = Kernels.matmulTN(dH, x, set[42] = Buffers.reuse(set[42], dH.dtype(), 8, 4)); // f[8, 4], returned
 
       Tensor dX = null;
       if (x.requiresGrad()) {
-        dX = Kernels.matmul(dH, inWeight, set[47] = Buffers.reuse(set[47], dH.dtype(), B, 4)); // f[B, 4], returned
+        dX = Kernels.matmul(dH, inWeight, set[41] = Buffers.reuse(set[41], dH.dtype(), B, 4)); // f[B, 4], returned
       }
 
       // The model's array for the returned gradients: the engine reads them before the next node runs.
@@ -587,16 +540,12 @@ public class CompiledNested extends Nested implements CompiledModel {
       t9 = null;
       t10 = null;
       t12 = null;
-      t15 = null;
+      t14 = null;
       t17 = null;
-      t18 = null;
-      t21 = null;
-      t26 = null;
+      t22 = null;
+      t23 = null;
+      t25 = null;
       t27 = null;
-      t29 = null;
-      t32 = null;
-      t34 = null;
-      t35 = null;
       h2 = null;
       model.forwardPool.giveBack(set);
       set = null;

@@ -171,6 +171,16 @@ public final class EagerAlgebra implements Algebra<Tensor> {
   }
 
   @Override
+  public Tensor gelu(Tensor x) {
+    return run(Op.GELU, Attrs.NONE, x);
+  }
+
+  @Override
+  public Tensor geluBackward(Tensor g, Tensor x) {
+    return run(Op.GELU_BACKWARD, Attrs.NONE, g, x);
+  }
+
+  @Override
   public Tensor sin(Tensor x) {
     return run(Op.SIN, Attrs.NONE, x);
   }

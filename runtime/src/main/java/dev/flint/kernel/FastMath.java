@@ -4,6 +4,10 @@ package dev.flint.kernel;
  * Faster elementary functions for FLOAT32 kernels. {@link #exp(float)} is within 1 ulp of the
  * correctly rounded result (tested) and about 3x faster than {@code Math.exp} on the machines we
  * measured, which matters for softmax, sigmoid and tanh. FLOAT64 kernels keep {@code Math}.
+ *
+ * <p>{@code kernel.vector.VectorActivations} repeats {@link #expToDouble}, {@link #sigmoid} and {@link #tanh}
+ * operation for operation on the Vector API's lanes (whole rows of softmax and recurrent gates), and
+ * {@code VectorActivationsTest} checks that the two agree bit for bit: change them together.
  */
 public final class FastMath {
   private static final double LN2_HI = 0.6931471803691238;

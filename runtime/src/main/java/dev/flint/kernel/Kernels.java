@@ -96,6 +96,8 @@ public final class Kernels {
       case AVG_POOL2D_BACKWARD: return avgPool2dBackward(in[0], at.ints(Attrs.SHAPE), at.ints(Attrs.KERNEL),
           at.ints(Attrs.STRIDE), at.ints(Attrs.PADDING));
       case ERF: return erf(in[0]);
+      case GELU: return gelu(in[0]);
+      case GELU_BACKWARD: return geluBackward(in[0], in[1]);
       case LSTM_SCAN: return lstmScan(in[0], in[1], in[2], in[3]);
       case LSTM_SCAN_BACKWARD: return lstmScanBackward(in[0], in[1], in[2]);
       case GRU_SCAN: return gruScan(in[0], in[1], in[2], in[3]);
@@ -547,6 +549,24 @@ public final class Kernels {
 
   public static Tensor erf(Tensor x) {
     return Erf.erf(x);
+  }
+
+  /** The exact GELU {@code x/2·(1 + erf(x/√2))}, fused. */
+  public static Tensor gelu(Tensor x) {
+    return Gelu.gelu(x, null);
+  }
+
+  public static Tensor gelu(Tensor x, Tensor out) {
+    return Gelu.gelu(x, out);
+  }
+
+  /** {@code g · gelu'(x)}: the exact GELU's input gradient. */
+  public static Tensor geluBackward(Tensor g, Tensor x) {
+    return Gelu.geluBackward(g, x, null);
+  }
+
+  public static Tensor geluBackward(Tensor g, Tensor x, Tensor out) {
+    return Gelu.geluBackward(g, x, out);
   }
 
   // ---------------------------------------------------------------- fused losses

@@ -1,6 +1,7 @@
 package dev.flint.kernel;
 
 import dev.flint.internal.Internals;
+import dev.flint.kernel.vector.VectorActivations;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.Storage;
 import dev.flint.tensor.Tensor;
@@ -12,7 +13,9 @@ import java.util.Arrays;
  * on the FLOAT32 GEMM (the Vector API tier when present), the gates use {@link FastMath}'s float
  * sigmoid and tanh, and the step state lives in per-thread scratch (a warm compiled step allocates
  * nothing that grows with the batch). Results go into the planned buffer when one is given. Same slots
- * and formulas as {@link Recurrence}; its double loops stay for FLOAT64.
+ * and formulas as {@link Recurrence}; its double loops stay for FLOAT64. On the Vector API tier the
+ * gates of whole rows run in {@code VectorActivations} (the same operations on lanes, equal bit for bit
+ * to the scalar loops here, which finish each row's tail and run without the tier).
  */
 final class RecurrenceF32 {
   private RecurrenceF32() {}
@@ -36,7 +39,10 @@ final class RecurrenceF32 {
   private static final int DC = 4;
   private static final int BACK = 5;
   private static final int BIAS = 6;
-  private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[7][]);
+  private static final int GATES = 7;
+  private static final int PRE = 8;
+  private static final int ACT = 9;
+  private static final ThreadLocal<float[][]> SCRATCH = ThreadLocal.withInitial(() -> new float[10][]);
 
   private static float[] scratch(int role, int n) {
     float[][] all = SCRATCH.get();
@@ -74,6 +80,25 @@ final class RecurrenceF32 {
     return out;
   }
 
+  /**
+   * {@code out[oi + j] = sigmoid(x[xi + j] + y[yi + j] + bias[bi + j])} (or tanh; {@code y} and {@code bias}
+   * may be null) for j in [0, n), float sums; on the Vector API tier when {@code vector}.
+   */
+  private static void activate(float[] x, int xi, float[] y, int yi, float[] bias, int bi, float[] out, int oi, int n,
+      boolean tanh, boolean vector) {
+    if (vector) {
+      VectorActivations.activate(x, xi, y, yi, bias, bi, out, oi, n, tanh);
+      return;
+    }
+    for (int j = 0; j < n; j++) {
+      float z = y == null ? x[xi + j] : x[xi + j] + y[yi + j];
+      if (bias != null) {
+        z += bias[bi + j];
+      }
+      out[oi + j] = tanh ? FastMath.tanh(z) : FastMath.sigmoid(z);
+    }
+  }
+
   static Tensor lstmScan(Tensor gx, Tensor whh, Tensor h0, Tensor c0, Tensor result) {
     int batch = gx.size(0);
     int steps = gx.size(1);
@@ -91,6 +116,10 @@ final class RecurrenceF32 {
     float[] rec = scratch(REC, batch * g4);
     Tensor hView = mat(hPrev, 0, batch, hidden);
     Tensor recView = mat(rec, 0, batch, g4);
+    float[] gate = scratch(GATES, g4);
+    float[] pre = scratch(PRE, hidden);
+    float[] act = scratch(ACT, hidden);
+    boolean vector = VectorTier.active();
     for (int t = 0; t < steps; t++) {
       Kernels.matmulNT(hView, w, recView);
       for (int b = 0; b < batch; b++) {
@@ -98,14 +127,21 @@ final class RecurrenceF32 {
         int r = b * g4;
         int o = y0 + (b * steps + t) * Recurrence.LSTM_SLOTS * hidden;
         int s = b * hidden;
+        for (int k = 0; k < 4; k++) {   // i, f, g, o
+          activate(x, a + k * hidden, rec, r + k * hidden, null, 0, gate, k * hidden, hidden, k == 2, vector);
+        }
         for (int j = 0; j < hidden; j++) {
-          float i = FastMath.sigmoid(x[a + j] + rec[r + j]);
-          float f = FastMath.sigmoid(x[a + hidden + j] + rec[r + hidden + j]);
-          float g = FastMath.tanh(x[a + 2 * hidden + j] + rec[r + 2 * hidden + j]);
-          float out = FastMath.sigmoid(x[a + 3 * hidden + j] + rec[r + 3 * hidden + j]);
+          pre[j] = gate[hidden + j] * cPrev[s + j] + gate[j] * gate[2 * hidden + j];
+        }
+        activate(pre, 0, null, 0, null, 0, act, 0, hidden, true, vector);   // tanh(c)
+        for (int j = 0; j < hidden; j++) {
+          float i = gate[j];
+          float f = gate[hidden + j];
+          float g = gate[2 * hidden + j];
+          float out = gate[3 * hidden + j];
           float cp = cPrev[s + j];
           float c = f * cp + i * g;
-          float h = out * FastMath.tanh(c);
+          float h = out * act[j];
           y[o + j] = hPrev[s + j];
           y[o + hidden + j] = cp;
           y[o + 2 * hidden + j] = h;
@@ -143,6 +179,8 @@ final class RecurrenceF32 {
     float[] back = scratch(BACK, batch * hidden);
     Tensor daView = mat(da, 0, batch, g4);
     Tensor backView = mat(back, 0, batch, hidden);
+    float[] act = scratch(ACT, hidden);
+    boolean vector = VectorTier.active();
     for (int t = steps - 1; t >= 0; t--) {
       for (int b = 0; b < batch; b++) {
         int slot = (b * steps + t) * Recurrence.LSTM_SLOTS * hidden;
@@ -150,14 +188,14 @@ final class RecurrenceF32 {
         int go = gy0 + slot;
         int q = b * g4;
         int s = b * hidden;
+        activate(v, o + 3 * hidden, null, 0, null, 0, act, 0, hidden, true, vector);   // tanh(c_t)
         for (int j = 0; j < hidden; j++) {
           float cp = v[o + hidden + j];
-          float c = v[o + 3 * hidden + j];
           float i = v[o + 4 * hidden + j];
           float f = v[o + 5 * hidden + j];
           float g = v[o + 6 * hidden + j];
           float out = v[o + 7 * hidden + j];
-          float tc = FastMath.tanh(c);
+          float tc = act[j];
           float hTotal = gy[go + 2 * hidden + j] + dh[s + j];
           float cTotal = gy[go + 3 * hidden + j] + dc[s + j] + hTotal * out * (1 - tc * tc);
           da[q + j] = (cTotal * g + gy[go + 4 * hidden + j]) * i * (1 - i);
@@ -200,6 +238,10 @@ final class RecurrenceF32 {
     float[] rec = scratch(REC, batch * g3);
     Tensor hView = mat(hPrev, 0, batch, hidden);
     Tensor recView = mat(rec, 0, batch, g3);
+    float[] gate = scratch(GATES, 2 * hidden);
+    float[] pre = scratch(PRE, hidden);
+    float[] act = scratch(ACT, hidden);
+    boolean vector = VectorTier.active();
     for (int t = 0; t < steps; t++) {
       Kernels.matmulNT(hView, w, recView);
       for (int b = 0; b < batch; b++) {
@@ -207,11 +249,16 @@ final class RecurrenceF32 {
         int r0 = b * g3;
         int o = y0 + (b * steps + t) * Recurrence.GRU_SLOTS * hidden;
         int s = b * hidden;
+        activate(x, a, rec, r0, bias, 0, gate, 0, 2 * hidden, false, vector);   // r, z
         for (int j = 0; j < hidden; j++) {
-          float r = FastMath.sigmoid(x[a + j] + rec[r0 + j] + bias[j]);
-          float z = FastMath.sigmoid(x[a + hidden + j] + rec[r0 + hidden + j] + bias[hidden + j]);
+          pre[j] = x[a + 2 * hidden + j] + gate[j] * (rec[r0 + 2 * hidden + j] + bias[2 * hidden + j]);
+        }
+        activate(pre, 0, null, 0, null, 0, act, 0, hidden, true, vector);   // n
+        for (int j = 0; j < hidden; j++) {
+          float r = gate[j];
+          float z = gate[hidden + j];
           float hn = rec[r0 + 2 * hidden + j] + bias[2 * hidden + j];
-          float n = FastMath.tanh(x[a + 2 * hidden + j] + r * hn);
+          float n = act[j];
           float hp = hPrev[s + j];
           float h = (1 - z) * n + z * hp;
           y[o + j] = hp;

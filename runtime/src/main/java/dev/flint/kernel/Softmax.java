@@ -1,6 +1,7 @@
 package dev.flint.kernel;
 
 import dev.flint.internal.Internals;
+import dev.flint.kernel.vector.VectorActivations;
 import dev.flint.ops.Shapes;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.DTypes;
@@ -63,6 +64,10 @@ final class Softmax {
   }
 
   private static void rowF32(float[] x, int xi, float[] o, int oi, int oStep, int len, boolean log) {
+    if (oStep == 1 && VectorTier.active()) {
+      rowF32Vector(x, xi, o, oi, len, log);
+      return;
+    }
     float max = Float.NEGATIVE_INFINITY;
     for (int k = 0; k < len; k++) {
       float v = x[xi + k];
@@ -87,6 +92,27 @@ final class Softmax {
     float inv = (float) (1 / sum);
     for (int k = 0; k < len; k++) {
       o[oi + k * oStep] *= inv;
+    }
+  }
+
+  /**
+   * {@link #rowF32} with a contiguous output on the Vector API tier: the same max, exponentials and sum
+   * (bit for bit; the exponentials on lanes), and the same scaling. The log form sums the exponentials
+   * rounded to float, where the scalar loop sums them in double.
+   */
+  private static void rowF32Vector(float[] x, int xi, float[] o, int oi, int len, boolean log) {
+    float max = VectorActivations.max(x, xi, len);
+    double sum = VectorActivations.expShifted(x, xi, max, log ? null : o, oi, len);
+    if (log) {
+      double lse = max + Math.log(sum);
+      for (int k = 0; k < len; k++) {
+        o[oi + k] = (float) (x[xi + k] - lse);
+      }
+      return;
+    }
+    float inv = (float) (1 / sum);
+    for (int k = 0; k < len; k++) {
+      o[oi + k] *= inv;
     }
   }
 

@@ -13,7 +13,6 @@ import java.util.function.Supplier;
  * an algebra has none.
  */
 public final class Composites {
-  private static final double SQRT_HALF = Math.sqrt(0.5);
   private static final double SQRT_TWO_OVER_PI = Math.sqrt(2 / Math.PI);
 
   private Composites() {}
@@ -157,15 +156,13 @@ public final class Composites {
     return bias(a, matmulTransposed(a, merged, outW), outB);
   }
 
-  /** GELU: exact {@code x/2·(1 + erf(x/√2))}, or PyTorch's tanh approximation. */
+  /** GELU: exact {@code x/2·(1 + erf(x/√2))} (one fused row), or PyTorch's tanh approximation. */
   public static <T> T gelu(Algebra<T> a, T x, boolean tanh) {
-    T inner;
-    if (tanh) {
-      T cube = a.mulScalar(a.powScalar(x, 3.0), 0.044715);
-      inner = a.tanh(a.mulScalar(a.add(x, cube), SQRT_TWO_OVER_PI));
-    } else {
-      inner = a.erf(a.mulScalar(x, SQRT_HALF));
+    if (!tanh) {
+      return a.gelu(x);
     }
+    T cube = a.mulScalar(a.powScalar(x, 3.0), 0.044715);
+    T inner = a.tanh(a.mulScalar(a.add(x, cube), SQRT_TWO_OVER_PI));
     return a.mul(a.mulScalar(x, 0.5), a.addScalar(inner, 1.0));
   }
 

@@ -131,6 +131,12 @@ public interface Algebra<T> {
 
   T erf(T x);
 
+  /** The exact GELU, fused. */
+  T gelu(T x);
+
+  /** {@link #gelu}'s input gradient given the output gradient {@code g}. */
+  T geluBackward(T g, T x);
+
   T sin(T x);
 
   T cos(T x);

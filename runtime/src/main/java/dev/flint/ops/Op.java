@@ -452,7 +452,16 @@ public enum Op {
       T x = c.in(0);
       return List.of(a.mul(g, a.mulScalar(a.exp(a.neg(a.mul(x, x))), 2 / Math.sqrt(Math.PI))));
     }
-  };
+  },
+  /** The exact GELU {@code x·Φ(x) = x/2·(1 + erf(x/√2))}, fused ({@code kernel.Gelu}). */
+  GELU(1, ResultType.FLOAT, Shapes::same, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      return List.of(a.geluBackward(g, c.in(0)));
+    }
+  },
+  /** GELU's input gradient {@code g·(Φ(x) + x·φ(x))} from (g, x), fused; not differentiated. */
+  GELU_BACKWARD(2, ResultType.PROMOTE_FLOAT, Shapes::broadcast, false);
 
   private final int arity;
   private final ResultType resultType;
@@ -608,6 +617,8 @@ public enum Op {
       case SIN, COS -> unary.alwaysFresh().saving(x);
       case FLOOR, CEIL, ROUND -> unary.alwaysFresh();
       case ERF -> unary.saving(x);
+      case GELU -> unary.withOut().alwaysFresh().saving(x);
+      case GELU_BACKWARD -> binary.withOut().alwaysFresh();
       case LSTM_SCAN, GRU_SCAN -> Signature.kernel(x, y, Signature.in(2), Signature.in(3)).withOut().alwaysFresh()
           .saving(y, out);
       case LSTM_SCAN_BACKWARD, GRU_SCAN_BACKWARD -> Signature.kernel(x, y, Signature.in(2)).withOut().alwaysFresh();

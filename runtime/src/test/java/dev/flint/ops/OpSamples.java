@@ -139,6 +139,11 @@ final class OpSamples {
     put(Op.ROUND, Attrs.NONE, d(-2, 0, 3), s(3), f(d(-1.75, 0.25, 2.75)));
     recurrences();
     put(Op.ERF, Attrs.NONE, d(0, 0.5204998778130465, -0.9953222650189527), s(3), f(d(0, 0.5, -2)));
+    // CPython's math.erf: x/2·(1 + erf(x/√2)), and g·(Φ(x) + x·e^(−x²/2)/√(2π))
+    put(Op.GELU, Attrs.NONE, d(-0.00404969409489031, -0.15865525393145707, 0.34573123063700656, 1.9544997361036416),
+        s(4), f(d(-3, -1, 0.5, 2)));
+    put(Op.GELU_BACKWARD, Attrs.NONE, d(-0.12497320588152944, -1.7349902493123257, 0.5426159005390985), s(3),
+        f(d(1.5, -2, 0.5)), f(d(-1, 0.5, 2)));
   }
 
   private static double sig(double x) {

@@ -252,6 +252,16 @@ public final class GraphAlgebra implements Algebra<Value> {
   }
 
   @Override
+  public Value gelu(Value x) {
+    return op(Op.GELU, x);
+  }
+
+  @Override
+  public Value geluBackward(Value g, Value x) {
+    return op(Op.GELU_BACKWARD, List.of(g, x), Attrs.NONE);
+  }
+
+  @Override
   public Value sin(Value x) {
     return op(Op.SIN, x);
   }
