@@ -462,6 +462,17 @@ public final class VectorMatMul {
       }
       return;
     }
+    if (sa1 == 1) {
+      // one induction variable, so C2 drops the range checks (two, with a variable stride, kept
+      // them: this copy took 13 % of mlp_infer_mnist's samples at batch 128, now 7 %)
+      for (int r = 0; r < 8; r++) {
+        int src = at + r * sa0;
+        for (int p = 0; p < kc; p++) {
+          ap[p * 8 + r] = a[src + p];
+        }
+      }
+      return;
+    }
     for (int r = 0; r < 8; r++) {
       for (int p = 0, src = at + r * sa0, dst = r; p < kc; p++, src += sa1, dst += 8) {
         ap[dst] = a[src];
