@@ -27,8 +27,9 @@ import java.util.List;
  * <p>FLOAT32 products of at least {@link #VECTOR_MIN_WORK} multiply-adds run on the optional Vector API
  * tier ({@link VectorMatMul}) when {@link VectorTier#ENABLED}: one-row products with a row-major
  * {@code Bᵀ} (batch-1 {@code x @ w.t()}) as matrix-vector products, the rest as a packed GEMM split
- * over the pool in row ranges. Everything else, and everything without the module, runs the loops
- * below.
+ * over the pool by column strips or row ranges; a parameter's B is packed once and reused while its
+ * storage version stands ({@link PackedWeights}). Everything else, and everything without the module,
+ * runs the loops below.
  */
 final class MatMul {
   private static final int ROW_BLOCK = 32;
