@@ -120,6 +120,7 @@ final class OpMappings {
     row(m, Op.LSTM_SCAN, Recurrences::lstm);
     row(m, Op.GRU_SCAN, Recurrences::gru);
     unsupported(m, Op.GELU_BACKWARD.name(), BACKWARD_ONLY);
+    unsupported(m, Op.SOFTMAX_BACKWARD.name(), BACKWARD_ONLY);
     unsupported(m, Op.LSTM_SCAN_BACKWARD.name(), BACKWARD_ONLY);
     unsupported(m, Op.GRU_SCAN_BACKWARD.name(), BACKWARD_ONLY);
     // the pieces of layers outside the op table (dev.flint.compiled.LayerKernels)

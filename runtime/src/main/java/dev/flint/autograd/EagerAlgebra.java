@@ -103,6 +103,11 @@ public final class EagerAlgebra implements Algebra<Tensor> {
   @Override public Tensor logSoftmax(Tensor x, int dim) { return run(Op.LOG_SOFTMAX, Attrs.of(Attrs.DIM, dim), x); }
 
   @Override
+  public Tensor softmaxBackward(Tensor g, Tensor y, int dim) {
+    return run(Op.SOFTMAX_BACKWARD, Attrs.of(Attrs.DIM, dim), g, y);
+  }
+
+  @Override
   public Tensor cast(Tensor x, Tensor like) {
     return x.dtype() == like.dtype() ? x : run(Op.CAST, Attrs.of(Attrs.DTYPE, like.dtype().name()), x);
   }

@@ -78,6 +78,7 @@ public final class Kernels {
       case ARGMIN: return argmin(in[0], at.integer(Attrs.DIM), at.bool(Attrs.KEEP_DIM));
       case SOFTMAX: return softmax(in[0], at.integer(Attrs.DIM));
       case LOG_SOFTMAX: return logSoftmax(in[0], at.integer(Attrs.DIM));
+      case SOFTMAX_BACKWARD: return softmaxBackward(in[0], in[1], at.integer(Attrs.DIM));
       case CAST: return cast(in[0], DType.valueOf(at.text(Attrs.DTYPE)));
       case CLONE: return clone(in[0]);
       case INDEX_SELECT: return indexSelect(in[0], at.integer(Attrs.DIM), in[1]);
@@ -308,6 +309,15 @@ public final class Kernels {
 
   public static Tensor logSoftmax(Tensor x, int dim) {
     return Softmax.softmax(x, dim, true, null);
+  }
+
+  /** {@code y·(g − Σ_dim g·y)}: softmax's input gradient from the output gradient g and the output y. */
+  public static Tensor softmaxBackward(Tensor g, Tensor y, int dim) {
+    return Softmax.backward(g, y, dim, null);
+  }
+
+  public static Tensor softmaxBackward(Tensor g, Tensor y, int dim, Tensor out) {
+    return Softmax.backward(g, y, dim, out);
   }
 
   // ---------------------------------------------------------------- views and copies

@@ -8,10 +8,11 @@ import dev.flint.tensor.DTypes;
 import dev.flint.tensor.Layouts;
 import dev.flint.tensor.Storage;
 import dev.flint.tensor.Tensor;
+import java.util.Arrays;
 
 /**
  * Softmax and log-softmax along a dim, computed stably: the slice's maximum is subtracted before
- * exponentiating, and sums accumulate in double.
+ * exponentiating, and sums accumulate in double; and softmax's backward.
  */
 final class Softmax {
   private Softmax() {}
@@ -61,6 +62,106 @@ final class Softmax {
       }
     });
     return o;
+  }
+
+  /**
+   * SOFTMAX's input gradient {@code y·(g − Σ_dim g·y)} from the output gradient g and the output y (one
+   * shape): one pass per slice, the dot product accumulated in double and each result rounded once.
+   * Slices along a contiguous last dim run here; other layouts take the composition of kernels it fuses.
+   */
+  static Tensor backward(Tensor g, Tensor y, int dim, Tensor out) {
+    int[] shape = Internals.shapeRef(y);
+    if (!Arrays.equals(Internals.shapeRef(g), shape)) {
+      throw new IllegalArgumentException("softmaxBackward: expected the gradient and the output of one shape, but got "
+          + Shapes.str(Internals.shapeRef(g)) + " and " + Shapes.str(shape));
+    }
+    DType t = DTypes.toFloat(DTypes.promote(g, y));
+    Tensor o = Elementwise.prepare(out, t, shape, "softmaxBackward");
+    int d = Shapes.dim("softmaxBackward", dim, Math.max(shape.length, 1));
+    int numel = o.numel();
+    boolean rows = shape.length > 0 && d == shape.length - 1 && g.isContiguous() && y.isContiguous()
+        && g.dtype() == t && y.dtype() == t;
+    if (numel == 0) {
+      return o;
+    }
+    if (!rows) {
+      Tensor gt = g.dtype() == t ? g : Kernels.cast(g, t);
+      Tensor yt = y.dtype() == t ? y : Kernels.cast(y, t);
+      int[] dims = shape.length == 0 ? new int[0] : new int[] {d};
+      Tensor r = Kernels.mul(yt, Kernels.sub(gt, Kernels.sum(Kernels.mul(gt, yt), dims, true)));
+      Kernels.copy(r, o);
+      return o;
+    }
+    int len = shape[d];
+    int count = numel / len;
+    int go = g.offset();
+    int yo = y.offset();
+    int oo = o.offset();
+    if (t == DType.FLOAT32) {
+      float[] gs = g.storage().floats();
+      float[] ys = y.storage().floats();
+      float[] os = o.storage().floats();
+      Parallel.forRange(count, 4L * numel, (from, to) -> {
+        for (int r = from; r < to; r++) {
+          int at = r * len;
+          double dot = dotF32(gs, go + at, ys, yo + at, len);
+          for (int k = 0; k < len; k++) {
+            os[oo + at + k] = (float) (ys[yo + at + k] * (gs[go + at + k] - dot));
+          }
+        }
+      });
+    } else {
+      double[] gs = g.storage().doubles();
+      double[] ys = y.storage().doubles();
+      double[] os = o.storage().doubles();
+      Parallel.forRange(count, 4L * numel, (from, to) -> {
+        for (int r = from; r < to; r++) {
+          int at = r * len;
+          double dot = dotF64(gs, go + at, ys, yo + at, len);
+          for (int k = 0; k < len; k++) {
+            os[oo + at + k] = ys[yo + at + k] * (gs[go + at + k] - dot);
+          }
+        }
+      });
+    }
+    return o;
+  }
+
+  // Four running sums: one chain of dependent additions would make the dot product latency-bound.
+  private static double dotF32(float[] a, int ai, float[] b, int bi, int n) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int k = 0;
+    for (; k + 4 <= n; k += 4) {
+      s0 += (double) a[ai + k] * b[bi + k];
+      s1 += (double) a[ai + k + 1] * b[bi + k + 1];
+      s2 += (double) a[ai + k + 2] * b[bi + k + 2];
+      s3 += (double) a[ai + k + 3] * b[bi + k + 3];
+    }
+    for (; k < n; k++) {
+      s0 += (double) a[ai + k] * b[bi + k];
+    }
+    return (s0 + s1) + (s2 + s3);
+  }
+
+  private static double dotF64(double[] a, int ai, double[] b, int bi, int n) {
+    double s0 = 0;
+    double s1 = 0;
+    double s2 = 0;
+    double s3 = 0;
+    int k = 0;
+    for (; k + 4 <= n; k += 4) {
+      s0 += a[ai + k] * b[bi + k];
+      s1 += a[ai + k + 1] * b[bi + k + 1];
+      s2 += a[ai + k + 2] * b[bi + k + 2];
+      s3 += a[ai + k + 3] * b[bi + k + 3];
+    }
+    for (; k < n; k++) {
+      s0 += a[ai + k] * b[bi + k];
+    }
+    return (s0 + s1) + (s2 + s3);
   }
 
   private static void rowF32(float[] x, int xi, float[] o, int oi, int oStep, int len, boolean log) {

@@ -95,6 +95,9 @@ public interface Algebra<T> {
 
   T logSoftmax(T x, int dim);
 
+  /** {@link #softmax}'s input gradient given the output gradient {@code g} and the output {@code y}. */
+  T softmaxBackward(T g, T y, int dim);
+
   /** {@code x} converted to {@code like}'s dtype. */
   T cast(T x, T like);
 

@@ -262,9 +262,14 @@ public enum Op {
   SOFTMAX(1, ResultType.FLOAT, Shapes::sameWithDim, true) {
     @Override
     public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
-      return List.of(a.mul(c.out(), a.sub(g, a.sum(a.mul(g, c.out()), new int[] {c.dim()}, true))));
+      return List.of(a.softmaxBackward(g, c.out(), c.dim()));
     }
   },
+  /**
+   * SOFTMAX's input gradient from (g, y = softmax(x)): {@code y·(g − Σ_dim g·y)}, one pass per slice
+   * ({@code kernel.Softmax}); not differentiated.
+   */
+  SOFTMAX_BACKWARD(2, ResultType.PROMOTE_FLOAT, Shapes::sameWithDim, false),
   /** {@code x - log(sum(exp(x)))} along {@code dim}, fused and stable. */
   LOG_SOFTMAX(1, ResultType.FLOAT, Shapes::sameWithDim, true) {
     @Override
@@ -603,6 +608,7 @@ public enum Op {
       case MAX, MIN -> Signature.kernel(x, dim, keepDim).saving(x);
       case ARGMAX, ARGMIN -> Signature.kernel(x, dim, keepDim);
       case SOFTMAX, LOG_SOFTMAX -> Signature.kernel(x, dim).withOut().alwaysFresh().saving(out);
+      case SOFTMAX_BACKWARD -> Signature.kernel(x, y, dim).withOut().alwaysFresh();
       case CAST -> Signature.kernel(x, Signature.attr(Attrs.DTYPE));
       case CLONE -> unary.alwaysFresh();
       case INDEX_SELECT, GATHER -> Signature.kernel(x, dim, y).saving(y);

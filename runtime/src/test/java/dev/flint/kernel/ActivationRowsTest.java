@@ -65,6 +65,33 @@ class ActivationRowsTest {
   }
 
   @Test
+  void softmaxBackwardMatchesItsCompositionAlongAnyDim() {
+    Generator g = new Generator(44);
+    Tensor x = Tensor.randn(g, 5, 37).mul(3);
+    Tensor grad = Tensor.randn(g, 5, 37);
+    for (int dim = 0; dim < 2; dim++) {
+      Tensor y = Kernels.softmax(d(x), dim);
+      // y·(g − Σ_dim g·y), from the kernels it fuses, in double
+      Tensor expected = Kernels.mul(y, Kernels.sub(d(grad), Kernels.sum(Kernels.mul(d(grad), y), new int[] {dim}, true)));
+      Tensor got64 = Kernels.softmaxBackward(d(grad), y, dim);
+      double[] e = expected.toDoubleArray();
+      double[] a = got64.toDoubleArray();
+      for (int i = 0; i < e.length; i++) {
+        assertEquals(e[i], a[i], 1e-15, "FLOAT64, dim " + dim + ", element " + i);
+      }
+      close(Kernels.softmaxBackward(grad, Kernels.softmax(x, dim), dim), expected, 1e-6, "FLOAT32, dim " + dim);
+      // a transposed (non-contiguous) output takes the composition
+      Tensor yt = Kernels.permute(y, new int[] {1, 0});
+      Tensor gt = Kernels.permute(d(grad), new int[] {1, 0});
+      double[] t = Kernels.softmaxBackward(gt, yt, 1 - dim).toDoubleArray();
+      double[] et = Kernels.permute(expected, new int[] {1, 0}).contiguous().toDoubleArray();
+      for (int i = 0; i < t.length; i++) {
+        assertEquals(et[i], t[i], 1e-15, "transposed, dim " + (1 - dim) + ", element " + i);
+      }
+    }
+  }
+
+  @Test
   void softmaxRowsMatchTheDoubleLoop() {
     Generator g = new Generator(43);
     for (int n : new int[] {1, 5, 8, 16, 37, 64}) {

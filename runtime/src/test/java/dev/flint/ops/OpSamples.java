@@ -91,6 +91,9 @@ final class OpSamples {
     put(Op.ARGMIN, dim1, d(0, 1), s(2), m);
     Tensor logits = f(d(0, LN3, LN2, 0), 2, 2);
     put(Op.SOFTMAX, Attrs.of(Attrs.DIM, 1), d(0.25, 0.75, 2.0 / 3, 1.0 / 3), s(2, 2), logits);
+    // y·(g − Σ g·y) per row: Σ = 1.75 and 5/3
+    put(Op.SOFTMAX_BACKWARD, Attrs.of(Attrs.DIM, 1), d(-0.1875, 0.1875, 8.0 / 9, -8.0 / 9), s(2, 2),
+        f(d(1, 2, 3, -1), 2, 2), f(d(0.25, 0.75, 2.0 / 3, 1.0 / 3), 2, 2));
     put(Op.LOG_SOFTMAX, Attrs.of(Attrs.DIM, 1), d(Math.log(0.25), Math.log(0.75), Math.log(2.0 / 3), Math.log(1.0 / 3)),
         s(2, 2), logits);
     put(Op.CAST, Attrs.of(Attrs.DTYPE, DType.FLOAT64.name()), d(1.5, 2), s(2), f(d(1.5, 2)));

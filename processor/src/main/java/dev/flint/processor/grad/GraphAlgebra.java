@@ -142,6 +142,11 @@ public final class GraphAlgebra implements Algebra<Value> {
   @Override public Value logSoftmax(Value x, int dim) { return op(Op.LOG_SOFTMAX, x, Attrs.DIM, dim); }
 
   @Override
+  public Value softmaxBackward(Value g, Value y, int dim) {
+    return op(Op.SOFTMAX_BACKWARD, List.of(g, y), Attrs.of(Attrs.DIM, dim));
+  }
+
+  @Override
   public Value cast(Value x, Value like) {
     if (x.type().elem() == like.type().elem()) {
       return x;
