@@ -49,8 +49,11 @@ class SymbolicSizesTest {
     if (Boolean.getBoolean("dump")) {
       System.out.println(source);
     }
-    assertTrue(source.contains("Tensor qkv2 = Kernels.narrow(t3, 2, 24, 12);"), "v is the third part of the split");
-    assertTrue(source.contains("Tensor parts1 = Kernels.narrow(y2, 2, 4, 8);"), "split(new int[] {4, 8}, 2)'s second part");
+    // views kept in the buffer set from step to step (Note [Planned views])
+    assertTrue(source.contains("Tensor qkv2 = set[3] = PlannedViews.narrow(set[3], t2, 2, 24, 12);"),
+        "v is the third part of the split");
+    assertTrue(source.contains("Tensor parts1 = set[24] = PlannedViews.narrow(set[24], y2, 2, 4, 8);"),
+        "split(new int[] {4, 8}, 2)'s second part");
     EquivalenceTest.check("Qkv", new int[] {2, 4, 12});
     EquivalenceTest.check("Qkv", new int[] {1, 2, 12});
   }

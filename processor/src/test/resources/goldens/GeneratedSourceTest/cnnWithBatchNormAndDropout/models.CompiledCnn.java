@@ -9,6 +9,7 @@ import dev.flint.compiled.ForwardGraph;
 import dev.flint.compiled.InputChecks;
 import dev.flint.compiled.LayerKernels;
 import dev.flint.compiled.Outputs;
+import dev.flint.compiled.PlannedViews;
 import dev.flint.compiled.StateSchemaCheck;
 import dev.flint.compiled.TrainingOwner;
 import dev.flint.kernel.Kernels;
@@ -103,9 +104,9 @@ public class CompiledCnn extends Cnn implements CompiledModel {
   private final Supplier<Module> compiledTwin;
 
   /**
-   * Sets of 20 buffers for forward values and returned gradients, one per live graph (Note [Forward buffers]).
+   * Sets of 34 buffers for forward values and returned gradients, one per live graph (Note [Forward buffers]).
    */
-  private final BufferPool forwardPoolTraining = new BufferPool(20);
+  private final BufferPool forwardPoolTraining = new BufferPool(34);
 
   /**
    * The arrays that autograd nodes return from {@code inputs()}, reused once a node is freed.
@@ -118,15 +119,15 @@ public class CompiledCnn extends Cnn implements CompiledModel {
   private final Tensor[] inputGradsTraining = new Tensor[9];
 
   /**
-   * Intermediate gradients of the backward pass, reused from step to step; one thread trains
-   * the instance at a time ({@code trainingOwner}).
+   * Intermediate gradients of the backward pass and its kept views, reused from step to step;
+   * one thread trains the instance at a time ({@code trainingOwner}).
    */
-  private final Tensor[] backwardBuffersTraining = new Tensor[14];
+  private final Tensor[] backwardBuffersTraining = new Tensor[34];
 
   /**
-   * Sets of 10 buffers for forward values and returned gradients, one per live graph (Note [Forward buffers]).
+   * Sets of 28 buffers for forward values and returned gradients, one per live graph (Note [Forward buffers]).
    */
-  private final BufferPool forwardPoolEval = new BufferPool(10);
+  private final BufferPool forwardPoolEval = new BufferPool(28);
 
   /**
    * The arrays that autograd nodes return from {@code inputs()}, reused once a node is freed.
@@ -139,10 +140,10 @@ public class CompiledCnn extends Cnn implements CompiledModel {
   private final Tensor[] inputGradsEval = new Tensor[9];
 
   /**
-   * Intermediate gradients of the backward pass, reused from step to step; one thread trains
-   * the instance at a time ({@code trainingOwner}).
+   * Intermediate gradients of the backward pass and its kept views, reused from step to step;
+   * one thread trains the instance at a time ({@code trainingOwner}).
    */
-  private final Tensor[] backwardBuffersEval = new Tensor[5];
+  private final Tensor[] backwardBuffersEval = new Tensor[12];
 
   /**
    * The thread training this instance: its backward buffers are the instance's, so a second
@@ -242,44 +243,44 @@ public class CompiledCnn extends Cnn implements CompiledModel {
 
     // Cnn.java:24  Tensor h = pool.forward(F.relu(bn1.forward(conv1.forward(x))));
     Tensor t1 = Kernels.conv2d(x, conv1.weight, STRIDE_1_1, PADDING_1_1); // f[B, 4, 12, 12]
-    Tensor t2 = Kernels.reshape(conv1.bias, SHAPE_1_4_1_1); // f[1, 4, 1, 1]
+    Tensor t2 = PlannedViews.reshape(set, 0, conv1.bias, SHAPE_1_4_1_1); // f[1, 4, 1, 1]
     Tensor t3 = Kernels.add(t1, t2, t1); // f[B, 4, 12, 12], in place: t1 is not needed again
-    Tensor t4 = Kernels.reshape(t3, new int[] {B, 4, 144}); // f[B, 4, 144]
-    Tensor t5 = Kernels.sum(t4, DIMS_2, true, set[0] = Buffers.reuse(set[0], t4.dtype(), B, 4, 1)); // f[B, 4, 1]
-    Tensor t6 = Kernels.mulScalar(t5, 0.006944444444444444, set[1] = Buffers.reuse(set[1], DTypes.scalarResult(t5.dtype(), 0.006944444444444444), B, 4, 1)); // f[B, 4, 1]
-    Tensor t7 = Kernels.sum(t6, DIMS_0, true, set[2] = Buffers.reuse(set[2], t6.dtype(), 1, 4, 1)); // f[1, 4, 1]
-    Tensor t8 = Kernels.mulScalar(t7, 1.0 / B, set[3] = Buffers.reuse(set[3], DTypes.scalarResult(t7.dtype(), 1.0 / B), 1, 4, 1)); // f[1, 4, 1]
-    Tensor t9 = Kernels.sub(t4, t8, set[4] = Buffers.reuse(set[4], DType.promote(t4.dtype(), t8.dtype()), B, 4, 144)); // f[B, 4, 144]
-    Tensor t10 = Kernels.mul(t9, t9, set[5] = Buffers.reuse(set[5], DType.promote(t9.dtype(), t9.dtype()), B, 4, 144)); // f[B, 4, 144]
-    Tensor t11 = Kernels.sum(t10, DIMS_2, true, set[6] = Buffers.reuse(set[6], t10.dtype(), B, 4, 1)); // f[B, 4, 1]
-    Tensor t12 = Kernels.mulScalar(t11, 0.006944444444444444, set[7] = Buffers.reuse(set[7], DTypes.scalarResult(t11.dtype(), 0.006944444444444444), B, 4, 1)); // f[B, 4, 1]
-    Tensor t13 = Kernels.sum(t12, DIMS_0, true, set[8] = Buffers.reuse(set[8], t12.dtype(), 1, 4, 1)); // f[1, 4, 1]
-    Tensor t14 = Kernels.mulScalar(t13, 1.0 / B, set[9] = Buffers.reuse(set[9], DTypes.scalarResult(t13.dtype(), 1.0 / B), 1, 4, 1)); // f[1, 4, 1]
-    Tensor t15 = Kernels.addScalar(t14, 1.0E-5, set[10] = Buffers.reuse(set[10], DTypes.scalarResult(t14.dtype(), 1.0E-5), 1, 4, 1)); // f[1, 4, 1]
-    Tensor t16 = Kernels.sqrt(t15, set[11] = Buffers.reuse(set[11], DTypes.toFloat(t15.dtype()), 1, 4, 1)); // f[1, 4, 1]
-    Tensor t17 = Kernels.div(t9, t16, set[12] = Buffers.reuse(set[12], DTypes.toFloat(DType.promote(t9.dtype(), t16.dtype())), B, 4, 144)); // f[B, 4, 144]
+    Tensor t4 = PlannedViews.reshape(set, 2, t3, B, 4, 144); // f[B, 4, 144]
+    Tensor t5 = Kernels.sum(t4, DIMS_2, true, set[4] = Buffers.reuse(set[4], t4.dtype(), B, 4, 1)); // f[B, 4, 1]
+    Tensor t6 = Kernels.mulScalar(t5, 0.006944444444444444, set[5] = Buffers.reuse(set[5], DTypes.scalarResult(t5.dtype(), 0.006944444444444444), B, 4, 1)); // f[B, 4, 1]
+    Tensor t7 = Kernels.sum(t6, DIMS_0, true, set[6] = Buffers.reuse(set[6], t6.dtype(), 1, 4, 1)); // f[1, 4, 1]
+    Tensor t8 = Kernels.mulScalar(t7, 1.0 / B, set[7] = Buffers.reuse(set[7], DTypes.scalarResult(t7.dtype(), 1.0 / B), 1, 4, 1)); // f[1, 4, 1]
+    Tensor t9 = Kernels.sub(t4, t8, set[8] = Buffers.reuse(set[8], DType.promote(t4.dtype(), t8.dtype()), B, 4, 144)); // f[B, 4, 144]
+    Tensor t10 = Kernels.mul(t9, t9, set[9] = Buffers.reuse(set[9], DType.promote(t9.dtype(), t9.dtype()), B, 4, 144)); // f[B, 4, 144]
+    Tensor t11 = Kernels.sum(t10, DIMS_2, true, set[10] = Buffers.reuse(set[10], t10.dtype(), B, 4, 1)); // f[B, 4, 1]
+    Tensor t12 = Kernels.mulScalar(t11, 0.006944444444444444, set[11] = Buffers.reuse(set[11], DTypes.scalarResult(t11.dtype(), 0.006944444444444444), B, 4, 1)); // f[B, 4, 1]
+    Tensor t13 = Kernels.sum(t12, DIMS_0, true, set[12] = Buffers.reuse(set[12], t12.dtype(), 1, 4, 1)); // f[1, 4, 1]
+    Tensor t14 = Kernels.mulScalar(t13, 1.0 / B, set[13] = Buffers.reuse(set[13], DTypes.scalarResult(t13.dtype(), 1.0 / B), 1, 4, 1)); // f[1, 4, 1]
+    Tensor t15 = Kernels.addScalar(t14, 1.0E-5, set[14] = Buffers.reuse(set[14], DTypes.scalarResult(t14.dtype(), 1.0E-5), 1, 4, 1)); // f[1, 4, 1]
+    Tensor t16 = Kernels.sqrt(t15, set[15] = Buffers.reuse(set[15], DTypes.toFloat(t15.dtype()), 1, 4, 1)); // f[1, 4, 1]
+    Tensor t17 = Kernels.div(t9, t16, set[16] = Buffers.reuse(set[16], DTypes.toFloat(DType.promote(t9.dtype(), t16.dtype())), B, 4, 144)); // f[B, 4, 144]
     LayerKernels.updateRunningStats(bn1.runningMean, bn1.runningVar, t8, t14, 0.1, B * 144);
     LayerKernels.countBatch(bn1.numBatchesTracked);
-    Tensor t18 = Kernels.reshape(bn1.weight, SHAPE_1_4_1); // f[1, 4, 1]
-    Tensor t19 = Kernels.mul(t17, t18, set[13] = Buffers.reuse(set[13], DType.promote(t17.dtype(), t18.dtype()), B, 4, 144)); // f[B, 4, 144]
-    Tensor t20 = Kernels.reshape(bn1.bias, SHAPE_1_4_1); // f[1, 4, 1]
-    Tensor t21 = Kernels.add(t19, t20, set[14] = Buffers.reuse(set[14], DType.promote(t19.dtype(), t20.dtype()), B, 4, 144)); // f[B, 4, 144]
-    Tensor t22 = Kernels.reshape(t21, new int[] {B, 4, 12, 12}); // f[B, 4, 12, 12]
-    Tensor t23 = Kernels.relu(t22, set[15] = Buffers.reuse(set[15], t22.dtype(), B, 4, 12, 12)); // f[B, 4, 12, 12]
+    Tensor t18 = PlannedViews.reshape(set, 17, bn1.weight, SHAPE_1_4_1); // f[1, 4, 1]
+    Tensor t19 = Kernels.mul(t17, t18, set[19] = Buffers.reuse(set[19], DType.promote(t17.dtype(), t18.dtype()), B, 4, 144)); // f[B, 4, 144]
+    Tensor t20 = PlannedViews.reshape(set, 20, bn1.bias, SHAPE_1_4_1); // f[1, 4, 1]
+    Tensor t21 = Kernels.add(t19, t20, set[22] = Buffers.reuse(set[22], DType.promote(t19.dtype(), t20.dtype()), B, 4, 144)); // f[B, 4, 144]
+    Tensor t22 = PlannedViews.reshape(set, 23, t21, B, 4, 12, 12); // f[B, 4, 12, 12]
+    Tensor t23 = Kernels.relu(t22, set[25] = Buffers.reuse(set[25], t22.dtype(), B, 4, 12, 12)); // f[B, 4, 12, 12]
     Tensor h = Kernels.maxPool2d(t23, KERNEL_2_2, STRIDE_2_2, PADDING_0_0); // f[B, 4, 6, 6]
 
     // Cnn.java:25  h = avg.forward(F.relu(conv2.forward(h)));
     Tensor t24 = Kernels.conv2d(h, conv2.weight, STRIDE_2_2, PADDING_0_0); // f[B, 6, 2, 2]
-    Tensor t25 = Kernels.reshape(conv2.bias, SHAPE_1_6_1_1); // f[1, 6, 1, 1]
+    Tensor t25 = PlannedViews.reshape(set, 26, conv2.bias, SHAPE_1_6_1_1); // f[1, 6, 1, 1]
     Tensor t26 = Kernels.add(t24, t25, t24); // f[B, 6, 2, 2], in place: t24 is not needed again
     Tensor t27 = Kernels.relu(t26, t26); // f[B, 6, 2, 2], in place: t26 is not needed again
     Tensor h2 = Kernels.avgPool2d(t27, KERNEL_2_2, STRIDE_1_1, PADDING_0_0); // f[B, 6, 1, 1]
 
     // Cnn.java:26  return fc.forward(drop.forward(flatten.forward(h)));
-    Tensor t28 = Kernels.reshape(h2, new int[] {B, 6}); // f[B, 6]
+    Tensor t28 = PlannedViews.reshape(set, 28, h2, B, 6); // f[B, 6]
     Tensor keep = LayerKernels.dropoutMask(t28, 0.25); // f[B, 6]
-    Tensor t29 = Kernels.mul(t28, keep, set[16] = Buffers.reuse(set[16], DType.promote(t28.dtype(), keep.dtype()), B, 6)); // f[B, 6]
-    Tensor t30 = Kernels.matmulNT(t29, fc.weight, record ? (set[17] = Buffers.reuse(set[17], t29.dtype(), B, 3)) : null); // f[B, 3], a new tensor when no graph is recorded: the caller keeps the output
+    Tensor t29 = Kernels.mul(t28, keep, set[30] = Buffers.reuse(set[30], DType.promote(t28.dtype(), keep.dtype()), B, 6)); // f[B, 6]
+    Tensor t30 = Kernels.matmulNT(t29, fc.weight, record ? (set[31] = Buffers.reuse(set[31], t29.dtype(), B, 3)) : null); // f[B, 3], a new tensor when no graph is recorded: the caller keeps the output
     Tensor out = Kernels.add(t30, fc.bias, t30); // f[B, 3], in place: t30 is not needed again
 
     if (!record) {
@@ -311,33 +312,33 @@ public class CompiledCnn extends Cnn implements CompiledModel {
 
     // Cnn.java:24  Tensor h = pool.forward(F.relu(bn1.forward(conv1.forward(x))));
     Tensor t1 = Kernels.conv2d(x, conv1.weight, STRIDE_1_1, PADDING_1_1); // f[B, 4, 12, 12]
-    Tensor t2 = Kernels.reshape(conv1.bias, SHAPE_1_4_1_1); // f[1, 4, 1, 1]
+    Tensor t2 = PlannedViews.reshape(set, 0, conv1.bias, SHAPE_1_4_1_1); // f[1, 4, 1, 1]
     Tensor t3 = Kernels.add(t1, t2, t1); // f[B, 4, 12, 12], in place: t1 is not needed again
-    Tensor t4 = Kernels.reshape(t3, new int[] {B, 4, 144}); // f[B, 4, 144]
-    Tensor t5 = Kernels.reshape(bn1.runningMean, SHAPE_1_4_1); // f[1, 4, 1]
-    Tensor t6 = Kernels.sub(t4, t5, set[0] = Buffers.reuse(set[0], DType.promote(t4.dtype(), t5.dtype()), B, 4, 144)); // f[B, 4, 144]
-    Tensor t7 = Kernels.reshape(bn1.runningVar, SHAPE_1_4_1); // f[1, 4, 1]
-    Tensor t8 = Kernels.addScalar(t7, 1.0E-5, set[1] = Buffers.reuse(set[1], DTypes.scalarResult(t7.dtype(), 1.0E-5), 1, 4, 1)); // f[1, 4, 1]
-    Tensor t9 = Kernels.sqrt(t8, set[2] = Buffers.reuse(set[2], DTypes.toFloat(t8.dtype()), 1, 4, 1)); // f[1, 4, 1]
-    Tensor t10 = Kernels.div(t6, t9, set[3] = Buffers.reuse(set[3], DTypes.toFloat(DType.promote(t6.dtype(), t9.dtype())), B, 4, 144)); // f[B, 4, 144]
-    Tensor t11 = Kernels.reshape(bn1.weight, SHAPE_1_4_1); // f[1, 4, 1]
-    Tensor t12 = Kernels.mul(t10, t11, set[4] = Buffers.reuse(set[4], DType.promote(t10.dtype(), t11.dtype()), B, 4, 144)); // f[B, 4, 144]
-    Tensor t13 = Kernels.reshape(bn1.bias, SHAPE_1_4_1); // f[1, 4, 1]
-    Tensor t14 = Kernels.add(t12, t13, set[5] = Buffers.reuse(set[5], DType.promote(t12.dtype(), t13.dtype()), B, 4, 144)); // f[B, 4, 144]
-    Tensor t15 = Kernels.reshape(t14, new int[] {B, 4, 12, 12}); // f[B, 4, 12, 12]
-    Tensor t16 = Kernels.relu(t15, set[6] = Buffers.reuse(set[6], t15.dtype(), B, 4, 12, 12)); // f[B, 4, 12, 12]
+    Tensor t4 = PlannedViews.reshape(set, 2, t3, B, 4, 144); // f[B, 4, 144]
+    Tensor t5 = PlannedViews.reshape(set, 4, bn1.runningMean, SHAPE_1_4_1); // f[1, 4, 1]
+    Tensor t6 = Kernels.sub(t4, t5, set[6] = Buffers.reuse(set[6], DType.promote(t4.dtype(), t5.dtype()), B, 4, 144)); // f[B, 4, 144]
+    Tensor t7 = PlannedViews.reshape(set, 7, bn1.runningVar, SHAPE_1_4_1); // f[1, 4, 1]
+    Tensor t8 = Kernels.addScalar(t7, 1.0E-5, set[9] = Buffers.reuse(set[9], DTypes.scalarResult(t7.dtype(), 1.0E-5), 1, 4, 1)); // f[1, 4, 1]
+    Tensor t9 = Kernels.sqrt(t8, set[10] = Buffers.reuse(set[10], DTypes.toFloat(t8.dtype()), 1, 4, 1)); // f[1, 4, 1]
+    Tensor t10 = Kernels.div(t6, t9, set[11] = Buffers.reuse(set[11], DTypes.toFloat(DType.promote(t6.dtype(), t9.dtype())), B, 4, 144)); // f[B, 4, 144]
+    Tensor t11 = PlannedViews.reshape(set, 12, bn1.weight, SHAPE_1_4_1); // f[1, 4, 1]
+    Tensor t12 = Kernels.mul(t10, t11, set[14] = Buffers.reuse(set[14], DType.promote(t10.dtype(), t11.dtype()), B, 4, 144)); // f[B, 4, 144]
+    Tensor t13 = PlannedViews.reshape(set, 15, bn1.bias, SHAPE_1_4_1); // f[1, 4, 1]
+    Tensor t14 = Kernels.add(t12, t13, set[17] = Buffers.reuse(set[17], DType.promote(t12.dtype(), t13.dtype()), B, 4, 144)); // f[B, 4, 144]
+    Tensor t15 = PlannedViews.reshape(set, 18, t14, B, 4, 12, 12); // f[B, 4, 12, 12]
+    Tensor t16 = Kernels.relu(t15, set[20] = Buffers.reuse(set[20], t15.dtype(), B, 4, 12, 12)); // f[B, 4, 12, 12]
     Tensor h = Kernels.maxPool2d(t16, KERNEL_2_2, STRIDE_2_2, PADDING_0_0); // f[B, 4, 6, 6]
 
     // Cnn.java:25  h = avg.forward(F.relu(conv2.forward(h)));
     Tensor t17 = Kernels.conv2d(h, conv2.weight, STRIDE_2_2, PADDING_0_0); // f[B, 6, 2, 2]
-    Tensor t18 = Kernels.reshape(conv2.bias, SHAPE_1_6_1_1); // f[1, 6, 1, 1]
+    Tensor t18 = PlannedViews.reshape(set, 21, conv2.bias, SHAPE_1_6_1_1); // f[1, 6, 1, 1]
     Tensor t19 = Kernels.add(t17, t18, t17); // f[B, 6, 2, 2], in place: t17 is not needed again
     Tensor t20 = Kernels.relu(t19, t19); // f[B, 6, 2, 2], in place: t19 is not needed again
     Tensor h2 = Kernels.avgPool2d(t20, KERNEL_2_2, STRIDE_1_1, PADDING_0_0); // f[B, 6, 1, 1]
 
     // Cnn.java:26  return fc.forward(drop.forward(flatten.forward(h)));
-    Tensor t21 = Kernels.reshape(h2, new int[] {B, 6}); // f[B, 6]
-    Tensor t22 = Kernels.matmulNT(t21, fc.weight, record ? (set[7] = Buffers.reuse(set[7], t21.dtype(), B, 3)) : null); // f[B, 3], a new tensor when no graph is recorded: the caller keeps the output
+    Tensor t21 = PlannedViews.reshape(set, 23, h2, B, 6); // f[B, 6]
+    Tensor t22 = Kernels.matmulNT(t21, fc.weight, record ? (set[25] = Buffers.reuse(set[25], t21.dtype(), B, 3)) : null); // f[B, 3], a new tensor when no graph is recorded: the caller keeps the output
     Tensor out = Kernels.add(t22, fc.bias, t22); // f[B, 3], in place: t22 is not needed again
 
     if (!record) {
@@ -520,11 +521,11 @@ public class CompiledCnn extends Cnn implements CompiledModel {
     protected Tensor[] backward(Tensor dOut) {
 
       // Cnn.java:26  return fc.forward(drop.forward(flatten.forward(h)));
-      Tensor dFcBias = Kernels.sumTo(dOut, SHAPE_3, set[18] = Buffers.reuse(set[18], dOut.dtype(), 3)); // f[3], returned
+      Tensor dFcBias = Kernels.sumTo(dOut, SHAPE_3, set[32] = Buffers.reuse(set[32], dOut.dtype(), 3)); // f[3], returned
       Tensor dT29 = Kernels.matmul(dOut, fcWeight, buffers[0] = Buffers.reuse(buffers[0], dOut.dtype(), B, 6)); // f[B, 6], reused buffer
-      Tensor dFcWeight = Kernels.matmulTN(dOut, t29, set[19] = Buffers.reuse(set[19], dOut.dtype(), 3, 6)); // f[3, 6], returned
+      Tensor dFcWeight = Kernels.matmulTN(dOut, t29, set[33] = Buffers.reuse(set[33], dOut.dtype(), 3, 6)); // f[3, 6], returned
       Tensor dT28 = Kernels.mul(dT29, keep, buffers[1] = Buffers.reuse(buffers[1], DType.promote(dT29.dtype(), keep.dtype()), B, 6)); // f[B, 6], reused buffer
-      Tensor dH2 = Kernels.reshape(dT28, new int[] {B, 6, 1, 1}); // f[B, 6, 1, 1]
+      Tensor dH2 = PlannedViews.reshape(buffers, 24, dT28, B, 6, 1, 1); // f[B, 6, 1, 1], kept view
 
       // Cnn.java:25  h = avg.forward(F.relu(conv2.forward(h)));
       Tensor dT27 = Kernels.avgPool2dBackward(dH2, new int[] {B, 6, 2, 2}, KERNEL_2_2, STRIDE_1_1, PADDING_0_0); // f[B, 6, 2, 2]
@@ -537,36 +538,36 @@ public class CompiledCnn extends Cnn implements CompiledModel {
       // Cnn.java:24  Tensor h = pool.forward(F.relu(bn1.forward(conv1.forward(x))));
       Tensor dT23 = Kernels.maxPool2dBackward(dH, t23, KERNEL_2_2, STRIDE_2_2, PADDING_0_0); // f[B, 4, 12, 12]
       Tensor dT22 = Kernels.mulSign(dT23, t23, buffers[3] = Buffers.reuse(buffers[3], DType.promote(dT23.dtype(), t23.dtype()), B, 4, 12, 12)); // f[B, 4, 12, 12], reused buffer
-      Tensor dT21 = Kernels.reshape(dT22, new int[] {B, 4, 144}); // f[B, 4, 144]
+      Tensor dT21 = PlannedViews.reshape(buffers, 26, dT22, B, 4, 144); // f[B, 4, 144], kept view
       Tensor dT20 = Kernels.sumTo(dT21, SHAPE_1_4_1); // f[1, 4, 1]
       Tensor dBn1Bias = Kernels.reshape(dT20, SHAPE_4); // f[4]
       Tensor dT17 = Kernels.mul(dT21, t18, buffers[4] = Buffers.reuse(buffers[4], DType.promote(dT21.dtype(), t18.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
       Tensor g1 = Kernels.mul(dT21, t17, buffers[5] = Buffers.reuse(buffers[5], DType.promote(dT21.dtype(), t17.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
       Tensor dT18 = Kernels.sumTo(g1, SHAPE_1_4_1); // f[1, 4, 1]
       Tensor dBn1Weight = Kernels.reshape(dT18, SHAPE_4); // f[4]
-      Tensor g2 = Kernels.div(dT17, t16); // f[B, 4, 144]
-      Tensor g3 = Kernels.div(t17, t16); // f[B, 4, 144]
-      Tensor g4 = Kernels.mul(dT17, g3, buffers[6] = Buffers.reuse(buffers[6], DType.promote(dT17.dtype(), g3.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
-      Tensor g5 = Kernels.neg(g4, buffers[7] = Buffers.reuse(buffers[7], g4.dtype(), B, 4, 144)); // f[B, 4, 144], reused buffer
-      Tensor dT16 = Kernels.sumTo(g5, SHAPE_1_4_1); // f[1, 4, 1]
-      Tensor g6 = Kernels.mulScalar(t16, 2.0); // f[1, 4, 1]
-      Tensor dT15 = Kernels.div(dT16, g6); // f[1, 4, 1]
-      Tensor dT13 = Kernels.mulScalar(dT15, 1.0 / B); // f[1, 4, 1]
-      Tensor dT12 = Kernels.expand(dT13, new int[] {B, 4, 1}); // f[B, 4, 1]
-      Tensor dT11 = Kernels.mulScalar(dT12, 0.006944444444444444); // f[B, 4, 1]
-      Tensor dT10 = Kernels.expand(dT11, new int[] {B, 4, 144}); // f[B, 4, 144]
-      Tensor g7 = Kernels.mul(dT10, t9, buffers[8] = Buffers.reuse(buffers[8], DType.promote(dT10.dtype(), t9.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
-      Tensor g8 = Kernels.mul(dT10, t9, buffers[9] = Buffers.reuse(buffers[9], DType.promote(dT10.dtype(), t9.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
-      Tensor g9 = Kernels.add(g2, g7, buffers[10] = Buffers.reuse(buffers[10], DType.promote(g2.dtype(), g7.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
-      Tensor dT9 = Kernels.add(g9, g8, buffers[11] = Buffers.reuse(buffers[11], DType.promote(g9.dtype(), g8.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
-      Tensor g10 = Kernels.neg(dT9, buffers[12] = Buffers.reuse(buffers[12], dT9.dtype(), B, 4, 144)); // f[B, 4, 144], reused buffer
-      Tensor dT8 = Kernels.sumTo(g10, SHAPE_1_4_1); // f[1, 4, 1]
-      Tensor dT7 = Kernels.mulScalar(dT8, 1.0 / B); // f[1, 4, 1]
-      Tensor dT6 = Kernels.expand(dT7, new int[] {B, 4, 1}); // f[B, 4, 1]
-      Tensor dT5 = Kernels.mulScalar(dT6, 0.006944444444444444); // f[B, 4, 1]
-      Tensor g11 = Kernels.expand(dT5, new int[] {B, 4, 144}); // f[B, 4, 144]
-      Tensor dT4 = Kernels.add(dT9, g11, buffers[13] = Buffers.reuse(buffers[13], DType.promote(dT9.dtype(), g11.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
-      Tensor dT3 = Kernels.reshape(dT4, new int[] {B, 4, 12, 12}); // f[B, 4, 12, 12]
+      Tensor g2 = Kernels.div(dT17, t16, buffers[6] = Buffers.reuse(buffers[6], DTypes.toFloat(DType.promote(dT17.dtype(), t16.dtype())), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor g3 = Kernels.div(t17, t16, buffers[7] = Buffers.reuse(buffers[7], DTypes.toFloat(DType.promote(t17.dtype(), t16.dtype())), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor g4 = Kernels.mul(dT17, g3, buffers[8] = Buffers.reuse(buffers[8], DType.promote(dT17.dtype(), g3.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor g5 = Kernels.neg(g4, buffers[9] = Buffers.reuse(buffers[9], g4.dtype(), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor dT16 = Kernels.sumTo(g5, SHAPE_1_4_1, buffers[10] = Buffers.reuse(buffers[10], g5.dtype(), 1, 4, 1)); // f[1, 4, 1], reused buffer
+      Tensor g6 = Kernels.mulScalar(t16, 2.0, buffers[11] = Buffers.reuse(buffers[11], DTypes.scalarResult(t16.dtype(), 2.0), 1, 4, 1)); // f[1, 4, 1], reused buffer
+      Tensor dT15 = Kernels.div(dT16, g6, buffers[12] = Buffers.reuse(buffers[12], DTypes.toFloat(DType.promote(dT16.dtype(), g6.dtype())), 1, 4, 1)); // f[1, 4, 1], reused buffer
+      Tensor dT13 = Kernels.mulScalar(dT15, 1.0 / B, buffers[13] = Buffers.reuse(buffers[13], DTypes.scalarResult(dT15.dtype(), 1.0 / B), 1, 4, 1)); // f[1, 4, 1], reused buffer
+      Tensor dT12 = buffers[28] = PlannedViews.expand(buffers[28], dT13, B, 4, 1); // f[B, 4, 1], kept view
+      Tensor dT11 = Kernels.mulScalar(dT12, 0.006944444444444444, buffers[14] = Buffers.reuse(buffers[14], DTypes.scalarResult(dT12.dtype(), 0.006944444444444444), B, 4, 1)); // f[B, 4, 1], reused buffer
+      Tensor dT10 = buffers[29] = PlannedViews.expand(buffers[29], dT11, B, 4, 144); // f[B, 4, 144], kept view
+      Tensor g7 = Kernels.mul(dT10, t9, buffers[15] = Buffers.reuse(buffers[15], DType.promote(dT10.dtype(), t9.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor g8 = Kernels.mul(dT10, t9, buffers[16] = Buffers.reuse(buffers[16], DType.promote(dT10.dtype(), t9.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor g9 = Kernels.add(g2, g7, buffers[17] = Buffers.reuse(buffers[17], DType.promote(g2.dtype(), g7.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor dT9 = Kernels.add(g9, g8, buffers[18] = Buffers.reuse(buffers[18], DType.promote(g9.dtype(), g8.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor g10 = Kernels.neg(dT9, buffers[19] = Buffers.reuse(buffers[19], dT9.dtype(), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor dT8 = Kernels.sumTo(g10, SHAPE_1_4_1, buffers[20] = Buffers.reuse(buffers[20], g10.dtype(), 1, 4, 1)); // f[1, 4, 1], reused buffer
+      Tensor dT7 = Kernels.mulScalar(dT8, 1.0 / B, buffers[21] = Buffers.reuse(buffers[21], DTypes.scalarResult(dT8.dtype(), 1.0 / B), 1, 4, 1)); // f[1, 4, 1], reused buffer
+      Tensor dT6 = buffers[30] = PlannedViews.expand(buffers[30], dT7, B, 4, 1); // f[B, 4, 1], kept view
+      Tensor dT5 = Kernels.mulScalar(dT6, 0.006944444444444444, buffers[22] = Buffers.reuse(buffers[22], DTypes.scalarResult(dT6.dtype(), 0.006944444444444444), B, 4, 1)); // f[B, 4, 1], reused buffer
+      Tensor g11 = buffers[31] = PlannedViews.expand(buffers[31], dT5, B, 4, 144); // f[B, 4, 144], kept view
+      Tensor dT4 = Kernels.add(dT9, g11, buffers[23] = Buffers.reuse(buffers[23], DType.promote(dT9.dtype(), g11.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor dT3 = PlannedViews.reshape(buffers, 32, dT4, B, 4, 12, 12); // f[B, 4, 12, 12], kept view
       Tensor dT2 = Kernels.sumTo(dT3, SHAPE_1_4_1_1); // f[1, 4, 1, 1]
       Tensor dConv1Bias = Kernels.reshape(dT2, SHAPE_4); // f[4]
       Tensor dConv1Weight = Kernels.conv2dWeightGrad(dT3, x, SHAPE_4_1_3_3, STRIDE_1_1, PADDING_1_1); // f[4, 1, 3, 3]
@@ -724,10 +725,10 @@ public class CompiledCnn extends Cnn implements CompiledModel {
     protected Tensor[] backward(Tensor dOut) {
 
       // Cnn.java:26  return fc.forward(drop.forward(flatten.forward(h)));
-      Tensor dFcBias = Kernels.sumTo(dOut, SHAPE_3, set[8] = Buffers.reuse(set[8], dOut.dtype(), 3)); // f[3], returned
+      Tensor dFcBias = Kernels.sumTo(dOut, SHAPE_3, set[26] = Buffers.reuse(set[26], dOut.dtype(), 3)); // f[3], returned
       Tensor dT21 = Kernels.matmul(dOut, fcWeight, buffers[0] = Buffers.reuse(buffers[0], dOut.dtype(), B, 6)); // f[B, 6], reused buffer
-      Tensor dFcWeight = Kernels.matmulTN(dOut, t21, set[9] = Buffers.reuse(set[9], dOut.dtype(), 3, 6)); // f[3, 6], returned
-      Tensor dH2 = Kernels.reshape(dT21, new int[] {B, 6, 1, 1}); // f[B, 6, 1, 1]
+      Tensor dFcWeight = Kernels.matmulTN(dOut, t21, set[27] = Buffers.reuse(set[27], dOut.dtype(), 3, 6)); // f[3, 6], returned
+      Tensor dH2 = PlannedViews.reshape(buffers, 6, dT21, B, 6, 1, 1); // f[B, 6, 1, 1], kept view
 
       // Cnn.java:25  h = avg.forward(F.relu(conv2.forward(h)));
       Tensor dT20 = Kernels.avgPool2dBackward(dH2, new int[] {B, 6, 2, 2}, KERNEL_2_2, STRIDE_1_1, PADDING_0_0); // f[B, 6, 2, 2]
@@ -740,15 +741,15 @@ public class CompiledCnn extends Cnn implements CompiledModel {
       // Cnn.java:24  Tensor h = pool.forward(F.relu(bn1.forward(conv1.forward(x))));
       Tensor dT16 = Kernels.maxPool2dBackward(dH, t16, KERNEL_2_2, STRIDE_2_2, PADDING_0_0); // f[B, 4, 12, 12]
       Tensor dT15 = Kernels.mulSign(dT16, t16, buffers[2] = Buffers.reuse(buffers[2], DType.promote(dT16.dtype(), t16.dtype()), B, 4, 12, 12)); // f[B, 4, 12, 12], reused buffer
-      Tensor dT14 = Kernels.reshape(dT15, new int[] {B, 4, 144}); // f[B, 4, 144]
+      Tensor dT14 = PlannedViews.reshape(buffers, 8, dT15, B, 4, 144); // f[B, 4, 144], kept view
       Tensor dT13 = Kernels.sumTo(dT14, SHAPE_1_4_1); // f[1, 4, 1]
       Tensor dBn1Bias = Kernels.reshape(dT13, SHAPE_4); // f[4]
       Tensor dT10 = Kernels.mul(dT14, t11, buffers[3] = Buffers.reuse(buffers[3], DType.promote(dT14.dtype(), t11.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
       Tensor g1 = Kernels.mul(dT14, t10, buffers[4] = Buffers.reuse(buffers[4], DType.promote(dT14.dtype(), t10.dtype()), B, 4, 144)); // f[B, 4, 144], reused buffer
       Tensor dT11 = Kernels.sumTo(g1, SHAPE_1_4_1); // f[1, 4, 1]
       Tensor dBn1Weight = Kernels.reshape(dT11, SHAPE_4); // f[4]
-      Tensor dT6 = Kernels.div(dT10, t9); // f[B, 4, 144]
-      Tensor dT3 = Kernels.reshape(dT6, new int[] {B, 4, 12, 12}); // f[B, 4, 12, 12]
+      Tensor dT6 = Kernels.div(dT10, t9, buffers[5] = Buffers.reuse(buffers[5], DTypes.toFloat(DType.promote(dT10.dtype(), t9.dtype())), B, 4, 144)); // f[B, 4, 144], reused buffer
+      Tensor dT3 = PlannedViews.reshape(buffers, 10, dT6, B, 4, 12, 12); // f[B, 4, 12, 12], kept view
       Tensor dT2 = Kernels.sumTo(dT3, SHAPE_1_4_1_1); // f[1, 4, 1, 1]
       Tensor dConv1Bias = Kernels.reshape(dT2, SHAPE_4); // f[4]
       Tensor dConv1Weight = Kernels.conv2dWeightGrad(dT3, x, SHAPE_4_1_3_3, STRIDE_1_1, PADDING_1_1); // f[4, 1, 3, 3]

@@ -82,8 +82,8 @@ public class CompiledMlp extends Mlp implements CompiledModel {
   private final Tensor[] inputGrads = new Tensor[5];
 
   /**
-   * Intermediate gradients of the backward pass, reused from step to step; one thread trains
-   * the instance at a time ({@code trainingOwner}).
+   * Intermediate gradients of the backward pass and its kept views, reused from step to step;
+   * one thread trains the instance at a time ({@code trainingOwner}).
    */
   private final Tensor[] backwardBuffers = new Tensor[2];
 

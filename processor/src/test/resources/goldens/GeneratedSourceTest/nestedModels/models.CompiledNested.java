@@ -8,6 +8,7 @@ import dev.flint.compiled.Buffers;
 import dev.flint.compiled.ForwardGraph;
 import dev.flint.compiled.InputChecks;
 import dev.flint.compiled.Outputs;
+import dev.flint.compiled.PlannedViews;
 import dev.flint.compiled.StateSchemaCheck;
 import dev.flint.compiled.TrainingOwner;
 import dev.flint.kernel.Kernels;
@@ -92,10 +93,10 @@ public class CompiledNested extends Nested implements CompiledModel {
   private final Tensor[] inputGrads = new Tensor[13];
 
   /**
-   * Intermediate gradients of the backward pass, reused from step to step; one thread trains
-   * the instance at a time ({@code trainingOwner}).
+   * Intermediate gradients of the backward pass and its kept views, reused from step to step;
+   * one thread trains the instance at a time ({@code trainingOwner}).
    */
-  private final Tensor[] backwardBuffers = new Tensor[25];
+  private final Tensor[] backwardBuffers = new Tensor[47];
 
   /**
    * The thread training this instance: its backward buffers are the instance's, so a second
@@ -452,60 +453,60 @@ public class CompiledNested extends Nested implements CompiledModel {
       Tensor dOutWeight = Kernels.matmulTN(dOut, h2, set[31] = Buffers.reuse(set[31], dOut.dtype(), 1, 8)); // f[1, 8], returned
 
       // Block.java:18  Tensor h = F.gelu(fc.forward(norm.forward(x)));
-      Tensor dT27 = Kernels.geluBackward(dH2, t27); // f[B, 8]
+      Tensor dT27 = Kernels.geluBackward(dH2, t27, buffers[1] = Buffers.reuse(buffers[1], DTypes.toFloat(DType.promote(dH2.dtype(), t27.dtype())), B, 8)); // f[B, 8], reused buffer
       Tensor dB2FcBias = Kernels.sumTo(dT27, SHAPE_8, set[32] = Buffers.reuse(set[32], dT27.dtype(), 8)); // f[8], returned
-      Tensor dT25 = Kernels.matmul(dT27, b2FcWeight, buffers[1] = Buffers.reuse(buffers[1], dT27.dtype(), B, 8)); // f[B, 8], reused buffer
+      Tensor dT25 = Kernels.matmul(dT27, b2FcWeight, buffers[2] = Buffers.reuse(buffers[2], dT27.dtype(), B, 8)); // f[B, 8], reused buffer
       Tensor dB2FcWeight = Kernels.matmulTN(dT27, t25, set[33] = Buffers.reuse(set[33], dT27.dtype(), 8, 8)); // f[8, 8], returned
       Tensor dB2NormBias = Kernels.sumTo(dT25, SHAPE_8, set[34] = Buffers.reuse(set[34], dT25.dtype(), 8)); // f[8], returned
-      Tensor dT23 = Kernels.mul(dT25, b2NormWeight, buffers[2] = Buffers.reuse(buffers[2], DType.promote(dT25.dtype(), b2NormWeight.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g1 = Kernels.mul(dT25, t23, buffers[3] = Buffers.reuse(buffers[3], DType.promote(dT25.dtype(), t23.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dT23 = Kernels.mul(dT25, b2NormWeight, buffers[3] = Buffers.reuse(buffers[3], DType.promote(dT25.dtype(), b2NormWeight.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g1 = Kernels.mul(dT25, t23, buffers[4] = Buffers.reuse(buffers[4], DType.promote(dT25.dtype(), t23.dtype()), B, 8)); // f[B, 8], reused buffer
       Tensor dB2NormWeight = Kernels.sumTo(g1, SHAPE_8, set[35] = Buffers.reuse(set[35], g1.dtype(), 8)); // f[8], returned
-      Tensor g2 = Kernels.div(dT23, t22); // f[B, 8]
-      Tensor g3 = Kernels.div(t23, t22); // f[B, 8]
-      Tensor g4 = Kernels.mul(dT23, g3, buffers[4] = Buffers.reuse(buffers[4], DType.promote(dT23.dtype(), g3.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g5 = Kernels.neg(g4, buffers[5] = Buffers.reuse(buffers[5], g4.dtype(), B, 8)); // f[B, 8], reused buffer
-      Tensor dT22 = Kernels.sumTo(g5, new int[] {B, 1}); // f[B, 1]
-      Tensor g6 = Kernels.mulScalar(t22, 2.0); // f[B, 1]
-      Tensor dT21 = Kernels.div(dT22, g6); // f[B, 1]
-      Tensor dT19 = Kernels.mulScalar(dT21, 0.125); // f[B, 1]
-      Tensor dT18 = Kernels.expand(dT19, new int[] {B, 8}); // f[B, 8]
-      Tensor g7 = Kernels.mul(dT18, t17, buffers[6] = Buffers.reuse(buffers[6], DType.promote(dT18.dtype(), t17.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g8 = Kernels.mul(dT18, t17, buffers[7] = Buffers.reuse(buffers[7], DType.promote(dT18.dtype(), t17.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g9 = Kernels.add(g2, g7, buffers[8] = Buffers.reuse(buffers[8], DType.promote(g2.dtype(), g7.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor dT17 = Kernels.add(g9, g8, buffers[9] = Buffers.reuse(buffers[9], DType.promote(g9.dtype(), g8.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g10 = Kernels.neg(dT17, buffers[10] = Buffers.reuse(buffers[10], dT17.dtype(), B, 8)); // f[B, 8], reused buffer
-      Tensor dT16 = Kernels.sumTo(g10, new int[] {B, 1}); // f[B, 1]
-      Tensor g11 = Kernels.add(dH2, dT17, buffers[11] = Buffers.reuse(buffers[11], DType.promote(dH2.dtype(), dT17.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor dT15 = Kernels.mulScalar(dT16, 0.125); // f[B, 1]
-      Tensor g12 = Kernels.expand(dT15, new int[] {B, 8}); // f[B, 8]
-      Tensor dB1Out = Kernels.add(g11, g12, buffers[12] = Buffers.reuse(buffers[12], DType.promote(g11.dtype(), g12.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor dT14 = Kernels.geluBackward(dB1Out, t14); // f[B, 8]
+      Tensor g2 = Kernels.div(dT23, t22, buffers[5] = Buffers.reuse(buffers[5], DTypes.toFloat(DType.promote(dT23.dtype(), t22.dtype())), B, 8)); // f[B, 8], reused buffer
+      Tensor g3 = Kernels.div(t23, t22, buffers[6] = Buffers.reuse(buffers[6], DTypes.toFloat(DType.promote(t23.dtype(), t22.dtype())), B, 8)); // f[B, 8], reused buffer
+      Tensor g4 = Kernels.mul(dT23, g3, buffers[7] = Buffers.reuse(buffers[7], DType.promote(dT23.dtype(), g3.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g5 = Kernels.neg(g4, buffers[8] = Buffers.reuse(buffers[8], g4.dtype(), B, 8)); // f[B, 8], reused buffer
+      Tensor dT22 = Kernels.sumTo(g5, buffers[9] = Buffers.reuse(buffers[9], g5.dtype(), B, 1)); // f[B, 1], reused buffer
+      Tensor g6 = Kernels.mulScalar(t22, 2.0, buffers[10] = Buffers.reuse(buffers[10], DTypes.scalarResult(t22.dtype(), 2.0), B, 1)); // f[B, 1], reused buffer
+      Tensor dT21 = Kernels.div(dT22, g6, buffers[11] = Buffers.reuse(buffers[11], DTypes.toFloat(DType.promote(dT22.dtype(), g6.dtype())), B, 1)); // f[B, 1], reused buffer
+      Tensor dT19 = Kernels.mulScalar(dT21, 0.125, buffers[12] = Buffers.reuse(buffers[12], DTypes.scalarResult(dT21.dtype(), 0.125), B, 1)); // f[B, 1], reused buffer
+      Tensor dT18 = buffers[43] = PlannedViews.expand(buffers[43], dT19, B, 8); // f[B, 8], kept view
+      Tensor g7 = Kernels.mul(dT18, t17, buffers[13] = Buffers.reuse(buffers[13], DType.promote(dT18.dtype(), t17.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g8 = Kernels.mul(dT18, t17, buffers[14] = Buffers.reuse(buffers[14], DType.promote(dT18.dtype(), t17.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g9 = Kernels.add(g2, g7, buffers[15] = Buffers.reuse(buffers[15], DType.promote(g2.dtype(), g7.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dT17 = Kernels.add(g9, g8, buffers[16] = Buffers.reuse(buffers[16], DType.promote(g9.dtype(), g8.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g10 = Kernels.neg(dT17, buffers[17] = Buffers.reuse(buffers[17], dT17.dtype(), B, 8)); // f[B, 8], reused buffer
+      Tensor dT16 = Kernels.sumTo(g10, buffers[18] = Buffers.reuse(buffers[18], g10.dtype(), B, 1)); // f[B, 1], reused buffer
+      Tensor g11 = Kernels.add(dH2, dT17, buffers[19] = Buffers.reuse(buffers[19], DType.promote(dH2.dtype(), dT17.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dT15 = Kernels.mulScalar(dT16, 0.125, buffers[20] = Buffers.reuse(buffers[20], DTypes.scalarResult(dT16.dtype(), 0.125), B, 1)); // f[B, 1], reused buffer
+      Tensor g12 = buffers[44] = PlannedViews.expand(buffers[44], dT15, B, 8); // f[B, 8], kept view
+      Tensor dB1Out = Kernels.add(g11, g12, buffers[21] = Buffers.reuse(buffers[21], DType.promote(g11.dtype(), g12.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dT14 = Kernels.geluBackward(dB1Out, t14, buffers[22] = Buffers.reuse(buffers[22], DTypes.toFloat(DType.promote(dB1Out.dtype(), t14.dtype())), B, 8)); // f[B, 8], reused buffer
       Tensor dB1FcBias = Kernels.sumTo(dT14, SHAPE_8, set[36] = Buffers.reuse(set[36], dT14.dtype(), 8)); // f[8], returned
-      Tensor dT12 = Kernels.matmul(dT14, b1FcWeight, buffers[13] = Buffers.reuse(buffers[13], dT14.dtype(), B, 8)); // f[B, 8], reused buffer
+      Tensor dT12 = Kernels.matmul(dT14, b1FcWeight, buffers[23] = Buffers.reuse(buffers[23], dT14.dtype(), B, 8)); // f[B, 8], reused buffer
       Tensor dB1FcWeight = Kernels.matmulTN(dT14, t12, set[37] = Buffers.reuse(set[37], dT14.dtype(), 8, 8)); // f[8, 8], returned
       Tensor dB1NormBias = Kernels.sumTo(dT12, SHAPE_8, set[38] = Buffers.reuse(set[38], dT12.dtype(), 8)); // f[8], returned
-      Tensor dT10 = Kernels.mul(dT12, b1NormWeight, buffers[14] = Buffers.reuse(buffers[14], DType.promote(dT12.dtype(), b1NormWeight.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g13 = Kernels.mul(dT12, t10, buffers[15] = Buffers.reuse(buffers[15], DType.promote(dT12.dtype(), t10.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dT10 = Kernels.mul(dT12, b1NormWeight, buffers[24] = Buffers.reuse(buffers[24], DType.promote(dT12.dtype(), b1NormWeight.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g13 = Kernels.mul(dT12, t10, buffers[25] = Buffers.reuse(buffers[25], DType.promote(dT12.dtype(), t10.dtype()), B, 8)); // f[B, 8], reused buffer
       Tensor dB1NormWeight = Kernels.sumTo(g13, SHAPE_8, set[39] = Buffers.reuse(set[39], g13.dtype(), 8)); // f[8], returned
-      Tensor g14 = Kernels.div(dT10, t9); // f[B, 8]
-      Tensor g15 = Kernels.div(t10, t9); // f[B, 8]
-      Tensor g16 = Kernels.mul(dT10, g15, buffers[16] = Buffers.reuse(buffers[16], DType.promote(dT10.dtype(), g15.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g17 = Kernels.neg(g16, buffers[17] = Buffers.reuse(buffers[17], g16.dtype(), B, 8)); // f[B, 8], reused buffer
-      Tensor dT9 = Kernels.sumTo(g17, new int[] {B, 1}); // f[B, 1]
-      Tensor g18 = Kernels.mulScalar(t9, 2.0); // f[B, 1]
-      Tensor dT8 = Kernels.div(dT9, g18); // f[B, 1]
-      Tensor dT6 = Kernels.mulScalar(dT8, 0.125); // f[B, 1]
-      Tensor dT5 = Kernels.expand(dT6, new int[] {B, 8}); // f[B, 8]
-      Tensor g19 = Kernels.mul(dT5, t4, buffers[18] = Buffers.reuse(buffers[18], DType.promote(dT5.dtype(), t4.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g20 = Kernels.mul(dT5, t4, buffers[19] = Buffers.reuse(buffers[19], DType.promote(dT5.dtype(), t4.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g21 = Kernels.add(g14, g19, buffers[20] = Buffers.reuse(buffers[20], DType.promote(g14.dtype(), g19.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor dT4 = Kernels.add(g21, g20, buffers[21] = Buffers.reuse(buffers[21], DType.promote(g21.dtype(), g20.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g22 = Kernels.neg(dT4, buffers[22] = Buffers.reuse(buffers[22], dT4.dtype(), B, 8)); // f[B, 8], reused buffer
-      Tensor dT3 = Kernels.sumTo(g22, new int[] {B, 1}); // f[B, 1]
-      Tensor g23 = Kernels.add(dB1Out, dT4, buffers[23] = Buffers.reuse(buffers[23], DType.promote(dB1Out.dtype(), dT4.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor dT2 = Kernels.mulScalar(dT3, 0.125); // f[B, 1]
-      Tensor g24 = Kernels.expand(dT2, new int[] {B, 8}); // f[B, 8]
-      Tensor dH = Kernels.add(g23, g24, buffers[24] = Buffers.reuse(buffers[24], DType.promote(g23.dtype(), g24.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g14 = Kernels.div(dT10, t9, buffers[26] = Buffers.reuse(buffers[26], DTypes.toFloat(DType.promote(dT10.dtype(), t9.dtype())), B, 8)); // f[B, 8], reused buffer
+      Tensor g15 = Kernels.div(t10, t9, buffers[27] = Buffers.reuse(buffers[27], DTypes.toFloat(DType.promote(t10.dtype(), t9.dtype())), B, 8)); // f[B, 8], reused buffer
+      Tensor g16 = Kernels.mul(dT10, g15, buffers[28] = Buffers.reuse(buffers[28], DType.promote(dT10.dtype(), g15.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g17 = Kernels.neg(g16, buffers[29] = Buffers.reuse(buffers[29], g16.dtype(), B, 8)); // f[B, 8], reused buffer
+      Tensor dT9 = Kernels.sumTo(g17, buffers[30] = Buffers.reuse(buffers[30], g17.dtype(), B, 1)); // f[B, 1], reused buffer
+      Tensor g18 = Kernels.mulScalar(t9, 2.0, buffers[31] = Buffers.reuse(buffers[31], DTypes.scalarResult(t9.dtype(), 2.0), B, 1)); // f[B, 1], reused buffer
+      Tensor dT8 = Kernels.div(dT9, g18, buffers[32] = Buffers.reuse(buffers[32], DTypes.toFloat(DType.promote(dT9.dtype(), g18.dtype())), B, 1)); // f[B, 1], reused buffer
+      Tensor dT6 = Kernels.mulScalar(dT8, 0.125, buffers[33] = Buffers.reuse(buffers[33], DTypes.scalarResult(dT8.dtype(), 0.125), B, 1)); // f[B, 1], reused buffer
+      Tensor dT5 = buffers[45] = PlannedViews.expand(buffers[45], dT6, B, 8); // f[B, 8], kept view
+      Tensor g19 = Kernels.mul(dT5, t4, buffers[34] = Buffers.reuse(buffers[34], DType.promote(dT5.dtype(), t4.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g20 = Kernels.mul(dT5, t4, buffers[35] = Buffers.reuse(buffers[35], DType.promote(dT5.dtype(), t4.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g21 = Kernels.add(g14, g19, buffers[36] = Buffers.reuse(buffers[36], DType.promote(g14.dtype(), g19.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dT4 = Kernels.add(g21, g20, buffers[37] = Buffers.reuse(buffers[37], DType.promote(g21.dtype(), g20.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor g22 = Kernels.neg(dT4, buffers[38] = Buffers.reuse(buffers[38], dT4.dtype(), B, 8)); // f[B, 8], reused buffer
+      Tensor dT3 = Kernels.sumTo(g22, buffers[39] = Buffers.reuse(buffers[39], g22.dtype(), B, 1)); // f[B, 1], reused buffer
+      Tensor g23 = Kernels.add(dB1Out, dT4, buffers[40] = Buffers.reuse(buffers[40], DType.promote(dB1Out.dtype(), dT4.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dT2 = Kernels.mulScalar(dT3, 0.125, buffers[41] = Buffers.reuse(buffers[41], DTypes.scalarResult(dT3.dtype(), 0.125), B, 1)); // f[B, 1], reused buffer
+      Tensor g24 = buffers[46] = PlannedViews.expand(buffers[46], dT2, B, 8); // f[B, 8], kept view
+      Tensor dH = Kernels.add(g23, g24, buffers[42] = Buffers.reuse(buffers[42], DType.promote(g23.dtype(), g24.dtype()), B, 8)); // f[B, 8], reused buffer
 
       // Nested.java:20  Tensor h = in.forward(x);
       Tensor dInBias = Kernels.sumTo(dH, SHAPE_8, set[40] = Buffers.reuse(set[40], dH.dtype(), 8)); // f[8], returned

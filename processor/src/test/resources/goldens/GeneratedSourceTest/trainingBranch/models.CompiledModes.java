@@ -9,6 +9,7 @@ import dev.flint.compiled.ForwardGraph;
 import dev.flint.compiled.InputChecks;
 import dev.flint.compiled.LayerKernels;
 import dev.flint.compiled.Outputs;
+import dev.flint.compiled.PlannedViews;
 import dev.flint.compiled.StateSchemaCheck;
 import dev.flint.compiled.TrainingOwner;
 import dev.flint.kernel.Kernels;
@@ -81,9 +82,9 @@ public class CompiledModes extends Modes implements CompiledModel {
   private final Supplier<Module> compiledTwin;
 
   /**
-   * Sets of 23 buffers for forward values and returned gradients, one per live graph (Note [Forward buffers]).
+   * Sets of 31 buffers for forward values and returned gradients, one per live graph (Note [Forward buffers]).
    */
-  private final BufferPool forwardPoolTraining = new BufferPool(23);
+  private final BufferPool forwardPoolTraining = new BufferPool(31);
 
   /**
    * The arrays that autograd nodes return from {@code inputs()}, reused once a node is freed.
@@ -96,15 +97,15 @@ public class CompiledModes extends Modes implements CompiledModel {
   private final Tensor[] inputGradsTraining = new Tensor[7];
 
   /**
-   * Intermediate gradients of the backward pass, reused from step to step; one thread trains
-   * the instance at a time ({@code trainingOwner}).
+   * Intermediate gradients of the backward pass and its kept views, reused from step to step;
+   * one thread trains the instance at a time ({@code trainingOwner}).
    */
-  private final Tensor[] backwardBuffersTraining = new Tensor[13];
+  private final Tensor[] backwardBuffersTraining = new Tensor[29];
 
   /**
-   * Sets of 16 buffers for forward values and returned gradients, one per live graph (Note [Forward buffers]).
+   * Sets of 28 buffers for forward values and returned gradients, one per live graph (Note [Forward buffers]).
    */
-  private final BufferPool forwardPoolEval = new BufferPool(16);
+  private final BufferPool forwardPoolEval = new BufferPool(28);
 
   /**
    * The arrays that autograd nodes return from {@code inputs()}, reused once a node is freed.
@@ -117,10 +118,10 @@ public class CompiledModes extends Modes implements CompiledModel {
   private final Tensor[] inputGradsEval = new Tensor[7];
 
   /**
-   * Intermediate gradients of the backward pass, reused from step to step; one thread trains
-   * the instance at a time ({@code trainingOwner}).
+   * Intermediate gradients of the backward pass and its kept views, reused from step to step;
+   * one thread trains the instance at a time ({@code trainingOwner}).
    */
-  private final Tensor[] backwardBuffersEval = new Tensor[4];
+  private final Tensor[] backwardBuffersEval = new Tensor[11];
 
   /**
    * The thread training this instance: its backward buffers are the instance's, so a second
@@ -213,35 +214,35 @@ public class CompiledModes extends Modes implements CompiledModel {
     // Modes.java:19  Tensor h = bn.forward(fc1.forward(x));
     Tensor t1 = Kernels.matmulNT(x, fc1.weight, set[0] = Buffers.reuse(set[0], x.dtype(), B, 8)); // f[B, 8]
     Tensor t2 = Kernels.add(t1, fc1.bias, t1); // f[B, 8], in place: t1 is not needed again
-    Tensor t3 = Kernels.reshape(t2, new int[] {B, 8, 1}); // f[B, 8, 1]
-    Tensor t4 = Kernels.sum(t3, DIMS_2, true, set[1] = Buffers.reuse(set[1], t3.dtype(), B, 8, 1)); // f[B, 8, 1]
-    Tensor t5 = Kernels.sum(t4, DIMS_0, true, set[2] = Buffers.reuse(set[2], t4.dtype(), 1, 8, 1)); // f[1, 8, 1]
-    Tensor t6 = Kernels.mulScalar(t5, 1.0 / B, set[3] = Buffers.reuse(set[3], DTypes.scalarResult(t5.dtype(), 1.0 / B), 1, 8, 1)); // f[1, 8, 1]
-    Tensor t7 = Kernels.sub(t3, t6, set[4] = Buffers.reuse(set[4], DType.promote(t3.dtype(), t6.dtype()), B, 8, 1)); // f[B, 8, 1]
-    Tensor t8 = Kernels.mul(t7, t7, set[5] = Buffers.reuse(set[5], DType.promote(t7.dtype(), t7.dtype()), B, 8, 1)); // f[B, 8, 1]
-    Tensor t9 = Kernels.sum(t8, DIMS_2, true, set[6] = Buffers.reuse(set[6], t8.dtype(), B, 8, 1)); // f[B, 8, 1]
-    Tensor t10 = Kernels.sum(t9, DIMS_0, true, set[7] = Buffers.reuse(set[7], t9.dtype(), 1, 8, 1)); // f[1, 8, 1]
-    Tensor t11 = Kernels.mulScalar(t10, 1.0 / B, set[8] = Buffers.reuse(set[8], DTypes.scalarResult(t10.dtype(), 1.0 / B), 1, 8, 1)); // f[1, 8, 1]
-    Tensor t12 = Kernels.addScalar(t11, 1.0E-5, set[9] = Buffers.reuse(set[9], DTypes.scalarResult(t11.dtype(), 1.0E-5), 1, 8, 1)); // f[1, 8, 1]
-    Tensor t13 = Kernels.sqrt(t12, set[10] = Buffers.reuse(set[10], DTypes.toFloat(t12.dtype()), 1, 8, 1)); // f[1, 8, 1]
-    Tensor t14 = Kernels.div(t7, t13, set[11] = Buffers.reuse(set[11], DTypes.toFloat(DType.promote(t7.dtype(), t13.dtype())), B, 8, 1)); // f[B, 8, 1]
+    Tensor t3 = PlannedViews.reshape(set, 1, t2, B, 8, 1); // f[B, 8, 1]
+    Tensor t4 = Kernels.sum(t3, DIMS_2, true, set[3] = Buffers.reuse(set[3], t3.dtype(), B, 8, 1)); // f[B, 8, 1]
+    Tensor t5 = Kernels.sum(t4, DIMS_0, true, set[4] = Buffers.reuse(set[4], t4.dtype(), 1, 8, 1)); // f[1, 8, 1]
+    Tensor t6 = Kernels.mulScalar(t5, 1.0 / B, set[5] = Buffers.reuse(set[5], DTypes.scalarResult(t5.dtype(), 1.0 / B), 1, 8, 1)); // f[1, 8, 1]
+    Tensor t7 = Kernels.sub(t3, t6, set[6] = Buffers.reuse(set[6], DType.promote(t3.dtype(), t6.dtype()), B, 8, 1)); // f[B, 8, 1]
+    Tensor t8 = Kernels.mul(t7, t7, set[7] = Buffers.reuse(set[7], DType.promote(t7.dtype(), t7.dtype()), B, 8, 1)); // f[B, 8, 1]
+    Tensor t9 = Kernels.sum(t8, DIMS_2, true, set[8] = Buffers.reuse(set[8], t8.dtype(), B, 8, 1)); // f[B, 8, 1]
+    Tensor t10 = Kernels.sum(t9, DIMS_0, true, set[9] = Buffers.reuse(set[9], t9.dtype(), 1, 8, 1)); // f[1, 8, 1]
+    Tensor t11 = Kernels.mulScalar(t10, 1.0 / B, set[10] = Buffers.reuse(set[10], DTypes.scalarResult(t10.dtype(), 1.0 / B), 1, 8, 1)); // f[1, 8, 1]
+    Tensor t12 = Kernels.addScalar(t11, 1.0E-5, set[11] = Buffers.reuse(set[11], DTypes.scalarResult(t11.dtype(), 1.0E-5), 1, 8, 1)); // f[1, 8, 1]
+    Tensor t13 = Kernels.sqrt(t12, set[12] = Buffers.reuse(set[12], DTypes.toFloat(t12.dtype()), 1, 8, 1)); // f[1, 8, 1]
+    Tensor t14 = Kernels.div(t7, t13, set[13] = Buffers.reuse(set[13], DTypes.toFloat(DType.promote(t7.dtype(), t13.dtype())), B, 8, 1)); // f[B, 8, 1]
     LayerKernels.updateRunningStats(bn.runningMean, bn.runningVar, t6, t11, 0.1, B);
     LayerKernels.countBatch(bn.numBatchesTracked);
-    Tensor t15 = Kernels.reshape(bn.weight, SHAPE_1_8_1); // f[1, 8, 1]
-    Tensor t16 = Kernels.mul(t14, t15, set[12] = Buffers.reuse(set[12], DType.promote(t14.dtype(), t15.dtype()), B, 8, 1)); // f[B, 8, 1]
-    Tensor t17 = Kernels.reshape(bn.bias, SHAPE_1_8_1); // f[1, 8, 1]
-    Tensor t18 = Kernels.add(t16, t17, set[13] = Buffers.reuse(set[13], DType.promote(t16.dtype(), t17.dtype()), B, 8, 1)); // f[B, 8, 1]
-    Tensor h = Kernels.reshape(t18, new int[] {B, 8}); // f[B, 8]
+    Tensor t15 = PlannedViews.reshape(set, 14, bn.weight, SHAPE_1_8_1); // f[1, 8, 1]
+    Tensor t16 = Kernels.mul(t14, t15, set[16] = Buffers.reuse(set[16], DType.promote(t14.dtype(), t15.dtype()), B, 8, 1)); // f[B, 8, 1]
+    Tensor t17 = PlannedViews.reshape(set, 17, bn.bias, SHAPE_1_8_1); // f[1, 8, 1]
+    Tensor t18 = Kernels.add(t16, t17, set[19] = Buffers.reuse(set[19], DType.promote(t16.dtype(), t17.dtype()), B, 8, 1)); // f[B, 8, 1]
+    Tensor h = PlannedViews.reshape(set, 20, t18, B, 8); // f[B, 8]
 
     // Modes.java:21  h = F.dropout(F.relu(h), 0.3, isTraining());
-    Tensor t19 = Kernels.relu(h, set[14] = Buffers.reuse(set[14], h.dtype(), B, 8)); // f[B, 8]
+    Tensor t19 = Kernels.relu(h, set[22] = Buffers.reuse(set[22], h.dtype(), B, 8)); // f[B, 8]
     Tensor keep = LayerKernels.dropoutMask(t19, 0.3); // f[B, 8]
-    Tensor h2 = Kernels.mul(t19, keep, set[15] = Buffers.reuse(set[15], DType.promote(t19.dtype(), keep.dtype()), B, 8)); // f[B, 8]
+    Tensor h2 = Kernels.mul(t19, keep, set[23] = Buffers.reuse(set[23], DType.promote(t19.dtype(), keep.dtype()), B, 8)); // f[B, 8]
 
     // Modes.java:25  return fc2.forward(h).logSoftmax(1);
-    Tensor t20 = Kernels.matmulNT(h2, fc2.weight, set[16] = Buffers.reuse(set[16], h2.dtype(), B, 3)); // f[B, 3]
+    Tensor t20 = Kernels.matmulNT(h2, fc2.weight, set[24] = Buffers.reuse(set[24], h2.dtype(), B, 3)); // f[B, 3]
     Tensor t21 = Kernels.add(t20, fc2.bias, t20); // f[B, 3], in place: t20 is not needed again
-    Tensor out = Kernels.logSoftmax(t21, 1, record ? (set[17] = Buffers.reuse(set[17], DTypes.toFloat(t21.dtype()), B, 3)) : null); // f[B, 3], a new tensor when no graph is recorded: the caller keeps the output
+    Tensor out = Kernels.logSoftmax(t21, 1, record ? (set[25] = Buffers.reuse(set[25], DTypes.toFloat(t21.dtype()), B, 3)) : null); // f[B, 3], a new tensor when no graph is recorded: the caller keeps the output
 
     if (!record) {
       forwardPoolTraining.giveBack(set);
@@ -272,27 +273,27 @@ public class CompiledModes extends Modes implements CompiledModel {
     // Modes.java:19  Tensor h = bn.forward(fc1.forward(x));
     Tensor t1 = Kernels.matmulNT(x, fc1.weight, set[0] = Buffers.reuse(set[0], x.dtype(), B, 8)); // f[B, 8]
     Tensor t2 = Kernels.add(t1, fc1.bias, t1); // f[B, 8], in place: t1 is not needed again
-    Tensor t3 = Kernels.reshape(t2, new int[] {B, 8, 1}); // f[B, 8, 1]
-    Tensor t4 = Kernels.reshape(bn.runningMean, SHAPE_1_8_1); // f[1, 8, 1]
-    Tensor t5 = Kernels.sub(t3, t4, set[1] = Buffers.reuse(set[1], DType.promote(t3.dtype(), t4.dtype()), B, 8, 1)); // f[B, 8, 1]
-    Tensor t6 = Kernels.reshape(bn.runningVar, SHAPE_1_8_1); // f[1, 8, 1]
-    Tensor t7 = Kernels.addScalar(t6, 1.0E-5, set[2] = Buffers.reuse(set[2], DTypes.scalarResult(t6.dtype(), 1.0E-5), 1, 8, 1)); // f[1, 8, 1]
-    Tensor t8 = Kernels.sqrt(t7, set[3] = Buffers.reuse(set[3], DTypes.toFloat(t7.dtype()), 1, 8, 1)); // f[1, 8, 1]
-    Tensor t9 = Kernels.div(t5, t8, set[4] = Buffers.reuse(set[4], DTypes.toFloat(DType.promote(t5.dtype(), t8.dtype())), B, 8, 1)); // f[B, 8, 1]
-    Tensor t10 = Kernels.reshape(bn.weight, SHAPE_1_8_1); // f[1, 8, 1]
-    Tensor t11 = Kernels.mul(t9, t10, set[5] = Buffers.reuse(set[5], DType.promote(t9.dtype(), t10.dtype()), B, 8, 1)); // f[B, 8, 1]
-    Tensor t12 = Kernels.reshape(bn.bias, SHAPE_1_8_1); // f[1, 8, 1]
-    Tensor t13 = Kernels.add(t11, t12, set[6] = Buffers.reuse(set[6], DType.promote(t11.dtype(), t12.dtype()), B, 8, 1)); // f[B, 8, 1]
-    Tensor h = Kernels.reshape(t13, new int[] {B, 8}); // f[B, 8]
+    Tensor t3 = PlannedViews.reshape(set, 1, t2, B, 8, 1); // f[B, 8, 1]
+    Tensor t4 = PlannedViews.reshape(set, 3, bn.runningMean, SHAPE_1_8_1); // f[1, 8, 1]
+    Tensor t5 = Kernels.sub(t3, t4, set[5] = Buffers.reuse(set[5], DType.promote(t3.dtype(), t4.dtype()), B, 8, 1)); // f[B, 8, 1]
+    Tensor t6 = PlannedViews.reshape(set, 6, bn.runningVar, SHAPE_1_8_1); // f[1, 8, 1]
+    Tensor t7 = Kernels.addScalar(t6, 1.0E-5, set[8] = Buffers.reuse(set[8], DTypes.scalarResult(t6.dtype(), 1.0E-5), 1, 8, 1)); // f[1, 8, 1]
+    Tensor t8 = Kernels.sqrt(t7, set[9] = Buffers.reuse(set[9], DTypes.toFloat(t7.dtype()), 1, 8, 1)); // f[1, 8, 1]
+    Tensor t9 = Kernels.div(t5, t8, set[10] = Buffers.reuse(set[10], DTypes.toFloat(DType.promote(t5.dtype(), t8.dtype())), B, 8, 1)); // f[B, 8, 1]
+    Tensor t10 = PlannedViews.reshape(set, 11, bn.weight, SHAPE_1_8_1); // f[1, 8, 1]
+    Tensor t11 = Kernels.mul(t9, t10, set[13] = Buffers.reuse(set[13], DType.promote(t9.dtype(), t10.dtype()), B, 8, 1)); // f[B, 8, 1]
+    Tensor t12 = PlannedViews.reshape(set, 14, bn.bias, SHAPE_1_8_1); // f[1, 8, 1]
+    Tensor t13 = Kernels.add(t11, t12, set[16] = Buffers.reuse(set[16], DType.promote(t11.dtype(), t12.dtype()), B, 8, 1)); // f[B, 8, 1]
+    Tensor h = PlannedViews.reshape(set, 17, t13, B, 8); // f[B, 8]
 
     // Modes.java:23  h = F.relu(h).mul(1.0);
-    Tensor t14 = Kernels.relu(h, set[7] = Buffers.reuse(set[7], h.dtype(), B, 8)); // f[B, 8]
-    Tensor h2 = Kernels.mulScalar(t14, 1.0, set[8] = Buffers.reuse(set[8], DTypes.scalarResult(t14.dtype(), 1.0), B, 8)); // f[B, 8]
+    Tensor t14 = Kernels.relu(h, set[19] = Buffers.reuse(set[19], h.dtype(), B, 8)); // f[B, 8]
+    Tensor h2 = Kernels.mulScalar(t14, 1.0, set[20] = Buffers.reuse(set[20], DTypes.scalarResult(t14.dtype(), 1.0), B, 8)); // f[B, 8]
 
     // Modes.java:25  return fc2.forward(h).logSoftmax(1);
-    Tensor t15 = Kernels.matmulNT(h2, fc2.weight, set[9] = Buffers.reuse(set[9], h2.dtype(), B, 3)); // f[B, 3]
+    Tensor t15 = Kernels.matmulNT(h2, fc2.weight, set[21] = Buffers.reuse(set[21], h2.dtype(), B, 3)); // f[B, 3]
     Tensor t16 = Kernels.add(t15, fc2.bias, t15); // f[B, 3], in place: t15 is not needed again
-    Tensor out = Kernels.logSoftmax(t16, 1, record ? (set[10] = Buffers.reuse(set[10], DTypes.toFloat(t16.dtype()), B, 3)) : null); // f[B, 3], a new tensor when no graph is recorded: the caller keeps the output
+    Tensor out = Kernels.logSoftmax(t16, 1, record ? (set[22] = Buffers.reuse(set[22], DTypes.toFloat(t16.dtype()), B, 3)) : null); // f[B, 3], a new tensor when no graph is recorded: the caller keeps the output
 
     if (!record) {
       forwardPoolEval.giveBack(set);
@@ -456,51 +457,51 @@ public class CompiledModes extends Modes implements CompiledModel {
     protected Tensor[] backward(Tensor dOut) {
 
       // Modes.java:25  return fc2.forward(h).logSoftmax(1);
-      Tensor g1 = Kernels.exp(out); // f[B, 3]
-      Tensor g2 = Kernels.sum(dOut, DIMS_1, true); // f[B, 1]
-      Tensor g3 = Kernels.mul(g1, g2, buffers[0] = Buffers.reuse(buffers[0], DType.promote(g1.dtype(), g2.dtype()), B, 3)); // f[B, 3], reused buffer
-      Tensor dT21 = Kernels.sub(dOut, g3, buffers[1] = Buffers.reuse(buffers[1], DType.promote(dOut.dtype(), g3.dtype()), B, 3)); // f[B, 3], reused buffer
-      Tensor dFc2Bias = Kernels.sumTo(dT21, SHAPE_3, set[18] = Buffers.reuse(set[18], dT21.dtype(), 3)); // f[3], returned
-      Tensor dH2 = Kernels.matmul(dT21, fc2Weight, buffers[2] = Buffers.reuse(buffers[2], dT21.dtype(), B, 8)); // f[B, 8], reused buffer
-      Tensor dFc2Weight = Kernels.matmulTN(dT21, h2, set[19] = Buffers.reuse(set[19], dT21.dtype(), 3, 8)); // f[3, 8], returned
+      Tensor g1 = Kernels.exp(out, buffers[0] = Buffers.reuse(buffers[0], DTypes.toFloat(out.dtype()), B, 3)); // f[B, 3], reused buffer
+      Tensor g2 = Kernels.sum(dOut, DIMS_1, true, buffers[1] = Buffers.reuse(buffers[1], dOut.dtype(), B, 1)); // f[B, 1], reused buffer
+      Tensor g3 = Kernels.mul(g1, g2, buffers[2] = Buffers.reuse(buffers[2], DType.promote(g1.dtype(), g2.dtype()), B, 3)); // f[B, 3], reused buffer
+      Tensor dT21 = Kernels.sub(dOut, g3, buffers[3] = Buffers.reuse(buffers[3], DType.promote(dOut.dtype(), g3.dtype()), B, 3)); // f[B, 3], reused buffer
+      Tensor dFc2Bias = Kernels.sumTo(dT21, SHAPE_3, set[26] = Buffers.reuse(set[26], dT21.dtype(), 3)); // f[3], returned
+      Tensor dH2 = Kernels.matmul(dT21, fc2Weight, buffers[4] = Buffers.reuse(buffers[4], dT21.dtype(), B, 8)); // f[B, 8], reused buffer
+      Tensor dFc2Weight = Kernels.matmulTN(dT21, h2, set[27] = Buffers.reuse(set[27], dT21.dtype(), 3, 8)); // f[3, 8], returned
 
       // Modes.java:21  h = F.dropout(F.relu(h), 0.3, isTraining());
-      Tensor dT19 = Kernels.mul(dH2, keep, buffers[3] = Buffers.reuse(buffers[3], DType.promote(dH2.dtype(), keep.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dT19 = Kernels.mul(dH2, keep, buffers[5] = Buffers.reuse(buffers[5], DType.promote(dH2.dtype(), keep.dtype()), B, 8)); // f[B, 8], reused buffer
       Tensor dH = Kernels.mulSign(dT19, t19, null); // f[B, 8]
 
       // Modes.java:19  Tensor h = bn.forward(fc1.forward(x));
-      Tensor dT18 = Kernels.reshape(dH, new int[] {B, 8, 1}); // f[B, 8, 1]
+      Tensor dT18 = PlannedViews.reshape(buffers, 23, dH, B, 8, 1); // f[B, 8, 1], kept view
       Tensor dT17 = Kernels.sumTo(dT18, SHAPE_1_8_1); // f[1, 8, 1]
       Tensor dBnBias = Kernels.reshape(dT17, SHAPE_8); // f[8]
-      Tensor dT14 = Kernels.mul(dT18, t15, buffers[4] = Buffers.reuse(buffers[4], DType.promote(dT18.dtype(), t15.dtype()), B, 8, 1)); // f[B, 8, 1], reused buffer
+      Tensor dT14 = Kernels.mul(dT18, t15, buffers[6] = Buffers.reuse(buffers[6], DType.promote(dT18.dtype(), t15.dtype()), B, 8, 1)); // f[B, 8, 1], reused buffer
       Tensor g4 = Kernels.mul(dT18, t14); // f[B, 8, 1]
       Tensor dT15 = Kernels.sumTo(g4, SHAPE_1_8_1); // f[1, 8, 1]
       Tensor dBnWeight = Kernels.reshape(dT15, SHAPE_8); // f[8]
-      Tensor g5 = Kernels.div(dT14, t13); // f[B, 8, 1]
-      Tensor g6 = Kernels.div(t14, t13); // f[B, 8, 1]
-      Tensor g7 = Kernels.mul(dT14, g6, buffers[5] = Buffers.reuse(buffers[5], DType.promote(dT14.dtype(), g6.dtype()), B, 8, 1)); // f[B, 8, 1], reused buffer
-      Tensor g8 = Kernels.neg(g7, buffers[6] = Buffers.reuse(buffers[6], g7.dtype(), B, 8, 1)); // f[B, 8, 1], reused buffer
-      Tensor dT13 = Kernels.sumTo(g8, SHAPE_1_8_1); // f[1, 8, 1]
-      Tensor g9 = Kernels.mulScalar(t13, 2.0); // f[1, 8, 1]
-      Tensor dT12 = Kernels.div(dT13, g9); // f[1, 8, 1]
-      Tensor dT10 = Kernels.mulScalar(dT12, 1.0 / B); // f[1, 8, 1]
-      Tensor dT9 = Kernels.expand(dT10, new int[] {B, 8, 1}); // f[B, 8, 1]
-      Tensor g10 = Kernels.mul(dT9, t7, buffers[7] = Buffers.reuse(buffers[7], DType.promote(dT9.dtype(), t7.dtype()), B, 8, 1)); // f[B, 8, 1], reused buffer
-      Tensor g11 = Kernels.mul(dT9, t7, buffers[8] = Buffers.reuse(buffers[8], DType.promote(dT9.dtype(), t7.dtype()), B, 8, 1)); // f[B, 8, 1], reused buffer
-      Tensor g12 = Kernels.add(g5, g10, buffers[9] = Buffers.reuse(buffers[9], DType.promote(g5.dtype(), g10.dtype()), B, 8, 1)); // f[B, 8, 1], reused buffer
-      Tensor dT7 = Kernels.add(g12, g11, buffers[10] = Buffers.reuse(buffers[10], DType.promote(g12.dtype(), g11.dtype()), B, 8, 1)); // f[B, 8, 1], reused buffer
-      Tensor g13 = Kernels.neg(dT7, buffers[11] = Buffers.reuse(buffers[11], dT7.dtype(), B, 8, 1)); // f[B, 8, 1], reused buffer
-      Tensor dT6 = Kernels.sumTo(g13, SHAPE_1_8_1); // f[1, 8, 1]
-      Tensor dT5 = Kernels.mulScalar(dT6, 1.0 / B); // f[1, 8, 1]
-      Tensor dT4 = Kernels.expand(dT5, new int[] {B, 8, 1}); // f[B, 8, 1]
-      Tensor dT3 = Kernels.add(dT7, dT4, buffers[12] = Buffers.reuse(buffers[12], DType.promote(dT7.dtype(), dT4.dtype()), B, 8, 1)); // f[B, 8, 1], reused buffer
-      Tensor dT2 = Kernels.reshape(dT3, new int[] {B, 8}); // f[B, 8]
-      Tensor dFc1Bias = Kernels.sumTo(dT2, SHAPE_8, set[20] = Buffers.reuse(set[20], dT2.dtype(), 8)); // f[8], returned
-      Tensor dFc1Weight = Kernels.matmulTN(dT2, x, set[22] = Buffers.reuse(set[22], dT2.dtype(), 8, 6)); // f[8, 6], returned
+      Tensor g5 = Kernels.div(dT14, t13, buffers[7] = Buffers.reuse(buffers[7], DTypes.toFloat(DType.promote(dT14.dtype(), t13.dtype())), B, 8, 1)); // f[B, 8, 1], reused buffer
+      Tensor g6 = Kernels.div(t14, t13, buffers[8] = Buffers.reuse(buffers[8], DTypes.toFloat(DType.promote(t14.dtype(), t13.dtype())), B, 8, 1)); // f[B, 8, 1], reused buffer
+      Tensor g7 = Kernels.mul(dT14, g6, buffers[9] = Buffers.reuse(buffers[9], DType.promote(dT14.dtype(), g6.dtype()), B, 8, 1)); // f[B, 8, 1], reused buffer
+      Tensor g8 = Kernels.neg(g7, buffers[10] = Buffers.reuse(buffers[10], g7.dtype(), B, 8, 1)); // f[B, 8, 1], reused buffer
+      Tensor dT13 = Kernels.sumTo(g8, SHAPE_1_8_1, buffers[11] = Buffers.reuse(buffers[11], g8.dtype(), 1, 8, 1)); // f[1, 8, 1], reused buffer
+      Tensor g9 = Kernels.mulScalar(t13, 2.0, buffers[12] = Buffers.reuse(buffers[12], DTypes.scalarResult(t13.dtype(), 2.0), 1, 8, 1)); // f[1, 8, 1], reused buffer
+      Tensor dT12 = Kernels.div(dT13, g9, buffers[13] = Buffers.reuse(buffers[13], DTypes.toFloat(DType.promote(dT13.dtype(), g9.dtype())), 1, 8, 1)); // f[1, 8, 1], reused buffer
+      Tensor dT10 = Kernels.mulScalar(dT12, 1.0 / B, buffers[14] = Buffers.reuse(buffers[14], DTypes.scalarResult(dT12.dtype(), 1.0 / B), 1, 8, 1)); // f[1, 8, 1], reused buffer
+      Tensor dT9 = buffers[25] = PlannedViews.expand(buffers[25], dT10, B, 8, 1); // f[B, 8, 1], kept view
+      Tensor g10 = Kernels.mul(dT9, t7, buffers[15] = Buffers.reuse(buffers[15], DType.promote(dT9.dtype(), t7.dtype()), B, 8, 1)); // f[B, 8, 1], reused buffer
+      Tensor g11 = Kernels.mul(dT9, t7, buffers[16] = Buffers.reuse(buffers[16], DType.promote(dT9.dtype(), t7.dtype()), B, 8, 1)); // f[B, 8, 1], reused buffer
+      Tensor g12 = Kernels.add(g5, g10, buffers[17] = Buffers.reuse(buffers[17], DType.promote(g5.dtype(), g10.dtype()), B, 8, 1)); // f[B, 8, 1], reused buffer
+      Tensor dT7 = Kernels.add(g12, g11, buffers[18] = Buffers.reuse(buffers[18], DType.promote(g12.dtype(), g11.dtype()), B, 8, 1)); // f[B, 8, 1], reused buffer
+      Tensor g13 = Kernels.neg(dT7, buffers[19] = Buffers.reuse(buffers[19], dT7.dtype(), B, 8, 1)); // f[B, 8, 1], reused buffer
+      Tensor dT6 = Kernels.sumTo(g13, SHAPE_1_8_1, buffers[20] = Buffers.reuse(buffers[20], g13.dtype(), 1, 8, 1)); // f[1, 8, 1], reused buffer
+      Tensor dT5 = Kernels.mulScalar(dT6, 1.0 / B, buffers[21] = Buffers.reuse(buffers[21], DTypes.scalarResult(dT6.dtype(), 1.0 / B), 1, 8, 1)); // f[1, 8, 1], reused buffer
+      Tensor dT4 = buffers[26] = PlannedViews.expand(buffers[26], dT5, B, 8, 1); // f[B, 8, 1], kept view
+      Tensor dT3 = Kernels.add(dT7, dT4, buffers[22] = Buffers.reuse(buffers[22], DType.promote(dT7.dtype(), dT4.dtype()), B, 8, 1)); // f[B, 8, 1], reused buffer
+      Tensor dT2 = PlannedViews.reshape(buffers, 27, dT3, B, 8); // f[B, 8], kept view
+      Tensor dFc1Bias = Kernels.sumTo(dT2, SHAPE_8, set[28] = Buffers.reuse(set[28], dT2.dtype(), 8)); // f[8], returned
+      Tensor dFc1Weight = Kernels.matmulTN(dT2, x, set[30] = Buffers.reuse(set[30], dT2.dtype(), 8, 6)); // f[8, 6], returned
 
       Tensor dX = null;
       if (x.requiresGrad()) {
-        dX = Kernels.matmul(dT2, fc1Weight, set[21] = Buffers.reuse(set[21], dT2.dtype(), B, 6)); // f[B, 6], returned
+        dX = Kernels.matmul(dT2, fc1Weight, set[29] = Buffers.reuse(set[29], dT2.dtype(), B, 6)); // f[B, 6], returned
       }
 
       // The model's array for the returned gradients: the engine reads them before the next node runs.
@@ -636,33 +637,33 @@ public class CompiledModes extends Modes implements CompiledModel {
     protected Tensor[] backward(Tensor dOut) {
 
       // Modes.java:25  return fc2.forward(h).logSoftmax(1);
-      Tensor g1 = Kernels.exp(out); // f[B, 3]
-      Tensor g2 = Kernels.sum(dOut, DIMS_1, true); // f[B, 1]
-      Tensor g3 = Kernels.mul(g1, g2, buffers[0] = Buffers.reuse(buffers[0], DType.promote(g1.dtype(), g2.dtype()), B, 3)); // f[B, 3], reused buffer
-      Tensor dT16 = Kernels.sub(dOut, g3, buffers[1] = Buffers.reuse(buffers[1], DType.promote(dOut.dtype(), g3.dtype()), B, 3)); // f[B, 3], reused buffer
-      Tensor dFc2Bias = Kernels.sumTo(dT16, SHAPE_3, set[11] = Buffers.reuse(set[11], dT16.dtype(), 3)); // f[3], returned
-      Tensor dH2 = Kernels.matmul(dT16, fc2Weight, buffers[2] = Buffers.reuse(buffers[2], dT16.dtype(), B, 8)); // f[B, 8], reused buffer
-      Tensor dFc2Weight = Kernels.matmulTN(dT16, h2, set[12] = Buffers.reuse(set[12], dT16.dtype(), 3, 8)); // f[3, 8], returned
+      Tensor g1 = Kernels.exp(out, buffers[0] = Buffers.reuse(buffers[0], DTypes.toFloat(out.dtype()), B, 3)); // f[B, 3], reused buffer
+      Tensor g2 = Kernels.sum(dOut, DIMS_1, true, buffers[1] = Buffers.reuse(buffers[1], dOut.dtype(), B, 1)); // f[B, 1], reused buffer
+      Tensor g3 = Kernels.mul(g1, g2, buffers[2] = Buffers.reuse(buffers[2], DType.promote(g1.dtype(), g2.dtype()), B, 3)); // f[B, 3], reused buffer
+      Tensor dT16 = Kernels.sub(dOut, g3, buffers[3] = Buffers.reuse(buffers[3], DType.promote(dOut.dtype(), g3.dtype()), B, 3)); // f[B, 3], reused buffer
+      Tensor dFc2Bias = Kernels.sumTo(dT16, SHAPE_3, set[23] = Buffers.reuse(set[23], dT16.dtype(), 3)); // f[3], returned
+      Tensor dH2 = Kernels.matmul(dT16, fc2Weight, buffers[4] = Buffers.reuse(buffers[4], dT16.dtype(), B, 8)); // f[B, 8], reused buffer
+      Tensor dFc2Weight = Kernels.matmulTN(dT16, h2, set[24] = Buffers.reuse(set[24], dT16.dtype(), 3, 8)); // f[3, 8], returned
 
       // Modes.java:23  h = F.relu(h).mul(1.0);
       Tensor dH = Kernels.mulSign(dH2, t14, null); // f[B, 8]
 
       // Modes.java:19  Tensor h = bn.forward(fc1.forward(x));
-      Tensor dT13 = Kernels.reshape(dH, new int[] {B, 8, 1}); // f[B, 8, 1]
+      Tensor dT13 = PlannedViews.reshape(buffers, 7, dH, B, 8, 1); // f[B, 8, 1], kept view
       Tensor dT12 = Kernels.sumTo(dT13, SHAPE_1_8_1); // f[1, 8, 1]
       Tensor dBnBias = Kernels.reshape(dT12, SHAPE_8); // f[8]
-      Tensor dT9 = Kernels.mul(dT13, t10, buffers[3] = Buffers.reuse(buffers[3], DType.promote(dT13.dtype(), t10.dtype()), B, 8, 1)); // f[B, 8, 1], reused buffer
+      Tensor dT9 = Kernels.mul(dT13, t10, buffers[5] = Buffers.reuse(buffers[5], DType.promote(dT13.dtype(), t10.dtype()), B, 8, 1)); // f[B, 8, 1], reused buffer
       Tensor g4 = Kernels.mul(dT13, t9); // f[B, 8, 1]
       Tensor dT10 = Kernels.sumTo(g4, SHAPE_1_8_1); // f[1, 8, 1]
       Tensor dBnWeight = Kernels.reshape(dT10, SHAPE_8); // f[8]
-      Tensor dT5 = Kernels.div(dT9, t8); // f[B, 8, 1]
-      Tensor dT2 = Kernels.reshape(dT5, new int[] {B, 8}); // f[B, 8]
-      Tensor dFc1Bias = Kernels.sumTo(dT2, SHAPE_8, set[13] = Buffers.reuse(set[13], dT2.dtype(), 8)); // f[8], returned
-      Tensor dFc1Weight = Kernels.matmulTN(dT2, x, set[15] = Buffers.reuse(set[15], dT2.dtype(), 8, 6)); // f[8, 6], returned
+      Tensor dT5 = Kernels.div(dT9, t8, buffers[6] = Buffers.reuse(buffers[6], DTypes.toFloat(DType.promote(dT9.dtype(), t8.dtype())), B, 8, 1)); // f[B, 8, 1], reused buffer
+      Tensor dT2 = PlannedViews.reshape(buffers, 9, dT5, B, 8); // f[B, 8], kept view
+      Tensor dFc1Bias = Kernels.sumTo(dT2, SHAPE_8, set[25] = Buffers.reuse(set[25], dT2.dtype(), 8)); // f[8], returned
+      Tensor dFc1Weight = Kernels.matmulTN(dT2, x, set[27] = Buffers.reuse(set[27], dT2.dtype(), 8, 6)); // f[8, 6], returned
 
       Tensor dX = null;
       if (x.requiresGrad()) {
-        dX = Kernels.matmul(dT2, fc1Weight, set[14] = Buffers.reuse(set[14], dT2.dtype(), B, 6)); // f[B, 6], returned
+        dX = Kernels.matmul(dT2, fc1Weight, set[26] = Buffers.reuse(set[26], dT2.dtype(), B, 6)); // f[B, 6], returned
       }
 
       // The model's array for the returned gradients: the engine reads them before the next node runs.

@@ -45,19 +45,46 @@ public final class LayerKernels {
     int t = scores.size(-2);
     int s = scores.size(-1);
     DType dtype = scores.dtype() == DType.FLOAT64 ? DType.FLOAT64 : DType.FLOAT32;
+    int kind = dtype == DType.FLOAT64 ? 1 : 0;
+    Tensor[] byLength = squareCausalMasks[kind];
+    if (t == s && t < byLength.length && byLength[t] != null) {
+      // generated code only reads it, so a warm step allocates none, at one T or (generation) at every T
+      return byLength[t];
+    }
     CausalMask last = lastCausalMask;
     if (last != null && last.t() == t && last.s() == s && last.dtype() == dtype) {
-      return last.mask();   // generated code only reads it, so a training step at one T allocates none
+      return last.mask();
     }
     Tensor mask = makeCausalMask(t, s, dtype);
-    lastCausalMask = new CausalMask(t, s, dtype, mask);
+    if (t == s && t <= MAX_KEPT_LENGTH) {
+      keepSquare(kind, t, mask);
+    } else {
+      lastCausalMask = new CausalMask(t, s, dtype, mask);
+    }
     return mask;
   }
 
-  /** The last causal mask made, kept for the next call of the same shape (read only, so threads may share it). */
+  /** The last causal mask made that is not square or longer than {@link #MAX_KEPT_LENGTH}, for the next call of its shape. */
   private record CausalMask(int t, int s, DType dtype, Tensor mask) {}
 
   private static volatile CausalMask lastCausalMask;
+
+  /**
+   * Square masks are kept for every length used up to this, by dtype (FLOAT32, FLOAT64): at most 2.8 MB of
+   * floats when every length occurs (generation with a block of 64 keeps 357 KB).
+   */
+  private static final int MAX_KEPT_LENGTH = 128;
+
+  /** The square causal masks made so far, indexed by length; replaced (copy on write) when one is added. */
+  private static volatile Tensor[][] squareCausalMasks = {new Tensor[0], new Tensor[0]};
+
+  private static synchronized void keepSquare(int kind, int t, Tensor mask) {
+    Tensor[][] all = squareCausalMasks.clone();
+    Tensor[] byLength = java.util.Arrays.copyOf(all[kind], Math.max(all[kind].length, t + 1));
+    byLength[t] = mask;
+    all[kind] = byLength;
+    squareCausalMasks = all;
+  }
 
   private static Tensor makeCausalMask(int t, int s, DType dtype) {
     if (dtype == DType.FLOAT64) {
@@ -158,8 +185,23 @@ public final class LayerKernels {
    */
   public static Tensor zeroState(Tensor x, int hidden) {
     long key = ((long) x.dtype().ordinal() << 56) | ((long) x.size(0) << 28) | hidden;
-    return ZERO_STATES.get().computeIfAbsent(key, k -> Tensor.zeros(x.dtype(), x.size(0), hidden));
+    LastZeroState last = LAST_ZERO_STATE.get();
+    if (last.tensor != null && last.key == key) {
+      return last.tensor;   // the common case without boxing the key
+    }
+    Tensor t = ZERO_STATES.get().computeIfAbsent(key, k -> Tensor.zeros(x.dtype(), x.size(0), hidden));
+    last.key = key;
+    last.tensor = t;
+    return t;
   }
+
+  /** The zero state this thread was handed last, and its key. */
+  private static final class LastZeroState {
+    long key;
+    Tensor tensor;
+  }
+
+  private static final ThreadLocal<LastZeroState> LAST_ZERO_STATE = ThreadLocal.withInitial(LastZeroState::new);
 
   /**
    * {@code running = (1 − momentum)·running + momentum·batch} in place, for batch norm's per-channel

@@ -69,6 +69,19 @@ public final class Internals {
     return access().lend(buffer);
   }
 
+  /**
+   * {@link TensorAccess#repoint}: points a compiled model's buffer or kept view (one no caller holds) at
+   * {@code storage} from {@code offset}; the caller rewrites its {@link #shapeRef} and {@link #stridesRef} in place.
+   */
+  public static void repoint(Tensor t, Storage storage, int offset) {
+    access().repoint(t, storage, offset);
+  }
+
+  /** {@link TensorAccess#readsStorageOf}: whether a view made earlier still reads {@code base}'s storage, as current. */
+  public static boolean readsStorageOf(Tensor view, Tensor base) {
+    return access().readsStorageOf(view, base);
+  }
+
   /** {@link TensorAccess#reclaim}: takes back a lent buffer before writing it again. */
   public static void reclaim(Tensor buffer) {
     access().reclaim(buffer);

@@ -167,6 +167,57 @@ final class Copy {
           + " for input " + Arrays.toString(in) + " padded by " + before + " and " + after + " along dim " + dim);
     }
     out.storage().fill(out.offset(), out.offset() + out.numel(), 0);
+    if ((x.dtype() == DType.FLOAT32 || x.dtype() == DType.FLOAT64) && dim >= 0 && dim < in.length && in.length <= 4) {
+      // x (any strides, as 4 dims) into the narrowed part of out (a split's gradient padded back to the
+      // whole width every compiled step): no view, no strided plan
+      int r = in.length;
+      int[] xs = Internals.stridesRef(x);
+      int n0 = r > 3 ? in[r - 4] : 1;
+      int n1 = r > 2 ? in[r - 3] : 1;
+      int n2 = r > 1 ? in[r - 2] : 1;
+      int n3 = in[r - 1];
+      int x0 = r > 3 ? xs[r - 4] : 0;
+      int x1 = r > 2 ? xs[r - 3] : 0;
+      int x2 = r > 1 ? xs[r - 2] : 0;
+      int x3 = xs[r - 1];
+      // out's contiguous strides, as 4 dims
+      int o3 = 1;
+      int o2 = r > 1 ? o[r - 1] : 0;
+      int o1 = r > 2 ? o[r - 2] * o2 : 0;
+      int o0 = r > 3 ? o[r - 3] * o1 : 0;
+      int shift = before * (dim == r - 1 ? o3 : dim == r - 2 ? o2 : dim == r - 3 ? o1 : o0);
+      int base = out.offset() + shift;
+      if (x.dtype() == DType.FLOAT32) {
+        float[] a = x.storage().floats();
+        float[] b = out.storage().floats();
+        for (int i0 = 0; i0 < n0; i0++) {
+          for (int i1 = 0; i1 < n1; i1++) {
+            for (int i2 = 0; i2 < n2; i2++) {
+              int from = x.offset() + i0 * x0 + i1 * x1 + i2 * x2;
+              int to = base + i0 * o0 + i1 * o1 + i2 * o2;
+              for (int i3 = 0; i3 < n3; i3++) {
+                b[to + i3] = a[from + i3 * x3];
+              }
+            }
+          }
+        }
+      } else {
+        double[] a = x.storage().doubles();
+        double[] b = out.storage().doubles();
+        for (int i0 = 0; i0 < n0; i0++) {
+          for (int i1 = 0; i1 < n1; i1++) {
+            for (int i2 = 0; i2 < n2; i2++) {
+              int from = x.offset() + i0 * x0 + i1 * x1 + i2 * x2;
+              int to = base + i0 * o0 + i1 * o1 + i2 * o2;
+              for (int i3 = 0; i3 < n3; i3++) {
+                b[to + i3] = a[from + i3 * x3];
+              }
+            }
+          }
+        }
+      }
+      return out;
+    }
     copy(x, Views.narrow(out, dim, before, in[dim]));
     return out;
   }

@@ -36,8 +36,10 @@ final class Elementwise {
   // ---------------------------------------------------------------- binary
 
   static Tensor binary(Binary op, String name, Tensor a, Tensor b, Tensor out) {
-    int[] shape = Shapes.broadcast(name, Internals.shapeRef(a), Internals.shapeRef(b));
-    DType compute = DTypes.promote(a, b);
+    // into a buffer of the broadcast shape (compiled code): its shape, without a new array per call
+    int[] shape = out != null && broadcastsTo(Internals.shapeRef(a), Internals.shapeRef(b), Internals.shapeRef(out))
+        ? Internals.shapeRef(out) : Shapes.broadcast(name, Internals.shapeRef(a), Internals.shapeRef(b));
+    DType compute = a.dtype() == b.dtype() ? a.dtype() : DTypes.promote(a, b);   // no varargs array in the common case
     DType outType = op.isComparison() ? DType.BOOL : op == Binary.DIV ? DTypes.toFloat(compute) : compute;
     if (op == Binary.DIV) {
       compute = outType;
@@ -45,6 +47,9 @@ final class Elementwise {
     Tensor o = prepare(out, outType, shape, name);
     boolean typed = a.dtype() == outType && b.dtype() == outType;
     if (typed && outType == DType.FLOAT32 && VectorTier.active() && VectorRows.binary(op, a, b, o)) {
+      return o;
+    }
+    if (typed && (outType == DType.FLOAT32 || outType == DType.FLOAT64) && byRows(op, a, b, o)) {
       return o;
     }
     int[][] strides = {Internals.stridesRef(o), Strided.broadcastStrides(a, shape), Strided.broadcastStrides(b, shape)};
@@ -83,6 +88,127 @@ final class Elementwise {
       });
     }
     return o;
+  }
+
+  // How byRows reads an operand along the rows of o (all dims but the last, flattened, rows of n):
+  private static final int FULL = 0;      // o's own layout: element (i, j) at i·n + j
+  private static final int PER_ROW = 1;   // one value per row, [..., 1] or expanded from it: at i
+  private static final int ONE_ROW = 2;   // the same n values for every row (a bias, a mask): at j
+  private static final int NONE = -1;
+
+  /**
+   * {@code o = a op b} row by row when o is contiguous and each operand is {@link #FULL}, {@link #PER_ROW}
+   * or {@link #ONE_ROW} along o's rows (a layer norm's {@code x - mean} and its backward's expanded
+   * statistics, a bias, a causal mask over [B, H, T, T] scores): the loops above without the strided
+   * plan's arrays; false (nothing written) for other layouts.
+   */
+  private static boolean byRows(Binary op, Tensor a, Tensor b, Tensor o) {
+    int[] os = Internals.shapeRef(o);
+    int r = os.length;
+    if (r == 0 || !o.isContiguous() || o.numel() == 0) {
+      return false;
+    }
+    int n = os[r - 1];
+    int ka = rowKind(a, os, n);
+    int kb = rowKind(b, os, n);
+    if ((ka == NONE || kb == NONE) && r > 2) {
+      // blocks of the last two dims: a [T, T] mask added to [B, H, T, T] scores
+      n = os[r - 1] * os[r - 2];
+      ka = rowKind(a, os, n);
+      kb = rowKind(b, os, n);
+      if (ka == PER_ROW || kb == PER_ROW) {
+        return false;
+      }
+    }
+    if (ka == NONE || kb == NONE || ka != FULL && kb != FULL || n < 4) {
+      return false;   // one full operand at least; a scalar's broadcast takes the strided loops as one row
+    }
+    int rows = o.numel() / n;
+    int ao = a.offset();
+    int bo = b.offset();
+    int oo = o.offset();
+    int sa = ka == PER_ROW ? 0 : 1;
+    int sb = kb == PER_ROW ? 0 : 1;
+    if (o.dtype() == DType.FLOAT32) {
+      float[] ad = a.storage().floats();
+      float[] bd = b.storage().floats();
+      float[] od = o.storage().floats();
+      for (int i = 0; i < rows; i++) {
+        rowF32(op, ad, rowStart(ka, ao, i, n), sa, bd, rowStart(kb, bo, i, n), sb, od, oo + i * n, n);
+      }
+    } else {
+      double[] ad = a.storage().doubles();
+      double[] bd = b.storage().doubles();
+      double[] od = o.storage().doubles();
+      for (int i = 0; i < rows; i++) {
+        rowF64(op, ad, rowStart(ka, ao, i, n), sa, bd, rowStart(kb, bo, i, n), sb, od, oo + i * n, n);
+      }
+    }
+    return true;
+  }
+
+  private static int rowStart(int kind, int offset, int row, int n) {
+    return kind == FULL ? offset + row * n : kind == PER_ROW ? offset + row : offset;
+  }
+
+  /** How {@code t} lies along the rows of n elements of a contiguous {@code os}, or {@link #NONE}. */
+  private static int rowKind(Tensor t, int[] os, int n) {
+    int[] ts = Internals.shapeRef(t);
+    int[] st = Internals.stridesRef(t);
+    int r = os.length;
+    if (t.isContiguous()) {
+      if (Arrays.equals(ts, os)) {
+        return FULL;
+      }
+      if (t.numel() == n) {
+        // the trailing dims of o whose product is n, after leading ones
+        int lead = 0;
+        while (lead < ts.length && ts[lead] == 1 && ts.length - lead > 0) {
+          lead++;
+        }
+        int len = ts.length - lead;
+        int from = r - len;
+        long tail = 1;
+        for (int d = Math.max(0, from); d < r; d++) {
+          tail *= os[d];
+        }
+        if (from >= 0 && tail == n && Arrays.equals(ts, lead, ts.length, os, from, r)) {
+          return ONE_ROW;
+        }
+      }
+    }
+    if (n != os[r - 1] || ts.length != r) {
+      return NONE;
+    }
+    // one value per row: [..., 1] contiguous, or that expanded to o's shape (stride 0 along the row)
+    boolean lastBroadcast = ts[r - 1] == 1 || st[r - 1] == 0;
+    if (!lastBroadcast) {
+      return NONE;
+    }
+    int expect = 1;
+    for (int d = r - 2; d >= 0; d--) {
+      if (ts[d] != os[d] || os[d] != 1 && st[d] != expect) {
+        return NONE;
+      }
+      expect *= os[d];
+    }
+    return PER_ROW;
+  }
+
+  /** Whether shapes {@code a} and {@code b} broadcast to exactly {@code o}. */
+  static boolean broadcastsTo(int[] a, int[] b, int[] o) {
+    int r = o.length;
+    if (r != Math.max(a.length, b.length)) {
+      return false;
+    }
+    for (int d = 0; d < r; d++) {
+      int ad = d < r - a.length ? 1 : a[d - (r - a.length)];
+      int bd = d < r - b.length ? 1 : b[d - (r - b.length)];
+      if (ad != 1 && bd != 1 && ad != bd || (ad == 1 ? bd : ad) != o[d]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void rowF32(Binary op, float[] a, int ai, int sa, float[] b, int bi, int sb, float[] o, int oi, int n) {
@@ -191,6 +317,32 @@ final class Elementwise {
     int[] shape = Internals.shapeRef(x);
     Tensor o = prepare(out, outType, shape, name);
     if (x.dtype() == outType && outType == DType.FLOAT32 && VectorTier.active() && VectorRows.unary(op, x, o, (float) p)) {
+      return o;
+    }
+    if (x.dtype() == outType && (outType == DType.FLOAT32 || outType == DType.FLOAT64) && x.isContiguous() && o.isContiguous()) {
+      // one row over all elements (a layer norm's [B, T, 1] statistics): no strided plan
+      int n = x.numel();
+      int xo = x.offset();
+      int oo = o.offset();
+      if (outType == DType.FLOAT32) {
+        float[] od = o.storage().floats();
+        float[] xd = x.storage().floats();
+        float fp = (float) p;
+        float fq = (float) q;
+        if (n < Parallel.MIN_SPLIT_WORK) {
+          rowF32(op, xd, xo, 1, od, oo, n, fp, fq, p, q);   // too small to split: no lambda either
+        } else {
+          Parallel.forRange(n, n, (from, to) -> rowF32(op, xd, xo + from, 1, od, oo + from, to - from, fp, fq, p, q));
+        }
+      } else {
+        double[] od = o.storage().doubles();
+        double[] xd = x.storage().doubles();
+        if (n < Parallel.MIN_SPLIT_WORK) {
+          rowF64(op, xd, xo, 1, od, oo, n, p, q);
+        } else {
+          Parallel.forRange(n, n, (from, to) -> rowF64(op, xd, xo + from, 1, od, oo + from, to - from, p, q));
+        }
+      }
       return o;
     }
     int[][] strides = {Internals.stridesRef(o), Internals.stridesRef(x)};

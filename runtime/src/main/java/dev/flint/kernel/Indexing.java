@@ -6,6 +6,7 @@ import dev.flint.ops.Shapes;
 import dev.flint.tensor.Layouts;
 import dev.flint.tensor.Storage;
 import dev.flint.tensor.Tensor;
+import java.util.Arrays;
 import java.util.List;
 
 /** Index kernels: index_select and its adjoint index_add, gather and its adjoint scatter_add. */
@@ -29,9 +30,26 @@ final class Indexing {
 
   /** The slices of {@code x} along {@code dim} at the positions of the 1-D {@code index}. */
   static Tensor indexSelect(Tensor x, int dim, Tensor index) {
+    return indexSelect(x, dim, index, null);
+  }
+
+  /** The same into {@code out} (null: a new tensor; else contiguous, of the result's shape and x's dtype). */
+  static Tensor indexSelect(Tensor x, int dim, Tensor index, Tensor given) {
     checkIndexType("indexSelect", index);
+    int[] xs = Internals.shapeRef(x);
+    if (xs.length == 2 && wholeRows(x, dim, index, given, xs[1])) {
+      // an embedding's lookup: whole rows, copied without views or an index array
+      int rows = index.numel();
+      int width = xs[1];
+      Tensor out = given != null ? given : Tensor.empty(x.dtype(), rows, width);
+      for (int i = 0; i < rows; i++) {
+        int at = checkedIndex("indexSelect", index.storage().getLong(index.offset() + i), xs[0], 0);
+        copyRow(x.storage(), x.offset() + at * width, out.storage(), out.offset() + i * width, width);
+      }
+      return out;
+    }
     int[] shape = Shapes.indexSelect("indexSelect", List.of(Internals.shapeRef(x), Internals.shapeRef(index)), Attrs.of(Attrs.DIM, dim));
-    Tensor out = Tensor.empty(x.dtype(), shape);
+    Tensor out = Elementwise.prepare(given, x.dtype(), shape, "indexSelect");
     if (x.dim() == 0) {
       Copy.copy(x, out);
       return out;
@@ -47,9 +65,30 @@ final class Indexing {
 
   /** Zeros of {@code shape} with the slices of {@code src} added at the positions of {@code index} along {@code dim}. */
   static Tensor indexAdd(Tensor src, int dim, Tensor index, int[] shape) {
+    return indexAdd(src, dim, index, shape, null);
+  }
+
+  /** The same into {@code out} (null: a new tensor; else contiguous, of {@code shape} and src's dtype). */
+  static Tensor indexAdd(Tensor src, int dim, Tensor index, int[] shape, Tensor given) {
     checkIndexType("indexAdd", index);
+    if (shape.length == 2 && wholeRows(src, dim, index, null, shape[1]) && Internals.shapeRef(src)[0] == index.numel()
+        && (given == null || given.dtype() == src.dtype() && given.isContiguous() && Arrays.equals(Internals.shapeRef(given), shape))) {
+      // an embedding's gradient: zeros, then whole rows of src added, without views or an index array
+      int rows = index.numel();
+      int width = shape[1];
+      Tensor out = given != null ? given : Tensor.empty(src.dtype(), shape);
+      out.storage().fill(out.offset(), out.offset() + out.numel(), 0);
+      for (int i = 0; i < rows; i++) {
+        int at = checkedIndex("indexAdd", index.storage().getLong(index.offset() + i), shape[0], 0);
+        addRow(src.storage(), src.offset() + i * width, out.storage(), out.offset() + at * width, width);
+      }
+      return out;
+    }
     Shapes.indexAdd("indexAdd", List.of(Internals.shapeRef(src), Internals.shapeRef(index)), Attrs.of(Attrs.DIM, dim, Attrs.SHAPE, shape));
-    Tensor out = Tensor.empty(src.dtype(), shape);
+    Tensor out = Elementwise.prepare(given, src.dtype(), shape, "indexAdd");
+    if (given != null) {
+      out.storage().fill(out.offset(), out.offset() + out.numel(), 0);
+    }
     if (shape.length == 0) {
       Copy.accumulate(src, out);
       return out;
@@ -61,6 +100,49 @@ final class Indexing {
       Copy.accumulate(Views.narrow(src, d, i, 1), Views.narrow(out, d, at, 1));
     }
     return out;
+  }
+
+  /** Copies {@code n} elements between two float storages of one dtype. */
+  private static void copyRow(Storage from, int at, Storage to, int into, int n) {
+    if (from.dtype() == dev.flint.tensor.DType.FLOAT32) {
+      System.arraycopy(from.floats(), at, to.floats(), into, n);
+    } else {
+      System.arraycopy(from.doubles(), at, to.doubles(), into, n);
+    }
+  }
+
+  /** Adds {@code n} elements of one float storage to another's, of one dtype. */
+  private static void addRow(Storage from, int at, Storage to, int into, int n) {
+    if (from.dtype() == dev.flint.tensor.DType.FLOAT32) {
+      float[] a = from.floats();
+      float[] b = to.floats();
+      for (int j = 0; j < n; j++) {
+        b[into + j] += a[at + j];
+      }
+    } else {
+      double[] a = from.doubles();
+      double[] b = to.doubles();
+      for (int j = 0; j < n; j++) {
+        b[into + j] += a[at + j];
+      }
+    }
+  }
+
+  /**
+   * Whether {@code t} is a contiguous float [*, width], {@code index} a contiguous INT64 [n] along dim 0, and
+   * {@code given} null or a contiguous [n, width] of t's dtype: the case the row loops above handle directly.
+   */
+  private static boolean wholeRows(Tensor t, int dim, Tensor index, Tensor given, int width) {
+    int[] ts = Internals.shapeRef(t);
+    if ((dim != 0 && dim != -2) || ts.length != 2 || ts[1] != width || !t.dtype().isFloatingPoint() || !t.isContiguous()
+        || index.dtype() != dev.flint.tensor.DType.INT64 || index.dim() != 1 || !index.isContiguous()) {
+      return false;
+    }
+    if (given == null) {
+      return true;
+    }
+    int[] gs = Internals.shapeRef(given);
+    return given.dtype() == t.dtype() && given.isContiguous() && gs.length == 2 && gs[0] == index.numel() && gs[1] == width;
   }
 
   /** {@code out[...i...] = x[...index[...i...]...]} along {@code dim}, shaped like {@code index}. */

@@ -501,6 +501,11 @@ public final class Kernels {
     return Reduce.sumTo(x, shape, out);
   }
 
+  /** {@code x} summed down to {@code out}'s shape (which broadcasts to x's), into {@code out}; returns {@code out}. */
+  public static Tensor sumTo(Tensor x, Tensor out) {
+    return Reduce.sumTo(x, Internals.shapeRef(out), out);
+  }
+
   public static Tensor softmax(Tensor x, int dim, Tensor out) {
     return Softmax.softmax(x, dim, false, out);
   }
@@ -515,8 +520,18 @@ public final class Kernels {
     return Indexing.indexSelect(x, dim, index);
   }
 
+  /** {@code indexSelect} into {@code out} (null: a new tensor), contiguous and of the result's shape and x's dtype. */
+  public static Tensor indexSelect(Tensor x, int dim, Tensor index, Tensor out) {
+    return Indexing.indexSelect(x, dim, index, out);
+  }
+
   public static Tensor indexAdd(Tensor src, int dim, Tensor index, int[] shape) {
     return Indexing.indexAdd(src, dim, index, shape);
+  }
+
+  /** {@code indexAdd} into {@code out} (null: a new tensor), contiguous, of {@code shape} and src's dtype. */
+  public static Tensor indexAdd(Tensor src, int dim, Tensor index, int[] shape, Tensor out) {
+    return Indexing.indexAdd(src, dim, index, shape, out);
   }
 
   public static Tensor gather(Tensor x, int dim, Tensor index) {
@@ -579,6 +594,41 @@ public final class Kernels {
     return Gelu.geluBackward(g, x, out);
   }
 
+  /**
+   * {@code erf} into {@code out} (null: a new tensor), contiguous, of x's shape and {@code toFloat(x.dtype())}:
+   * compiled code writes it into a planned buffer instead of a new array per step.
+   */
+  public static Tensor erf(Tensor x, Tensor out) {
+    if (out == null) {
+      return Erf.erf(x);
+    }
+    DType t = DTypes.toFloat(x.dtype());
+    Tensor o = Elementwise.prepare(out, t, Internals.shapeRef(x), "erf");
+    if (x.dtype() != t || !x.isContiguous()) {
+      Copy.copy(Erf.erf(x), o);
+      return o;
+    }
+    int n = x.numel();
+    int xo = x.offset();
+    int oo = o.offset();
+    if (t == DType.FLOAT32) {
+      float[] src = x.storage().floats();
+      float[] dst = o.storage().floats();
+      Parallel.forRange(n, 40L * n, (from, to) -> {
+        for (int i = from; i < to; i++) {
+          dst[oo + i] = (float) Erf.erfFloat(src[xo + i]);
+        }
+      });
+    } else {
+      double[] src = x.storage().doubles();
+      double[] dst = o.storage().doubles();
+      for (int i = 0; i < n; i++) {
+        dst[oo + i] = Erf.erf(src[xo + i]);
+      }
+    }
+    return o;
+  }
+
   // ---------------------------------------------------------------- fused losses
 
   /** Σ (x − y)² over two contiguous float tensors of one shape and dtype, accumulated in double. */
@@ -589,6 +639,25 @@ public final class Kernels {
   /** {@code out = c · (x − y)} for two contiguous float tensors and a contiguous {@code out} of their shape and dtype. */
   public static Tensor squaredErrorGrad(Tensor x, Tensor y, double c, Tensor out) {
     return SquaredError.gradient(x, y, c, out);
+  }
+
+  /**
+   * Σ over the rows of contiguous float logits {@code x} [N, C] whose INT64 target {@code y} [N] is not
+   * {@code ignoreIndex} of lseₙ − x[n, yₙ]; writes each row's log-sum-exp into {@code lse} (FLOAT64 [N]).
+   * {@code loss} names the caller in the error for a target out of range.
+   */
+  public static double crossEntropySum(String loss, Tensor x, Tensor y, long ignoreIndex, Tensor lse) {
+    return CrossEntropy.forward(loss, x, y, ignoreIndex, lse);
+  }
+
+  /** The number of targets in {@code y} (contiguous INT64) that are not {@code ignoreIndex}. */
+  public static int crossEntropyKept(Tensor y, long ignoreIndex) {
+    return CrossEntropy.kept(y, ignoreIndex);
+  }
+
+  /** {@code out = scale · (softmax(x) − onehot(y))} from {@link #crossEntropySum}'s {@code lse}, zero on ignored rows. */
+  public static Tensor crossEntropyGrad(Tensor x, Tensor y, long ignoreIndex, Tensor lse, double scale, Tensor out) {
+    return CrossEntropy.gradient(x, y, ignoreIndex, lse, scale, out);
   }
 
   // ---------------------------------------------------------------- fused (compiled code)

@@ -69,6 +69,14 @@ final class MatMul {
     if (a.dim() == 2 && b.dim() == 2) {
       return matmul2d(a, b, out, vector);
     }
+    if (out != null && a.dim() > 2 && sameBatchProduct(a, b, out)) {
+      return batchedInto(a, b, out, vector);
+    }
+    if (a.dim() > 2 && b.dim() == 2 && a.size(-1) == b.size(0) && collapsedRows(a) >= 0) {
+      // [..., n, k] @ [k, m] with a's rows in one stride (an activation [B, T, K]): one 2-D product over
+      // all rows, no batch offsets (a Linear's input gradient dY @ w every step)
+      return product2d("matmul", a, false, b, false, out, vector);
+    }
     int[] shape = Shapes.matmul("matmul", List.of(Internals.shapeRef(a), Internals.shapeRef(b)), Attrs.NONE);
     Tensor o = Elementwise.prepare(out, a.dtype(), shape, "matmul");
     int r = shape.length;
@@ -96,6 +104,76 @@ final class MatMul {
     return o;
   }
 
+  /**
+   * Whether {@code a} [..., n, k] and {@code b} [..., k, m] have one rank and the same batch dims, and
+   * {@code out} is a contiguous [..., n, m] of their dtype: attention's products in compiled code, which
+   * {@link #batchedInto} runs without the general rule's lists and arrays.
+   */
+  private static boolean sameBatchProduct(Tensor a, Tensor b, Tensor out) {
+    int[] as = Internals.shapeRef(a);
+    int[] bs = Internals.shapeRef(b);
+    int[] os = Internals.shapeRef(out);
+    int r = as.length;
+    if (bs.length != r || os.length != r || out.dtype() != a.dtype() || !out.isContiguous()
+        || bs[r - 2] != as[r - 1] || os[r - 2] != as[r - 2] || os[r - 1] != bs[r - 1]) {
+      return false;
+    }
+    for (int d = 0; d < r - 2; d++) {
+      if (as[d] != bs[d] || os[d] != as[d]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Per-thread batch offset arrays of {@link #batchedInto}, replaced when the number of matrices changes. */
+  private static final ThreadLocal<int[][]> BATCH_OFFSETS = ThreadLocal.withInitial(() -> new int[2][0]);
+
+  /** The product of two batches of matrices checked by {@link #sameBatchProduct}, into {@code out}. */
+  private static Tensor batchedInto(Tensor a, Tensor b, Tensor out, boolean vector) {
+    int[] as = Internals.shapeRef(a);
+    int r = as.length;
+    int n = as[r - 2];
+    int k = as[r - 1];
+    int m = Internals.shapeRef(b)[r - 1];
+    if (out.numel() == 0) {
+      return out;
+    }
+    if (k == 0) {
+      out.storage().fill(out.offset(), out.offset() + out.numel(), 0);
+      return out;
+    }
+    int batches = 1;
+    for (int d = 0; d < r - 2; d++) {
+      batches *= as[d];
+    }
+    int[][] offsets = BATCH_OFFSETS.get();
+    if (offsets[0].length != batches) {
+      offsets[0] = new int[batches];
+      offsets[1] = new int[batches];
+    }
+    fillBatchOffsets(a, offsets[0]);
+    fillBatchOffsets(b, offsets[1]);
+    dispatch(a, offsets[0], b, offsets[1], out, n, k, m, vector);
+    return out;
+  }
+
+  /** The storage offset of each matrix of {@code t}'s batch dims, in row-major order of the batch index. */
+  private static void fillBatchOffsets(Tensor t, int[] offs) {
+    int[] s = Internals.shapeRef(t);
+    int[] st = Internals.stridesRef(t);
+    int r = s.length;
+    for (int i = 0; i < offs.length; i++) {
+      int rem = i;
+      int at = t.offset();
+      for (int d = r - 3; d >= 0; d--) {
+        at += (rem % s[d]) * st[d];
+        rem /= s[d];
+      }
+      offs[i] = at;
+    }
+  }
+
   private static void checkSameDtype(Tensor a, Tensor b) {
     if (a.dtype() != b.dtype()) {
       DType wider = DType.promote(a.dtype(), b.dtype());
@@ -121,29 +199,73 @@ final class MatMul {
    * passes compute a weight's gradient as {@code dYᵀ·x} this way every step).
    */
   static Tensor matmulTransposed(String name, Tensor a, boolean transposeA, Tensor b, boolean transposeB, Tensor out) {
-    if (a.dim() != 2 || b.dim() != 2) {
-      throw new IllegalArgumentException(name + ": expected two 2-D operands, but got shapes "
+    int ra = a.dim();
+    int rb = b.dim();
+    // beyond 2-D: the rows of a (and, for aᵀ @ b, of b too) are all dims but the last, flattened
+    boolean ranks = ra == 2 && rb == 2
+        || ra > 2 && !transposeA && transposeB && rb == 2
+        || transposeA && !transposeB && ra == rb && ra > 2
+            && Arrays.equals(Internals.shapeRef(a), 0, ra - 1, Internals.shapeRef(b), 0, rb - 1);
+    if (!ranks) {
+      throw new IllegalArgumentException(name + ": expected two 2-D operands (or [..., n, k] and [m, k] for a @ bᵀ, "
+          + "[..., k, n] and [..., k, m] for aᵀ @ b), but got shapes "
           + Arrays.toString(Internals.shapeRef(a)) + " and " + Arrays.toString(Internals.shapeRef(b)));
     }
     checkSameDtype(a, b);
-    return product2d(name, a, transposeA, b, transposeB, out, VectorTier.active());
+    // rows that do not lie in one stride (a permuted view) are copied first
+    Tensor ar = ra > 2 && collapsedRows(a) < 0 ? Copy.cast(a, a.dtype()) : a;
+    Tensor br = rb > 2 && collapsedRows(b) < 0 ? Copy.cast(b, b.dtype()) : b;
+    return product2d(name, ar, transposeA, br, transposeB, out, VectorTier.active());
   }
 
+  /**
+   * The rows of {@code t} (rank 2 or more) as one matrix: the product of all dims but the last when
+   * they lie in one stride (a contiguous [B, T, K], or a narrow of its last dim), else -1.
+   */
+  private static int collapsedRows(Tensor t) {
+    int[] s = Internals.shapeRef(t);
+    int[] st = Internals.stridesRef(t);
+    int r = s.length;
+    int rows = s[r - 2];
+    for (int d = r - 3; d >= 0; d--) {
+      if (s[d] != 1 && st[d] != st[d + 1] * s[d + 1]) {
+        return -1;
+      }
+      rows *= s[d];
+    }
+    return rows;
+  }
+
+  /**
+   * {@code op(a) @ op(b)} with each operand a matrix [rows, last dim] ({@link #collapsedRows}); the
+   * result is [n, m], or a's leading dims and m when a has more than 2 and is not transposed.
+   */
   private static Tensor product2d(String name, Tensor a, boolean ta, Tensor b, boolean tb, Tensor out, boolean vector) {
     int[] as = Internals.shapeRef(a);
     int[] bs = Internals.shapeRef(b);
-    int n = ta ? as[1] : as[0];
-    int k = ta ? as[0] : as[1];
-    int m = tb ? bs[0] : bs[1];
-    if ((tb ? bs[1] : bs[0]) != k) {   // the rule's message, on the shapes as multiplied
-      Shapes.matmul(name, List.of(new int[] {n, k}, new int[] {tb ? bs[1] : bs[0], m}), Attrs.NONE);
+    int ra = as.length;
+    int rb = bs.length;
+    int aRows = ra == 2 ? as[0] : collapsedRows(a);
+    int bRows = rb == 2 ? bs[0] : collapsedRows(b);
+    int n = ta ? as[ra - 1] : aRows;
+    int k = ta ? aRows : as[ra - 1];
+    int m = tb ? bRows : bs[rb - 1];
+    if ((tb ? bs[rb - 1] : bRows) != k) {   // the rule's message, on the shapes as multiplied
+      Shapes.matmul(name, List.of(new int[] {n, k}, new int[] {tb ? bs[rb - 1] : bRows, m}), Attrs.NONE);
     }
+    boolean leading = ra > 2 && !ta;   // the result keeps a's leading dims: [..., m]
     Tensor o;
-    int[] os = out == null ? null : Internals.shapeRef(out);
-    if (out != null && out.dtype() == a.dtype() && os.length == 2 && os[0] == n && os[1] == m && out.isContiguous()) {
+    if (out != null && out.dtype() == a.dtype() && out.isContiguous() && hasProductShape(out, as, leading, n, m)) {
       o = out;
     } else {
-      o = Elementwise.prepare(out, a.dtype(), new int[] {n, m}, name);
+      int[] shape;
+      if (leading) {
+        shape = Arrays.copyOf(as, ra);
+        shape[ra - 1] = m;
+      } else {
+        shape = new int[] {n, m};
+      }
+      o = Elementwise.prepare(out, a.dtype(), shape, name);
     }
     if (o.numel() == 0) {
       return o;
@@ -154,12 +276,33 @@ final class MatMul {
     }
     int[] sa = Internals.stridesRef(a);
     int[] sb = Internals.stridesRef(b);
+    int sa0 = sa[ra - 2];
+    int sa1 = sa[ra - 1];
+    int sb0 = sb[rb - 2];
+    int sb1 = sb[rb - 1];
     int[][] offsets = OFFSETS_2D.get();
     offsets[0][0] = a.offset();
     offsets[1][0] = b.offset();
-    dispatch(a, offsets[0], ta ? sa[1] : sa[0], ta ? sa[0] : sa[1], b, offsets[1], tb ? sb[1] : sb[0], tb ? sb[0] : sb[1],
+    dispatch(a, offsets[0], ta ? sa1 : sa0, ta ? sa0 : sa1, b, offsets[1], tb ? sb1 : sb0, tb ? sb0 : sb1,
         o, n, k, m, vector);
     return o;
+  }
+
+  /** Whether {@code out} is [n, m], or (with {@code leading}) a's leading dims followed by m. */
+  private static boolean hasProductShape(Tensor out, int[] as, boolean leading, int n, int m) {
+    int[] os = Internals.shapeRef(out);
+    if (!leading) {
+      return os.length == 2 && os[0] == n && os[1] == m;
+    }
+    if (os.length != as.length || os[os.length - 1] != m) {
+      return false;
+    }
+    for (int d = 0; d < as.length - 1; d++) {
+      if (os[d] != as[d]) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void dispatch(Tensor a, int[] aOff, Tensor b, int[] bOff, Tensor o, int n, int k, int m, boolean vector) {
@@ -255,6 +398,13 @@ final class MatMul {
     }
     int rowsPer = rowsPerTask(n, batches, threads);
     int blocks = (n + rowsPer - 1) / rowsPer;
+    if (Parallel.runsInline(batches * blocks, work)) {
+      // on this thread: the loop below without its capturing lambda (compiled steps make a dozen of these)
+      for (int bi = 0; bi < batches; bi++) {
+        VectorMatMul.gemm(as, aOff[bi], sa0, sa1, bs, bOff[bi], sb0, sb1, cs, co + bi * n * m, m, k, m, 0, n);
+      }
+      return;
+    }
     Parallel.forRange(batches * blocks, work, (from, to) -> {
       for (int task = from; task < to; task++) {
         int bi = task / blocks;
@@ -390,6 +540,19 @@ final class MatMul {
       same &= bOff[i] == bOff[0];
     }
     boolean shared = same;
+    long total = (long) batches * n * k * m;
+    if (!shared && f32 && total < Parallel.MIN_SPLIT_WORK) {
+      // small products of distinct matrices (attention's at a short context): one batch after another
+      // through this thread's reused pack, allocating nothing; too little work to split over threads
+      PlainF32 scratch = PLAIN_F32.get();
+      float[] as = a.storage().floats();
+      float[] cs = c.storage().floats();
+      for (int bi = 0; bi < batches; bi++) {
+        float[][][] bp = packF32(b.storage().floats(), bOff[bi], sb0, sb1, k, m, scratch);
+        rowsF32(as, aOff[bi], sa0, sa1, bp, cs, c.offset() + bi * n * m, k, m, 0, n);
+      }
+      return;
+    }
     int packs = shared ? 1 : batches;
     Object[] packed = new Object[packs];
     for (int q = 0; q < packs; q++) {

@@ -61,15 +61,23 @@ public final class Parallel {
    * (a rough operation count) is large enough to pay for the hand-off; else on this thread.
    */
   public static void forRange(int n, long work, Range body) {
-    int t = threads;
-    if (t <= 1 || n <= 1 || work < MIN_SPLIT_WORK || Thread.currentThread() instanceof Worker) {
+    if (runsInline(n, work)) {
       body.run(0, n);
       return;
     }
+    int t = threads;
     Team tm = team();
     if (tm == null || !tm.tryRun(n, Math.min(n, 2 * t), body)) {
       body.run(0, n);
     }
+  }
+
+  /**
+   * Whether {@link #forRange} would run {@code [0, n)} on the calling thread: callers on a hot path test it
+   * first and run their loop directly, so they allocate no capturing lambda either.
+   */
+  static boolean runsInline(int n, long work) {
+    return threads <= 1 || n <= 1 || work < MIN_SPLIT_WORK || Thread.currentThread() instanceof Worker;
   }
 
   private static Team team() {

@@ -15,6 +15,11 @@ final class Reduce {
   /** Sum over {@code dims} (all dims when empty... only when listed); integer sums are INT64, as PyTorch. */
   static Tensor sum(Tensor x, int[] dims, boolean keepDim, Tensor out) {
     int[] shape = Internals.shapeRef(x);
+    if (out != null && dims.length == 1 && shape.length > 0 && (dims[0] == shape.length - 1 || dims[0] == -1)
+        && isRowSum(x, out, keepDim)) {
+      rowSums(x, out);   // a layer norm's mean: no views, index arrays or lambdas
+      return out;
+    }
     boolean[] reduced = Shapes.reducedDims("sum", shape.length, dims);
     int[] kept = Shapes.reduce(shape, reduced, true);
     DType outType = x.dtype().isFloatingPoint() ? x.dtype() : DType.INT64;
@@ -107,17 +112,74 @@ final class Reduce {
   private static final boolean[] ROWS = {true, false};
 
   /**
-   * Whether {@code sumTo} is a bias gradient, [B, N] summed to [N] or [1, N] into a matching
-   * contiguous {@code out}: compiled backward passes do it for every layer, so it skips the general
-   * path's views and index arrays and allocates nothing.
+   * Whether {@code sumTo} sums x's leading dims away, [B, N] to [N] or [1, N], or [B, T, C] to [T, C],
+   * into a matching contiguous {@code out}: compiled backward passes do it for every layer (bias
+   * gradients, a position embedding's), so it skips the general path's views and index arrays and
+   * allocates nothing.
    */
   private static boolean isBiasGradient(Tensor x, int[] target, Tensor out) {
     int[] shape = Internals.shapeRef(x);
-    if (shape.length != 2 || shape[0] < 2 || !x.isContiguous() || !x.dtype().isFloatingPoint()
+    int r = shape.length;
+    if (r < 2 || x.numel() / Math.max(1, shape[r - 1]) < 2 || !x.isContiguous() || !x.dtype().isFloatingPoint()
         || out.dtype() != x.dtype() || !out.isContiguous() || !Arrays.equals(Internals.shapeRef(out), target)) {
       return false;
     }
-    return target.length == 1 ? target[0] == shape[1] : target.length == 2 && target[0] == 1 && target[1] == shape[1];
+    // x's trailing dims after leading ones ([N], [1, N], or [T, C] for a position embedding's gradient
+    // from [B, T, C]): x as rows of the target's size, summed
+    int lead = 0;
+    while (lead < target.length - 1 && target[lead] == 1) {
+      lead++;
+    }
+    int len = target.length - lead;
+    if (target.length > r || len == 0 || !Arrays.equals(target, lead, target.length, shape, r - len, r)) {
+      return false;
+    }
+    return len < r && x.numel() / Math.max(1, out.numel()) >= 2;
+  }
+
+  /**
+   * Whether {@code out} can take the sums of x's rows over its last dim: x a contiguous float tensor, out a
+   * contiguous one of its dtype with x's leading dims, then a 1 when {@code keepDim}.
+   */
+  private static boolean isRowSum(Tensor x, Tensor out, boolean keepDim) {
+    int[] xs = Internals.shapeRef(x);
+    int[] os = Internals.shapeRef(out);
+    int r = xs.length;
+    if (!x.dtype().isFloatingPoint() || out.dtype() != x.dtype() || !x.isContiguous() || !out.isContiguous()
+        || os.length != (keepDim ? r : r - 1) || keepDim && os[r - 1] != 1) {
+      return false;
+    }
+    return Arrays.equals(xs, 0, r - 1, os, 0, r - 1);
+  }
+
+  /** {@code out[i] = Σⱼ x[i, j]} over the rows of a contiguous x (all dims but the last), accumulated in double. */
+  private static void rowSums(Tensor x, Tensor out) {
+    int[] xs = Internals.shapeRef(x);
+    int n = xs[xs.length - 1];
+    int rows = out.numel();
+    int xo = x.offset();
+    int oo = out.offset();
+    if (x.dtype() == DType.FLOAT32) {
+      float[] xd = x.storage().floats();
+      float[] od = out.storage().floats();
+      for (int i = 0; i < rows; i++) {
+        double acc = 0;   // as the general loop: a double accumulator keeps long f32 sums accurate
+        for (int j = 0, at = xo + i * n; j < n; j++) {
+          acc += xd[at + j];
+        }
+        od[oo + i] = (float) acc;
+      }
+    } else {
+      double[] xd = x.storage().doubles();
+      double[] od = out.storage().doubles();
+      for (int i = 0; i < rows; i++) {
+        double acc = 0;
+        for (int j = 0, at = xo + i * n; j < n; j++) {
+          acc += xd[at + j];
+        }
+        od[oo + i] = acc;
+      }
+    }
   }
 
   /**
@@ -126,12 +188,13 @@ final class Reduce {
    * declines one-column sums such as a single output's bias).
    */
   private static void columnSums(Tensor x, Tensor out) {
-    int rows = Internals.shapeRef(x)[0];
-    int n = Internals.shapeRef(x)[1];
+    int[] shape = Internals.shapeRef(x);
+    int n = out.numel();
+    int rows = x.numel() / n;
     int xo = x.offset();
     int oo = out.offset();
     if (x.dtype() == DType.FLOAT32) {
-      if (VectorTier.active() && VectorRows.columnSums(x, ROWS, out)) {
+      if (shape.length == 2 && n == shape[1] && VectorTier.active() && VectorRows.columnSums(x, ROWS, out)) {
         return;
       }
       float[] xs = x.storage().floats();
@@ -159,6 +222,11 @@ final class Reduce {
     int[] shape = Internals.shapeRef(x);
     if (out != null && isBiasGradient(x, target, out)) {
       columnSums(x, out);
+      return out;
+    }
+    if (out != null && target.length == shape.length && target.length > 0 && target[target.length - 1] == 1
+        && Arrays.equals(target, 0, target.length - 1, shape, 0, shape.length - 1) && isRowSum(x, out, true)) {
+      rowSums(x, out);   // a layer norm's backward, [B, T, C] to [B, T, 1]
       return out;
     }
     Shapes.sumTo("sumTo", java.util.List.of(shape), dev.flint.ops.Attrs.of(dev.flint.ops.Attrs.SHAPE, target));

@@ -32,6 +32,19 @@ final class Softmax {
     int len = shape[d];
     int xStep = Internals.stridesRef(x)[d];
     int oStep = Internals.stridesRef(o)[d];
+    if (x.dtype() == DType.FLOAT32 && d == shape.length - 1 && x.isContiguous() && o.isContiguous()) {
+      // rows of the last dim, one after another (attention's scores): no index arrays
+      float[] xd = x.storage().floats();
+      float[] od = o.storage().floats();
+      int xo = x.offset();
+      int oo = o.offset();
+      Parallel.forRange(x.numel() / len, 8L * x.numel(), (from, to) -> {
+        for (int i = from; i < to; i++) {
+          rowF32(xd, xo + i * len, od, oo + i * len, 1, len, log);
+        }
+      });
+      return o;
+    }
     int[] outer = Reduce.remove(shape, d);
     int[] xOuter = Reduce.remove(Internals.stridesRef(x), d);
     int[] oOuter = Reduce.remove(Internals.stridesRef(o), d);

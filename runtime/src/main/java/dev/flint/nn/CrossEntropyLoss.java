@@ -1,7 +1,12 @@
 package dev.flint.nn;
 
+import dev.flint.autograd.GradMode;
 import dev.flint.autograd.NamedNode;
+import dev.flint.autograd.Node;
+import dev.flint.compiled.BufferPool;
+import dev.flint.compiled.Buffers;
 import dev.flint.internal.Internals;
+import dev.flint.kernel.Kernels;
 import dev.flint.nn.NLLLoss.ClassTargets;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.Tensor;
@@ -20,8 +25,14 @@ import java.util.Arrays;
  *       −Σ_c w[c]·qₙ[c]·log pₙ[c] with q = (1 − ε)·y + ε/C; the mean divides by N·d1·….</li>
  * </ul>
  * w is the optional class weight (1 without one).
+ *
+ * <p>Class indices for contiguous [N, C] logits, without class weights or label smoothing, and with a
+ * mean or sum, run as one fused op (Note [Fused cross entropy]); everything else is the composition
+ * logSoftmax, gather, reduce of the op table, which is also the reference the fused form is tested against.
  */
 public final class CrossEntropyLoss extends Loss {
+  /** Each graph's row log-sum-exps and input gradient, reused once the graph's backward has freed it. */
+  private final BufferPool buffers = new BufferPool(2);
   private Tensor weight;
   private long ignoreIndex = -100;
   private double labelSmoothing;
@@ -84,6 +95,9 @@ public final class CrossEntropyLoss extends Loss {
 
   private Tensor compute(Tensor input, Tensor target) {
     checkFloat("input", input);
+    if (fusable(input, target)) {
+      return fused(input, target);
+    }
     if (input.dim() == 0) {
       throw new IllegalArgumentException("CrossEntropyLoss: input must have a class dimension, but is 0-d");
     }
@@ -116,6 +130,87 @@ public final class CrossEntropyLoss extends Loss {
                 ? "; class indices stored as floats must be converted with target.to(DType.INT64)"
                 : t == DType.INT32 ? "; convert the target with target.to(DType.INT64) (PyTorch also refuses Int targets)"
                 : ""));
+  }
+
+  // Note [Fused cross entropy]
+  // With class indices and no class weights or smoothing, L = s · Σₙ (lseₙ − x[n, yₙ]) over the rows
+  // not ignored, lseₙ = log Σ_c exp x[n, c], s = 1 / (rows kept) for the mean or 1 for the sum, so
+  // dL/dx[n, c] = s · g · (exp(x[n, c] − lseₙ) − [c = yₙ]). One pass forward (which keeps lse) and one
+  // backward, into buffers the loss keeps (BufferPool's protocol, as MSELoss): a training step
+  // allocates no batch-sized arrays for the loss (the eager composition made about ten).
+
+  private boolean fusable(Tensor input, Tensor target) {
+    return weight == null && labelSmoothing == 0 && reduction() != Reduction.NONE && input.dim() == 2
+        && input.isContiguous() && target.dtype() == DType.INT64 && target.dim() == 1
+        && target.size(0) == input.size(0) && target.isContiguous();
+  }
+
+  private Tensor fused(Tensor input, Tensor target) {
+    boolean record = GradMode.isEnabled() && input.requiresGrad();
+    Tensor[] set = buffers.claim();
+    Tensor lse = set[0] = Buffers.reuse(set[0], DType.FLOAT64, input.size(0));
+    double sum = Kernels.crossEntropySum("CrossEntropyLoss", input, target, ignoreIndex, lse);
+    double scale = reduction() == Reduction.MEAN ? 1.0 / Kernels.crossEntropyKept(target, ignoreIndex) : 1.0;
+    // a mean over no kept targets is 0 · ∞ = NaN, as PyTorch's
+    Tensor loss = Tensor.scalar(reduction() == Reduction.MEAN ? sum * scale : sum, input.dtype());
+    if (record) {
+      Internals.setGradFn(loss, new Backward(input, target, ignoreIndex, scale, buffers, set));
+    } else {
+      buffers.giveBack(set);
+    }
+    return loss;
+  }
+
+  /** The backward of the fused cross entropy (Note [Fused cross entropy]). */
+  private static final class Backward extends Node {
+    private final Tensor[] inputs;
+    private final long ignoreIndex;
+    private final double scale;
+    private final BufferPool pool;
+    private Tensor[] set;
+    private final Tensor[] grads = new Tensor[2];
+    private final int inputVersion;
+    private final int targetVersion;
+
+    Backward(Tensor input, Tensor target, long ignoreIndex, double scale, BufferPool pool, Tensor[] set) {
+      this.inputs = new Tensor[] {input, target};
+      this.inputVersion = input.storage().version();
+      this.targetVersion = target.storage().version();
+      this.ignoreIndex = ignoreIndex;
+      this.scale = scale;
+      this.pool = pool;
+      this.set = set;
+    }
+
+    @Override
+    public Tensor[] inputs() {
+      return inputs;
+    }
+
+    @Override
+    protected Tensor[] backward(Tensor grad) {
+      Tensor x = inputs[0];
+      Tensor y = inputs[1];
+      Loss.checkUnmodified(name(), "input", x, inputVersion);
+      Loss.checkUnmodified(name(), "target", y, targetVersion);
+      Tensor dx = set[1] = Buffers.reuse(set[1], x.dtype(), Internals.shapeRef(x));
+      grads[0] = Kernels.crossEntropyGrad(x, y, ignoreIndex, set[0], scale * grad.item(), dx);
+      grads[1] = null;
+      return grads;
+    }
+
+    @Override
+    protected void releaseSaved() {
+      pool.giveBack(set);
+      set = null;
+      inputs[0] = null;
+      inputs[1] = null;
+    }
+
+    @Override
+    public String name() {
+      return "NllLossBackward";
+    }
   }
 
   private Tensor classIndices(Tensor logP, Tensor target, int classes, boolean unbatched) {

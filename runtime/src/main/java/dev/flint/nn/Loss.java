@@ -89,4 +89,17 @@ public abstract class Loss {
     }
     return Arrays.toString(idx);
   }
+
+  /**
+   * The version check eager ops make (OpNode), for a fused loss's backward node {@code node}: fails when
+   * {@code t} (its {@code what}) was written in place after the loss read it at {@code version}.
+   */
+  static void checkUnmodified(String node, String what, Tensor t, int version) {
+    if (t.storage().version() != version) {
+      throw new IllegalStateException("one of the tensors needed to compute the gradient of " + node + " (the "
+          + what + ", shape " + java.util.Arrays.toString(t.shape()) + ") was modified by an in-place operation "
+          + "after the op used it: its storage is at version " + t.storage().version() + ", expected " + version
+          + ". Modify a clone() instead, or make the change after backward()");
+    }
+  }
 }

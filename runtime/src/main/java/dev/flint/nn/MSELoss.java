@@ -86,8 +86,8 @@ public final class MSELoss extends Loss {
     protected Tensor[] backward(Tensor grad) {
       Tensor x = inputs[0];
       Tensor y = inputs[1];
-      checkUnmodified("input", x, inputVersion);
-      checkUnmodified("target", y, targetVersion);
+      Loss.checkUnmodified(name(), "input", x, inputVersion);
+      Loss.checkUnmodified(name(), "target", y, targetVersion);
       double c = twiceScale * grad.item();
       grads[0] = null;
       grads[1] = null;
@@ -100,16 +100,6 @@ public final class MSELoss extends Loss {
         grads[1] = Kernels.squaredErrorGrad(x, y, -c, dy);
       }
       return grads;
-    }
-
-    /** The version check eager ops make (OpNode): a value written in place after the loss read it. */
-    private void checkUnmodified(String what, Tensor t, int version) {
-      if (t.storage().version() != version) {
-        throw new IllegalStateException("one of the tensors needed to compute the gradient of " + name() + " (the "
-            + what + ", shape " + java.util.Arrays.toString(t.shape()) + ") was modified by an in-place operation "
-            + "after the op used it: its storage is at version " + t.storage().version() + ", expected " + version
-            + ". Modify a clone() instead, or make the change after backward()");
-      }
     }
 
     @Override

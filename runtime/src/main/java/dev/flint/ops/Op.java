@@ -611,8 +611,10 @@ public enum Op {
       case SOFTMAX_BACKWARD -> Signature.kernel(x, y, dim).withOut().alwaysFresh();
       case CAST -> Signature.kernel(x, Signature.attr(Attrs.DTYPE));
       case CLONE -> unary.alwaysFresh();
-      case INDEX_SELECT, GATHER -> Signature.kernel(x, dim, y).saving(y);
-      case INDEX_ADD, SCATTER_ADD -> Signature.kernel(x, dim, y, shape).saving(y);
+      case INDEX_SELECT -> Signature.kernel(x, dim, y).withOut().alwaysFresh().saving(y);
+      case GATHER -> Signature.kernel(x, dim, y).saving(y);
+      case INDEX_ADD -> Signature.kernel(x, dim, y, shape).withOut().alwaysFresh().saving(y);
+      case SCATTER_ADD -> Signature.kernel(x, dim, y, shape).saving(y);
       case CONV2D -> Signature.kernel(x, y, stride, padding).alwaysFresh().saving(x, y);
       case CONV2D_INPUT_GRAD, CONV2D_WEIGHT_GRAD -> Signature.kernel(x, y, shape, stride, padding).alwaysFresh()
           .saving(x, y);
@@ -622,7 +624,7 @@ public enum Op {
       case AVG_POOL2D_BACKWARD -> Signature.kernel(x, shape, kernel, stride, padding).alwaysFresh();
       case SIN, COS -> unary.alwaysFresh().saving(x);
       case FLOOR, CEIL, ROUND -> unary.alwaysFresh();
-      case ERF -> unary.saving(x);
+      case ERF -> unary.withOut().alwaysFresh().saving(x);
       case GELU -> unary.withOut().alwaysFresh().saving(x);
       case GELU_BACKWARD -> binary.withOut().alwaysFresh();
       case LSTM_SCAN, GRU_SCAN -> Signature.kernel(x, y, Signature.in(2), Signature.in(3)).withOut().alwaysFresh()

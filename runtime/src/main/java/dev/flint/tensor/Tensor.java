@@ -359,7 +359,8 @@ public final class Tensor {
   /** For compiled models (TensorAccess): a view of this buffer for the caller, valid until {@link #reclaim()}. */
   Tensor lend() {
     storage.markLent();
-    return new Tensor(storage, offset, shape, strides, device);
+    // its own arrays: the buffer's are rewritten in place when a later forward changes its shape (Buffers)
+    return new Tensor(storage, offset, shape.clone(), strides.clone(), device);
   }
 
   /** For compiled models (TensorAccess): takes back a buffer lent by {@link #lend()} before writing it again. */
@@ -367,6 +368,21 @@ public final class Tensor {
     if (storage.reclaim()) {
       generation = storage.generation();
     }
+  }
+
+  /**
+   * For compiled models (TensorAccess): points this tensor, a planned buffer or kept view that no caller
+   * holds, at {@code storage} from {@code offset}; its shape and strides arrays are rewritten by the caller.
+   */
+  void repoint(Storage storage, int offset) {
+    this.storage = storage;
+    this.offset = offset;
+    this.generation = storage.generation();
+  }
+
+  /** For compiled models (TensorAccess): whether this tensor reads {@code base}'s storage, in its current generation. */
+  boolean readsStorageOf(Tensor base) {
+    return storage == base.storage && generation == storage.generation();
   }
 
   /** Whether the elements lie in row-major order without gaps from {@link #offset()}. */

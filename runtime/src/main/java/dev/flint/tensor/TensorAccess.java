@@ -45,6 +45,12 @@ public abstract class TensorAccess {
   /** Takes back a buffer lent by {@link #lend} before writing it again. */
   public abstract void reclaim(Tensor buffer);
 
+  /** Points a compiled model's own tensor (a buffer or kept view) at {@code storage} from {@code offset}. */
+  public abstract void repoint(Tensor t, Storage storage, int offset);
+
+  /** Whether {@code view} reads {@code base}'s storage and that storage has not been reclaimed since {@code view} was made. */
+  public abstract boolean readsStorageOf(Tensor view, Tensor base);
+
   /** The gradient, without handing it out as {@code grad()} does (Note [Recycled gradients]). */
   public abstract Tensor gradForUpdate(Tensor t);
 

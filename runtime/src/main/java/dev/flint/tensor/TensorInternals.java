@@ -28,6 +28,16 @@ final class TensorInternals extends TensorAccess {
   }
 
   @Override
+  public void repoint(Tensor t, Storage storage, int offset) {
+    t.repoint(storage, offset);
+  }
+
+  @Override
+  public boolean readsStorageOf(Tensor view, Tensor base) {
+    return view.readsStorageOf(base);
+  }
+
+  @Override
   public void reclaim(Tensor buffer) {
     buffer.reclaim();
   }

@@ -52,6 +52,24 @@ class BuffersTest {
   }
 
   @Test
+  void aBufferWithinItsCapacityIsTheSameTensorAtEveryShapeAndALentViewKeepsItsOwnShape() {
+    // generation grows T by one per call: the buffer's own tensor takes each shape, so nothing is allocated
+    Tensor b = Buffers.reuseWithin(null, DType.FLOAT32, 64 * 5, 1, 1, 5);
+    Tensor lent = dev.flint.internal.Internals.lend(b);
+    for (int t = 2; t <= 64; t++) {
+      assertSame(b, Buffers.reuseWithin(b, DType.FLOAT32, 64 * 5, 1, t, 5), "T = " + t);
+      assertArrayEquals(new int[] {1, t, 5}, b.shape());
+      assertArrayEquals(new int[] {5 * t, 5, 1}, b.strides());
+    }
+    assertArrayEquals(new int[] {1, 1, 5}, lent.shape(), "the view lent to a caller has its own shape arrays");
+    Tensor any = Buffers.reuseWithin(b, DType.FLOAT32, 64 * 5, new int[] {1, 3, 5});
+    assertSame(b, any);
+    assertArrayEquals(new int[] {1, 3, 5}, any.shape());
+    Tensor write = Kernels.addScalar(Tensor.zeros(DType.FLOAT32, 1, 3, 5), 2.0, any);
+    assertArrayEquals(new float[] {2f, 2f, 2f}, java.util.Arrays.copyOf(write.toFloatArray(), 3));
+  }
+
+  @Test
   void replacesABufferOfAnotherShapeDtypeOrLayout() {
     Tensor b = Buffers.reuse(null, DType.FLOAT32, 3, 4);
     Tensor other = Buffers.reuse(b, DType.FLOAT32, 4, 3);

@@ -36,11 +36,26 @@ class FusedTest {
   }
 
   @Test
-  void transposedProductsRefuseOtherRanks() {
+  void transposedProductsFlattenTheRowsOfASequenceAndRefuseOtherRanks() {
+    // a Linear over [B, T, K]: x @ wᵀ keeps x's leading dims; its weight gradient dYᵀ @ x sums over all B·T rows
+    Tensor x = Tensor.randn(new dev.flint.tensor.Generator(1), 2, 3, 4).to(DType.FLOAT64);
+    Tensor w = Tensor.randn(new dev.flint.tensor.Generator(2), 5, 4).to(DType.FLOAT64);
+    Tensor y = Kernels.matmulNT(x, w, Tensor.zeros(DType.FLOAT64, 2, 3, 5));
+    assertArrayEquals(Kernels.matmul(x, Kernels.permute(w, new int[] {1, 0})).toDoubleArray(), y.toDoubleArray(), 1e-12);
+    Tensor dy = Tensor.randn(new dev.flint.tensor.Generator(3), 2, 3, 5).to(DType.FLOAT64);
+    Tensor dw = Kernels.matmulTN(dy, x, null);
+    Tensor expected = Kernels.sumTo(Kernels.matmul(Kernels.permute(dy, new int[] {0, 2, 1}), x), new int[] {5, 4});
+    assertArrayEquals(new int[] {5, 4}, dw.shape());
+    assertArrayEquals(expected.toDoubleArray(), dw.toDoubleArray(), 1e-12);
+    Tensor narrowRows = Kernels.narrow(Tensor.randn(new dev.flint.tensor.Generator(4), 2, 3, 9).to(DType.FLOAT64), 2, 5, 4);
+    assertArrayEquals(Kernels.matmul(narrowRows, Kernels.permute(w, new int[] {1, 0})).toDoubleArray(),
+        Kernels.matmulNT(narrowRows, w, null).toDoubleArray(), 1e-12);
+
     Tensor a = Tensor.zeros(2, 3, 4);
-    Tensor b = Tensor.zeros(5, 4);
+    Tensor b = Tensor.zeros(2, 5, 4);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Kernels.matmulNT(a, b, null));
-    assertEquals("matmulNT: expected two 2-D operands, but got shapes [2, 3, 4] and [5, 4]", e.getMessage());
+    assertEquals("matmulNT: expected two 2-D operands (or [..., n, k] and [m, k] for a @ bᵀ, [..., k, n] and [..., k, m]"
+        + " for aᵀ @ b), but got shapes [2, 3, 4] and [2, 5, 4]", e.getMessage());
   }
 
   @Test

@@ -279,4 +279,54 @@ class CrossEntropyLossTest {
     assertEquals(new CrossEntropyLoss().forward(logits(), Tensor.of(TARGET.clone())).item(),
         new CrossEntropyLoss().forward(logits(), Tensor.of(target).to(DType.INT64)).item(), 0);
   }
+
+  // Note [Fused cross entropy]: contiguous [N, C] logits with class indices, mean or sum, against the op
+  // table's composition (the per-element losses of Reduction.NONE, reduced here), with ignored targets.
+  @Test
+  void fusedPathEqualsTheComposedOps() {
+    Tensor base = Tensor.randn(new dev.flint.tensor.Generator(3), 6, 7).to(DType.FLOAT64);
+    Tensor target = Tensor.of(new long[] {1, 6, -100, 0, 3, 3}, 6);
+    for (Reduction r : new Reduction[] {Reduction.MEAN, Reduction.SUM}) {
+      Tensor xFused = base.clone().requiresGrad(true);
+      Tensor fused = new CrossEntropyLoss(r).forward(xFused, target);
+      assertEquals("NllLossBackward", fused.gradFn().name());
+      fused.backward();
+
+      Tensor xComposed = base.clone().requiresGrad(true);
+      Tensor each = new CrossEntropyLoss(Reduction.NONE).forward(xComposed, target);
+      Tensor composed = r == Reduction.MEAN ? each.sum().div(Tensor.scalar(5.0, DType.FLOAT64)) : each.sum();
+      composed.backward();
+
+      assertEquals(composed.item(), fused.item(), 1e-12 * Math.abs(composed.item()));
+      assertArrayEquals(xComposed.grad().toDoubleArray(), xFused.grad().toDoubleArray(), 1e-12);
+    }
+  }
+
+  @Test
+  void fusedPathInFloat32AndTwoLiveGraphsOfOneLoss() {
+    CrossEntropyLoss loss = new CrossEntropyLoss();
+    Tensor y = Tensor.of(TARGET, N);
+    for (int step = 0; step < 3; step++) {   // later steps reuse the buffer sets the first gave back
+      Tensor x1 = Tensor.of(LOGITS, N, C).to(DType.FLOAT32).requiresGrad(true);
+      Tensor x2 = Tensor.of(LOGITS, N, C).to(DType.FLOAT32).mul(Tensor.scalar(2.0, DType.FLOAT32)).detach().requiresGrad(true);
+      Tensor l1 = loss.forward(x1, y);
+      Tensor l2 = loss.forward(x2, y);
+      l1.add(l2).backward();
+      double[] p1 = logSoftmax(LOGITS, N, C);
+      double[] twice = LOGITS.clone();
+      for (int i = 0; i < twice.length; i++) {
+        twice[i] *= 2;
+      }
+      double[] p2 = logSoftmax(twice, N, C);
+      float[] g1 = x1.grad().toFloatArray();
+      float[] g2 = x2.grad().toFloatArray();
+      for (int n = 0; n < N; n++) {
+        for (int c = 0; c < C; c++) {
+          double hot = c == TARGET[n] ? 1 : 0;
+          assertEquals((Math.exp(p1[n * C + c]) - hot) / N, g1[n * C + c], 1e-6, "first graph's gradient");
+          assertEquals((Math.exp(p2[n * C + c]) - hot) / N, g2[n * C + c], 1e-6, "second graph's gradient");
+        }
+      }
+    }
+  }
 }

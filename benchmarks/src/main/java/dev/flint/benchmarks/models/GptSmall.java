@@ -14,7 +14,7 @@ import java.util.stream.IntStream;
  * gpt_small: pytorch_bench.py's {@code Gpt}: vocabulary 65, block 64, 4 pre-norm blocks of width 128 with 4 heads,
  * a final layer norm and a head tied to the token embedding; idx: INT64 [B, T] with T up to 64 -> logits [B, T, 65].
  */
-@Model(inputDims = {"T"})
+@Model(inputDims = {"T<=64"})
 public class GptSmall extends Module {
   public static final int VOCAB = 65;
   public static final int BLOCK = 64;

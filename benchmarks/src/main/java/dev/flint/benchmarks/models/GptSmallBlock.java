@@ -14,7 +14,7 @@ import java.util.List;
  * One block of {@link GptSmall}, as pytorch_bench.py's {@code Block}: causal self-attention over 4 heads from one
  * q/k/v projection, then a GELU MLP of width 512; pre-norm, residuals. x: [B, T, 128] -> [B, T, 128].
  */
-@Model(inputDims = {"T", "128"})
+@Model(inputDims = {"T<=64", "128"})
 public class GptSmallBlock extends Module {
   static final int WIDTH = 128;
   static final int HEADS = 4;

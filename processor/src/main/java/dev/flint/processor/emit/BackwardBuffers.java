@@ -20,10 +20,6 @@ import java.util.Set;
  * storage.
  */
 final class BackwardBuffers {
-  /** Ops whose {@code out} variant the generated code may call; their results are always fresh. */
-  private static final Set<Op> BUFFERED = Set.of(Op.MATMUL, Op.MUL, Op.ADD, Op.SUB, Op.SIGN, Op.NEG, Op.PAD, Op.TRIL,
-      Op.TRIU);
-
   private BackwardBuffers() {}
 
   /*
@@ -41,14 +37,16 @@ final class BackwardBuffers {
    * at the same time on different threads (as with a PyTorch module's hooks and buffers).
    */
 
-  /** Slot numbers of the buffered backward values, in emission order. */
+  /** Slot numbers of the buffered backward values, in emission order, then of the kept views. */
   static Map<Value, Integer> plan(Differentiate.Backward backward, Fusions fusions) {
     List<Node> nodes = backward.nodes();
     Set<Value> returned = new HashSet<>(backward.leafGrads().values());
     Map<Value, Integer> slots = new LinkedHashMap<>();
     for (Node n : nodes) {
       Value v = n.out();
-      boolean buffered = fusions.call(v) != null || BUFFERED.contains(n.op());
+      // an op with an out variant writes into the buffer it is given (sumTo too, which without one may
+      // return its input), so its result is fresh
+      boolean buffered = fusions.call(v) != null || n.op().signature().outVariant();
       if (!buffered || fusions.absorbed(v) || returned.contains(v)
           || v.type().shape().length < 1 || v.type().shape().length > 4) {
         continue;
@@ -57,7 +55,29 @@ final class BackwardBuffers {
         slots.put(v, slots.size());
       }
     }
+    // views keep their slots too (Note [Planned views]); a returned gradient may be held by the engine
+    int next = slots.size();
+    for (Node n : nodes) {
+      Value v = n.out();
+      if (KernelCalls.isPlannedView(n.op()) && fusions.call(v) == null && !fusions.absorbed(v) && !returned.contains(v)
+          && v.type().shape().length >= 1 && v.type().shape().length <= 4) {
+        slots.put(v, next);
+        next += KernelCalls.plannedViewSlots(n.op());
+      }
+    }
     return slots;
+  }
+
+  /** The length of the array holding {@code slots} of {@code backward}'s values: a reshape keeps two. */
+  static int size(Differentiate.Backward backward, Map<Value, Integer> slots) {
+    int size = 0;
+    for (Node n : backward.nodes()) {
+      Integer slot = slots.get(n.out());
+      if (slot != null) {
+        size = Math.max(size, slot + (KernelCalls.isPlannedView(n.op()) ? KernelCalls.plannedViewSlots(n.op()) : 1));
+      }
+    }
+    return size;
   }
 
   /**

@@ -205,10 +205,14 @@ final class BackwardEmitter {
         line = where.location();
       }
       Fusions.Call fused = fusions.call(n.out());
-      CodeBlock out = buffer(n);
-      CodeBlock call = fused != null ? calls.fused(fused, this::code, out) : calls.call(n, this::code, out);
+      boolean view = fused == null && KernelCalls.isPlannedView(n.op()) && buffered.containsKey(n.out());
+      CodeBlock out = view ? null : buffer(n);
+      CodeBlock call = view ? calls.plannedView(n, this::code, buffersField, buffered.get(n.out()))
+          : fused != null ? calls.fused(fused, this::code, out) : calls.call(n, this::code, out);
       String type = n.out().type().display();
-      if (buffered.containsKey(n.out())) {
+      if (view) {
+        type += ", kept view";
+      } else if (buffered.containsKey(n.out())) {
         type += ", reused buffer";
       }
       if (forwardBuffers.grads().containsKey(n.out())) {

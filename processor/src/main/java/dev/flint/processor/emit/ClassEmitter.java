@@ -145,9 +145,10 @@ public final class ClassEmitter {
     String field = BackwardEmitter.buffersField(mode);
     if (field != null) {
       type.addField(FieldSpec.builder(ArrayTypeName.of(ForwardEmitter.TENSOR), field, Modifier.PRIVATE, Modifier.FINAL)
-          .addJavadoc("Intermediate gradients of the backward pass, reused from step to step; one thread trains\n"
-              + "the instance at a time ({@code trainingOwner}).\n")
-          .initializer("new $T[$L]", ForwardEmitter.TENSOR, mode.backwardBuffers().size()).build());
+          .addJavadoc("Intermediate gradients of the backward pass and its kept views, reused from step to step;\n"
+              + "one thread trains the instance at a time ({@code trainingOwner}).\n")
+          .initializer("new $T[$L]", ForwardEmitter.TENSOR, BackwardBuffers.size(mode.backward(), mode.backwardBuffers()))
+          .build());
     }
   }
 

@@ -20,7 +20,7 @@ import java.util.Set;
  * returns. Slots number the entries of one buffer set; a set serves one forward pass and its backward.
  *
  * @param forward slot of each forward value written into the set (values computed in place share
- *     their target's buffer and have no slot of their own)
+ *     their target's buffer and have no slot of their own), or of each view kept there (Note [Planned views])
  * @param outputOnly the slotted forward values that the output may share storage with: without a
  *     graph they get a new tensor instead, since the caller keeps the output
  * @param grads slot of each returned gradient written into the set
@@ -68,6 +68,12 @@ public record ForwardBuffers(Map<Value, Integer> forward, Set<Value> outputOnly,
       if (out && !fused.absorbed(n.out()) && !inPlace.containsKey(n.out().id()) && plannable(n.out())) {
         forward.put(n.out(), slots++);
       }
+      // a view keeps its slot too (Note [Planned views]), except the output, which the caller holds
+      boolean view = KernelCalls.isPlannedView(n.op()) && fused.call(n.out()) == null;
+      if (view && !fused.absorbed(n.out()) && !n.out().equals(g.output()) && plannable(n.out())) {
+        forward.put(n.out(), slots);
+        slots += KernelCalls.plannedViewSlots(n.op());
+      }
     }
     Set<Value> outputOnly = new HashSet<>();
     for (Value v : sharesStorageWithOutput(g, inPlace, fused)) {
@@ -78,16 +84,13 @@ public record ForwardBuffers(Map<Value, Integer> forward, Set<Value> outputOnly,
     Map<Value, Integer> grads = new LinkedHashMap<>();
     Set<Value> returned = new HashSet<>(backwardPass.leafGrads().values());
     for (Node n : backwardPass.nodes()) {
-      boolean out = backward.call(n.out()) != null || BACKWARD_OUT.contains(n.op());
+      boolean out = backward.call(n.out()) != null || n.op().signature().outVariant();
       if (returned.contains(n.out()) && out && plannable(n.out()) && !grads.containsKey(n.out())) {
         grads.put(n.out(), slots++);
       }
     }
     return new ForwardBuffers(forward, outputOnly, grads, slots);
   }
-
-  /** Backward ops written into a set: those whose buffer dtype the generated code knows (see KernelCalls). */
-  private static final Set<Op> BACKWARD_OUT = Set.of(Op.MATMUL, Op.ADD, Op.SUB, Op.MUL, Op.NEG, Op.SIGN, Op.SUM_TO);
 
   private static boolean plannable(Value v) {
     int rank = v.type().shape().length;

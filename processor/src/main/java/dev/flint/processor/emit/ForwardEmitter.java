@@ -115,6 +115,12 @@ final class ForwardEmitter {
         String comment = target == null ? "" : ", in place: " + names.get(target) + " is not needed again";
         CodeBlock out = target == null ? null : code(target);
         Integer slot = buffers.forward().get(v);
+        if (slot != null && KernelCalls.isPlannedView(n.op()) && fusions.call(v) == null) {
+          // a view kept in the set from step to step (Note [Planned views] in PlannedViews)
+          body.add("$T $N = $L; // $L$L\n", TENSOR, names.declare(v), calls.plannedView(n, this::code, set, slot),
+              v.type().display(), comment);
+          continue;
+        }
         if (slot != null) {
           CodeBlock reuse = reuse(set, slot, n);
           if (!buffers.outputOnly().contains(v)) {

@@ -19,7 +19,11 @@ import java.util.Set;
  * Kernel calls that replace a few nodes of one pass (forward or backward) at emission time, so the
  * generated code makes no view tensors and writes results in the layout they are used in:
  * <ul>
- *   <li>{@code matmul(x, permute(w))}: {@code Kernels.matmulNT(x, w)} (a Linear, weight in [out, in]);
+ *   <li>{@code matmul(x, permute(w))}: {@code Kernels.matmulNT(x, w)} (a Linear, weight in [out, in]; x may be
+ *       [..., in], whose rows the kernel flattens);
+ *   <li>{@code permute(sumTo(matmul(xᵀ, d), [K, N]))} with {@code xᵀ} the batched transpose of x [..., T, K]:
+ *       {@code Kernels.matmulTN(d, x)}, a weight's gradient through a Linear over a sequence, one product over
+ *       all rows instead of one per batch element and their sum (without the outer permute, {@code matmulTN(x, d)});
  *   <li>{@code permute(matmul(permute(h), d))}: {@code Kernels.matmulTN(d, h)} (a weight's gradient,
  *       contiguous in the weight's layout instead of a transposed view of {@code hᵀ @ d});
  *   <li>{@code permute(matmul(a, permute(b)))}: {@code Kernels.matmulNT(b, a)};
@@ -96,9 +100,37 @@ public final class Fusions {
       }
       f.absorbed.add(m.out());
     }
-    // a product with one transposed operand
+    // a weight's gradient through a Linear over [B, T, K]: sumTo(xᵀ @ d, [K, N]) summed over the batch
+    // dims is one product over all B·T rows, xᵀ d (and its transpose (xᵀ d)ᵀ = dᵀ x)
+    for (Node sum : nodes) {
+      if (sum.op() != Op.SUM_TO || sum.out().type().rank() != 2 || f.absorbed.contains(sum.out())) {
+        continue;
+      }
+      Node m = producer.get(sum.inputs().get(0));
+      if (m == null || m.op() != Op.MATMUL || !onlyReader(m.out(), sum, readers, keep) || f.calls.containsKey(m.out())) {
+        continue;
+      }
+      Node t = producer.get(m.inputs().get(0));
+      Value d = m.inputs().get(1);
+      if (!isBatchedTranspose(t) || !sameLeadingDims(source(t), d)
+          || !sum.out().type().dims().equals(lastTwo(m.out()))) {
+        continue;
+      }
+      Value x = source(t);
+      List<Node> sumReaders = readers.getOrDefault(sum.out(), List.of());
+      Node p = sumReaders.size() == 1 && !keep.contains(sum.out()) && isTranspose(sumReaders.get(0)) ? sumReaders.get(0) : null;
+      if (p != null) {
+        f.calls.put(p.out(), new Call("matmulTN", List.of(d, x)));   // (xᵀ d)ᵀ = dᵀ x, in the weight's layout
+        f.absorbed.add(sum.out());
+      } else {
+        f.calls.put(sum.out(), new Call("matmulTN", List.of(x, d)));
+      }
+      f.absorbed.add(m.out());
+    }
+    // a product with one transposed operand (a Linear: x @ wᵀ, x of any rank)
     for (Node m : nodes) {
-      if (m.op() != Op.MATMUL || f.absorbed.contains(m.out()) || !matrices(m)) {
+      if (m.op() != Op.MATMUL || f.absorbed.contains(m.out()) || f.calls.containsKey(m.out())
+          || !(matrices(m) || rowsTimesMatrix(m))) {
         continue;
       }
       Node ta = transposeProducing(m.inputs().get(0), producer);
@@ -128,7 +160,7 @@ public final class Fusions {
     // transposes that nothing emitted reads any more (last first, for a transpose of a transpose)
     for (int i = nodes.size() - 1; i >= 0; i--) {
       Node p = nodes.get(i);
-      if (!isTranspose(p) || keep.contains(p.out())) {
+      if (!(isTranspose(p) || isBatchedTranspose(p)) || keep.contains(p.out())) {
         continue;
       }
       boolean read = false;
@@ -171,6 +203,38 @@ public final class Fusions {
   private static boolean onlyReader(Value v, Node reader, Map<Value, List<Node>> readers, Set<Value> keep) {
     List<Node> rs = readers.getOrDefault(v, List.of());
     return !keep.contains(v) && rs.size() == 1 && rs.get(0) == reader;
+  }
+
+  /** A permute that swaps the last two of three or more dims (xᵀ of a batch of matrices). */
+  private static boolean isBatchedTranspose(Node p) {
+    if (p == null || p.op() != Op.PERMUTE || p.out().type().rank() < 3) {
+      return false;
+    }
+    int[] perm = (int[]) p.attrs().get(Attrs.PERM);
+    int r = perm.length;
+    for (int d = 0; d < r - 2; d++) {
+      if (perm[d] != d) {
+        return false;
+      }
+    }
+    return perm[r - 2] == r - 1 && perm[r - 1] == r - 2;
+  }
+
+  /** Whether {@code a} and {@code b} have one rank and the same dims but the last. */
+  private static boolean sameLeadingDims(Value a, Value b) {
+    List<dev.flint.processor.ir.Dim> da = a.type().dims();
+    List<dev.flint.processor.ir.Dim> db = b.type().dims();
+    return da.size() == db.size() && da.subList(0, da.size() - 1).equals(db.subList(0, db.size() - 1));
+  }
+
+  private static List<dev.flint.processor.ir.Dim> lastTwo(Value v) {
+    List<dev.flint.processor.ir.Dim> d = v.type().dims();
+    return d.subList(d.size() - 2, d.size());
+  }
+
+  /** {@code [..., n, k] @ [k, m]}: a product whose rows Kernels.matmulNT flattens. */
+  private static boolean rowsTimesMatrix(Node m) {
+    return m.inputs().get(0).type().rank() > 2 && m.inputs().get(1).type().rank() == 2;
   }
 
   private static boolean matrices(Node m) {

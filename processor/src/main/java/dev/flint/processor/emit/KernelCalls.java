@@ -35,6 +35,10 @@ final class KernelCalls {
   /** The call computing {@code n}, naming inputs with {@code names}; with {@code out}, the kernel writes into that tensor. */
   CodeBlock call(Node n, Function<Value, CodeBlock> names, CodeBlock out) {
     CodeBlock.Builder b = CodeBlock.builder();
+    if (n.op() == Op.SUM_TO && out != null && !allKnown((int[]) n.attrs().get(Attrs.SHAPE))) {
+      // down to the buffer's own shape: no array of symbolic sizes made per call
+      return b.add("$T.sumTo($L, $L)", KERNELS, names.apply(n.inputs().get(0)), out).build();
+    }
     b.add("$T.$N(", KERNELS, n.op().opName());
     List<CodeBlock> args = new ArrayList<>();
     for (Signature.Arg a : n.op().signature().kernelArgs()) {
@@ -97,6 +101,14 @@ final class KernelCalls {
         if (operands.size() == 2) {
           return KernelCalls.promote(operands.get(0), operands.get(1), names);
         }
+        if (operands.stream().allMatch(v -> v.type().rank() > 0)) {
+          // dimensioned operands: pairwise DType.promote, without the varargs array of DTypes.promote
+          CodeBlock acc = CodeBlock.of("$L.dtype()", names.apply(operands.get(0)));
+          for (int i = 1; i < operands.size(); i++) {
+            acc = CodeBlock.of("$T.promote($L, $L.dtype())", DTYPE, acc, names.apply(operands.get(i)));
+          }
+          return acc;
+        }
         List<CodeBlock> items = new ArrayList<>();
         operands.forEach(v -> items.add(names.apply(v)));
         return CodeBlock.of("$T.promote($L)", DTYPES, CodeBlock.join(items, ", "));
@@ -157,6 +169,56 @@ final class KernelCalls {
     }
     return CodeBlock.of("$N[$L] = $T.reuse($N[$L], $L, $L)", array, slot, BUFFERS, array, slot, dtype,
         CodeBlock.join(dims, ", "));
+  }
+
+  private static final ClassName PLANNED_VIEWS = ClassName.get(ForwardEmitter.COMPILED_PACKAGE, "PlannedViews");
+
+  /** The view ops whose results generated code keeps in a slot (Note [Planned views] in PlannedViews). */
+  static boolean isPlannedView(Op op) {
+    return op == Op.PERMUTE || op == Op.NARROW || op == Op.RESHAPE || op == Op.EXPAND;
+  }
+
+  /**
+   * {@code array[slot] = PlannedViews.<op>(array[slot], x, args...)}: the view {@code n} makes, kept from step
+   * to step; a symbolic shape of rank 1 to 4 is passed as ints ({@code B, T, 4, 32}), so no array is made per call.
+   */
+  CodeBlock plannedView(Node n, Function<Value, CodeBlock> names, String array, int slot) {
+    List<CodeBlock> args = new ArrayList<>();
+    if (n.op() == Op.RESHAPE) {
+      // the view and, when x's strides need one, its contiguous copy: slots [slot] and [slot + 1]
+      args.add(CodeBlock.of("$N", array));
+      args.add(CodeBlock.of("$L", slot));
+    } else {
+      args.add(CodeBlock.of("$N[$L]", array, slot));
+    }
+    args.add(names.apply(n.inputs().get(0)));
+    switch (n.op()) {
+      case PERMUTE -> args.add(arg(Signature.attr(Attrs.PERM), n, names));
+      case NARROW -> {
+        args.add(arg(Signature.attr(Attrs.DIM), n, names));
+        args.add(arg(Signature.attr(Attrs.START), n, names));
+        args.add(arg(Signature.attr(Attrs.LENGTH), n, names));
+      }
+      default -> {   // RESHAPE, EXPAND
+        int[] shape = (int[]) n.attrs().get(Attrs.SHAPE);
+        if (allKnown(shape) || shape.length < 1 || shape.length > 4) {
+          args.add(arg(Signature.attr(Attrs.SHAPE), n, names));
+        } else {
+          for (int code : shape) {
+            args.add(size(code));
+          }
+        }
+      }
+    }
+    if (n.op() == Op.RESHAPE) {
+      return CodeBlock.of("$T.reshape($L)", PLANNED_VIEWS, CodeBlock.join(args, ", "));
+    }
+    return CodeBlock.of("$N[$L] = $T.$N($L)", array, slot, PLANNED_VIEWS, n.op().opName(), CodeBlock.join(args, ", "));
+  }
+
+  /** The slots a planned view keeps: two for a reshape (its view and its copy), else one. */
+  static int plannedViewSlots(Op op) {
+    return op == Op.RESHAPE ? 2 : 1;
   }
 
   /** The fused call {@code c} (see Fusions), writing into {@code out} (null: a new tensor). */
