@@ -1,6 +1,7 @@
 package dev.flint.kernel;
 
 import dev.flint.kernel.vector.VectorMatMul;
+import dev.flint.kernel.vector.VectorOptimizers;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -114,6 +115,7 @@ final class VectorTier {
   private static void warmUp() {
     try {
       VectorMatMul.warmUp();
+      VectorOptimizers.warmUp(1000);
     } finally {
       warm = true;
       WARM.countDown();

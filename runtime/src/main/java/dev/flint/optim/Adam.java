@@ -1,5 +1,6 @@
 package dev.flint.optim;
 
+import dev.flint.kernel.OptimizerSteps;
 import dev.flint.tensor.Tensor;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,10 @@ import java.util.Map;
  * </pre>
  * Defaults: betas (0.9, 0.999), eps 1e-8, weight decay 0, amsgrad off. State buffers:
  * {@code exp_avg} (m), {@code exp_avg_sq} (v) and, with amsgrad, {@code max_exp_avg_sq}.
+ *
+ * <p>FLOAT32 parameters are updated in float with float buffers, in the order of PyTorch's float
+ * kernels (the lerp, then {@code v·β₂ + (1 − β₂)·g·g}, then {@code θ + (−stepSize·m) / (√v / √(1 − β₂ᵗ) + ε)}),
+ * on the Vector API tier when present; FLOAT64 parameters in double.
  */
 public class Adam extends Optimizer {
   private static final List<String> BUFFERS = List.of("exp_avg", "exp_avg_sq", "max_exp_avg_sq");
@@ -119,6 +124,21 @@ public class Adam extends Optimizer {
       }
       w[wOff + k] = wk - stepSize * mk / (Math.sqrt(vk) / bias2Sqrt + eps);
     }
+  }
+
+  @Override
+  protected boolean updatesInFloat() {
+    return true;
+  }
+
+  /** {@link #update}'s step in float, PyTorch's order of operations, on the vector kernels when present. */
+  @Override
+  protected void updateFloat(ParamState state, float[] w, int wOff, float[] g, int gOff, int n) {
+    double lr = lr();
+    double t = state.step();
+    OptimizerSteps.adam(w, wOff, g, gOff, state.floatBuffer(0, n), state.floatBuffer(1, n),
+        amsgrad ? state.floatBuffer(2, n) : null, n, decoupled ? 1 - lr * weightDecay : 1, decoupled ? 0 : weightDecay,
+        beta1, beta2, lr / (1 - Math.pow(beta1, t)), Math.sqrt(1 - Math.pow(beta2, t)), eps);
   }
 
   @Override

@@ -19,10 +19,12 @@ import java.util.TreeSet;
  * parameter whose gradient is set.
  *
  * <p>Updates happen in place on the parameters' storage, so references held elsewhere (a module's
- * fields) see the new values. State buffers are double arrays allocated on a parameter's first step;
- * FLOAT32 parameters are updated through one shared double scratch array, so a warm {@link #step()}
- * allocates nothing. Computing in double makes FLOAT32 results differ from PyTorch's only by
- * float32 rounding.
+ * fields) see the new values. State buffers are allocated on a parameter's first step. Optimizers
+ * that override {@link #updatesInFloat()} (SGD, Adam, AdamW) update FLOAT32 parameters in float, in
+ * place, with float buffers, as PyTorch does; the others compute in double, through one shared double
+ * scratch array, with double buffers, so their FLOAT32 results differ from PyTorch's by float32
+ * rounding. Either way a warm {@link #step()} allocates nothing (a parameter large enough to be split
+ * over the kernel threads costs one small task object).
  *
  * <p>{@link #stateDict()} holds {@code state.<i>.step}, {@code state.<i>.<buffer>} (FLOAT64, the
  * parameter's shape) for each parameter index {@code i} that has state, and
@@ -36,6 +38,7 @@ public abstract class Optimizer {
   private double lr;
   private double[] scratchParam = new double[0];
   private double[] scratchGrad = new double[0];
+  private float[] scratchGradFloat = new float[0];
 
   /** An optimizer over {@code params} (kept in iteration order; the index keys the state). */
   protected Optimizer(Iterable<Tensor> params, double lr) {
@@ -77,6 +80,22 @@ public abstract class Optimizer {
    * count already incremented for this step.
    */
   protected abstract void update(ParamState state, double[] w, int wOff, double[] g, int gOff, int n);
+
+  /**
+   * Whether FLOAT32 parameters are updated in float by {@link #updateFloat} (with float buffers);
+   * false (the default) sends them through {@link #update} in double.
+   */
+  protected boolean updatesInFloat() {
+    return false;
+  }
+
+  /**
+   * Updates one FLOAT32 parameter in place, in float, as {@link #update} does in double; called only
+   * when {@link #updatesInFloat()}. Its buffers are {@link ParamState#floatBuffer}s.
+   */
+  protected void updateFloat(ParamState state, float[] w, int wOff, float[] g, int gOff, int n) {
+    throw new UnsupportedOperationException(name() + " does not update in float");
+  }
 
   /** Adds this optimizer's hyperparameters other than {@code lr} to {@code out}, by PyTorch name. */
   protected abstract void hyperparameters(Map<String, double[]> out);
@@ -160,6 +179,20 @@ public abstract class Optimizer {
     state.step++;
 
     boolean f64 = p.dtype() == DType.FLOAT64;
+    if (!f64 && updatesInFloat()) {
+      float[] gf;
+      int gOff;
+      if (g.dtype() == DType.FLOAT32 && g.isContiguous()) {
+        gf = g.storage().floats();
+        gOff = g.offset();
+      } else {
+        gf = scratchGradFloat = scratchGradFloat.length >= n ? scratchGradFloat : new float[n];
+        gOff = 0;
+        readGrad(g, gf);
+      }
+      updateFloat(state, p.storage().floats(), p.offset(), gf, gOff, n);
+      return;
+    }
     double[] w;
     int wOff;
     if (f64) {
@@ -210,6 +243,12 @@ public abstract class Optimizer {
     Layouts.forEachIndex(Internals.shapeRef(g), Internals.stridesRef(g), g.offset(), (k, at) -> out[k] = s.getDouble(at));
   }
 
+  /** {@link #readGrad(Tensor, double[])} into floats (rounding a FLOAT64 gradient, as PyTorch's copy would). */
+  private static void readGrad(Tensor g, float[] out) {
+    Storage s = g.storage();
+    Layouts.forEachIndex(Internals.shapeRef(g), Internals.stridesRef(g), g.offset(), (k, at) -> out[k] = (float) s.getDouble(at));
+  }
+
   private void checkParameter(int index, Tensor p, Tensor g) {
     if (!p.dtype().isFloatingPoint()) {
       throw new IllegalStateException(
@@ -232,11 +271,11 @@ public abstract class Optimizer {
   }
 
   private void checkStateSize(int index, ParamState state, int n) {
-    for (int b = 0; b < state.buffers.length; b++) {
-      if (state.buffers[b] != null && state.buffers[b].length != n) {
+    for (int b = 0; b < bufferNames().size(); b++) {
+      if (state.has(b) && state.length(b) != n) {
         throw new IllegalStateException(
             name() + ": parameter " + index + " now has " + n + " elements, but its optimizer state '"
-                + bufferNames().get(b) + "' has " + state.buffers[b].length
+                + bufferNames().get(b) + "' has " + state.length(b)
                 + "; create the optimizer after changing the model's shapes");
       }
     }
@@ -258,8 +297,8 @@ public abstract class Optimizer {
       }
       out.put("state." + i + ".step", Tensor.scalar(s.step, DType.FLOAT64));
       for (int b = 0; b < names.size(); b++) {
-        if (s.buffers[b] != null) {
-          out.put("state." + i + "." + names.get(b), Tensor.of(s.buffers[b].clone(), params.get(i).shape()));
+        if (s.has(b)) {
+          out.put("state." + i + "." + names.get(b), Tensor.of(s.copyAsDouble(b), params.get(i).shape()));
         }
       }
     }
@@ -323,7 +362,7 @@ public abstract class Optimizer {
         problems.add(key + " has shape " + Arrays.toString(Internals.shapeRef(t)) + ", but parameter " + index
             + " has shape " + Arrays.toString(params.get(index).shape()));
       } else {
-        loaded[index].buffers[buffer] = t.toDoubleArray();
+        loaded[index].set(buffer, t.toDoubleArray());
       }
     }
     for (int i = 0; i < loaded.length; i++) {

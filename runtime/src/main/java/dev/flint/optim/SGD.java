@@ -1,5 +1,6 @@
 package dev.flint.optim;
 
+import dev.flint.kernel.OptimizerSteps;
 import dev.flint.tensor.Tensor;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +14,9 @@ import java.util.Map;
  *   g ← g + μb if nesterov, else g ← b
  *   θ ← θ − γg
  * </pre>
- * Defaults: momentum 0, dampening 0, weight decay 0, nesterov off.
+ * Defaults: momentum 0, dampening 0, weight decay 0, nesterov off. FLOAT32 parameters are updated
+ * in float (a float momentum buffer), in the order of PyTorch's float kernels, on the Vector API tier
+ * when present; FLOAT64 parameters in double.
  */
 public final class SGD extends Optimizer {
   private static final List<String> BUFFERS = List.of("momentum_buffer");
@@ -111,6 +114,26 @@ public final class SGD extends Optimizer {
       buf[k] = b;
       w[wOff + k] -= lr * (nesterov ? d + mu * b : b);
     }
+  }
+
+  @Override
+  protected boolean updatesInFloat() {
+    return true;
+  }
+
+  /** {@link #update}'s step in float, PyTorch's order of operations, on the vector kernels when present. */
+  @Override
+  protected void updateFloat(ParamState state, float[] w, int wOff, float[] g, int gOff, int n) {
+    float[] buf = null;
+    boolean first = false;
+    if (momentum != 0) {
+      buf = state.floatBufferOrNull(0);
+      first = buf == null;
+      if (first) {
+        buf = state.floatBuffer(0, n);
+      }
+    }
+    OptimizerSteps.sgd(w, wOff, g, gOff, buf, n, lr(), weightDecay, momentum, dampening, first, nesterov);
   }
 
   @Override
