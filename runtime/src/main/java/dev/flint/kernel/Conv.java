@@ -1,6 +1,7 @@
 package dev.flint.kernel;
 
 import dev.flint.internal.Internals;
+import dev.flint.kernel.vector.VectorConvProducts;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.Tensor;
 import java.util.Arrays;
@@ -34,13 +35,20 @@ public final class Conv {
     Tensor w2 = matrix(w.contiguous(), g.o, g.k, false);
     Tensor out = Tensor.empty(x.dtype(), g.n, g.o, g.ho, g.wo);
     int chunk = g.chunk();
-    Tensor cols = Workspace.get(x.dtype(), 0, g.k * chunk * g.p);
-    Tensor product = Workspace.get(x.dtype(), 1, g.o * chunk * g.p);
+    boolean vector = vectorProducts(x.dtype(), g);
+    Tensor cols = Workspace.get(x.dtype(), 0, g.k * rowLength(vector, chunk * g.p));
+    Tensor product = Workspace.get(x.dtype(), 1, g.o * rowLength(vector, chunk * g.p));
     for (int n0 = 0; n0 < g.n; n0 += chunk) {
       int count = Math.min(chunk, g.n - n0);
-      unfold(xc, n0, count, g, cols);
-      Kernels.matmul(w2, wide(cols, g.k, count * g.p), wide(product, g.o, count * g.p));
-      deal(product, out, n0, count, g.o, g.p);
+      int cn = count * g.p;
+      int ld = rowLength(vector, cn);
+      unfold(xc, n0, count, g, cols, ld);
+      if (vector) {
+        vectorProduct(w2, false, cols, product, g.o, g.k, cn, ld);
+      } else {
+        Kernels.matmul(w2, wide(cols, g.k, cn), wide(product, g.o, cn));
+      }
+      deal(product, out, n0, count, g.o, g.p, ld);
     }
     return out;
   }
@@ -59,13 +67,20 @@ public final class Conv {
     Tensor w2 = matrix(w.contiguous(), g.o, g.k, false);
     Tensor dx = Tensor.empty(gy.dtype(), g.n, g.c, g.h, g.w);
     int chunk = g.chunk();
-    Tensor cols = Workspace.get(gy.dtype(), 0, g.k * chunk * g.p);
-    Tensor grads = Workspace.get(gy.dtype(), 1, g.o * chunk * g.p);
+    boolean vector = vectorProducts(gy.dtype(), g);
+    Tensor cols = Workspace.get(gy.dtype(), 0, g.k * rowLength(vector, chunk * g.p));
+    Tensor grads = Workspace.get(gy.dtype(), 1, g.o * rowLength(vector, chunk * g.p));
     for (int n0 = 0; n0 < g.n; n0 += chunk) {
       int count = Math.min(chunk, g.n - n0);
-      gather(gc, n0, count, g.o, g.p, grads);
-      Kernels.matmulTN(w2, wide(grads, g.o, count * g.p), wide(cols, g.k, count * g.p));
-      fold(cols, n0, count, g, dx);
+      int cn = count * g.p;
+      int ld = rowLength(vector, cn);
+      gather(gc, n0, count, g.o, g.p, grads, ld);
+      if (vector) {
+        vectorProduct(w2, true, grads, cols, g.k, g.o, cn, ld);
+      } else {
+        Kernels.matmulTN(w2, wide(grads, g.o, cn), wide(cols, g.k, cn));
+      }
+      fold(cols, n0, count, g, dx, ld);
     }
     return dx;
   }
@@ -85,18 +100,23 @@ public final class Conv {
     Tensor dw = Tensor.empty(gy.dtype(), weightShape);
     Tensor dw2 = matrix(dw, g.o, g.k, false);
     int chunk = g.chunk();
-    Tensor cols = Workspace.get(x.dtype(), 0, g.k * chunk * g.p);
-    Tensor grads = Workspace.get(gy.dtype(), 1, g.o * chunk * g.p);
+    boolean vector = vectorProducts(x.dtype(), g);
+    Tensor cols = Workspace.get(x.dtype(), 0, g.k * rowLength(vector, chunk * g.p));
+    Tensor grads = Workspace.get(gy.dtype(), 1, g.o * rowLength(vector, chunk * g.p));
     Tensor part = g.n > chunk ? Tensor.empty(gy.dtype(), g.o, g.k) : null;
     for (int n0 = 0; n0 < g.n; n0 += chunk) {
       int count = Math.min(chunk, g.n - n0);
-      unfold(xc, n0, count, g, cols);
-      gather(gc, n0, count, g.o, g.p, grads);
-      Tensor colsK = wide(cols, g.k, count * g.p);
-      if (n0 == 0) {
-        weightProduct(wide(grads, g.o, count * g.p), colsK, dw2);
+      int cn = count * g.p;
+      int ld = rowLength(vector, cn);
+      unfold(xc, n0, count, g, cols, ld);
+      gather(gc, n0, count, g.o, g.p, grads, ld);
+      Tensor target = n0 == 0 ? dw2 : part;
+      if (vector) {
+        vectorWeightProduct(grads, cols, target, g.o, g.k, cn, ld);
       } else {
-        weightProduct(wide(grads, g.o, count * g.p), colsK, part);
+        weightProduct(wide(grads, g.o, cn), wide(cols, g.k, cn), target);
+      }
+      if (n0 > 0) {
         addSamples(part, 1, dw);
       }
     }
@@ -134,6 +154,85 @@ public final class Conv {
     }
   }
 
+  /**
+   * Up to this many elements in the weight matrix, FLOAT32 products take {@link VectorConvProducts},
+   * which reads the wide operand in place and the weight as broadcast scalars from cache.
+   */
+  private static final int SMALL_WEIGHT = 1 << 14;
+
+  /**
+   * {@code c[m, n] = a·b} on the vector tier, where {@code a} is the weight matrix {@code w2 [O, K]}
+   * (or its transpose, {@code [K, O]}, when {@code transposed}) and b and c are workspaces holding
+   * {@code [·, n]} matrices with rows {@code ld} apart; columns split over the threads.
+   */
+  private static void vectorProduct(Tensor w2, boolean transposed, Tensor b, Tensor c, int m, int k, int n, int ld) {
+    float[] a = w2.storage().floats();
+    int ao = w2.offset();
+    int sa0 = transposed ? 1 : k;
+    int sa1 = transposed ? m : 1;
+    float[] bd = b.storage().floats();
+    float[] cd = c.storage().floats();
+    long work = (long) m * k * n;
+    int strip = 2 * VectorConvProducts.lanes();
+    int strips = (n + strip - 1) / strip;
+    int parts = Parallel.worthSplitting(work) ? Math.min(strips, 2 * Parallel.threads()) : 1;
+    int per = (strips + parts - 1) / parts * strip;
+    Parallel.forRange(parts, work, (p0, p1) ->
+        VectorConvProducts.gemm(a, ao, sa0, sa1, bd, 0, ld, cd, 0, ld, m, k, Math.min(n, p0 * per), Math.min(n, p1 * per)));
+  }
+
+  /**
+   * {@link #weightProduct} on the vector tier as dot products ({@link VectorConvProducts#dotNT}): one
+   * slice of the rows per thread when worth splitting, the slices' products then added in order.
+   */
+  private static void vectorWeightProduct(Tensor grads, Tensor cols, Tensor out, int o, int k, int len, int ld) {
+    long work = (long) o * k * len;
+    float[] gd = grads.storage().floats();
+    float[] cd = cols.storage().floats();
+    float[] od = out.storage().floats();
+    int go = grads.offset();
+    int co = cols.offset();
+    int oo = out.offset();
+    int parts = Parallel.worthSplitting(work) ? Math.min(Parallel.threads(), Math.max(1, len / 1024)) : 1;
+    if (parts < 2) {
+      VectorConvProducts.dotNT(gd, go, ld, cd, co, ld, od, oo, k, o, k, 0, len);
+      return;
+    }
+    float[][] partial = new float[parts][];
+    int slice = (len + parts - 1) / parts;
+    Parallel.forRange(parts, work, (from, to) -> {
+      for (int t = from; t < to; t++) {
+        float[] dst = t == 0 ? od : (partial[t] = new float[o * k]);
+        VectorConvProducts.dotNT(gd, go, ld, cd, co, ld, dst, t == 0 ? oo : 0, k, o, k, t * slice,
+            Math.min(len, (t + 1) * slice));
+      }
+    });
+    for (int t = 1; t < parts; t++) {
+      for (int i = 0; i < o * k; i++) {
+        od[oo + i] += partial[t][i];
+      }
+    }
+  }
+
+  /** Whether this convolution's FLOAT32 products take {@link VectorConvProducts}: the tier is on and the weight is small. */
+  private static boolean vectorProducts(DType dtype, Geometry g) {
+    return dtype == DType.FLOAT32 && VectorTier.active() && (long) g.o * g.k <= SMALL_WEIGHT;
+  }
+
+  /**
+   * The row length of a workspace matrix of n columns: n for the matmul kernel; for
+   * {@link VectorConvProducts}, which walks many rows at the same column at once, n rounded up to an
+   * odd number of 64-byte lines, so those rows fall into different L1 cache sets (rows of 12,544 or
+   * 50,176 floats, a multiple of 4 KiB apart or nearly, shared a few sets and missed L1 on every load).
+   */
+  private static int rowLength(boolean vector, int n) {
+    if (!vector) {
+      return n;
+    }
+    int lines = (n + 15) / 16;
+    return (lines | 1) * 16;
+  }
+
   /** The weight {@code [O, C, kH, kW]} as the matrix {@code [O, K]}, or its transpose {@code [K, O]} as a view. */
   private static Tensor matrix(Tensor w, int rows, int cols, boolean transposed) {
     int k = transposed ? rows : cols;
@@ -147,13 +246,12 @@ public final class Conv {
 
   /**
    * Copies samples {@code [n0, n0 + count)} of {@code src: [N, rows, P]} (contiguous) into the
-   * workspace {@code dst} as the matrix {@code [rows, count·P]}: sample i's block takes columns
+   * workspace {@code dst} as the matrix {@code [rows, count·P]} (rows {@code ld} apart): sample i's block takes columns
    * {@code [i·P, (i+1)·P)}.
    */
-  private static void gather(Tensor src, int n0, int count, int rows, int p, Tensor dst) {
+  private static void gather(Tensor src, int n0, int count, int rows, int p, Tensor dst, int ld) {
     Object from = array(src);
     Object to = array(dst);
-    int ld = count * p;
     Parallel.forRange(count, (long) count * rows * p, (s0, s1) -> {
       for (int i = s0; i < s1; i++) {
         int at = src.offset() + (n0 + i) * rows * p;
@@ -165,10 +263,9 @@ public final class Conv {
   }
 
   /** The inverse of {@link #gather}: the workspace {@code [rows, count·P]} back into samples {@code n0..} of {@code dst}. */
-  private static void deal(Tensor src, Tensor dst, int n0, int count, int rows, int p) {
+  private static void deal(Tensor src, Tensor dst, int n0, int count, int rows, int p, int ld) {
     Object from = array(src);
     Object to = array(dst);
-    int ld = count * p;
     Parallel.forRange(count, (long) count * rows * p, (s0, s1) -> {
       for (int i = s0; i < s1; i++) {
         int at = dst.offset() + (n0 + i) * rows * p;
@@ -188,9 +285,8 @@ public final class Conv {
    * im2col of samples {@code [n0, n0 + count)} of {@code x} into the workspace {@code cols} as the
    * matrix {@code [K, count·P]}: sample i fills columns {@code [i·P, (i+1)·P)}.
    */
-  private static void unfold(Tensor x, int n0, int count, Geometry g, Tensor cols) {
+  private static void unfold(Tensor x, int n0, int count, Geometry g, Tensor cols, int ld) {
     int sample = g.c * g.h * g.w;
-    int ld = count * g.p;
     Parallel.forRange(count, (long) count * g.k * g.p, (from, to) -> {
       for (int i = from; i < to; i++) {
         if (x.dtype() == DType.FLOAT32) {
@@ -203,9 +299,8 @@ public final class Conv {
   }
 
   /** col2im of each sample's columns of the workspace {@code cols: [K, count·P]} into sample {@code n0 + i} of {@code dx}. */
-  private static void fold(Tensor cols, int n0, int count, Geometry g, Tensor dx) {
+  private static void fold(Tensor cols, int n0, int count, Geometry g, Tensor dx, int ld) {
     int sample = g.c * g.h * g.w;
-    int ld = count * g.p;
     Parallel.forRange(count, (long) count * g.k * g.p, (from, to) -> {
       for (int i = from; i < to; i++) {
         if (dx.dtype() == DType.FLOAT32) {
@@ -521,13 +616,17 @@ public final class Conv {
   }
 
   private static void zeroOutside(float[] cols, int row, Geometry g, int[] rows, int lo, int hi) {
-    for (int oh = rows[0]; oh < rows[1]; oh++) {
-      int at = row + oh * g.wo;
-      for (int ow = 0; ow < lo; ow++) {
-        cols[at + ow] = 0;
+    // column by column (a 3×3 kernel with padding 1 has at most one on each side), each a strided run down the rows
+    int first = row + rows[0] * g.wo;
+    int end = row + rows[1] * g.wo;
+    for (int ow = 0; ow < lo; ow++) {
+      for (int at = first + ow; at < end; at += g.wo) {
+        cols[at] = 0;
       }
-      for (int ow = hi; ow < g.wo; ow++) {
-        cols[at + ow] = 0;
+    }
+    for (int ow = hi; ow < g.wo; ow++) {
+      for (int at = first + ow; at < end; at += g.wo) {
+        cols[at] = 0;
       }
     }
   }
@@ -584,13 +683,17 @@ public final class Conv {
   }
 
   private static void zeroOutside(double[] cols, int row, Geometry g, int[] rows, int lo, int hi) {
-    for (int oh = rows[0]; oh < rows[1]; oh++) {
-      int at = row + oh * g.wo;
-      for (int ow = 0; ow < lo; ow++) {
-        cols[at + ow] = 0;
+    // column by column (a 3×3 kernel with padding 1 has at most one on each side), each a strided run down the rows
+    int first = row + rows[0] * g.wo;
+    int end = row + rows[1] * g.wo;
+    for (int ow = 0; ow < lo; ow++) {
+      for (int at = first + ow; at < end; at += g.wo) {
+        cols[at] = 0;
       }
-      for (int ow = hi; ow < g.wo; ow++) {
-        cols[at + ow] = 0;
+    }
+    for (int ow = hi; ow < g.wo; ow++) {
+      for (int at = first + ow; at < end; at += g.wo) {
+        cols[at] = 0;
       }
     }
   }

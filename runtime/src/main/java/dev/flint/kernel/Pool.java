@@ -1,6 +1,7 @@
 package dev.flint.kernel;
 
 import dev.flint.internal.Internals;
+import dev.flint.kernel.vector.VectorPool;
 import dev.flint.tensor.DType;
 import dev.flint.tensor.Storage;
 import dev.flint.tensor.Tensor;
@@ -21,6 +22,9 @@ public final class Pool {
     Tensor xc = x.contiguous();
     int inOff = xc.offset();
     int[] outShape = g.outShape();
+    if (x.dtype() == DType.FLOAT32 && g.pairs && VectorTier.active()) {
+      return Internals.wrap(Storage.of(maxPairs(g, xc.storage().floats(), inOff)), outShape);
+    }
     if (x.dtype() == DType.FLOAT32) {
       // twin-float: maxPool2d (FLOAT32 copy of twin-source maxPool2d, written by FloatTwinsTest: edit the source)
       float[] in = xc.storage().floats();
@@ -83,6 +87,10 @@ public final class Pool {
     int inOff = xc.offset();
     int gOff = gc.offset();
     int size = g.planes * g.h * g.w;
+    if (x.dtype() == DType.FLOAT32 && g.pairs && VectorTier.active()) {
+      return Internals.wrap(Storage.of(maxPairsBackward(g, xc.storage().floats(), inOff, gc.storage().floats(), gOff)),
+          x.shape());
+    }
     if (x.dtype() == DType.FLOAT32) {
       // twin-float: maxPool2dBackward (FLOAT32 copy of twin-source maxPool2dBackward, written by FloatTwinsTest: edit the source)
       float[] in = xc.storage().floats();
@@ -143,6 +151,78 @@ public final class Pool {
     // twin-end: maxPool2dBackward
   }
 
+  /**
+   * FLOAT32 2×2 windows with stride 2 ({@link Window#pairs}) on the vector tier: per output row, as
+   * many blocks of {@link VectorPool#windowsPerBlock()} windows as {@link VectorPool#max} may take
+   * (its filler stores stay inside this plane's outputs, which later blocks, the row's scalar tail
+   * and the next rows overwrite), the last one partial when its extra windows (read from the next
+   * input rows) also land there, then the rest window by window.
+   */
+  private static float[] maxPairs(Window g, float[] in, int inOff) {
+    float[] out = new float[g.planes * g.ho * g.wo];
+    int half = VectorPool.windowsPerBlock();
+    Parallel.forRange(g.planes, g.work(), (from, to) -> {
+      for (int plane = from; plane < to; plane++) {
+        int planeEnd = (plane + 1) * g.ho * g.wo;
+        for (int i = 0; i < g.ho; i++) {
+          int r0 = inOff + (plane * g.h + 2 * i) * g.w;
+          int at = (plane * g.ho + i) * g.wo;
+          int full = g.wo / half;
+          int blocks = full;
+          if (full * half < g.wo && at + (full + 2) * half <= planeEnd && r0 + g.w + 2 * (full + 1) * half < in.length) {
+            blocks++;   // a last, partial block: its extra windows land on later outputs of this plane
+          }
+          while (blocks > 0 && (at + (blocks + 1) * half > planeEnd || r0 + g.w + 2 * blocks * half >= in.length)) {
+            blocks--;
+          }
+          VectorPool.max(in, r0, g.w, out, at, blocks);
+          for (int j = Math.min(g.wo, blocks * half); j < g.wo; j++) {
+            out[at + j] = in[r0 + 2 * j + g.pairArgmax(in, r0 + 2 * j)];
+          }
+        }
+      }
+    });
+    return out;
+  }
+
+  /** The gradient of {@link #maxPairs}: each block's two input rows written whole, the tail window by window. */
+  private static float[] maxPairsBackward(Window g, float[] in, int inOff, float[] gout, int gOff) {
+    float[] dx = new float[g.planes * g.h * g.w];
+    int half = VectorPool.windowsPerBlock();
+    Parallel.forRange(g.planes, g.work(), (from, to) -> {
+      for (int plane = from; plane < to; plane++) {
+        for (int i = 0; i < g.ho; i++) {
+          int d0 = (plane * g.h + 2 * i) * g.w;
+          int r0 = inOff + d0;
+          int gAt = gOff + (plane * g.ho + i) * g.wo;
+          int full = g.wo / half;
+          int blocks = full;
+          if (full * half < g.wo && g.w == 2 * g.wo && i + 1 < g.ho && 2 * (full + 1) * half <= 3 * g.w
+              && gAt + (full + 2) * half <= gout.length && r0 + g.w + 2 * (full + 1) * half < in.length) {
+            // a last, partial block: what it writes past the row pair's end lands on the next pair
+            // (and no further), whose every element this thread writes afterwards (see VectorPool.maxBackward)
+            blocks++;
+          }
+          while (blocks > 0 && (gAt + (blocks + 1) * half > gout.length || r0 + g.w + 2 * blocks * half >= in.length)) {
+            blocks--;
+          }
+          VectorPool.maxBackward(in, r0, g.w, gout, gAt, dx, d0, blocks);
+          for (int j = Math.min(g.wo, blocks * half); j < g.wo; j++) {
+            // all four elements, as the blocks do: a partial block of the row pair above wrote here
+            int off = g.pairArgmax(in, r0 + 2 * j);
+            float gj = gout[gAt + j];
+            int a0 = d0 + 2 * j;
+            dx[a0] = off == 0 ? gj : 0f;
+            dx[a0 + 1] = off == 1 ? gj : 0f;
+            dx[a0 + g.w] = off == g.w ? gj : 0f;
+            dx[a0 + g.w + 1] = off == g.w + 1 ? gj : 0f;
+          }
+        }
+      }
+    });
+    return dx;
+  }
+
   /** {@code y[.., i, j] =} the mean over the window, dividing by {@code kH·kW} (padding counts as zeros). */
   public static Tensor avgPool2d(Tensor x, int kH, int kW, int sH, int sW, int pH, int pW) {
     Window g = new Window("avg_pool2d", x, kH, kW, sH, sW, pH, pW);
@@ -197,6 +277,8 @@ public final class Pool {
     final int planes, h, w, kh, kw, sh, sw, ph, pw, ho, wo;
     /** Whether {@link #rowArgmax} applies: 2×2 windows, no padding (floor mode keeps windows in the plane). */
     final boolean unrolled;
+    /** Whether {@link #unrolled} windows also have stride 2, so no two windows share an element. */
+    final boolean pairs;
 
     Window(String op, Tensor x, int kh, int kw, int sh, int sw, int ph, int pw) {
       this(op, x.dtype(), Internals.shapeRef(x), kh, kw, sh, sw, ph, pw);
@@ -236,6 +318,24 @@ public final class Pool {
       this.ho = Conv.outputSize(h, kh, sh, ph);
       this.wo = Conv.outputSize(w, kw, sw, pw);
       this.unrolled = kh == 2 && kw == 2 && ph == 0 && pw == 0;
+      this.pairs = unrolled && sh == 2 && sw == 2;
+    }
+
+    /**
+     * The first maximum of the 2×2 window whose top-left element is {@code in[a0]} (NaN first), as
+     * its offset from {@code a0} (0, 1, w or w + 1): as {@link #rowArgmax}, branch-free.
+     */
+    int pairArgmax(float[] in, int a0) {
+      float v0 = in[a0];
+      float v1 = in[a0 + 1];
+      float v2 = in[a0 + w];
+      float v3 = in[a0 + w + 1];
+      float m = Math.max(Math.max(v0, v1), Math.max(v2, v3));
+      int id = w + 1;
+      id = v2 == m | v2 != v2 ? w : id;
+      id = v1 == m | v1 != v1 ? 1 : id;
+      id = v0 == m | v0 != v0 ? 0 : id;
+      return id;
     }
 
     /** A rough operation count, for deciding whether to split planes over threads. */

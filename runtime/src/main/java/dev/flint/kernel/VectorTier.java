@@ -2,6 +2,8 @@ package dev.flint.kernel;
 
 import dev.flint.kernel.vector.VectorMatMul;
 import dev.flint.kernel.vector.VectorOptimizers;
+import dev.flint.kernel.vector.VectorPool;
+import dev.flint.kernel.vector.VectorConvProducts;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -116,6 +118,8 @@ final class VectorTier {
     try {
       VectorMatMul.warmUp();
       VectorOptimizers.warmUp(1000);
+      VectorPool.warmUp(1000);
+      VectorConvProducts.warmUp(1000);
     } finally {
       warm = true;
       WARM.countDown();

@@ -11,9 +11,16 @@ import dev.flint.tensor.Generator;
 import dev.flint.tensor.Tensor;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class ConvTest {
+  @BeforeAll
+  static void vectorKernelsWarm() {
+    // FLOAT32 products with a small weight take the vector tier once its warm-up is over
+    assertTrue(dev.flint.Flint.awaitKernelWarmUp(), "the vector kernels' warm-up took over 10 s");
+  }
+
   static Tensor random(Generator g, int... shape) {
     double[] v = new double[Tensor.empty(DType.FLOAT64, shape).numel()];
     for (int i = 0; i < v.length; i++) {
@@ -134,6 +141,59 @@ class ConvTest {
     Tensor x = random(g, n, c, h, wd);
     Tensor w = random(g, o, c, kh, kw);
     Tensor r = random(g, Conv.conv2d(x, w, sh, sw, ph, pw).shape());
+    double[][] grads = naiveGrads(x, w, r, sh, sw, ph, pw);
+    double[] dx = grads[0];
+    double[] dw = grads[1];
+    assertArrayEquals(naiveConv(x, w, sh, sw, ph, pw), Conv.conv2d(x, w, sh, sw, ph, pw).toDoubleArray(), 1e-12);
+    assertArrayEquals(dx, Conv.conv2dInputGrad(r, w, x.shape(), sh, sw, ph, pw).toDoubleArray(), 1e-12);
+    assertArrayEquals(dw, Conv.conv2dWeightGrad(r, x, w.shape(), sh, sw, ph, pw).toDoubleArray(), 1e-12);
+    Tensor x32 = Conv32.f32(x), w32 = Conv32.f32(w), r32 = Conv32.f32(r);
+    assertArrayEquals(naiveConv(x, w, sh, sw, ph, pw), Conv.conv2d(x32, w32, sh, sw, ph, pw).toDoubleArray(), 1e-4);
+    Tensor dx32 = Conv.conv2dInputGrad(r32, w32, x.shape(), sh, sw, ph, pw);
+    Tensor dw32 = Conv.conv2dWeightGrad(r32, x32, w.shape(), sh, sw, ph, pw);
+    assertEquals(DType.FLOAT32, dx32.dtype());
+    assertEquals(DType.FLOAT32, dw32.dtype());
+    assertArrayEquals(dx, dx32.toDoubleArray(), 1e-4);
+    assertArrayEquals(dw, dw32.toDoubleArray(), 1e-4);
+  }
+
+  /**
+   * FLOAT32 convolutions of a small CNN's sizes (the vector tier's unpacked products: 8-row tiles,
+   * full and partial strips, dot products over long rows) against the definitions, on one and three
+   * threads (column splits of the products, row slices of the weight gradient).
+   */
+  @Test
+  void float32ProductsOfACnnsSizesMatchTheDefinitions() {
+    int before = dev.flint.Flint.getNumThreads();
+    try {
+      for (int threads : new int[] {1, 3}) {
+        dev.flint.Flint.setNumThreads(threads);
+        // {n, c, h, w, o}: a first layer (one channel) and a second one, 3×3 kernels, padding 1
+        for (int[] s : new int[][] {{4, 1, 28, 28, 8}, {3, 8, 14, 14, 16}, {2, 3, 9, 11, 5}}) {
+          Generator g = new Generator(s[4] + threads);
+          Tensor x = random(g, s[0], s[1], s[2], s[3]);
+          Tensor w = random(g, s[4], s[1], 3, 3);
+          Tensor r = random(g, s[0], s[4], s[2], s[3]);
+          double[][] grads = naiveGrads(x, w, r, 1, 1, 1, 1);
+          Tensor x32 = Conv32.f32(x), w32 = Conv32.f32(w), r32 = Conv32.f32(r);
+          String where = java.util.Arrays.toString(s) + " on " + threads + " threads";
+          assertArrayEquals(naiveConv(x, w, 1, 1, 1, 1), Conv.conv2d(x32, w32, 1, 1, 1, 1).toDoubleArray(), 1e-4,
+              where + " y");
+          assertArrayEquals(grads[0], Conv.conv2dInputGrad(r32, w32, x.shape(), 1, 1, 1, 1).toDoubleArray(), 1e-4,
+              where + " dx");
+          assertArrayEquals(grads[1], Conv.conv2dWeightGrad(r32, x32, w.shape(), 1, 1, 1, 1).toDoubleArray(), 2e-3,
+              where + " dw");
+        }
+      }
+    } finally {
+      dev.flint.Flint.setNumThreads(before);
+    }
+  }
+
+  /** The input and weight gradients of {@link #naiveConv} for the output gradient r, as loops. */
+  static double[][] naiveGrads(Tensor x, Tensor w, Tensor r, int sh, int sw, int ph, int pw) {
+    int n = x.size(0), c = x.size(1), h = x.size(2), wd = x.size(3);
+    int o = w.size(0), kh = w.size(2), kw = w.size(3);
     int ho = r.size(2), wo = r.size(3);
     double[] dx = new double[x.numel()];
     double[] dw = new double[w.numel()];
@@ -157,17 +217,7 @@ class ConvTest {
         }
       }
     }
-    assertArrayEquals(naiveConv(x, w, sh, sw, ph, pw), Conv.conv2d(x, w, sh, sw, ph, pw).toDoubleArray(), 1e-12);
-    assertArrayEquals(dx, Conv.conv2dInputGrad(r, w, x.shape(), sh, sw, ph, pw).toDoubleArray(), 1e-12);
-    assertArrayEquals(dw, Conv.conv2dWeightGrad(r, x, w.shape(), sh, sw, ph, pw).toDoubleArray(), 1e-12);
-    Tensor x32 = Conv32.f32(x), w32 = Conv32.f32(w), r32 = Conv32.f32(r);
-    assertArrayEquals(naiveConv(x, w, sh, sw, ph, pw), Conv.conv2d(x32, w32, sh, sw, ph, pw).toDoubleArray(), 1e-4);
-    Tensor dx32 = Conv.conv2dInputGrad(r32, w32, x.shape(), sh, sw, ph, pw);
-    Tensor dw32 = Conv.conv2dWeightGrad(r32, x32, w.shape(), sh, sw, ph, pw);
-    assertEquals(DType.FLOAT32, dx32.dtype());
-    assertEquals(DType.FLOAT32, dw32.dtype());
-    assertArrayEquals(dx, dx32.toDoubleArray(), 1e-4);
-    assertArrayEquals(dw, dw32.toDoubleArray(), 1e-4);
+    return new double[][] {dx, dw};
   }
 
   @Test

@@ -10,9 +10,16 @@ import dev.flint.tensor.DType;
 import dev.flint.tensor.Generator;
 import dev.flint.tensor.Tensor;
 import java.util.function.Function;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class PoolTest {
+  @BeforeAll
+  static void vectorKernelsWarm() {
+    // FLOAT32 2×2 stride-2 pooling takes the vector tier once its warm-up is over
+    assertTrue(dev.flint.Flint.awaitKernelWarmUp(), "the vector kernels' warm-up took over 10 s");
+  }
+
   // 1x1x4x4: 1..16 row by row.
   static final Tensor GRID = Tensor.of(new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16}, 1, 1, 4, 4);
 
@@ -198,6 +205,43 @@ class PoolTest {
         assertArrayEquals(x.shape(), dx.shape());
         assertArrayEquals(dxExpected, dx.toDoubleArray(), where);
       }
+    }
+  }
+
+  /**
+   * 2×2 stride-2 pooling (the vector tier's blocks of windows, with the scalar tails and rows beside
+   * them) against {@link #naiveMaxPool} on planes of many widths, odd heights and widths included,
+   * with ties, signed zeros and NaNs: values bit for bit, gradients exactly.
+   */
+  @Test
+  void pairedWindowsMatchTheTextbookOnEveryWidth() {
+    Generator g = new Generator(23);
+    double[] palette = {0.0, -0.0, 1.0, -1.0, 2.0, 0.5, -3.0};
+    int[][] planes = {{2, 3, 7, 8}, {1, 2, 9, 30}, {3, 8, 28, 28}, {2, 16, 14, 14}, {1, 1, 5, 17}, {2, 1, 4, 64},
+      {2, 2, 10, 22}, {1, 3, 11, 12}, {1, 1, 2, 14}};
+    for (int[] sh : planes) {
+      int size = sh[0] * sh[1] * sh[2] * sh[3];
+      float[] v = new float[size];
+      for (int i = 0; i < size; i++) {
+        int k = (int) g.nextLong(60);
+        v[i] = k == 0 ? Float.NaN : k < 30 ? (float) palette[k % palette.length] : (float) g.nextGaussian();
+      }
+      Tensor x = Tensor.of(v, sh);
+      double[] xv = x.toDoubleArray();
+      double[][] expected = naiveMaxPool(xv, sh[0] * sh[1], sh[2], sh[3], 2, 2, 2, 2, 0, 0);
+      float[] got = Pool.maxPool2d(x, 2, 2, 2, 2, 0, 0).toFloatArray();
+      String where = java.util.Arrays.toString(sh);
+      for (int i = 0; i < got.length; i++) {
+        assertEquals(Float.floatToRawIntBits((float) expected[0][i]), Float.floatToRawIntBits(got[i]), where + " y[" + i + "]");
+      }
+      float[] gv = new float[got.length];
+      double[] dxExpected = new double[size];
+      for (int i = 0; i < gv.length; i++) {
+        gv[i] = i + 1;
+        dxExpected[(int) expected[1][i]] += gv[i];
+      }
+      Tensor dx = Pool.maxPool2dBackward(Tensor.of(gv, sh[0], sh[1], sh[2] / 2, sh[3] / 2), x, 2, 2, 2, 2, 0, 0);
+      assertArrayEquals(dxExpected, dx.toDoubleArray(), where + " dx");
     }
   }
 }
