@@ -293,8 +293,11 @@ public final class VectorConvProducts {
       if ((round & 255) == 0 && System.nanoTime() > deadline) {
         return;
       }
-      gemm(a, 0, k, 1, b, 0, n, c, 0, n, m, k, 0, n);
-      dotNT(c, 0, n, c, n, n, d, 0, m, 6, 5, 0, n);
+      // every loop entered and skipped (see VectorOptimizers.warmUp): fewer than 8 rows, only a
+      // one-vector strip, only scalar columns; tiles of 4 × 4 dot products and none
+      boolean odd = (round & 1) != 0;
+      gemm(a, 0, k, 1, b, 0, n, c, 0, n, odd ? m : 3, k, 0, round % 3 == 0 ? n : round % 3 == 1 ? L : 3);
+      dotNT(c, 0, n, c, n, n, d, 0, m, odd ? 6 : 2, odd ? 5 : 3, 0, odd ? n : 3);
     }
   }
 }

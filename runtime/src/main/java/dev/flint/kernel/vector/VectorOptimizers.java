@@ -101,9 +101,9 @@ public final class VectorOptimizers {
   }
 
   /**
-   * Runs both updates on tiny arrays through every branch (vector body and tail, decay, amsgrad,
-   * both lerp forms, momentum's first and later steps, Nesterov) until C2 has compiled them: a
-   * fixed number of rounds, bounded by {@code maxMillis}.
+   * Runs both updates on tiny arrays through every branch (with and without a vector body and a
+   * tail, decay, amsgrad, both lerp forms, momentum's first and later steps, Nesterov) until C2 has
+   * compiled them: a fixed number of rounds, bounded by {@code maxMillis}.
    */
   public static void warmUp(long maxMillis) {
     int n = 2 * L + 3;
@@ -121,9 +121,12 @@ public final class VectorOptimizers {
         return;
       }
       boolean odd = (round & 1) != 0;
-      adam(w, 0, g, 0, m, v, odd ? vMax : null, 0, n, odd ? 0.999f : 1f, odd ? 0f : 0.01f, odd, odd ? 0.1f : -0.5f,
+      // lengths with and without a vector body and a tail: C2 turns a branch never taken here into
+      // a trap, and a real call that takes it would run boxed vector code until recompiled
+      int len = (round >> 1) % 4 == 0 ? 3 : (round >> 1) % 4 == 1 ? L : n;
+      adam(w, 0, g, 0, m, v, odd ? vMax : null, 0, len, odd ? 0.999f : 1f, odd ? 0f : 0.01f, odd, odd ? 0.1f : -0.5f,
           0.999f, 0.001f, -0.001f, 0.5f, 1e-8f);
-      sgd(w, 0, g, 0, odd ? m : null, 0, n, -0.001f, odd ? 0f : 0.01f, 0.9f, 1f, (round & 3) == 1, (round & 3) == 3);
+      sgd(w, 0, g, 0, odd ? m : null, 0, len, -0.001f, odd ? 0f : 0.01f, 0.9f, 1f, (round & 3) == 1, (round & 3) == 3);
     }
   }
 }

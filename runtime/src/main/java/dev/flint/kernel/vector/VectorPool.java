@@ -114,8 +114,9 @@ public final class VectorPool {
       if ((round & 255) == 0 && System.nanoTime() > deadline) {
         return;
       }
-      max(in, 0, w, out, 0, 2);
-      maxBackward(in, 0, w, g, 0, dx, 0, 2);
+      int blocks = round % 3;   // none, one and two: every loop entered and skipped (see VectorOptimizers.warmUp)
+      max(in, 0, w, out, 0, blocks);
+      maxBackward(in, 0, w, g, 0, dx, 0, blocks);
     }
   }
 
