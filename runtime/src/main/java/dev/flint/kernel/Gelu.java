@@ -97,8 +97,10 @@ final class Gelu {
 
   /** {@code g · gelu'(x)}, elementwise over {@code g} and {@code x} broadcast together: GELU's backward. */
   static Tensor geluBackward(Tensor g, Tensor x, Tensor out) {
-    int[] shape = Shapes.broadcast("geluBackward", Internals.shapeRef(g), Internals.shapeRef(x));
-    DType t = DTypes.toFloat(DTypes.promote(g, x));
+    // into a buffer of the broadcast shape (compiled code): its shape, no new array or varargs per call
+    int[] shape = out != null && Elementwise.broadcastsTo(Internals.shapeRef(g), Internals.shapeRef(x), Internals.shapeRef(out))
+        ? Internals.shapeRef(out) : Shapes.broadcast("geluBackward", Internals.shapeRef(g), Internals.shapeRef(x));
+    DType t = DTypes.toFloat(g.dtype() == x.dtype() ? g.dtype() : DTypes.promote(g, x));
     Tensor o = Elementwise.prepare(out, t, shape, "geluBackward");
     Tensor gc = dense(broadcast(g, shape), t);
     Tensor xc = dense(broadcast(x, shape), t);
