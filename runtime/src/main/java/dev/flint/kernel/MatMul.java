@@ -21,7 +21,9 @@ import java.util.List;
  * array with the same {@code j}. That is what lets C2 vectorize it: with different offsets into
  * arrays that might alias, JDK 17's SuperWord gives up and the loop runs about 4x slower (FLOAT32
  * reads four rows of B per pass, {@link #rowsF32}). A FLOAT32 {@code x @ w.t()} with fewer than
- * {@value #DOT_MAX_ROWS} rows packs nothing ({@link #dotRowsF32}). Row blocks are spread over the
+ * {@value #DOT_MAX_ROWS} rows packs nothing ({@link #dotRowsF32}) the first time; a parameter's B
+ * asked for again at the same version is kept packed ({@link PlainPacks}, without the vector tier),
+ * and then every row count takes the rows kernel over it. Row blocks are spread over the
  * shared {@link Parallel} pool.
  *
  * <p>FLOAT32 products of at least {@link #VECTOR_MIN_WORK} multiply-adds run on the optional Vector API
@@ -519,7 +521,10 @@ final class MatMul {
       Tensor c, int n, int k, int m) {
     boolean f32 = a.dtype() == DType.FLOAT32;
     int batches = aOff.length;
-    if (f32 && n < DOT_MAX_ROWS && sa1 == 1 && sb0 == 1 && m > 1) {
+    boolean shared = sameMatrix(bOff);
+    // a parameter's B kept packed between calls (inference) when the vector tier does not serve this JVM
+    float[][][] kept = f32 && shared && !VectorTier.ENABLED ? PlainPacks.lookup(b.storage(), bOff[0], sb0, sb1, k, m) : null;
+    if (kept == null && f32 && n < DOT_MAX_ROWS && sa1 == 1 && sb0 == 1 && m > 1) {
       // x @ w.t() with few rows: dot products over w's contiguous rows, nothing packed
       float[] as = a.storage().floats();
       float[] bs = b.storage().floats();
@@ -535,11 +540,6 @@ final class MatMul {
       return;
     }
     // pack each distinct B matrix once: [batch][jBlock][p][j]
-    boolean same = true;
-    for (int i = 1; i < batches; i++) {
-      same &= bOff[i] == bOff[0];
-    }
-    boolean shared = same;
     long total = (long) batches * n * k * m;
     if (!shared && f32 && total < Parallel.MIN_SPLIT_WORK) {
       // small products of distinct matrices (attention's at a short context): one batch after another
@@ -556,7 +556,8 @@ final class MatMul {
     int packs = shared ? 1 : batches;
     Object[] packed = new Object[packs];
     for (int q = 0; q < packs; q++) {
-      packed[q] = f32 ? packF32(b.storage().floats(), bOff[q], sb0, sb1, k, m, packs == 1 ? PLAIN_F32.get() : null)
+      packed[q] = kept != null ? kept
+          : f32 ? packF32(b.storage().floats(), bOff[q], sb0, sb1, k, m, packs == 1 ? PLAIN_F32.get() : null)
           : packF64(b.storage().doubles(), bOff[q], sb0, sb1, k, m);
     }
     int blocks = (n + ROW_BLOCK - 1) / ROW_BLOCK;
@@ -626,7 +627,7 @@ final class MatMul {
   }
 
   /** B packed as [jBlock][p][j]: into the thread's reused arrays when {@code scratch} has room, else fresh ones. */
-  private static float[][][] packF32(float[] b, int off, int s0, int s1, int k, int m, PlainF32 scratch) {
+  static float[][][] packF32(float[] b, int off, int s0, int s1, int k, int m, PlainF32 scratch) {
     int jBlocks = (m + J_BLOCK - 1) / J_BLOCK;
     float[][][] reused = scratch == null ? null : scratch.pack(jBlocks, k, Math.min(J_BLOCK, m));
     float[][][] out = reused != null ? reused : new float[jBlocks][k][];
