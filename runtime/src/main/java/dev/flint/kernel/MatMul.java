@@ -539,6 +539,13 @@ final class MatMul {
       });
       return;
     }
+    long work1 = (long) batches * n * k * m;
+    if (f32 && kept == null && batches == 1 && m <= NARROW_MAX_COLS && n >= 4 * m && n <= J_BLOCK
+        && (long) k * n <= PlainF32.MAX_REUSED && !Parallel.worthSplitting(work1)) {
+      narrowF32(a.storage().floats(), aOff[0], sa0, sa1, b.storage().floats(), bOff[0], sb0, sb1,
+          c.storage().floats(), c.offset(), n, k, m);
+      return;
+    }
     // pack each distinct B matrix once: [batch][jBlock][p][j]
     long total = (long) batches * n * k * m;
     if (!shared && f32 && total < Parallel.MIN_SPLIT_WORK) {
@@ -579,6 +586,42 @@ final class MatMul {
   }
 
   /**
+   * At most this many columns of C, with at least four times as many rows (up to {@link #J_BLOCK}), a
+   * single-threaded pure-Java FLOAT32 product runs as Cᵀ = Bᵀ·Aᵀ ({@link #narrowF32}).
+   */
+  static final int NARROW_MAX_COLS = 64;
+
+  /**
+   * {@code C = A·B} with few columns (a small MLP's layers: [256,117]·[117,64], [256,64]·[64,32]) as
+   * {@code Cᵀ = Bᵀ·Aᵀ}, so that {@link #rowsF32}'s vectorized loop runs over C's n rows instead of its
+   * m columns: 64 floats are 4 AVX-512 vectors between C2's scalar pre- and post-loops. Aᵀ is gathered
+   * into the thread's scratch rows and Cᵀ written back transposed; together that costs less than the
+   * short loops did: [256,117]·[117,64] 121 -> 94 us, [256,64]·[64,32] 43 -> 34 us, [256,32]·[32,1]
+   * 7.4 -> 4.2 us (thread CPU time, 1 thread, no vector module), pure-Java mlp_train_small 5-15 % faster.
+   */
+  private static void narrowF32(float[] a, int ao, int sa0, int sa1, float[] b, int bo, int sb0, int sb1,
+      float[] c, int co, int n, int k, int m) {
+    PlainF32 s = PLAIN_F32.get();
+    float[][][] at = s.transposed(k, n);
+    float[][] rows = at[0];
+    for (int p = 0; p < k; p++) {
+      float[] row = rows[p];
+      int from = ao + p * sa1;
+      for (int i = 0; i < n; i++) {
+        row[i] = a[from + i * sa0];
+      }
+    }
+    float[] ct = s.columns(m * n);
+    rowsF32(b, bo, sb1, sb0, at, ct, 0, k, n, 0, m);
+    for (int j = 0; j < m; j++) {
+      int from = j * n;
+      for (int i = 0; i < n; i++) {
+        c[co + i * m + j] = ct[from + i];
+      }
+    }
+  }
+
+  /**
    * Per-thread arrays of the pure-Java FLOAT32 path, reused so that a warm product allocates nothing:
    * the packed rows of a shared B (up to {@link #MAX_REUSED} floats; bigger ones are packed fresh) and
    * the two row accumulators.
@@ -589,6 +632,33 @@ final class MatMul {
     int rows;
     int width;
     final float[][] acc = new float[2][J_BLOCK];
+    private float[][][] transposed = new float[1][0][0];
+    private float[] columns = new float[0];
+
+    /** Rows for Aᵀ in {@link #narrowF32}: at least k rows of at least n floats, as one block. */
+    float[][][] transposed(int k, int n) {
+      float[][] t = transposed[0];
+      int rows = t.length;
+      int wide = rows > 0 ? t[0].length : 0;
+      if (rows < k || wide < n) {
+        int r = Math.max(rows, k);
+        int w = Math.max(wide, n);
+        if ((long) r * w > MAX_REUSED) {   // the union of two shapes could be far bigger than either
+          r = k;
+          w = n;
+        }
+        transposed[0] = new float[r][w];
+      }
+      return transposed;
+    }
+
+    /** Room for Cᵀ in {@link #narrowF32}. */
+    float[] columns(int size) {
+      if (columns.length < size) {
+        columns = new float[size];
+      }
+      return columns;
+    }
 
     /** Packed rows for jBlocks blocks of k rows, each at least w wide (the first block's width). */
     float[][][] pack(int jBlocks, int k, int w) {
