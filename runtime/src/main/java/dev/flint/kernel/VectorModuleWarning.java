@@ -19,8 +19,8 @@ final class VectorModuleWarning implements Runnable {
    * vector module") and how to silence it.
    */
   static final String MESSAGE = "Flint: the jdk.incubator.vector module is not loaded, so FLOAT32 matrix products"
-      + " and elementwise ops run on pure-Java kernels, up to 2.5x slower than with the Vector API (small"
-      + " MLP training; about 1.5x for large products, convolutions and inference). Start java with"
+      + " and elementwise ops run on pure-Java kernels, up to 3x slower than with the Vector API (large"
+      + " products and small-MLP training; convolutions about 1.3x). Start java with"
       + " --add-modules jdk.incubator.vector to use it (-Dflint.vector=false keeps the pure-Java kernels"
       + " and silences this warning).";
 
