@@ -181,11 +181,24 @@ class SignatureTest {
   private static Method kernel(Op op, int parameters, boolean withOut) {
     for (Method m : Kernels.class.getMethods()) {
       if (m.getName().equals(op.opName()) && m.getParameterCount() == parameters
-          && (!withOut || m.getParameterTypes()[parameters - 1] == Tensor.class && lastIsNotAnInput(op, parameters))) {
+          && (withOut ? m.getParameterTypes()[parameters - 1] == Tensor.class && lastIsNotAnInput(op, parameters)
+              : !outInPlaceOfAnAttribute(op, m))) {
         return m;
       }
     }
     return null;
+  }
+
+  /**
+   * Whether {@code m} is the out variant of a shorter signature ({@code sumTo(x, out)} beside
+   * {@code sumTo(x, shape)}): its last parameter is a tensor where the signature has an attribute.
+   * Without this check the lookup took whichever of the two {@code getMethods()} listed first.
+   */
+  private static boolean outInPlaceOfAnAttribute(Op op, Method m) {
+    List<Signature.Arg> args = op.signature().kernelArgs();
+    int n = m.getParameterCount();
+    return n > 0 && n == args.size() && m.getParameterTypes()[n - 1] == Tensor.class
+        && args.get(n - 1).kind() == Signature.Arg.Kind.ATTR;
   }
 
   /** A method with one more parameter than the signature's arguments: its last is the out tensor. */
