@@ -309,6 +309,27 @@ class EquivalenceTest {
     }
   }
 
+  /**
+   * An output that is a view of a copying reshape: without a graph that lends the output, the next call must
+   * not write into the storage of the output the caller kept.
+   */
+  @Test
+  void outputViewOfACopyingReshapeSurvivesTheNextCall() throws Exception {
+    Class<?> compiledType = check("ViewOut", List.of(new int[] {2, 3, 4}, new int[] {5, 3, 4}), false);
+    Module compiled = (Module) compiledType.getConstructor().newInstance();
+    compiled.to(DType.FLOAT64);
+    for (boolean training : new boolean[] {false, true}) {
+      compiled.train(training);
+      Tensor x = input(new int[] {2, 3, 4}, DType.FLOAT64, false);
+      try (Autograd.Scope ignored = Autograd.noGrad()) {
+        Tensor first = compiled.forward(x);
+        double[] kept = first.toDoubleArray();
+        compiled.forward(x.mul(-3.0));
+        assertArrayEquals(kept, first.toDoubleArray(), 0.0, "the first output after a second call, train=" + training);
+      }
+    }
+  }
+
   /** Several forward parameters: a sequence, a BOOL padding mask (maskedFill with -inf), a second floating input. */
   @Test
   void severalInputs() throws Exception {

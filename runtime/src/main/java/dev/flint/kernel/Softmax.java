@@ -211,8 +211,8 @@ final class Softmax {
 
   /**
    * {@link #rowF32} with a contiguous output on the Vector API tier: the same max, exponentials and sum
-   * (bit for bit; the exponentials on lanes), and the same scaling. The log form sums the exponentials
-   * rounded to float, where the scalar loop sums them in double.
+   * (bit for bit; the exponentials on lanes), and the same scaling; the log form, like the scalar loop,
+   * sums the exponentials in double before rounding anything.
    */
   private static void rowF32Vector(float[] x, int xi, float[] o, int oi, int len, boolean log) {
     float max = VectorActivations.max(x, xi, len);

@@ -52,8 +52,8 @@ final class VectorTier {
   private static final CountDownLatch WARM = new CountDownLatch(1);
   /** Whether the vector kernels are warm: read by every kernel call, written once. */
   private static volatile boolean warm;
-  /** Whether the warm-up was started; guarded by the class lock. */
-  private static boolean started;
+  /** Whether the warm-up was started; written under the class lock, read without it by {@link #scalarWork}. */
+  private static volatile boolean started;
   /** Multiply-adds of pure-Java FLOAT32 products so far, until the warm-up starts; racy, a rough count is enough. */
   private static long pendingWork;
 
@@ -85,7 +85,7 @@ final class VectorTier {
     if (ENABLED && !warm) {
       long total = pendingWork + work;
       pendingWork = total;
-      if (total >= WARMUP_AFTER_WORK) {
+      if (total >= WARMUP_AFTER_WORK && !started) {   // no lock per product while the warm-up runs
         startWarmUp();
       }
     }

@@ -117,8 +117,15 @@ final class ForwardEmitter {
         Integer slot = buffers.forward().get(v);
         if (slot != null && KernelCalls.isPlannedView(n.op()) && fusions.call(v) == null) {
           // a view kept in the set from step to step (Note [Planned views] in PlannedViews)
-          body.add("$T $N = $L; // $L$L\n", TENSOR, names.declare(v), calls.plannedView(n, this::code, set, slot),
-              v.type().display(), comment);
+          CodeBlock view = calls.plannedView(n, this::code, set, slot);
+          if (buffers.outputOnly().contains(v)) {
+            // the output may share this view's storage (or its kept copy, for a reshape that copies): when
+            // no graph lends the output, the next call would overwrite what the caller keeps
+            CodeBlock fresh = calls.call(n, this::code, null);
+            view = graph ? CodeBlock.of("$N ? ($L) : $L", record, view, fresh) : fresh;
+            comment += ", a new view when no graph is recorded: the caller keeps the output";
+          }
+          body.add("$T $N = $L; // $L$L\n", TENSOR, names.declare(v), view, v.type().display(), comment);
           continue;
         }
         if (slot != null) {

@@ -227,7 +227,8 @@ public final class VectorActivations {
 
   /**
    * {@code o[oi + j] = (float) FastMath.expToDouble(x[xi + j] − max)} for j in [0, n) ({@code o} null:
-   * nothing stored); returns the sum of those floats, added in order (as {@code Softmax}'s loop).
+   * nothing stored); returns the sum of those floats, added in order (as {@code Softmax}'s loop). Without
+   * {@code o} (log-softmax) it sums the exponentials unrounded, in double, as the scalar log loop does.
    */
   public static double expShifted(float[] x, int xi, float max, float[] o, int oi, int n) {
     Scratch s = SCRATCH.get();
@@ -242,8 +243,10 @@ public final class VectorActivations {
         float e = (float) s.e[j];
         if (o != null) {
           o[oi + j0 + j] = e;
+          sum += e;
+        } else {
+          sum += s.e[j];
         }
-        sum += e;
       }
     }
     return sum;
