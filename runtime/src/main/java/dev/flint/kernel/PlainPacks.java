@@ -1,5 +1,6 @@
 package dev.flint.kernel;
 
+import dev.flint.kernel.vector.ParameterPacks;
 import dev.flint.tensor.Storage;
 
 /**

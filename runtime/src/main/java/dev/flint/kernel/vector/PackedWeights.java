@@ -1,6 +1,5 @@
 package dev.flint.kernel.vector;
 
-import dev.flint.kernel.ParameterPacks;
 import dev.flint.tensor.Storage;
 
 /**

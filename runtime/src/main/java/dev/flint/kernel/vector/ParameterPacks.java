@@ -1,4 +1,4 @@
-package dev.flint.kernel;
+package dev.flint.kernel.vector;
 
 import dev.flint.tensor.Storage;
 import java.util.Map;
@@ -7,7 +7,8 @@ import java.util.function.ToLongFunction;
 
 /**
  * Packed copies of parameter matrices kept between calls, for one product kernel's pack format
- * ({@code kernel.vector.PackedWeights} for the vector tier, {@link PlainPacks} for the pure-Java one).
+ * ({@link PackedWeights} for the vector tier, {@code kernel.PlainPacks} for the pure-Java one; it uses
+ * no Vector API class, so it serves without the module too).
  *
  * <p>The policy: only storages marked by {@link Storage#markParameter()} are kept (every write to
  * them bumps {@link Storage#version()}; kernels write activations without bumping); a pack is valid
