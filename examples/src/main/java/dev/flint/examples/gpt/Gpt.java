@@ -1,5 +1,6 @@
 package dev.flint.examples.gpt;
 
+import dev.flint.autograd.GradMode;
 import dev.flint.dsl.Forward;
 import dev.flint.dsl.Layer;
 import dev.flint.dsl.Model;
@@ -9,6 +10,7 @@ import dev.flint.nn.Module;
 import dev.flint.nn.ModuleList;
 import dev.flint.tensor.Generator;
 import dev.flint.tensor.Tensor;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -16,9 +18,11 @@ import java.util.stream.IntStream;
 /**
  * A small character-level GPT, the shape of the PyTorch benchmark's {@code Gpt}: token and position
  * embeddings, 4 pre-norm {@link GptBlock}s (4 heads, width 128), a final layer norm and a head tied to
- * the token embedding. {@code idx: INT64 [B, T] with T ≤ 64 -> logits [B, T, 65]}.
+ * the token embedding. {@code idx: INT64 [B, T] with T ≤ 64 -> logits [B, T, 65]}; the compiled
+ * class sizes its buffers for T = 64 and refuses a longer T. {@link #forwardCached} reads new tokens
+ * after the keys and values a {@link KvCache} kept, for generation.
  */
-@Model
+@Model(inputDims = {"T<=64"})
 public class Gpt extends Module {
   /** Characters of tinyshakespeare. */
   public static final int VOCAB = 65;
@@ -41,6 +45,40 @@ public class Gpt extends Module {
     for (GptBlock b : blocks) {
       x = b.forward(x);
     }
+    return lnF.forward(x).matmul(tok.weight.t());
+  }
+
+  /** An empty {@link KvCache} for this model's layers, {@code batch} sequences and {@link #BLOCK} positions. */
+  public KvCache newCache(int batch) {
+    return new KvCache(LAYERS, batch, HEADS, BLOCK, WIDTH / HEADS, tok.weight.dtype());
+  }
+
+  /**
+   * The logits {@code [B, t, 65]} of new tokens {@code idx: INT64 [B, t]} that follow the
+   * {@code cache.length()} positions {@code cache} holds: rows {@code length .. length + t - 1} of
+   * {@link #forward} over the whole context, computing only the new rows (each layer's earlier keys
+   * and values come from the cache, which then holds the new ones too). The context must fit in
+   * {@link #BLOCK} positions. Eager op by op (also in {@code CompiledGpt}, over the same weights),
+   * for inference: it refuses to run while gradients are recorded ({@code Autograd.noGrad()}).
+   */
+  public Tensor forwardCached(Tensor idx, KvCache cache) {
+    if (GradMode.isEnabled()) {
+      throw new IllegalStateException("Gpt.forwardCached is for inference: the cache keeps no gradients; "
+          + "call it inside Autograd.noGrad()");
+    }
+    if (idx.dim() != 2) {
+      throw new IllegalArgumentException("Gpt.forwardCached expects token ids [B, t], but got " + idx.dim() + " dims "
+          + Arrays.toString(idx.shape()));
+    }
+    int t = idx.size(1);
+    int start = cache.length();
+    cache.checkRoom(t);
+    Tensor x = tok.forward(idx).add(pos.weight.narrow(0, start, t));
+    int layer = 0;
+    for (GptBlock b : blocks) {
+      x = b.forwardCached(x, cache, layer++);
+    }
+    cache.advance(t);
     return lnF.forward(x).matmul(tok.weight.t());
   }
 

@@ -11,8 +11,10 @@ import dev.flint.tensor.Generator;
  * @param topK draw only from the k most likely characters (0: all)
  * @param seed the sampling generator's seed
  * @param prompt the text to continue
+ * @param kvCache generate from a {@link KvCache} ({@link Generation#generateCached}, the same text,
+ *     faster) rather than recomputing the whole context for every character
  */
-public record SamplingOptions(int tokens, double temperature, int topK, long seed, String prompt) {
+public record SamplingOptions(int tokens, double temperature, int topK, long seed, String prompt, boolean kvCache) {
   /** A sampler with these settings and a fresh generator. */
   public Sampler sampler() {
     return new Sampler(temperature, topK, new Generator(seed));
@@ -24,7 +26,8 @@ public record SamplingOptions(int tokens, double temperature, int topK, long see
         + "  --temperature T    softmax temperature, 0 is greedy (default 0.8)%n"
         + "  --top-k K          draw from the K most likely characters only, 0 for all (default 40)%n"
         + "  --sample-seed S    seed of the sampling (default: the run's seed)%n"
-        + "  --prompt TEXT      the text to continue (default a newline)");
+        + "  --prompt TEXT      the text to continue (default a newline)%n"
+        + "  --full-recompute   read the whole context for every character, as nanoGPT (default: a KV cache)");
   }
 
   /** Collects the sampling flags of a command line. */
@@ -34,6 +37,7 @@ public record SamplingOptions(int tokens, double temperature, int topK, long see
     private int topK = 40;
     private Long seed;
     private String prompt = "\n";
+    private boolean kvCache = true;
 
     /** Reads {@code flag}'s value when it is a sampling flag; false when it is not one. */
     boolean accept(String flag, Args a) {
@@ -43,6 +47,7 @@ public record SamplingOptions(int tokens, double temperature, int topK, long see
         case "--top-k" -> topK = a.intValue(flag, 0);
         case "--sample-seed" -> seed = a.longValue(flag);
         case "--prompt" -> prompt = a.value(flag);
+        case "--full-recompute" -> kvCache = false;
         default -> {
           return false;
         }
@@ -54,7 +59,7 @@ public record SamplingOptions(int tokens, double temperature, int topK, long see
       if (prompt.isEmpty()) {
         throw new Args.UsageException("--prompt needs at least one character");
       }
-      return new SamplingOptions(tokens, temperature, topK, seed == null ? defaultSeed : seed, prompt);
+      return new SamplingOptions(tokens, temperature, topK, seed == null ? defaultSeed : seed, prompt, kvCache);
     }
   }
 }

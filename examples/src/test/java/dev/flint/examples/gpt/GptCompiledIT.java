@@ -1,11 +1,14 @@
 package dev.flint.examples.gpt;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flint.data.Batch;
 import dev.flint.nn.CrossEntropyLoss;
 import dev.flint.optim.AdamW;
 import dev.flint.optim.LambdaLR;
+import dev.flint.tensor.DType;
 import dev.flint.tensor.Generator;
 import dev.flint.tensor.Tensor;
 import org.junit.jupiter.api.Test;
@@ -41,6 +44,16 @@ class GptCompiledIT {
         assertEquals(a[i], b[i], 1e-4 * Math.max(1, Math.abs(a[i])), "T=" + t + " element " + i);
       }
     }
+  }
+
+  /** Declared {@code T<=64}: the compiled model refuses a longer context with a message instead of growing its buffers. */
+  @Test
+  void compiledRefusesAContextLongerThanTheBlock() {
+    Gpt compiled = GptExample.newModel(false, 2);
+    compiled.eval();
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> compiled.forward(Tensor.zeros(DType.INT64, 1, Gpt.BLOCK + 1)));
+    assertTrue(e.getMessage().contains("64") && e.getMessage().contains("65"), e.getMessage());
   }
 
   private static double[] losses(Gpt model, ShakespeareData data) {
