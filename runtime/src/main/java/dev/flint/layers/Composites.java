@@ -104,14 +104,53 @@ public final class Composites {
     return scans;
   }
 
+  /**
+   * A multi-layer LSTM ({@code lstm}) or GRU with its states, as {@code torch.nn.LSTM}/{@code GRU} return
+   * them: {@link #recurrent} from the initial states {@code h0} (and {@code c0}), each {@code [numLayers, B, H]}
+   * (layer k's {@code [B, H]} slice starts layer k), or from {@code zero} ({@code [B, H]}) for a state that is
+   * null. Returns the output sequence {@code [B, T, H]} and the final states {@code [numLayers, B, H]}: h_n,
+   * then c_n for an LSTM. Sizes go through {@code sz} (T may be symbolic).
+   */
+  public static <T> List<T> recurrentWithStates(Algebra<T> a, Sizes sz, boolean lstm, T x, List<T> params, T h0, T c0,
+      Supplier<T> zero, int[] xShape, int hidden) {
+    int layers = params.size() / 4;
+    int batch = xShape[0];
+    int steps = xShape[1];
+    List<T> hs = new ArrayList<>();
+    List<T> cs = new ArrayList<>();
+    T zeros = h0 == null || lstm && c0 == null ? zero.get() : null;
+    for (int k = 0; k < layers; k++) {
+      hs.add(h0 == null ? zeros : layerState(a, h0, k, batch, hidden));
+      cs.add(!lstm ? hs.get(k) : c0 == null ? zeros : layerState(a, c0, k, batch, hidden));
+    }
+    List<T> scans = recurrent(a, lstm, x, params, hs, cs, xShape, hidden);
+    List<T> out = new ArrayList<>();
+    out.add(scanSlot(a, scans.get(layers - 1), lstm ? LSTM_H : GRU_H, batch, steps, hidden));
+    out.add(finalStates(a, sz, scans, lstm ? LSTM_H : GRU_H, batch, steps, hidden));
+    if (lstm) {
+      out.add(finalStates(a, sz, scans, LSTM_C, batch, steps, hidden));
+    }
+    return out;
+  }
+
+  /** Layer {@code k}'s slice {@code [B, H]} of a state {@code [numLayers, B, H]}. */
+  private static <T> T layerState(Algebra<T> a, T state, int k, int batch, int hidden) {
+    return a.reshape(a.narrow(state, 0, k, 1), new int[] {batch, hidden});
+  }
+
+  /** Slot {@code slot} of each layer's scan result at the last step, stacked: a final state {@code [numLayers, B, H]}. */
+  private static <T> T finalStates(Algebra<T> a, Sizes sz, List<T> scans, int slot, int batch, int steps, int hidden) {
+    List<T> last = new ArrayList<>();
+    for (T y : scans) {
+      T step = a.narrow(a.narrow(y, 1, sz.dims().subtract(steps, 1), 1), 2, slot, 1);
+      last.add(a.reshape(step, new int[] {1, batch, hidden}));
+    }
+    return last.size() == 1 ? last.get(0) : a.cat(last, 0);
+  }
+
   /** Slot {@code slot} of a scan's result {@code y [B, T, slots, H]} over all steps: {@code [B, T, H]}. */
   public static <T> T scanSlot(Algebra<T> a, T y, int slot, int batch, int steps, int hidden) {
     return a.reshape(a.narrow(y, 2, slot, 1), new int[] {batch, steps, hidden});
-  }
-
-  /** Slot {@code slot} of a scan's result at its last step: a final state {@code [B, H]}. */
-  public static <T> T lastStep(Algebra<T> a, T y, int slot, int batch, int steps, int hidden) {
-    return a.reshape(a.narrow(a.narrow(y, 1, steps - 1, 1), 2, slot, 1), new int[] {batch, hidden});
   }
 
   /**

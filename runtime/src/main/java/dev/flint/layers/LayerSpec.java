@@ -275,6 +275,24 @@ public enum LayerSpec {
     }
 
     @Override
+    public List<String> recordComponents(int more) {
+      return more == 2 ? List.of("output", "hn", "cn") : null;
+    }
+
+    @Override
+    public <T> List<T> forwardRecord(Algebra<T> ops, LayerContext<T> layer, LayerArgs a, T x, List<Object> more) {
+      return recurrentWithStates(this, ops, layer, a, x, more, true);
+    }
+
+    @Override
+    public <T> T forward(Algebra<T> ops, LayerContext<T> layer, LayerArgs a, T x, List<Object> more) {
+      if (!more.isEmpty()) {
+        throw new UnsupportedOperationException(className() + ".forward(x) → Tensor, and forward(x, h0, c0) → LSTM.Output (h0, c0 [numLayers, B, hidden] or null)");
+      }
+      return forward(ops, layer, a, x);
+    }
+
+    @Override
     public String describe(List<String> args) {
       return describeRecurrent(this, args);
     }
@@ -299,6 +317,24 @@ public enum LayerSpec {
     @Override
     public <T> T forward(Algebra<T> ops, LayerContext<T> layer, LayerArgs a, T x) {
       return recurrent(ops, layer, a, x, false);
+    }
+
+    @Override
+    public List<String> recordComponents(int more) {
+      return more == 1 ? List.of("output", "hn") : null;
+    }
+
+    @Override
+    public <T> List<T> forwardRecord(Algebra<T> ops, LayerContext<T> layer, LayerArgs a, T x, List<Object> more) {
+      return recurrentWithStates(this, ops, layer, a, x, more, false);
+    }
+
+    @Override
+    public <T> T forward(Algebra<T> ops, LayerContext<T> layer, LayerArgs a, T x, List<Object> more) {
+      if (!more.isEmpty()) {
+        throw new UnsupportedOperationException(className() + ".forward(x) → Tensor, and forward(x, h0) → GRU.Output (h0 [numLayers, B, hidden] or null)");
+      }
+      return forward(ops, layer, a, x);
     }
 
     @Override
@@ -537,6 +573,27 @@ public enum LayerSpec {
     return forward(ops, layer, a, x);
   }
 
+  /**
+   * The accessors of the record that {@code forward(x, more...)} returns when given {@code more} further
+   * arguments ({@code LSTM.Output}: output, hn, cn), in order; null when that form returns a tensor.
+   */
+  public List<String> recordComponents(int more) {
+    return null;
+  }
+
+  /** The record's type as Java names it ({@code LSTM.Output}), for messages and comments. */
+  public String recordType() {
+    return className + ".Output";
+  }
+
+  /**
+   * The components of the record that {@code forward(x, more...)} returns, in the order of
+   * {@link #recordComponents}; only for a form that {@link #recordComponents} names.
+   */
+  public <T> List<T> forwardRecord(Algebra<T> ops, LayerContext<T> layer, LayerArgs a, T x, List<Object> more) {
+    throw new UnsupportedOperationException(className + ".forward(x, ...) returns no record");
+  }
+
   /** How messages name the layer, from its arguments as written: {@code Linear 10→20}, {@code Dropout 0.5}. */
   public String describe(List<String> args) {
     return args.isEmpty() ? className : className + " " + String.join(", ", args);
@@ -656,6 +713,40 @@ public enum LayerSpec {
     List<T> scans = Composites.recurrent(ops, lstm, x, params, zeros, zeros, s, h);
     return Composites.scanSlot(ops, scans.get(scans.size() - 1), lstm ? Composites.LSTM_H : Composites.GRU_H, s[0],
         s[1], h);
+  }
+
+  /**
+   * {@code forward(x, h0, c0)} of an LSTM or {@code forward(x, h0)} of a GRU: the output sequence and the final
+   * states, from the given initial states ({@code [numLayers, B, hidden]}, checked) or zeros where null.
+   */
+  @SuppressWarnings("unchecked")
+  private static <T> List<T> recurrentWithStates(LayerSpec spec, Algebra<T> ops, LayerContext<T> layer, LayerArgs a, T x,
+      List<Object> more, boolean lstm) {
+    int[] s = layer.shape(x);
+    int h = a.integer("hiddenSize");
+    int[] expected = {a.integer("numLayers"), s[0], h};
+    List<T> states = new ArrayList<>();
+    for (int i = 0; i < more.size(); i++) {
+      String name = i == 0 ? "h0" : "c0";
+      Object m = more.get(i);
+      if (m instanceof Boolean) {
+        throw new UnsupportedOperationException(spec.className + "'s " + name + " as a tensor or null, not " + m);
+      }
+      T state = (T) m;
+      if (state != null && !Arrays.equals(layer.shape(state), expected)) {
+        throw new IllegalArgumentException(spec.className + ": " + name + " must be [num_layers, B, hidden_size] = "
+            + layer.dims().str(expected) + ", but got " + layer.dims().str(layer.shape(state)));
+      }
+      states.add(state);
+    }
+    List<T> params = new ArrayList<>();
+    for (int k = 0; k < a.integer("numLayers"); k++) {
+      for (String name : new String[] {"weightIh", "weightHh", "biasIh", "biasHh"}) {
+        params.add(layer.state(name + "(" + k + ")"));
+      }
+    }
+    return Composites.recurrentWithStates(ops, layer, lstm, x, params, states.get(0), lstm ? states.get(1) : null,
+        () -> layer.zeroState(x, h), s, h);
   }
 
   private static String describeRecurrent(LayerSpec spec, List<String> args) {

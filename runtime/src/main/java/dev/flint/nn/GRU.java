@@ -1,6 +1,7 @@
 package dev.flint.nn;
 
 import dev.flint.layers.Composites;
+import dev.flint.layers.Sizes;
 import dev.flint.tensor.Tensor;
 import java.util.List;
 
@@ -40,12 +41,11 @@ public class GRU extends RNNBase {
     boolean unbatched = x.dim() == 2;
     Tensor in = unbatched ? x.unsqueeze(0) : x;
     int batch = in.size(0);
-    int steps = in.size(1);
     Tensor h = state(unbatched && h0 != null ? h0.unsqueeze(1) : h0, "h0", batch, in);
-    List<Tensor> states = perLayer(h);
-    List<Tensor> scans = Composites.recurrent(F.OPS, false, in, parameters4(), states, states, in.shape(), hiddenSize);
-    Tensor out = Composites.scanSlot(F.OPS, scans.get(numLayers - 1), Composites.GRU_H, batch, steps, hiddenSize);
-    Tensor hOut = finalState(scans, Composites.GRU_H, batch, steps);
+    List<Tensor> outs = Composites.recurrentWithStates(F.OPS, Sizes.EAGER, false, in, parameters4(), h, null,
+        () -> Tensor.zeros(in.dtype(), batch, hiddenSize), in.shape(), hiddenSize);
+    Tensor out = outs.get(0);
+    Tensor hOut = outs.get(1);
     return unbatched ? new Output(out.squeeze(0), hOut.squeeze(1)) : new Output(out, hOut);
   }
 }

@@ -1,6 +1,7 @@
 package dev.flint.nn;
 
 import dev.flint.layers.Composites;
+import dev.flint.layers.Sizes;
 import dev.flint.tensor.Tensor;
 import java.util.List;
 
@@ -41,14 +42,13 @@ public class LSTM extends RNNBase {
     boolean unbatched = x.dim() == 2;
     Tensor in = unbatched ? x.unsqueeze(0) : x;
     int batch = in.size(0);
-    int steps = in.size(1);
     Tensor h = state(unbatched && h0 != null ? h0.unsqueeze(1) : h0, "h0", batch, in);
     Tensor c = state(unbatched && c0 != null ? c0.unsqueeze(1) : c0, "c0", batch, in);
-    List<Tensor> scans = Composites.recurrent(F.OPS, true, in, parameters4(), perLayer(h), perLayer(c), in.shape(),
-        hiddenSize);
-    Tensor out = Composites.scanSlot(F.OPS, scans.get(numLayers - 1), Composites.LSTM_H, batch, steps, hiddenSize);
-    Tensor hOut = finalState(scans, Composites.LSTM_H, batch, steps);
-    Tensor cOut = finalState(scans, Composites.LSTM_C, batch, steps);
+    List<Tensor> outs = Composites.recurrentWithStates(F.OPS, Sizes.EAGER, true, in, parameters4(), h, c,
+        () -> Tensor.zeros(in.dtype(), batch, hiddenSize), in.shape(), hiddenSize);
+    Tensor out = outs.get(0);
+    Tensor hOut = outs.get(1);
+    Tensor cOut = outs.get(2);
     if (unbatched) {
       return new Output(out.squeeze(0), hOut.squeeze(1), cOut.squeeze(1));
     }

@@ -75,24 +75,6 @@ abstract class RNNBase extends Module {
     return out;
   }
 
-  /** Layer {@code k}'s slice {@code [B, H]} of a state {@code [numLayers, B, H]}, for every layer. */
-  List<Tensor> perLayer(Tensor state) {
-    List<Tensor> out = new ArrayList<>();
-    for (int k = 0; k < numLayers; k++) {
-      out.add(state.select(0, k));
-    }
-    return out;
-  }
-
-  /** Slot {@code slot} of each layer's scan result at the last step, stacked: a final state {@code [numLayers, B, H]}. */
-  Tensor finalState(List<Tensor> scans, int slot, int batch, int steps) {
-    Tensor[] last = new Tensor[numLayers];
-    for (int k = 0; k < numLayers; k++) {
-      last[k] = Composites.lastStep(F.OPS, scans.get(k), slot, batch, steps, hiddenSize);
-    }
-    return Tensor.stack(0, last);
-  }
-
   public int inputSize() {
     return inputSize;
   }
@@ -115,10 +97,10 @@ abstract class RNNBase extends Module {
     }
   }
 
-  /** An initial state {@code [numLayers, B, H]} (zeros when null), checked. */
+  /** An initial state {@code [numLayers, B, H]}, checked (null stays null: zeros). */
   Tensor state(Tensor given, String name, int batch, Tensor x) {
     if (given == null) {
-      return Tensor.zeros(x.dtype(), numLayers, batch, hiddenSize);
+      return null;
     }
     if (given.dim() != 3 || given.size(0) != numLayers || given.size(1) != batch || given.size(2) != hiddenSize
         || given.dtype() != x.dtype()) {

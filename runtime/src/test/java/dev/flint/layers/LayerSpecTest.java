@@ -132,6 +132,54 @@ class LayerSpecTest {
     }
   }
 
+  /**
+   * The recurrent specs' record forms ({@code forward(x, h0, c0)} → {@code LSTM.Output}, {@code forward(x, h0)} →
+   * {@code GRU.Output}) against the modules, with given states and with null (zeros): the components in the
+   * order of the module's record, equal values, and a wrong state shape refused with both shapes.
+   */
+  @Test
+  void recurrentStatesAgreeWithTheModule() throws Exception {
+    for (LayerSpec spec : new LayerSpec[] {LayerSpec.LSTM, LayerSpec.GRU}) {
+      boolean lstm = spec == LayerSpec.LSTM;
+      Module module = build(spec, new Object[] {3, 4, 2});
+      module.to(DType.FLOAT64);
+      Class<?> record = Class.forName(LayerSpec.NN_PACKAGE + "." + spec.className() + "$Output");
+      List<String> components = Arrays.stream(record.getRecordComponents()).map(c -> c.getName()).toList();
+      int more = lstm ? 2 : 1;
+      assertEquals(components, spec.recordComponents(more), spec + ": the record's accessors");
+      assertEquals(null, spec.recordComponents(0), spec + ": forward(x) returns a tensor");
+      assertEquals(spec.className() + ".Output", spec.recordType());
+      Tensor x = Tensor.randn(new Generator(5), 2, 5, 3).to(DType.FLOAT64);
+      Tensor h0 = Tensor.randn(new Generator(6), 2, 2, 4).to(DType.FLOAT64);
+      Tensor c0 = Tensor.randn(new Generator(7), 2, 2, 4).to(DType.FLOAT64);
+      ModuleContext ctx = new ModuleContext(module, true);
+      LayerArgs args = spec.bind(3, 4, 2);
+      for (boolean given : new boolean[] {true, false}) {
+        List<Object> states = lstm ? Arrays.asList(given ? h0 : null, given ? c0 : null) : Arrays.asList(given ? h0 : null);
+        Object expected = lstm ? ((dev.flint.nn.LSTM) module).forward(x, given ? h0 : null, given ? c0 : null)
+            : ((dev.flint.nn.GRU) module).forward(x, given ? h0 : null);
+        List<Tensor> actual = spec.forwardRecord(EagerAlgebra.INSTANCE, ctx, args, x, states);
+        assertEquals(components.size(), actual.size(), spec + ": components");
+        for (int i = 0; i < components.size(); i++) {
+          Tensor e = (Tensor) record.getRecordComponents()[i].getAccessor().invoke(expected);
+          assertArrayEquals(e.shape(), actual.get(i).shape(), spec + " " + components.get(i) + " shape, states " + given);
+          assertArrayEquals(e.toDoubleArray(), actual.get(i).toDoubleArray(), 0, spec + " " + components.get(i));
+        }
+      }
+      List<Object> wrong = lstm ? Arrays.asList(h0.narrow(0, 0, 1), c0) : List.of(h0.narrow(0, 0, 1));
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> spec.forwardRecord(EagerAlgebra.INSTANCE, ctx, args, x, wrong));
+      assertEquals(spec.className() + ": h0 must be [num_layers, B, hidden_size] = [2, 2, 4], but got [1, 2, 4]",
+          e.getMessage());
+      assertThrows(UnsupportedOperationException.class,
+          () -> spec.forward(EagerAlgebra.INSTANCE, ctx, args, x, states(lstm, h0, c0)));
+    }
+  }
+
+  private static List<Object> states(boolean lstm, Tensor h0, Tensor c0) {
+    return lstm ? List.of(h0, c0) : List.of(h0);
+  }
+
   /** The spec's masked self-attention (the composition) against the module's fused kernel: BOOL, floating and causal masks. */
   @Test
   void attentionMasksAgreeWithTheModule() throws Exception {
