@@ -598,6 +598,34 @@ class DiagnosticsTest {
   }
 
   @Test
+  void lstmInitialStateOfTheWrongShapeIsRefusedOnItsLine() {
+    Compilation c = expect(Message.SHAPE_ERROR, "LSTM.Output dec",
+        "@Model(inputDims = {\"T\", \"4\"}) public class Net extends Module {",
+        "  @Layer LSTM enc = new LSTM(4, 6);",
+        "  @Layer LSTM dec = new LSTM(6, 6, 2);",
+        "  @Forward public Tensor forward(Tensor x) {",
+        "    LSTM.Output e = enc.forward(x, null, null);",
+        "    LSTM.Output dec = this.dec.forward(e.output(), e.hn(), e.cn());",
+        "    return dec.output();",
+        "  }",
+        "}");
+    assertThat(c).hadErrorContaining("LSTM: h0 must be [num_layers, B, hidden_size] = [2, B, 6], but got [1, B, 6]");
+  }
+
+  @Test
+  void gruInitialStateOfAnIntegerDtypeIsRefusedOnItsLine() {
+    Compilation c = expect(Message.DTYPE_MISMATCH, "gru.forward",
+        "@Model(inputDims = {\"T\", \"4\"}) public class Net extends Module {",
+        "  @Layer GRU gru = new GRU(4, 6);",
+        "  @Forward public Tensor forward(Tensor x, @Input(value = {\"1\", \"B\", \"6\"}, dtype = \"INT64\") Tensor h0) {",
+        "    GRU.Output o = gru.forward(x, h0);",
+        "    return o.hn();",
+        "  }",
+        "}");
+    assertThat(c).hadErrorContaining("gru (GRU 4→6) expects floating-point states, but `gru.forward(x, h0)`'s state is INT64");
+  }
+
+  @Test
   void gruWithoutLayersIsRefusedOnItsLine() {
     Compilation c = expect(Message.UNSUPPORTED_LAYER, "gru.forward",
         "@Model(input = {7, 8}) public class Net extends Module {",

@@ -118,6 +118,22 @@ class EquivalenceTest {
     check("Recurrences", new int[] {3, 2, 4});
   }
 
+  /**
+   * LSTM.Output in @Forward: an encoder LSTM from initial states given as inputs, whose (h_n, c_n) start a
+   * decoder over a target of another length; gradients reach h0 and c0 and flow from h_n and c_n.
+   */
+  @Test
+  void lstmStatesAcrossTwoLayers() throws Exception {
+    checkInputs("Seq2Seq", List.of(new int[][] {{3, 5, 4}, {3, 2, 3}, {2, 3, 6}, {2, 3, 6}},
+        new int[][] {{2, 1, 4}, {2, 4, 3}, {2, 2, 6}, {2, 2, 6}}));
+  }
+
+  /** GRU.Output in @Forward: a computed initial state, a record read through var and inline, and null (zeros). */
+  @Test
+  void gruStateComputedAndRead() throws Exception {
+    checkInputs("GruState", List.of(new int[][] {{3, 4, 4}, {3, 3}}, new int[][] {{1, 2, 4}, {1, 3}}));
+  }
+
   /** A transformer encoder block with MultiheadAttention over a length T known only at run time. */
   @Test
   void encoderBlockWithMultiheadAttention() throws Exception {
@@ -429,6 +445,83 @@ class EquivalenceTest {
   }
 
   // ------------------------------------------------------------------ harness
+
+  /**
+   * Eager = compiled for a model whose forward takes several floating tensors, each case one shape per input:
+   * the output, every parameter's gradient and every input's, in FLOAT64 and FLOAT32, training and evaluation;
+   * then GradCheck through the compiled model with respect to all inputs.
+   */
+  static void checkInputs(String name, List<int[][]> cases, String... others) throws Exception {
+    String[] sources = new String[others.length + 1];
+    sources[0] = name;
+    System.arraycopy(others, 0, sources, 1, others.length);
+    Compilation c = Compile.models(sources);
+    assertThat(c).succeeded();
+    if (Boolean.getBoolean("dump")) {
+      System.out.println(Compile.generatedSource(c, "models.Compiled" + name));
+    }
+    ClassLoader loader = Compile.loader(c);
+    Class<?> eagerType = loader.loadClass("models." + name);
+    Class<?> compiledType = loader.loadClass("models.Compiled" + name);
+    Class<?>[] params = new Class<?>[cases.get(0).length];
+    java.util.Arrays.fill(params, Tensor.class);
+    java.lang.reflect.Method forward = compiledType.getMethod("forward", params);
+    assertEquals(compiledType, forward.getDeclaringClass(), "forward is compiled");
+    java.lang.reflect.Method eagerForward = eagerType.getMethod("forward", params);
+    for (int[][] shapes : cases) {
+      for (DType dtype : new DType[] {DType.FLOAT64, DType.FLOAT32}) {
+        for (boolean training : new boolean[] {true, false}) {
+          Module eager = (Module) eagerType.getConstructor().newInstance();
+          Module compiled = (Module) compiledType.getConstructor().newInstance();
+          eager.to(dtype);
+          compiled.to(dtype);
+          compiled.loadStateDict(eager.stateDict());
+          eager.train(training);
+          compiled.train(training);
+          String where = name + " " + java.util.Arrays.deepToString(shapes) + " " + dtype + (training ? " train" : " eval");
+          Tensor[] xe = new Tensor[shapes.length];
+          Tensor[] xc = new Tensor[shapes.length];
+          for (int i = 0; i < shapes.length; i++) {
+            Generator.seedAll(42 + i);
+            xe[i] = Tensor.randn(shapes[i]).to(dtype).requiresGrad(true);
+            xc[i] = xe[i].copyData().requiresGrad(true);
+          }
+          Tensor ye = (Tensor) eagerForward.invoke(eager, (Object[]) xe);
+          Tensor yc = (Tensor) forward.invoke(compiled, (Object[]) xc);
+          assertClose(ye, yc, dtype, where + ": output");
+          Tensor w = Tensor.randn(ye.shape()).to(dtype);
+          ye.mul(w).sum().backward();
+          yc.mul(w).sum().backward();
+          Map<String, Tensor> pe = eager.namedParameters();
+          Map<String, Tensor> pc = compiled.namedParameters();
+          assertEquals(List.copyOf(pe.keySet()), List.copyOf(pc.keySet()), where);
+          for (String k : pe.keySet()) {
+            assertNotNull(pe.get(k).grad(), where + ": every parameter is used, " + k + " too");
+            assertClose(pe.get(k).grad(), pc.get(k).grad(), dtype, where + ": grad of " + k);
+          }
+          for (int i = 0; i < shapes.length; i++) {
+            assertNotNull(xe[i].grad(), where + ": input " + i + " gets a gradient");
+            assertClose(xe[i].grad(), xc[i].grad(), dtype, where + ": grad of input " + i);
+          }
+        }
+      }
+    }
+    Module compiled = (Module) compiledType.getConstructor().newInstance();
+    compiled.to(DType.FLOAT64);
+    compiled.eval();
+    int[][] shapes = cases.get(cases.size() - 1);
+    Tensor[] xs = new Tensor[shapes.length];
+    for (int i = 0; i < shapes.length; i++) {
+      xs[i] = input(shapes[i], DType.FLOAT64, false);
+    }
+    GradCheck.check(in -> {
+      try {
+        return (Tensor) forward.invoke(compiled, (Object[]) in);
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
+      }
+    }, xs);
+  }
 
   static void check(String name, int[] inputShape) throws Exception {
     check(name, inputShape, false);

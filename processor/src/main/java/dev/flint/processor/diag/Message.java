@@ -23,7 +23,7 @@ public enum Message {
   TREES_UNAVAILABLE("trees-unavailable", "this compiler does not offer javac's Trees API, so %s cannot be compiled; use javac (JDK 17+)"),
 
   // The @Forward body.
-  UNSUPPORTED_STATEMENT("unsupported-statement", "%s is not supported in @Forward; supported statements: Tensor, int, double and List<Tensor> local variables, reassignment, return, if (isTraining()) { ... } else { ... } for (int i = a; i < n; i++) with constant bounds and for (Block b : blocks) over a ModuleList field"),
+  UNSUPPORTED_STATEMENT("unsupported-statement", "%s is not supported in @Forward; supported statements: Tensor, int, double, List<Tensor> and LSTM.Output/GRU.Output local variables, reassignment, return, if (isTraining()) { ... } else { ... } for (int i = a; i < n; i++) with constant bounds and for (Block b : blocks) over a ModuleList field"),
   UNSUPPORTED_EXPRESSION("unsupported-expression", "%s is not supported in @Forward; supported expressions: Tensor, int, double and List<Tensor> variables, calls to @Layer fields' forward, F functions, Tensor methods, Tensor.cat/stack, list.get(i), numeric literals, constant fields and int/double arithmetic"),
   UNSUPPORTED_CALL("unsupported-call", "%s is not supported in @Forward; supported: %s"),
   UNSUPPORTED_LAYER("unsupported-layer", "@Layer %s has type %s, which the processor cannot compile; supported layers: %s"),

@@ -82,6 +82,47 @@ final class Layers {
     return out == x ? out : low.withOrigin(out, state + ": " + describe(init));
   }
 
+  /** Whether {@code forward} with {@code more} further arguments returns a record ({@code LSTM.Output}) for layer {@code init}. */
+  static boolean returnsRecord(ModelSource.LayerInit init, int more) {
+    LayerSpec spec = init.nested() != null || init.args() == null ? null : LayerSpec.forClass(init.type());
+    return spec != null && spec.recordComponents(more) != null;
+  }
+
+  /**
+   * The record that layer {@code init}'s {@code forward(in, more...)} returns ({@code lstm.forward(x, h0, c0)}):
+   * its components traced as the spec's {@link LayerSpec#forwardRecord}. The further arguments are the
+   * initial states: tensors in the input's dtype, or null.
+   */
+  RecordValue lowerRecord(ModelSource.LayerInit init, String access, String state, Described in, List<Object> more,
+      SourceRef at) {
+    LayerSpec spec = LayerSpec.forClass(init.type());
+    LayerArgs args = bind(spec, init, state, at);
+    String label = state + " (" + describe(init) + ")";
+    Value x = checkInput(spec, args, in, label, at);
+    for (Object m : more) {
+      if (m instanceof Value v && v.type().elem() != TensorType.Elem.FLOAT) {
+        throw low.abort(Message.DTYPE_MISMATCH, at, label, "floating-point states", "`" + at.text() + "`'s state",
+            v.type().elem().toString(), "; pass the states in the input's dtype");
+      }
+    }
+    GraphAlgebra ops = new GraphAlgebra(low.graph, low.here(at));
+    List<Value> values;
+    try {
+      values = spec.forwardRecord(ops, new LoweredLayer(low, args, access, state, at), args, x, more);
+    } catch (UnsupportedOperationException e) {
+      throw low.abort(Message.UNSUPPORTED_CALL, at, "`" + at.text() + "`", e.getMessage());
+    } catch (IllegalArgumentException e) {   // a state of the wrong shape
+      throw low.abort(Message.SHAPE_ERROR, at, at.text(), e.getMessage());
+    }
+    List<String> accessors = spec.recordComponents(more.size());
+    List<Value> named = new ArrayList<>();
+    for (int i = 0; i < values.size(); i++) {
+      Value v = values.get(i);
+      named.add(v == x || more.contains(v) ? v : low.withOrigin(v, state + ": " + describe(init) + " " + accessors.get(i)));
+    }
+    return new RecordValue(spec.recordType(), accessors, named);
+  }
+
   /** {@code F.gelu(x, ...)} and the other functional forms of layers, with their arguments as constructed. */
   Value functional(LayerSpec spec, List<Object> arguments, boolean training, Described in, SourceRef at) {
     LayerArgs args;

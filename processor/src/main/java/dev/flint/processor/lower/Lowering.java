@@ -128,7 +128,9 @@ public final class Lowering {
   private Value block(List<Ast.Stmt> body, Frame frame, Scope vars) {
     for (Ast.Stmt s : body) {
       int firstNew = nextId();
-      if (s instanceof Ast.Declare d) {
+      if (s instanceof Ast.Declare d && yieldsRecord(d.value(), frame, vars)) {   // var o = lstm.forward(x, h0, c0);
+        let(d.name(), Ast.Kind.RECORD, d.value(), frame, vars);
+      } else if (s instanceof Ast.Declare d) {
         vars.put(d.name(), bind(d.name(), expr(d.value(), frame, vars), firstNew, frame));
       } else if (s instanceof Ast.Let l) {
         let(l.name(), l.kind(), l.value(), frame, vars);
@@ -136,6 +138,8 @@ public final class Lowering {
         let(a.name(), vars.scalar(a.name()).integral() ? Ast.Kind.INT : Ast.Kind.DOUBLE, a.value(), frame, vars);
       } else if (s instanceof Ast.Assign a && vars.list(a.name()) != null) {
         let(a.name(), Ast.Kind.LIST, a.value(), frame, vars);
+      } else if (s instanceof Ast.Assign a && vars.record(a.name()) != null) {
+        let(a.name(), Ast.Kind.RECORD, a.value(), frame, vars);
       } else if (s instanceof Ast.Assign a) {
         vars.put(a.name(), bind(a.name(), expr(a.value(), frame, vars), firstNew, frame));
       } else if (s instanceof Ast.Return r) {
@@ -237,8 +241,26 @@ public final class Lowering {
         frame.state() + field.name() + "." + i);
   }
 
-  /** {@code blocks.get(i).forward(x)}: module {@code i} (negative counts from the end) applied to {@code x}. */
-  private Value itemCall(Ast.ItemCall c, Frame frame, Scope vars) {
+  /**
+   * {@code blocks.get(i).forward(x)}: module {@code i} (negative counts from the end) applied to {@code x}; a
+   * {@link RecordValue} when {@code record} (a form that returns one).
+   */
+  private Object itemCall(Ast.ItemCall c, boolean record, Frame frame, Scope vars) {
+    Scope.LayerRef item = itemRef(c, frame, vars);
+    Value arg = argument(c.argument(), frame, vars);
+    List<Object> more = more(c.more(), frame, vars);
+    iterations.addLast(item.state());
+    try {
+      Described in = described(arg, describe(c.argument()));
+      return record ? layers.lowerRecord(item.init(), item.access(), item.state(), in, more, c.where())
+          : layers.lower(item.init(), item.access(), item.state(), in, more, c.where());
+    } finally {
+      iterations.removeLast();
+    }
+  }
+
+  /** The module {@code blocks.get(i)} of an item call names. */
+  private Scope.LayerRef itemRef(Ast.ItemCall c, Frame frame, Scope vars) {
     ModelSource.LayerField field = frame.layer(c.field());
     List<ModelSource.LayerInit> modules = modules(field, c.where());
     Scalar index = scalars.eval(c.index(), frame, vars);
@@ -253,16 +275,7 @@ public final class Lowering {
       throw abort(Message.MODULE_LIST, c.index().where(), c.where().text(), "index " + i + " is out of range for "
           + c.field() + ", which holds " + modules.size() + " modules");
     }
-    Scope.LayerRef item = item(field, modules, (int) at, frame);
-    Value arg = argument(c.argument(), frame, vars);
-    List<Object> more = more(c.more(), frame, vars);
-    iterations.addLast(item.state());
-    try {
-      return layers.lower(item.init(), item.access(), item.state(), described(arg, describe(c.argument())), more,
-          c.where());
-    } finally {
-      iterations.removeLast();
-    }
+    return item(field, modules, (int) at, frame);
   }
 
   /** The arguments of a layer call after the first: tensors (attention's key, value, mask), or constant flags. */
@@ -318,7 +331,56 @@ public final class Lowering {
         }
         vars.putList(name, parts);
       }
+      case RECORD -> {
+        int firstNew = nextId();
+        RecordValue r = record(value, frame, vars);
+        for (int i = 0; i < r.accessors().size(); i++) {   // o.hn() is named oHn
+          String a = r.accessors().get(i);
+          bind(name + Character.toUpperCase(a.charAt(0)) + a.substring(1), r.values().get(i), firstNew, frame);
+        }
+        vars.putRecord(name, r);
+      }
     }
+  }
+
+  /**
+   * Whether {@code e} is a record a layer returns: a record local, or a layer call of a form that returns one
+   * ({@code lstm.forward(x, h0, c0)}).
+   */
+  private boolean yieldsRecord(Ast.Expr e, Frame frame, Scope vars) {
+    if (e instanceof Ast.Name n) {
+      return vars.record(n.name()) != null;
+    }
+    if (e instanceof Ast.LayerCall c) {
+      return Layers.returnsRecord(layerRef(c.field(), frame, vars).init(), c.more().size());
+    }
+    if (e instanceof Ast.ItemCall c) {
+      return Layers.returnsRecord(itemRef(c, frame, vars).init(), c.more().size());
+    }
+    return false;
+  }
+
+  /** The record that {@code e} yields (see {@link #yieldsRecord}). */
+  private RecordValue record(Ast.Expr e, Frame frame, Scope vars) {
+    if (e instanceof Ast.Name n && vars.record(n.name()) != null) {
+      return vars.record(n.name());
+    }
+    if ((e instanceof Ast.LayerCall || e instanceof Ast.ItemCall) && yieldsRecord(e, frame, vars)) {
+      return (RecordValue) layerCall(e, true, frame, vars);
+    }
+    throw abort(Message.UNSUPPORTED_EXPRESSION, e.where(), "`" + e.where().text() + "` where a layer's record is"
+        + " expected (LSTM.Output o = lstm.forward(x, h0, c0), GRU.Output o = gru.forward(x, h0))");
+  }
+
+  /** {@code o.hn()}: a component of a record, read with its accessor. */
+  private Value component(Ast.MethodCall m, Frame frame, Scope vars) {
+    RecordValue r = record(m.target(), frame, vars);
+    Value v = m.args().isEmpty() ? r.get(m.method()) : null;
+    if (v == null) {
+      throw abort(Message.UNSUPPORTED_CALL, m.where(), "`" + m.where().text() + "`", "the accessors of " + r.type() + ", "
+          + r.readers(describe(m.target()).replace("`", "")));
+    }
+    return v;
   }
 
   /** Names the value computed by a statement after the user's variable (nested models prefix their field). */
@@ -341,6 +403,10 @@ public final class Lowering {
       if (v == null && isInput(n.name(), frame)) {
         return input(n.name(), e.where());
       }
+      if (v == null && vars.record(n.name()) != null) {
+        throw abort(Message.UNSUPPORTED_EXPRESSION, e.where(), "The record `" + n.name() + "` ("
+            + vars.record(n.name()).type() + ") where a tensor is expected; read " + vars.record(n.name()).readers(n.name()));
+      }
       if (v == null && (vars.scalar(n.name()) != null || vars.list(n.name()) != null)) {
         throw abort(Message.UNSUPPORTED_EXPRESSION, e.where(), "The " + (vars.list(n.name()) != null ? "list" : "number")
             + " `" + n.name() + "` where a tensor is expected");
@@ -350,19 +416,8 @@ public final class Lowering {
       }
       return v;
     }
-    if (e instanceof Ast.LayerCall c) {
-      Scope.LayerRef ref = layerRef(c.field(), frame, vars);
-      Value arg = argument(c.argument(), frame, vars);
-      Described in = described(arg, describe(c.argument()));
-      if (ref.init().type().equals(Layers.MODULE_LIST)) {
-        throw abort(Message.MODULE_LIST, c.where(), c.where().text(), "a ModuleList has no forward (as in PyTorch);"
-            + " apply its modules: for (Block b : " + c.field() + ") { x = b.forward(x); }");
-      }
-      List<Object> more = more(c.more(), frame, vars);
-      return layers.lower(ref.init(), ref.access(), ref.state(), in, more, c.where());
-    }
-    if (e instanceof Ast.ItemCall c) {
-      return itemCall(c, frame, vars);
+    if (e instanceof Ast.LayerCall || e instanceof Ast.ItemCall) {
+      return (Value) layerCall(e, false, frame, vars);
     }
     if (e instanceof Ast.LayerParam p) {
       Scope.LayerRef ref = layerRef(p.field(), frame, vars);
@@ -370,6 +425,9 @@ public final class Lowering {
     }
     if (e instanceof Ast.MethodCall m && m.method().equals("get") && Splits.isList(m.target(), vars)) {
       return splits.get(m, frame, vars);
+    }
+    if (e instanceof Ast.MethodCall m && yieldsRecord(m.target(), frame, vars)) {
+      return component(m, frame, vars);
     }
     if (e instanceof Ast.MethodCall m) {
       Value target = expr(m.target(), frame, vars);
@@ -384,6 +442,27 @@ public final class Lowering {
     }
     throw abort(Message.UNSUPPORTED_EXPRESSION, e.where(),
         "A " + (e instanceof Ast.IntList ? "list" : "number") + " (`" + e.where().text() + "`) where a tensor is expected");
+  }
+
+  /**
+   * A call of a layer's forward ({@code fc.forward(x)}, {@code blocks.get(i).forward(x)}): its value, or the
+   * {@link RecordValue} of a form that returns a record when {@code record}.
+   */
+  private Object layerCall(Ast.Expr e, boolean record, Frame frame, Scope vars) {
+    if (e instanceof Ast.ItemCall c) {
+      return itemCall(c, record, frame, vars);
+    }
+    Ast.LayerCall c = (Ast.LayerCall) e;
+    Scope.LayerRef ref = layerRef(c.field(), frame, vars);
+    Value arg = argument(c.argument(), frame, vars);
+    Described in = described(arg, describe(c.argument()));
+    if (ref.init().type().equals(Layers.MODULE_LIST)) {
+      throw abort(Message.MODULE_LIST, c.where(), c.where().text(), "a ModuleList has no forward (as in PyTorch);"
+          + " apply its modules: for (Block b : " + c.field() + ") { x = b.forward(x); }");
+    }
+    List<Object> more = more(c.more(), frame, vars);
+    return record ? layers.lowerRecord(ref.init(), ref.access(), ref.state(), in, more, c.where())
+        : layers.lower(ref.init(), ref.access(), ref.state(), in, more, c.where());
   }
 
   /** The layer that {@code name} names: a for-each loop's module, or a @Layer field of the frame's model. */

@@ -9,13 +9,15 @@ import java.util.Map;
 /**
  * The local variables of one {@code @Forward} body being lowered (each inlined nested model has its
  * own): tensors as IR values, {@code int}/{@code double} locals as compile-time {@link Scalar}s, and
- * {@code List<Tensor>} locals from {@code split}/{@code chunk} as lists of values.
+ * {@code List<Tensor>} locals from {@code split}/{@code chunk} as lists of values, and records a layer
+ * returns ({@code LSTM.Output}) as their components' values.
  */
 final class Scope {
   private final Map<String, Value> tensors = new HashMap<>();
   private final Map<String, Scalar> scalars = new HashMap<>();
   private final Map<String, List<Value>> lists = new HashMap<>();
   private final Map<String, LayerRef> layers = new HashMap<>();
+  private final Map<String, RecordValue> records = new HashMap<>();
 
   /** A module of a ModuleList that a for-each variable names: how it is built, read and keyed. */
   record LayerRef(ModelSource.LayerInit init, String access, String state) {}
@@ -54,5 +56,13 @@ final class Scope {
 
   void putList(String name, List<Value> parts) {
     lists.put(name, List.copyOf(parts));
+  }
+
+  RecordValue record(String name) {
+    return records.get(name);
+  }
+
+  void putRecord(String name, RecordValue r) {
+    records.put(name, r);
   }
 }

@@ -51,10 +51,15 @@ public final class Ast {
     /** {@code double} (or {@code float}): a number known at compile time. */
     DOUBLE,
     /** {@code List<Tensor>}: the parts of a split or chunk. */
-    LIST
+    LIST,
+    /** A record a layer's forward returns ({@code LSTM.Output}, {@code GRU.Output}): its components. */
+    RECORD
   }
 
-  /** {@code int name = value;}, {@code double name = value;} or {@code List<Tensor> name = value;}. */
+  /**
+   * {@code int name = value;}, {@code double name = value;}, {@code List<Tensor> name = value;} or a layer's record,
+   * {@code LSTM.Output name = value;}.
+   */
   public record Let(String name, Kind kind, Expr value, SourceRef where) implements Stmt {}
 
   /** {@code name = value;} */

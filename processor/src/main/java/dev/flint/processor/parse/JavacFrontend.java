@@ -401,7 +401,8 @@ public final class JavacFrontend {
           VariableTree v = (VariableTree) s;
           Tree type = v.getType();
           String typeText = type == null ? "var" : unit.text(type);
-          Ast.Kind kind = typeText.equals("var") && isSplit(v.getInitializer()) ? Ast.Kind.LIST : kindOf(typeText);
+          Ast.Kind kind = typeText.equals("var") && isSplit(v.getInitializer()) ? Ast.Kind.LIST
+              : type != null && isLayerRecord(type) ? Ast.Kind.RECORD : kindOf(typeText);
           if (kind != null && v.getInitializer() != null) {
             Ast.Expr value = expr(v.getInitializer());
             locals.add(v.getName().toString());
@@ -472,6 +473,13 @@ public final class JavacFrontend {
         case EMPTY_STATEMENT -> { }
         default -> unsupported(s, describe(s) + " (`" + firstLine(unit.text(s)) + "`)");
       }
+    }
+
+    /** Whether {@code type} names the record a layer's forward returns: {@code LSTM.Output}, {@code GRU.Output}. */
+    boolean isLayerRecord(Tree type) {
+      String q = unit.resolveType(type);
+      return q != null && q.endsWith(".Output")
+          && dev.flint.layers.LayerSpec.forClass(q.substring(0, q.length() - ".Output".length())) != null;
     }
 
     /** The kind of a local declared with {@code type}, or null for a tensor (or an unsupported type). */
