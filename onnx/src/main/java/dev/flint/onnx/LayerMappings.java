@@ -54,7 +54,7 @@ final class LayerMappings {
     m.put("Dropout", rows("nothing: the identity in evaluation"));
     m.put("BatchNorm1d", rows("Reshape, Sub(running_mean), Div(Sqrt(running_var + eps)), Mul, Add"));
     m.put("BatchNorm2d", rows("Reshape, Sub(running_mean), Div(Sqrt(running_var + eps)), Mul, Add"));
-    m.put("LayerNorm", rows("Reshape, ReduceSum, Mul, Sub, Div(Sqrt(variance + eps)), Mul(weight), Add(bias)"));
+    m.put("LayerNorm", rows("Reshape, ReduceMean, Sub, Mul, ReduceMean, Div(Sqrt(variance + eps)), Mul(weight), Add(bias)"));
     m.put("Conv2d", rows("Conv, Add(bias)"));
     m.put("Conv1d", rows("Reshape to height 1, Conv with a 1×k kernel, Reshape, Add(bias)"));
     m.put("LSTM", rows("per layer: MatMul, Add (input projections), Scan over T (one step: MatMul, Add, Split,"

@@ -123,6 +123,8 @@ final class OpMappings {
     unsupported(m, Op.SOFTMAX_BACKWARD.name(), BACKWARD_ONLY);
     unsupported(m, Op.LSTM_SCAN_BACKWARD.name(), BACKWARD_ONLY);
     unsupported(m, Op.GRU_SCAN_BACKWARD.name(), BACKWARD_ONLY);
+    row(m, Op.LAYER_NORM, OpMappings::layerNorm);
+    unsupported(m, Op.LAYER_NORM_BACKWARD.name(), BACKWARD_ONLY);
     // the pieces of layers outside the op table (dev.flint.compiled.LayerKernels)
     m.put("LayerKernels.leakyReluSlopes", new Entry(OpMappings::leakyReluSlopes, null));
     m.put("LayerKernels.causalMask", new Entry(OpMappings::causalMask, null));
@@ -212,6 +214,28 @@ final class OpMappings {
     String onePlus = t.temp("gelu_one_plus", "Add", List.of(erf, t.scalar("one", 1.0, outElem(n))), outElem(n), dims);
     String half = t.temp("gelu_half", "Mul", List.of(x, t.scalar("half", 0.5, outElem(n))), outElem(n), dims);
     t.add("Mul", List.of(half, onePlus), out(n));
+  }
+
+  /**
+   * LAYER_NORM as its arithmetic over the last axis, {@code (x − mean)/√(mean((x − mean)²) + eps)}: opset 17's
+   * LayerNormalization would need a Scale of ones, and computes the variance in one pass where this keeps two.
+   */
+  private static void layerNorm(GraphTranslation t, Node n) {
+    Elem e = outElem(n);
+    String x = t.input(n, 0, e);
+    List<String> dims = n.output().dims();
+    List<String> row = new ArrayList<>(dims);
+    row.set(row.size() - 1, "1");
+    String mean = t.temp("mean", "ReduceMean", List.of(x), e, row, OnnxProto.intsAttr("axes", -1),
+        OnnxProto.intAttr("keepdims", 1));
+    String centered = t.temp("centered", "Sub", List.of(x, mean), e, dims);
+    String squared = t.temp("squared", "Mul", List.of(centered, centered), e, dims);
+    String var = t.temp("variance", "ReduceMean", List.of(squared), e, row, OnnxProto.intsAttr("axes", -1),
+        OnnxProto.intAttr("keepdims", 1));
+    String shifted = t.temp("variance_eps", "Add", List.of(var, t.scalar("eps", ((Number) n.attr(Attrs.EPS)).doubleValue(), e)),
+        e, row);
+    String std = t.temp("std", "Sqrt", List.of(shifted), e, row);
+    t.add("Div", List.of(centered, std), out(n));
   }
 
   /** Clip with constant bounds; an infinite bound is left out. */

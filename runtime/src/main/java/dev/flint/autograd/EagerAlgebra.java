@@ -239,4 +239,14 @@ public final class EagerAlgebra implements Algebra<Tensor> {
   public Tensor triu(Tensor x, int diagonal) {
     return run(Op.TRIU, Attrs.of(Attrs.DIAGONAL, diagonal), x);
   }
+
+  @Override
+  public Tensor layerNorm(Tensor x, double eps) {
+    return run(Op.LAYER_NORM, Attrs.of(Attrs.EPS, eps), x);
+  }
+
+  @Override
+  public Tensor layerNormBackward(Tensor g, Tensor x, double eps) {
+    return run(Op.LAYER_NORM_BACKWARD, Attrs.of(Attrs.EPS, eps), g, x);
+  }
 }

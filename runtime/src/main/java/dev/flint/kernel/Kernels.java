@@ -99,6 +99,8 @@ public final class Kernels {
       case ERF: return erf(in[0]);
       case GELU: return gelu(in[0]);
       case GELU_BACKWARD: return geluBackward(in[0], in[1]);
+      case LAYER_NORM: return layerNorm(in[0], at.real(Attrs.EPS));
+      case LAYER_NORM_BACKWARD: return layerNormBackward(in[0], in[1], at.real(Attrs.EPS));
       case LSTM_SCAN: return lstmScan(in[0], in[1], in[2], in[3]);
       case LSTM_SCAN_BACKWARD: return lstmScanBackward(in[0], in[1], in[2]);
       case GRU_SCAN: return gruScan(in[0], in[1], in[2], in[3]);
@@ -592,6 +594,26 @@ public final class Kernels {
 
   public static Tensor geluBackward(Tensor g, Tensor x, Tensor out) {
     return Gelu.geluBackward(g, x, out);
+  }
+
+  // ---------------------------------------------------------------- layer normalization
+
+  /** Each row of the last dim centered and divided by {@code √(biased variance + eps)}, fused. */
+  public static Tensor layerNorm(Tensor x, double eps) {
+    return LayerNorm.forward(x, eps, null);
+  }
+
+  public static Tensor layerNorm(Tensor x, double eps, Tensor out) {
+    return LayerNorm.forward(x, eps, out);
+  }
+
+  /** {@link #layerNorm}'s input gradient from the output gradient g and the input x (statistics recomputed). */
+  public static Tensor layerNormBackward(Tensor g, Tensor x, double eps) {
+    return LayerNorm.backward(g, x, eps, null);
+  }
+
+  public static Tensor layerNormBackward(Tensor g, Tensor x, double eps, Tensor out) {
+    return LayerNorm.backward(g, x, eps, out);
   }
 
   /**

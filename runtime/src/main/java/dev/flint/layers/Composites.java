@@ -234,17 +234,13 @@ public final class Composites {
 
   /**
    * Layer norm's normalization of {@code x} (shape {@code s}) over its trailing {@code normalized}
-   * dims: centered and divided by {@code √(biased variance + eps)}; no weight or bias.
+   * dims: centered and divided by {@code √(biased variance + eps)}; no weight or bias. One fused row
+   * ({@code LAYER_NORM}, over the last dim of a view that flattens the normalized dims into one).
    */
   public static <T> T normalizeTrailing(Algebra<T> a, Sizes sz, T x, int[] s, int[] normalized, double eps) {
     int[] flat = Arrays.copyOf(s, s.length - normalized.length + 1);
-    int m = sz.dims().numel(normalized);
-    flat[flat.length - 1] = m;
-    T xf = a.reshape(x, flat);
-    int last = flat.length - 1;
-    T centered = a.sub(xf, mean(a, sz, xf, last, m));
-    T var = mean(a, sz, a.mul(centered, centered), last, m);
-    return a.reshape(a.div(centered, std(a, var, eps)), s);
+    flat[flat.length - 1] = sz.dims().numel(normalized);
+    return a.reshape(a.layerNorm(a.reshape(x, flat), eps), s);
   }
 
   /** {@code y · w + b}, either of which may be null. */

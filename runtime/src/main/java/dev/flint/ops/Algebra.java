@@ -167,4 +167,10 @@ public interface Algebra<T> {
 
   /** {@code x} with the entries below diagonal {@code diagonal} of its last two dims set to zero. */
   T triu(T x, int diagonal);
+
+  /** Each row of the last dim normalized to mean 0 and variance 1 (see {@link Op#LAYER_NORM}). */
+  T layerNorm(T x, double eps);
+
+  /** {@link #layerNorm}'s input gradient given the output gradient {@code g}. */
+  T layerNormBackward(T g, T x, double eps);
 }

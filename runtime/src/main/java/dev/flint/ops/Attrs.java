@@ -28,6 +28,7 @@ public final class Attrs {
   public static final String KERNEL = "kernel";
   public static final String STRIDE = "stride";
   public static final String PADDING = "padding";
+  public static final String EPS = "eps";
 
   /** No attributes. */
   public static final Attrs NONE = new Attrs(Collections.emptyMap());

@@ -466,7 +466,25 @@ public enum Op {
     }
   },
   /** GELU's input gradient {@code g·(Φ(x) + x·φ(x))} from (g, x), fused; not differentiated. */
-  GELU_BACKWARD(2, ResultType.PROMOTE_FLOAT, Shapes::broadcast, false);
+  GELU_BACKWARD(2, ResultType.PROMOTE_FLOAT, Shapes::broadcast, false),
+  // ---- layer normalization (kernel.LayerNorm): keep these rows together
+  /**
+   * Each row of the last dim centered and divided by {@code √(biased variance + eps)}, fused
+   * ({@code kernel.LayerNorm}); the affine part of a layer norm is separate rows. Backward recomputes
+   * the row statistics from x.
+   */
+  LAYER_NORM(1, ResultType.FLOAT, Shapes::same, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      return List.of(a.layerNormBackward(g, c.in(0), c.attrs().real(Attrs.EPS)));
+    }
+  },
+  /**
+   * LAYER_NORM's input gradient from (g, x): {@code (g − mean(g) − x̂·mean(g·x̂)) / σ} per row of the last
+   * dim, with x̂ and σ recomputed from x; not differentiated.
+   */
+  LAYER_NORM_BACKWARD(2, ResultType.PROMOTE_FLOAT, Shapes::broadcast, false);
+  // ---- end of layer normalization
 
   private final int arity;
   private final ResultType resultType;
@@ -630,6 +648,8 @@ public enum Op {
       case LSTM_SCAN, GRU_SCAN -> Signature.kernel(x, y, Signature.in(2), Signature.in(3)).withOut().alwaysFresh()
           .saving(y, out);
       case LSTM_SCAN_BACKWARD, GRU_SCAN_BACKWARD -> Signature.kernel(x, y, Signature.in(2)).withOut().alwaysFresh();
+      case LAYER_NORM -> Signature.kernel(x, Signature.attr(Attrs.EPS)).withOut().alwaysFresh().saving(x);
+      case LAYER_NORM_BACKWARD -> Signature.kernel(x, y, Signature.attr(Attrs.EPS)).withOut().alwaysFresh();
     };
   }
 }

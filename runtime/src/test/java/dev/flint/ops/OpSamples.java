@@ -147,6 +147,20 @@ final class OpSamples {
         s(4), f(d(-3, -1, 0.5, 2)));
     put(Op.GELU_BACKWARD, Attrs.NONE, d(-0.12497320588152944, -1.7349902493123257, 0.5426159005390985), s(3),
         f(d(1.5, -2, 0.5)), f(d(-1, 0.5, 2)));
+    layerNorm();
+  }
+
+  /**
+   * Rows (1, 2, 3, 6): mean 3, biased variance 14/4, with eps 1/2 σ = 2, so x̂ = (−1, −0.5, 0, 1.5); and (−1, 1,
+   * −1, 1): mean 0, σ = √1.5. The gradient (1, 0, −1, 2) on the first row: mean(g) = 0.5, mean(g·x̂) = 0.5,
+   * {@code (g − 0.5 − 0.5·x̂)/2}.
+   */
+  private static void layerNorm() {
+    double r = 1 / Math.sqrt(1.5);
+    put(Op.LAYER_NORM, Attrs.of(Attrs.EPS, 0.5), d(-1, -0.5, 0, 1.5, -r, r, -r, r), s(2, 4),
+        f(d(1, 2, 3, 6, -1, 1, -1, 1), 2, 4));
+    put(Op.LAYER_NORM_BACKWARD, Attrs.of(Attrs.EPS, 0.5), d(0.5, -0.125, -0.75, 0.375), s(1, 4),
+        f(d(1, 0, -1, 2), 1, 4), f(d(1, 2, 3, 6), 1, 4));
   }
 
   private static double sig(double x) {

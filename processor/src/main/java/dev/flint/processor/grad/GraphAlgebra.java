@@ -290,4 +290,14 @@ public final class GraphAlgebra implements Algebra<Value> {
   public Value round(Value x) {
     return op(Op.ROUND, x);
   }
+
+  @Override
+  public Value layerNorm(Value x, double eps) {
+    return op(Op.LAYER_NORM, x, Attrs.EPS, eps);
+  }
+
+  @Override
+  public Value layerNormBackward(Value g, Value x, double eps) {
+    return op(Op.LAYER_NORM_BACKWARD, List.of(g, x), Attrs.of(Attrs.EPS, eps));
+  }
 }

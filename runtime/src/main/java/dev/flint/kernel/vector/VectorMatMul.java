@@ -186,6 +186,7 @@ public final class VectorMatMul {
       VectorElementwise.columnSums(w, 0, 5 * L + 1, 2, y, 0, 5 * L + 1, false);
       VectorElementwise.columnSums(w, 0, 5 * L + 1, 2, y, 0, 5 * L + 1, true);
       VectorActivations.warmUp();
+      VectorNorms.warmUp();
     }
   }
 

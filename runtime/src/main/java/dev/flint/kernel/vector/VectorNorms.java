@@ -1,0 +1,146 @@
+package dev.flint.kernel.vector;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Layer normalization's FLOAT32 rows on the Vector API ({@code kernel.LayerNorm} holds the scalar loops and
+ * the FLOAT64 ones): the forward {@code (x − μ)·σ⁻¹} and the input gradient
+ * {@code (g − mean(g) − (x − μ)·mean(g·(x − μ))·σ⁻²)·σ⁻¹}, with μ and σ recomputed from x. Sums run on float
+ * lanes of the GEMM's species, each lane summing at most {@link #BLOCK}{@code /L} elements before the lanes
+ * are added in double, so a long row loses no more than a short one; results agree with the scalar loops to
+ * a few float ulps. Each method is flat loops over arrays for many rows (no vector crosses a call), and
+ * {@link #warmUp()} runs every loop, vector part and tail, on small rows.
+ */
+public final class VectorNorms {
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int L = S.length();
+  /** Elements per block of lane sums, added into a double. */
+  private static final int BLOCK = 64 * L;
+
+  private VectorNorms() {}
+
+  /** {@code o = (x − μ)·σ⁻¹} for {@code rows} contiguous rows of {@code n} from {@code x[xi]} into {@code o[oi]}. */
+  public static void layerNorm(float[] x, int xi, float[] o, int oi, int rows, int n, double eps) {
+    int nv = n - n % L;
+    for (int r = 0; r < rows; r++, xi += n, oi += n) {
+      double sum = 0;
+      for (int j0 = 0; j0 < nv; j0 += BLOCK) {
+        int end = Math.min(nv, j0 + BLOCK);
+        FloatVector acc = FloatVector.zero(S);
+        for (int j = j0; j < end; j += L) {
+          acc = acc.add(FloatVector.fromArray(S, x, xi + j));
+        }
+        sum += acc.reduceLanes(VectorOperators.ADD);
+      }
+      for (int j = nv; j < n; j++) {
+        sum += x[xi + j];
+      }
+      float mean = (float) (sum / n);
+      FloatVector m = FloatVector.broadcast(S, mean);
+      double sq = 0;
+      for (int j0 = 0; j0 < nv; j0 += BLOCK) {
+        int end = Math.min(nv, j0 + BLOCK);
+        FloatVector acc = FloatVector.zero(S);
+        for (int j = j0; j < end; j += L) {
+          FloatVector c = FloatVector.fromArray(S, x, xi + j).sub(m);
+          acc = c.fma(c, acc);
+        }
+        sq += acc.reduceLanes(VectorOperators.ADD);
+      }
+      for (int j = nv; j < n; j++) {
+        float c = x[xi + j] - mean;
+        sq += c * c;
+      }
+      float rstd = (float) (1 / Math.sqrt(sq / n + eps));
+      FloatVector rs = FloatVector.broadcast(S, rstd);
+      for (int j = 0; j < nv; j += L) {
+        FloatVector.fromArray(S, x, xi + j).sub(m).mul(rs).intoArray(o, oi + j);
+      }
+      for (int j = nv; j < n; j++) {
+        o[oi + j] = (x[xi + j] - mean) * rstd;
+      }
+    }
+  }
+
+  /**
+   * The input gradient of {@link #layerNorm} from the output gradient g (rows of {@code g[gi]}) and the input
+   * (rows of {@code x[xi]}), into {@code o[oi]}.
+   */
+  public static void layerNormBackward(float[] g, int gi, float[] x, int xi, float[] o, int oi, int rows, int n,
+      double eps) {
+    int nv = n - n % L;
+    for (int r = 0; r < rows; r++, gi += n, xi += n, oi += n) {
+      double sum = 0;
+      for (int j0 = 0; j0 < nv; j0 += BLOCK) {
+        int end = Math.min(nv, j0 + BLOCK);
+        FloatVector acc = FloatVector.zero(S);
+        for (int j = j0; j < end; j += L) {
+          acc = acc.add(FloatVector.fromArray(S, x, xi + j));
+        }
+        sum += acc.reduceLanes(VectorOperators.ADD);
+      }
+      for (int j = nv; j < n; j++) {
+        sum += x[xi + j];
+      }
+      float mean = (float) (sum / n);
+      FloatVector m = FloatVector.broadcast(S, mean);
+      double sq = 0;
+      double sg = 0;
+      double sgc = 0;   // Σ g·(x − μ)
+      for (int j0 = 0; j0 < nv; j0 += BLOCK) {
+        int end = Math.min(nv, j0 + BLOCK);
+        FloatVector accSq = FloatVector.zero(S);
+        FloatVector accG = FloatVector.zero(S);
+        FloatVector accGc = FloatVector.zero(S);
+        for (int j = j0; j < end; j += L) {
+          FloatVector c = FloatVector.fromArray(S, x, xi + j).sub(m);
+          FloatVector gv = FloatVector.fromArray(S, g, gi + j);
+          accSq = c.fma(c, accSq);
+          accG = accG.add(gv);
+          accGc = gv.fma(c, accGc);
+        }
+        sq += accSq.reduceLanes(VectorOperators.ADD);
+        sg += accG.reduceLanes(VectorOperators.ADD);
+        sgc += accGc.reduceLanes(VectorOperators.ADD);
+      }
+      for (int j = nv; j < n; j++) {
+        float c = x[xi + j] - mean;
+        sq += c * c;
+        sg += g[gi + j];
+        sgc += g[gi + j] * c;
+      }
+      double rstdD = 1 / Math.sqrt(sq / n + eps);
+      float rstd = (float) rstdD;
+      float meanG = (float) (sg / n);
+      float slope = (float) (rstdD * rstdD * sgc / n);
+      FloatVector rs = FloatVector.broadcast(S, rstd);
+      FloatVector mg = FloatVector.broadcast(S, meanG);
+      FloatVector negSlope = FloatVector.broadcast(S, -slope);
+      for (int j = 0; j < nv; j += L) {
+        FloatVector c = FloatVector.fromArray(S, x, xi + j).sub(m);
+        FloatVector gv = FloatVector.fromArray(S, g, gi + j).sub(mg);
+        c.fma(negSlope, gv).mul(rs).intoArray(o, oi + j);
+      }
+      for (int j = nv; j < n; j++) {
+        float c = x[xi + j] - mean;
+        o[oi + j] = (g[gi + j] - meanG - c * slope) * rstd;
+      }
+    }
+  }
+
+  /** Rows for {@link #warmUp()}: a vector part and a tail, and two rows. */
+  private static final int WARM = 2 * L + 3;
+  private static final float[] WARM_X = new float[2 * WARM];
+  private static final float[] WARM_Y = new float[2 * WARM];
+
+  /** One round of every loop on small rows, for the tier's warm-up (run single-threaded). */
+  public static void warmUp() {
+    for (int i = 0; i < WARM_X.length; i++) {
+      WARM_X[i] = ((i * 37) % 101 - 50) * 0.07f;
+    }
+    layerNorm(WARM_X, 0, WARM_Y, 0, 2, WARM, 1e-5);
+    layerNormBackward(WARM_X, 0, WARM_X, 1, WARM_Y, 0, 1, WARM, 1e-5);
+  }
+}
