@@ -650,17 +650,28 @@ class DiagnosticsTest {
   }
 
   @Test
-  void attentionWithAnotherKeyIsNotCompiled() {
+  void causalCrossAttentionOverAnotherLengthIsNotCompiled() {
     Compilation c = expect(Message.UNSUPPORTED_CALL, "attn.forward",
         "@Model(input = {4, 8}) public class Net extends Module {",
         "  @Layer MultiheadAttention attn = new MultiheadAttention(8, 2);",
-        "  @Layer Linear fc = new Linear(8, 8);",
-        "  @Forward public Tensor forward(Tensor x) {",
-        "    Tensor k = fc.forward(x);",
-        "    return attn.forward(x, k, k, true);",
+        "  @Forward public Tensor forward(Tensor x, @Input({\"B\", \"S\", \"8\"}) Tensor memory) {",
+        "    return attn.forward(x, memory, memory, true);",
         "  }",
         "}");
-    assertThat(c).hadErrorContaining("forward(x, x, x, isCausal) with one tensor as query, key and value");
+    assertThat(c).hadErrorContaining("MultiheadAttention's isCausal with a key as long as the query (here S is S and T is 4)");
+  }
+
+  @Test
+  void crossAttentionKeyAndValueOfDifferentLengths() {
+    Compilation c = expect(Message.SHAPE_ERROR, "attn.forward",
+        "@Model(input = {4, 8}) public class Net extends Module {",
+        "  @Layer MultiheadAttention attn = new MultiheadAttention(8, 2);",
+        "  @Forward public Tensor forward(Tensor x, @Input({\"B\", \"5\", \"8\"}) Tensor memory) {",
+        "    return attn.forward(x, memory, x, null);",
+        "  }",
+        "}");
+    assertThat(c).hadErrorContaining("MultiheadAttention: key and value must be [B, S, 8] with the query's B and one S"
+        + " for both, but got query [B, 4, 8], key [B, 5, 8] and value [B, 4, 8]");
   }
 
   @Test

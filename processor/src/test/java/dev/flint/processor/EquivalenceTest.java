@@ -134,6 +134,16 @@ class EquivalenceTest {
     checkInputs("GruState", List.of(new int[][] {{3, 4, 4}, {3, 3}}, new int[][] {{1, 2, 4}, {1, 3}}));
   }
 
+  /**
+   * MultiheadAttention cross-attention: queries of length T over a memory input of another length S (key and
+   * value one tensor, with a floating per-key bias; then key and value different tensors).
+   */
+  @Test
+  void crossAttentionOverAMemoryOfAnotherLength() throws Exception {
+    checkInputs("CrossAttention", List.of(new int[][] {{3, 4, 8}, {3, 6, 8}, {3, 6}},
+        new int[][] {{2, 5, 8}, {2, 2, 8}, {2, 2}}, new int[][] {{2, 3, 8}, {2, 3, 8}, {2, 3}}));
+  }
+
   /** A transformer encoder block with MultiheadAttention over a length T known only at run time. */
   @Test
   void encoderBlockWithMultiheadAttention() throws Exception {

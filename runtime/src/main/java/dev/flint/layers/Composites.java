@@ -195,6 +195,34 @@ public final class Composites {
     return bias(a, matmulTransposed(a, merged, outW), outB);
   }
 
+  /**
+   * Batch-first multi-head attention of {@code query [B, T, E]} over {@code key} and {@code value [B, S, E]}
+   * (cross-attention, S may differ from T): the query, key and value projections are the row blocks of
+   * {@code inW [3E, E]} and {@code inB [3E]}, each applied to its own input (as the eager module does when the
+   * three differ), then the heads as {@link #selfAttention}'s with the additive {@code mask}
+   * ({@code [B, heads, T, S]} after broadcasting, or null) and the output projection.
+   */
+  public static <T> T crossAttention(Algebra<T> a, T query, T key, T value, int[] qShape, int[] kvShape, int heads,
+      T inW, T inB, T outW, T outB, T mask) {
+    int b = qShape[0];
+    int t = qShape[1];
+    int e = qShape[2];
+    int s = kvShape[1];
+    int d = e / heads;
+    int[] headsFirst = {0, 2, 1, 3};
+    T q = a.permute(a.reshape(projection(a, query, inW, inB, 0, e), new int[] {b, t, heads, d}), headsFirst);
+    T k = a.permute(a.reshape(projection(a, key, inW, inB, 1, e), new int[] {b, s, heads, d}), headsFirst);
+    T v = a.permute(a.reshape(projection(a, value, inW, inB, 2, e), new int[] {b, s, heads, d}), headsFirst);
+    T att = attention(a, q, k, v, 4, 1 / Math.sqrt(d), mask);
+    T merged = a.reshape(a.permute(att, headsFirst), new int[] {b, t, e});
+    return bias(a, matmulTransposed(a, merged, outW), outB);
+  }
+
+  /** {@code x} through block {@code i} (0 query, 1 key, 2 value) of the stacked projections {@code inW}, {@code inB}. */
+  private static <T> T projection(Algebra<T> a, T x, T inW, T inB, int i, int e) {
+    return bias(a, matmulTransposed(a, x, a.narrow(inW, 0, i * e, e)), a.narrow(inB, 0, i * e, e));
+  }
+
   /** GELU: exact {@code x/2·(1 + erf(x/√2))} (one fused row), or PyTorch's tanh approximation. */
   public static <T> T gelu(Algebra<T> a, T x, boolean tanh) {
     if (!tanh) {

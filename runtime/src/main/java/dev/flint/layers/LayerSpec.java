@@ -343,7 +343,8 @@ public enum LayerSpec {
     }
   },
   /**
-   * Batch-first multi-head self-attention, {@code [B, T, E] -> [B, T, E]}, without a mask and without the
+   * Batch-first multi-head attention, {@code [B, T, E] -> [B, T, E]}, self- or cross-attention (key and value
+   * {@code [B, S, E]}), masked or not, without the
    * attention weights (PyTorch's {@code need_weights=False}). Compiled as the composition of its steps
    * ({@link Composites#selfAttention}); the eager module runs the fused kernel.
    */
@@ -380,35 +381,60 @@ public enum LayerSpec {
     }
 
     /**
-     * {@code forward(x)}, and self-attention with masks: {@code forward(x, x, x, attnMask)} with a
-     * {@code [T, T]} mask (BOOL: true where a query may not attend, as the module's; floating: added to the
-     * scores), {@code forward(x, x, x, keyPaddingMask, attnMask)} with a {@code [B, T]} key padding mask
-     * (BOOL: true for a padding key; either mask may be null), or {@code forward(x, x, x, isCausal)}.
+     * {@code forward(x)}, and attention of query x over a key and value with masks: {@code forward(x, k, v,
+     * attnMask)} with a {@code [T, S]} mask (BOOL: true where a query may not attend, as the module's;
+     * floating: added to the scores), {@code forward(x, k, v, keyPaddingMask, attnMask)} with a {@code [B, S]}
+     * key padding mask (BOOL: true for a padding key; either mask may be null), or {@code forward(x, k, v,
+     * isCausal)}. Self-attention when k and v are x (one product for the three projections); else
+     * cross-attention, k and v {@code [B, S, E]} (S may differ from T; causal only where S is T).
      */
     @Override
     @SuppressWarnings("unchecked")
     public <T> T forward(Algebra<T> ops, LayerContext<T> layer, LayerArgs a, T x, List<Object> more) {
       int[] s = layer.shape(x);
       T mask = null;
+      T key = x;
+      T value = x;
       if (!more.isEmpty()) {
-        if (more.size() < 3 || more.size() > 4 || more.get(0) != x || more.get(1) != x) {
-          throw new UnsupportedOperationException("MultiheadAttention's forward(x), and self-attention "
-              + "forward(x, x, x, attnMask), forward(x, x, x, keyPaddingMask, attnMask) or forward(x, x, x, isCausal) "
-              + "with one tensor as query, key and value");
+        Object k = more.isEmpty() ? null : more.get(0);
+        Object v = more.size() < 2 ? null : more.get(1);
+        if (more.size() < 3 || more.size() > 4 || k == null || v == null || k instanceof Boolean || v instanceof Boolean) {
+          throw new UnsupportedOperationException("MultiheadAttention's forward(x), and forward(query, key, value, "
+              + "attnMask), forward(query, key, value, keyPaddingMask, attnMask) or forward(query, key, value, isCausal)"
+              + " with tensors as query, key and value");
         }
+        key = (T) k;
+        value = (T) v;
+      }
+      int[] kv = layer.shape(key);
+      int e = a.integer("embedDim");
+      if (!Arrays.equals(kv, layer.shape(value)) || kv.length != 3 || kv[0] != s[0] || kv[2] != e) {
+        throw new IllegalArgumentException("MultiheadAttention: key and value must be [B, S, " + e + "] with the "
+            + "query's B and one S for both, but got query " + layer.dims().str(s) + ", key " + layer.dims().str(kv)
+            + " and value " + layer.dims().str(layer.shape(value)));
+      }
+      if (!more.isEmpty()) {
         Object last = more.get(more.size() - 1);
-        if (last instanceof Boolean causal) {
+        if (last instanceof Boolean causal && causal && kv[1] != s[1]) {
+          throw new UnsupportedOperationException("MultiheadAttention's isCausal with a key as long as the query (here"
+              + " S is " + layer.dims().show(kv[1]) + " and T is " + layer.dims().show(s[1]) + "); pass a [T, S] attnMask"
+              + " for keys of another length");
+        } else if (last instanceof Boolean causal) {
           mask = causal ? layer.causalBias(x) : null;
         } else if (last != null) {
-          mask = layer.attentionBias(checkedMask(layer, (T) last, "attnMask", new int[] {s[1], s[1]}), x);
+          mask = layer.attentionBias(checkedMask(layer, (T) last, "attnMask", new int[] {s[1], kv[1]}), x);
         }
         if (more.size() == 4 && more.get(2) != null) {
-          T pad = layer.attentionBias(checkedMask(layer, (T) more.get(2), "keyPaddingMask", new int[] {s[0], s[1]}), x);
-          pad = ops.reshape(pad, new int[] {s[0], 1, 1, s[1]});
+          T pad = layer.attentionBias(checkedMask(layer, (T) more.get(2), "keyPaddingMask", new int[] {s[0], kv[1]}), x);
+          pad = ops.reshape(pad, new int[] {s[0], 1, 1, kv[1]});
           mask = mask == null ? pad : ops.add(mask, pad);
         }
       }
-      return Composites.selfAttention(ops, x, s, a.integer("numHeads"), layer.state("inProjWeight"),
+      if (key == x && value == x) {
+        return Composites.selfAttention(ops, x, s, a.integer("numHeads"), layer.state("inProjWeight"),
+            layer.state("inProjBias"), layer.state("outProj.weight"), layer.state("outProj.bias"), mask);
+      }
+      return Composites.crossAttention(ops, x, key, value, s, kv, a.integer("numHeads"), layer.state("inProjWeight"),
           layer.state("inProjBias"), layer.state("outProj.weight"), layer.state("outProj.bias"), mask);
     }
 

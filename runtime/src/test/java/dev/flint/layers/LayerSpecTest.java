@@ -208,8 +208,30 @@ class LayerSpecTest {
     }
     assertThrows(IllegalArgumentException.class,
         () -> spec.forward(EagerAlgebra.INSTANCE, ctx, args, x, Arrays.asList(x, x, bool, null)), "a [T, S] key padding mask");
+    // cross-attention: a memory of another length S = 3 as key and value, or a different value too
+    Tensor memory = Tensor.randn(new Generator(12), 2, 3, 6).to(DType.FLOAT64);
+    Tensor value = memory.mul(2.0);
+    Tensor cross = Tensor.randn(new Generator(13), 4, 3).to(DType.FLOAT64);
+    Tensor crossPad = Tensor.of(new boolean[] {false, false, true, false, true, false}).reshape(2, 3);
+    Object[][] crossCases = {{memory, memory, Arrays.asList(memory, memory, null), mha.forward(x, memory, memory, null)},
+        {memory, value, Arrays.asList(memory, value, cross), mha.forward(x, memory, value, cross)},
+        {memory, memory, Arrays.asList(memory, memory, crossPad, null), mha.forward(x, memory, memory, crossPad, null)},
+        {memory, value, List.of(memory, value, false), mha.forward(x, memory, value, false)},
+        {x, value.narrow(1, 0, 1).expand(2, 4, 6), List.of(x, value.narrow(1, 0, 1).expand(2, 4, 6), true),
+            mha.forward(x, x, value.narrow(1, 0, 1).expand(2, 4, 6), true)}};
+    for (Object[] c : crossCases) {
+      @SuppressWarnings("unchecked")
+      Tensor actual = spec.forward(EagerAlgebra.INSTANCE, ctx, args, x, (List<Object>) c[2]);
+      assertArrayEquals(((Tensor) c[3]).toDoubleArray(), actual.toDoubleArray(), 1e-12, "cross-attention " + c[2]);
+    }
+    IllegalArgumentException lengths = assertThrows(IllegalArgumentException.class,
+        () -> spec.forward(EagerAlgebra.INSTANCE, ctx, args, x, Arrays.asList(memory, x, null)));
+    assertEquals("MultiheadAttention: key and value must be [B, S, 6] with the query's B and one S for both, but got "
+        + "query [2, 4, 6], key [2, 3, 6] and value [2, 4, 6]", lengths.getMessage());
+    assertThrows(IllegalArgumentException.class,
+        () -> spec.forward(EagerAlgebra.INSTANCE, ctx, args, x, Arrays.asList(memory, memory, floating)), "[T, T] for S = 3");
     assertThrows(UnsupportedOperationException.class,
-        () -> spec.forward(EagerAlgebra.INSTANCE, ctx, args, x, List.of(x.mul(2.0), x, true)));
+        () -> spec.forward(EagerAlgebra.INSTANCE, ctx, args, x, List.of(memory, memory, true)), "causal needs S = T");
   }
 
   @Test
