@@ -55,41 +55,73 @@ class GeluTest {
   }
 
   @Test
-  void float32IsWithinTwoAndAHalfUlpsOfTheTruth() {
+  void float32IsWithinFiveAndAHalfUlpsOfTheTruth() {
     double worst = 0;
+    double sum = 0;
     float at = 0;
+    int count = 0;
     for (int i = -90_000; i <= 90_000; i++) {
       float x = i * 1.7e-4f;
       double exact = exactGelu(x);
       double got = Gelu.geluFloat(x);
       double err = Math.abs(got - exact) / Math.ulp((float) exact);
+      sum += err;
+      count++;
       if (err > worst) {
         worst = err;
         at = x;
       }
     }
-    // erfc's fit is good to 1.2e-7 relative, up to two ulps where a float's mantissa is small; then one rounding
-    assertTrue(worst <= 2.5, "largest error " + worst + " ulp at x=" + at);
+    // the rational tail ratio's nine roundings are most of it; measured 5.46 at x = −8.867, 0.46 on average
+    assertTrue(worst <= 5.5, "largest error " + worst + " ulp at x=" + at);
+    assertTrue(sum / count <= 0.5, "mean error " + sum / count + " ulp");
+  }
+
+  @Test
+  void float32HasPyTorchsValuesAtTheEnds() {
     assertEquals(0f, Gelu.geluFloat(0f));
+    assertEquals(Float.floatToIntBits(-0f), Float.floatToIntBits(Gelu.geluFloat(-0f)));
     assertEquals(Float.POSITIVE_INFINITY, Gelu.geluFloat(Float.POSITIVE_INFINITY));
-    assertEquals(-0f, Gelu.geluFloat(-30f));   // −30·0, as PyTorch's
+    assertTrue(Float.isNaN(Gelu.geluFloat(Float.NEGATIVE_INFINITY)));   // −∞·½(1 + erf(−∞)) = −∞·0
     assertTrue(Float.isNaN(Gelu.geluFloat(Float.NaN)));
+    assertEquals(-0f, Gelu.geluFloat(-30f));   // −30·0, as PyTorch's
+    assertEquals(Float.floatToIntBits(-0f), Float.floatToIntBits(Gelu.geluFloat(-3e38f)));
+    assertEquals(3e38f, Gelu.geluFloat(3e38f));
+    assertEquals(16f, Gelu.geluFloat(16f));
+    assertEquals(6f, Gelu.geluFloat(6f));   // Q(6) = 1e-9 is below half an ulp of 1
+    // where x·Φ(x) is subnormal: within one ulp (1.4e-45) of −14·Φ(−14) = −1.1216e-43
+    assertEquals(exactGelu(-14), Gelu.geluFloat(-14f), Float.MIN_VALUE);
+    assertEquals(exactGelu(-13.5), Gelu.geluFloat(-13.5f), Float.MIN_VALUE);
+    assertEquals(0.5f, Gelu.geluBackwardFloat(1f, -0f));
+    assertEquals(1f, Gelu.geluBackwardFloat(1f, 9f));
+    assertEquals(0f, Gelu.geluBackwardFloat(1f, -20f));
+    assertTrue(Float.isNaN(Gelu.geluBackwardFloat(1f, Float.POSITIVE_INFINITY)));   // 1 + ∞·φ(∞) = ∞·0, as PyTorch's
+    assertTrue(Float.isNaN(Gelu.geluBackwardFloat(1f, Float.NaN)));
   }
 
   @Test
   void float32SlopeIsWithinTwoTenMillionthsOfTheTruth() {
     double worst = 0;
+    double worstUlps = 0;
     float at = 0;
+    float atUlps = 0;
     for (int i = -90_000; i <= 90_000; i++) {
       float x = i * 1.7e-4f;
-      double err = Math.abs(Gelu.geluBackwardFloat(1f, x) - exactSlope(x));
+      double exact = exactSlope(x);
+      double err = Math.abs(Gelu.geluBackwardFloat(1f, x) - exact);
       if (err > worst) {
         worst = err;
         at = x;
       }
+      // relative, away from the slope's zero at −0.7518 (there only the absolute error means anything)
+      if (Math.abs(x + 0.7518) > 0.5 && err / Math.ulp((float) exact) > worstUlps) {
+        worstUlps = err / Math.ulp((float) exact);
+        atUlps = x;
+      }
     }
-    // |gelu'| <= 1.13: an absolute bound of about two float ulps at 1
+    // |gelu'| <= 1.13: an absolute bound of about two float ulps at 1; measured 1.3e-7 and 4.8 ulps
     assertTrue(worst <= 2e-7, "largest error " + worst + " at x=" + at);
+    assertTrue(worstUlps <= 5, "largest error " + worstUlps + " ulp at x=" + atUlps);
     assertEquals(-3f * (float) exactSlope(-0.75), Gelu.geluBackwardFloat(-3f, -0.75f), 4e-7);
   }
 
@@ -113,10 +145,10 @@ class GeluTest {
   private static float[] inputs() {
     float[] special = {0f, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 1e-30f, -1e-30f,
         Float.MIN_VALUE, 14.4f, -14.4f, -14.5f, -14.6f, -20f, 100f, -100f, 3e38f, -3e38f};
-    float[] x = new float[special.length + 4099];
+    float[] x = new float[special.length + 8199];
     System.arraycopy(special, 0, x, 0, special.length);
     for (int i = special.length; i < x.length; i++) {
-      x[i] = (i - 2000) * 4.1e-3f;
+      x[i] = (i - 4100) * 4.1e-3f;   // [−16.8, 16.8]: past the tail's clamp at 16
     }
     return x;
   }

@@ -2,30 +2,39 @@ package dev.flint.kernel.vector;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * FLOAT32 activations over whole rows on the Vector API: the exact GELU and its backward, softmax's
- * exponentials, and the recurrent gates' sigmoid and tanh. Each is the same sequence of double-precision
- * operations as its scalar reference in {@code dev.flint.kernel} ({@code Gelu}, {@code Softmax},
- * {@code FastMath}'s exp, sigmoid and tanh), on double lanes, rounded to float once, so the results equal
- * the scalar ones bit for bit (tests compare them; change both together). Branches become both sides
- * computed and blended.
+ * exponentials, and the recurrent gates' sigmoid and tanh. Each equals its scalar reference in
+ * {@code dev.flint.kernel} bit for bit (tests compare them; change both together). Branches become both
+ * sides computed and blended.
+ *
+ * <p>GELU runs on float lanes, {@link FloatVector#SPECIES_PREFERRED} (the GEMM's species, 16 lanes with
+ * AVX-512), in float arithmetic: {@code Gelu.geluFloat} and {@code Gelu.geluBackwardFloat} are its scalar
+ * twins, the same float operations in the same order (separate mul and add, each rounded, as Java's scalar
+ * float arithmetic; no fma). Softmax's exponentials and the gates are the same sequence of double-precision
+ * operations as {@code Softmax} and {@code FastMath}'s exp, sigmoid and tanh, on double lanes, rounded to
+ * float once.
  *
  * <p>Structure, for C2's sake. No method takes or returns a vector: each is a few flat loops over arrays
  * (a vector that crosses a call C2 does not inline is a heap object, and C2 declines to inline methods of
- * this size; a first version with an {@code exp(DoubleVector)} helper ran 20× slower). So the
- * exponential is a pass of its own ({@link #expInPlace}) over exponents the previous pass stored in
- * per-thread scratch. And no float vectors: floats are widened into scratch and narrowed back by plain
- * loops. Half-width float vectors (to convert lane for lane to full-width doubles) beside the GEMM's
+ * this size; a first version with an {@code exp(DoubleVector)} helper ran 20× slower). So GELU's loop body
+ * writes its exponential out in full, and the double-lane exponential is a pass of its own
+ * ({@link #expInPlace}) over exponents the previous pass stored in per-thread scratch. Only full-width
+ * species: half-width float vectors (to convert lane for lane to full-width doubles) beside the GEMM's
  * full-width ones made C2 compile the GEMM's micro-kernel with boxed vectors after the warm-up (a
- * [64, 64]·[64, 256] product allocated 2 MB and ran 5× slower).
+ * [64, 64]·[64, 256] product allocated 2 MB and ran 5× slower); the double lanes take floats widened into
+ * scratch by plain loops.
  *
- * <p>Each public method takes a whole row; the vector passes do its whole vectors and scalar code here
- * the tail, with the same operations. Load this class only when {@code jdk.incubator.vector} is in the
- * boot layer; {@link #warmUp()} runs every loop on small rows.
+ * <p>Each public method takes a whole row; the vector passes do its whole vectors, and the tail runs
+ * either as scalar code here with the same operations or (GELU) through the same lanes from a padded
+ * copy. Load this class only when {@code jdk.incubator.vector} is in the boot layer; {@link #warmUp()}
+ * runs every loop on small rows.
  */
 public final class VectorActivations {
   private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
@@ -43,17 +52,13 @@ public final class VectorActivations {
   private static final double ROUNDER = 6755399441055744.0;
   private static final long ROUNDER_BITS = Double.doubleToRawLongBits(ROUNDER);
 
-  // Gelu's constants
-  private static final double SQRT_HALF = 0.7071067811865476;
-  private static final double INV_SQRT_2PI = 0.3989422804014327;
-
   /** Per-thread scratch between passes. */
   private static final class Scratch {
     final double[] x = new double[CHUNK];
-    final double[] g = new double[CHUNK];
-    final double[] t = new double[CHUNK];
     final double[] e = new double[CHUNK];
-    final double[] e2 = new double[CHUNK];
+    final float[] tailX = new float[S.length()];
+    final float[] tailG = new float[S.length()];
+    final float[] tailO = new float[S.length()];
   }
 
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -108,100 +113,126 @@ public final class VectorActivations {
 
   // ---------------------------------------------------------------- GELU
 
+  // Gelu's FLOAT32 constants (see Gelu.geluFloat, whose operations the lanes repeat in the same order)
+  private static final float TAIL_END = 16f;
+  private static final float N0 = 0.5f, N1 = 0.43849584f, N2 = 0.1833841f, N3 = 0.04068348f, N4 = 0.0041237804f;
+  private static final float D1 = 1.6748767f, D2 = 1.2031217f, D3 = 0.46986392f, D4 = 0.10198475f, D5 = 0.010336666f;
+  private static final float INV_LN2_F = 1.442695f;
+  private static final float LN2_HI_F = 0.693359375f;
+  private static final float LN2_LO_F = -2.1219444e-4f;
+  private static final float ROUNDER_F = 12582912f;
+  private static final int ROUNDER_F_BITS = Float.floatToRawIntBits(ROUNDER_F);
+  private static final float INV_SQRT_2PI_F = 0.3989423f;
+
   /**
-   * For {@code Gelu.upperTail} of {@code x[j]}: {@code t = 1/(1 + |x|/(2√2))} into {@code t}, the
-   * exponent {@code −x²/2 + P(t)} into {@code e}, and (when {@code density} is not null) {@code −x²/2} into it.
+   * {@code o[oi + j] = Gelu.geluFloat(x[xi + j])} for j in [0, n): float lanes, one pass, no scratch. The
+   * elements past the last whole vector go through the same lanes from a padded per-thread copy.
    */
-  private static void tailExponents(double[] x, int n, double[] t, double[] e, double[] density) {
-    int nv = n - n % L;
-    for (int j = 0; j < nv; j += L) {
-      DoubleVector v = DoubleVector.fromArray(D, x, j);
-      DoubleVector tv = DoubleVector.broadcast(D, 1).div(v.abs().mul(SQRT_HALF).mul(0.5).add(1));
-      DoubleVector p = tv.mul(0.17087277).add(-0.82215223);
-      p = tv.mul(p).add(1.48851587);
-      p = tv.mul(p).add(-1.13520398);
-      p = tv.mul(p).add(0.27886807);
-      p = tv.mul(p).add(-0.18628806);
-      p = tv.mul(p).add(0.09678418);
-      p = tv.mul(p).add(0.37409196);
-      p = tv.mul(p).add(1.00002368);
-      p = tv.mul(p).add(-1.26551223);
-      DoubleVector half = v.mul(-0.5).mul(v);
-      tv.intoArray(t, j);
-      half.add(p).intoArray(e, j);
-      if (density != null) {
-        half.intoArray(density, j);
-      }
-    }
-    for (int j = nv; j < n; j++) {
-      double v = x[j];
-      double tj = 1 / (1 + 0.5 * (Math.abs(v) * SQRT_HALF));
-      double p = -1.26551223 + tj * (1.00002368 + tj * (0.37409196 + tj * (0.09678418 + tj * (-0.18628806
-          + tj * (0.27886807 + tj * (-1.13520398 + tj * (1.48851587 + tj * (-0.82215223 + tj * 0.17087277))))))));
-      t[j] = tj;
-      e[j] = -0.5 * v * v + p;
-      if (density != null) {
-        density[j] = -0.5 * v * v;
-      }
-    }
-  }
-
-  /** {@code o[oi + j] = Gelu.geluFloat(x[xi + j])} for j in [0, n). */
   public static void gelu(float[] x, int xi, float[] o, int oi, int n) {
-    Scratch s = SCRATCH.get();
-    for (int j0 = 0; j0 < n; j0 += CHUNK) {
-      int m = Math.min(CHUNK, n - j0);
-      for (int j = 0; j < m; j++) {
-        s.x[j] = x[xi + j0 + j];
-      }
-      tailExponents(s.x, m, s.t, s.e, null);
-      expInPlace(s.e, m);
-      int nv = m - m % L;
-      for (int j = 0; j < nv; j += L) {
-        DoubleVector v = DoubleVector.fromArray(D, s.x, j);
-        DoubleVector q = DoubleVector.fromArray(D, s.t, j).mul(0.5).mul(DoubleVector.fromArray(D, s.e, j));
-        v.mul(q.blend(DoubleVector.broadcast(D, 1).sub(q), v.compare(VectorOperators.GE, 0))).intoArray(s.e, j);
-      }
-      for (int j = nv; j < m; j++) {
-        double v = s.x[j];
-        double q = 0.5 * s.t[j] * s.e[j];
-        s.e[j] = v * (v >= 0 ? 1 - q : q);
-      }
-      for (int j = 0; j < m; j++) {
-        o[oi + j0 + j] = (float) s.e[j];
-      }
+    int nv = n - n % S.length();
+    geluLanes(x, xi, o, oi, nv);
+    if (nv < n) {
+      Scratch s = SCRATCH.get();
+      System.arraycopy(x, xi + nv, s.tailX, 0, n - nv);
+      geluLanes(s.tailX, 0, s.tailO, 0, S.length());
+      System.arraycopy(s.tailO, 0, o, oi + nv, n - nv);
     }
   }
 
-  /** {@code o[oi + j] = Gelu.geluBackwardFloat(g[gi + j], x[xi + j])} for j in [0, n). */
+  /** {@code gelu} over {@code n} elements, a multiple of the lanes. */
+  private static void geluLanes(float[] x, int xi, float[] o, int oi, int n) {
+    for (int j = 0; j < n; j += S.length()) {
+      FloatVector v = FloatVector.fromArray(S, x, xi + j);
+      FloatVector av = v.abs();
+      FloatVector a = av.min(TAIL_END);
+      FloatVector nm = a.mul(N4).add(N3);
+      nm = a.mul(nm).add(N2);
+      nm = a.mul(nm).add(N1);
+      nm = a.mul(nm).add(N0);
+      FloatVector dn = a.mul(D5).add(D4);
+      dn = a.mul(dn).add(D3);
+      dn = a.mul(dn).add(D2);
+      dn = a.mul(dn).add(D1);
+      dn = a.mul(dn).add(1f);
+      FloatVector r = nm.div(dn);
+      FloatVector ah = ((IntVector) a.reinterpretAsInts()).and(0xFFFFF000).reinterpretAsFloats();
+      FloatVector al = a.sub(ah);
+      FloatVector hi = ah.mul(ah).mul(-0.5f);
+      FloatVector lo = ah.mul(al).neg().sub(al.mul(al).mul(0.5f));
+      FloatVector big = hi.mul(INV_LN2_F).add(ROUNDER_F);
+      FloatVector k = big.sub(ROUNDER_F);
+      FloatVector f = hi.sub(k.mul(LN2_HI_F)).sub(k.mul(LN2_LO_F)).add(lo);
+      FloatVector p = f.mul(1f / 5040).add(1f / 720);
+      p = f.mul(p).add(1f / 120);
+      p = f.mul(p).add(1f / 24);
+      p = f.mul(p).add(1f / 6);
+      p = f.mul(p).add(0.5f);
+      p = f.mul(p).add(1f);
+      p = f.mul(p).add(1f);
+      IntVector ki = ((IntVector) big.reinterpretAsInts()).sub(ROUNDER_F_BITS);
+      IntVector k1 = ki.lanewise(VectorOperators.ASHR, 1);
+      FloatVector s1 = k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+      FloatVector s2 = ki.sub(k1).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+      FloatVector e1 = p.mul(s1).blend(0f, av.compare(VectorOperators.GT, TAIL_END));
+      VectorMask<Float> negative = v.compare(VectorOperators.LT, 0f);
+      FloatVector one = FloatVector.broadcast(S, 1f);
+      FloatVector w = one.blend(v, negative).mul(r).mul(e1).mul(s2);
+      v.mul(one.sub(w)).blend(w, negative).intoArray(o, oi + j);
+    }
+  }
+
+  /** {@code o[oi + j] = Gelu.geluBackwardFloat(g[gi + j], x[xi + j])} for j in [0, n), as {@link #gelu}. */
   public static void geluBackward(float[] g, int gi, float[] x, int xi, float[] o, int oi, int n) {
-    Scratch s = SCRATCH.get();
-    for (int j0 = 0; j0 < n; j0 += CHUNK) {
-      int m = Math.min(CHUNK, n - j0);
-      for (int j = 0; j < m; j++) {
-        s.x[j] = x[xi + j0 + j];
-        s.g[j] = g[gi + j0 + j];
-      }
-      tailExponents(s.x, m, s.t, s.e, s.e2);
-      expInPlace(s.e, m);
-      expInPlace(s.e2, m);
-      int nv = m - m % L;
-      for (int j = 0; j < nv; j += L) {
-        DoubleVector v = DoubleVector.fromArray(D, s.x, j);
-        DoubleVector q = DoubleVector.fromArray(D, s.t, j).mul(0.5).mul(DoubleVector.fromArray(D, s.e, j));
-        DoubleVector phi = q.blend(DoubleVector.broadcast(D, 1).sub(q), v.compare(VectorOperators.GE, 0));
-        DoubleVector slope = phi.add(v.mul(DoubleVector.fromArray(D, s.e2, j).mul(INV_SQRT_2PI)));
-        DoubleVector.fromArray(D, s.g, j).mul(slope).intoArray(s.e, j);
-      }
-      for (int j = nv; j < m; j++) {
-        double v = s.x[j];
-        double q = 0.5 * s.t[j] * s.e[j];
-        double phi = v >= 0 ? 1 - q : q;
-        s.e[j] = s.g[j] * (phi + v * (INV_SQRT_2PI * s.e2[j]));
-      }
-      for (int j = 0; j < m; j++) {
-        o[oi + j0 + j] = (float) s.e[j];
-      }
+    int nv = n - n % S.length();
+    geluBackwardLanes(g, gi, x, xi, o, oi, nv);
+    if (nv < n) {
+      Scratch s = SCRATCH.get();
+      System.arraycopy(g, gi + nv, s.tailG, 0, n - nv);
+      System.arraycopy(x, xi + nv, s.tailX, 0, n - nv);
+      geluBackwardLanes(s.tailG, 0, s.tailX, 0, s.tailO, 0, S.length());
+      System.arraycopy(s.tailO, 0, o, oi + nv, n - nv);
+    }
+  }
+
+  /** {@code geluBackward} over {@code n} elements, a multiple of the lanes: one exponential for both terms. */
+  private static void geluBackwardLanes(float[] g, int gi, float[] x, int xi, float[] o, int oi, int n) {
+    for (int j = 0; j < n; j += S.length()) {
+      FloatVector v = FloatVector.fromArray(S, x, xi + j);
+      FloatVector av = v.abs();
+      FloatVector a = av.min(TAIL_END);
+      FloatVector nm = a.mul(N4).add(N3);
+      nm = a.mul(nm).add(N2);
+      nm = a.mul(nm).add(N1);
+      nm = a.mul(nm).add(N0);
+      FloatVector dn = a.mul(D5).add(D4);
+      dn = a.mul(dn).add(D3);
+      dn = a.mul(dn).add(D2);
+      dn = a.mul(dn).add(D1);
+      dn = a.mul(dn).add(1f);
+      FloatVector r = nm.div(dn);
+      FloatVector ah = ((IntVector) a.reinterpretAsInts()).and(0xFFFFF000).reinterpretAsFloats();
+      FloatVector al = a.sub(ah);
+      FloatVector hi = ah.mul(ah).mul(-0.5f);
+      FloatVector lo = ah.mul(al).neg().sub(al.mul(al).mul(0.5f));
+      FloatVector big = hi.mul(INV_LN2_F).add(ROUNDER_F);
+      FloatVector k = big.sub(ROUNDER_F);
+      FloatVector f = hi.sub(k.mul(LN2_HI_F)).sub(k.mul(LN2_LO_F)).add(lo);
+      FloatVector p = f.mul(1f / 5040).add(1f / 720);
+      p = f.mul(p).add(1f / 120);
+      p = f.mul(p).add(1f / 24);
+      p = f.mul(p).add(1f / 6);
+      p = f.mul(p).add(0.5f);
+      p = f.mul(p).add(1f);
+      p = f.mul(p).add(1f);
+      IntVector ki = ((IntVector) big.reinterpretAsInts()).sub(ROUNDER_F_BITS);
+      IntVector k1 = ki.lanewise(VectorOperators.ASHR, 1);
+      FloatVector s1 = k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+      FloatVector s2 = ki.sub(k1).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+      FloatVector e1 = p.mul(s1).blend(0f, av.compare(VectorOperators.GT, TAIL_END));
+      FloatVector q = r.mul(e1).mul(s2);
+      FloatVector density = v.mul(INV_SQRT_2PI_F).mul(e1).mul(s2);
+      FloatVector cdf = FloatVector.broadcast(S, 1f).sub(q).blend(q, v.compare(VectorOperators.LT, 0f));
+      FloatVector.fromArray(S, g, gi + j).mul(cdf.add(density)).intoArray(o, oi + j);
     }
   }
 
