@@ -123,8 +123,11 @@ final class OpMappings {
     unsupported(m, Op.SOFTMAX_BACKWARD.name(), BACKWARD_ONLY);
     unsupported(m, Op.LSTM_SCAN_BACKWARD.name(), BACKWARD_ONLY);
     unsupported(m, Op.GRU_SCAN_BACKWARD.name(), BACKWARD_ONLY);
-    row(m, Op.LAYER_NORM, OpMappings::layerNorm);
+    row(m, Op.LAYER_NORM, (t, n) -> t.add("Div", normalized(t, n), out(n)));
+    row(m, Op.LAYER_NORM_AFFINE, OpMappings::layerNormAffine);
     unsupported(m, Op.LAYER_NORM_BACKWARD.name(), BACKWARD_ONLY);
+    unsupported(m, Op.LAYER_NORM_AFFINE_BACKWARD.name(), BACKWARD_ONLY);
+    unsupported(m, Op.LAYER_NORM_WEIGHT_GRAD.name(), BACKWARD_ONLY);
     // the pieces of layers outside the op table (dev.flint.compiled.LayerKernels)
     m.put("LayerKernels.leakyReluSlopes", new Entry(OpMappings::leakyReluSlopes, null));
     m.put("LayerKernels.causalMask", new Entry(OpMappings::causalMask, null));
@@ -217,10 +220,11 @@ final class OpMappings {
   }
 
   /**
-   * LAYER_NORM as its arithmetic over the last axis, {@code (x − mean)/√(mean((x − mean)²) + eps)}: opset 17's
-   * LayerNormalization would need a Scale of ones, and computes the variance in one pass where this keeps two.
+   * The operands of LAYER_NORM's last step, written as its arithmetic over the last axis: x − mean and
+   * {@code √(mean((x − mean)²) + eps)}, to divide. Opset 17's LayerNormalization would need a Scale of ones, and
+   * computes the variance in one pass where this keeps two.
    */
-  private static void layerNorm(GraphTranslation t, Node n) {
+  private static List<String> normalized(GraphTranslation t, Node n) {
     Elem e = outElem(n);
     String x = t.input(n, 0, e);
     List<String> dims = n.output().dims();
@@ -234,8 +238,16 @@ final class OpMappings {
         OnnxProto.intAttr("keepdims", 1));
     String shifted = t.temp("variance_eps", "Add", List.of(var, t.scalar("eps", ((Number) n.attr(Attrs.EPS)).doubleValue(), e)),
         e, row);
-    String std = t.temp("std", "Sqrt", List.of(shifted), e, row);
-    t.add("Div", List.of(centered, std), out(n));
+    return List.of(centered, t.temp("std", "Sqrt", List.of(shifted), e, row));
+  }
+
+  /** LAYER_NORM_AFFINE: LAYER_NORM's arithmetic, then Mul by the weight and Add the bias. */
+  private static void layerNormAffine(GraphTranslation t, Node n) {
+    Elem e = outElem(n);
+    List<String> dims = n.output().dims();
+    String xh = t.temp("normalized", "Div", normalized(t, n), e, dims);
+    String scaled = t.temp("scaled", "Mul", List.of(xh, t.input(n, 1, e)), e, dims);
+    t.add("Add", List.of(scaled, t.input(n, 2, e)), out(n));
   }
 
   /** Clip with constant bounds; an infinite bound is left out. */

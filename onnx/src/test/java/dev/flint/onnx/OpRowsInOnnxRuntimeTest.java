@@ -24,8 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The mappings of op rows that the test models do not reach through the Tensor API (comparisons,
- * where, sign, tril/triu, pad, expand, sumTo, max/min, argmax/argmin, gather, cast, clone, the causal
- * mask), each in a small graph written by hand whose eager forward runs the same rows through
+ * where, sign, tril/triu, pad, expand, sumTo, max/min, argmax/argmin, gather, cast, clone, layer norm without
+ * and with its affine part, the causal mask), each in a small graph written by hand whose eager forward runs the same rows through
  * {@code Kernels.forward}: ONNX Runtime must agree within 1e-5.
  */
 class OpRowsInOnnxRuntimeTest {
@@ -83,6 +83,21 @@ class OpRowsInOnnxRuntimeTest {
     s.op("copy", Op.CLONE, Attrs.NONE, "top");
     s.op("index", Op.CAST, Attrs.of(Attrs.DTYPE, DType.FLOAT32.name()), "least");
     s.op("out", Op.ADD, Attrs.NONE, "copy", "index");
+    check(s);
+  }
+
+  @Test
+  void layerNormRows() throws Exception {
+    Steps s = new Steps(3, 4, 5);
+    Attrs eps = Attrs.of(Attrs.EPS, 1e-5);
+    s.op("ln", Op.LAYER_NORM, eps, "x");
+    s.op("p0", Op.NARROW, Attrs.of(Attrs.DIM, 0, Attrs.START, 0, Attrs.LENGTH, 1), "p");
+    s.op("p1", Op.NARROW, Attrs.of(Attrs.DIM, 1, Attrs.START, 0, Attrs.LENGTH, 1), "p0");
+    s.op("w", Op.RESHAPE, Attrs.of(Attrs.SHAPE, new int[] {5}), "p1");
+    s.op("p2", Op.NARROW, Attrs.of(Attrs.DIM, 1, Attrs.START, 1, Attrs.LENGTH, 1), "p0");
+    s.op("b", Op.RESHAPE, Attrs.of(Attrs.SHAPE, new int[] {5}), "p2");
+    s.op("sum", Op.ADD, Attrs.NONE, "x", "ln");
+    s.op("out", Op.LAYER_NORM_AFFINE, eps, "sum", "w", "b");
     check(s);
   }
 

@@ -41,22 +41,22 @@ public class CompiledNested extends Nested implements CompiledModel {
       + "Layer (type)           Output shape   Param #   FLOPs/sample   FLOPs %   Source\n"
       + "================================================================================================\n"
       + "input x                [B, 4]\n"
-      + "in: Linear 4→8         [B, 8]              40             72     16.3%   Nested.java:20 → h\n"
-      + "b1.norm: LayerNorm 8   [B, 8]              16             24      5.4%   Block.java:18\n"
-      + "b1.fc: Linear 8→8      [B, 8]              72            136     30.8%   Block.java:18\n"
-      + "F.gelu                 [B, 8]              --              8      1.8%   Block.java:18 → b1H\n"
-      + "add                    [B, 8]              --              8      1.8%   Block.java:19 → b1Out\n"
-      + "b2.norm: LayerNorm 8   [B, 8]              16             24      5.4%   Block.java:18\n"
-      + "b2.fc: Linear 8→8      [B, 8]              72            136     30.8%   Block.java:18\n"
-      + "F.gelu                 [B, 8]              --              8      1.8%   Block.java:18 → b2H\n"
-      + "add                    [B, 8]              --              8      1.8%   Block.java:19 → h\n"
-      + "out: Linear 8→1        [B, 1]               9             17      3.9%   Nested.java:22 → return\n"
+      + "in: Linear 4→8         [B, 8]              40             72     17.6%   Nested.java:20 → h\n"
+      + "b1.norm: LayerNorm 8   [B, 8]              16              8      2.0%   Block.java:18\n"
+      + "b1.fc: Linear 8→8      [B, 8]              72            136     33.3%   Block.java:18\n"
+      + "F.gelu                 [B, 8]              --              8      2.0%   Block.java:18 → b1H\n"
+      + "add                    [B, 8]              --              8      2.0%   Block.java:19 → b1Out\n"
+      + "b2.norm: LayerNorm 8   [B, 8]              16              8      2.0%   Block.java:18\n"
+      + "b2.fc: Linear 8→8      [B, 8]              72            136     33.3%   Block.java:18\n"
+      + "F.gelu                 [B, 8]              --              8      2.0%   Block.java:18 → b2H\n"
+      + "add                    [B, 8]              --              8      2.0%   Block.java:19 → h\n"
+      + "out: Linear 8→1        [B, 1]               9             17      4.2%   Nested.java:22 → return\n"
       + "================================================================================================\n"
       + "Total params: 225\n"
       + "Trainable params: 225\n"
-      + "Forward FLOPs per sample: 441\n"
-      + "Backward FLOPs per sample: 809\n"
-      + "Saved activations per sample: 288 bytes (FLOAT32)\n"
+      + "Forward FLOPs per sample: 409\n"
+      + "Backward FLOPs per sample: 777\n"
+      + "Saved activations per sample: 224 bytes (FLOAT32)\n"
       + "================================================================================================\n"
       + "FLOPs per sample: a multiply-add counts as 2 (torchinfo's Mult-Adds and fvcore count it as 1);\n"
       + "other ops 1 per output element, views 0; work that does not grow with the batch is left out.\n";
@@ -75,9 +75,9 @@ public class CompiledNested extends Nested implements CompiledModel {
   private final Supplier<Module> compiledTwin;
 
   /**
-   * Sets of 27 buffers for forward values and returned gradients, one per live graph (Note [Forward buffers]).
+   * Sets of 23 buffers for forward values and returned gradients, one per live graph (Note [Forward buffers]).
    */
-  private final BufferPool forwardPool = new BufferPool(27);
+  private final BufferPool forwardPool = new BufferPool(23);
 
   /**
    * The arrays that autograd nodes return from {@code inputs()}, reused once a node is freed.
@@ -93,7 +93,7 @@ public class CompiledNested extends Nested implements CompiledModel {
    * Intermediate gradients of the backward pass and its kept views, reused from step to step;
    * one thread trains the instance at a time ({@code trainingOwner}).
    */
-  private final Tensor[] backwardBuffers = new Tensor[13];
+  private final Tensor[] backwardBuffers = new Tensor[9];
 
   /**
    * The thread training this instance: its backward buffers are the instance's, so a second
@@ -187,30 +187,26 @@ public class CompiledNested extends Nested implements CompiledModel {
     Tensor h = Kernels.add(t1, in.bias, t1); // f[B, 8], in place: t1 is not needed again
 
     // Block.java:18  Tensor h = F.gelu(fc.forward(norm.forward(x)));
-    Tensor t2 = Kernels.layerNorm(h, 1.0E-5, set[1] = Buffers.reuse(set[1], DTypes.toFloat(h.dtype()), B, 8)); // f[B, 8]
-    Tensor t3 = Kernels.mul(t2, b1.norm.weight, set[2] = Buffers.reuse(set[2], DType.promote(t2.dtype(), b1.norm.weight.dtype()), B, 8)); // f[B, 8]
-    Tensor t4 = Kernels.add(t3, b1.norm.bias, set[3] = Buffers.reuse(set[3], DType.promote(t3.dtype(), b1.norm.bias.dtype()), B, 8)); // f[B, 8]
-    Tensor t5 = Kernels.matmulNT(t4, b1.fc.weight, set[4] = Buffers.reuse(set[4], t4.dtype(), B, 8)); // f[B, 8]
-    Tensor t6 = Kernels.add(t5, b1.fc.bias, t5); // f[B, 8], in place: t5 is not needed again
-    Tensor b1H = Kernels.gelu(t6, set[5] = Buffers.reuse(set[5], DTypes.toFloat(t6.dtype()), B, 8)); // f[B, 8]
+    Tensor t2 = Kernels.layerNormAffine(h, b1.norm.weight, b1.norm.bias, 1.0E-5, set[1] = Buffers.reuse(set[1], DTypes.toFloat(DType.promote(DType.promote(h.dtype(), b1.norm.weight.dtype()), b1.norm.bias.dtype())), B, 8)); // f[B, 8]
+    Tensor t3 = Kernels.matmulNT(t2, b1.fc.weight, set[2] = Buffers.reuse(set[2], t2.dtype(), B, 8)); // f[B, 8]
+    Tensor t4 = Kernels.add(t3, b1.fc.bias, t3); // f[B, 8], in place: t3 is not needed again
+    Tensor b1H = Kernels.gelu(t4, set[3] = Buffers.reuse(set[3], DTypes.toFloat(t4.dtype()), B, 8)); // f[B, 8]
 
     // Block.java:19  return x.add(h);
-    Tensor b1Out = Kernels.add(h, b1H, set[6] = Buffers.reuse(set[6], DType.promote(h.dtype(), b1H.dtype()), B, 8)); // f[B, 8]
+    Tensor b1Out = Kernels.add(h, b1H, set[4] = Buffers.reuse(set[4], DType.promote(h.dtype(), b1H.dtype()), B, 8)); // f[B, 8]
 
     // Block.java:18  Tensor h = F.gelu(fc.forward(norm.forward(x)));
-    Tensor t7 = Kernels.layerNorm(b1Out, 1.0E-5, set[7] = Buffers.reuse(set[7], DTypes.toFloat(b1Out.dtype()), B, 8)); // f[B, 8]
-    Tensor t8 = Kernels.mul(t7, b2.norm.weight, set[8] = Buffers.reuse(set[8], DType.promote(t7.dtype(), b2.norm.weight.dtype()), B, 8)); // f[B, 8]
-    Tensor t9 = Kernels.add(t8, b2.norm.bias, set[9] = Buffers.reuse(set[9], DType.promote(t8.dtype(), b2.norm.bias.dtype()), B, 8)); // f[B, 8]
-    Tensor t10 = Kernels.matmulNT(t9, b2.fc.weight, set[10] = Buffers.reuse(set[10], t9.dtype(), B, 8)); // f[B, 8]
-    Tensor t11 = Kernels.add(t10, b2.fc.bias, t10); // f[B, 8], in place: t10 is not needed again
-    Tensor b2H = Kernels.gelu(t11, set[11] = Buffers.reuse(set[11], DTypes.toFloat(t11.dtype()), B, 8)); // f[B, 8]
+    Tensor t5 = Kernels.layerNormAffine(b1Out, b2.norm.weight, b2.norm.bias, 1.0E-5, set[5] = Buffers.reuse(set[5], DTypes.toFloat(DType.promote(DType.promote(b1Out.dtype(), b2.norm.weight.dtype()), b2.norm.bias.dtype())), B, 8)); // f[B, 8]
+    Tensor t6 = Kernels.matmulNT(t5, b2.fc.weight, set[6] = Buffers.reuse(set[6], t5.dtype(), B, 8)); // f[B, 8]
+    Tensor t7 = Kernels.add(t6, b2.fc.bias, t6); // f[B, 8], in place: t6 is not needed again
+    Tensor b2H = Kernels.gelu(t7, set[7] = Buffers.reuse(set[7], DTypes.toFloat(t7.dtype()), B, 8)); // f[B, 8]
 
     // Block.java:19  return x.add(h);
-    Tensor h2 = Kernels.add(b1Out, b2H, set[12] = Buffers.reuse(set[12], DType.promote(b1Out.dtype(), b2H.dtype()), B, 8)); // f[B, 8]
+    Tensor h2 = Kernels.add(b1Out, b2H, set[8] = Buffers.reuse(set[8], DType.promote(b1Out.dtype(), b2H.dtype()), B, 8)); // f[B, 8]
 
     // Nested.java:22  return out.forward(h);
-    Tensor t12 = Kernels.matmulNT(h2, out.weight, record ? (set[13] = Buffers.reuse(set[13], h2.dtype(), B, 1)) : null); // f[B, 1], a new tensor when no graph is recorded: the caller keeps the output
-    Tensor out2 = Kernels.add(t12, out.bias, t12); // f[B, 1], in place: t12 is not needed again
+    Tensor t8 = Kernels.matmulNT(h2, out.weight, record ? (set[9] = Buffers.reuse(set[9], h2.dtype(), B, 1)) : null); // f[B, 1], a new tensor when no graph is recorded: the caller keeps the output
+    Tensor out2 = Kernels.add(t8, out.bias, t8); // f[B, 1], in place: t8 is not needed again
 
     if (!record) {
       forwardPool.giveBack(set);
@@ -218,7 +214,7 @@ public class CompiledNested extends Nested implements CompiledModel {
     }
     // One autograd node for the whole pass: its backward is the generated Backward.backward. The caller
     // gets a view of the output buffer, valid until a later forward reuses this buffer set.
-    return Outputs.lend(out2, new Backward(this, x, in.weight, in.bias, b1.norm.weight, b1.norm.bias, b1.fc.weight, b1.fc.bias, b2.norm.weight, b2.norm.bias, b2.fc.weight, b2.fc.bias, out.weight, out.bias, h, t2, t4, t6, b1Out, t7, t9, t11, h2, B, set, this.backwardBuffers));
+    return Outputs.lend(out2, new Backward(this, x, in.weight, in.bias, b1.norm.weight, b1.norm.bias, b1.fc.weight, b1.fc.bias, b2.norm.weight, b2.norm.bias, b2.fc.weight, b2.fc.bias, out.weight, out.bias, h, t2, t4, b1Out, t5, t7, h2, B, set, this.backwardBuffers));
   }
 
   /**
@@ -252,25 +248,21 @@ public class CompiledNested extends Nested implements CompiledModel {
     g.node("PERMUTE", "t1", ForwardGraph.Elem.FLOAT, "4", "8").in("in.weight").attr("perm", new int[] {1, 0}).at("Nested.java:20", "in.forward(x)");
     g.node("MATMUL", "t2", ForwardGraph.Elem.FLOAT, "B", "8").in("x", "t1").at("Nested.java:20", "in.forward(x)");
     g.node("ADD", "h", ForwardGraph.Elem.FLOAT, "B", "8").in("t2", "in.bias").layer("in: Linear 4→8").at("Nested.java:20", "in.forward(x)");
-    g.node("LAYER_NORM", "t3", ForwardGraph.Elem.FLOAT, "B", "8").in("h").attr("eps", 1.0e-5d).at("Block.java:18", "norm.forward(x)");
-    g.node("MUL", "t4", ForwardGraph.Elem.FLOAT, "B", "8").in("t3", "b1.norm.weight").at("Block.java:18", "norm.forward(x)");
-    g.node("ADD", "t5", ForwardGraph.Elem.FLOAT, "B", "8").in("t4", "b1.norm.bias").layer("b1.norm: LayerNorm 8").at("Block.java:18", "norm.forward(x)");
-    g.node("PERMUTE", "t6", ForwardGraph.Elem.FLOAT, "8", "8").in("b1.fc.weight").attr("perm", new int[] {1, 0}).at("Block.java:18", "fc.forward(norm.forward(x))");
-    g.node("MATMUL", "t7", ForwardGraph.Elem.FLOAT, "B", "8").in("t5", "t6").at("Block.java:18", "fc.forward(norm.forward(x))");
-    g.node("ADD", "t8", ForwardGraph.Elem.FLOAT, "B", "8").in("t7", "b1.fc.bias").layer("b1.fc: Linear 8→8").at("Block.java:18", "fc.forward(norm.forward(x))");
-    g.node("GELU", "b1H", ForwardGraph.Elem.FLOAT, "B", "8").in("t8").at("Block.java:18", "F.gelu(fc.forward(norm.forward(x)))");
+    g.node("LAYER_NORM_AFFINE", "t3", ForwardGraph.Elem.FLOAT, "B", "8").in("h", "b1.norm.weight", "b1.norm.bias").attr("eps", 1.0e-5d).layer("b1.norm: LayerNorm 8").at("Block.java:18", "norm.forward(x)");
+    g.node("PERMUTE", "t4", ForwardGraph.Elem.FLOAT, "8", "8").in("b1.fc.weight").attr("perm", new int[] {1, 0}).at("Block.java:18", "fc.forward(norm.forward(x))");
+    g.node("MATMUL", "t5", ForwardGraph.Elem.FLOAT, "B", "8").in("t3", "t4").at("Block.java:18", "fc.forward(norm.forward(x))");
+    g.node("ADD", "t6", ForwardGraph.Elem.FLOAT, "B", "8").in("t5", "b1.fc.bias").layer("b1.fc: Linear 8→8").at("Block.java:18", "fc.forward(norm.forward(x))");
+    g.node("GELU", "b1H", ForwardGraph.Elem.FLOAT, "B", "8").in("t6").at("Block.java:18", "F.gelu(fc.forward(norm.forward(x)))");
     g.node("ADD", "b1Out", ForwardGraph.Elem.FLOAT, "B", "8").in("h", "b1H").at("Block.java:19", "x.add(h)");
-    g.node("LAYER_NORM", "t9", ForwardGraph.Elem.FLOAT, "B", "8").in("b1Out").attr("eps", 1.0e-5d).at("Block.java:18", "norm.forward(x)");
-    g.node("MUL", "t10", ForwardGraph.Elem.FLOAT, "B", "8").in("t9", "b2.norm.weight").at("Block.java:18", "norm.forward(x)");
-    g.node("ADD", "t11", ForwardGraph.Elem.FLOAT, "B", "8").in("t10", "b2.norm.bias").layer("b2.norm: LayerNorm 8").at("Block.java:18", "norm.forward(x)");
-    g.node("PERMUTE", "t12", ForwardGraph.Elem.FLOAT, "8", "8").in("b2.fc.weight").attr("perm", new int[] {1, 0}).at("Block.java:18", "fc.forward(norm.forward(x))");
-    g.node("MATMUL", "t13", ForwardGraph.Elem.FLOAT, "B", "8").in("t11", "t12").at("Block.java:18", "fc.forward(norm.forward(x))");
-    g.node("ADD", "t14", ForwardGraph.Elem.FLOAT, "B", "8").in("t13", "b2.fc.bias").layer("b2.fc: Linear 8→8").at("Block.java:18", "fc.forward(norm.forward(x))");
-    g.node("GELU", "b2H", ForwardGraph.Elem.FLOAT, "B", "8").in("t14").at("Block.java:18", "F.gelu(fc.forward(norm.forward(x)))");
+    g.node("LAYER_NORM_AFFINE", "t7", ForwardGraph.Elem.FLOAT, "B", "8").in("b1Out", "b2.norm.weight", "b2.norm.bias").attr("eps", 1.0e-5d).layer("b2.norm: LayerNorm 8").at("Block.java:18", "norm.forward(x)");
+    g.node("PERMUTE", "t8", ForwardGraph.Elem.FLOAT, "8", "8").in("b2.fc.weight").attr("perm", new int[] {1, 0}).at("Block.java:18", "fc.forward(norm.forward(x))");
+    g.node("MATMUL", "t9", ForwardGraph.Elem.FLOAT, "B", "8").in("t7", "t8").at("Block.java:18", "fc.forward(norm.forward(x))");
+    g.node("ADD", "t10", ForwardGraph.Elem.FLOAT, "B", "8").in("t9", "b2.fc.bias").layer("b2.fc: Linear 8→8").at("Block.java:18", "fc.forward(norm.forward(x))");
+    g.node("GELU", "b2H", ForwardGraph.Elem.FLOAT, "B", "8").in("t10").at("Block.java:18", "F.gelu(fc.forward(norm.forward(x)))");
     g.node("ADD", "h2", ForwardGraph.Elem.FLOAT, "B", "8").in("b1Out", "b2H").at("Block.java:19", "x.add(h)");
-    g.node("PERMUTE", "t15", ForwardGraph.Elem.FLOAT, "8", "1").in("out.weight").attr("perm", new int[] {1, 0}).at("Nested.java:22", "out.forward(h)");
-    g.node("MATMUL", "t16", ForwardGraph.Elem.FLOAT, "B", "1").in("h2", "t15").at("Nested.java:22", "out.forward(h)");
-    g.node("ADD", "out", ForwardGraph.Elem.FLOAT, "B", "1").in("t16", "out.bias").layer("out: Linear 8→1").at("Nested.java:22", "out.forward(h)");
+    g.node("PERMUTE", "t11", ForwardGraph.Elem.FLOAT, "8", "1").in("out.weight").attr("perm", new int[] {1, 0}).at("Nested.java:22", "out.forward(h)");
+    g.node("MATMUL", "t12", ForwardGraph.Elem.FLOAT, "B", "1").in("h2", "t11").at("Nested.java:22", "out.forward(h)");
+    g.node("ADD", "out", ForwardGraph.Elem.FLOAT, "B", "1").in("t12", "out.bias").layer("out: Linear 8→1").at("Nested.java:22", "out.forward(h)");
     return g.output("out");
   }
 
@@ -325,15 +317,11 @@ public class CompiledNested extends Nested implements CompiledModel {
 
     private Tensor t4;
 
-    private Tensor t6;
-
     private Tensor b1Out;
 
+    private Tensor t5;
+
     private Tensor t7;
-
-    private Tensor t9;
-
-    private Tensor t11;
 
     private Tensor h2;
 
@@ -352,8 +340,8 @@ public class CompiledNested extends Nested implements CompiledModel {
     Backward(CompiledNested model, Tensor x, Tensor inWeight, Tensor inBias, Tensor b1NormWeight,
         Tensor b1NormBias, Tensor b1FcWeight, Tensor b1FcBias, Tensor b2NormWeight,
         Tensor b2NormBias, Tensor b2FcWeight, Tensor b2FcBias, Tensor outWeight, Tensor outBias,
-        Tensor h, Tensor t2, Tensor t4, Tensor t6, Tensor b1Out, Tensor t7, Tensor t9, Tensor t11,
-        Tensor h2, int B, Tensor[] set, Tensor[] buffers) {
+        Tensor h, Tensor t2, Tensor t4, Tensor b1Out, Tensor t5, Tensor t7, Tensor h2, int B,
+        Tensor[] set, Tensor[] buffers) {
       this.model = model;
       // a graph of this model is live: no other thread may train it until the graph is freed
       model.trainingOwner.claim();
@@ -373,11 +361,9 @@ public class CompiledNested extends Nested implements CompiledModel {
       this.h = h;
       this.t2 = t2;
       this.t4 = t4;
-      this.t6 = t6;
       this.b1Out = b1Out;
+      this.t5 = t5;
       this.t7 = t7;
-      this.t9 = t9;
-      this.t11 = t11;
       this.h2 = h2;
       this.B = B;
       this.set = set;
@@ -407,39 +393,35 @@ public class CompiledNested extends Nested implements CompiledModel {
     protected Tensor[] backward(Tensor dOut) {
 
       // Nested.java:22  return out.forward(h);
-      Tensor dOutBias = Kernels.sumTo(dOut, SHAPE_1, set[14] = Buffers.reuse(set[14], dOut.dtype(), 1)); // f[1], returned
+      Tensor dOutBias = Kernels.sumTo(dOut, SHAPE_1, set[10] = Buffers.reuse(set[10], dOut.dtype(), 1)); // f[1], returned
       Tensor dH2 = Kernels.matmul(dOut, outWeight, buffers[0] = Buffers.reuse(buffers[0], dOut.dtype(), B, 8)); // f[B, 8], reused buffer
-      Tensor dOutWeight = Kernels.matmulTN(dOut, h2, set[15] = Buffers.reuse(set[15], dOut.dtype(), 1, 8)); // f[1, 8], returned
+      Tensor dOutWeight = Kernels.matmulTN(dOut, h2, set[11] = Buffers.reuse(set[11], dOut.dtype(), 1, 8)); // f[1, 8], returned
 
       // Block.java:18  Tensor h = F.gelu(fc.forward(norm.forward(x)));
-      Tensor dT11 = Kernels.geluBackward(dH2, t11, buffers[1] = Buffers.reuse(buffers[1], DTypes.toFloat(DType.promote(dH2.dtype(), t11.dtype())), B, 8)); // f[B, 8], reused buffer
-      Tensor dB2FcBias = Kernels.sumTo(dT11, SHAPE_8, set[16] = Buffers.reuse(set[16], dT11.dtype(), 8)); // f[8], returned
-      Tensor dT9 = Kernels.matmul(dT11, b2FcWeight, buffers[2] = Buffers.reuse(buffers[2], dT11.dtype(), B, 8)); // f[B, 8], reused buffer
-      Tensor dB2FcWeight = Kernels.matmulTN(dT11, t9, set[17] = Buffers.reuse(set[17], dT11.dtype(), 8, 8)); // f[8, 8], returned
-      Tensor dB2NormBias = Kernels.sumTo(dT9, SHAPE_8, set[18] = Buffers.reuse(set[18], dT9.dtype(), 8)); // f[8], returned
-      Tensor dT7 = Kernels.mul(dT9, b2NormWeight, buffers[3] = Buffers.reuse(buffers[3], DType.promote(dT9.dtype(), b2NormWeight.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g1 = Kernels.mul(dT9, t7, buffers[4] = Buffers.reuse(buffers[4], DType.promote(dT9.dtype(), t7.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor dB2NormWeight = Kernels.sumTo(g1, SHAPE_8, set[19] = Buffers.reuse(set[19], g1.dtype(), 8)); // f[8], returned
-      Tensor g2 = Kernels.layerNormBackward(dT7, b1Out, 1.0E-5, buffers[5] = Buffers.reuse(buffers[5], DTypes.toFloat(DType.promote(dT7.dtype(), b1Out.dtype())), B, 8)); // f[B, 8], reused buffer
-      Tensor dB1Out = Kernels.add(dH2, g2, buffers[6] = Buffers.reuse(buffers[6], DType.promote(dH2.dtype(), g2.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor dT6 = Kernels.geluBackward(dB1Out, t6, buffers[7] = Buffers.reuse(buffers[7], DTypes.toFloat(DType.promote(dB1Out.dtype(), t6.dtype())), B, 8)); // f[B, 8], reused buffer
-      Tensor dB1FcBias = Kernels.sumTo(dT6, SHAPE_8, set[20] = Buffers.reuse(set[20], dT6.dtype(), 8)); // f[8], returned
-      Tensor dT4 = Kernels.matmul(dT6, b1FcWeight, buffers[8] = Buffers.reuse(buffers[8], dT6.dtype(), B, 8)); // f[B, 8], reused buffer
-      Tensor dB1FcWeight = Kernels.matmulTN(dT6, t4, set[21] = Buffers.reuse(set[21], dT6.dtype(), 8, 8)); // f[8, 8], returned
-      Tensor dB1NormBias = Kernels.sumTo(dT4, SHAPE_8, set[22] = Buffers.reuse(set[22], dT4.dtype(), 8)); // f[8], returned
-      Tensor dT2 = Kernels.mul(dT4, b1NormWeight, buffers[9] = Buffers.reuse(buffers[9], DType.promote(dT4.dtype(), b1NormWeight.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor g3 = Kernels.mul(dT4, t2, buffers[10] = Buffers.reuse(buffers[10], DType.promote(dT4.dtype(), t2.dtype()), B, 8)); // f[B, 8], reused buffer
-      Tensor dB1NormWeight = Kernels.sumTo(g3, SHAPE_8, set[23] = Buffers.reuse(set[23], g3.dtype(), 8)); // f[8], returned
-      Tensor g4 = Kernels.layerNormBackward(dT2, h, 1.0E-5, buffers[11] = Buffers.reuse(buffers[11], DTypes.toFloat(DType.promote(dT2.dtype(), h.dtype())), B, 8)); // f[B, 8], reused buffer
-      Tensor dH = Kernels.add(dB1Out, g4, buffers[12] = Buffers.reuse(buffers[12], DType.promote(dB1Out.dtype(), g4.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dT7 = Kernels.geluBackward(dH2, t7, buffers[1] = Buffers.reuse(buffers[1], DTypes.toFloat(DType.promote(dH2.dtype(), t7.dtype())), B, 8)); // f[B, 8], reused buffer
+      Tensor dB2FcBias = Kernels.sumTo(dT7, SHAPE_8, set[12] = Buffers.reuse(set[12], dT7.dtype(), 8)); // f[8], returned
+      Tensor dT5 = Kernels.matmul(dT7, b2FcWeight, buffers[2] = Buffers.reuse(buffers[2], dT7.dtype(), B, 8)); // f[B, 8], reused buffer
+      Tensor dB2FcWeight = Kernels.matmulTN(dT7, t5, set[13] = Buffers.reuse(set[13], dT7.dtype(), 8, 8)); // f[8, 8], returned
+      Tensor g1 = Kernels.layerNormAffineBackward(dT5, b1Out, b2NormWeight, 1.0E-5, buffers[3] = Buffers.reuse(buffers[3], DTypes.toFloat(DType.promote(DType.promote(dT5.dtype(), b1Out.dtype()), b2NormWeight.dtype())), B, 8)); // f[B, 8], reused buffer
+      Tensor dB2NormWeight = Kernels.layerNormWeightGrad(dT5, b1Out, 1.0E-5, set[14] = Buffers.reuse(set[14], DTypes.toFloat(DType.promote(dT5.dtype(), b1Out.dtype())), 8)); // f[8], returned
+      Tensor dB2NormBias = Kernels.sumTo(dT5, SHAPE_8, set[15] = Buffers.reuse(set[15], dT5.dtype(), 8)); // f[8], returned
+      Tensor dB1Out = Kernels.add(dH2, g1, buffers[4] = Buffers.reuse(buffers[4], DType.promote(dH2.dtype(), g1.dtype()), B, 8)); // f[B, 8], reused buffer
+      Tensor dT4 = Kernels.geluBackward(dB1Out, t4, buffers[5] = Buffers.reuse(buffers[5], DTypes.toFloat(DType.promote(dB1Out.dtype(), t4.dtype())), B, 8)); // f[B, 8], reused buffer
+      Tensor dB1FcBias = Kernels.sumTo(dT4, SHAPE_8, set[16] = Buffers.reuse(set[16], dT4.dtype(), 8)); // f[8], returned
+      Tensor dT2 = Kernels.matmul(dT4, b1FcWeight, buffers[6] = Buffers.reuse(buffers[6], dT4.dtype(), B, 8)); // f[B, 8], reused buffer
+      Tensor dB1FcWeight = Kernels.matmulTN(dT4, t2, set[17] = Buffers.reuse(set[17], dT4.dtype(), 8, 8)); // f[8, 8], returned
+      Tensor g2 = Kernels.layerNormAffineBackward(dT2, h, b1NormWeight, 1.0E-5, buffers[7] = Buffers.reuse(buffers[7], DTypes.toFloat(DType.promote(DType.promote(dT2.dtype(), h.dtype()), b1NormWeight.dtype())), B, 8)); // f[B, 8], reused buffer
+      Tensor dB1NormWeight = Kernels.layerNormWeightGrad(dT2, h, 1.0E-5, set[18] = Buffers.reuse(set[18], DTypes.toFloat(DType.promote(dT2.dtype(), h.dtype())), 8)); // f[8], returned
+      Tensor dB1NormBias = Kernels.sumTo(dT2, SHAPE_8, set[19] = Buffers.reuse(set[19], dT2.dtype(), 8)); // f[8], returned
+      Tensor dH = Kernels.add(dB1Out, g2, buffers[8] = Buffers.reuse(buffers[8], DType.promote(dB1Out.dtype(), g2.dtype()), B, 8)); // f[B, 8], reused buffer
 
       // Nested.java:20  Tensor h = in.forward(x);
-      Tensor dInBias = Kernels.sumTo(dH, SHAPE_8, set[24] = Buffers.reuse(set[24], dH.dtype(), 8)); // f[8], returned
-      Tensor dInWeight = Kernels.matmulTN(dH, x, set[26] = Buffers.reuse(set[26], dH.dtype(), 8, 4)); // f[8, 4], returned
+      Tensor dInBias = Kernels.sumTo(dH, SHAPE_8, set[20] = Buffers.reuse(set[20], dH.dtype(), 8)); // f[8], returned
+      Tensor dInWeight = Kernels.matmulTN(dH, x, set[22] = Buffers.reuse(set[22], dH.dtype(), 8, 4)); // f[8, 4], returned
 
       Tensor dX = null;
       if (x.requiresGrad()) {
-        dX = Kernels.matmul(dH, inWeight, set[25] = Buffers.reuse(set[25], dH.dtype(), B, 4)); // f[B, 4], returned
+        dX = Kernels.matmul(dH, inWeight, set[21] = Buffers.reuse(set[21], dH.dtype(), B, 4)); // f[B, 4], returned
       }
 
       // The model's array for the returned gradients: the engine reads them before the next node runs.
@@ -465,11 +447,9 @@ public class CompiledNested extends Nested implements CompiledModel {
       h = null;
       t2 = null;
       t4 = null;
-      t6 = null;
       b1Out = null;
+      t5 = null;
       t7 = null;
-      t9 = null;
-      t11 = null;
       h2 = null;
       model.forwardPool.giveBack(set);
       set = null;

@@ -249,4 +249,19 @@ public final class EagerAlgebra implements Algebra<Tensor> {
   public Tensor layerNormBackward(Tensor g, Tensor x, double eps) {
     return run(Op.LAYER_NORM_BACKWARD, Attrs.of(Attrs.EPS, eps), g, x);
   }
+
+  @Override
+  public Tensor layerNormAffine(Tensor x, Tensor w, Tensor b, double eps) {
+    return run(Op.LAYER_NORM_AFFINE, Attrs.of(Attrs.EPS, eps), x, w, b);
+  }
+
+  @Override
+  public Tensor layerNormAffineBackward(Tensor g, Tensor x, Tensor w, double eps) {
+    return run(Op.LAYER_NORM_AFFINE_BACKWARD, Attrs.of(Attrs.EPS, eps), g, x, w);
+  }
+
+  @Override
+  public Tensor layerNormWeightGrad(Tensor g, Tensor x, double eps) {
+    return run(Op.LAYER_NORM_WEIGHT_GRAD, Attrs.of(Attrs.EPS, eps), g, x);
+  }
 }

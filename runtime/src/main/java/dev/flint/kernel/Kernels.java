@@ -101,6 +101,9 @@ public final class Kernels {
       case GELU_BACKWARD: return geluBackward(in[0], in[1]);
       case LAYER_NORM: return layerNorm(in[0], at.real(Attrs.EPS));
       case LAYER_NORM_BACKWARD: return layerNormBackward(in[0], in[1], at.real(Attrs.EPS));
+      case LAYER_NORM_AFFINE: return layerNormAffine(in[0], in[1], in[2], at.real(Attrs.EPS));
+      case LAYER_NORM_AFFINE_BACKWARD: return layerNormAffineBackward(in[0], in[1], in[2], at.real(Attrs.EPS));
+      case LAYER_NORM_WEIGHT_GRAD: return layerNormWeightGrad(in[0], in[1], at.real(Attrs.EPS));
       case LSTM_SCAN: return lstmScan(in[0], in[1], in[2], in[3]);
       case LSTM_SCAN_BACKWARD: return lstmScanBackward(in[0], in[1], in[2]);
       case GRU_SCAN: return gruScan(in[0], in[1], in[2], in[3]);
@@ -609,11 +612,38 @@ public final class Kernels {
 
   /** {@link #layerNorm}'s input gradient from the output gradient g and the input x (statistics recomputed). */
   public static Tensor layerNormBackward(Tensor g, Tensor x, double eps) {
-    return LayerNorm.backward(g, x, eps, null);
+    return LayerNorm.backward(g, x, null, eps, null);
   }
 
   public static Tensor layerNormBackward(Tensor g, Tensor x, double eps, Tensor out) {
-    return LayerNorm.backward(g, x, eps, out);
+    return LayerNorm.backward(g, x, null, eps, out);
+  }
+
+  /** {@link #layerNorm} then {@code ·w + b} for w and b {@code [n]} (x's last dim), fused. */
+  public static Tensor layerNormAffine(Tensor x, Tensor w, Tensor b, double eps) {
+    return LayerNorm.affine(x, w, b, eps, null);
+  }
+
+  public static Tensor layerNormAffine(Tensor x, Tensor w, Tensor b, double eps, Tensor out) {
+    return LayerNorm.affine(x, w, b, eps, out);
+  }
+
+  /** {@link #layerNormAffine}'s input gradient: {@link #layerNormBackward} of {@code g·w}, in one call. */
+  public static Tensor layerNormAffineBackward(Tensor g, Tensor x, Tensor w, double eps) {
+    return LayerNorm.backward(g, x, w, eps, null);
+  }
+
+  public static Tensor layerNormAffineBackward(Tensor g, Tensor x, Tensor w, double eps, Tensor out) {
+    return LayerNorm.backward(g, x, w, eps, out);
+  }
+
+  /** {@link #layerNormAffine}'s weight gradient: {@code Σ g·x̂} over the rows of the last dim, {@code [n]}. */
+  public static Tensor layerNormWeightGrad(Tensor g, Tensor x, double eps) {
+    return LayerNorm.weightGrad(g, x, eps, null);
+  }
+
+  public static Tensor layerNormWeightGrad(Tensor g, Tensor x, double eps, Tensor out) {
+    return LayerNorm.weightGrad(g, x, eps, out);
   }
 
   /**

@@ -271,6 +271,23 @@ public final class Composites {
     return a.reshape(a.layerNorm(a.reshape(x, flat), eps), s);
   }
 
+  /**
+   * Layer norm of {@code x} (shape {@code s}) over its trailing {@code normalized} dims, then {@code ·w + b}
+   * (each shaped {@code normalized}, or null): with both, one fused row ({@code LAYER_NORM_AFFINE}) over views
+   * that flatten the normalized dims into one; otherwise {@link #normalizeTrailing} and {@link #affine}.
+   */
+  public static <T> T layerNorm(Algebra<T> a, Sizes sz, T x, int[] s, int[] normalized, double eps, T w, T b) {
+    if (w == null || b == null) {
+      return affine(a, normalizeTrailing(a, sz, x, s, normalized, eps), w, b);
+    }
+    int[] flat = Arrays.copyOf(s, s.length - normalized.length + 1);
+    int m = sz.dims().numel(normalized);
+    flat[flat.length - 1] = m;
+    T wf = normalized.length == 1 ? w : a.reshape(w, new int[] {m});
+    T bf = normalized.length == 1 ? b : a.reshape(b, new int[] {m});
+    return a.reshape(a.layerNormAffine(a.reshape(x, flat), wf, bf, eps), s);
+  }
+
   /** {@code y · w + b}, either of which may be null. */
   public static <T> T affine(Algebra<T> a, T y, T w, T b) {
     T scaled = w == null ? y : a.mul(y, w);

@@ -185,9 +185,8 @@ public enum LayerSpec {
 
     @Override
     public <T> T forward(Algebra<T> ops, LayerContext<T> layer, LayerArgs a, T x) {
-      T y = Composites.normalizeTrailing(ops, layer, x, layer.shape(x), a.integers("normalizedShape"), a.real("eps"));
-      return Composites.affine(ops, y, layer.has("weight") ? layer.state("weight") : null,
-          layer.has("bias") ? layer.state("bias") : null);
+      return Composites.layerNorm(ops, layer, x, layer.shape(x), a.integers("normalizedShape"), a.real("eps"),
+          layer.has("weight") ? layer.state("weight") : null, layer.has("bias") ? layer.state("bias") : null);
     }
   },
   /** 2-D convolution with square filters, equal stride and zero padding. */

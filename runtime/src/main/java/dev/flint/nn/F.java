@@ -187,7 +187,7 @@ public final class F {
           + ", expected input with shape [*, " + Arrays.toString(normalizedShape).replaceAll("[\\[\\]]", "")
           + "], but got input of shape " + Arrays.toString(shape));
     }
-    return Composites.affine(OPS, Composites.normalizeTrailing(OPS, Sizes.EAGER, x, shape, normalizedShape, eps), weight, bias);
+    return Composites.layerNorm(OPS, Sizes.EAGER, x, shape, normalizedShape, eps, weight, bias);
   }
 
   // ---------------------------------------------------------------- attention

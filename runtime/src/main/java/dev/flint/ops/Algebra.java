@@ -173,4 +173,13 @@ public interface Algebra<T> {
 
   /** {@link #layerNorm}'s input gradient given the output gradient {@code g}. */
   T layerNormBackward(T g, T x, double eps);
+
+  /** {@link #layerNorm} then {@code ·w + b}, fused (see {@link Op#LAYER_NORM_AFFINE}). */
+  T layerNormAffine(T x, T w, T b, double eps);
+
+  /** {@link #layerNormAffine}'s input gradient given the output gradient {@code g}. */
+  T layerNormAffineBackward(T g, T x, T w, double eps);
+
+  /** {@link #layerNormAffine}'s weight gradient given the output gradient {@code g}. */
+  T layerNormWeightGrad(T g, T x, double eps);
 }

@@ -483,7 +483,24 @@ public enum Op {
    * LAYER_NORM's input gradient from (g, x): {@code (g − mean(g) − x̂·mean(g·x̂)) / σ} per row of the last
    * dim, with x̂ and σ recomputed from x; not differentiated.
    */
-  LAYER_NORM_BACKWARD(2, ResultType.PROMOTE_FLOAT, Shapes::broadcast, false);
+  LAYER_NORM_BACKWARD(2, ResultType.PROMOTE_FLOAT, NormShapes::sameShapes, false),
+  /**
+   * LAYER_NORM of x then {@code ·w + b} with w and b {@code [n]} for x's last dim n, fused: a layer norm with
+   * its elementwise affine in one pass. Backward recomputes the row statistics from x.
+   */
+  LAYER_NORM_AFFINE(3, ResultType.PROMOTE_FLOAT, NormShapes::affine, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      double eps = c.attrs().real(Attrs.EPS);
+      return Arrays.asList(c.needsGrad(0) ? a.layerNormAffineBackward(g, c.in(0), c.in(1), eps) : null,
+          c.needsGrad(1) ? a.layerNormWeightGrad(g, c.in(0), eps) : null,
+          c.needsGrad(2) ? a.sumTo(g, c.in(2)) : null);
+    }
+  },
+  /** LAYER_NORM_AFFINE's input gradient from (g, x, w): LAYER_NORM_BACKWARD of {@code g·w}; not differentiated. */
+  LAYER_NORM_AFFINE_BACKWARD(3, ResultType.PROMOTE_FLOAT, NormShapes::affineBackward, false),
+  /** LAYER_NORM_AFFINE's weight gradient from (g, x): {@code Σ g·x̂} over the rows, {@code [n]}; not differentiated. */
+  LAYER_NORM_WEIGHT_GRAD(2, ResultType.PROMOTE_FLOAT, NormShapes::weightGrad, false);
   // ---- end of layer normalization
 
   private final int arity;
@@ -650,6 +667,11 @@ public enum Op {
       case LSTM_SCAN_BACKWARD, GRU_SCAN_BACKWARD -> Signature.kernel(x, y, Signature.in(2)).withOut().alwaysFresh();
       case LAYER_NORM -> Signature.kernel(x, Signature.attr(Attrs.EPS)).withOut().alwaysFresh().saving(x);
       case LAYER_NORM_BACKWARD -> Signature.kernel(x, y, Signature.attr(Attrs.EPS)).withOut().alwaysFresh();
+      case LAYER_NORM_AFFINE -> Signature.kernel(x, y, Signature.in(2), Signature.attr(Attrs.EPS)).withOut().alwaysFresh()
+          .saving(x, y);
+      case LAYER_NORM_AFFINE_BACKWARD -> Signature.kernel(x, y, Signature.in(2), Signature.attr(Attrs.EPS)).withOut()
+          .alwaysFresh();
+      case LAYER_NORM_WEIGHT_GRAD -> Signature.kernel(x, y, Signature.attr(Attrs.EPS)).withOut().alwaysFresh();
     };
   }
 }

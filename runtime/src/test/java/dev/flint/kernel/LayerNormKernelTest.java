@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The fused layer norm ({@link LayerNorm}) against the textbook formulas evaluated here in double, row by row:
  * {@code x̂ = (x − μ)/√(σ² + eps)} with the biased variance, and the input gradient
- * {@code (g − mean(g) − x̂·mean(g·x̂))/√(σ² + eps)}, which is also checked against central differences. FLOAT32
+ * {@code (g − mean(g) − x̂·mean(g·x̂))/√(σ² + eps)}, which is also checked against central differences; the affine
+ * form {@code x̂·w + b}, its input gradient (that of x̂ for {@code g·w}) and its weight gradient {@code Σ g·x̂}. FLOAT32
  * (the Vector API tier when the module is present: surefire runs this class with and without it) must stay
  * within a few float ulps of the truth at every row length modulo the lanes, for long rows and far from zero.
  */
@@ -129,6 +130,53 @@ class LayerNormKernelTest {
           assertEquals(ye[i], y[i], 4e-7 * slack * (1 + Math.abs(ye[i])), "x̂ at " + i + ", n=" + n + ", shift=" + shift);
           assertEquals(dxe[i], dx[i], 2e-6 * slack * (1 + Math.abs(dxe[i])), "dx at " + i + ", n=" + n + ", shift=" + shift);
         }
+      }
+    }
+  }
+
+  /** The affine form against x̂·w + b, its input gradient against that of x̂ for g·w, and Σ_rows g·x̂ (FLOAT64 and FLOAT32). */
+  @Test
+  void affineFormAndWeightGradientMatchTheFormulas() {
+    for (int n : new int[] {1, 3, 16, 17, 128, 1000}) {
+      int rows = 6;
+      Tensor x = sample(3 * n, 2, rows, n);
+      Tensor g = sample(3 * n + 1, 0, rows, n);
+      Tensor w = sample(3 * n + 2, 1, 1, n).reshape(n);
+      Tensor b = sample(3 * n + 3, 0, 1, n).reshape(n);
+      double[] xs = x.toDoubleArray();
+      double[] gs = g.toDoubleArray();
+      double[] ws = w.toDoubleArray();
+      double[] bs = b.toDoubleArray();
+      double[] xh = normalized(xs, n, EPS);
+      double[] y = new double[xs.length];
+      double[] gw = new double[xs.length];
+      double[] dw = new double[n];
+      double dwScale = 0;
+      for (int i = 0; i < xs.length; i++) {
+        y[i] = xh[i] * ws[i % n] + bs[i % n];
+        gw[i] = gs[i] * ws[i % n];
+        dw[i % n] += gs[i] * xh[i];
+        dwScale += Math.abs(gs[i] * xh[i]);
+      }
+      double[] dx = gradient(gw, xs, n, EPS);
+      assertArrayEquals(y, Kernels.layerNormAffine(x, w, b, EPS).toDoubleArray(), 1e-12, "n=" + n);
+      assertArrayEquals(dx, Kernels.layerNormAffineBackward(g, x, w, EPS).toDoubleArray(), 1e-11, "n=" + n);
+      assertArrayEquals(dw, Kernels.layerNormWeightGrad(g, x, EPS).toDoubleArray(), 1e-11, "n=" + n);
+
+      Tensor xf = x.to(DType.FLOAT32);
+      Tensor gf = g.to(DType.FLOAT32);
+      Tensor wf = w.to(DType.FLOAT32);
+      Tensor bf = b.to(DType.FLOAT32);
+      double[] yf = Kernels.layerNormAffine(xf, wf, bf, EPS).toDoubleArray();
+      double[] dxf = Kernels.layerNormAffineBackward(gf, xf, wf, EPS).toDoubleArray();
+      double[] dwf = Kernels.layerNormWeightGrad(gf, xf, EPS).toDoubleArray();
+      for (int i = 0; i < xs.length; i++) {
+        // float inputs differ from the double ones by half an ulp: 1e-6 relative to each term's size
+        assertEquals(y[i], yf[i], 2e-6 * (1 + Math.abs(ws[i % n]) * (1 + Math.abs(xh[i]))), "y at " + i + ", n=" + n);
+        assertEquals(dx[i], dxf[i], 4e-6 * (1 + Math.abs(dx[i]) + Math.abs(gw[i])), "dx at " + i + ", n=" + n);
+      }
+      for (int k = 0; k < n; k++) {
+        assertEquals(dw[k], dwf[k], 2e-6 * (1 + dwScale / n), "dw at " + k + ", n=" + n);
       }
     }
   }

@@ -152,7 +152,7 @@ final class OpSamples {
 
   /**
    * Rows (1, 2, 3, 6): mean 3, biased variance 14/4, with eps 1/2 σ = 2, so x̂ = (−1, −0.5, 0, 1.5); and (−1, 1,
-   * −1, 1): mean 0, σ = √1.5. The gradient (1, 0, −1, 2) on the first row: mean(g) = 0.5, mean(g·x̂) = 0.5,
+   * −1, 1): mean 0, σ = √1.5, x̂ = (−r, r, −r, r) with r = 1/√1.5. The gradient (1, 0, −1, 2) on the first row: mean(g) = 0.5, mean(g·x̂) = 0.5,
    * {@code (g − 0.5 − 0.5·x̂)/2}.
    */
   private static void layerNorm() {
@@ -161,6 +161,15 @@ final class OpSamples {
         f(d(1, 2, 3, 6, -1, 1, -1, 1), 2, 4));
     put(Op.LAYER_NORM_BACKWARD, Attrs.of(Attrs.EPS, 0.5), d(0.5, -0.125, -0.75, 0.375), s(1, 4),
         f(d(1, 0, -1, 2), 1, 4), f(d(1, 2, 3, 6), 1, 4));
+    // then ·w + b with w = (2, −1, 3, 0.5), b = (0.5, 0, −1, 1)
+    put(Op.LAYER_NORM_AFFINE, Attrs.of(Attrs.EPS, 0.5), d(-1.5, 0.5, -1, 1.75, 0.5 - 2 * r, -r, -1 - 3 * r, 1 + 0.5 * r),
+        s(2, 4), f(d(1, 2, 3, 6, -1, 1, -1, 1), 2, 4), f(d(2, -1, 3, 0.5)), f(d(0.5, 0, -1, 1)));
+    // g·w = (2, 0, −3, 1): mean 0, mean(g·w·x̂) = −0.125, so (g·w + 0.125·x̂)/2
+    put(Op.LAYER_NORM_AFFINE_BACKWARD, Attrs.of(Attrs.EPS, 0.5), d(0.9375, -0.03125, -1.5, 0.59375), s(1, 4),
+        f(d(1, 0, -1, 2), 1, 4), f(d(1, 2, 3, 6), 1, 4), f(d(2, -1, 3, 0.5)));
+    // Σ over the two rows of g·x̂ with g = ((1, 0, −1, 2), (2, 1, 0, −1))
+    put(Op.LAYER_NORM_WEIGHT_GRAD, Attrs.of(Attrs.EPS, 0.5), d(-1 - 2 * r, r, 0, 3 - r), s(4),
+        f(d(1, 0, -1, 2, 2, 1, 0, -1), 2, 4), f(d(1, 2, 3, 6, -1, 1, -1, 1), 2, 4));
   }
 
   private static double sig(double x) {

@@ -300,4 +300,19 @@ public final class GraphAlgebra implements Algebra<Value> {
   public Value layerNormBackward(Value g, Value x, double eps) {
     return op(Op.LAYER_NORM_BACKWARD, List.of(g, x), Attrs.of(Attrs.EPS, eps));
   }
+
+  @Override
+  public Value layerNormAffine(Value x, Value w, Value b, double eps) {
+    return op(Op.LAYER_NORM_AFFINE, List.of(x, w, b), Attrs.of(Attrs.EPS, eps));
+  }
+
+  @Override
+  public Value layerNormAffineBackward(Value g, Value x, Value w, double eps) {
+    return op(Op.LAYER_NORM_AFFINE_BACKWARD, List.of(g, x, w), Attrs.of(Attrs.EPS, eps));
+  }
+
+  @Override
+  public Value layerNormWeightGrad(Value g, Value x, double eps) {
+    return op(Op.LAYER_NORM_WEIGHT_GRAD, List.of(g, x), Attrs.of(Attrs.EPS, eps));
+  }
 }

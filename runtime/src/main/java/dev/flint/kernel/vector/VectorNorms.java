@@ -6,8 +6,9 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Layer normalization's FLOAT32 rows on the Vector API ({@code kernel.LayerNorm} holds the scalar loops and
- * the FLOAT64 ones): the forward {@code (x − μ)·σ⁻¹} and the input gradient
- * {@code (g − mean(g) − (x − μ)·mean(g·(x − μ))·σ⁻²)·σ⁻¹}, with μ and σ recomputed from x. Sums run on float
+ * the FLOAT64 ones): the forward {@code (x − μ)·σ⁻¹} (then {@code ·w + b}), the input gradient
+ * {@code (g − mean(g) − (x − μ)·mean(g·(x − μ))·σ⁻²)·σ⁻¹} (of {@code g·w} for the affine form) and the weight
+ * gradient {@code Σ_rows g·x̂}, with μ and σ recomputed from x. Sums run on float
  * lanes of the GEMM's species, each lane summing at most {@link #BLOCK}{@code /L} elements before the lanes
  * are added in double, so a long row loses no more than a short one; results agree with the scalar loops to
  * a few float ulps. Each method is flat loops over arrays for many rows (no vector crosses a call), and
@@ -21,8 +22,12 @@ public final class VectorNorms {
 
   private VectorNorms() {}
 
-  /** {@code o = (x − μ)·σ⁻¹} for {@code rows} contiguous rows of {@code n} from {@code x[xi]} into {@code o[oi]}. */
-  public static void layerNorm(float[] x, int xi, float[] o, int oi, int rows, int n, double eps) {
+  /**
+   * {@code o = (x − μ)·σ⁻¹}, or {@code (x − μ)·σ⁻¹·w + b} when w (and b) are given, for {@code rows} contiguous rows
+   * of {@code n} from {@code x[xi]} into {@code o[oi]}; w and b hold n values from {@code wi}, {@code bi}.
+   */
+  public static void layerNorm(float[] x, int xi, float[] w, int wi, float[] b, int bi, float[] o, int oi, int rows,
+      int n, double eps) {
     int nv = n - n % L;
     for (int r = 0; r < rows; r++, xi += n, oi += n) {
       double sum = 0;
@@ -55,21 +60,32 @@ public final class VectorNorms {
       }
       float rstd = (float) (1 / Math.sqrt(sq / n + eps));
       FloatVector rs = FloatVector.broadcast(S, rstd);
-      for (int j = 0; j < nv; j += L) {
-        FloatVector.fromArray(S, x, xi + j).sub(m).mul(rs).intoArray(o, oi + j);
-      }
-      for (int j = nv; j < n; j++) {
-        o[oi + j] = (x[xi + j] - mean) * rstd;
+      if (w == null) {
+        for (int j = 0; j < nv; j += L) {
+          FloatVector.fromArray(S, x, xi + j).sub(m).mul(rs).intoArray(o, oi + j);
+        }
+        for (int j = nv; j < n; j++) {
+          o[oi + j] = (x[xi + j] - mean) * rstd;
+        }
+      } else {
+        for (int j = 0; j < nv; j += L) {
+          FloatVector.fromArray(S, x, xi + j).sub(m).mul(rs)
+              .fma(FloatVector.fromArray(S, w, wi + j), FloatVector.fromArray(S, b, bi + j)).intoArray(o, oi + j);
+        }
+        for (int j = nv; j < n; j++) {
+          o[oi + j] = (x[xi + j] - mean) * rstd * w[wi + j] + b[bi + j];
+        }
       }
     }
   }
 
   /**
    * The input gradient of {@link #layerNorm} from the output gradient g (rows of {@code g[gi]}) and the input
-   * (rows of {@code x[xi]}), into {@code o[oi]}.
+   * (rows of {@code x[xi]}), into {@code o[oi]}; with w (n values from {@code wi}, or null) the gradient of the
+   * affine form, i.e. that of x̂ for {@code g·w}.
    */
-  public static void layerNormBackward(float[] g, int gi, float[] x, int xi, float[] o, int oi, int rows, int n,
-      double eps) {
+  public static void layerNormBackward(float[] g, int gi, float[] x, int xi, float[] w, int wi, float[] o, int oi,
+      int rows, int n, double eps) {
     int nv = n - n % L;
     for (int r = 0; r < rows; r++, gi += n, xi += n, oi += n) {
       double sum = 0;
@@ -88,18 +104,28 @@ public final class VectorNorms {
       FloatVector m = FloatVector.broadcast(S, mean);
       double sq = 0;
       double sg = 0;
-      double sgc = 0;   // Σ g·(x − μ)
+      double sgc = 0;   // Σ g'·(x − μ), g' = g·w or g
       for (int j0 = 0; j0 < nv; j0 += BLOCK) {
         int end = Math.min(nv, j0 + BLOCK);
         FloatVector accSq = FloatVector.zero(S);
         FloatVector accG = FloatVector.zero(S);
         FloatVector accGc = FloatVector.zero(S);
-        for (int j = j0; j < end; j += L) {
-          FloatVector c = FloatVector.fromArray(S, x, xi + j).sub(m);
-          FloatVector gv = FloatVector.fromArray(S, g, gi + j);
-          accSq = c.fma(c, accSq);
-          accG = accG.add(gv);
-          accGc = gv.fma(c, accGc);
+        if (w == null) {
+          for (int j = j0; j < end; j += L) {
+            FloatVector c = FloatVector.fromArray(S, x, xi + j).sub(m);
+            FloatVector gv = FloatVector.fromArray(S, g, gi + j);
+            accSq = c.fma(c, accSq);
+            accG = accG.add(gv);
+            accGc = gv.fma(c, accGc);
+          }
+        } else {
+          for (int j = j0; j < end; j += L) {
+            FloatVector c = FloatVector.fromArray(S, x, xi + j).sub(m);
+            FloatVector gv = FloatVector.fromArray(S, g, gi + j).mul(FloatVector.fromArray(S, w, wi + j));
+            accSq = c.fma(c, accSq);
+            accG = accG.add(gv);
+            accGc = gv.fma(c, accGc);
+          }
         }
         sq += accSq.reduceLanes(VectorOperators.ADD);
         sg += accG.reduceLanes(VectorOperators.ADD);
@@ -107,9 +133,10 @@ public final class VectorNorms {
       }
       for (int j = nv; j < n; j++) {
         float c = x[xi + j] - mean;
+        float gj = w == null ? g[gi + j] : g[gi + j] * w[wi + j];
         sq += c * c;
-        sg += g[gi + j];
-        sgc += g[gi + j] * c;
+        sg += gj;
+        sgc += gj * c;
       }
       double rstdD = 1 / Math.sqrt(sq / n + eps);
       float rstd = (float) rstdD;
@@ -118,21 +145,78 @@ public final class VectorNorms {
       FloatVector rs = FloatVector.broadcast(S, rstd);
       FloatVector mg = FloatVector.broadcast(S, meanG);
       FloatVector negSlope = FloatVector.broadcast(S, -slope);
-      for (int j = 0; j < nv; j += L) {
-        FloatVector c = FloatVector.fromArray(S, x, xi + j).sub(m);
-        FloatVector gv = FloatVector.fromArray(S, g, gi + j).sub(mg);
-        c.fma(negSlope, gv).mul(rs).intoArray(o, oi + j);
+      if (w == null) {
+        for (int j = 0; j < nv; j += L) {
+          FloatVector c = FloatVector.fromArray(S, x, xi + j).sub(m);
+          FloatVector gv = FloatVector.fromArray(S, g, gi + j).sub(mg);
+          c.fma(negSlope, gv).mul(rs).intoArray(o, oi + j);
+        }
+      } else {
+        for (int j = 0; j < nv; j += L) {
+          FloatVector c = FloatVector.fromArray(S, x, xi + j).sub(m);
+          FloatVector gv = FloatVector.fromArray(S, g, gi + j).mul(FloatVector.fromArray(S, w, wi + j)).sub(mg);
+          c.fma(negSlope, gv).mul(rs).intoArray(o, oi + j);
+        }
       }
       for (int j = nv; j < n; j++) {
         float c = x[xi + j] - mean;
-        o[oi + j] = (g[gi + j] - meanG - c * slope) * rstd;
+        float gj = w == null ? g[gi + j] : g[gi + j] * w[wi + j];
+        o[oi + j] = (gj - meanG - c * slope) * rstd;
+      }
+    }
+  }
+
+  /**
+   * {@code o[oi + k] += Σ_r g[r, k]·x̂[r, k]} over {@code rows} rows of {@code n}: the affine form's weight gradient
+   * (o holds the sums so far: zero for a fresh one).
+   */
+  public static void layerNormWeightGrad(float[] g, int gi, float[] x, int xi, float[] o, int oi, int rows, int n,
+      double eps) {
+    int nv = n - n % L;
+    for (int r = 0; r < rows; r++, gi += n, xi += n) {
+      double sum = 0;
+      for (int j0 = 0; j0 < nv; j0 += BLOCK) {
+        int end = Math.min(nv, j0 + BLOCK);
+        FloatVector acc = FloatVector.zero(S);
+        for (int j = j0; j < end; j += L) {
+          acc = acc.add(FloatVector.fromArray(S, x, xi + j));
+        }
+        sum += acc.reduceLanes(VectorOperators.ADD);
+      }
+      for (int j = nv; j < n; j++) {
+        sum += x[xi + j];
+      }
+      float mean = (float) (sum / n);
+      FloatVector m = FloatVector.broadcast(S, mean);
+      double sq = 0;
+      for (int j0 = 0; j0 < nv; j0 += BLOCK) {
+        int end = Math.min(nv, j0 + BLOCK);
+        FloatVector acc = FloatVector.zero(S);
+        for (int j = j0; j < end; j += L) {
+          FloatVector c = FloatVector.fromArray(S, x, xi + j).sub(m);
+          acc = c.fma(c, acc);
+        }
+        sq += acc.reduceLanes(VectorOperators.ADD);
+      }
+      for (int j = nv; j < n; j++) {
+        float c = x[xi + j] - mean;
+        sq += c * c;
+      }
+      float rstd = (float) (1 / Math.sqrt(sq / n + eps));
+      FloatVector rs = FloatVector.broadcast(S, rstd);
+      for (int j = 0; j < nv; j += L) {
+        FloatVector xh = FloatVector.fromArray(S, x, xi + j).sub(m).mul(rs);
+        FloatVector.fromArray(S, g, gi + j).fma(xh, FloatVector.fromArray(S, o, oi + j)).intoArray(o, oi + j);
+      }
+      for (int j = nv; j < n; j++) {
+        o[oi + j] += g[gi + j] * ((x[xi + j] - mean) * rstd);
       }
     }
   }
 
   /** Rows for {@link #warmUp()}: a vector part and a tail, and two rows. */
   private static final int WARM = 2 * L + 3;
-  private static final float[] WARM_X = new float[2 * WARM];
+  private static final float[] WARM_X = new float[2 * WARM + 3];
   private static final float[] WARM_Y = new float[2 * WARM];
 
   /** One round of every loop on small rows, for the tier's warm-up (run single-threaded). */
@@ -140,7 +224,10 @@ public final class VectorNorms {
     for (int i = 0; i < WARM_X.length; i++) {
       WARM_X[i] = ((i * 37) % 101 - 50) * 0.07f;
     }
-    layerNorm(WARM_X, 0, WARM_Y, 0, 2, WARM, 1e-5);
-    layerNormBackward(WARM_X, 0, WARM_X, 1, WARM_Y, 0, 1, WARM, 1e-5);
+    layerNorm(WARM_X, 0, null, 0, null, 0, WARM_Y, 0, 2, WARM, 1e-5);
+    layerNorm(WARM_X, 0, WARM_X, 1, WARM_X, 2, WARM_Y, 0, 2, WARM, 1e-5);
+    layerNormBackward(WARM_X, 0, WARM_X, 1, null, 0, WARM_Y, 0, 1, WARM, 1e-5);
+    layerNormBackward(WARM_X, 0, WARM_X, 1, WARM_X, 2, WARM_Y, 0, 1, WARM, 1e-5);
+    layerNormWeightGrad(WARM_X, 0, WARM_X, 1, WARM_Y, 0, 2, WARM, 1e-5);
   }
 }
