@@ -11,7 +11,7 @@
 #   BUDGET      s of timed blocks per workload (default 1.5)
 #   THREADS     thread counts to run (default "1 2")
 #   ONLY        comma list of workloads (default: all of pytorch_bench.py's but jit, plus Flint's
-#               alloc_mlp_train_small, gemm_mlp_mnist_step and gemv_mlp_mnist_b1)
+#               gpt_generate_kv, alloc_mlp_train_small, gemm_mlp_mnist_step and gemv_mlp_mnist_b1)
 #   GEMM_SIZES  default 256,1024 (2048 on Flint's current kernel takes minutes; JMH covers it)
 #   WAIT_QUIET  s to wait for an idle machine before each workload (default 0: the team's 2-core
 #               machine is never idle and waiting only lengthens the run; the foreign load is
@@ -31,7 +31,7 @@ ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
 BUDGET="${BUDGET:-1.5}"
 THREADS="${THREADS:-1 2}"
-ONLY="${ONLY:-gemm,mlp_train_small,mlp_infer_small,mlp_train_mnist,mlp_infer_mnist,autograd_overhead,cnn_train_small,gpt_train_small,gpt_generate,lstm_train_small,alloc_mlp_train_small,gemm_mlp_mnist_step,gemv_mlp_mnist_b1}"
+ONLY="${ONLY:-gemm,mlp_train_small,mlp_infer_small,mlp_train_mnist,mlp_infer_mnist,autograd_overhead,cnn_train_small,gpt_train_small,gpt_generate,gpt_generate_kv,lstm_train_small,alloc_mlp_train_small,gemm_mlp_mnist_step,gemv_mlp_mnist_b1}"
 GEMM_SIZES="${GEMM_SIZES:-256,1024}"
 WAIT_QUIET="${WAIT_QUIET:-0}"
 RETRIES="${RETRIES:-0}"

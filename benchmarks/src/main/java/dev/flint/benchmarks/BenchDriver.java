@@ -19,9 +19,11 @@ import java.util.Set;
  *       dev.flint.benchmarks.BenchDriver --threads 1 --budget 1.5 [--only gemm,mlp_train_small]
  * </pre>
  * Options: {@code --threads N} (Flint.setNumThreads; default 2, as the Python script),
- * Three workloads are Flint's own: {@code alloc_mlp_train_small} reports heap bytes per training step,
+ * Four workloads are Flint's own: {@code alloc_mlp_train_small} reports heap bytes per training step,
  * {@code gemm_mlp_mnist_step} times the 8 matmuls of an mlp_train_mnist step and {@code gemv_mlp_mnist_b1}
- * the 3 products of a batch-1 mlp_mnist inference (runtime kernel vs candidate).
+ * the 3 products of a batch-1 mlp_mnist inference (runtime kernel vs candidate), and {@code gpt_generate_kv}
+ * gpt_generate's 64 tokens from a KV cache (eager only: the cached forward runs op by op over the model's weights),
+ * beside PyTorch's full-recompute gpt_generate.
  * {@code --impl eager,compiled} (model workloads; default both), {@code --budget S} (seconds of timed blocks per workload, default 2.5), {@code --warmup S}
  * (default 4.0: the JIT needs longer than Python, and the first FLOAT32 product spends up to 2 s
  * warming the Vector API kernels), {@code --only a,b}, {@code --gemm-sizes},
@@ -31,7 +33,7 @@ import java.util.Set;
 public final class BenchDriver {
   static final List<String> ALL = List.of("gemm", "mlp_train_small", "mlp_infer_small", "mlp_train_mnist",
       "mlp_infer_mnist", "autograd_overhead", "cnn_train_small", "gpt_train_small", "gpt_generate",
-      "lstm_train_small", "alloc_mlp_train_small", "gemm_mlp_mnist_step", "gemv_mlp_mnist_b1");
+      "gpt_generate_kv", "lstm_train_small", "alloc_mlp_train_small", "gemm_mlp_mnist_step", "gemv_mlp_mnist_b1");
 
   private BenchDriver() {}
 
@@ -62,6 +64,13 @@ public final class BenchDriver {
           case "autograd_overhead": kernels.autogradOverhead(); break;
           case "gemm_mlp_mnist_step": kernels.mnistStepMatmuls(true); break;
           case "gemv_mlp_mnist_b1": kernels.mnistBatch1Products(); break;
+          case "gpt_generate_kv":
+            try {
+              sequences.generateKv();
+            } catch (RuntimeException e) {
+              rep.skip(w, Models.EAGER, e.getMessage() == null ? e.toString() : e.getMessage());
+            }
+            break;
           default:
             for (String impl : o.impls) {
               try {

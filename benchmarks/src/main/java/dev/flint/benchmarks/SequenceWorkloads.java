@@ -2,6 +2,7 @@ package dev.flint.benchmarks;
 
 import dev.flint.autograd.Autograd;
 import dev.flint.benchmarks.models.GptSmall;
+import dev.flint.benchmarks.models.GptSmallKv;
 import dev.flint.benchmarks.models.LstmSmall;
 import dev.flint.nn.CrossEntropyLoss;
 import dev.flint.nn.Loss;
@@ -20,6 +21,8 @@ import java.util.Map;
  * tokens, AdamW 3e-4, cross-entropy over every position), gpt_generate (64 new tokens at batch 1 from a one-token
  * prompt, greedy, the whole context recomputed per token as nanoGPT's generate does, eval mode, no-grad) and
  * lstm_train_small (batch 64 of 8 steps of 8 features, Adam 1e-3). Same models and batches as the Python script.
+ * gpt_generate_kv is Flint's own (the script has no such row): gpt_generate's tokens from a KV cache
+ * ({@link GptSmallKv}), each token one row through the model against the stored keys and values.
  */
 final class SequenceWorkloads {
   private final Reporter rep;
@@ -104,6 +107,37 @@ final class SequenceWorkloads {
       }
       return idx;
     }
+  }
+
+  /**
+   * {@link #generate(GptSmall, int)}'s tokens from a KV cache: each new token reads only the newest token against the
+   * keys and values the cache kept; {@code newTokens} at most 64, so the context never leaves the block.
+   */
+  static Tensor generateKv(GptSmall model, int newTokens) {
+    try (Autograd.Scope s = Autograd.noGrad()) {
+      GptSmallKv cache = new GptSmallKv(model);
+      Tensor idx = Tensor.zeros(DType.INT64, 1, 1);
+      Tensor last = idx;
+      for (int i = 0; i < newTokens; i++) {
+        Tensor next = cache.next(last).argmax(-1, true);   // [1, 1]
+        idx = Tensor.cat(1, idx, next);
+        last = next;
+      }
+      return idx;
+    }
+  }
+
+  /** gpt_generate_kv: the KV-cache forward is eager over the model's weights, so it runs for the eager model only. */
+  void generateKv() {
+    Generator.seedAll(0);
+    GptSmall model = Models.create(GptSmall.class, Models.EAGER);
+    model.eval();
+    Timing t = timer.measure(() -> generateKv(model, GptSmall.BLOCK), budget);
+    Map<String, Object> x = new LinkedHashMap<>();
+    x.put("new_tokens", GptSmall.BLOCK);
+    x.put("tokens_per_s", GptSmall.BLOCK * 1000.0 / t.msMedian());
+    x.put("kv_cache", true);
+    rep.emit("gpt_generate_kv", Models.EAGER, 1, t, x);
   }
 
   void generate(String impl) {
