@@ -146,6 +146,38 @@ final class Copy {
     return out;
   }
 
+  /**
+   * {@code cat} written into {@code out}, a contiguous tensor of the concatenated shape and the inputs' promoted
+   * dtype (a planned buffer: a compiled LSTM's final states stack every layer's last step into it each call).
+   */
+  static Tensor catInto(List<Tensor> xs, int dim, Tensor out) {
+    int[] o = Internals.shapeRef(out);
+    int d = Shapes.dim("cat", dim, o.length);
+    DType dtype = dev.flint.tensor.DTypes.promote(xs.toArray(new Tensor[0]));
+    int total = 0;
+    boolean fits = out.isContiguous() && out.dtype() == dtype;
+    for (Tensor x : xs) {
+      int[] in = Internals.shapeRef(x);
+      fits &= in.length == o.length;
+      for (int k = 0; fits && k < in.length; k++) {
+        fits = k == d || in[k] == o[k];
+      }
+      total += fits ? in[d] : 0;
+    }
+    if (!fits || total != o[d]) {
+      throw new IllegalArgumentException("cat: out must be a contiguous " + dtype + " tensor of the concatenated shape,"
+          + " but got " + out.dtype() + " " + Arrays.toString(o) + (out.isContiguous() ? "" : " (not contiguous)")
+          + " for " + xs.size() + " inputs along dim " + dim);
+    }
+    int start = 0;
+    for (Tensor x : xs) {
+      int len = Internals.shapeRef(x)[d];
+      copy(x, Views.narrow(out, d, start, len));
+      start += len;
+    }
+    return out;
+  }
+
   /** {@code x} with {@code before} and {@code after} zeros along {@code dim}. */
   static Tensor pad(Tensor x, int dim, int before, int after) {
     int[] shape = x.shape();

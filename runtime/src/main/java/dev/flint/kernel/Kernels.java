@@ -434,6 +434,11 @@ public final class Kernels {
     return Copy.cat(xs, dim);
   }
 
+  /** {@code cat} into {@code out} (null: a new tensor), contiguous, of the concatenated shape and promoted dtype. */
+  public static Tensor cat(List<Tensor> xs, int dim, Tensor out) {
+    return out == null ? Copy.cat(xs, dim) : Copy.catInto(xs, dim, out);
+  }
+
   /** A new contiguous tensor of {@code dtype}; always a copy. */
   public static Tensor cast(Tensor x, DType dtype) {
     return Copy.cast(x, dtype);

@@ -639,7 +639,7 @@ public enum Op {
       case PAD -> Signature.kernel(x, dim, Signature.attr(Attrs.BEFORE), Signature.attr(Attrs.AFTER)).withOut()
           .alwaysFresh();
       case TRIL, TRIU -> Signature.kernel(x, Signature.attr(Attrs.DIAGONAL)).withOut().alwaysFresh();
-      case CAT -> Signature.kernel(Signature.inputs(), dim);
+      case CAT -> Signature.kernel(Signature.inputs(), dim).withOut().alwaysFresh();
       case MAX, MIN -> Signature.kernel(x, dim, keepDim).saving(x);
       case ARGMAX, ARGMIN -> Signature.kernel(x, dim, keepDim);
       case SOFTMAX, LOG_SOFTMAX -> Signature.kernel(x, dim).withOut().alwaysFresh().saving(out);
