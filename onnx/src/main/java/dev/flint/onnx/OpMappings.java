@@ -128,6 +128,8 @@ final class OpMappings {
     unsupported(m, Op.LAYER_NORM_BACKWARD.name(), BACKWARD_ONLY);
     unsupported(m, Op.LAYER_NORM_AFFINE_BACKWARD.name(), BACKWARD_ONLY);
     unsupported(m, Op.LAYER_NORM_WEIGHT_GRAD.name(), BACKWARD_ONLY);
+    row(m, Op.ATTENTION, Attentions::attention);
+    unsupported(m, Op.ATTENTION_BACKWARD.name(), BACKWARD_ONLY);
     // the pieces of layers outside the op table (dev.flint.compiled.LayerKernels)
     m.put("LayerKernels.leakyReluSlopes", new Entry(OpMappings::leakyReluSlopes, null));
     m.put("LayerKernels.causalMask", new Entry(OpMappings::causalMask, null));

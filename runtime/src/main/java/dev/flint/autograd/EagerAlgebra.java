@@ -264,4 +264,14 @@ public final class EagerAlgebra implements Algebra<Tensor> {
   public Tensor layerNormWeightGrad(Tensor g, Tensor x, double eps) {
     return run(Op.LAYER_NORM_WEIGHT_GRAD, Attrs.of(Attrs.EPS, eps), g, x);
   }
+
+  @Override
+  public Tensor attention(Tensor q, Tensor k, Tensor v, double scale, boolean causal) {
+    return run(Op.ATTENTION, Attrs.of(Attrs.SCALE, scale, Attrs.CAUSAL, causal), q, k, v);
+  }
+
+  @Override
+  public Tensor attentionBackward(Tensor g, Tensor q, Tensor k, Tensor v, Tensor y, double scale, boolean causal) {
+    return run(Op.ATTENTION_BACKWARD, Attrs.of(Attrs.SCALE, scale, Attrs.CAUSAL, causal), g, q, k, v, y);
+  }
 }

@@ -108,6 +108,9 @@ public final class Kernels {
       case LSTM_SCAN_BACKWARD: return lstmScanBackward(in[0], in[1], in[2]);
       case GRU_SCAN: return gruScan(in[0], in[1], in[2], in[3]);
       case GRU_SCAN_BACKWARD: return gruScanBackward(in[0], in[1], in[2]);
+      case ATTENTION: return attention(in[0], in[1], in[2], at.real(Attrs.SCALE), at.bool(Attrs.CAUSAL));
+      case ATTENTION_BACKWARD:
+        return attentionBackward(in[0], in[1], in[2], in[3], in[4], at.real(Attrs.SCALE), at.bool(Attrs.CAUSAL));
       case TRIL: return tril(in[0], at.integer(Attrs.DIAGONAL));
       case TRIU: return triu(in[0], at.integer(Attrs.DIAGONAL));
       case SIN: return sin(in[0]);
@@ -742,5 +745,26 @@ public final class Kernels {
    */
   public static Tensor mulSign(Tensor a, Tensor s, Tensor out) {
     return Fused.mulSign(a, s, out);
+  }
+
+  // ---------------------------------------------------------------- fused attention
+
+  /** Fused scaled dot-product attention, output and row log-sum-exp packed ({@link AttentionRows#forward}). */
+  public static Tensor attention(Tensor q, Tensor k, Tensor v, double scale, boolean causal) {
+    return AttentionRows.forward(q, k, v, scale, causal, null);
+  }
+
+  public static Tensor attention(Tensor q, Tensor k, Tensor v, double scale, boolean causal, Tensor out) {
+    return AttentionRows.forward(q, k, v, scale, causal, out);
+  }
+
+  /** {@link #attention}'s backward: dq, dk and dv stacked along the rows ({@link AttentionRows#backward}). */
+  public static Tensor attentionBackward(Tensor g, Tensor q, Tensor k, Tensor v, Tensor y, double scale, boolean causal) {
+    return AttentionRows.backward(g, q, k, v, y, scale, causal, null);
+  }
+
+  public static Tensor attentionBackward(Tensor g, Tensor q, Tensor k, Tensor v, Tensor y, double scale, boolean causal,
+      Tensor out) {
+    return AttentionRows.backward(g, q, k, v, y, scale, causal, out);
   }
 }

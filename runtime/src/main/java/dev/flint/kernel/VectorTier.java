@@ -3,6 +3,7 @@ package dev.flint.kernel;
 import dev.flint.kernel.vector.VectorMatMul;
 import dev.flint.kernel.vector.VectorOptimizers;
 import dev.flint.kernel.vector.VectorPool;
+import dev.flint.kernel.vector.VectorAttention;
 import dev.flint.kernel.vector.VectorConvProducts;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -120,6 +121,7 @@ final class VectorTier {
       VectorOptimizers.warmUp(1000);
       VectorPool.warmUp(1000);
       VectorConvProducts.warmUp(1000);
+      VectorAttention.warmUp(300);
     } finally {
       warm = true;
       WARM.countDown();

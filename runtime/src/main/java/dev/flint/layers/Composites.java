@@ -173,13 +173,23 @@ public final class Composites {
   }
 
   /**
+   * Attention as the fused row ({@code Op.ATTENTION}) for q, k and v {@code [..., T|S, d]} of rank {@code rank}:
+   * a view of the output columns of its packed result, whose saved state is one log-sum-exp per query row.
+   */
+  public static <T> T fusedAttention(Algebra<T> a, T q, T k, T v, int rank, int d, double scale, boolean causal) {
+    return a.narrow(a.attention(q, k, v, scale, causal), rank - 1, 0, d);
+  }
+
+  /**
    * Batch-first multi-head self-attention of {@code x: [B, T, E]} ({@code torch.nn.MultiheadAttention}):
    * one product for the stacked query, key and value projections ({@code inW [3E, E]}, {@code inB [3E]}),
    * {@code heads} heads of {@code E / heads}, {@link #attention} with scale {@code 1/√(E/heads)} and the
    * additive {@code mask} ({@code [B, heads, T, T]} after broadcasting, or null), then the output
-   * projection ({@code outW [E, E]}, {@code outB [E]}).
+   * projection ({@code outW [E, E]}, {@code outB [E]}). Without a mask, or with the {@code causal} one alone
+   * ({@code mask} null), the heads run the fused row ({@link #fusedAttention}).
    */
-  public static <T> T selfAttention(Algebra<T> a, T x, int[] xShape, int heads, T inW, T inB, T outW, T outB, T mask) {
+  public static <T> T selfAttention(Algebra<T> a, T x, int[] xShape, int heads, T inW, T inB, T outW, T outB, T mask,
+      boolean causal) {
     int b = xShape[0];
     int t = xShape[1];
     int e = xShape[2];
@@ -190,7 +200,8 @@ public final class Composites {
     T q = a.permute(a.reshape(a.narrow(qkv, 2, 0, e), split), headsFirst);
     T k = a.permute(a.reshape(a.narrow(qkv, 2, e, e), split), headsFirst);
     T v = a.permute(a.reshape(a.narrow(qkv, 2, 2 * e, e), split), headsFirst);
-    T att = attention(a, q, k, v, 4, 1 / Math.sqrt(d), mask);
+    T att = mask == null ? fusedAttention(a, q, k, v, 4, d, 1 / Math.sqrt(d), causal)
+        : attention(a, q, k, v, 4, 1 / Math.sqrt(d), mask);
     T merged = a.reshape(a.permute(att, headsFirst), new int[] {b, t, e});
     return bias(a, matmulTransposed(a, merged, outW), outB);
   }
@@ -200,10 +211,11 @@ public final class Composites {
    * (cross-attention, S may differ from T): the query, key and value projections are the row blocks of
    * {@code inW [3E, E]} and {@code inB [3E]}, each applied to its own input (as the eager module does when the
    * three differ), then the heads as {@link #selfAttention}'s with the additive {@code mask}
-   * ({@code [B, heads, T, S]} after broadcasting, or null) and the output projection.
+   * ({@code [B, heads, T, S]} after broadcasting), or without one the fused row (causal when {@code causal},
+   * where S is T), and the output projection.
    */
   public static <T> T crossAttention(Algebra<T> a, T query, T key, T value, int[] qShape, int[] kvShape, int heads,
-      T inW, T inB, T outW, T outB, T mask) {
+      T inW, T inB, T outW, T outB, T mask, boolean causal) {
     int b = qShape[0];
     int t = qShape[1];
     int e = qShape[2];
@@ -213,7 +225,8 @@ public final class Composites {
     T q = a.permute(a.reshape(projection(a, query, inW, inB, 0, e), new int[] {b, t, heads, d}), headsFirst);
     T k = a.permute(a.reshape(projection(a, key, inW, inB, 1, e), new int[] {b, s, heads, d}), headsFirst);
     T v = a.permute(a.reshape(projection(a, value, inW, inB, 2, e), new int[] {b, s, heads, d}), headsFirst);
-    T att = attention(a, q, k, v, 4, 1 / Math.sqrt(d), mask);
+    T att = mask == null ? fusedAttention(a, q, k, v, 4, d, 1 / Math.sqrt(d), causal)
+        : attention(a, q, k, v, 4, 1 / Math.sqrt(d), mask);
     T merged = a.reshape(a.permute(att, headsFirst), new int[] {b, t, e});
     return bias(a, matmulTransposed(a, merged, outW), outB);
   }

@@ -344,8 +344,10 @@ public enum LayerSpec {
   /**
    * Batch-first multi-head attention, {@code [B, T, E] -> [B, T, E]}, self- or cross-attention (key and value
    * {@code [B, S, E]}), masked or not, without the
-   * attention weights (PyTorch's {@code need_weights=False}). Compiled as the composition of its steps
-   * ({@link Composites#selfAttention}); the eager module runs the fused kernel.
+   * attention weights (PyTorch's {@code need_weights=False}). Compiled as its steps
+   * ({@link Composites#selfAttention}, {@link Composites#crossAttention}): the fused attention row without a
+   * mask or with the causal one, the composition with an explicit or padding mask; the eager module runs the
+   * fused kernel.
    */
   MULTIHEAD_ATTENTION("MultiheadAttention", Input.FLOATING, Param.required("embedDim", Param.Kind.INT),
       Param.required("numHeads", Param.Kind.INT)) {
@@ -394,6 +396,7 @@ public enum LayerSpec {
       T mask = null;
       T key = x;
       T value = x;
+      boolean causal = false;
       if (!more.isEmpty()) {
         Object k = more.isEmpty() ? null : more.get(0);
         Object v = more.size() < 2 ? null : more.get(1);
@@ -414,27 +417,31 @@ public enum LayerSpec {
       }
       if (!more.isEmpty()) {
         Object last = more.get(more.size() - 1);
-        if (last instanceof Boolean causal && causal && kv[1] != s[1]) {
+        if (last instanceof Boolean isCausal && isCausal && kv[1] != s[1]) {
           throw new UnsupportedOperationException("MultiheadAttention's isCausal with a key as long as the query (here"
               + " S is " + layer.dims().show(kv[1]) + " and T is " + layer.dims().show(s[1]) + "); pass a [T, S] attnMask"
               + " for keys of another length");
-        } else if (last instanceof Boolean causal) {
-          mask = causal ? layer.causalBias(x) : null;
+        } else if (last instanceof Boolean isCausal) {
+          causal = isCausal;
         } else if (last != null) {
           mask = layer.attentionBias(checkedMask(layer, (T) last, "attnMask", new int[] {s[1], kv[1]}), x);
         }
         if (more.size() == 4 && more.get(2) != null) {
           T pad = layer.attentionBias(checkedMask(layer, (T) more.get(2), "keyPaddingMask", new int[] {s[0], kv[1]}), x);
           pad = ops.reshape(pad, new int[] {s[0], 1, 1, kv[1]});
+          if (causal) {   // the fused row has no padding mask: both as one additive mask
+            mask = layer.causalBias(x);
+            causal = false;
+          }
           mask = mask == null ? pad : ops.add(mask, pad);
         }
       }
       if (key == x && value == x) {
         return Composites.selfAttention(ops, x, s, a.integer("numHeads"), layer.state("inProjWeight"),
-            layer.state("inProjBias"), layer.state("outProj.weight"), layer.state("outProj.bias"), mask);
+            layer.state("inProjBias"), layer.state("outProj.weight"), layer.state("outProj.bias"), mask, causal);
       }
       return Composites.crossAttention(ops, x, key, value, s, kv, a.integer("numHeads"), layer.state("inProjWeight"),
-          layer.state("inProjBias"), layer.state("outProj.weight"), layer.state("outProj.bias"), mask);
+          layer.state("inProjBias"), layer.state("outProj.weight"), layer.state("outProj.bias"), mask, causal);
     }
 
     @Override

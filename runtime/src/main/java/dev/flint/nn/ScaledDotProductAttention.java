@@ -11,8 +11,9 @@ import dev.flint.tensor.Tensor;
 import java.util.Arrays;
 
 /**
- * {@link F#scaledDotProductAttention}: argument checks, the fused kernel ({@link Attention}) and its backward
- * node, which keeps q, k, v, the output and one log-sum-exp per query row (never a {@code [T, S]} matrix).
+ * {@link F#scaledDotProductAttention}: argument checks, then without a mask or dropout the op row
+ * {@code Op.ATTENTION} (the one compiled code runs), else the fused kernel ({@link Attention}) and its backward
+ * node; both keep q, k, v, the output and one log-sum-exp per query row (never a {@code [T, S]} matrix).
  */
 final class ScaledDotProductAttention {
   private ScaledDotProductAttention() {}
@@ -23,6 +24,11 @@ final class ScaledDotProductAttention {
     int rank = qs.length;
     int t = qs[rank - 2];
     int e = qs[rank - 1];
+    if (attnMask == null && dropoutP == 0 && v.size(-1) == e && e > 0) {
+      // the op row that compiled code runs too (kernel.AttentionRows); its output columns made contiguous, as
+      // PyTorch's result is (so view() works on it)
+      return F.OPS.narrow(F.OPS.attention(q, k, v, 1 / Math.sqrt(e), isCausal), rank - 1, 0, e).contiguous();
+    }
     int s = k.size(-2);
     int ev = v.size(-1);
     int n = 1;

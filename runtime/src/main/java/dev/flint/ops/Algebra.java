@@ -182,4 +182,10 @@ public interface Algebra<T> {
 
   /** {@link #layerNormAffine}'s weight gradient given the output gradient {@code g}. */
   T layerNormWeightGrad(T g, T x, double eps);
+
+  /** Fused scaled dot-product attention, its output and row log-sum-exp packed (see {@link Op#ATTENTION}). */
+  T attention(T q, T k, T v, double scale, boolean causal);
+
+  /** {@link #attention}'s backward: dq, dk and dv stacked (see {@link Op#ATTENTION_BACKWARD}). */
+  T attentionBackward(T g, T q, T k, T v, T y, double scale, boolean causal);
 }

@@ -29,6 +29,8 @@ public final class Attrs {
   public static final String STRIDE = "stride";
   public static final String PADDING = "padding";
   public static final String EPS = "eps";
+  public static final String SCALE = "scale";
+  public static final String CAUSAL = "causal";
 
   /** No attributes. */
   public static final Attrs NONE = new Attrs(Collections.emptyMap());

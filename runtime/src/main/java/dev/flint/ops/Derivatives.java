@@ -65,6 +65,20 @@ final class Derivatives {
     return a.matmul(a.permute(rows, new int[] {1, 0}), prev);
   }
 
+  /** ATTENTION: one fused backward gives dq, dk and dv stacked along the rows ({@code [..., T + 2S, E]}). */
+  static <T> List<T> attention(Algebra<T> a, T g, Call<T> c) {
+    int[] q = c.inShape(0);
+    int rows = q.length - 2;
+    int t = q[rows];
+    int s = c.inShape(1)[rows];
+    DimAlgebra n = c.dims();
+    T d = a.attentionBackward(g, c.in(0), c.in(1), c.in(2), c.out(), c.attrs().real(Attrs.SCALE),
+        c.attrs().bool(Attrs.CAUSAL));
+    return Arrays.asList(c.needsGrad(0) ? a.narrow(d, rows, 0, t) : null,
+        c.needsGrad(1) ? a.narrow(d, rows, t, s) : null,
+        c.needsGrad(2) ? a.narrow(d, rows, n.add(t, s), s) : null);
+  }
+
   /** MAX/MIN along a dim: {@code g} goes to the selected element ({@code index}, kept dims) of each slice. */
   static <T> T toIndex(Algebra<T> a, T g, Call<T> c, T index) {
     int[] in = c.inShape(0);

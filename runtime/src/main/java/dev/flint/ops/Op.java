@@ -500,8 +500,26 @@ public enum Op {
   /** LAYER_NORM_AFFINE's input gradient from (g, x, w): LAYER_NORM_BACKWARD of {@code g·w}; not differentiated. */
   LAYER_NORM_AFFINE_BACKWARD(3, ResultType.PROMOTE_FLOAT, NormShapes::affineBackward, false),
   /** LAYER_NORM_AFFINE's weight gradient from (g, x): {@code Σ g·x̂} over the rows, {@code [n]}; not differentiated. */
-  LAYER_NORM_WEIGHT_GRAD(2, ResultType.PROMOTE_FLOAT, NormShapes::weightGrad, false);
+  LAYER_NORM_WEIGHT_GRAD(2, ResultType.PROMOTE_FLOAT, NormShapes::weightGrad, false),
   // ---- end of layer normalization
+  // ---- fused attention (kernel.AttentionRows)
+  /**
+   * Scaled dot-product attention, fused: q {@code [..., T, E]}, k and v {@code [..., S, E]}, attrs scale and
+   * causal (key j allowed for query i when {@code j <= i}); the result {@code [..., T, E + 1]} packs each query
+   * row's output (columns {@code [0, E)}) and the log-sum-exp of its scores (column E), what the backward
+   * reads besides q, k and v: O(T) saved values per row, never the {@code [T, S]} weights.
+   */
+  ATTENTION(3, ResultType.SAME, AttentionShapes::attention, true) {
+    @Override
+    public <T> List<T> backward(Algebra<T> a, T g, Call<T> c) {
+      return Derivatives.attention(a, g, c);
+    }
+  },
+  /**
+   * ATTENTION's backward from (grad, q, k, v, y) (grad and y packed as ATTENTION's result; the grad of the
+   * log-sum-exp column is honoured): {@code [..., T + 2S, E]} stacks dq, dk and dv; not differentiated.
+   */
+  ATTENTION_BACKWARD(5, ResultType.SAME, AttentionShapes::attentionBackward, false);
 
   private final int arity;
   private final ResultType resultType;
@@ -672,6 +690,10 @@ public enum Op {
       case LAYER_NORM_AFFINE_BACKWARD -> Signature.kernel(x, y, Signature.in(2), Signature.attr(Attrs.EPS)).withOut()
           .alwaysFresh();
       case LAYER_NORM_WEIGHT_GRAD -> Signature.kernel(x, y, Signature.attr(Attrs.EPS)).withOut().alwaysFresh();
+      case ATTENTION -> Signature.kernel(x, y, Signature.in(2), Signature.attr(Attrs.SCALE), Signature.attr(Attrs.CAUSAL))
+          .withOut().alwaysFresh().saving(x, y, Signature.in(2), out);
+      case ATTENTION_BACKWARD -> Signature.kernel(x, y, Signature.in(2), Signature.in(3), Signature.in(4),
+          Signature.attr(Attrs.SCALE), Signature.attr(Attrs.CAUSAL)).withOut().alwaysFresh();
     };
   }
 }

@@ -141,6 +141,7 @@ final class OpSamples {
     put(Op.CEIL, Attrs.NONE, d(-1, 1, 3), s(3), f(d(-1.5, 0.25, 2.75)));
     put(Op.ROUND, Attrs.NONE, d(-2, 0, 3), s(3), f(d(-1.75, 0.25, 2.75)));
     recurrences();
+    attention();
     put(Op.ERF, Attrs.NONE, d(0, 0.5204998778130465, -0.9953222650189527), s(3), f(d(0, 0.5, -2)));
     // CPython's math.erf: x/2·(1 + erf(x/√2)), and g·(Φ(x) + x·e^(−x²/2)/√(2π))
     put(Op.GELU, Attrs.NONE, d(-0.00404969409489031, -0.15865525393145707, 0.34573123063700656, 1.9544997361036416),
@@ -238,5 +239,27 @@ final class OpSamples {
     double dh = gg[1] * z + gg[0] + dr * wg[0] + dz * wg[1] + dhn * wg[2];
     put(Op.GRU_SCAN_BACKWARD, Attrs.NONE, d(dr, dz, dn, dhn, dh), s(1, 1, 5, 1), f(gg, 1, 1, 6, 1),
         f(java.util.Arrays.copyOf(yg, 6), 1, 1, 6, 1), f(wg, 3, 1));
+  }
+
+  /**
+   * Two queries (1, 0) against keys (1, 0) with values (2, 4), E = 1, scale 1: query 0's scores are (1, 0), its
+   * weights (e, 1)/(e + 1) and its log-sum-exp log(e + 1); query 1's scores are (0, 0). The backward takes a
+   * gradient on query 0's output (1) and log-sum-exp (0.5): {@code ds_0j = p_0j·(v_j − out_0 + 0.5)}, and
+   * since q_1 = 0 and k_1 = 0, {@code dq = (ds_00, 0)}, {@code dk = (ds_00, ds_01)}, {@code dv = (p_00, p_01)}.
+   */
+  private static void attention() {
+    double e = Math.E;
+    double p0 = e / (e + 1);
+    double p1 = 1 / (e + 1);
+    double out0 = 2 * p0 + 4 * p1;
+    Attrs at = Attrs.of(Attrs.SCALE, 1.0, Attrs.CAUSAL, false);
+    double[] y = {out0, Math.log(e + 1), 3, LN2};
+    Tensor q = f(d(1, 0), 2, 1);
+    Tensor v = f(d(2, 4), 2, 1);
+    put(Op.ATTENTION, at, y, s(2, 2), q, f(d(1, 0), 2, 1), v);
+    double ds00 = p0 * (2 - out0 + 0.5);
+    double ds01 = p1 * (4 - out0 + 0.5);
+    put(Op.ATTENTION_BACKWARD, at, d(ds00, 0, ds00, ds01, p0, p1), s(6, 1), f(d(1, 0.5, 0, 0), 2, 2), q,
+        f(d(1, 0), 2, 1), v, f(y, 2, 2));
   }
 }

@@ -315,4 +315,14 @@ public final class GraphAlgebra implements Algebra<Value> {
   public Value layerNormWeightGrad(Value g, Value x, double eps) {
     return op(Op.LAYER_NORM_WEIGHT_GRAD, List.of(g, x), Attrs.of(Attrs.EPS, eps));
   }
+
+  @Override
+  public Value attention(Value q, Value k, Value v, double scale, boolean causal) {
+    return op(Op.ATTENTION, List.of(q, k, v), Attrs.of(Attrs.SCALE, scale, Attrs.CAUSAL, causal));
+  }
+
+  @Override
+  public Value attentionBackward(Value g, Value q, Value k, Value v, Value y, double scale, boolean causal) {
+    return op(Op.ATTENTION_BACKWARD, List.of(g, q, k, v, y), Attrs.of(Attrs.SCALE, scale, Attrs.CAUSAL, causal));
+  }
 }

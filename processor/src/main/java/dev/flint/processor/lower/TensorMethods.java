@@ -260,9 +260,11 @@ final class TensorMethods {
   }
 
   /**
-   * {@code F.scaledDotProductAttention(q, k, v, isCausal)} as its composition: {@code softmax(q kᵀ / sqrt(E) + mask) v},
-   * the causal mask (0 / -inf, top-left aligned) made at run time for the actual T. Equal to the eager fused
-   * kernel up to rounding.
+   * {@code F.scaledDotProductAttention(q, k, v, isCausal)} as the fused row {@code Op.ATTENTION} (scale
+   * {@code 1/sqrt(E)}; causal: top-left aligned, for the actual T at run time) and a view of its output columns:
+   * its saved state is one log-sum-exp per query row, not the {@code [T, S]} weights. Values of another width
+   * than the queries take the composition {@code softmax(q kᵀ / sqrt(E) + mask) v}. Equal to the eager kernel
+   * up to rounding.
    */
   private Value attention(Ast.StaticCall s, Frame frame, Scope vars) {
     SourceRef at = s.where();
@@ -282,9 +284,16 @@ final class TensorMethods {
       throw low.abort(Message.SIZE_ARITHMETIC, at, at.text(), "the scale 1/sqrt(E) needs the head size E known at compile"
           + " time, but " + q.name() + " has shape " + q.shape());
     }
+    double scale = 1 / Math.sqrt(e.constantValue());
+    if (v.value().type().dim(-1).equals(e)) {
+      Value packed = low.op(Op.ATTENTION, List.of(q.value(), k.value(), v.value()),
+          Attrs.of(Attrs.SCALE, scale, Attrs.CAUSAL, causal), at, List.of(q.name(), k.name(), v.name()));
+      return low.op(Op.NARROW, List.of(packed), Attrs.of(Attrs.DIM, rank - 1, Attrs.START, 0, Attrs.LENGTH,
+          e.constantValue().intValue()), at, List.of("the attention"));
+    }
     Value kt = transpose(k, -2, -1, at);
     Value scores = low.op(Op.MATMUL, List.of(q.value(), kt), Attrs.NONE, at, List.of(q.name(), k.name() + " transposed"));
-    Value scaled = low.op(Op.MUL_SCALAR, scores, Attrs.of(Attrs.VALUE, 1 / Math.sqrt(e.constantValue())), at);
+    Value scaled = low.op(Op.MUL_SCALAR, scores, Attrs.of(Attrs.VALUE, scale), at);
     if (causal) {
       Value mask = low.causalMask(scaled, at);
       scaled = low.op(Op.ADD, List.of(scaled, mask), Attrs.NONE, at, List.of("the scores", "the causal mask"));
