@@ -103,40 +103,46 @@ final class AttentionRows {
     if (n == 0) {
       return o;
     }
-    if (q.dtype() == DType.FLOAT32) {
+    if (Parallel.runsInline(n, work)) {   // no capturing lambda on this thread's hot path
+      forwardSlices(qc, kc, vc, o, 0, n, t, s, e, scale, causal);
+    } else {
+      Parallel.forRange(n, work, (from, to) -> forwardSlices(qc, kc, vc, o, from, to, t, s, e, scale, causal));
+    }
+    return o;
+  }
+
+  /** Slices {@code [from, to)} of {@link #forward}. */
+  private static void forwardSlices(Tensor qc, Tensor kc, Tensor vc, Tensor o, int from, int to, int t, int s, int e,
+      double scale, boolean causal) {
+    if (qc.dtype() == DType.FLOAT32) {
       float[] qd = qc.storage().floats();
       float[] kd = kc.storage().floats();
       float[] vd = vc.storage().floats();
       float[] od = o.storage().floats();
       boolean vector = VectorTier.active();
-      Parallel.forRange(n, work, (from, to) -> {
-        for (int b = from; b < to; b++) {
-          int qo = sliceOffset(qc, b);
-          int ko = sliceOffset(kc, b);
-          int vo = sliceOffset(vc, b);
-          int oo = o.offset() + b * t * (e + 1);
-          if (vector) {
-            VectorAttention.forward(qd, qo, rowStride(qc), kd, ko, rowStride(kc), vd, vo, rowStride(vc), od, oo, t, s, e,
-                (float) scale, causal);
-          } else {
-            forwardSliceF32(qd, qo, rowStride(qc), kd, ko, rowStride(kc), vd, vo, rowStride(vc), od, oo, t, s, e,
-                (float) scale, causal, floats(s));
-          }
+      for (int b = from; b < to; b++) {
+        int qo = sliceOffset(qc, b);
+        int ko = sliceOffset(kc, b);
+        int vo = sliceOffset(vc, b);
+        int oo = o.offset() + b * t * (e + 1);
+        if (vector) {
+          VectorAttention.forward(qd, qo, rowStride(qc), kd, ko, rowStride(kc), vd, vo, rowStride(vc), od, oo, t, s, e,
+              (float) scale, causal);
+        } else {
+          forwardSliceF32(qd, qo, rowStride(qc), kd, ko, rowStride(kc), vd, vo, rowStride(vc), od, oo, t, s, e,
+              (float) scale, causal, floats(s));
         }
-      });
-      return o;
+      }
+      return;
     }
     double[] qd = qc.storage().doubles();
     double[] kd = kc.storage().doubles();
     double[] vd = vc.storage().doubles();
     double[] od = o.storage().doubles();
-    Parallel.forRange(n, work, (from, to) -> {
-      for (int b = from; b < to; b++) {
-        forwardSliceF64(qd, sliceOffset(qc, b), rowStride(qc), kd, sliceOffset(kc, b), rowStride(kc), vd,
-            sliceOffset(vc, b), rowStride(vc), od, o.offset() + b * t * (e + 1), t, s, e, scale, causal, doubles(s));
-      }
-    });
-    return o;
+    for (int b = from; b < to; b++) {
+      forwardSliceF64(qd, sliceOffset(qc, b), rowStride(qc), kd, sliceOffset(kc, b), rowStride(kc), vd,
+          sliceOffset(vc, b), rowStride(vc), od, o.offset() + b * t * (e + 1), t, s, e, scale, causal, doubles(s));
+    }
   }
 
   /**
@@ -165,7 +171,19 @@ final class AttentionRows {
     if (n == 0) {
       return o;
     }
-    if (q.dtype() == DType.FLOAT32) {
+    if (Parallel.runsInline(n, work)) {
+      backwardSlices(gc, qc, kc, vc, yc, o, 0, n, t, s, e, scale, causal);
+    } else {
+      Parallel.forRange(n, work, (from, to) -> backwardSlices(gc, qc, kc, vc, yc, o, from, to, t, s, e, scale, causal));
+    }
+    return o;
+  }
+
+  /** Slices {@code [from, to)} of {@link #backward}: each owns its rows of the result, zeroed here. */
+  private static void backwardSlices(Tensor gc, Tensor qc, Tensor kc, Tensor vc, Tensor yc, Tensor o, int from, int to,
+      int t, int s, int e, double scale, boolean causal) {
+    int rows = t + 2 * s;
+    if (qc.dtype() == DType.FLOAT32) {
       float[] gd = gc.storage().floats();
       float[] qd = qc.storage().floats();
       float[] kd = kc.storage().floats();
@@ -173,22 +191,20 @@ final class AttentionRows {
       float[] yd = yc.storage().floats();
       float[] od = o.storage().floats();
       boolean vector = VectorTier.active();
-      Parallel.forRange(n, work, (from, to) -> {
-        for (int b = from; b < to; b++) {
-          int oo = o.offset() + b * rows * e;
-          Arrays.fill(od, oo, oo + rows * e, 0);
-          if (vector) {
-            VectorAttention.backward(gd, sliceOffset(gc, b), rowStride(gc), qd, sliceOffset(qc, b), rowStride(qc), kd,
-                sliceOffset(kc, b), rowStride(kc), vd, sliceOffset(vc, b), rowStride(vc), yd, sliceOffset(yc, b),
-                rowStride(yc), od, oo, t, s, e, (float) scale, causal);
-          } else {
-            backwardSliceF32(gd, sliceOffset(gc, b), rowStride(gc), qd, sliceOffset(qc, b), rowStride(qc), kd,
-                sliceOffset(kc, b), rowStride(kc), vd, sliceOffset(vc, b), rowStride(vc), yd, sliceOffset(yc, b),
-                rowStride(yc), od, oo, t, s, e, (float) scale, causal);
-          }
+      for (int b = from; b < to; b++) {
+        int oo = o.offset() + b * rows * e;
+        Arrays.fill(od, oo, oo + rows * e, 0);
+        if (vector) {
+          VectorAttention.backward(gd, sliceOffset(gc, b), rowStride(gc), qd, sliceOffset(qc, b), rowStride(qc), kd,
+              sliceOffset(kc, b), rowStride(kc), vd, sliceOffset(vc, b), rowStride(vc), yd, sliceOffset(yc, b),
+              rowStride(yc), od, oo, t, s, e, (float) scale, causal);
+        } else {
+          backwardSliceF32(gd, sliceOffset(gc, b), rowStride(gc), qd, sliceOffset(qc, b), rowStride(qc), kd,
+              sliceOffset(kc, b), rowStride(kc), vd, sliceOffset(vc, b), rowStride(vc), yd, sliceOffset(yc, b),
+              rowStride(yc), od, oo, t, s, e, (float) scale, causal);
         }
-      });
-      return o;
+      }
+      return;
     }
     double[] gd = gc.storage().doubles();
     double[] qd = qc.storage().doubles();
@@ -196,16 +212,13 @@ final class AttentionRows {
     double[] vd = vc.storage().doubles();
     double[] yd = yc.storage().doubles();
     double[] od = o.storage().doubles();
-    Parallel.forRange(n, work, (from, to) -> {
-      for (int b = from; b < to; b++) {
-        int oo = o.offset() + b * rows * e;
-        Arrays.fill(od, oo, oo + rows * e, 0);
-        backwardSliceF64(gd, sliceOffset(gc, b), rowStride(gc), qd, sliceOffset(qc, b), rowStride(qc), kd,
-            sliceOffset(kc, b), rowStride(kc), vd, sliceOffset(vc, b), rowStride(vc), yd, sliceOffset(yc, b),
-            rowStride(yc), od, oo, t, s, e, scale, causal);
-      }
-    });
-    return o;
+    for (int b = from; b < to; b++) {
+      int oo = o.offset() + b * rows * e;
+      Arrays.fill(od, oo, oo + rows * e, 0);
+      backwardSliceF64(gd, sliceOffset(gc, b), rowStride(gc), qd, sliceOffset(qc, b), rowStride(qc), kd,
+          sliceOffset(kc, b), rowStride(kc), vd, sliceOffset(vc, b), rowStride(vc), yd, sliceOffset(yc, b),
+          rowStride(yc), od, oo, t, s, e, scale, causal);
+    }
   }
 
   // twin-float: attentionSlices (FLOAT32 copy of twin-source attentionSlices, written by FloatTwinsTest: edit the source)
