@@ -108,9 +108,6 @@ final class Reduce {
     return Internals.view(o.storage(), 0, dropped, Layouts.contiguousStrides(dropped));
   }
 
-  /** Which dims {@link VectorRows#columnSums} reduces for a 2-D input: the rows. */
-  private static final boolean[] ROWS = {true, false};
-
   /**
    * Whether {@code sumTo} sums x's leading dims away, [B, N] to [N] or [1, N], or [B, T, C] to [T, C],
    * into a matching contiguous {@code out}: compiled backward passes do it for every layer (bias
@@ -183,19 +180,18 @@ final class Reduce {
   }
 
   /**
-   * {@code out[j] = Σᵢ x[i, j]} for a contiguous 2-D {@code x}: the vector tier's column sums, else
+   * {@code out[j] = Σᵢ x[i, j]} for a contiguous {@code x} read as {@code [rows, out.numel()]}: the vector tier's column sums, else
    * plain loops (not {@link #sum}, whose views and index arrays this path exists to avoid; the tier
    * declines one-column sums such as a single output's bias).
    */
   private static void columnSums(Tensor x, Tensor out) {
-    int[] shape = Internals.shapeRef(x);
     int n = out.numel();
     int rows = x.numel() / n;
     int xo = x.offset();
     int oo = out.offset();
     if (x.dtype() == DType.FLOAT32) {
-      if (shape.length == 2 && n == shape[1] && VectorTier.active() && VectorRows.columnSums(x, ROWS, out)) {
-        return;
+      if (VectorTier.active() && VectorRows.columnSums(x, rows, n, out)) {
+        return;   // any rank: a Linear's bias gradient from [B, T, C] is x as [B·T, C]
       }
       float[] xs = x.storage().floats();
       float[] os = out.storage().floats();

@@ -110,6 +110,19 @@ final class VectorRows {
   }
 
   /**
+   * {@code o[j] = Σ_r x[r·n + j]} for a contiguous FLOAT32 {@code x} read as {@code [rows, n]}, in row
+   * order in single precision, as {@code Reduce}'s plain loop adds them; false for one column ({@code Reduce}
+   * sums that in double).
+   */
+  static boolean columnSums(Tensor x, int rows, int n, Tensor o) {
+    if (n < 2 || rows == 0 || !x.isContiguous()) {
+      return false;
+    }
+    VectorElementwise.columnSums(x.storage().floats(), x.offset(), n, rows, o.storage().floats(), o.offset(), n, false);
+    return true;
+  }
+
+  /**
    * {@code o[j] = Σ_r x[r, j]} when x is contiguous and the reduced dims are exactly its leading
    * {@code lead} dims, with at least two columns (a single column keeps {@link Reduce}'s double
    * accumulator). o is contiguous with the kept dims' elements.

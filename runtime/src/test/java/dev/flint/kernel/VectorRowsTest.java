@@ -109,7 +109,7 @@ class VectorRowsTest {
   @Test
   void sumsDownTheRowsMatchRowOrderFloatSums() {
     Generator g = new Generator(25);
-    for (int[] s : new int[][] {{256, 64}, {7, 37}, {256, 32}, {3, 1}, {2, 3, 17}}) {
+    for (int[] s : new int[][] {{256, 64}, {7, 37}, {256, 32}, {3, 1}, {2, 3, 17}, {16, 64, 384}, {4, 9, 1, 33}}) {
       Tensor x = Tensor.randn(g, s);
       float[] xd = x.toFloatArray();
       int n = s[s.length - 1];
@@ -131,12 +131,22 @@ class VectorRowsTest {
       assertSame(out, Kernels.sumTo(x, new int[] {n}, out));
       assertEquals(gd[0], out.toFloatArray()[0], 0f, "out variant overwrites");
     }
-    // the leading dims only: [2, 3, 17] -> [3, 17]
+    // the leading dims only: [2, 3, 17] -> [3, 17], and a position embedding's [B, T, C] -> [T, C]
     Tensor x = Tensor.randn(g, 2, 3, 17);
     float[] xd = x.toFloatArray();
     float[] got = Kernels.sumTo(x, new int[] {3, 17}).toFloatArray();
     for (int i = 0; i < 51; i++) {
       assertEquals(xd[i] + xd[51 + i], got[i], 0f, "element " + i);
+    }
+    Tensor pos = Tensor.randn(g, 5, 8, 48);
+    float[] pd = pos.toFloatArray();
+    float[] sums = Kernels.sumTo(pos, new int[] {8, 48}, Tensor.empty(DType.FLOAT32, 8, 48)).toFloatArray();
+    for (int i = 0; i < 8 * 48; i++) {
+      float e = 0f;
+      for (int b = 0; b < 5; b++) {
+        e += pd[b * 8 * 48 + i];
+      }
+      assertEquals(e, sums[i], 0f, "position sum " + i);
     }
     assertEquals(DType.FLOAT32, Kernels.sumTo(x, new int[] {3, 17}).dtype());
   }
