@@ -51,7 +51,60 @@ public final class GraphAlgebra implements Algebra<Value> {
     return op(op, List.of(x), attrs.length == 0 ? Attrs.NONE : Attrs.of(attrs));
   }
 
-  @Override public Value add(Value a, Value b) { return op(Op.ADD, List.of(a, b), Attrs.NONE); }
+  @Override
+  public Value add(Value a, Value b) {
+    Value joined = joinParts(a, b);
+    return joined != null ? joined : op(Op.ADD, List.of(a, b), Attrs.NONE);
+  }
+
+  /**
+   * {@code a + b} when both are zero-padded parts of one shape along the same dim and meet end to start
+   * (the gradients of a split's parts: q, k and v cut from one projection): the parts concatenated and
+   * padded by what neither covers, each element written once, where padding both to the whole width
+   * and adding them read and wrote it three times. Null when they are not such parts. A third part
+   * meeting the result joins the same concatenation.
+   */
+  private Value joinParts(Value a, Value b) {
+    dev.flint.processor.ir.Node pa = producers.get(a);
+    dev.flint.processor.ir.Node pb = producers.get(b);
+    if (pa == null || pb == null || pa.op() != Op.PAD || pb.op() != Op.PAD
+        || !Arrays.equals(a.type().shape(), b.type().shape())) {
+      return null;
+    }
+    int dim = pa.attrs().integer(Attrs.DIM);
+    if (pb.attrs().integer(Attrs.DIM) != dim) {
+      return null;
+    }
+    dev.flint.processor.ir.Node first = pa;
+    dev.flint.processor.ir.Node second = pb;
+    if (partEnd(pb) == pa.attrs().integer(Attrs.BEFORE)) {
+      first = pb;
+      second = pa;
+    } else if (partEnd(pa) != pb.attrs().integer(Attrs.BEFORE)) {
+      return null;
+    }
+    List<Value> parts = new java.util.ArrayList<>();
+    addParts(first.inputs().get(0), dim, parts);
+    addParts(second.inputs().get(0), dim, parts);
+    return pad(cat(parts, dim), dim, first.attrs().integer(Attrs.BEFORE), second.attrs().integer(Attrs.AFTER));
+  }
+
+  /** Where a PAD's input ends along its dim, as a size code. */
+  private static int partEnd(dev.flint.processor.ir.Node pad) {
+    int dim = pad.attrs().integer(Attrs.DIM);
+    return dev.flint.processor.ir.SymbolicDims.INSTANCE.add(pad.attrs().integer(Attrs.BEFORE),
+        pad.inputs().get(0).type().shape()[dim]);
+  }
+
+  /** {@code x}'s parts along {@code dim}: a concatenation's inputs, else x itself. */
+  private void addParts(Value x, int dim, List<Value> parts) {
+    dev.flint.processor.ir.Node p = producers.get(x);
+    if (p != null && p.op() == Op.CAT && p.attrs().integer(Attrs.DIM) == dim) {
+      parts.addAll(p.inputs());
+    } else {
+      parts.add(x);
+    }
+  }
   @Override public Value sub(Value a, Value b) { return op(Op.SUB, List.of(a, b), Attrs.NONE); }
   @Override public Value mul(Value a, Value b) { return op(Op.MUL, List.of(a, b), Attrs.NONE); }
   @Override public Value div(Value a, Value b) { return op(Op.DIV, List.of(a, b), Attrs.NONE); }

@@ -71,4 +71,43 @@ class DifferentiateTest {
     assertEquals(1, kept.size());
     assertEquals(List.of(back.seed(), mask), kept.get(0).inputs());
   }
+
+  @Test
+  void aSplitsGradientIsOneConcatenationOfItsPartsGradients() {
+    GraphBuilder b = new GraphBuilder(new ShapeInference());
+    Value x = b.leaf(Leaf.Role.INPUT, "x", TensorType.floating(2, 9), "x", "");
+    Value q = b.op(Op.NARROW, List.of(x), Attrs.of(Attrs.DIM, 1, Attrs.START, 0, Attrs.LENGTH, 3), "q", "", SourceRef.none());
+    Value k = b.op(Op.NARROW, List.of(x), Attrs.of(Attrs.DIM, 1, Attrs.START, 3, Attrs.LENGTH, 3), "k", "", SourceRef.none());
+    Value v = b.op(Op.NARROW, List.of(x), Attrs.of(Attrs.DIM, 1, Attrs.START, 6, Attrs.LENGTH, 3), "v", "", SourceRef.none());
+    Value qk = b.op(Op.MUL, List.of(q, k), Attrs.NONE, "qk", "", SourceRef.none());
+    Value y = b.op(Op.MUL, List.of(qk, v), Attrs.NONE, "y", "", SourceRef.none());
+    Differentiate.Backward back = new Differentiate().run(b.build(y));
+    Value dx = back.leafGrads().get(x);
+    List<Node> kept = new dev.flint.processor.opt.DeadCode(List.of(dx))
+        .run(new Graph(List.of(), back.nodes(), List.of(), null)).nodes();
+    // dx = [dq, dk, dv] along dim 1, written once: no zero padding to the whole width, no sums of them
+    Node cat = kept.get(kept.size() - 1);
+    assertEquals(Op.CAT, cat.op());
+    assertEquals(dx, cat.out());
+    assertEquals(1, cat.attrs().integer(Attrs.DIM));
+    assertEquals(List.of(back.grads().get(q), back.grads().get(k), back.grads().get(v)), cat.inputs());
+    assertTrue(kept.stream().noneMatch(n -> n.op() == Op.PAD || n.op() == Op.ADD), kept.toString());
+    assertArrayEquals(new int[] {2, 9}, dx.type().shape());
+  }
+
+  @Test
+  void partsThatDoNotMeetAreStillPaddedAndAdded() {
+    GraphBuilder b = new GraphBuilder(new ShapeInference());
+    Value x = b.leaf(Leaf.Role.INPUT, "x", TensorType.floating(2, 9), "x", "");
+    Value q = b.op(Op.NARROW, List.of(x), Attrs.of(Attrs.DIM, 1, Attrs.START, 0, Attrs.LENGTH, 3), "q", "", SourceRef.none());
+    Value v = b.op(Op.NARROW, List.of(x), Attrs.of(Attrs.DIM, 1, Attrs.START, 6, Attrs.LENGTH, 3), "v", "", SourceRef.none());
+    Value y = b.op(Op.MUL, List.of(q, v), Attrs.NONE, "y", "", SourceRef.none());
+    Differentiate.Backward back = new Differentiate().run(b.build(y));
+    List<Node> kept = new dev.flint.processor.opt.DeadCode(List.of(back.leafGrads().get(x)))
+        .run(new Graph(List.of(), back.nodes(), List.of(), null)).nodes();
+    List<Op> ops = kept.stream().map(Node::op).toList();
+    assertEquals(2, ops.stream().filter(o -> o == Op.PAD).count(), ops.toString());
+    assertEquals(Op.ADD, ops.get(ops.size() - 1), ops.toString());
+    assertTrue(!ops.contains(Op.CAT), ops.toString());
+  }
 }
