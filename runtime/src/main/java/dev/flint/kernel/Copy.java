@@ -236,6 +236,10 @@ final class Copy {
             for (int i2 = 0; i2 < n2; i2++) {
               int from = x.offset() + i0 * x0 + i1 * x1 + i2 * x2;
               int to = base + i0 * o0 + i1 * o1 + i2 * o2;
+              if (x3 == 1) {
+                System.arraycopy(a, from, b, to, n3);   // C2 does not vectorize the loop: its offsets differ
+                continue;
+              }
               for (int i3 = 0; i3 < n3; i3++) {
                 b[to + i3] = a[from + i3 * x3];
               }
@@ -250,6 +254,10 @@ final class Copy {
             for (int i2 = 0; i2 < n2; i2++) {
               int from = x.offset() + i0 * x0 + i1 * x1 + i2 * x2;
               int to = base + i0 * o0 + i1 * o1 + i2 * o2;
+              if (x3 == 1) {
+                System.arraycopy(a, from, b, to, n3);   // C2 does not vectorize the loop: its offsets differ
+                continue;
+              }
               for (int i3 = 0; i3 < n3; i3++) {
                 b[to + i3] = a[from + i3 * x3];
               }
