@@ -71,6 +71,8 @@ class RecurrentBuffersTest {
    */
   @Test
   void aWarmStepWithStatesAllocatesTheSameAtAnyBatchSize() throws Exception {
+    // the vector kernels, once warm, take over from the pure-Java ones mid-run otherwise (other paths, other allocations)
+    assertTrue(dev.flint.Flint.awaitKernelWarmUp(), "the vector kernels' warm-up took over 10 s");
     Class<?>[] types = compile("Seq2Seq");
     int threads = dev.flint.Flint.getNumThreads();
     dev.flint.Flint.setNumThreads(1);
