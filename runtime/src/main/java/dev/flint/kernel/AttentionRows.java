@@ -83,14 +83,61 @@ final class AttentionRows {
     }
   }
 
+  /** Whether q, k, v fit the shape rule ({@code AttentionShapes}): the check without building its argument list. */
+  private static boolean operandsFit(int[] q, int[] k, int[] v) {
+    int r = q.length;
+    boolean ok = r >= 2 && k.length == r && v.length == r;
+    for (int d = 0; ok && d < r - 2; d++) {
+      ok = k[d] == q[d] && v[d] == q[d];
+    }
+    return ok && k[r - 1] == q[r - 1] && v[r - 1] == q[r - 1] && v[r - 2] == k[r - 2];
+  }
+
+  /** Whether {@code x} is {@code [..., T, E + 1]} for q {@code [..., T, E]}: ATTENTION's packed result. */
+  private static boolean isPacked(int[] x, int[] q) {
+    int r = q.length;
+    if (x.length != r || x[r - 1] != q[r - 1] + 1) {
+      return false;
+    }
+    for (int d = 0; d < r - 1; d++) {
+      if (x[d] != q[d]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Refuses an {@code out} that is not q's leading dims followed by {@code [rows, cols]}. */
+  private static void checkOut(String op, Tensor out, int[] q, int rows, int cols) {
+    int[] os = Internals.shapeRef(out);
+    int r = q.length;
+    boolean ok = os.length == r && os[r - 2] == rows && os[r - 1] == cols;
+    for (int d = 0; ok && d < r - 2; d++) {
+      ok = os[d] == q[d];
+    }
+    if (!ok) {
+      int[] expected = q.clone();
+      expected[r - 2] = rows;
+      expected[r - 1] = cols;
+      throw new IllegalArgumentException(op + ": expected out of shape " + Arrays.toString(expected) + ", but got "
+          + Arrays.toString(os));
+    }
+  }
+
   /** {@code Op.ATTENTION}: q {@code [..., T, E]}, k and v {@code [..., S, E]} give {@code [..., T, E + 1]}. */
   static Tensor forward(Tensor q, Tensor k, Tensor v, double scale, boolean causal, Tensor out) {
     checkDtypes("attention", q, k, v);
     int[] qs = Internals.shapeRef(q);
     int rank = qs.length;
-    int[] shape = out != null && rank >= 2 && Internals.shapeRef(out).length == rank ? Internals.shapeRef(out)
-        : dev.flint.ops.Op.ATTENTION.inferShape(java.util.List.of(qs, Internals.shapeRef(k), Internals.shapeRef(v)),
-            dev.flint.ops.Attrs.NONE);
+    int[] shape;
+    if (out != null && operandsFit(qs, Internals.shapeRef(k), Internals.shapeRef(v))) {
+      // the planned buffer's shape, once checked, so that a warm compiled step builds no shape list
+      checkOut("attention", out, qs, qs[rank - 2], qs[rank - 1] + 1);
+      shape = Internals.shapeRef(out);
+    } else {   // the shape rule, which also says what is wrong with mismatched operands
+      shape = dev.flint.ops.Op.ATTENTION.inferShape(java.util.List.of(qs, Internals.shapeRef(k), Internals.shapeRef(v)),
+          dev.flint.ops.Attrs.NONE);
+    }
     Tensor o = prepare(out, q.dtype(), shape, "attention");
     Tensor qc = rowsContiguous(q);
     Tensor kc = rowsContiguous(k);
@@ -153,9 +200,16 @@ final class AttentionRows {
     checkDtypes("attentionBackward", g, q, k, v, y);
     int[] qs = Internals.shapeRef(q);
     int rank = qs.length;
-    int[] shape = out != null && Internals.shapeRef(out).length == rank ? Internals.shapeRef(out)
-        : dev.flint.ops.Op.ATTENTION_BACKWARD.inferShape(java.util.List.of(Internals.shapeRef(g), qs, Internals.shapeRef(k),
-            Internals.shapeRef(v), Internals.shapeRef(y)), dev.flint.ops.Attrs.NONE);
+    int[] ks = Internals.shapeRef(k);
+    int[] shape;
+    if (out != null && operandsFit(qs, ks, Internals.shapeRef(v)) && isPacked(Internals.shapeRef(g), qs)
+        && isPacked(Internals.shapeRef(y), qs)) {
+      checkOut("attentionBackward", out, qs, qs[rank - 2] + 2 * ks[rank - 2], qs[rank - 1]);
+      shape = Internals.shapeRef(out);
+    } else {
+      shape = dev.flint.ops.Op.ATTENTION_BACKWARD.inferShape(java.util.List.of(Internals.shapeRef(g), qs, ks,
+          Internals.shapeRef(v), Internals.shapeRef(y)), dev.flint.ops.Attrs.NONE);
+    }
     Tensor o = prepare(out, q.dtype(), shape, "attentionBackward");
     Tensor gc = rowsContiguous(g);
     Tensor qc = rowsContiguous(q);

@@ -155,7 +155,10 @@ final class Copy {
   static Tensor catInto(List<Tensor> xs, int dim, Tensor out) {
     int[] o = Internals.shapeRef(out);
     int d = Shapes.dim("cat", dim, o.length);
-    DType dtype = dev.flint.tensor.DTypes.promote(xs.toArray(new Tensor[0]));
+    DType dtype = xs.get(0).dtype();
+    for (int i = 1; i < xs.size(); i++) {   // no array: a warm compiled step calls this
+      dtype = DType.promote(dtype, xs.get(i).dtype());
+    }
     int total = 0;
     boolean fits = out.isContiguous() && out.dtype() == dtype;
     for (Tensor x : xs) {
@@ -167,9 +170,15 @@ final class Copy {
       total += fits ? in[d] : 0;
     }
     if (!fits || total != o[d]) {
-      throw new IllegalArgumentException("cat: out must be a contiguous " + dtype + " tensor of the concatenated shape,"
-          + " but got " + out.dtype() + " " + Arrays.toString(o) + (out.isContiguous() ? "" : " (not contiguous)")
-          + " for " + xs.size() + " inputs along dim " + dim);
+      List<int[]> shapes = new java.util.ArrayList<>();
+      for (Tensor x : xs) {
+        shapes.add(Internals.shapeRef(x));
+      }
+      // the inputs' own mismatch, if any, is the shape rule's message
+      int[] expected = Shapes.cat("cat", shapes, dev.flint.ops.Attrs.of(dev.flint.ops.Attrs.DIM, dim));
+      throw new IllegalArgumentException("cat: out must be a contiguous " + dtype + " tensor of the concatenated shape "
+          + Arrays.toString(expected) + ", but got " + out.dtype() + " " + Arrays.toString(o)
+          + (out.isContiguous() ? "" : " (not contiguous)") + " for " + xs.size() + " inputs along dim " + dim);
     }
     int start = 0;
     for (Tensor x : xs) {

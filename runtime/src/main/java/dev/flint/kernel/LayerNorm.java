@@ -18,8 +18,11 @@ import java.util.Arrays;
  *
  * <p>Statistics are two-pass (the mean, then the squared deviations from it) and accumulate in double; FLOAT32
  * rounds each result once. On the Vector API tier ({@link VectorNorms}) FLOAT32 rows sum on float lanes
- * (at most a few hundred elements per lane sum) and add the lane sums in double: the results agree with
- * the loops here to a few float ulps, not bit for bit.
+ * (at most 64 elements per lane and block; each block's lanes are added in float, the blocks in double) and
+ * centre on the mean rounded to float, which shifts {@code x − μ} by up to half a float ulp of μ: the results
+ * agree with the loops here to a few float ulps when |μ| is about σ or less, and the difference grows with
+ * |μ|/σ (about 140 ulps at |μ|/σ = 100, a thousand at 1,000; PyTorch's CPU kernel also centres on a float
+ * mean). Not bit for bit.
  */
 final class LayerNorm {
   private LayerNorm() {}
@@ -37,8 +40,8 @@ final class LayerNorm {
     int numel = o.numel();
     int n = shape.length == 0 ? 1 : shape[shape.length - 1];
     if (w != null) {
-      perColumn(name, w, n, shape);
-      perColumn(name, b, n, shape);
+      perColumn(name, "weight", w, n, shape);
+      perColumn(name, "bias", b, n, shape);
     }
     if (numel == 0) {
       return o;
@@ -81,7 +84,7 @@ final class LayerNorm {
     int numel = o.numel();
     int n = shape.length == 0 ? 1 : shape[shape.length - 1];
     if (w != null) {
-      perColumn(name, w, n, shape);
+      perColumn(name, "weight", w, n, shape);
     }
     if (numel == 0) {
       return o;
@@ -313,10 +316,10 @@ final class LayerNorm {
     }
   }
 
-  private static void perColumn(String op, Tensor w, int n, int[] shape) {
+  private static void perColumn(String op, String what, Tensor w, int n, int[] shape) {
     int[] ws = Internals.shapeRef(w);
     if (shape.length == 0 || ws.length != 1 || ws[0] != n) {
-      throw new IllegalArgumentException(op + ": expected a weight and bias of shape [" + n + "] for an input of shape "
+      throw new IllegalArgumentException(op + ": expected a " + what + " of shape [" + n + "] for an input of shape "
           + Shapes.str(shape) + ", but got " + Shapes.str(ws));
     }
   }

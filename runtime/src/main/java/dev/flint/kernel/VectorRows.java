@@ -111,8 +111,8 @@ final class VectorRows {
 
   /**
    * {@code o[j] = Σ_r x[r·n + j]} for a contiguous FLOAT32 {@code x} read as {@code [rows, n]}, in row
-   * order in single precision, as {@code Reduce}'s plain loop adds them; false for one column ({@code Reduce}
-   * sums that in double).
+   * order in single precision, as {@code Reduce}'s plain loop adds them; false for one column (which {@code Reduce}'s
+   * own loop sums).
    */
   static boolean columnSums(Tensor x, int rows, int n, Tensor o) {
     if (n < 2 || rows == 0 || !x.isContiguous()) {

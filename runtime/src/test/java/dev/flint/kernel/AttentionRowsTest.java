@@ -1,6 +1,7 @@
 package dev.flint.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.flint.Flint;
@@ -116,6 +117,38 @@ class AttentionRowsTest {
         close(d64, d, "backward e=" + e + " causal=" + causal);
       }
     }
+  }
+
+  /**
+   * A planned {@code out} skips building the shape rule's argument list, not its checks: a wrong out or
+   * mismatched operands are refused with the expected and found shapes (not an index error or partial rows).
+   */
+  @Test
+  void outArgumentsAndOperandsAreCheckedEvenWithAnOut() {
+    Generator g = new Generator(1);
+    Tensor q = Tensor.randn(g, 2, 4, 8).to(DType.FLOAT64);
+    Tensor k = Tensor.randn(g, 2, 6, 8).to(DType.FLOAT64);
+    Tensor v = Tensor.randn(g, 2, 6, 8).to(DType.FLOAT64);
+    IllegalArgumentException wrongOut = assertThrows(IllegalArgumentException.class,
+        () -> Kernels.attention(q, k, v, 0.3, false, Tensor.zeros(DType.FLOAT64, 2, 5, 9)));
+    assertTrue(wrongOut.getMessage().contains("expected out of shape [2, 4, 9], but got [2, 5, 9]"), wrongOut.getMessage());
+    Tensor narrowKey = Tensor.randn(g, 2, 6, 5).to(DType.FLOAT64);
+    IllegalArgumentException wrongKey = assertThrows(IllegalArgumentException.class,
+        () -> Kernels.attention(q, narrowKey, v, 0.3, false, Tensor.zeros(DType.FLOAT64, 2, 4, 9)));
+    assertTrue(wrongKey.getMessage().contains("[2, 6, 5]"), wrongKey.getMessage());
+    Tensor y = Kernels.attention(q, k, v, 0.3, false);
+    Tensor grad = Tensor.randn(g, 2, 4, 9).to(DType.FLOAT64);
+    IllegalArgumentException wrongGradOut = assertThrows(IllegalArgumentException.class,
+        () -> Kernels.attentionBackward(grad, q, k, v, y, 0.3, false, Tensor.zeros(DType.FLOAT64, 2, 14, 8)));
+    assertTrue(wrongGradOut.getMessage().contains("expected out of shape [2, 16, 8], but got [2, 14, 8]"),
+        wrongGradOut.getMessage());
+    IllegalArgumentException wrongGrad = assertThrows(IllegalArgumentException.class,
+        () -> Kernels.attentionBackward(Tensor.zeros(DType.FLOAT64, 2, 4, 8), q, k, v, y, 0.3, false,
+            Tensor.zeros(DType.FLOAT64, 2, 16, 8)));
+    assertTrue(wrongGrad.getMessage().contains("[2, 4, 8]"), wrongGrad.getMessage());
+    // and a right out still computes what the allocating form does
+    Tensor planned = Kernels.attention(q, k, v, 0.3, false, Tensor.zeros(DType.FLOAT64, 2, 4, 9));
+    assertArrayEquals(y.toDoubleArray(), planned.toDoubleArray());
   }
 
   /** Within 2e-5 of the largest magnitude of the FLOAT64 values. */

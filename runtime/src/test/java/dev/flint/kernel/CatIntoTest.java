@@ -64,7 +64,7 @@ class CatIntoTest {
     Tensor a = Tensor.zeros(DType.FLOAT32, 2, 3);
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> Kernels.cat(List.of(a, a), 1, Tensor.zeros(DType.FLOAT32, 2, 5)));
-    assertTrue(e.getMessage().contains("[2, 5]") && e.getMessage().contains("concatenated shape"), e.getMessage());
+    assertTrue(e.getMessage().contains("concatenated shape [2, 6], but got FLOAT32 [2, 5]"), e.getMessage());
   }
 
   @Test

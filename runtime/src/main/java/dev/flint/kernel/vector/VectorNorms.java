@@ -9,9 +9,10 @@ import jdk.incubator.vector.VectorSpecies;
  * the FLOAT64 ones): the forward {@code (x − μ)·σ⁻¹} (then {@code ·w + b}), the input gradient
  * {@code (g − mean(g) − (x − μ)·mean(g·(x − μ))·σ⁻²)·σ⁻¹} (of {@code g·w} for the affine form) and the weight
  * gradient {@code Σ_rows g·x̂}, with μ and σ recomputed from x. Sums run on float
- * lanes of the GEMM's species, each lane summing at most {@link #BLOCK}{@code /L} elements before the lanes
- * are added in double, so a long row loses no more than a short one; results agree with the scalar loops to
- * a few float ulps. Each method is flat loops over arrays for many rows (no vector crosses a call), and
+ * lanes of the GEMM's species, each lane summing at most {@link #BLOCK}{@code /L} elements; a block's lanes
+ * are added in float and the blocks in double, so a long row loses no more than a short one. Rows are
+ * centred on μ rounded to float: results agree with the scalar loops to a few float ulps while |μ| is
+ * about σ or less, and drift with |μ|/σ (see {@code kernel.LayerNorm}). Each method is flat loops over arrays for many rows (no vector crosses a call), and
  * {@link #warmUp()} runs every loop, vector part and tail, on small rows.
  */
 public final class VectorNorms {
