@@ -70,7 +70,17 @@ final class AttentionRows {
     return Elementwise.prepare(out, dtype, shape, op);
   }
 
-  private static void checkDtypes(String op, Tensor... xs) {
+  /** q, k, v (and g, y in the backward; null in the forward) of one floating dtype; no varargs array per call. */
+  private static void checkDtypes(String op, Tensor q, Tensor k, Tensor v, Tensor g, Tensor y) {
+    DType t = q.dtype();
+    boolean ok = t.isFloatingPoint() && k.dtype() == t && v.dtype() == t
+        && (g == null || g.dtype() == t && y.dtype() == t);
+    if (!ok) {
+      reportDtypes(op, g == null ? new Tensor[] {q, k, v} : new Tensor[] {g, q, k, v, y});
+    }
+  }
+
+  private static void reportDtypes(String op, Tensor... xs) {
     DType t = xs[0].dtype();
     for (Tensor x : xs) {
       if (x.dtype() != t || !t.isFloatingPoint()) {
@@ -126,7 +136,7 @@ final class AttentionRows {
 
   /** {@code Op.ATTENTION}: q {@code [..., T, E]}, k and v {@code [..., S, E]} give {@code [..., T, E + 1]}. */
   static Tensor forward(Tensor q, Tensor k, Tensor v, double scale, boolean causal, Tensor out) {
-    checkDtypes("attention", q, k, v);
+    checkDtypes("attention", q, k, v, null, null);
     int[] qs = Internals.shapeRef(q);
     int rank = qs.length;
     int[] shape;
@@ -197,7 +207,7 @@ final class AttentionRows {
    * packed result {@code y}, {@code [..., T + 2S, E]} with dq, dk and dv stacked along the rows.
    */
   static Tensor backward(Tensor g, Tensor q, Tensor k, Tensor v, Tensor y, double scale, boolean causal, Tensor out) {
-    checkDtypes("attentionBackward", g, q, k, v, y);
+    checkDtypes("attentionBackward", q, k, v, g, y);
     int[] qs = Internals.shapeRef(q);
     int rank = qs.length;
     int[] ks = Internals.shapeRef(k);
