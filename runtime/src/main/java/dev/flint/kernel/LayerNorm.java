@@ -18,11 +18,12 @@ import java.util.Arrays;
  *
  * <p>Statistics are two-pass (the mean, then the squared deviations from it) and accumulate in double; FLOAT32
  * rounds each result once. On the Vector API tier ({@link VectorNorms}) FLOAT32 rows sum on float lanes
- * (at most 64 elements per lane and block; each block's lanes are added in float, the blocks in double) and
- * centre on the mean rounded to float, which shifts {@code x − μ} by up to half a float ulp of μ: the results
- * agree with the loops here to a few float ulps when |μ| is about σ or less, and the difference grows with
- * |μ|/σ (about 140 ulps at |μ|/σ = 100, a thousand at 1,000; PyTorch's CPU kernel also centres on a float
- * mean). Not bit for bit.
+ * (at most 64 elements per lane and block; each block's lanes are added in float, the blocks in double). So
+ * that rows far from zero lose nothing, they sum {@code x − x₀} (x₀ the row's first element: the lanes add
+ * numbers about σ in size, not |μ|) and centre on μ kept as a pair of floats ({@code (x − hi) − lo}): the
+ * results agree with the loops here to a few float ulps also at |μ|/σ in the thousands
+ * ({@code LayerNormKernelTest}; centring on μ rounded to one float was about 140 ulps off at |μ|/σ = 100).
+ * Not bit for bit.
  */
 final class LayerNorm {
   private LayerNorm() {}

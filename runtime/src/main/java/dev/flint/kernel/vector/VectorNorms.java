@@ -10,9 +10,9 @@ import jdk.incubator.vector.VectorSpecies;
  * {@code (g − mean(g) − (x − μ)·mean(g·(x − μ))·σ⁻²)·σ⁻¹} (of {@code g·w} for the affine form) and the weight
  * gradient {@code Σ_rows g·x̂}, with μ and σ recomputed from x. Sums run on float
  * lanes of the GEMM's species, each lane summing at most {@link #BLOCK}{@code /L} elements; a block's lanes
- * are added in float and the blocks in double, so a long row loses no more than a short one. Rows are
- * centred on μ rounded to float: results agree with the scalar loops to a few float ulps while |μ| is
- * about σ or less, and drift with |μ|/σ (see {@code kernel.LayerNorm}). Each method is flat loops over arrays for many rows (no vector crosses a call), and
+ * are added in float and the blocks in double, so a long row loses no more than a short one. The mean is
+ * summed from {@code x − x₀} and rows are centred on it as a float pair, so rows far from zero agree with
+ * the scalar loops to a few float ulps too (see {@code kernel.LayerNorm}). Each method is flat loops over arrays for many rows (no vector crosses a call), and
  * {@link #warmUp()} runs every loop, vector part and tail, on small rows.
  */
 public final class VectorNorms {
@@ -31,50 +31,56 @@ public final class VectorNorms {
       int n, double eps) {
     int nv = n - n % L;
     for (int r = 0; r < rows; r++, xi += n, oi += n) {
+      // the sum of x − x₀ (x₀ the row's first element): float lanes then add numbers about σ, not |μ|, in size
+      float x0 = x[xi];
+      FloatVector shift = FloatVector.broadcast(S, x0);
       double sum = 0;
       for (int j0 = 0; j0 < nv; j0 += BLOCK) {
         int end = Math.min(nv, j0 + BLOCK);
         FloatVector acc = FloatVector.zero(S);
         for (int j = j0; j < end; j += L) {
-          acc = acc.add(FloatVector.fromArray(S, x, xi + j));
+          acc = acc.add(FloatVector.fromArray(S, x, xi + j).sub(shift));
         }
         sum += acc.reduceLanes(VectorOperators.ADD);
       }
       for (int j = nv; j < n; j++) {
-        sum += x[xi + j];
+        sum += x[xi + j] - x0;
       }
-      float mean = (float) (sum / n);
+      double mu = x0 + sum / n;
+      float mean = (float) mu;
+      float meanLo = (float) (mu - mean);   // μ = mean + meanLo: x − μ keeps its own precision, not μ's
       FloatVector m = FloatVector.broadcast(S, mean);
+      FloatVector mLo = FloatVector.broadcast(S, meanLo);
       double sq = 0;
       for (int j0 = 0; j0 < nv; j0 += BLOCK) {
         int end = Math.min(nv, j0 + BLOCK);
         FloatVector acc = FloatVector.zero(S);
         for (int j = j0; j < end; j += L) {
-          FloatVector c = FloatVector.fromArray(S, x, xi + j).sub(m);
+          FloatVector c = FloatVector.fromArray(S, x, xi + j).sub(m).sub(mLo);
           acc = c.fma(c, acc);
         }
         sq += acc.reduceLanes(VectorOperators.ADD);
       }
       for (int j = nv; j < n; j++) {
-        float c = x[xi + j] - mean;
+        float c = x[xi + j] - mean - meanLo;
         sq += c * c;
       }
       float rstd = (float) (1 / Math.sqrt(sq / n + eps));
       FloatVector rs = FloatVector.broadcast(S, rstd);
       if (w == null) {
         for (int j = 0; j < nv; j += L) {
-          FloatVector.fromArray(S, x, xi + j).sub(m).mul(rs).intoArray(o, oi + j);
+          FloatVector.fromArray(S, x, xi + j).sub(m).sub(mLo).mul(rs).intoArray(o, oi + j);
         }
         for (int j = nv; j < n; j++) {
-          o[oi + j] = (x[xi + j] - mean) * rstd;
+          o[oi + j] = (x[xi + j] - mean - meanLo) * rstd;
         }
       } else {
         for (int j = 0; j < nv; j += L) {
-          FloatVector.fromArray(S, x, xi + j).sub(m).mul(rs)
+          FloatVector.fromArray(S, x, xi + j).sub(m).sub(mLo).mul(rs)
               .fma(FloatVector.fromArray(S, w, wi + j), FloatVector.fromArray(S, b, bi + j)).intoArray(o, oi + j);
         }
         for (int j = nv; j < n; j++) {
-          o[oi + j] = (x[xi + j] - mean) * rstd * w[wi + j] + b[bi + j];
+          o[oi + j] = (x[xi + j] - mean - meanLo) * rstd * w[wi + j] + b[bi + j];
         }
       }
     }
@@ -89,20 +95,26 @@ public final class VectorNorms {
       int rows, int n, double eps) {
     int nv = n - n % L;
     for (int r = 0; r < rows; r++, gi += n, xi += n, oi += n) {
+      // the sum of x − x₀ (x₀ the row's first element): float lanes then add numbers about σ, not |μ|, in size
+      float x0 = x[xi];
+      FloatVector shift = FloatVector.broadcast(S, x0);
       double sum = 0;
       for (int j0 = 0; j0 < nv; j0 += BLOCK) {
         int end = Math.min(nv, j0 + BLOCK);
         FloatVector acc = FloatVector.zero(S);
         for (int j = j0; j < end; j += L) {
-          acc = acc.add(FloatVector.fromArray(S, x, xi + j));
+          acc = acc.add(FloatVector.fromArray(S, x, xi + j).sub(shift));
         }
         sum += acc.reduceLanes(VectorOperators.ADD);
       }
       for (int j = nv; j < n; j++) {
-        sum += x[xi + j];
+        sum += x[xi + j] - x0;
       }
-      float mean = (float) (sum / n);
+      double mu = x0 + sum / n;
+      float mean = (float) mu;
+      float meanLo = (float) (mu - mean);   // μ = mean + meanLo: x − μ keeps its own precision, not μ's
       FloatVector m = FloatVector.broadcast(S, mean);
+      FloatVector mLo = FloatVector.broadcast(S, meanLo);
       double sq = 0;
       double sg = 0;
       double sgc = 0;   // Σ g'·(x − μ), g' = g·w or g
@@ -113,7 +125,7 @@ public final class VectorNorms {
         FloatVector accGc = FloatVector.zero(S);
         if (w == null) {
           for (int j = j0; j < end; j += L) {
-            FloatVector c = FloatVector.fromArray(S, x, xi + j).sub(m);
+            FloatVector c = FloatVector.fromArray(S, x, xi + j).sub(m).sub(mLo);
             FloatVector gv = FloatVector.fromArray(S, g, gi + j);
             accSq = c.fma(c, accSq);
             accG = accG.add(gv);
@@ -121,7 +133,7 @@ public final class VectorNorms {
           }
         } else {
           for (int j = j0; j < end; j += L) {
-            FloatVector c = FloatVector.fromArray(S, x, xi + j).sub(m);
+            FloatVector c = FloatVector.fromArray(S, x, xi + j).sub(m).sub(mLo);
             FloatVector gv = FloatVector.fromArray(S, g, gi + j).mul(FloatVector.fromArray(S, w, wi + j));
             accSq = c.fma(c, accSq);
             accG = accG.add(gv);
@@ -133,7 +145,7 @@ public final class VectorNorms {
         sgc += accGc.reduceLanes(VectorOperators.ADD);
       }
       for (int j = nv; j < n; j++) {
-        float c = x[xi + j] - mean;
+        float c = x[xi + j] - mean - meanLo;
         float gj = w == null ? g[gi + j] : g[gi + j] * w[wi + j];
         sq += c * c;
         sg += gj;
@@ -148,19 +160,19 @@ public final class VectorNorms {
       FloatVector negSlope = FloatVector.broadcast(S, -slope);
       if (w == null) {
         for (int j = 0; j < nv; j += L) {
-          FloatVector c = FloatVector.fromArray(S, x, xi + j).sub(m);
+          FloatVector c = FloatVector.fromArray(S, x, xi + j).sub(m).sub(mLo);
           FloatVector gv = FloatVector.fromArray(S, g, gi + j).sub(mg);
           c.fma(negSlope, gv).mul(rs).intoArray(o, oi + j);
         }
       } else {
         for (int j = 0; j < nv; j += L) {
-          FloatVector c = FloatVector.fromArray(S, x, xi + j).sub(m);
+          FloatVector c = FloatVector.fromArray(S, x, xi + j).sub(m).sub(mLo);
           FloatVector gv = FloatVector.fromArray(S, g, gi + j).mul(FloatVector.fromArray(S, w, wi + j)).sub(mg);
           c.fma(negSlope, gv).mul(rs).intoArray(o, oi + j);
         }
       }
       for (int j = nv; j < n; j++) {
-        float c = x[xi + j] - mean;
+        float c = x[xi + j] - mean - meanLo;
         float gj = w == null ? g[gi + j] : g[gi + j] * w[wi + j];
         o[oi + j] = (gj - meanG - c * slope) * rstd;
       }
@@ -175,42 +187,48 @@ public final class VectorNorms {
       double eps) {
     int nv = n - n % L;
     for (int r = 0; r < rows; r++, gi += n, xi += n) {
+      // the sum of x − x₀ (x₀ the row's first element): float lanes then add numbers about σ, not |μ|, in size
+      float x0 = x[xi];
+      FloatVector shift = FloatVector.broadcast(S, x0);
       double sum = 0;
       for (int j0 = 0; j0 < nv; j0 += BLOCK) {
         int end = Math.min(nv, j0 + BLOCK);
         FloatVector acc = FloatVector.zero(S);
         for (int j = j0; j < end; j += L) {
-          acc = acc.add(FloatVector.fromArray(S, x, xi + j));
+          acc = acc.add(FloatVector.fromArray(S, x, xi + j).sub(shift));
         }
         sum += acc.reduceLanes(VectorOperators.ADD);
       }
       for (int j = nv; j < n; j++) {
-        sum += x[xi + j];
+        sum += x[xi + j] - x0;
       }
-      float mean = (float) (sum / n);
+      double mu = x0 + sum / n;
+      float mean = (float) mu;
+      float meanLo = (float) (mu - mean);   // μ = mean + meanLo: x − μ keeps its own precision, not μ's
       FloatVector m = FloatVector.broadcast(S, mean);
+      FloatVector mLo = FloatVector.broadcast(S, meanLo);
       double sq = 0;
       for (int j0 = 0; j0 < nv; j0 += BLOCK) {
         int end = Math.min(nv, j0 + BLOCK);
         FloatVector acc = FloatVector.zero(S);
         for (int j = j0; j < end; j += L) {
-          FloatVector c = FloatVector.fromArray(S, x, xi + j).sub(m);
+          FloatVector c = FloatVector.fromArray(S, x, xi + j).sub(m).sub(mLo);
           acc = c.fma(c, acc);
         }
         sq += acc.reduceLanes(VectorOperators.ADD);
       }
       for (int j = nv; j < n; j++) {
-        float c = x[xi + j] - mean;
+        float c = x[xi + j] - mean - meanLo;
         sq += c * c;
       }
       float rstd = (float) (1 / Math.sqrt(sq / n + eps));
       FloatVector rs = FloatVector.broadcast(S, rstd);
       for (int j = 0; j < nv; j += L) {
-        FloatVector xh = FloatVector.fromArray(S, x, xi + j).sub(m).mul(rs);
+        FloatVector xh = FloatVector.fromArray(S, x, xi + j).sub(m).sub(mLo).mul(rs);
         FloatVector.fromArray(S, g, gi + j).fma(xh, FloatVector.fromArray(S, o, oi + j)).intoArray(o, oi + j);
       }
       for (int j = nv; j < n; j++) {
-        o[oi + j] += g[gi + j] * ((x[xi + j] - mean) * rstd);
+        o[oi + j] += g[gi + j] * ((x[xi + j] - mean - meanLo) * rstd);
       }
     }
   }
