@@ -30,6 +30,8 @@ import org.junit.jupiter.api.Test;
 class SequenceStepAllocationTest {
   /** Issue 10's bound per warm step (and per generated token, besides the returned logits). */
   private static final long LIMIT = 4096;
+  /** Rounds of training steps a step's bytes may take to settle under {@link #LIMIT} (see {@link #phaseBytes}). */
+  private static final int ROUNDS = 4;
 
   private static int threadsBefore;
 
@@ -134,9 +136,27 @@ class SequenceStepAllocationTest {
 
   /**
    * Median bytes per phase (zeroGrad, forward, loss, backward, optimizer step) over the last third of
-   * {@code steps} training steps on this thread; fails unless the loss went down.
+   * {@code steps} training steps on this thread, from the first of at most {@link #ROUNDS} rounds that
+   * stays under the bound (else the last): until C2 compiles a vector kernel every call boxes its vectors,
+   * megabytes per step, and on a busy 2-core machine the compile queue can take longer than one round
+   * (CI once measured a 6.3 MB forward in round one). A kernel that allocates when compiled fails every round.
    */
   private static long[] phaseBytes(String what, Module model, Loss lossFn, Optimizer opt, Tensor x, Tensor y, int steps) {
+    long[] medians = null;
+    for (int round = 1; round <= ROUNDS; round++) {
+      medians = roundBytes(what, model, lossFn, opt, x, y, steps);
+      long step = Arrays.stream(medians).sum();
+      if (step < LIMIT) {
+        break;
+      }
+      System.out.printf("%s: round %d measured %d bytes per step (forward %d, backward %d)%s%n", what, round, step,
+          medians[1], medians[3], round < ROUNDS ? "; measuring again once the JIT has caught up" : "");
+    }
+    return medians;
+  }
+
+  /** One round of {@link #phaseBytes}; fails unless the loss went down. */
+  private static long[] roundBytes(String what, Module model, Loss lossFn, Optimizer opt, Tensor x, Tensor y, int steps) {
     AllocationMeter meter = AllocationMeter.create();
     int measured = Math.max(3, steps / 3);
     long[][] phases = new long[5][measured];
