@@ -31,41 +31,12 @@ public final class VectorNorms {
       int n, double eps) {
     int nv = n - n % L;
     for (int r = 0; r < rows; r++, xi += n, oi += n) {
-      // the sum of x − x₀ (x₀ the row's first element): float lanes then add numbers about σ, not |μ|, in size
-      float x0 = x[xi];
-      FloatVector shift = FloatVector.broadcast(S, x0);
-      double sum = 0;
-      for (int j0 = 0; j0 < nv; j0 += BLOCK) {
-        int end = Math.min(nv, j0 + BLOCK);
-        FloatVector acc = FloatVector.zero(S);
-        for (int j = j0; j < end; j += L) {
-          acc = acc.add(FloatVector.fromArray(S, x, xi + j).sub(shift));
-        }
-        sum += acc.reduceLanes(VectorOperators.ADD);
-      }
-      for (int j = nv; j < n; j++) {
-        sum += x[xi + j] - x0;
-      }
-      double mu = x0 + sum / n;
+      double mu = rowMean(x, xi, n);
       float mean = (float) mu;
       float meanLo = (float) (mu - mean);   // μ = mean + meanLo: x − μ keeps its own precision, not μ's
       FloatVector m = FloatVector.broadcast(S, mean);
       FloatVector mLo = FloatVector.broadcast(S, meanLo);
-      double sq = 0;
-      for (int j0 = 0; j0 < nv; j0 += BLOCK) {
-        int end = Math.min(nv, j0 + BLOCK);
-        FloatVector acc = FloatVector.zero(S);
-        for (int j = j0; j < end; j += L) {
-          FloatVector c = FloatVector.fromArray(S, x, xi + j).sub(m).sub(mLo);
-          acc = c.fma(c, acc);
-        }
-        sq += acc.reduceLanes(VectorOperators.ADD);
-      }
-      for (int j = nv; j < n; j++) {
-        float c = x[xi + j] - mean - meanLo;
-        sq += c * c;
-      }
-      float rstd = (float) (1 / Math.sqrt(sq / n + eps));
+      float rstd = invStd(x, xi, n, mean, meanLo, eps);
       FloatVector rs = FloatVector.broadcast(S, rstd);
       if (w == null) {
         for (int j = 0; j < nv; j += L) {
@@ -95,22 +66,7 @@ public final class VectorNorms {
       int rows, int n, double eps) {
     int nv = n - n % L;
     for (int r = 0; r < rows; r++, gi += n, xi += n, oi += n) {
-      // the sum of x − x₀ (x₀ the row's first element): float lanes then add numbers about σ, not |μ|, in size
-      float x0 = x[xi];
-      FloatVector shift = FloatVector.broadcast(S, x0);
-      double sum = 0;
-      for (int j0 = 0; j0 < nv; j0 += BLOCK) {
-        int end = Math.min(nv, j0 + BLOCK);
-        FloatVector acc = FloatVector.zero(S);
-        for (int j = j0; j < end; j += L) {
-          acc = acc.add(FloatVector.fromArray(S, x, xi + j).sub(shift));
-        }
-        sum += acc.reduceLanes(VectorOperators.ADD);
-      }
-      for (int j = nv; j < n; j++) {
-        sum += x[xi + j] - x0;
-      }
-      double mu = x0 + sum / n;
+      double mu = rowMean(x, xi, n);
       float mean = (float) mu;
       float meanLo = (float) (mu - mean);   // μ = mean + meanLo: x − μ keeps its own precision, not μ's
       FloatVector m = FloatVector.broadcast(S, mean);
@@ -187,41 +143,12 @@ public final class VectorNorms {
       double eps) {
     int nv = n - n % L;
     for (int r = 0; r < rows; r++, gi += n, xi += n) {
-      // the sum of x − x₀ (x₀ the row's first element): float lanes then add numbers about σ, not |μ|, in size
-      float x0 = x[xi];
-      FloatVector shift = FloatVector.broadcast(S, x0);
-      double sum = 0;
-      for (int j0 = 0; j0 < nv; j0 += BLOCK) {
-        int end = Math.min(nv, j0 + BLOCK);
-        FloatVector acc = FloatVector.zero(S);
-        for (int j = j0; j < end; j += L) {
-          acc = acc.add(FloatVector.fromArray(S, x, xi + j).sub(shift));
-        }
-        sum += acc.reduceLanes(VectorOperators.ADD);
-      }
-      for (int j = nv; j < n; j++) {
-        sum += x[xi + j] - x0;
-      }
-      double mu = x0 + sum / n;
+      double mu = rowMean(x, xi, n);
       float mean = (float) mu;
       float meanLo = (float) (mu - mean);   // μ = mean + meanLo: x − μ keeps its own precision, not μ's
       FloatVector m = FloatVector.broadcast(S, mean);
       FloatVector mLo = FloatVector.broadcast(S, meanLo);
-      double sq = 0;
-      for (int j0 = 0; j0 < nv; j0 += BLOCK) {
-        int end = Math.min(nv, j0 + BLOCK);
-        FloatVector acc = FloatVector.zero(S);
-        for (int j = j0; j < end; j += L) {
-          FloatVector c = FloatVector.fromArray(S, x, xi + j).sub(m).sub(mLo);
-          acc = c.fma(c, acc);
-        }
-        sq += acc.reduceLanes(VectorOperators.ADD);
-      }
-      for (int j = nv; j < n; j++) {
-        float c = x[xi + j] - mean - meanLo;
-        sq += c * c;
-      }
-      float rstd = (float) (1 / Math.sqrt(sq / n + eps));
+      float rstd = invStd(x, xi, n, mean, meanLo, eps);
       FloatVector rs = FloatVector.broadcast(S, rstd);
       for (int j = 0; j < nv; j += L) {
         FloatVector xh = FloatVector.fromArray(S, x, xi + j).sub(m).sub(mLo).mul(rs);
@@ -231,6 +158,51 @@ public final class VectorNorms {
         o[oi + j] += g[gi + j] * ((x[xi + j] - mean - meanLo) * rstd);
       }
     }
+  }
+
+  /**
+   * The mean of {@code x[xi .. xi + n)} (n ≥ 1), summed as {@code x − x₀} (x₀ the row's first element) so
+   * that the float lanes add numbers about σ in size, not |μ|. Takes and returns no vector (C2 boxes those).
+   */
+  private static double rowMean(float[] x, int xi, int n) {
+    int nv = n - n % L;
+    float x0 = x[xi];
+    FloatVector shift = FloatVector.broadcast(S, x0);
+    double sum = 0;
+    for (int j0 = 0; j0 < nv; j0 += BLOCK) {
+      int end = Math.min(nv, j0 + BLOCK);
+      FloatVector acc = FloatVector.zero(S);
+      for (int j = j0; j < end; j += L) {
+        acc = acc.add(FloatVector.fromArray(S, x, xi + j).sub(shift));
+      }
+      sum += acc.reduceLanes(VectorOperators.ADD);
+    }
+    for (int j = nv; j < n; j++) {
+      sum += x[xi + j] - x0;
+    }
+    return x0 + sum / n;
+  }
+
+  /** {@code 1/√(biased variance + eps)} of the row, its deviations taken from μ = mean + meanLo. */
+  private static float invStd(float[] x, int xi, int n, float mean, float meanLo, double eps) {
+    int nv = n - n % L;
+    FloatVector m = FloatVector.broadcast(S, mean);
+    FloatVector mLo = FloatVector.broadcast(S, meanLo);
+    double sq = 0;
+    for (int j0 = 0; j0 < nv; j0 += BLOCK) {
+      int end = Math.min(nv, j0 + BLOCK);
+      FloatVector acc = FloatVector.zero(S);
+      for (int j = j0; j < end; j += L) {
+        FloatVector c = FloatVector.fromArray(S, x, xi + j).sub(m).sub(mLo);
+        acc = c.fma(c, acc);
+      }
+      sq += acc.reduceLanes(VectorOperators.ADD);
+    }
+    for (int j = nv; j < n; j++) {
+      float c = x[xi + j] - mean - meanLo;
+      sq += c * c;
+    }
+    return (float) (1 / Math.sqrt(sq / n + eps));
   }
 
   /** Rows for {@link #warmUp()}: a vector part and a tail, and two rows. */
